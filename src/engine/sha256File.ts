@@ -1,0 +1,35 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+/** Feeds a file's bytes into an existing hash (used to continue hashing a resumed download). */
+export async function hashFileInto(hash: Hash, path: string): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return bytes;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await hashFileInto(hash, path);
+  return hash.digest('hex');
+}
+
+/**
+ * The git blob id of a file: sha1("blob <size>\0" + content). The hub reports it for files that are not
+ * in LFS (its `blobId` and the `ETag` of their `resolve` response), so small files can be verified too.
+ */
+export async function gitBlobSha1File(path: string): Promise<string> {
+  const { size } = await stat(path);
+  const hash = createHash('sha1');
+  hash.update(`blob ${size}\0`);
+  await hashFileInto(hash, path);
+  return hash.digest('hex');
+}
+
+export function gitBlobSha1(content: Uint8Array): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}

@@ -1,0 +1,69 @@
+import { parentPort } from 'node:worker_threads';
+import { EngineError, serializeError } from './errors';
+import { ModelSession } from './modelSession';
+import type { WorkerReply, WorkerRequest } from './workerProtocol';
+
+/**
+ * Worker entry: owns the model so that tokenisation and inference never block the extension host or the CLI's
+ * event loop. Requests are served in order; a cancel message only marks its target, which stops at the next batch.
+ */
+const port = parentPort;
+if (!port) throw new Error('engineWorker must run in a worker thread');
+
+let model: ModelSession | undefined;
+const cancelledIds = new Set<number>();
+let queue: Promise<void> = Promise.resolve();
+
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+function requireModel(): ModelSession {
+  if (!model) throw new EngineError('WORKER_FAILED', 'The model is not loaded in the worker.');
+  return model;
+}
+
+async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<void> {
+  try {
+    switch (request.kind) {
+      case 'load': {
+        await model?.dispose();
+        model = undefined;
+        model = await ModelSession.load({ dir: request.dir, dtype: request.dtype, threads: request.threads });
+        reply({ id: request.id, kind: 'loaded' });
+        break;
+      }
+      case 'encode': {
+        const result = await requireModel().encode(
+          request.texts,
+          request.batchSize,
+          () => cancelledIds.has(request.id),
+          (done, total) => reply({ id: request.id, kind: 'progress', done, total }),
+        );
+        reply({ id: request.id, kind: 'encoded', ...result }, result.vectors.map((v) => v.buffer as ArrayBuffer));
+        break;
+      }
+      case 'tokenize': {
+        const loaded = requireModel();
+        const tokens = request.texts.map((t) => {
+          const { ids, truncated } = loaded.tokenize(t);
+          return { count: ids.length, truncated };
+        });
+        reply({ id: request.id, kind: 'tokenized', tokens });
+        break;
+      }
+    }
+  } catch (error) {
+    reply({ id: request.id, kind: 'failed', error: serializeError(error) });
+  } finally {
+    cancelledIds.delete(request.id);
+  }
+}
+
+port.on('message', (request: WorkerRequest) => {
+  if (request.kind === 'cancel') {
+    cancelledIds.add(request.target);
+    return;
+  }
+  queue = queue.then(() => handle(request));
+});

@@ -1,0 +1,45 @@
+/** Machine-readable reason for an engine failure; the message always says what to do next. */
+export type EngineErrorCode =
+  | 'MODEL_NOT_FOUND'
+  | 'MODEL_CORRUPT'
+  | 'DOWNLOAD_FAILED'
+  | 'CHECKSUM_MISMATCH'
+  | 'INVALID_INPUT'
+  | 'WRONG_DIMENSION'
+  | 'CANCELLED'
+  | 'WORKER_FAILED'
+  | 'DISPOSED';
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  return error instanceof EngineError ? error.code === 'CANCELLED' : (error as { name?: string } | null)?.name === 'AbortError';
+}
+
+export function cancelled(): EngineError {
+  return new EngineError('CANCELLED', 'The operation was cancelled.');
+}
+
+/** Plain-object form that survives postMessage between the worker and the caller. */
+export interface SerializedEngineError {
+  code: EngineErrorCode;
+  message: string;
+}
+
+export function serializeError(error: unknown): SerializedEngineError {
+  if (error instanceof EngineError) return { code: error.code, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'WORKER_FAILED', message };
+}
+
+export function deserializeError(error: SerializedEngineError): EngineError {
+  return new EngineError(error.code, error.message);
+}

@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EngineError } from './errors';
+import { downloadModel, defaultHub, filesForDtype } from './hubDownload';
+import { MODEL_NAME, requiredFiles, type Dtype, type DownloadProgress, type HubOptions, type ModelSource } from './types';
+
+export interface ResolveRequest {
+  dtype: Dtype;
+  /** Explicit folder from the caller, else MINILM_MODEL_DIR. When given, it is the only local place looked at. */
+  modelDir?: string;
+  projectModelsDir?: string;
+  cacheDir?: string;
+  allowDownload?: boolean;
+  hub?: Partial<HubOptions>;
+  signal?: AbortSignal;
+  log: (message: string) => void;
+  onDownload?: (progress: DownloadProgress) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ResolvedModel {
+  dir: string;
+  source: ModelSource;
+}
+
+/** Per-user cache: $XDG_CACHE_HOME/minilm-studio or ~/.cache/minilm-studio. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'minilm-studio');
+}
+
+/** Files of `requiredFiles(dtype)` that are absent from `dir`. */
+export function missingFiles(dir: string, dtype: Dtype): string[] {
+  return requiredFiles(dtype).filter((file) => !fs.existsSync(path.join(dir, file)));
+}
+
+/** A folder that is the model itself, or holds it as `all-MiniLM-L6-v2/` (as ../shared/models does). */
+function modelFolderIn(dir: string, dtype: Dtype): string | undefined {
+  for (const candidate of [dir, path.join(dir, MODEL_NAME)]) {
+    if (missingFiles(candidate, dtype).length === 0) return candidate;
+  }
+  return undefined;
+}
+
+function cacheFolder(cacheDir: string, hub: HubOptions): string {
+  return path.join(cacheDir, ...hub.repository.split('/'), hub.revision);
+}
+
+/**
+ * Finds the model: the explicit folder, the project's models/ folder, the per-user cache, then the hub.
+ * Each step is logged so that "where did my model come from" always has an answer.
+ */
+export async function resolveModel(request: ResolveRequest): Promise<ResolvedModel> {
+  const env = request.env ?? process.env;
+  const { dtype, log } = request;
+  const explicit = request.modelDir || env.MINILM_MODEL_DIR;
+  if (explicit) {
+    const dir = path.resolve(explicit);
+    const found = modelFolderIn(dir, dtype);
+    log(`model folder ${dir}: ${found ? `found (${found})` : 'not usable'}`);
+    if (found) return { dir: found, source: 'folder' };
+    const missing = fs.existsSync(dir) ? missingFiles(dir, dtype).join(', ') : 'the folder itself';
+    throw new EngineError(
+      'MODEL_NOT_FOUND',
+      `No all-MiniLM-L6-v2 model in ${dir} (missing ${missing}). Point the model folder at a folder with config.json, tokenizer.json and ${requiredFiles(dtype).at(-1)}, or clear it to use the cache or a download.`,
+    );
+  }
+  const tried: string[] = [];
+  if (request.projectModelsDir) {
+    const dir = path.resolve(request.projectModelsDir);
+    const found = modelFolderIn(dir, dtype);
+    log(`project models folder ${dir}: ${found ? `found (${found})` : 'no model'}`);
+    if (found) return { dir: found, source: 'project' };
+    tried.push(path.join(dir, MODEL_NAME));
+  }
+  const hub = { ...defaultHub(env), ...definedValues(request.hub ?? {}) };
+  const cacheDir = request.cacheDir ?? defaultCacheDir(env);
+  const cached = cacheFolder(cacheDir, hub);
+  const found = modelFolderIn(cached, dtype);
+  log(`cache ${cached}: ${found ? 'found' : 'no model'}`);
+  if (found) return { dir: found, source: 'cache' };
+  tried.push(cached);
+  if (!request.allowDownload) {
+    throw new EngineError(
+      'MODEL_NOT_FOUND',
+      `all-MiniLM-L6-v2 (${dtype}) was not found. Looked in: ${tried.join('; ')}. Set the model folder (MINILM_MODEL_DIR, --model-dir or the minilm.modelFolder setting), or allow downloading from ${hub.endpoint}.`,
+    );
+  }
+  log(`downloading ${hub.repository}@${hub.revision} from ${hub.endpoint} into ${cached}`);
+  await downloadModel({ hub, files: filesForDtype(dtype), destDir: cached, signal: request.signal, onProgress: request.onDownload, log });
+  const downloaded = modelFolderIn(cached, dtype);
+  if (!downloaded) throw new EngineError('DOWNLOAD_FAILED', `The download finished but ${cached} is still missing ${missingFiles(cached, dtype).join(', ')}.`);
+  return { dir: downloaded, source: 'hub' };
+}
+
+function definedValues<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+}

@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type * as Transformers from '@huggingface/transformers' with { 'resolution-mode': 'import' };
+import { EngineError, cancelled } from './errors';
+import { encodeTruncated } from './truncation';
+import { lengthSortedBatches } from './batching';
+import { meanPoolNormalize } from './pooling';
+import { EMBEDDING_DIMENSION, modelFileFor, type Dtype, type TokenCount } from './types';
+
+// The package's typings are ESM-only but it ships a CommonJS build for Node; load that build with types attached.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { AutoTokenizer, env: transformersEnv } = require('@huggingface/transformers') as typeof Transformers;
+type PreTrainedTokenizer = Transformers.PreTrainedTokenizer;
+
+export interface SessionConfig {
+  dir: string;
+  dtype: Dtype;
+  threads: number;
+}
+
+export interface EncodeBatchesResult {
+  vectors: Float32Array[];
+  tokens: TokenCount[];
+}
+
+interface TokenizedText {
+  ids: number[];
+  truncated: boolean;
+}
+
+/**
+ * One loaded model: the WordPiece tokenizer from transformers.js and an ONNX Runtime session. Lives in the engine
+ * worker; everything here is synchronous CPU work or native inference, so the caller's thread stays free.
+ */
+export class ModelSession {
+  private constructor(
+    private readonly tokenizer: PreTrainedTokenizer,
+    private readonly session: ort.InferenceSession,
+    private readonly sepId: number,
+    private readonly padId: number,
+  ) {}
+
+  static async load(config: SessionConfig): Promise<ModelSession> {
+    const modelPath = path.join(config.dir, modelFileFor(config.dtype));
+    if (!fs.existsSync(modelPath)) {
+      throw new EngineError('MODEL_NOT_FOUND', `Model file ${modelPath} is missing. Download the model again or choose a folder that holds ${modelFileFor(config.dtype)}.`);
+    }
+    // transformers.js resolves models relative to env.localModelPath; point it at the folder's parent and never let
+    // it reach the network or write a cache beside the bundle.
+    transformersEnv.allowRemoteModels = false;
+    transformersEnv.allowLocalModels = true;
+    transformersEnv.localModelPath = path.dirname(config.dir) + path.sep;
+    transformersEnv.useFSCache = false;
+    transformersEnv.cacheDir = path.join(config.dir, '.transformers-cache');
+
+    const [tokenizer, session] = await Promise.all([
+      AutoTokenizer.from_pretrained(path.basename(config.dir), { local_files_only: true }).catch((error: unknown) => {
+        throw new EngineError('MODEL_CORRUPT', `The tokenizer files in ${config.dir} could not be read (${messageOf(error)}). Download the model again.`);
+      }),
+      ort.InferenceSession.create(modelPath, {
+        intraOpNumThreads: config.threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+        enableCpuMemArena: true,
+      }).catch((error: unknown) => {
+        throw new EngineError('MODEL_CORRUPT', `${modelPath} is not a valid ONNX model (${messageOf(error)}). The file is corrupted or incomplete: delete it and download the model again.`);
+      }),
+    ]);
+    const sepId = tokenizer.sep_token_id;
+    const padId = tokenizer.pad_token_id ?? 0;
+    if (sepId === undefined || sepId === null) throw new EngineError('MODEL_CORRUPT', `The tokenizer in ${config.dir} has no [SEP] token; this is not a BERT tokenizer.`);
+    const model = new ModelSession(tokenizer, session, sepId, padId);
+    model.checkOutputShape();
+    return model;
+  }
+
+  /** Word-piece ids as the model sees them: [CLS] … [SEP], at most 256. */
+  tokenize(text: string): TokenizedText {
+    return encodeTruncated(text, (t) => this.tokenizer.encode(t), this.sepId);
+  }
+
+  /**
+   * Encodes texts in length-sorted batches. Tokenises the next batch while ONNX Runtime runs the current one
+   * (session.run works on its own threads), and checks for cancellation between batches.
+   */
+  async encode(texts: readonly string[], batchSize: number, isCancelled: () => boolean, onBatch: (done: number, total: number) => void): Promise<EncodeBatchesResult> {
+    const batches = lengthSortedBatches(texts.map((t) => t.length), batchSize);
+    const vectors = new Array<Float32Array>(texts.length);
+    const tokens = new Array<TokenCount>(texts.length);
+    const tokenizeBatch = (batch: number[]) => batch.map((i) => this.tokenize(texts[i]!));
+    let next = batches.length > 0 ? tokenizeBatch(batches[0]!) : [];
+    for (let b = 0; b < batches.length; b++) {
+      if (isCancelled()) throw cancelled();
+      const indices = batches[b]!;
+      const tokenized = next;
+      const running = this.run(tokenized);
+      if (b + 1 < batches.length) next = tokenizeBatch(batches[b + 1]!);
+      const pooled = await running;
+      indices.forEach((original, k) => {
+        vectors[original] = pooled[k]!;
+        tokens[original] = { count: tokenized[k]!.ids.length, truncated: tokenized[k]!.truncated };
+      });
+      onBatch(b + 1, batches.length);
+    }
+    return { vectors, tokens };
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+
+  private async run(batch: TokenizedText[]): Promise<Float32Array[]> {
+    const size = batch.length;
+    const seqLength = Math.max(...batch.map((t) => t.ids.length));
+    const ids = new BigInt64Array(size * seqLength).fill(BigInt(this.padId));
+    const mask = new BigInt64Array(size * seqLength);
+    const maskFlags = new Uint8Array(size * seqLength);
+    batch.forEach((t, row) => {
+      const offset = row * seqLength;
+      t.ids.forEach((id, col) => {
+        ids[offset + col] = BigInt(id);
+        mask[offset + col] = 1n;
+        maskFlags[offset + col] = 1;
+      });
+    });
+    const dims = [size, seqLength];
+    const feeds = {
+      input_ids: new ort.Tensor('int64', ids, dims),
+      attention_mask: new ort.Tensor('int64', mask, dims),
+      token_type_ids: new ort.Tensor('int64', new BigInt64Array(size * seqLength), dims),
+    };
+    const output = await this.session.run(feeds);
+    const hidden = output['last_hidden_state'];
+    if (!hidden) throw new EngineError('MODEL_CORRUPT', 'The ONNX model has no last_hidden_state output; it is not a sentence-transformers BERT export.');
+    try {
+      const dim = hidden.dims[2];
+      if (dim !== EMBEDDING_DIMENSION) {
+        throw new EngineError('WRONG_DIMENSION', `The model produces ${dim}-dimensional states, expected ${EMBEDDING_DIMENSION}: this is not all-MiniLM-L6-v2. Choose the right model folder.`);
+      }
+      return meanPoolNormalize(hidden.data as Float32Array, maskFlags, size, seqLength, dim);
+    } finally {
+      for (const tensor of Object.values(output)) tensor.dispose?.();
+    }
+  }
+
+  private checkOutputShape(): void {
+    const names = this.session.outputNames;
+    if (!names.includes('last_hidden_state')) {
+      throw new EngineError('MODEL_CORRUPT', `The ONNX model's outputs are ${names.join(', ')}; expected last_hidden_state. Choose an all-MiniLM-L6-v2 export.`);
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

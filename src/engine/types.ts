@@ -1,0 +1,103 @@
+/** Weights variant: `fp32` reproduces sentence-transformers; `q8` is per-channel int8 (onnx/model_quantized.onnx). */
+export type Dtype = 'fp32' | 'q8';
+
+export const DTYPES: readonly Dtype[] = ['fp32', 'q8'];
+
+/** Facts about all-MiniLM-L6-v2 that the engine relies on. */
+export const MODEL_NAME = 'all-MiniLM-L6-v2';
+export const EMBEDDING_DIMENSION = 384;
+/** sentence-transformers' max_seq_length: the tokenizer's own 512 (and tokenizer.json's 128) are not what the model was trained with. */
+export const MAX_SEQ_LENGTH = 256;
+
+export function modelFileFor(dtype: Dtype): string {
+  return dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx';
+}
+
+/** Files a model folder must hold for a given dtype. */
+export function requiredFiles(dtype: Dtype): string[] {
+  return ['config.json', 'tokenizer.json', 'tokenizer_config.json', modelFileFor(dtype)];
+}
+
+export type ModelSource = 'folder' | 'project' | 'cache' | 'hub';
+
+export interface HubOptions {
+  /** Base URL, e.g. https://huggingface.co or a mirror such as https://hf-mirror.com (HF_ENDPOINT). */
+  endpoint: string;
+  /** Repository id in transformers.js layout, e.g. Xenova/all-MiniLM-L6-v2. */
+  repository: string;
+  /** Commit the files are pinned to. */
+  revision: string;
+}
+
+export interface EngineOptions {
+  /** Explicit model folder (or a folder holding `all-MiniLM-L6-v2/`). Defaults to MINILM_MODEL_DIR. Searched first. */
+  modelDir?: string;
+  /** Project `models/` folder, searched second. */
+  projectModelsDir?: string;
+  /** Per-user cache folder, searched third and the destination of downloads. */
+  cacheDir?: string;
+  dtype?: Dtype;
+  batchSize?: number;
+  /** When no local copy exists, download from the hub. Off unless set. */
+  allowDownload?: boolean;
+  hub?: Partial<HubOptions>;
+  /** ONNX Runtime intra-op threads; defaults to the number of available cores (at most 4). */
+  threads?: number;
+  /** Entries in the embedding LRU cache (0 disables it). */
+  cacheEntries?: number;
+  /** Where each resolution step, load time and error are reported. */
+  log?: (message: string) => void;
+  /** Worker script path (tests and bundles put it beside the engine). */
+  workerPath?: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  source: ModelSource;
+  dir: string;
+  dtype: Dtype;
+  modelFile: string;
+  dimension: number;
+  maxSeqLength: number;
+  loadMs: number;
+  threads: number;
+}
+
+export type EngineState =
+  | { kind: 'unloaded' }
+  | { kind: 'downloading'; file: string; received: number; total: number | undefined }
+  | { kind: 'loading' }
+  | { kind: 'ready'; info: ModelInfo }
+  | { kind: 'error'; message: string; code: string };
+
+export interface DownloadProgress {
+  file: string;
+  received: number;
+  total: number | undefined;
+  /** Bytes over all files of this download, when sizes are known. */
+  overallReceived?: number;
+  overallTotal?: number;
+}
+
+export interface BatchProgress {
+  done: number;
+  total: number;
+}
+
+export interface EncodeOptions {
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+export interface TokenCount {
+  /** Word pieces the model sees, [CLS] and [SEP] included, after truncation at 256. */
+  count: number;
+  /** The text had more than 256 word pieces and its tail was ignored. */
+  truncated: boolean;
+}
+
+export interface EncodedTexts {
+  vectors: Float32Array[];
+  tokens: TokenCount[];
+}

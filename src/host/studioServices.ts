@@ -1,0 +1,36 @@
+import type * as vscode from 'vscode';
+import type { EncodedTexts, EngineState, ModelInfo, BatchProgress, Dtype } from '../engine/types';
+
+/**
+ * What the panel, the notebook controller and the commands get from the extension host: one shared model, its
+ * state, and a log. Implemented in src/host/engineHost.ts; every consumer goes through this so that the model is
+ * loaded once and its progress is shown one way.
+ */
+export interface EngineHost extends vscode.Disposable {
+  readonly state: EngineState;
+  readonly onDidChangeState: vscode.Event<EngineState>;
+  /** Loads the model if needed (shared by concurrent callers), with VS Code progress unless `silent`. */
+  ensureLoaded(options?: { token?: vscode.CancellationToken; silent?: boolean }): Promise<ModelInfo>;
+  /** Encodes texts (loading the model first when needed). Rejects with a cancellation error when the token fires. */
+  encode(texts: string[], options?: HostEncodeOptions): Promise<Float32Array[]>;
+  /** Like encode, plus the word-piece count and truncation flag of each text. */
+  encodeWithTokens(texts: string[], options?: HostEncodeOptions): Promise<EncodedTexts>;
+  unload(): Promise<void>;
+  /** Downloads the model for the configured dtype into the per-user cache. */
+  download(options?: { token?: vscode.CancellationToken }): Promise<ModelInfo>;
+  readonly dtype: Dtype;
+}
+
+export interface HostEncodeOptions {
+  token?: vscode.CancellationToken;
+  onProgress?: (progress: BatchProgress) => void;
+  batchSize?: number;
+}
+
+export interface StudioServices {
+  readonly context: vscode.ExtensionContext;
+  readonly engine: EngineHost;
+  readonly log: vscode.LogOutputChannel;
+  /** Folder for example-suite results (`results/` in the first workspace folder by default), undefined without a workspace. */
+  resultsFolder(): vscode.Uri | undefined;
+}

@@ -1,0 +1,204 @@
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One file of the fake repository. `lfs` files are redirected to a CDN path, like the real hub does. */
+export interface FakeRepoFile {
+  path: string;
+  content: Buffer;
+  lfs: boolean;
+}
+
+/** Switchable misbehaviour; tests set these between calls. */
+export interface HubFaults {
+  /** Send the headers (full length), then only `bytes` body bytes, then destroy the socket; `times` responses (default 1). */
+  dropAfterBytes?: { file: string; bytes: number; times?: number };
+  /** Serve these files with one byte changed (same length, wrong digest). */
+  corrupt?: string[];
+  /** Every API and resolve request answers this status (e.g. 401, 404, 500). */
+  status?: number;
+  /** The API answers 404, as a mirror without the API would: digests come only from headers. */
+  noApi?: boolean;
+  /** Answer range requests with the whole file and 200. */
+  ignoreRange?: boolean;
+  /** Send a file in `chunkBytes` pieces with `delayMs` between them. */
+  slow?: { file: string; chunkBytes: number; delayMs: number };
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  range: string | undefined;
+}
+
+export interface LocalHub {
+  endpoint: string;
+  repository: string;
+  revision: string;
+  files: Map<string, FakeRepoFile>;
+  faults: HubFaults;
+  requests: RecordedRequest[];
+  /** Requests whose path ends with the given repository file (resolve URL or its CDN target). */
+  requestsFor(file: string): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export function sha256(content: Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+export function gitBlobSha1(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+/** A transformers.js-layout repository: small JSON files in git and random "weights" in LFS. */
+export function fakeModelFiles(modelBytes = 3 * 1024 * 1024): FakeRepoFile[] {
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2));
+  return [
+    { path: 'config.json', content: json({ model_type: 'bert', hidden_size: 384, fake: randomBytes(8).toString('hex') }), lfs: false },
+    { path: 'tokenizer.json', content: json({ version: '1.0', model: { type: 'WordPiece', vocab: { '[PAD]': 0, hello: 1 } } }), lfs: false },
+    { path: 'tokenizer_config.json', content: json({ model_max_length: 512, do_lower_case: true }), lfs: false },
+    { path: 'special_tokens_map.json', content: json({ cls_token: '[CLS]' }), lfs: false },
+    { path: 'onnx/model.onnx', content: randomBytes(modelBytes), lfs: true },
+    { path: 'onnx/model_quantized.onnx', content: randomBytes(Math.max(1, Math.floor(modelBytes / 4))), lfs: true },
+  ];
+}
+
+export async function startLocalHub(
+  options: { repository?: string; revision?: string; files?: FakeRepoFile[] } = {},
+): Promise<LocalHub> {
+  const repository = options.repository ?? 'Xenova/all-MiniLM-L6-v2';
+  const revision = options.revision ?? 'c0ffee0000000000000000000000000000000001';
+  const files = new Map((options.files ?? fakeModelFiles()).map((f) => [f.path, f]));
+  const bySha = new Map([...files.values()].filter((f) => f.lfs).map((f) => [sha256(f.content), f]));
+  const faults: HubFaults = {};
+  const requests: RecordedRequest[] = [];
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    requests.push({ method: req.method ?? 'GET', url: url.pathname + url.search, range: req.headers.range });
+    if (faults.status !== undefined) return sendError(res, faults.status);
+
+    const apiPrefix = `/api/models/${repository}/revision/`;
+    if (url.pathname.startsWith(apiPrefix)) {
+      const rev = decodeURIComponent(url.pathname.slice(apiPrefix.length));
+      if (faults.noApi || (rev !== revision && rev !== 'main')) return sendError(res, 404);
+      const siblings = [...files.values()].map((f) =>
+        f.lfs
+          ? {
+              rfilename: f.path,
+              size: f.content.length,
+              blobId: gitBlobSha1(Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(f.content)}\n`)),
+              lfs: { sha256: sha256(f.content), size: f.content.length, pointerSize: 134 },
+            }
+          : { rfilename: f.path, size: f.content.length, blobId: gitBlobSha1(f.content) },
+      );
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: repository, sha: revision, siblings }));
+      return;
+    }
+
+    const resolvePrefix = `/${repository}/resolve/`;
+    if (url.pathname.startsWith(resolvePrefix)) {
+      const [rev, ...rest] = url.pathname.slice(resolvePrefix.length).split('/').map(decodeURIComponent);
+      const file = files.get(rest.join('/'));
+      if ((rev !== revision && rev !== 'main') || !file) return sendError(res, 404);
+      const headers = { 'x-repo-commit': revision };
+      if (file.lfs) {
+        const digest = sha256(file.content);
+        res.writeHead(302, {
+          ...headers,
+          location: `/cdn/${digest}/${encodeURIComponent(file.path)}`,
+          etag: `"${digest}"`,
+          'x-linked-etag': `"${digest}"`,
+          'x-linked-size': String(file.content.length),
+        });
+        res.end('Found. Redirecting');
+        return;
+      }
+      return serveContent(req, res, file, { ...headers, etag: `"${gitBlobSha1(file.content)}"` });
+    }
+
+    if (url.pathname.startsWith('/cdn/')) {
+      const file = bySha.get(url.pathname.split('/')[2] ?? '');
+      if (!file) return sendError(res, 404);
+      return serveContent(req, res, file, {});
+    }
+    sendError(res, 404);
+  });
+
+  function serveContent(req: http.IncomingMessage, res: http.ServerResponse, file: FakeRepoFile, headers: http.OutgoingHttpHeaders): void {
+    let body = file.content;
+    if (faults.corrupt?.includes(file.path)) {
+      body = Buffer.from(body);
+      body[Math.floor(body.length / 2)] ^= 0xff;
+    }
+    const total = body.length;
+    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    let status = 200;
+    let start = 0;
+    if (range && !faults.ignoreRange) {
+      start = Number(range[1]);
+      if (start >= total) {
+        res.writeHead(416, { ...headers, 'content-range': `bytes */${total}` });
+        res.end();
+        return;
+      }
+      status = 206;
+      headers = { ...headers, 'content-range': `bytes ${start}-${total - 1}/${total}` };
+    }
+    const slice = body.subarray(start);
+    res.writeHead(status, { ...headers, 'content-length': String(slice.length), 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' });
+
+    const drop = faults.dropAfterBytes;
+    if (drop && drop.file === file.path && (drop.times ?? 1) > 0) {
+      drop.times = (drop.times ?? 1) - 1;
+      // Let the bytes reach the client before the connection dies, so it has something to resume from.
+      res.write(slice.subarray(0, Math.min(drop.bytes, slice.length)), () => {
+        setTimeout(() => res.socket?.destroy(), 50);
+      });
+      return;
+    }
+    const slow = faults.slow;
+    if (slow && slow.file === file.path) {
+      let offset = 0;
+      const next = () => {
+        if (res.destroyed || res.writableEnded) return;
+        if (offset >= slice.length) return void res.end();
+        res.write(slice.subarray(offset, offset + slow.chunkBytes));
+        offset += slow.chunkBytes;
+        setTimeout(next, slow.delayMs);
+      };
+      next();
+      return;
+    }
+    res.end(slice);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    repository,
+    revision,
+    files,
+    faults,
+    requests,
+    requestsFor: (file) =>
+      requests.filter((r) => {
+        const decoded = decodeURIComponent(r.url);
+        return decoded.endsWith(`/resolve/${revision}/${file}`) || (decoded.startsWith('/cdn/') && decoded.endsWith(`/${file}`));
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function sendError(res: http.ServerResponse, status: number): void {
+  const body = JSON.stringify({ error: status === 404 ? 'Repository, revision or entry not found' : `HTTP ${status}` });
+  res.writeHead(status, { 'content-type': 'application/json', 'x-error-code': status === 404 ? 'EntryNotFound' : 'Error' });
+  res.end(body);
+}

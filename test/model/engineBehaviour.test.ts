@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine, EngineError, type EngineState } from '../../src/engine';
+import { testModelDir } from '../helpers/sharedPaths';
+import { cosine } from '../helpers/referenceFixtures';
+
+function rejectsWith(code: string, pattern?: RegExp) {
+  return (error: unknown) => {
+    assert.ok(error instanceof EngineError, `expected EngineError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    if (pattern) assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+describe('engine behaviour with the real model', function () {
+  let engine: Engine;
+  before(() => {
+    engine = new Engine({ modelDir: testModelDir(), dtype: 'fp32', batchSize: 16 });
+  });
+  after(() => engine.dispose());
+
+  it('an empty list gives an empty result without loading the model', async () => {
+    const fresh = new Engine({ modelDir: testModelDir() });
+    assert.deepEqual(await fresh.encode([]), []);
+    assert.equal(fresh.state.kind, 'unloaded');
+    await fresh.dispose();
+  });
+
+  it('non-string input is refused with the index of the bad text', async () => {
+    await assert.rejects(engine.encode(['ok', 42 as unknown as string]), rejectsWith('INVALID_INPUT', /Text 1 is number/));
+    await assert.rejects(engine.encode(['ok', null as unknown as string]), rejectsWith('INVALID_INPUT', /null/));
+  });
+
+  it('concurrent callers share one load', async () => {
+    const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8' });
+    const states: EngineState['kind'][] = [];
+    fresh.on('state', (s) => states.push(s.kind));
+    const loads: string[] = [];
+    fresh.on('log', (m) => m.startsWith('loaded') && loads.push(m));
+    const [a, b, c] = await Promise.all([fresh.encode(['one']), fresh.encode(['two']), fresh.load()]);
+    assert.equal(loads.length, 1);
+    assert.deepEqual(states, ['loading', 'ready']);
+    assert.equal(a[0]!.length, 384);
+    assert.equal(b[0]!.length, 384);
+    assert.equal(c.dtype, 'q8');
+    assert.equal(c.source, 'folder');
+    await fresh.dispose();
+  });
+
+  it('returns vectors in input order whatever the batch composition', async () => {
+    const texts = ['short', 'a much longer sentence about neural networks and embeddings', 'mid length text here', ''];
+    const together = await engine.encode(texts);
+    const fresh = new Engine({ modelDir: testModelDir(), cacheEntries: 0, batchSize: 1 });
+    const alone = await Promise.all(texts.map(async (t) => (await fresh.encode([t]))[0]!));
+    await fresh.dispose();
+    together.forEach((v, i) => assert.ok(cosine(v, alone[i]!) > 0.99999, `text ${i}`));
+    assert.ok(cosine(together[0]!, together[1]!) < 0.9);
+  });
+
+  it('a 1 MB text is encoded like its first 256 word pieces', async () => {
+    const sentence = 'Semantic search ranks documents by the meaning of the query rather than exact keywords. ';
+    const huge = sentence.repeat(Math.ceil(1_000_000 / sentence.length));
+    assert.ok(huge.length >= 1_000_000);
+    const prefix = sentence.repeat(30); // well past 256 word pieces
+    const { vectors, tokens } = await engine.encodeWithTokens([huge, prefix]);
+    assert.deepEqual(tokens, [
+      { count: 256, truncated: true },
+      { count: 256, truncated: true },
+    ]);
+    assert.ok(cosine(vectors[0]!, vectors[1]!) > 0.999999);
+  });
+
+  it('cancellation mid-batch rejects with CANCELLED and the engine keeps working', async () => {
+    const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8', batchSize: 4, cacheEntries: 0 });
+    await fresh.load();
+    const controller = new AbortController();
+    const texts = Array.from({ length: 400 }, (_, i) => `sentence number ${i} about a topic that changes ${i * 7}`);
+    let batches = 0;
+    const run = fresh.encode(texts, {
+      signal: controller.signal,
+      onProgress: ({ done }) => {
+        batches = done;
+        if (done === 2) controller.abort();
+      },
+    });
+    await assert.rejects(run, rejectsWith('CANCELLED'));
+    assert.ok(batches >= 2 && batches < 100, `stopped after ${batches} of 100 batches`);
+    const after = await fresh.encode(['still works']);
+    assert.equal(after[0]!.length, 384);
+    await fresh.dispose();
+  });
+
+  it('a missing model folder names the path', async () => {
+    const missing = path.join(os.tmpdir(), 'minilm-no-such-model');
+    const fresh = new Engine({ modelDir: missing });
+    await assert.rejects(fresh.encode(['x']), rejectsWith('MODEL_NOT_FOUND', /minilm-no-such-model/));
+    assert.equal(fresh.state.kind, 'error');
+    await fresh.dispose();
+  });
+
+  it('a corrupted ONNX file is reported as corrupted, not as a crash', async () => {
+    const source = testModelDir();
+    const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-broken-'));
+    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt']) {
+      fs.copyFileSync(path.join(source, file), path.join(broken, file));
+    }
+    fs.mkdirSync(path.join(broken, 'onnx'));
+    const bytes = fs.readFileSync(path.join(source, 'onnx', 'model_quantized.onnx'));
+    fs.writeFileSync(path.join(broken, 'onnx', 'model_quantized.onnx'), bytes.subarray(0, bytes.length / 3));
+    const fresh = new Engine({ modelDir: broken, dtype: 'q8' });
+    await assert.rejects(fresh.encode(['x']), rejectsWith('MODEL_CORRUPT', /corrupted/));
+    await fresh.dispose();
+    fs.rmSync(broken, { recursive: true, force: true });
+  });
+
+  it('switching dtype reloads and gives close but not identical vectors', async () => {
+    const fresh = new Engine({ modelDir: testModelDir(), dtype: 'fp32' });
+    const [fp32] = await fresh.encode(['The quick brown fox jumps over the lazy dog.']);
+    await fresh.configure({ dtype: 'q8' });
+    assert.equal(fresh.state.kind, 'unloaded');
+    const [q8] = await fresh.encode(['The quick brown fox jumps over the lazy dog.']);
+    assert.equal(fresh.info?.dtype, 'q8');
+    const c = cosine(fp32!, q8!);
+    assert.ok(c > 0.95 && c < 0.999999, `fp32 vs q8 cosine ${c}`);
+    await fresh.dispose();
+  });
+
+  it('repeated texts come from the cache', async () => {
+    const [first] = await engine.encode(['cache me']);
+    const [second] = await engine.encode(['cache me']);
+    assert.equal(first, second);
+  });
+});

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { lengthSortedBatches } from '../../../src/engine/batching';
+import { meanPoolNormalize } from '../../../src/engine/pooling';
+import { EmbeddingCache } from '../../../src/engine/embeddingCache';
+
+describe('lengthSortedBatches', () => {
+  it('covers every index once, longest first, batches no larger than asked', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(500), { maxLength: 200 }), fc.integer({ min: 1, max: 40 }), (lengths, size) => {
+        const batches = lengthSortedBatches(lengths, size);
+        const flat = batches.flat();
+        assert.deepEqual([...flat].sort((a, b) => a - b), lengths.map((_, i) => i));
+        for (const b of batches) assert.ok(b.length <= size && b.length > 0);
+        for (let i = 1; i < flat.length; i++) assert.ok(lengths[flat[i - 1]!]! >= lengths[flat[i]!]!);
+      }),
+    );
+  });
+
+  it('rejects a batch size that is not a positive integer', () => {
+    assert.throws(() => lengthSortedBatches([1, 2], 0), RangeError);
+    assert.throws(() => lengthSortedBatches([1, 2], 1.5), RangeError);
+  });
+});
+
+describe('meanPoolNormalize', () => {
+  it('averages only the unmasked tokens and returns unit vectors', () => {
+    // batch 2, seq 3, dim 2
+    const hidden = new Float32Array([1, 0, 3, 4, 100, 100, /* row 2 */ 0, 2, 0, 2, 0, 2]);
+    const mask = [1, 1, 0, 1, 1, 1];
+    const [a, b] = meanPoolNormalize(hidden, mask, 2, 3, 2);
+    // row 1 mean = (2, 2) → (0.7071, 0.7071); the masked 100s must not count
+    assert.ok(Math.abs(a![0]! - Math.SQRT1_2) < 1e-6 && Math.abs(a![1]! - Math.SQRT1_2) < 1e-6);
+    assert.deepEqual(Array.from(b!), [0, 1]);
+  });
+
+  it('leaves an all-zero state as zeros instead of NaN', () => {
+    const [v] = meanPoolNormalize(new Float32Array(4), [1, 1], 1, 2, 2);
+    assert.deepEqual(Array.from(v!), [0, 0]);
+  });
+});
+
+describe('EmbeddingCache', () => {
+  it('evicts the least recently used entry', () => {
+    const cache = new EmbeddingCache<number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.get('a');
+    cache.set('c', 3);
+    assert.equal(cache.get('b'), undefined);
+    assert.equal(cache.get('a'), 1);
+    assert.equal(cache.get('c'), 3);
+  });
+
+  it('keys differ by model and dtype', () => {
+    assert.notEqual(EmbeddingCache.key('m', 'fp32', 't'), EmbeddingCache.key('m', 'q8', 't'));
+    assert.notEqual(EmbeddingCache.key('m1', 'fp32', 't'), EmbeddingCache.key('m2', 'fp32', 't'));
+  });
+
+  it('capacity 0 stores nothing', () => {
+    const cache = new EmbeddingCache<number>(0);
+    cache.set('a', 1);
+    assert.equal(cache.size, 0);
+  });
+});

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { encodeTruncated, truncateIds } from '../../../src/engine/truncation';
+
+const CLS = 101;
+const SEP = 102;
+
+/** A whitespace word tokenizer standing in for WordPiece: one id per word, with [CLS]/[SEP] around. */
+function wordEncoder(calls: string[] = []) {
+  return (text: string) => {
+    calls.push(text);
+    const words = text.split(/\s+/).filter(Boolean);
+    return [CLS, ...words.map((w) => 1000 + (w.length % 50)), SEP];
+  };
+}
+
+describe('truncateIds', () => {
+  it('keeps short sequences as they are', () => {
+    const ids = [CLS, 5, 6, SEP];
+    assert.deepEqual(truncateIds(ids, SEP), { ids, truncated: false });
+  });
+
+  it('cuts to 256 and keeps [CLS] first and [SEP] last, like sentence-transformers', () => {
+    const ids = [CLS, ...Array.from({ length: 400 }, (_, i) => 2000 + i), SEP];
+    const { ids: cut, truncated } = truncateIds(ids, SEP);
+    assert.equal(truncated, true);
+    assert.equal(cut.length, 256);
+    assert.equal(cut[0], CLS);
+    assert.equal(cut[255], SEP);
+    assert.deepEqual(cut.slice(1, 255), ids.slice(1, 255));
+  });
+
+  it('a sequence of exactly 256 is not truncated', () => {
+    const ids = [CLS, ...Array.from({ length: 254 }, () => 7), SEP];
+    assert.equal(truncateIds(ids, SEP).truncated, false);
+  });
+});
+
+describe('encodeTruncated', () => {
+  it('gives the same ids for a long text as tokenising all of it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-z]{1,12}$/), { minLength: 0, maxLength: 3000 }), fc.constantFrom(' ', '\n', '  \t'), (words, gap) => {
+        const text = words.join(gap);
+        const full = truncateIds(wordEncoder()(text), SEP);
+        assert.deepEqual(encodeTruncated(text, wordEncoder(), SEP), full);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('tokenises only a prefix of a 1 MB text', () => {
+    const text = 'lorem ipsum dolor sit amet '.repeat(40_000);
+    const calls: string[] = [];
+    const result = encodeTruncated(text, wordEncoder(calls), SEP);
+    assert.equal(result.ids.length, 256);
+    assert.equal(result.truncated, true);
+    assert.ok(calls.every((c) => c.length < 100_000), `tokenised ${Math.max(...calls.map((c) => c.length))} characters`);
+  });
+
+  it('falls back to the whole text when there is no whitespace to cut at', () => {
+    const text = 'x'.repeat(20_000);
+    const calls: string[] = [];
+    encodeTruncated(text, wordEncoder(calls), SEP);
+    assert.equal(calls.at(-1), text);
+  });
+});

@@ -151,11 +151,13 @@ interface RepoMetadata {
 async function fetchMetadata(hub: HubOptions, ctx: Context): Promise<RepoMetadata | undefined> {
   const url = metadataUrl(hub);
   ctx.log(`Hub: GET ${url}`);
+  const timeout = AbortSignal.timeout(ctx.idleTimeoutMs);
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
   let response: Response;
   try {
-    response = await ctx.fetch(url, { headers: { accept: 'application/json' }, signal: ctx.signal });
+    response = await ctx.fetch(url, { headers: { accept: 'application/json' }, signal });
   } catch (error) {
-    throw networkError(ctx, error, 'the file list', url);
+    throw networkError(ctx, timeout.aborted ? new Error(`no answer within ${Math.round(ctx.idleTimeoutMs / 1000)} s`) : error, 'the file list', url);
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
@@ -167,6 +169,7 @@ async function fetchMetadata(hub: HubOptions, ctx: Context): Promise<RepoMetadat
     parsed = metadataSchema.parse(await response.json());
   } catch (error) {
     if (ctx.signal?.aborted) throw cancelled();
+    if (timeout.aborted) throw networkError(ctx, new Error('the file list stalled'), 'the file list', url);
     ctx.log(`Hub: file list unreadable (${errorText(error)}); using the digests in the download headers.`);
     return undefined;
   }

@@ -21,6 +21,8 @@ export interface HubFaults {
   noApi?: boolean;
   /** Answer range requests with the whole file and 200. */
   ignoreRange?: boolean;
+  /** Leave out ETag / X-Linked-Etag, as a proxy that strips headers would. */
+  noDigestHeaders?: boolean;
   /** Send a file in `chunkBytes` pieces with `delayMs` between them. */
   slow?: { file: string; chunkBytes: number; delayMs: number };
 }
@@ -104,19 +106,19 @@ export async function startLocalHub(
       const file = files.get(rest.join('/'));
       if ((rev !== revision && rev !== 'main') || !file) return sendError(res, 404);
       const headers = { 'x-repo-commit': revision };
+      const digests = !faults.noDigestHeaders;
       if (file.lfs) {
         const digest = sha256(file.content);
         res.writeHead(302, {
           ...headers,
           location: `/cdn/${digest}/${encodeURIComponent(file.path)}`,
-          etag: `"${digest}"`,
-          'x-linked-etag': `"${digest}"`,
+          ...(digests ? { etag: `"${digest}"`, 'x-linked-etag': `"${digest}"` } : {}),
           'x-linked-size': String(file.content.length),
         });
         res.end('Found. Redirecting');
         return;
       }
-      return serveContent(req, res, file, { ...headers, etag: `"${gitBlobSha1(file.content)}"` });
+      return serveContent(req, res, file, digests ? { ...headers, etag: `"${gitBlobSha1(file.content)}"` } : headers);
     }
 
     if (url.pathname.startsWith('/cdn/')) {

@@ -131,6 +131,35 @@ describe('hubDownload', function () {
     assert.deepEqual(await listFiles(destDir), [...FP32].sort());
   });
 
+  it('verifies complete parts of an interrupted attempt locally instead of fetching them again', async function () {
+    hub.faults.dropAfterBytes = { file: 'onnx/model.onnx', bytes: 256 * 1024 };
+    await rejectsWith(downloadModel(request()), 'DOWNLOAD_FAILED');
+    hub.requests.length = 0;
+    await downloadModel(request());
+    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {
+      assert.equal(hub.requestsFor(file).length, 0, `${file} was fetched again`);
+      assert.ok(logs.some((m) => m.includes(`${file} already fully downloaded`)), logs.join('\n'));
+    }
+    await assertIdentical(FP32);
+  });
+
+  it('treats a stalled response as a dropped connection and keeps the part', async function () {
+    hub.faults.slow = { file: 'onnx/model.onnx', chunkBytes: 64 * 1024, delayMs: 3000 };
+    const error = await rejectsWith(downloadModel(request({ idleTimeoutMs: 200 })), 'DOWNLOAD_FAILED');
+    assert.match(error.message, /stalled/);
+    assert.match(error.message, /hf-mirror\.com/);
+    assert.equal(existsSync(destDir), false);
+    assert.equal((await stat(path.join(stagingDirFor(destDir), 'onnx', 'model.onnx.part'))).size, 64 * 1024);
+  });
+
+  it('refuses files for which the hub reports no checksum at all', async function () {
+    hub.faults.noApi = true;
+    hub.faults.noDigestHeaders = true;
+    const error = await rejectsWith(downloadModel(request()), 'DOWNLOAD_FAILED');
+    assert.match(error.message, /no checksum/);
+    assert.equal(existsSync(destDir), false);
+  });
+
   it('starts over when the server ignores the Range header', async function () {
     hub.faults.dropAfterBytes = { file: 'onnx/model.onnx', bytes: 512 * 1024 };
     await rejectsWith(downloadModel(request()), 'DOWNLOAD_FAILED');

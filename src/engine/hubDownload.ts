@@ -321,8 +321,10 @@ async function openResolve(
     const linkedSize = Number(response.headers.get('x-linked-size') ?? NaN);
     facts.sha256 ??= linkedEtag;
     if (Number.isSafeInteger(linkedSize) && linkedSize >= 0) facts.size ??= linkedSize;
-    // Only the hub's own answer: a CDN's ETag is not a git blob id.
-    if (hop === 0 && !linkedEtag) facts.gitBlobSha1 ??= normalizeDigest(response.headers.get('etag'), 40);
+    // The hub may first redirect small files to its own /api/resolve-cache/…; a CDN's ETag is not a git blob id.
+    if (!linkedEtag && new URL(current).origin === new URL(url).origin) {
+      facts.gitBlobSha1 ??= normalizeDigest(response.headers.get('etag'), 40);
+    }
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel().catch(() => undefined);

@@ -21,6 +21,8 @@ export interface HubFaults {
   noApi?: boolean;
   /** Answer range requests with the whole file and 200. */
   ignoreRange?: boolean;
+  /** Redirect small files to `/api/resolve-cache/…` on the same host first, as huggingface.co does. */
+  resolveCache?: boolean;
   /** Leave out ETag / X-Linked-Etag, as a proxy that strips headers would. */
   noDigestHeaders?: boolean;
   /** Send a file in `chunkBytes` pieces with `delayMs` between them. */
@@ -118,7 +120,19 @@ export async function startLocalHub(
         res.end('Found. Redirecting');
         return;
       }
+      if (faults.resolveCache) {
+        res.writeHead(307, { ...headers, location: `/api/resolve-cache/models/${repository}/${revision}/${encodeURIComponent(file.path)}` });
+        res.end('Temporary Redirect');
+        return;
+      }
       return serveContent(req, res, file, digests ? { ...headers, etag: `"${gitBlobSha1(file.content)}"` } : headers);
+    }
+
+    const cachePrefix = `/api/resolve-cache/models/${repository}/${revision}/`;
+    if (url.pathname.startsWith(cachePrefix)) {
+      const file = files.get(decodeURIComponent(url.pathname.slice(cachePrefix.length)));
+      if (!file || file.lfs) return sendError(res, 404);
+      return serveContent(req, res, file, faults.noDigestHeaders ? {} : { etag: `"${gitBlobSha1(file.content)}"` });
     }
 
     if (url.pathname.startsWith('/cdn/')) {

@@ -207,6 +207,19 @@ describe('hubDownload', function () {
     await rejectsWith(downloadModel(request()), 'CHECKSUM_MISMATCH');
   });
 
+  it('takes git blob ids from the hub\'s own resolve-cache redirect, not from a CDN', async function () {
+    hub.faults.noApi = true;
+    hub.faults.resolveCache = true;
+    await downloadModel(request());
+    await assertIdentical(FP32);
+    assert.ok(hub.requests.some((r) => r.url.startsWith('/api/resolve-cache/')), 'the redirect was followed');
+
+    await rm(destDir, { recursive: true });
+    hub.faults.corrupt = ['tokenizer_config.json'];
+    const error = await rejectsWith(downloadModel(request()), 'CHECKSUM_MISMATCH');
+    assert.match(error.message, /tokenizer_config\.json/);
+  });
+
   it('cancels mid-file with CANCELLED and leaves nothing in destDir', async function () {
     hub.faults.slow = { file: 'onnx/model.onnx', chunkBytes: 64 * 1024, delayMs: 20 };
     const controller = new AbortController();

@@ -207,10 +207,11 @@ async function downloadFile(
     existing = 0;
   }
   if (expected.size !== undefined && existing === expected.size && (expected.sha256 || expected.gitBlobSha1)) {
-    ctx.log(`Hub: ${file} already fully downloaded (${existing} bytes); verifying.`);
-    await verify(ctx, expected, partPath, url);
-    overall.fileDone(file, existing, onProgress);
-    return;
+    if (await verifyCompletePart(ctx, expected, partPath, url)) {
+      overall.fileDone(file, existing, onProgress);
+      return;
+    }
+    existing = 0;
   }
 
   for (let attempt = 0; ; attempt++) {
@@ -224,15 +225,13 @@ async function downloadFile(
       if (response.status === 416 && existing > 0) {
         const total = parseContentRangeTotal(response.headers.get('content-range'));
         await response.body?.cancel().catch(() => undefined);
-        if (total === existing) {
-          ctx.log(`Hub: ${file} already fully downloaded (${existing} bytes); verifying.`);
-          await verify(ctx, facts, partPath, url);
+        if (total === existing && (await verifyCompletePart(ctx, facts, partPath, url))) {
           overall.fileDone(file, existing, onProgress);
           return;
         }
         if (attempt > 0) throw httpError(hub, file, url, response.status);
-        ctx.log(`Hub: the server refused to resume ${file} at byte ${existing}; starting over.`);
-        await unlink(partPath);
+        if (total !== existing) ctx.log(`Hub: the server refused to resume ${file} at byte ${existing}; starting over.`);
+        await unlink(partPath).catch(() => undefined);
         existing = 0;
         continue;
       }
@@ -288,6 +287,22 @@ async function downloadFile(
     } finally {
       idle.stop();
     }
+  }
+}
+
+/**
+ * A part left complete by an earlier attempt (which stopped before installing) needs no network, only a
+ * check. Bytes that fail it were damaged on this disk, not by the hub: download again instead of failing.
+ */
+async function verifyCompletePart(ctx: Context, expected: ExpectedFile, partPath: string, url: string): Promise<boolean> {
+  ctx.log(`Hub: ${expected.path} already fully downloaded (${await sizeOf(partPath)} bytes); verifying.`);
+  try {
+    await verify(ctx, expected, partPath, url);
+    return true;
+  } catch (error) {
+    if (!(error instanceof EngineError) || error.code !== 'CHECKSUM_MISMATCH') throw error;
+    ctx.log(`Hub: the earlier part of ${expected.path} is damaged; downloading it again. (${error.message})`);
+    return false;
   }
 }
 

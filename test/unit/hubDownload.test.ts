@@ -143,6 +143,18 @@ describe('hubDownload', function () {
     await assertIdentical(FP32);
   });
 
+  it('downloads again a complete part that was damaged on disk', async function () {
+    hub.faults.dropAfterBytes = { file: 'onnx/model.onnx', bytes: 256 * 1024 };
+    await rejectsWith(downloadModel(request()), 'DOWNLOAD_FAILED');
+    const part = path.join(stagingDirFor(destDir), 'tokenizer.json.part');
+    const damaged = Buffer.from(hub.files.get('tokenizer.json')!.content);
+    damaged[0] ^= 0xff;
+    await writeFile(part, damaged);
+    await downloadModel(request());
+    await assertIdentical(FP32);
+    assert.ok(logs.some((m) => m.includes('earlier part of tokenizer.json is damaged')), logs.join('\n'));
+  });
+
   it('treats a stalled response as a dropped connection and keeps the part', async function () {
     hub.faults.slow = { file: 'onnx/model.onnx', chunkBytes: 64 * 1024, delayMs: 3000 };
     const error = await rejectsWith(downloadModel(request({ idleTimeoutMs: 200 })), 'DOWNLOAD_FAILED');

@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import type { StudioServices } from '../host/studioServices';
+import type { EncodedTexts } from '../engine/types';
+import type { ExportFormat, ModelStatus, StudioDtype, WebviewCommand } from '../shared/studioProtocol';
+import type { BackendEncodeOptions, StudioBackend } from './studioRequests';
+
+/** The engine state as the webview shows it, with the memory of this (the extension host) process. */
+export function modelStatusOf(services: StudioServices): ModelStatus {
+  const state = services.engine.state;
+  const status: ModelStatus = { state: state.kind, dtype: services.engine.dtype, memoryRss: process.memoryUsage().rss };
+  if (state.kind === 'downloading') status.download = { file: state.file, received: state.received, total: state.total };
+  if (state.kind === 'ready') status.info = { ...state.info };
+  if (state.kind === 'error') status.error = { code: state.code, message: state.message };
+  return status;
+}
+
+/** A cancellation token that fires with the signal (the engine host speaks tokens, the protocol signals). */
+function tokenFor(signal: AbortSignal): { token: vscode.CancellationToken; dispose(): void } {
+  const source = new vscode.CancellationTokenSource();
+  const cancel = () => source.cancel();
+  if (signal.aborted) source.cancel();
+  else signal.addEventListener('abort', cancel, { once: true });
+  return {
+    token: source.token,
+    dispose: () => {
+      signal.removeEventListener('abort', cancel);
+      source.dispose();
+    },
+  };
+}
+
+async function withToken<T>(signal: AbortSignal, run: (token: vscode.CancellationToken) => Promise<T>): Promise<T> {
+  const t = tokenFor(signal);
+  try {
+    return await run(t.token);
+  } finally {
+    t.dispose();
+  }
+}
+
+const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
+  json: { JSON: ['json'] },
+  csv: { CSV: ['csv'] },
+  npy: { 'NumPy array': ['npy'] },
+};
+
+export class VscodeStudioBackend implements StudioBackend {
+  constructor(private readonly services: StudioServices) {}
+
+  status(): ModelStatus {
+    return modelStatusOf(this.services);
+  }
+
+  async load(signal: AbortSignal): Promise<void> {
+    await withToken(signal, (token) => this.services.engine.ensureLoaded({ token, silent: true }));
+  }
+
+  unload(): Promise<void> {
+    return this.services.engine.unload();
+  }
+
+  async setDtype(dtype: StudioDtype): Promise<void> {
+    const config = vscode.workspace.getConfiguration('minilm');
+    // Write where the effective value comes from, so a workspace value does not silently win over the change.
+    const inspected = config.inspect<string>('dtype');
+    const target =
+      inspected?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : inspected?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
+    await config.update('dtype', dtype, target);
+  }
+
+  encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts> {
+    return withToken(options.signal, (token) => this.services.engine.encodeWithTokens(texts, { token, onProgress: options.onProgress }));
+  }
+
+  async copyText(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
+  }
+
+  async chooseSaveFile(suggestedName: string, format: ExportFormat): Promise<string | null> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, suggestedName) : undefined,
+      filters: FILTERS[format],
+      saveLabel: vscode.l10n.t('Export'),
+    });
+    if (!uri) return null;
+    if (uri.scheme !== 'file') throw new Error(vscode.l10n.t('Only local files can be written: {0}', uri.toString()));
+    return uri.fsPath;
+  }
+
+  async openTextFile(): Promise<{ file: string; text: string } | null> {
+    const [uri] =
+      (await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { [vscode.l10n.t('Text')]: ['txt', 'md', 'csv', 'tsv', 'jsonl'], '*': ['*'] },
+        openLabel: vscode.l10n.t('Load Candidates'),
+      })) ?? [];
+    if (!uri) return null;
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    return { file: uri.fsPath, text: new TextDecoder('utf-8').decode(bytes) };
+  }
+
+  resultsFolder(): string | undefined {
+    const uri = this.services.resultsFolder();
+    return uri?.scheme === 'file' ? uri.fsPath : undefined;
+  }
+
+  async openInEditor(file: string): Promise<void> {
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  async runCommand(command: WebviewCommand): Promise<void> {
+    await vscode.commands.executeCommand(command);
+  }
+}

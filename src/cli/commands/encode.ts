@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { projectorMetadata, vectorsToCsv, vectorsToNpy, vectorsToProjectorTensors } from '../../core';
+import { EMBEDDING_DIMENSION } from '../../engine';
+import { writeFileAtomic } from '../../core/atomicWrite';
+import { CliError } from '../cliError';
+import {
+  addInputOptions,
+  addModelOptions,
+  addOutputOptions,
+  encodeWithProgress,
+  outputFormat,
+  withEngine,
+  type InputOptions,
+  type ModelOptions,
+  type OutputOptions,
+} from '../commonOptions';
+import { cellText, checkBinaryTarget, emit, jsonArrayLines, renderTable, vectorJson } from '../output';
+import { requireTexts } from './texts';
+
+type EncodeOptions = ModelOptions & InputOptions & OutputOptions;
+
+export function registerEncode(program: Command): void {
+  const command = program
+    .command('encode')
+    .description('embed texts as 384-d unit vectors (input order)')
+    .argument('[texts...]', 'texts to embed; - reads stdin');
+  addInputOptions(command);
+  addModelOptions(command);
+  addOutputOptions(command, ['table', 'json', 'csv', 'npy', 'tsv'], ' (json: array of vectors; npy: float32 (n, 384); tsv: Embedding Projector files, --out DIR)');
+  command.action(async (args: string[], options: EncodeOptions) => {
+    const format = outputFormat(options);
+    if (format === 'npy') checkBinaryTarget(options.out, format);
+    if (format === 'tsv' && !options.out) throw new CliError('--format tsv writes tensors.tsv and metadata.tsv: give the folder with --out DIR');
+    const texts = await requireTexts(args, options);
+    await withEngine(options, async (engine) => {
+      if (format === 'table') {
+        const { vectors, tokens } = await engine.encodeWithTokens(texts, { batchSize: options.batchSize });
+        const rows = texts.map((text, i) => [
+          String(i),
+          `${tokens[i].count}${tokens[i].truncated ? ' (cut)' : ''}`,
+          cellText(text, 48),
+          `[${Array.from(vectors[i].subarray(0, 4), (v) => v.toFixed(4)).join(', ')}, …]`,
+        ]);
+        await emit(renderTable(['#', 'tokens', 'text', `vector (${EMBEDDING_DIMENSION} dims)`], rows, ['right', 'right']), options.out);
+        return;
+      }
+      const vectors = await encodeWithProgress(engine, texts, options);
+      switch (format) {
+        case 'json':
+          return emit(jsonArrayLines(vectors, vectorJson), options.out);
+        case 'csv':
+          return emit(vectorsToCsv(vectors, texts), options.out);
+        case 'npy':
+          return emit(vectorsToNpy(vectors, EMBEDDING_DIMENSION), options.out);
+        case 'tsv':
+          return writeProjectorFiles(options.out!, vectors, texts);
+      }
+    });
+  });
+}
+
+/** Embedding Projector input: tensors.tsv and metadata.tsv in one folder, each written atomically. */
+async function writeProjectorFiles(folder: string, vectors: Float32Array[], texts: string[]): Promise<void> {
+  const dir = path.resolve(folder);
+  await fs.promises.mkdir(dir, { recursive: true });
+  const tensors = path.join(dir, 'tensors.tsv');
+  const metadata = path.join(dir, 'metadata.tsv');
+  await writeFileAtomic(tensors, vectorsToProjectorTensors(vectors));
+  await writeFileAtomic(metadata, projectorMetadata({ text: texts }));
+  process.stdout.write(`${tensors}\n${metadata}\n`);
+}

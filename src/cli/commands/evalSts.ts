@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { similarityMatrix } from '../../core';
+import { CliError } from '../cliError';
+import { addModelOptions, encodeWithProgress, withEngine, type ModelOptions } from '../commonOptions';
+import { pearson, spearman } from '../correlation';
+import { emit } from '../output';
+import { parseStsFile, type StsPair } from '../stsBenchmark';
+
+interface EvalStsOptions extends ModelOptions {
+  json?: boolean;
+}
+
+/** What `eval-sts --json` prints: the contract's three keys, correlations ×100. */
+export interface StsResult {
+  pairs: number;
+  spearman: number;
+  pearson: number;
+}
+
+export function registerEvalSts(program: Command): void {
+  const command = program
+    .command('eval-sts')
+    .description('STS Benchmark style evaluation: Spearman and Pearson (x100) of cosine vs gold score')
+    .argument('<file>', 'tab-separated: column 5 gold score, columns 6 and 7 the sentences (quoting off)')
+    .option('--json', 'print {"pairs", "spearman", "pearson"} as JSON');
+  addModelOptions(command);
+  command.action(async (file: string, options: EvalStsOptions) => {
+    let content: string;
+    try {
+      content = await fs.promises.readFile(file, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read ${path.resolve(file)}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    }
+    const { pairs, skipped } = parseStsFile(content);
+    if (skipped.length > 0) {
+      const first = skipped.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
+      process.stderr.write(`minilm: skipped ${skipped.length} line${skipped.length === 1 ? '' : 's'} of ${file} (${first}${skipped.length > 3 ? '; …' : ''})\n`);
+    }
+    if (pairs.length < 2) throw new CliError(`${file}: ${pairs.length} usable pairs; expected tab-separated lines with the gold score in column 5 and sentences in columns 6 and 7`);
+    const started = performance.now();
+    const result = await withEngine(options, (engine) => evaluatePairs(pairs, (texts) => encodeWithProgress(engine, texts, options)));
+    const seconds = (performance.now() - started) / 1000;
+    if (options.json) {
+      await emit(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    await emit(
+      `${path.basename(file)}: ${result.pairs} pairs (${options.dtype})\n` +
+        `Spearman ${result.spearman.toFixed(2)}\nPearson  ${result.pearson.toFixed(2)}\n` +
+        `${seconds.toFixed(1)} s${skipped.length > 0 ? `, ${skipped.length} lines skipped` : ''}\n`,
+    );
+  });
+}
+
+/**
+ * Encodes each distinct sentence once, scores each pair by the cosine of its embeddings (float32, as
+ * sentence-transformers' evaluator computes it) and correlates the scores with the gold labels.
+ */
+export async function evaluatePairs(pairs: readonly StsPair[], encode: (texts: string[]) => Promise<Float32Array[]>): Promise<StsResult> {
+  const index = new Map<string, number>();
+  for (const p of pairs) {
+    for (const s of [p.sentence1, p.sentence2]) if (!index.has(s)) index.set(s, index.size);
+  }
+  const vectors = await encode([...index.keys()]);
+  const cosines = pairs.map((p) => similarityMatrix([vectors[index.get(p.sentence1)!]], [vectors[index.get(p.sentence2)!]]).data[0]);
+  const gold = pairs.map((p) => p.score);
+  return { pairs: pairs.length, spearman: 100 * spearman(cosines, gold), pearson: 100 * pearson(cosines, gold) };
+}

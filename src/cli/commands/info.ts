@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { addModelOptions, outputFormat, withEngine, type ModelOptions, type OutputOptions } from '../commonOptions';
+import { addOutputOptions } from '../commonOptions';
+import { emit, renderTable } from '../output';
+
+type InfoOptions = ModelOptions & OutputOptions;
+
+export function registerInfo(program: Command): void {
+  const command = program.command('info').description('load the model and print where it came from, its facts and files');
+  addModelOptions(command);
+  addOutputOptions(command, ['table', 'json']);
+  command.action(async (options: InfoOptions) => {
+    const info = await withEngine(options, (engine) => engine.load());
+    const files = listFiles(info.dir);
+    if (outputFormat(options) === 'json') {
+      await emit(`${JSON.stringify({ ...info, loadMs: Number(info.loadMs.toFixed(1)), files }, null, 2)}\n`, options.out);
+      return;
+    }
+    const facts = [
+      ['model', info.name],
+      ['source', info.source],
+      ['folder', info.dir],
+      ['dtype', `${info.dtype} (${path.relative(info.dir, info.modelFile)})`],
+      ['dimension', String(info.dimension)],
+      ['max word pieces', String(info.maxSeqLength)],
+      ['load time', `${info.loadMs.toFixed(0)} ms (${info.threads} threads)`],
+    ];
+    const fileRows = files.map((f) => [f.path, humanSize(f.bytes)]);
+    await emit(`${renderTable(['', ''], facts).split('\n').slice(2).join('\n')}\n${renderTable(['file', 'size'], fileRows, ['left', 'right'])}`, options.out);
+  });
+}
+
+interface FileEntry {
+  path: string;
+  bytes: number;
+}
+
+function listFiles(dir: string): FileEntry[] {
+  const entries: FileEntry[] = [];
+  const walk = (folder: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) entries.push({ path: path.relative(dir, full).split(path.sep).join('/'), bytes: fs.statSync(full).size });
+    }
+  };
+  walk(dir);
+  return entries;
+}
+
+function humanSize(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { paraphraseMining } from '../../core';
+import {
+  addInputOptions,
+  addModelOptions,
+  addOutputOptions,
+  encodeWithProgress,
+  nonNegativeInteger,
+  outputFormat,
+  positiveInteger,
+  withEngine,
+  type InputOptions,
+  type ModelOptions,
+  type OutputOptions,
+} from '../commonOptions';
+import { cellText, csvLines, emit, jsonArrayLines, renderTable, score4 } from '../output';
+import { requireTexts } from './texts';
+
+interface MineOptions extends ModelOptions, InputOptions, OutputOptions {
+  topK: number;
+  maxPairs: number;
+  queryChunkSize: number;
+  corpusChunkSize: number;
+}
+
+export function registerMine(program: Command): void {
+  const command = program
+    .command('mine')
+    .description('paraphrase mining: the most similar pairs among the texts (util.paraphrase_mining)')
+    .argument('[texts...]', 'texts; - reads stdin')
+    .option('-k, --top-k <k>', 'partners considered per text', nonNegativeInteger, 100)
+    .option('--max-pairs <n>', 'most pairs returned', positiveInteger, 500_000)
+    .option('--query-chunk-size <n>', 'as in sentence-transformers', positiveInteger, 5000)
+    .option('--corpus-chunk-size <n>', 'as in sentence-transformers (affects which partners are considered)', positiveInteger, 100_000);
+  addInputOptions(command);
+  addModelOptions(command);
+  addOutputOptions(command, ['table', 'json', 'csv'], ' (json: [[score, i, j], ...] with i < j, best first)');
+  command.action(async (args: string[], options: MineOptions) => {
+    const format = outputFormat(options);
+    const texts = await requireTexts(args, options);
+    await withEngine(options, async (engine) => {
+      const vectors = await encodeWithProgress(engine, texts, options);
+      const pairs = paraphraseMining(vectors, {
+        topK: options.topK,
+        maxPairs: options.maxPairs,
+        queryChunkSize: options.queryChunkSize,
+        corpusChunkSize: options.corpusChunkSize,
+      });
+      if (format === 'json') return emit(jsonArrayLines(pairs), options.out);
+      if (format === 'csv') return emit(csvLines(['score', 'i', 'j'], pairs), options.out);
+      const rows = pairs.map(([score, i, j]) => [score4(score), String(i), String(j), cellText(texts[i], 40), cellText(texts[j], 40)]);
+      return emit(renderTable(['cosine', 'i', 'j', 'text i', 'text j'], rows, ['right', 'right', 'right']), options.out);
+    });
+  });
+}

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DTYPES, Engine, type Dtype } from '../engine';
+import { INPUT_FORMATS, type InputFormat } from './inputTexts';
+import type { OutputFormat } from './output';
+import { createProgress, type Progress } from './progress';
+
+/** Options every model-using command accepts. */
+export interface ModelOptions {
+  modelDir?: string;
+  dtype: Dtype;
+  batchSize: number;
+  allowDownload: boolean;
+  hubEndpoint?: string;
+  progress?: boolean;
+  verbose?: boolean;
+}
+
+export interface InputOptions {
+  input?: string;
+  inputFormat?: InputFormat;
+  column?: string;
+}
+
+export interface OutputOptions {
+  format: OutputFormat;
+  json?: boolean;
+  out?: string;
+}
+
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return n;
+}
+
+export function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number (0 or more).');
+  return n;
+}
+
+export function finiteNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
+  return n;
+}
+
+export function addModelOptions(command: Command): Command {
+  return command
+    .option('--model-dir <dir>', 'model folder, or a folder holding all-MiniLM-L6-v2/ (default: $MINILM_MODEL_DIR, then ./models, then the per-user cache)')
+    .addOption(new Option('--dtype <dtype>', 'weights: fp32 (matches PyTorch) or q8 (int8, faster)').choices(DTYPES).default('fp32'))
+    .option('--batch-size <n>', 'texts per inference batch', positiveInteger, 32)
+    .option('--allow-download', 'download the model from the hub when no local copy is found', false)
+    .option('--hub-endpoint <url>', 'hub or mirror base URL, e.g. https://hf-mirror.com (default: $HF_ENDPOINT or https://huggingface.co)')
+    .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
+    .option('--no-progress', 'never show a progress bar')
+    .option('-v, --verbose', 'log where the model was found and how long it took, on stderr');
+}
+
+export function addInputOptions(command: Command, what = 'texts'): Command {
+  return command
+    .option('-i, --input <file>', `read ${what} from a file (.txt one per line, .jsonl, .json, .csv/.tsv with --column) or - for stdin`)
+    .addOption(new Option('--input-format <format>', 'how to read --input (default: from the file extension; stdin: txt)').choices(INPUT_FORMATS))
+    .option('--column <name>', 'CSV/TSV column holding the texts (header name or 1-based number)');
+}
+
+export function addOutputOptions(command: Command, formats: readonly OutputFormat[], extraHelp = ''): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', `output format${extraHelp}`).choices(formats).default('table'))
+    .option('--json', 'same as --format json')
+    .option('-o, --out <file>', 'write the output to this file (atomically) instead of stdout');
+}
+
+export function outputFormat(options: OutputOptions): OutputFormat {
+  return options.json ? 'json' : options.format;
+}
+
+/** The engine as the CLI uses it: the project models folder is ./models of the current directory. */
+export function createEngine(options: ModelOptions): Engine {
+  const engine = new Engine({
+    modelDir: options.modelDir,
+    projectModelsDir: path.resolve('models'),
+    dtype: options.dtype,
+    batchSize: options.batchSize,
+    allowDownload: options.allowDownload,
+    hub: { endpoint: options.hubEndpoint },
+    log: options.verbose ? (message) => process.stderr.write(`minilm: ${message}\n`) : undefined,
+  });
+  const bar = createProgress('downloading', options.progress, 'MB', 1e6);
+  engine.on('download', (p) => bar.update(p.overallReceived ?? p.received, p.overallTotal ?? p.total ?? p.received));
+  engine.on('state', (state) => {
+    if (state.kind !== 'downloading') bar.stop();
+  });
+  return engine;
+}
+
+/** Runs `work` with an engine and always releases its worker, so the process can exit. */
+export async function withEngine<T>(options: ModelOptions, work: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = createEngine(options);
+  try {
+    return await work(engine);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** Encodes with a progress bar (batches) on stderr. */
+export async function encodeWithProgress(engine: Engine, texts: readonly string[], options: ModelOptions, label = 'encoding'): Promise<Float32Array[]> {
+  const bar: Progress = createProgress(label, options.progress);
+  try {
+    return await engine.encode(texts, { batchSize: options.batchSize, onProgress: ({ done, total }) => bar.update(done, total) });
+  } finally {
+    bar.stop();
+  }
+}

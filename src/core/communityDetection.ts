@@ -11,16 +11,17 @@ export interface CommunityDetectionOptions {
 }
 
 /**
- * Fast community detection with the results of the current `sentence_transformers.util.community_detection`
- * (CPU path). A row whose `minCommunitySize`-th best cosine reaches the threshold proposes the community of all
- * rows at or above the threshold among its top `sortMaxSize`, ordered by similarity to it, so the first member is
- * the centre (normally the row itself). `sortMaxSize` starts at `min(max(2 * minCommunitySize, 50), n)` and, as in
- * Python, doubles — for the rest of the run — while the last of the top `sortMaxSize` is still above the threshold.
- * Proposals are taken largest first (stable, so earlier rows win ties); members already taken are removed, and what
- * remains is kept if it still has `minCommunitySize` members. Communities are returned largest first.
+ * Fast community detection with the results of `sentence_transformers.util.community_detection` as of
+ * sentence-transformers 6.0.1 (CPU path). A row whose `minCommunitySize`-th best cosine reaches the threshold
+ * proposes the community of all rows at or above the threshold, ordered by similarity to it, so the first member
+ * is the centre (normally the row itself). Python finds those rows with a top-k scan whose width `sort_max_size`
+ * doubles while its last score still reaches the threshold; that yields every row at or above the threshold, which
+ * is computed here directly. Proposals are taken largest first (stable, so earlier rows win ties); members already
+ * taken are dropped, and what remains is kept if it still has `minCommunitySize` members. Largest first.
  *
- * Unlike older Python releases this always terminates, including for a threshold of 0 and identical inputs:
- * every loop is bounded by the number of embeddings. Equal similarities order members by ascending index.
+ * Embeddings are normalised first and the threshold is compared as a float32, as in Python. This always
+ * terminates, including for a threshold of 0 and identical inputs (older Python releases could loop forever).
+ * Equal similarities order members by ascending index (torch leaves that order unspecified).
  */
 export function communityDetection(
   embeddings: readonly Vector[] | FlatCorpus,
@@ -41,7 +42,6 @@ export function communityDetection(
   // Python compares float32 scores with torch.tensor(threshold), a float32.
   const threshold = Math.fround(thresholdOption);
   const minSize = Math.min(requestedMinSize, n);
-  let sortMaxSize = Math.min(Math.max(2 * minSize, 50), n);
 
   const scores = new Float32Array(n);
   const members = new Int32Array(n);
@@ -49,22 +49,14 @@ export function communityDetection(
   for (let i = 0; i < n; i++) {
     corpus.scoreRowInto(i, scores, 'cosine');
     let atOrAbove = 0;
-    let above = 0;
-    for (let j = 0; j < n; j++) {
-      const s = scores[j];
-      if (s >= threshold) {
-        members[atOrAbove++] = j;
-        if (s > threshold) above++;
-      }
-    }
+    for (let j = 0; j < n; j++) if (scores[j] >= threshold) members[atOrAbove++] = j;
+    // "top_k_values[i][-1] >= threshold": the minSize-th best reaches the threshold iff minSize scores do.
     if (atOrAbove < minSize) continue;
-    // "while top_val_large[-1] > threshold": the sortMaxSize-th best is above the threshold iff at least
-    // sortMaxSize scores are.
-    while (above >= sortMaxSize && sortMaxSize < n) sortMaxSize = Math.min(2 * sortMaxSize, n);
+    // Python scans the top sort_max_size and doubles it while the last one still reaches the threshold, so the
+    // community is every row at or above the threshold: computed directly, no growing scan, no loop to get stuck.
     const community = Array.from(members.subarray(0, atOrAbove));
     community.sort((a, b) => scores[b] - scores[a] || a - b);
-    // Only rows among the top sortMaxSize count (this cuts only ties exactly at the threshold).
-    proposals.push(community.length > sortMaxSize ? community.slice(0, sortMaxSize) : community);
+    proposals.push(community);
   }
 
   proposals.sort((a, b) => b.length - a.length);

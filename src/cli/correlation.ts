@@ -23,28 +23,42 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
 /** Pearson's r in [-1, 1]; NaN when either input is constant (scipy warns and returns NaN there too). */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkInputs(x, y);
-  const n = x.length;
-  let meanX = 0;
-  let meanY = 0;
-  for (let i = 0; i < n; i++) {
-    meanX += x[i];
-    meanY += y[i];
-  }
-  meanX /= n;
-  meanY /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - meanX;
-    const dy = y[i] - meanY;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (sxx === 0 || syy === 0) return NaN;
-  const r = sxy / (Math.sqrt(sxx) * Math.sqrt(syy));
+  const xm = centredAndScaled(x);
+  const ym = centredAndScaled(y);
+  if (!xm || !ym) return NaN;
+  // As scipy: centre, divide by the largest magnitude (keeps tiny or huge values from under/overflowing), normalise.
+  const nx = euclideanNorm(xm);
+  const ny = euclideanNorm(ym);
+  let r = 0;
+  for (let i = 0; i < xm.length; i++) r += (xm[i] / nx) * (ym[i] / ny);
   return Math.max(-1, Math.min(1, r));
+}
+
+function euclideanNorm(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
+  return Math.sqrt(sum);
+}
+
+function centredAndScaled(values: ArrayLike<number>): Float64Array | undefined {
+  const n = values.length;
+  let constant = true;
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    mean += values[i];
+    if (values[i] !== values[0]) constant = false;
+  }
+  if (constant) return undefined;
+  mean /= n;
+  const centred = new Float64Array(n);
+  let largest = 0;
+  for (let i = 0; i < n; i++) {
+    centred[i] = values[i] - mean;
+    largest = Math.max(largest, Math.abs(centred[i]));
+  }
+  if (largest === 0) return undefined;
+  for (let i = 0; i < n; i++) centred[i] /= largest;
+  return centred;
 }
 
 /** Spearman's rho: Pearson's r of the average ranks. */

@@ -43,7 +43,8 @@ export function registerEvalSts(program: Command): void {
     const result = await withEngine(options, (engine) => evaluatePairs(pairs, (texts) => encodeWithProgress(engine, texts, options)));
     const seconds = (performance.now() - started) / 1000;
     if (options.json) {
-      await emit(`${JSON.stringify(result)}\n`);
+      // Spaced like Python's json.dumps, so the line reads the same as the contract's example.
+      await emit(`{"pairs": ${result.pairs}, "spearman": ${result.spearman}, "pearson": ${result.pearson}}\n`);
       return;
     }
     await emit(

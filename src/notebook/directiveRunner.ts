@@ -1,0 +1,208 @@
+// Executes one parsed `minilm` directive: gathers its texts (lines, @file, named corpus), encodes them through the
+// function it is given and computes the result with src/core. vscode-free, so the same code runs in the notebook
+// controller (encode = EngineHost.encode) and in plain-Node model tests (encode = Engine.encode).
+import {
+  communityDetection,
+  cosineSimilarity,
+  euclideanDistance,
+  flattenCorpus,
+  norm,
+  paraphraseMining,
+  semanticSearch,
+  similarityMatrix,
+  type FlatCorpus,
+  type ScoreMatrix,
+} from '../core';
+import { MAX_COMPARE_TEXTS, type CellText, type Directive, type TextInput } from './cellLanguage';
+
+export type EncodeFunction = (texts: string[], signal: AbortSignal) => Promise<Float32Array[]>;
+
+/** A named corpus defined by `corpus <name>`: kept with its embeddings for the notebook's lifetime (kernel state). */
+export interface StoredCorpus {
+  readonly name: string;
+  readonly texts: readonly string[];
+  readonly vectors: readonly Float32Array[];
+  readonly flat: FlatCorpus;
+}
+
+export interface DirectiveContext {
+  readonly encode: EncodeFunction;
+  /** Reads a workspace-relative file as UTF-8; rejects with a message that names the file when it cannot. */
+  readonly readTextFile: (path: string) => Promise<string>;
+  /** Named corpora of this notebook; `corpus` adds to it. */
+  readonly corpora: Map<string, StoredCorpus>;
+  readonly signal: AbortSignal;
+}
+
+/** An error in a cell that parsed but cannot run (unknown corpus, missing file, …). `line` is 1-based in the cell. */
+export class DirectiveError extends Error {
+  constructor(
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    super(`Line ${line}: ${detail}`);
+    this.name = 'DirectiveError';
+  }
+}
+
+export interface SearchHitRow {
+  readonly index: number;
+  readonly text: string;
+  readonly score: number;
+}
+
+export interface MinedPair {
+  readonly score: number;
+  readonly i: number;
+  readonly j: number;
+}
+
+export type DirectiveResult =
+  | { readonly kind: 'compare'; readonly corpus?: string; readonly texts: readonly string[]; readonly matrix: ScoreMatrix }
+  | {
+      readonly kind: 'similarity';
+      readonly texts: readonly [string, string];
+      readonly cosine: number;
+      readonly euclidean: number;
+      readonly norms: readonly [number, number];
+    }
+  | {
+      readonly kind: 'search';
+      readonly query: string;
+      readonly corpus?: string;
+      readonly candidates: number;
+      readonly top: number;
+      readonly hits: readonly SearchHitRow[];
+    }
+  | { readonly kind: 'encode'; readonly corpus?: string; readonly texts: readonly string[]; readonly vectors: readonly Float32Array[] }
+  | {
+      readonly kind: 'mine';
+      readonly corpus?: string;
+      readonly texts: readonly string[];
+      readonly top: number;
+      readonly max: number;
+      readonly pairs: readonly MinedPair[];
+    }
+  | {
+      readonly kind: 'cluster';
+      readonly corpus?: string;
+      readonly texts: readonly string[];
+      readonly threshold: number;
+      readonly minSize: number;
+      readonly clusters: readonly (readonly number[])[];
+    }
+  | { readonly kind: 'corpus'; readonly name: string; readonly texts: readonly string[]; readonly dimension: number };
+
+interface Gathered {
+  readonly texts: string[];
+  /** Present when the texts come from a stored corpus: its embeddings, so nothing is encoded again. */
+  readonly corpus?: StoredCorpus;
+}
+
+export async function runDirective(directive: Directive, context: DirectiveContext): Promise<DirectiveResult> {
+  switch (directive.kind) {
+    case 'compare': {
+      const { texts, vectors, corpus } = await gatherAndEncode(directive.input, directive.line, context);
+      if (texts.length > MAX_COMPARE_TEXTS) {
+        throw new DirectiveError(
+          directive.line,
+          `compare draws an N × N matrix and takes at most ${MAX_COMPARE_TEXTS} texts, got ${texts.length}; use "search", "mine" or "cluster" for larger sets.`,
+        );
+      }
+      return { kind: 'compare', corpus, texts, matrix: similarityMatrix(vectors) };
+    }
+    case 'similarity': {
+      const texts = [directive.texts[0].text, directive.texts[1].text] as const;
+      const [a, b] = await encode(context, [...texts]);
+      return {
+        kind: 'similarity',
+        texts,
+        cosine: cosineSimilarity(a, b),
+        euclidean: euclideanDistance(a, b),
+        norms: [norm(a), norm(b)],
+      };
+    }
+    case 'search': {
+      const gathered = await gather(directive.input, directive.line, context);
+      const corpusFlat = gathered.corpus?.flat ?? flattenCorpus(await encode(context, gathered.texts));
+      const [queryVector] = await encode(context, [directive.query]);
+      const [hits] = semanticSearch([queryVector], corpusFlat, { topK: directive.top });
+      return {
+        kind: 'search',
+        query: directive.query,
+        corpus: gathered.corpus?.name,
+        candidates: gathered.texts.length,
+        top: directive.top,
+        hits: hits.map((h) => ({ index: h.corpus_id, text: gathered.texts[h.corpus_id], score: h.score })),
+      };
+    }
+    case 'encode': {
+      const { texts, vectors, corpus } = await gatherAndEncode(directive.input, directive.line, context);
+      return { kind: 'encode', corpus, texts, vectors };
+    }
+    case 'mine': {
+      const { texts, vectors, corpus } = await gatherAndEncode(directive.input, directive.line, context);
+      const pairs = paraphraseMining(vectors, { topK: directive.top, maxPairs: directive.max })
+        .slice(0, directive.max)
+        .map(([score, i, j]) => ({ score, i, j }));
+      return { kind: 'mine', corpus, texts, top: directive.top, max: directive.max, pairs };
+    }
+    case 'cluster': {
+      const { texts, vectors, corpus } = await gatherAndEncode(directive.input, directive.line, context);
+      const clusters = communityDetection(vectors, { threshold: directive.threshold, minCommunitySize: directive.minSize });
+      return { kind: 'cluster', corpus, texts, threshold: directive.threshold, minSize: directive.minSize, clusters };
+    }
+    case 'corpus': {
+      const { texts } = await gather(directive.input, directive.line, context);
+      const vectors = await encode(context, texts);
+      context.corpora.set(directive.name, { name: directive.name, texts, vectors, flat: flattenCorpus(vectors) });
+      return { kind: 'corpus', name: directive.name, texts, dimension: vectors[0]?.length ?? 0 };
+    }
+  }
+}
+
+async function gatherAndEncode(
+  input: TextInput,
+  line: number,
+  context: DirectiveContext,
+): Promise<{ texts: string[]; vectors: readonly Float32Array[]; corpus?: string }> {
+  const gathered = await gather(input, line, context);
+  if (gathered.corpus) return { texts: gathered.texts, vectors: gathered.corpus.vectors, corpus: gathered.corpus.name };
+  return { texts: gathered.texts, vectors: await encode(context, gathered.texts) };
+}
+
+async function gather(input: TextInput, line: number, context: DirectiveContext): Promise<Gathered> {
+  if (input.corpus) {
+    const stored = context.corpora.get(input.corpus.name);
+    if (!stored) {
+      const known = [...context.corpora.keys()];
+      throw new DirectiveError(
+        input.corpus.line,
+        `no corpus named "${input.corpus.name}" in this notebook's session; run a cell "corpus ${input.corpus.name}" first` +
+          (known.length ? ` (defined: ${known.join(', ')}).` : ' (none is defined yet).'),
+      );
+    }
+    return { texts: [...stored.texts], corpus: stored };
+  }
+  const texts = input.texts.map((t: CellText) => t.text);
+  for (const file of input.files) {
+    let content: string;
+    try {
+      content = await context.readTextFile(file.path);
+    } catch (error) {
+      throw new DirectiveError(file.line, `cannot read "${file.path}": ${(error as Error).message}`);
+    }
+    const lines = content.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    if (lines.length === 0) throw new DirectiveError(file.line, `"${file.path}" holds no non-empty lines.`);
+    texts.push(...lines);
+  }
+  if (texts.length === 0) throw new DirectiveError(line, 'expected at least one text.');
+  return { texts };
+}
+
+async function encode(context: DirectiveContext, texts: string[]): Promise<Float32Array[]> {
+  context.signal.throwIfAborted();
+  const vectors = await context.encode(texts, context.signal);
+  context.signal.throwIfAborted();
+  return vectors;
+}

@@ -1,0 +1,169 @@
+// The `MiniLM` kernel: runs `minilm` cells in order with the extension host's shared model. Per notebook it keeps
+// the execution counter, the named corpora (kernel state) and a queue; a failure ends the queue, and interrupt
+// cancels the running cell (the engine's AbortSignal, through the EngineHost cancellation token) and drops the rest.
+import * as vscode from 'vscode';
+import type { StudioServices } from '../host/studioServices';
+import { CellSyntaxError, parseCell } from './cellLanguage';
+import { DirectiveError, runDirective, type StoredCorpus } from './directiveRunner';
+import { outputItemsOf, RESULT_OUTPUT_METADATA, type Translate } from './resultOutputs';
+
+export const CONTROLLER_ID = 'minilm-kernel';
+export const NOTEBOOK_TYPE = 'minilm-notebook';
+
+interface KernelState {
+  executionOrder: number;
+  readonly corpora: Map<string, StoredCorpus>;
+  /** Batches queued behind the running one. */
+  chain: Promise<void>;
+  /** Bumped by interrupt: batches queued under an older generation do not run. */
+  generation: number;
+  running?: AbortController;
+}
+
+export const translate: Translate = (message, ...args) => vscode.l10n.t(message, ...args);
+
+export class MiniLmController implements vscode.Disposable {
+  private readonly controller: vscode.NotebookController;
+  private readonly states = new Map<string, KernelState>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly services: StudioServices) {
+    this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'MiniLM');
+    this.controller.supportedLanguages = ['minilm'];
+    this.controller.supportsExecutionOrder = true;
+    this.controller.description = vscode.l10n.t('all-MiniLM-L6-v2 sentence embeddings, run locally');
+    this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
+    this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
+    this.disposables.push(
+      this.controller,
+      vscode.workspace.onDidCloseNotebookDocument((notebook) => this.states.delete(notebook.uri.toString())),
+    );
+  }
+
+  /** Corpus names the session of a notebook holds (for completions). */
+  corpusNames(notebook: vscode.NotebookDocument): string[] {
+    return [...(this.states.get(notebook.uri.toString())?.corpora.keys() ?? [])];
+  }
+
+  dispose(): void {
+    for (const state of this.states.values()) state.running?.abort();
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private stateOf(notebook: vscode.NotebookDocument): KernelState {
+    const key = notebook.uri.toString();
+    let state = this.states.get(key);
+    if (!state) {
+      state = { executionOrder: 0, corpora: new Map(), chain: Promise.resolve(), generation: 0 };
+      this.states.set(key, state);
+    }
+    return state;
+  }
+
+  private execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
+    const state = this.stateOf(notebook);
+    const generation = state.generation;
+    // VS Code's handler promise must last until the batch ends: cells it passed that were never started are then
+    // cleared from the queue in the UI, which is how "stop at the first failure" shows.
+    const batch = state.chain.then(() => this.runBatch(cells, notebook, state, generation));
+    state.chain = batch.catch(() => undefined);
+    return batch;
+  }
+
+  private async runBatch(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument, state: KernelState, generation: number) {
+    for (const cell of cells) {
+      if (state.generation !== generation) return;
+      if (cell.kind !== vscode.NotebookCellKind.Code) continue;
+      const ok = await this.runCell(cell, notebook, state);
+      if (!ok) return;
+    }
+  }
+
+  private interrupt(notebook: vscode.NotebookDocument): void {
+    const state = this.states.get(notebook.uri.toString());
+    if (!state) return;
+    state.generation++;
+    state.running?.abort();
+  }
+
+  /** Runs one cell; resolves false when it failed or was cancelled (the batch then stops). */
+  private async runCell(cell: vscode.NotebookCell, notebook: vscode.NotebookDocument, state: KernelState): Promise<boolean> {
+    const execution = this.controller.createNotebookCellExecution(cell);
+    execution.executionOrder = ++state.executionOrder;
+    const abort = new AbortController();
+    state.running = abort;
+    const tokenListener = execution.token.onCancellationRequested(() => abort.abort());
+    execution.start(Date.now());
+    await execution.clearOutput();
+    try {
+      const directive = parseCell(cell.document.getText());
+      const result = await runDirective(directive, {
+        encode: (texts, signal) => this.encode(texts, signal),
+        readTextFile: (path) => readWorkspaceFile(notebook, path),
+        corpora: state.corpora,
+        signal: abort.signal,
+      });
+      const items = outputItemsOf(result, translate).map((i) => vscode.NotebookCellOutputItem.text(i.text, i.mime));
+      await execution.replaceOutput(new vscode.NotebookCellOutput(items, { ...RESULT_OUTPUT_METADATA }));
+      execution.end(true, Date.now());
+      return true;
+    } catch (error) {
+      await execution.replaceOutput(new vscode.NotebookCellOutput([errorItem(error, abort.signal.aborted)]));
+      execution.end(false, Date.now());
+      if (!(error instanceof CellSyntaxError || error instanceof DirectiveError || abort.signal.aborted)) {
+        this.services.log.error(`notebook cell ${cell.index + 1} of ${notebook.uri.toString()}: ${describe(error)}`);
+      }
+      return false;
+    } finally {
+      tokenListener.dispose();
+      if (state.running === abort) state.running = undefined;
+    }
+  }
+
+  private async encode(texts: string[], signal: AbortSignal): Promise<Float32Array[]> {
+    const source = new vscode.CancellationTokenSource();
+    const onAbort = () => source.cancel();
+    signal.addEventListener('abort', onAbort);
+    try {
+      if (signal.aborted) source.cancel();
+      await this.services.engine.ensureLoaded({ token: source.token });
+      return await this.services.engine.encode(texts, { token: source.token });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      source.dispose();
+    }
+  }
+}
+
+function errorItem(error: unknown, cancelled: boolean): vscode.NotebookCellOutputItem {
+  if (cancelled) {
+    return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Interrupted'), message: vscode.l10n.t('The cell was interrupted before it finished.'), stack: '' });
+  }
+  if (error instanceof CellSyntaxError) {
+    return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Syntax error'), message: error.message, stack: '' });
+  }
+  if (error instanceof DirectiveError) {
+    return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Cannot run this cell'), message: error.message, stack: '' });
+  }
+  const name = error instanceof Error ? error.name : 'Error';
+  return vscode.NotebookCellOutputItem.error({ name, message: describe(error), stack: '' });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `@file` paths are relative to the notebook's workspace folder (or the notebook's folder outside a workspace). */
+async function readWorkspaceFile(notebook: vscode.NotebookDocument, path: string): Promise<string> {
+  if (/^([A-Za-z]:)?[\\/]/.test(path)) throw new Error(vscode.l10n.t('expected a workspace-relative path, not an absolute one'));
+  const folder = vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri ?? vscode.Uri.joinPath(notebook.uri, '..');
+  const uri = vscode.Uri.joinPath(folder, ...path.split(/[\\/]/));
+  try {
+    return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') {
+      throw new Error(vscode.l10n.t('no such file in {0}', folder.fsPath || folder.toString()));
+    }
+    throw error;
+  }
+}

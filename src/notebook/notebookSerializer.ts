@@ -1,0 +1,110 @@
+// VS Code side of the .minilm format: converts between vscode.NotebookData and the Raw* shapes of notebookFormat.ts.
+// A file that does not parse makes deserializeNotebook throw, so VS Code shows the error and never opens (and so
+// never saves) a notebook holding less than the file.
+import * as vscode from 'vscode';
+import {
+  parseNotebook,
+  serializeNotebook,
+  type JsonObject,
+  type RawCell,
+  type RawNotebook,
+  type RawOutput,
+} from './notebookFormat';
+import { outputItemsFromJson, RESULT_OUTPUT_METADATA, type Translate } from './resultOutputs';
+
+/** Notebook metadata key holding the file's line ending while it is open (not written to the header). */
+export const EOL_METADATA_KEY = 'minilm.eol';
+
+const decoder = new TextDecoder('utf-8');
+const encoder = new TextEncoder();
+
+export interface SerializerOptions {
+  /** Whether outputs and execution summaries are written (setting `minilm.notebook.saveOutputs`). */
+  readonly saveOutputs: () => boolean;
+  readonly translate: Translate;
+}
+
+export class MiniLmNotebookSerializer implements vscode.NotebookSerializer {
+  constructor(private readonly options: SerializerOptions) {}
+
+  deserializeNotebook(content: Uint8Array): vscode.NotebookData {
+    return toNotebookData(parseNotebook(decoder.decode(content)), this.options.translate);
+  }
+
+  serializeNotebook(data: vscode.NotebookData): Uint8Array {
+    return encoder.encode(serializeNotebook(toRawNotebook(data, this.options.saveOutputs())));
+  }
+}
+
+export function toNotebookData(raw: RawNotebook, translate: Translate): vscode.NotebookData {
+  const cells = raw.cells.map((cell) => {
+    const data = new vscode.NotebookCellData(
+      cell.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code,
+      cell.source,
+      cell.language,
+    );
+    data.metadata = { ...cell.metadata };
+    if (cell.kind === 'code') {
+      data.outputs = cell.outputs.map((output) => toCellOutput(output, translate));
+      if (cell.execution) data.executionSummary = { executionOrder: cell.execution.order, success: cell.execution.success };
+    }
+    return data;
+  });
+  const notebook = new vscode.NotebookData(cells);
+  notebook.metadata = raw.eol === '\n' ? { ...raw.metadata } : { ...raw.metadata, [EOL_METADATA_KEY]: raw.eol };
+  return notebook;
+}
+
+function toCellOutput(output: RawOutput, translate: Translate): vscode.NotebookCellOutput {
+  if (isResultOutput(output.metadata) && output.items.length === 1 && output.items[0].mime === 'application/json') {
+    try {
+      const items = outputItemsFromJson(decoder.decode(output.items[0].data), translate);
+      return new vscode.NotebookCellOutput(
+        items.map((i) => vscode.NotebookCellOutputItem.text(i.text, i.mime)),
+        { ...output.metadata },
+      );
+    } catch {
+      // A hand-edited document that no longer renders is shown as the JSON it is.
+    }
+  }
+  return new vscode.NotebookCellOutput(
+    output.items.map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime)),
+    { ...output.metadata },
+  );
+}
+
+function isResultOutput(metadata: JsonObject | undefined): boolean {
+  return metadata?.minilm === RESULT_OUTPUT_METADATA.minilm;
+}
+
+export function toRawNotebook(data: vscode.NotebookData, saveOutputs: boolean): RawNotebook {
+  const { [EOL_METADATA_KEY]: eol, ...metadata } = (data.metadata ?? {}) as JsonObject;
+  const cells: RawCell[] = data.cells.map((cell) => {
+    const isCode = cell.kind === vscode.NotebookCellKind.Code;
+    const summary = cell.executionSummary;
+    const execution =
+      isCode && saveOutputs && summary && (summary.executionOrder !== undefined || summary.success !== undefined)
+        ? {
+            ...(summary.executionOrder !== undefined ? { order: summary.executionOrder } : {}),
+            ...(summary.success !== undefined ? { success: summary.success } : {}),
+          }
+        : undefined;
+    return {
+      kind: isCode ? 'code' : 'markdown',
+      language: isCode ? cell.languageId : 'markdown',
+      source: cell.value,
+      metadata: { ...(cell.metadata ?? {}) },
+      ...(execution ? { execution } : {}),
+      outputs: isCode && saveOutputs ? (cell.outputs ?? []).map(toRawOutput) : [],
+    };
+  });
+  return { metadata, cells, eol: eol === '\r\n' ? '\r\n' : '\n' };
+}
+
+/** A result output is saved as its JSON document alone; the other items are rebuilt from it on load. */
+function toRawOutput(output: vscode.NotebookCellOutput): RawOutput {
+  const metadata = { ...(output.metadata ?? {}) };
+  const json = output.items.find((i) => i.mime === 'application/json');
+  if (isResultOutput(metadata) && json) return { metadata, items: [{ mime: json.mime, data: json.data }] };
+  return { metadata, items: output.items.map((i) => ({ mime: i.mime, data: i.data })) };
+}

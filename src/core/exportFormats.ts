@@ -1,17 +1,27 @@
 import type { Vector } from './vector';
 
 /**
- * The shortest decimal that reads back as the same float32 (what numpy prints), e.g. 0.1f -> "0.1" rather than
- * "0.10000000149011612". Embeddings are float32, so this loses nothing.
+ * A short decimal that reads back as the same float32, e.g. 0.1f -> "0.1" rather than "0.10000000149011612":
+ * the fewest of 7, 8 or 9 significant digits that round-trips, trailing zeros dropped. Embeddings are float32, so
+ * this loses nothing. (toPrecision strings are used as they are: re-printing through Number is 5x slower.)
  */
 export function formatFloat32(value: number): string {
   const f = Math.fround(value);
   if (!Number.isFinite(f)) return String(f);
-  for (let precision = 6; precision < 9; precision++) {
-    const candidate = Number(f.toPrecision(precision));
-    if (Math.fround(candidate) === f) return String(candidate);
+  if (f === 0) return '0';
+  for (let precision = 7; precision < 9; precision++) {
+    const candidate = f.toPrecision(precision);
+    if (Math.fround(Number(candidate)) === f) return withoutTrailingZeros(candidate);
   }
-  return String(Number(f.toPrecision(9)));
+  return withoutTrailingZeros(f.toPrecision(9));
+}
+
+function withoutTrailingZeros(text: string): string {
+  const e = text.indexOf('e');
+  if ((e < 0 ? text.charCodeAt(text.length - 1) : text.charCodeAt(e - 1)) !== 48 /* 0 */ || !text.includes('.')) return text;
+  const mantissa = e < 0 ? text : text.slice(0, e);
+  const trimmed = mantissa.replace(/0+$/, '').replace(/\.$/, '');
+  return e < 0 ? trimmed : trimmed + text.slice(e);
 }
 
 function dimensionOf(vectors: readonly Vector[]): number {

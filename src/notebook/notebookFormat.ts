@@ -52,7 +52,7 @@ export class NotebookFormatError extends Error {
 }
 
 const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Reserved key of a cell marker's JSON: the execution summary. Every other key is cell metadata. */
 const EXECUTION_KEY = 'execution';
 const MARKER = /^%%(?!%)/;

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { CellSyntaxError, definedCorpusName, parseCell, type Directive } from '../../../src/notebook/cellLanguage';
+
+function texts(d: Directive): string[] {
+  if (d.kind === 'similarity') return d.texts.map((t) => t.text);
+  return d.input.texts.map((t) => t.text);
+}
+
+function syntaxError(source: string, line: number, message: RegExp) {
+  assert.throws(
+    () => parseCell(source),
+    (error: unknown) => {
+      assert.ok(error instanceof CellSyntaxError, `expected CellSyntaxError, got ${String(error)}`);
+      assert.equal(error.line, line, `line of "${error.message}"`);
+      assert.match(error.message, message);
+      return true;
+    },
+  );
+}
+
+describe('minilm cell language', () => {
+  it('compare: every following non-empty line is a text; comments and blanks are skipped', () => {
+    const d = parseCell('# my comparison\n\ncompare\nA cat sits.\n\n# not a text\nA dog runs.\n  \\# a hash text  \n\\@ at text\n');
+    assert.equal(d.kind, 'compare');
+    assert.equal(d.line, 3);
+    assert.deepEqual(texts(d), ['A cat sits.', 'A dog runs.', '# a hash text', '@ at text']);
+    assert.deepEqual(d.kind === 'compare' && d.input.texts.map((t) => t.line), [4, 7, 8, 9]);
+  });
+
+  it('compare <corpus> and compare in <corpus> reuse a named corpus', () => {
+    for (const source of ['compare docs', 'compare in docs']) {
+      const d = parseCell(source);
+      assert.ok(d.kind === 'compare' && d.input.corpus?.name === 'docs' && d.input.texts.length === 0);
+    }
+  });
+
+  it('similarity takes exactly two texts', () => {
+    const d = parseCell('similarity\nfirst\nsecond');
+    assert.deepEqual(d.kind === 'similarity' && d.texts.map((t) => [t.text, t.line]), [['first', 2], ['second', 3]]);
+    syntaxError('similarity\nonly one', 3, /expected two texts/);
+    syntaxError('similarity\na\nb\nc', 4, /exactly two texts/);
+  });
+
+  it('search: query on the directive line, candidates, @file and @top below', () => {
+    const d = parseCell('search how do plants grow?\n@top 3\nPhotosynthesis\n@file data/faq.txt\nCars');
+    assert.ok(d.kind === 'search');
+    assert.equal(d.query, 'how do plants grow?');
+    assert.equal(d.top, 3);
+    assert.deepEqual(texts(d), ['Photosynthesis', 'Cars']);
+    assert.deepEqual(d.input.files, [{ path: 'data/faq.txt', line: 4 }]);
+  });
+
+  it('search <query> in <corpus>, and a quoted query keeps a literal trailing "in word"', () => {
+    const d = parseCell('search neural networks in ml_notes');
+    assert.ok(d.kind === 'search' && d.query === 'neural networks' && d.input.corpus?.name === 'ml_notes');
+    const q = parseCell('search "what is in box"\ncandidate');
+    assert.ok(q.kind === 'search' && q.query === 'what is in box' && q.input.corpus === undefined);
+    const both = parseCell('search "a \\"quoted\\" query" in docs');
+    assert.ok(both.kind === 'search' && both.query === 'a "quoted" query' && both.input.corpus?.name === 'docs');
+  });
+
+  it('mine and cluster take options on the directive line or as @ lines', () => {
+    const m = parseCell('mine top 3 max 20\na\nb');
+    assert.ok(m.kind === 'mine' && m.top === 3 && m.max === 20);
+    const m2 = parseCell('mine docs');
+    assert.ok(m2.kind === 'mine' && m2.input.corpus?.name === 'docs' && m2.top === 10 && m2.max === 50);
+    const c = parseCell('cluster 0.7 in docs min 3');
+    assert.ok(c.kind === 'cluster' && c.threshold === 0.7 && c.minSize === 3 && c.input.corpus?.name === 'docs');
+    const c2 = parseCell('cluster 0.5\n@min 4\nx\ny');
+    assert.ok(c2.kind === 'cluster' && c2.minSize === 4 && c2.input.texts.length === 2);
+  });
+
+  it('corpus <name> defines a corpus from the lines below or @file', () => {
+    const d = parseCell('corpus faq\nQ1\n@file faq.txt');
+    assert.ok(d.kind === 'corpus' && d.name === 'faq' && d.input.texts.length === 1 && d.input.files.length === 1);
+    assert.equal(definedCorpusName('# defines\ncorpus faq\nQ1'), 'faq');
+    assert.equal(definedCorpusName('compare\nx'), undefined);
+  });
+
+  it('encode accepts texts or a corpus', () => {
+    assert.deepEqual(texts(parseCell('encode\nx\ny')), ['x', 'y']);
+    const d = parseCell('encode docs');
+    assert.ok(d.kind === 'encode' && d.input.corpus?.name === 'docs');
+  });
+
+  describe('errors name the line and what was expected', () => {
+    const cases: [string, string, number, RegExp][] = [
+      ['an empty cell', '', 1, /expected a directive/],
+      ['comments only', '# nothing\n# here', 1, /expected a directive/],
+      ['a typo', '\n# c\ncomapre\nx', 3, /unknown directive "comapre".*did you mean "compare"/],
+      ['compare without texts', 'compare\n# none', 2, /expected texts below "compare"/],
+      ['search without query', 'search\nx', 1, /expected a query/],
+      ['search in corpus with candidates', 'search q in docs\nstray', 2, /takes no texts/],
+      ['a bad @top', 'search q\n@top zero\nx', 2, /positive whole number/],
+      ['@top 0', 'search q\n@top 0\nx', 2, /positive whole number/],
+      ['an unknown option', 'compare\n@limit 3\nx', 2, /unknown option "@limit"/],
+      ['an option the directive does not take', 'compare\n@top 3\nx', 2, /does not take "@top"/],
+      ['cluster without threshold', 'cluster\nx', 1, /threshold/],
+      ['cluster threshold out of range', 'cluster 1.5\nx', 1, /between -1 and 1/],
+      ['corpus without name', 'corpus\nx', 1, /expected a name/],
+      ['corpus without texts', 'corpus faq', 2, /texts of corpus "faq"/],
+      ['a bad corpus name', 'compare 9lives', 1, /not a corpus name/],
+      ['@file without path', 'encode\n@file', 2, /workspace-relative path/],
+      ['an option given twice', 'mine top 3\n@top 4\nx', 2, /given on line 1/],
+      ['unterminated quoted query', 'search "abc\nx', 1, /closing quote/],
+    ];
+    for (const [name, source, line, message] of cases) it(name, () => syntaxError(source, line, message));
+  });
+
+  it('never throws anything but CellSyntaxError, and errors stay within the cell', () => {
+    const word = fc.constantFrom('compare', 'similarity', 'search', 'encode', 'mine', 'cluster', 'corpus', 'in', 'top', 'max', 'min', '@file', '@top', '#', '\\', '0.5', '3', '"', 'docs');
+    const line = fc.oneof(fc.array(word, { maxLength: 5 }).map((w) => w.join(' ')), fc.string({ unit: 'binary', maxLength: 15 }));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), (lines, eol) => {
+        const source = lines.join(eol);
+        try {
+          const d = parseCell(source);
+          assert.ok(d.line >= 1 && d.line <= lines.length);
+        } catch (error) {
+          assert.ok(error instanceof CellSyntaxError, String(error));
+          assert.ok(error.line >= 1 && error.line <= Math.max(lines.length, 1) + 1, `line ${error.line} of ${lines.length}`);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -68,70 +68,100 @@ export function paraphraseMining(
   }
 
   // Drain in ascending (score, i, j) order, keeping the first copy of each unordered pair.
-  const drained = queue.sortedAscending();
   const seen = new Set<number>();
   const pairs: ParaphrasePair[] = [];
-  for (const e of drained) {
-    const lo = Math.min(e.i, e.j);
-    const hi = Math.max(e.i, e.j);
+  while (queue.size > 0) {
+    const i = queue.topI();
+    const j = queue.topJ();
+    const score = queue.popScore();
+    const lo = i < j ? i : j;
+    const hi = i < j ? j : i;
     const key = lo * n + hi;
     if (!seen.has(key)) {
       seen.add(key);
-      pairs.push([e.score, lo, hi]);
+      pairs.push([score, lo, hi]);
     }
   }
   // Python's sorted(..., reverse=True) is stable: equal scores keep their drain order. Array.prototype.sort is stable.
   return pairs.sort((a, b) => b[0] - a[0]);
 }
 
-interface QueuedPair {
-  score: number;
-  i: number;
-  j: number;
-}
-
-function less(a: QueuedPair, b: QueuedPair): boolean {
-  return a.score < b.score || (a.score === b.score && (a.i < b.i || (a.i === b.i && a.j < b.j)));
-}
-
-/** A binary min-heap ordered like Python tuples `(score, i, j)`. */
+/** A binary min-heap of `(score, i, j)` ordered like Python tuples, in parallel typed arrays (no object per pair). */
 class PairQueue {
-  private readonly heap: QueuedPair[] = [];
+  private scores = new Float64Array(1024);
+  private is = new Int32Array(1024);
+  private js = new Int32Array(1024);
+  size = 0;
+
+  private less(a: number, b: number): boolean {
+    const sa = this.scores[a];
+    const sb = this.scores[b];
+    if (sa !== sb) return sa < sb;
+    if (this.is[a] !== this.is[b]) return this.is[a] < this.is[b];
+    return this.js[a] < this.js[b];
+  }
+
+  private swap(a: number, b: number): void {
+    const s = this.scores[a];
+    this.scores[a] = this.scores[b];
+    this.scores[b] = s;
+    const i = this.is[a];
+    this.is[a] = this.is[b];
+    this.is[b] = i;
+    const j = this.js[a];
+    this.js[a] = this.js[b];
+    this.js[b] = j;
+  }
 
   push(score: number, i: number, j: number): void {
-    const heap = this.heap;
-    heap.push({ score, i, j });
-    let c = heap.length - 1;
+    if (this.size === this.scores.length) {
+      const grow = <T extends Float64Array | Int32Array>(old: T, fresh: T): T => {
+        fresh.set(old);
+        return fresh;
+      };
+      this.scores = grow(this.scores, new Float64Array(this.size * 2));
+      this.is = grow(this.is, new Int32Array(this.size * 2));
+      this.js = grow(this.js, new Int32Array(this.size * 2));
+    }
+    let c = this.size++;
+    this.scores[c] = score;
+    this.is[c] = i;
+    this.js[c] = j;
     while (c > 0) {
       const p = (c - 1) >> 1;
-      if (!less(heap[c], heap[p])) break;
-      [heap[c], heap[p]] = [heap[p], heap[c]];
+      if (!this.less(c, p)) break;
+      this.swap(c, p);
       c = p;
     }
   }
 
+  topI(): number {
+    return this.is[0];
+  }
+
+  topJ(): number {
+    return this.js[0];
+  }
+
   /** Removes the smallest entry and returns its score. */
   popScore(): number {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
+    const top = this.scores[0];
+    const last = --this.size;
+    if (last > 0) {
+      this.scores[0] = this.scores[last];
+      this.is[0] = this.is[last];
+      this.js[0] = this.js[last];
       let c = 0;
       for (;;) {
         const l = 2 * c + 1;
-        if (l >= heap.length) break;
+        if (l >= last) break;
         const r = l + 1;
-        const m = r < heap.length && less(heap[r], heap[l]) ? r : l;
-        if (!less(heap[m], heap[c])) break;
-        [heap[c], heap[m]] = [heap[m], heap[c]];
+        const m = r < last && this.less(r, l) ? r : l;
+        if (!this.less(m, c)) break;
+        this.swap(c, m);
         c = m;
       }
     }
-    return top.score;
-  }
-
-  sortedAscending(): QueuedPair[] {
-    return [...this.heap].sort((a, b) => (less(a, b) ? -1 : less(b, a) ? 1 : 0));
+    return top;
   }
 }

@@ -153,17 +153,22 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** `@file` paths are relative to the notebook's workspace folder (or the notebook's folder outside a workspace). */
+/**
+ * `@file` paths are relative to the notebook's workspace folder; a path not found there is tried beside the notebook,
+ * so a sample notebook and its data work whichever folder is open.
+ */
 async function readWorkspaceFile(notebook: vscode.NotebookDocument, path: string): Promise<string> {
   if (/^([A-Za-z]:)?[\\/]/.test(path)) throw new Error(vscode.l10n.t('expected a workspace-relative path, not an absolute one'));
-  const folder = vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri ?? vscode.Uri.joinPath(notebook.uri, '..');
-  const uri = vscode.Uri.joinPath(folder, ...path.split(/[\\/]/));
-  try {
-    return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-  } catch (error) {
-    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') {
-      throw new Error(vscode.l10n.t('no such file in {0}', folder.fsPath || folder.toString()));
+  const parts = path.split(/[\\/]/);
+  const beside = vscode.Uri.joinPath(notebook.uri, '..');
+  const workspace = vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri;
+  const candidates = workspace ? [workspace, beside] : [beside];
+  for (const folder of candidates) {
+    try {
+      return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, ...parts)));
+    } catch (error) {
+      if (!(error instanceof vscode.FileSystemError && error.code === 'FileNotFound')) throw error;
     }
-    throw error;
   }
+  throw new Error(vscode.l10n.t('no such file in {0}', candidates.map((c) => c.fsPath || c.toString()).join(vscode.l10n.t(' or '))));
 }

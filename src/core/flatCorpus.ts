@@ -7,13 +7,18 @@ export type ScoreFunction = 'cosine' | 'dot';
 export interface FlattenOptions {
   /** Dimension of an empty corpus (otherwise taken from the first vector). */
   readonly dim?: number;
-  /** Use the WebAssembly SIMD kernel when the runtime has it (default true). `false` forces plain JavaScript. */
+  /**
+   * Use the WebAssembly SIMD kernel (rows a multiple of 8 long, runtime with SIMD). Default: only for corpora of at
+   * least 16,384 values, because each SIMD corpus reserves its own WebAssembly memory and small ones gain little.
+   * `true` uses it whenever possible, `false` never.
+   */
   readonly simd?: boolean;
 }
 
 const BYTES = Float32Array.BYTES_PER_ELEMENT;
 /** Memories above this size fail to allocate on some hosts; such corpora use the JavaScript loops instead. */
 const MAX_SIMD_BYTES = 2 ** 31;
+const MIN_AUTO_SIMD_VALUES = 16_384;
 
 /**
  * Vectors packed once into one row-major Float32Array, with their inverse norms, so that repeated scoring runs
@@ -35,8 +40,9 @@ export class FlatCorpus {
   private constructor(
     readonly count: number,
     readonly dim: number,
-    simd: boolean,
+    simdOption: boolean | undefined,
   ) {
+    const simd = simdOption ?? count * dim >= MIN_AUTO_SIMD_VALUES;
     const padded = (count + 7) & ~7;
     const bytes = (dim + padded + count * dim) * BYTES;
     let dots: DotsFunction | null = null;
@@ -66,7 +72,7 @@ export class FlatCorpus {
   }
 
   /** @internal use {@link flattenCorpus}. */
-  static create(count: number, dim: number, simd: boolean): FlatCorpus {
+  static create(count: number, dim: number, simd: boolean | undefined): FlatCorpus {
     return new FlatCorpus(count, dim, simd);
   }
 
@@ -187,7 +193,7 @@ function dotsInJavaScript(
  */
 export function flattenCorpus(vectors: readonly Vector[] | FlatCorpus | Float32Array, options: FlattenOptions = {}): FlatCorpus {
   if (vectors instanceof FlatCorpus) return vectors;
-  const simd = options.simd ?? true;
+  const simd = options.simd;
   if (vectors instanceof Float32Array) {
     const dim = options.dim;
     if (!dim || !Number.isInteger(dim) || vectors.length % dim !== 0) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { flattenCorpus } from '../../../src/core/flatCorpus';
 import { communityDetection } from '../../../src/core/communityDetection';
 import { cosineSimilarity } from '../../../src/core/vector';
 import { referenceCommunityDetection } from './pythonReference';
@@ -63,7 +64,10 @@ describe('core/communityDetection', () => {
           fc.assert(
             fc.property(intVectors(dim, 0, 40), (vectors) => {
               const actual = communityDetection(vectors, { threshold, minCommunitySize: minSize });
-              assert.deepEqual(actual, referenceCommunityDetection(vectors, threshold, minSize));
+              const expected = referenceCommunityDetection(vectors, threshold, minSize);
+              assert.deepEqual(actual, expected);
+              const simd = flattenCorpus(vectors, { simd: true, dim });
+              assert.deepEqual(communityDetection(simd, { threshold, minCommunitySize: minSize }), expected);
               checkInvariants(vectors, actual, minSize);
             }),
             { numRuns: 10 },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { flattenCorpus } from '../../../src/core/flatCorpus';
 import { paraphraseMining } from '../../../src/core/paraphraseMining';
 import { referenceParaphraseMining } from './pythonReference';
 import { intVectors, randomUnitVectors } from './testVectors';
@@ -35,7 +36,10 @@ describe('core/paraphraseMining', () => {
             fc.property(intVectors(dim, 0, 18), (vectors) => {
               const options = { topK, maxPairs, queryChunkSize: queryChunk, corpusChunkSize: corpusChunk };
               const actual = paraphraseMining(vectors, options);
-              assert.deepEqual(actual, referenceParaphraseMining(vectors, queryChunk, corpusChunk, maxPairs, topK));
+              const expected = referenceParaphraseMining(vectors, queryChunk, corpusChunk, maxPairs, topK);
+              assert.deepEqual(actual, expected);
+              // The SIMD kernel gives the same result (integer components: every dot product is exact).
+              assert.deepEqual(paraphraseMining(flattenCorpus(vectors, { simd: true, dim }), options), expected);
               const seen = new Set<string>();
               for (let k = 0; k < actual.length; k++) {
                 const [score, i, j] = actual[k];

@@ -42,6 +42,8 @@ describe('core/semanticSearch', () => {
               const actual = semanticSearch(queries, corpus, { topK, corpusChunkSize: chunk, queryChunkSize: queryChunk });
               const expected = referenceSemanticSearch(queries, corpus, topK, chunk);
               assert.deepEqual(actual, expected);
+              const simdCorpus = flattenCorpus(corpus, { simd: true, dim });
+              assert.deepEqual(semanticSearch(queries, simdCorpus, { topK, corpusChunkSize: chunk }), expected);
               const unchunked = semanticSearch(queries, corpus, { topK });
               assert.deepEqual(unchunked, referenceSemanticSearch(queries, corpus, topK, Math.max(corpus.length, 1)));
               for (const hits of actual) {

@@ -45,7 +45,14 @@ const entries = {
   extension: { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
   worker: { ...node, entryPoints: { engineWorker: 'src/engine/engineWorker.ts' }, outdir: 'dist' },
   cli: { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
-  webview: { ...browser, entryPoints: { webview: 'media/src/webview/main.ts' }, outdir: 'media/dist' },
+  // The codicon font ships inside media/dist (the only webview resource root) so the packaged extension has it.
+  webview: {
+    ...browser,
+    entryPoints: { webview: 'media/src/webview/main.ts', 'codicons/codicon': 'node_modules/@vscode/codicons/dist/codicon.css' },
+    outdir: 'media/dist',
+    loader: { '.ttf': 'file' },
+    assetNames: 'codicons/[name]',
+  },
   renderer: { ...browser, entryPoints: { renderer: 'media/src/renderer/main.ts' }, outdir: 'media/dist' },
 };
 

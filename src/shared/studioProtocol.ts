@@ -210,50 +210,74 @@ export type HostMessage = HostNotification | HostResponse | HostProgress;
 // ---------------------------------------------------------------------------------------------------------------
 // Validation of everything the webview sends
 
-const text = z.string().max(LIMITS.textLength);
-const none = z.strictObject({});
-const requestId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/**
+ * The schemas are built on first use: the webview bundles this module for its types and constants, and a
+ * function that is never called lets the bundler drop zod from the webview.
+ */
+function buildSchemas() {
+  const text = z.string().max(LIMITS.textLength);
+  const none = z.strictObject({});
+  const requestId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+  const params: { [M in StudioMethod]: z.ZodType<RequestParams<M>> } = {
+    'model/status': none,
+    'model/load': none,
+    'model/unload': none,
+    'model/setDtype': z.strictObject({ dtype: z.enum(['fp32', 'q8']) }),
+    'similarity/compute': z.strictObject({ a: text, b: text }),
+    'encode/compute': z.strictObject({ text }),
+    'encode/copy': z.strictObject({ text }),
+    'encode/export': z.strictObject({ text, format: z.enum(['json', 'csv', 'npy']) }),
+    'search/run': z.strictObject({
+      query: text,
+      candidates: z.array(text).min(1).max(LIMITS.candidates),
+      topK: z.number().int().min(1).max(LIMITS.topK),
+    }),
+    'search/openCandidates': none,
+    'matrix/compute': z.strictObject({ texts: z.array(text).min(2).max(LIMITS.matrixTexts) }),
+    'examples/run': none,
+    'examples/list': none,
+    'examples/load': z.strictObject({ path: z.string().min(1).max(4096) }),
+    'examples/open': z.strictObject({ path: z.string().min(1).max(4096) }),
+    'command/run': z.strictObject({ command: z.enum(WEBVIEW_COMMANDS) }),
+  };
+  const notifications: { [M in StudioNotificationMethod]: z.ZodType<StudioNotificationMap[M]> } = {
+    'webview/ready': none,
+    'request/cancel': z.strictObject({ id: requestId }),
+  };
+  const envelope = z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('request'), id: requestId, method: z.string(), params: z.unknown() }),
+    z.strictObject({ type: z.literal('notification'), method: z.string(), params: z.unknown() }),
+  ]);
+  return { params, notifications, envelope };
+}
+let schemas: ReturnType<typeof buildSchemas> | undefined;
 
-const paramSchemas: { [M in StudioMethod]: z.ZodType<RequestParams<M>> } = {
-  'model/status': none,
-  'model/load': none,
-  'model/unload': none,
-  'model/setDtype': z.strictObject({ dtype: z.enum(['fp32', 'q8']) }),
-  'similarity/compute': z.strictObject({ a: text, b: text }),
-  'encode/compute': z.strictObject({ text }),
-  'encode/copy': z.strictObject({ text }),
-  'encode/export': z.strictObject({ text, format: z.enum(['json', 'csv', 'npy']) }),
-  'search/run': z.strictObject({
-    query: text,
-    candidates: z.array(text).min(1).max(LIMITS.candidates),
-    topK: z.number().int().min(1).max(LIMITS.topK),
-  }),
-  'search/openCandidates': none,
-  'matrix/compute': z.strictObject({ texts: z.array(text).min(2).max(LIMITS.matrixTexts) }),
-  'examples/run': none,
-  'examples/list': none,
-  'examples/load': z.strictObject({ path: z.string().min(1).max(4096) }),
-  'examples/open': z.strictObject({ path: z.string().min(1).max(4096) }),
-  'command/run': z.strictObject({ command: z.enum(WEBVIEW_COMMANDS) }),
-};
-
-const notificationSchemas: { [M in StudioNotificationMethod]: z.ZodType<StudioNotificationMap[M]> } = {
-  'webview/ready': none,
-  'request/cancel': z.strictObject({ id: requestId }),
-};
-
-export const STUDIO_METHODS = Object.keys(paramSchemas) as StudioMethod[];
-export const STUDIO_NOTIFICATION_METHODS = Object.keys(notificationSchemas) as StudioNotificationMethod[];
-
-const envelope = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('request'), id: requestId, method: z.string(), params: z.unknown() }),
-  z.strictObject({ type: z.literal('notification'), method: z.string(), params: z.unknown() }),
-]);
+export const STUDIO_METHODS: readonly StudioMethod[] = [
+  'model/status',
+  'model/load',
+  'model/unload',
+  'model/setDtype',
+  'similarity/compute',
+  'encode/compute',
+  'encode/copy',
+  'encode/export',
+  'search/run',
+  'search/openCandidates',
+  'matrix/compute',
+  'examples/run',
+  'examples/list',
+  'examples/load',
+  'examples/open',
+  'command/run',
+];
+export const STUDIO_NOTIFICATION_METHODS: readonly StudioNotificationMethod[] = ['webview/ready', 'request/cancel'];
 
 export type ParseResult = { ok: true; message: WebviewMessage } | { ok: false; reason: string };
 
 /** Validates a message from the webview. Unknown methods, extra keys and wrongly typed params are rejected. */
 export function parseWebviewMessage(data: unknown): ParseResult {
+  schemas ??= buildSchemas();
+  const { params: paramSchemas, notifications: notificationSchemas, envelope } = schemas;
   const outer = envelope.safeParse(data);
   if (!outer.success) return { ok: false, reason: `malformed message: ${z.prettifyError(outer.error)}` };
   const { method } = outer.data;

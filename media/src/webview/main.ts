@@ -1,0 +1,136 @@
+/**
+ * The Studio panel's front end. The host answers `webview/ready` with `init` (strings, model state, a command's
+ * request); from then on the UI is a function of the {@link StudioState}, which is persisted with setState so that
+ * hiding the panel (the webview is destroyed) or reloading the window loses nothing.
+ */
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import './studio.css';
+import { ENGLISH_STRINGS, STUDIO_TABS, type HostNotification, type StringKey, type StudioShowRequest } from '../../../src/shared/studioProtocol';
+import { HostConnection } from './hostConnection';
+import { h, icon, replaceChildren } from './dom';
+import type { Tab, TabContext } from './context';
+import { formatTemplate, persistedState, restoreState, studioReducer, type Slot, type StudioAction, type StudioState } from './viewModel';
+import { createModelTab } from './modelTab';
+import { createSimilarityTab } from './similarityTab';
+import { createEncodeTab } from './encodeTab';
+import { createSearchTab } from './searchTab';
+import { createExamplesTab } from './examplesTab';
+
+const TAB_ICONS = { model: 'server-process', similarity: 'arrow-both', encode: 'symbol-array', search: 'search', examples: 'beaker' } as const;
+
+let strings: Record<string, string> = { ...ENGLISH_STRINGS };
+let state: StudioState;
+let tabs: Tab[] = [];
+let tabsElement: (HTMLElement & { selectedIndex: number }) | undefined;
+let persistTimer: ReturnType<typeof setTimeout> | undefined;
+
+const connection = new HostConnection(onNotification, (id, done, total) => dispatch({ type: 'progress', id, done, total }));
+state = restoreState(connection.getState());
+
+const ctx: TabContext = {
+  t: (key: StringKey, ...args) => formatTemplate(strings[key] ?? ENGLISH_STRINGS[key] ?? key, ...args),
+  dispatch,
+  state: () => state,
+  connection,
+  run(slot, method, params, onResult) {
+    const previous = state[slot].busy;
+    if (previous) connection.cancel(previous.id);
+    const { id, reply } = connection.request(method, params);
+    dispatch({ type: 'started', slot, id });
+    void reply.then((answer) => {
+      if (answer.ok) onResult(answer.result, id);
+      else dispatch({ type: 'failed', slot, id, error: answer.error });
+    });
+    return id;
+  },
+  cancel(slot: Slot) {
+    const busy = state[slot].busy;
+    if (busy) connection.cancel(busy.id);
+  },
+};
+
+function dispatch(action: StudioAction): void {
+  const previous = state;
+  state = studioReducer(state, action);
+  if (state === previous) return;
+  render(previous);
+  // Typing dispatches on every key; write the state at most every 200 ms.
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(() => connection.setState(persistedState(state)), 200);
+}
+
+function render(previous: StudioState | undefined): void {
+  if (!tabsElement) return;
+  const index = STUDIO_TABS.indexOf(state.tab);
+  if (tabsElement.selectedIndex !== index) tabsElement.selectedIndex = index;
+  for (const tab of tabs) tab.render(state, previous);
+}
+
+function onNotification(notification: HostNotification): void {
+  switch (notification.method) {
+    case 'init':
+      strings = { ...ENGLISH_STRINGS, ...notification.params.strings };
+      document.documentElement.lang = notification.params.language;
+      if (!tabsElement) build();
+      dispatch({ type: 'init', status: notification.params.status, hasResultsFolder: notification.params.hasResultsFolder });
+      if (notification.params.request) showRequest(notification.params.request);
+      break;
+    case 'model/state':
+      dispatch({ type: 'status', status: notification.params });
+      break;
+    case 'show':
+      showRequest(notification.params);
+      break;
+  }
+}
+
+/** A command's request: fill the inputs and compute, so the user sees the answer without another click. */
+function showRequest(request: StudioShowRequest): void {
+  dispatch({ type: 'show', request });
+  if (request.similarity) {
+    const { a, b } = request.similarity;
+    ctx.run('similarity', 'similarity/compute', { a, b }, (result, id) => dispatch({ type: 'succeeded', slot: 'similarity', id, result }));
+  }
+  if (request.encode) {
+    ctx.run('encode', 'encode/compute', { text: request.encode.text }, (result, id) => dispatch({ type: 'succeeded', slot: 'encode', id, result }));
+  }
+  if (request.search && request.search.candidates.length > 0) {
+    const { query, candidates } = request.search;
+    ctx.run('search', 'search/run', { query, candidates, topK: state.search.topK }, (result, id) => dispatch({ type: 'succeeded', slot: 'search', id, result }));
+  }
+  if (request.matrix) {
+    ctx.run('examples', 'matrix/compute', { texts: request.matrix.texts }, (result, id) => dispatch({ type: 'succeeded', slot: 'examples', id, result }));
+  }
+}
+
+function build(): void {
+  const app = document.getElementById('app')!;
+  tabs = [createModelTab(ctx), createSimilarityTab(ctx), createEncodeTab(ctx), createSearchTab(ctx), createExamplesTab(ctx)];
+  const element = h('vscode-tabs', { id: 'studio-tabs', panel: true }) as unknown as HTMLElement & { selectedIndex: number };
+  STUDIO_TABS.forEach((name, i) => {
+    element.appendChild(h('vscode-tab-header', { slot: 'header', id: `tab-${name}`, 'data-tab': name }, icon(TAB_ICONS[name]), ' ', ctx.t(`tab.${name}`)));
+    element.appendChild(h('vscode-tab-panel', { 'data-tab': name }, tabs[i].element));
+  });
+  element.addEventListener('vsc-tabs-select', (event) => {
+    const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+    dispatch({ type: 'selectTab', tab: STUDIO_TABS[index] });
+  });
+  replaceChildren(app, element);
+  app.removeAttribute('aria-busy');
+  tabsElement = element;
+  render(undefined);
+}
+
+connection.ready();

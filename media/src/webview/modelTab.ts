@@ -1,0 +1,130 @@
+import type { ModelStatus, StudioDtype } from '../../../src/shared/studioProtocol';
+import { h, icon, replaceChildren } from './dom';
+import { button, errorBox, metric } from './common';
+import type { Tab, TabContext } from './context';
+import { downloadPercent, errorFix, formatBytes, formatTemplate } from './viewModel';
+
+const STATE_ICON: Record<ModelStatus['state'], string> = {
+  unloaded: 'circle-outline',
+  downloading: 'cloud-download',
+  loading: 'loading codicon-modifier-spin',
+  ready: 'pass-filled',
+  error: 'error',
+};
+
+export function createModelTab(ctx: TabContext): Tab {
+  const output = h('div', { class: 'stack', id: 'model-output' });
+  const dtypeSelect = h('vscode-single-select', { id: 'dtype-select', 'aria-label': ctx.t('model.dtype') }) as HTMLElement & { value: string };
+  for (const dtype of ['fp32', 'q8'] as const) {
+    const option = h('vscode-option', { value: dtype, description: ctx.t(`model.dtype.${dtype}`) });
+    option.textContent = dtype;
+    dtypeSelect.appendChild(option);
+  }
+  dtypeSelect.addEventListener('change', () => {
+    const dtype = dtypeSelect.value as StudioDtype;
+    if (dtype !== ctx.state().model.status?.dtype) {
+      ctx.run('model', 'model/setDtype', { dtype }, (status, id) => ctx.dispatch({ type: 'succeeded', slot: 'model', id, result: status }));
+    }
+  });
+
+  const load = () => ctx.run('model', 'model/load', {}, (status, id) => ctx.dispatch({ type: 'succeeded', slot: 'model', id, result: status }));
+  const unload = () => ctx.run('model', 'model/unload', {}, (status, id) => ctx.dispatch({ type: 'succeeded', slot: 'model', id, result: status }));
+  const command = (name: 'minilm.chooseModelFolder' | 'minilm.showLog' | 'minilm.downloadModel') =>
+    ctx.run('model', 'command/run', { command: name }, (_r, id) => ctx.dispatch({ type: 'finished', slot: 'model', id }));
+
+  const element = h(
+    'section',
+    { class: 'tab-body', 'aria-labelledby': 'tab-model' },
+    h(
+      'div',
+      { class: 'toolbar' },
+      button(ctx.t('model.load'), 'play', load, { id: 'load-button' }),
+      button(ctx.t('model.unload'), 'debug-stop', unload, { id: 'unload-button', secondary: true }),
+      h('div', { class: 'field inline' }, h('vscode-label', { for: 'dtype-select' }, ctx.t('model.dtype')), dtypeSelect),
+    ),
+    output,
+  );
+
+  return {
+    element,
+    render(state, previous) {
+      const model = state.model;
+      if (previous && previous.model === model) return;
+      const status = model.status;
+      if (status && dtypeSelect.value !== status.dtype) dtypeSelect.value = status.dtype;
+      if (!status) {
+        replaceChildren(output, h('vscode-progress-ring', {}));
+        return;
+      }
+      const stateText = ctx.t(`model.state.${status.state}`);
+      const percent = status.download ? downloadPercent(status.download.received, status.download.total) : undefined;
+      const header = h(
+        'div',
+        { class: `model-state state-${status.state}`, 'data-testid': 'model-state', role: 'status' },
+        icon(STATE_ICON[status.state]),
+        h('span', { class: 'state-text' }, stateText),
+        status.state === 'ready' && status.info ? h('vscode-badge', {}, status.info.dtype) : null,
+      );
+      const rows: HTMLElement[] = [];
+      if (status.download) {
+        const bar = document.createElement('vscode-progress-bar') as HTMLElement & { value?: number; max: number };
+        if (percent !== undefined) {
+          bar.max = 100;
+          bar.value = percent;
+        }
+        const bytes = status.download.total ? `${formatBytes(status.download.received)} / ${formatBytes(status.download.total)}` : formatBytes(status.download.received);
+        rows.push(h('div', { class: 'download', 'data-testid': 'download' }, bar, h('span', { class: 'muted' }, `${status.download.file} — ${bytes}${percent !== undefined ? ` (${percent}%)` : ''}`)));
+      }
+      const info = status.info;
+      const metrics = h(
+        'div',
+        { class: 'metrics' },
+        metric(ctx.t('model.dtype'), info?.dtype ?? status.dtype, 'model-dtype'),
+        metric(ctx.t('model.dimension'), String(info?.dimension ?? 384), 'model-dimension'),
+        metric(ctx.t('model.maxTokens'), `${info?.maxSeqLength ?? 256} ${ctx.t('model.wordPieces')}`, 'model-max'),
+        info ? metric(ctx.t('model.loadTime'), formatTemplate(ctx.t('common.ms'), Math.round(info.loadMs)), 'model-load-time') : null,
+        info ? metric(ctx.t('model.threads'), String(info.threads), 'model-threads') : null,
+        metric(ctx.t('model.memory'), formatBytes(status.memoryRss), 'model-memory'),
+      );
+      const source = info
+        ? h(
+            'dl',
+            { class: 'details', 'data-testid': 'model-source' },
+            h('dt', {}, ctx.t('model.source')),
+            h('dd', {}, ctx.t(`model.source.${info.source}`)),
+            h('dt', {}, ctx.t('model.path')),
+            h('dd', {}, h('code', { class: 'path' }, info.dir)),
+          )
+        : status.state === 'unloaded'
+          ? h('p', { class: 'muted' }, ctx.t('model.notLoadedHint'))
+          : null;
+      let fix: HTMLElement | null = null;
+      if (status.error) {
+        const plan = errorFix(status.error.code);
+        const actions = plan.actions.map((action) =>
+          action === 'chooseFolder'
+            ? button(ctx.t('model.chooseFolder'), 'folder-opened', () => command('minilm.chooseModelFolder'), { id: 'choose-folder-button' })
+            : action === 'download'
+              ? button(ctx.t('model.download'), 'cloud-download', () => command('minilm.downloadModel'), { secondary: true, id: 'download-button' })
+              : action === 'showLog'
+                ? button(ctx.t('model.showLog'), 'output', () => command('minilm.showLog'), { secondary: true, id: 'show-log-button' })
+                : button(ctx.t('model.load'), 'refresh', load, { secondary: true }),
+        );
+        fix = h(
+          'div',
+          { class: 'error-box', role: 'alert', 'data-testid': 'model-error' },
+          icon('error'),
+          h(
+            'div',
+            {},
+            h('strong', {}, `${status.error.code}: `),
+            status.error.message,
+            h('p', {}, h('strong', {}, `${ctx.t('model.fix')}: `), ctx.t(plan.hint)),
+            h('div', { class: 'toolbar' }, ...actions),
+          ),
+        );
+      }
+      replaceChildren(output, header, ...rows, fix, metrics, source, errorBox(ctx, model.error));
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { TokenInfo } from '../../../src/shared/studioProtocol';
+import { h, icon, replaceChildren } from './dom';
+import { busyIndicator, button, errorBox, labelled, metric, syncValue, textarea } from './common';
+import type { Tab, TabContext } from './context';
+import { bandDetailKey, bandLabelKey, formatScore, scoreBarPercent, similarityBand } from './viewModel';
+
+export function createSimilarityTab(ctx: TabContext): Tab {
+  const state = ctx.state().similarity;
+  const a = textarea('similarity-a', ctx.t('similarity.textA'), state.a, 4, (value) => ctx.dispatch({ type: 'input', slot: 'similarity', field: 'a', value }));
+  const b = textarea('similarity-b', ctx.t('similarity.textB'), state.b, 4, (value) => ctx.dispatch({ type: 'input', slot: 'similarity', field: 'b', value }));
+  const output = h('div', { class: 'stack', id: 'similarity-output', 'aria-live': 'polite' });
+  const compare = () => {
+    const { a: textA, b: textB } = ctx.state().similarity;
+    ctx.run('similarity', 'similarity/compute', { a: textA, b: textB }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'similarity', id, result }));
+  };
+  // Ctrl/Cmd+Enter compares from either box, as in a chat input.
+  for (const area of [a, b]) {
+    area.addEventListener('keydown', (event: KeyboardEvent) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) compare();
+    });
+  }
+
+  const element = h(
+    'section',
+    { class: 'tab-body' },
+    h('div', { class: 'two-columns' }, labelled(ctx.t('similarity.textA'), 'similarity-a', a), labelled(ctx.t('similarity.textB'), 'similarity-b', b)),
+    h('div', { class: 'toolbar' }, button(ctx.t('similarity.compare'), 'arrow-both', compare, { id: 'compare-button' })),
+    output,
+  );
+
+  const tokens = (label: string, info: TokenInfo, testId: string) =>
+    metric(label, `${info.count}${info.truncated ? ' ⚠' : ''}`, testId, info.truncated ? 'warning' : '');
+
+  return {
+    element,
+    render(next, previous) {
+      const s = next.similarity;
+      syncValue(a, s.a);
+      syncValue(b, s.b);
+      if (previous && previous.similarity.result === s.result && previous.similarity.busy === s.busy && previous.similarity.error === s.error) return;
+      const r = s.result;
+      let result: HTMLElement | null = null;
+      if (r) {
+        const band = similarityBand(r.cosine);
+        const bar = h('div', { class: 'score-bar large' }, h('div', { class: `score-fill band-${band}` }));
+        (bar.firstChild as HTMLElement).style.width = `${scoreBarPercent(r.cosine)}%`;
+        const truncation = [r.tokensA, r.tokensB].some((t) => t.truncated)
+          ? h('div', { class: 'warning-box', role: 'alert', 'data-testid': 'truncation-warning' }, icon('warning'), ctx.t('similarity.truncated', r.maxTokens))
+          : null;
+        result = h(
+          'div',
+          { class: 'stack' },
+          h(
+            'div',
+            { class: `reading band-${band}`, 'data-testid': 'similarity-reading', 'data-band': band },
+            h('div', { class: 'reading-score', 'data-testid': 'cosine' }, formatScore(r.cosine)),
+            h('div', {}, h('div', { class: 'reading-label' }, ctx.t(bandLabelKey(band))), h('div', { class: 'muted' }, ctx.t(bandDetailKey(band)))),
+          ),
+          bar,
+          truncation,
+          h(
+            'div',
+            { class: 'metrics' },
+            metric(ctx.t('similarity.cosine'), formatScore(r.cosine), 'metric-cosine'),
+            metric(ctx.t('similarity.euclidean'), formatScore(r.euclidean), 'metric-euclidean'),
+            metric(ctx.t('similarity.dot'), formatScore(r.dot), 'metric-dot'),
+            metric(ctx.t('similarity.manhattan'), formatScore(r.manhattan), 'metric-manhattan'),
+            metric(ctx.t('similarity.dimension'), String(r.dimension), 'metric-dimension'),
+            metric(ctx.t('similarity.normA'), formatScore(r.normA), 'metric-norm-a'),
+            metric(ctx.t('similarity.normB'), formatScore(r.normB), 'metric-norm-b'),
+            tokens(ctx.t('similarity.tokensA'), r.tokensA, 'metric-tokens-a'),
+            tokens(ctx.t('similarity.tokensB'), r.tokensB, 'metric-tokens-b'),
+          ),
+        );
+      }
+      replaceChildren(output, busyIndicator(ctx, s.busy), errorBox(ctx, s.error), result);
+    },
+  };
+}

@@ -1,0 +1,360 @@
+/**
+ * Pure functions and the state reducer behind the Studio webview. No DOM access here, so that unit tests run them in
+ * plain Node (test/unit/panel).
+ */
+import type {
+  EncodeResult,
+  MatrixView,
+  ModelStatus,
+  RequestError,
+  ResultFileEntry,
+  SearchResult,
+  SimilarityResult,
+  StringKey,
+  StudioShowRequest,
+  StudioTab,
+} from '../../../src/shared/studioProtocol';
+import { STUDIO_TABS } from '../../../src/shared/studioProtocol';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading a cosine score
+
+export type SimilarityBand = 'veryHigh' | 'high' | 'medium' | 'low' | 'none';
+
+/** Lower bounds of each band, highest first: ≥0.8 very similar, 0.6–0.8, 0.4–0.6, 0.2–0.4, below 0.2. */
+export const SIMILARITY_BANDS: ReadonlyArray<{ band: SimilarityBand; min: number }> = [
+  { band: 'veryHigh', min: 0.8 },
+  { band: 'high', min: 0.6 },
+  { band: 'medium', min: 0.4 },
+  { band: 'low', min: 0.2 },
+  { band: 'none', min: -Infinity },
+];
+
+/** The plain-language band of a cosine similarity. NaN reads as unrelated. */
+export function similarityBand(cosine: number): SimilarityBand {
+  if (Number.isNaN(cosine)) return 'none';
+  return SIMILARITY_BANDS.find((b) => cosine >= b.min)!.band;
+}
+
+export function bandLabelKey(band: SimilarityBand): StringKey {
+  return `band.${band}` as StringKey;
+}
+
+export function bandDetailKey(band: SimilarityBand): StringKey {
+  return `band.${band}.detail` as StringKey;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Number formatting
+
+/** A score with a fixed number of decimals; `-0.0000` prints as `0.0000`, non-finite values as an em dash. */
+export function formatScore(value: number, digits = 4): string {
+  if (!Number.isFinite(value)) return '—';
+  const text = value.toFixed(digits);
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
+}
+
+/** Bytes as B / KB / MB / GB with one decimal (1 KB = 1024 B, as the OS shows memory). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Download progress as a percentage (0–100, one decimal) or undefined when the size is unknown. */
+export function downloadPercent(received: number, total: number | undefined): number | undefined {
+  if (total === undefined || !(total > 0)) return undefined;
+  return Math.min(100, Math.round((received / total) * 1000) / 10);
+}
+
+/** Fills `{0}`, `{1}`… in a translated template. */
+export function formatTemplate(template: string, ...args: Array<string | number>): string {
+  return template.replace(/\{(\d+)\}/g, (match, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : match));
+}
+
+/** A score bar's width in percent: cosine in [-1, 1] mapped to [0, 100], so negative scores still show. */
+export function scoreBarPercent(score: number): number {
+  if (!Number.isFinite(score)) return 0;
+  return Math.max(0, Math.min(100, ((score + 1) / 2) * 100));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Heatmap colours
+
+export type Rgb = readonly [number, number, number];
+
+/** Parses the colour forms VS Code puts in its theme variables: #rgb, #rgba, #rrggbb, #rrggbbaa, rgb()/rgba(). */
+export function parseCssColor(value: string): Rgb | undefined {
+  const text = value.trim().toLowerCase();
+  let match = /^#([0-9a-f]{3,4})$/.exec(text);
+  if (match) return [0, 1, 2].map((i) => parseInt(match![1][i] + match![1][i], 16)) as unknown as Rgb;
+  match = /^#([0-9a-f]{6})([0-9a-f]{2})?$/.exec(text);
+  if (match) return [0, 2, 4].map((i) => parseInt(match![1].slice(i, i + 2), 16)) as unknown as Rgb;
+  match = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/.exec(text);
+  if (match) return [1, 2, 3].map((i) => Math.max(0, Math.min(255, Math.round(Number(match![i]))))) as unknown as Rgb;
+  return undefined;
+}
+
+export interface HeatmapScale {
+  /** Colour of the lowest score (normally the editor background, so weak pairs recede). */
+  low: Rgb;
+  /** Colour of the highest score (a theme chart colour). */
+  high: Rgb;
+  /** Score drawn as `low`. */
+  min: number;
+  /** Score drawn as `high`. */
+  max: number;
+}
+
+/**
+ * The cell colour of a score: linear interpolation from `low` to `high` over [min, max], clamped. The scale follows
+ * the theme because both ends come from theme variables.
+ */
+export function heatmapColor(score: number, scale: HeatmapScale): Rgb {
+  const span = scale.max - scale.min;
+  const t = !Number.isFinite(score) ? 0 : span > 0 ? Math.max(0, Math.min(1, (score - scale.min) / span)) : 1;
+  return [0, 1, 2].map((i) => Math.round(scale.low[i] + (scale.high[i] - scale.low[i]) * t)) as unknown as Rgb;
+}
+
+/** Relative luminance (WCAG 2). */
+export function luminance([r, g, b]: Rgb): number {
+  const channel = (c: number) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+}
+
+/** Black or white, whichever contrasts more with the background. */
+export function readableTextColor(background: Rgb): Rgb {
+  const l = luminance(background);
+  const contrastWithBlack = (l + 0.05) / 0.05;
+  const contrastWithWhite = 1.05 / (l + 0.05);
+  return contrastWithBlack >= contrastWithWhite ? [0, 0, 0] : [255, 255, 255];
+}
+
+export const rgbCss = ([r, g, b]: Rgb) => `rgb(${r}, ${g}, ${b})`;
+
+/** The score range of a matrix off its diagonal (the diagonal is always 1 and would flatten the scale). */
+export function offDiagonalRange(matrix: readonly (readonly number[])[]): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  matrix.forEach((row, r) =>
+    row.forEach((v, c) => {
+      if (r !== c && Number.isFinite(v)) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }),
+  );
+  if (min === Infinity) return { min: 0, max: 1 };
+  return { min, max: Math.max(max, min) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What to try when the model fails
+
+export interface ErrorFix {
+  hint: StringKey;
+  actions: Array<'chooseFolder' | 'download' | 'showLog' | 'load'>;
+}
+
+export function errorFix(code: string): ErrorFix {
+  switch (code) {
+    case 'MODEL_NOT_FOUND':
+      return { hint: 'model.fix.notFound', actions: ['chooseFolder', 'download', 'showLog'] };
+    case 'MODEL_CORRUPT':
+    case 'CHECKSUM_MISMATCH':
+    case 'WRONG_DIMENSION':
+      return { hint: 'model.fix.notFound', actions: ['download', 'chooseFolder', 'showLog'] };
+    default:
+      return { hint: 'model.fix.generic', actions: ['load', 'showLog', 'chooseFolder'] };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Webview state and its reducer
+
+/** A request in flight for one part of the UI. */
+export interface Busy {
+  id: number;
+  done?: number;
+  total?: number;
+}
+
+export interface Outcome<T> {
+  result?: T;
+  error?: RequestError;
+  busy?: Busy;
+}
+
+/** Everything the webview shows, persisted with `setState` so it survives hide/show and window reload. */
+export interface StudioState {
+  tab: StudioTab;
+  /** A workspace is open, so results can be saved and listed. */
+  hasResultsFolder: boolean;
+  model: { status?: ModelStatus; busy?: Busy; error?: RequestError };
+  similarity: Outcome<SimilarityResult> & { a: string; b: string };
+  encode: Outcome<EncodeResult> & { text: string; notice?: string };
+  search: Outcome<SearchResult> & { query: string; candidates: string; topK: number; notice?: string };
+  examples: Outcome<MatrixView> & { clustered: boolean; files?: ResultFileEntry[]; notice?: string };
+}
+
+export type Slot = 'model' | 'similarity' | 'encode' | 'search' | 'examples';
+
+export type StudioAction =
+  | { type: 'selectTab'; tab: StudioTab }
+  | { type: 'init'; status: ModelStatus; hasResultsFolder: boolean }
+  | { type: 'status'; status: ModelStatus }
+  | { type: 'input'; slot: 'similarity'; field: 'a' | 'b'; value: string }
+  | { type: 'input'; slot: 'encode'; field: 'text'; value: string }
+  | { type: 'input'; slot: 'search'; field: 'query' | 'candidates'; value: string }
+  | { type: 'topK'; value: number }
+  | { type: 'clustered'; value: boolean }
+  | { type: 'started'; slot: Slot; id: number }
+  | { type: 'progress'; id: number; done: number; total: number }
+  | { type: 'succeeded'; slot: 'similarity'; id: number; result: SimilarityResult }
+  | { type: 'succeeded'; slot: 'encode'; id: number; result: EncodeResult }
+  | { type: 'succeeded'; slot: 'search'; id: number; result: SearchResult }
+  | { type: 'succeeded'; slot: 'examples'; id: number; result: MatrixView }
+  | { type: 'succeeded'; slot: 'model'; id: number; result: ModelStatus }
+  | { type: 'finished'; slot: Slot; id: number; notice?: string }
+  | { type: 'failed'; slot: Slot; id: number; error: RequestError }
+  | { type: 'files'; files: ResultFileEntry[] }
+  | { type: 'candidates'; candidates: string; notice: string }
+  | { type: 'show'; request: StudioShowRequest };
+
+export const DEFAULT_TOP_K = 5;
+
+export function initialState(): StudioState {
+  return {
+    tab: 'model',
+    hasResultsFolder: false,
+    model: {},
+    similarity: { a: '', b: '' },
+    encode: { text: '' },
+    search: { query: '', candidates: '', topK: DEFAULT_TOP_K },
+    examples: { clustered: false },
+  };
+}
+
+/** Accepts a persisted state only if it has the expected shape (an older build may have written another one). */
+export function restoreState(saved: unknown): StudioState {
+  const base = initialState();
+  if (!saved || typeof saved !== 'object') return base;
+  const s = saved as Partial<StudioState>;
+  const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
+  return {
+    tab: STUDIO_TABS.includes(s.tab as StudioTab) ? (s.tab as StudioTab) : base.tab,
+    hasResultsFolder: false,
+    model: {},
+    similarity: { a: str(s.similarity?.a, ''), b: str(s.similarity?.b, ''), result: s.similarity?.result },
+    encode: { text: str(s.encode?.text, ''), result: s.encode?.result },
+    search: {
+      query: str(s.search?.query, ''),
+      candidates: str(s.search?.candidates, ''),
+      topK: clampTopK(Number(s.search?.topK ?? DEFAULT_TOP_K)),
+      result: s.search?.result,
+    },
+    examples: { clustered: s.examples?.clustered === true, result: s.examples?.result },
+  };
+}
+
+/** What is written with setState: inputs and results, not requests in flight (they do not survive a reload). */
+export function persistedState(state: StudioState): StudioState {
+  const drop = <T extends { busy?: Busy }>(o: T): T => ({ ...o, busy: undefined });
+  // A huge matrix would make every setState slow; such a view is recomputed instead of restored.
+  const examples = (state.examples.result?.texts.length ?? 0) > 300 ? { ...state.examples, result: undefined } : state.examples;
+  return {
+    ...state,
+    model: {},
+    similarity: drop(state.similarity),
+    encode: drop(state.encode),
+    search: drop(state.search),
+    examples: drop({ ...examples, files: undefined }),
+  };
+}
+
+export function clampTopK(value: number): number {
+  if (!Number.isFinite(value)) return DEFAULT_TOP_K;
+  return Math.max(1, Math.min(1000, Math.round(value)));
+}
+
+/** Lines of the candidates box that are searched (blank lines ignored). */
+export function candidateList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim().length > 0);
+}
+
+export function studioReducer(state: StudioState, action: StudioAction): StudioState {
+  switch (action.type) {
+    case 'selectTab':
+      return { ...state, tab: action.tab };
+    case 'init':
+      return { ...state, hasResultsFolder: action.hasResultsFolder, model: { ...state.model, status: action.status } };
+    case 'status':
+      return { ...state, model: { ...state.model, status: action.status } };
+    case 'input':
+      return { ...state, [action.slot]: { ...state[action.slot], [action.field]: action.value } };
+    case 'topK':
+      return { ...state, search: { ...state.search, topK: clampTopK(action.value) } };
+    case 'clustered':
+      return { ...state, examples: { ...state.examples, clustered: action.value } };
+    case 'started':
+      return { ...state, [action.slot]: { ...state[action.slot], busy: { id: action.id }, error: undefined, notice: undefined } };
+    case 'progress': {
+      for (const slot of ['model', 'similarity', 'encode', 'search', 'examples'] as const) {
+        if (state[slot].busy?.id === action.id) {
+          return { ...state, [slot]: { ...state[slot], busy: { id: action.id, done: action.done, total: action.total } } };
+        }
+      }
+      return state;
+    }
+    case 'succeeded': {
+      // A late answer to a request that was replaced (or cancelled) must not overwrite the newer one.
+      if (state[action.slot].busy?.id !== action.id) return state;
+      if (action.slot === 'model') return { ...state, model: { status: action.result } };
+      return { ...state, [action.slot]: { ...state[action.slot], busy: undefined, error: undefined, result: action.result } };
+    }
+    case 'finished':
+      if (state[action.slot].busy?.id !== action.id) return state;
+      return { ...state, [action.slot]: { ...state[action.slot], busy: undefined, notice: action.notice } };
+    case 'failed':
+      if (state[action.slot].busy?.id !== action.id) return state;
+      return { ...state, [action.slot]: { ...state[action.slot], busy: undefined, error: action.error } };
+    case 'files':
+      return { ...state, examples: { ...state.examples, files: action.files } };
+    case 'candidates':
+      return { ...state, search: { ...state.search, candidates: action.candidates, notice: action.notice } };
+    case 'show':
+      return applyShowRequest(state, action.request);
+  }
+}
+
+/** A command's request: fills the inputs it names and switches to the tab that shows them. */
+export function applyShowRequest(state: StudioState, request: StudioShowRequest): StudioState {
+  let next = state;
+  if (request.similarity) next = { ...next, tab: 'similarity', similarity: { a: request.similarity.a, b: request.similarity.b } };
+  if (request.encode) next = { ...next, tab: 'encode', encode: { text: request.encode.text } };
+  if (request.search) {
+    next = { ...next, tab: 'search', search: { ...next.search, query: request.search.query, candidates: request.search.candidates.join('\n'), result: undefined, notice: undefined } };
+  }
+  if (request.matrix) next = { ...next, tab: 'examples' };
+  if (request.tab) next = { ...next, tab: request.tab };
+  return next;
+}
+
+/** The row order of the heatmap: clustered or as given. */
+export function heatmapOrder(view: MatrixView, clustered: boolean): number[] {
+  const n = view.texts.length;
+  const valid = clustered && view.clusterOrder.length === n && new Set(view.clusterOrder).size === n && view.clusterOrder.every((i) => i >= 0 && i < n);
+  return valid ? [...view.clusterOrder] : Array.from({ length: n }, (_, i) => i);
+}

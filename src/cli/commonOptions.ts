@@ -85,6 +85,9 @@ export function createEngine(options: ModelOptions): Engine {
     batchSize: options.batchSize,
     allowDownload: options.allowDownload,
     hub: { endpoint: options.hubEndpoint },
+    // q8 vectors shift slightly with the batch they are computed in; a cache hit changes later batches, so a
+    // one-shot command encodes every call afresh and `search` gives the same query vectors as `encode`.
+    cacheEntries: 0,
     log: options.verbose ? (message) => process.stderr.write(`minilm: ${message}\n`) : undefined,
   });
   const bar = createProgress('downloading', options.progress, 'MB', 1e6);

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { EngineError } from '../engine';
 import { CliError, oneLine } from './cliError';
@@ -10,13 +12,11 @@ import { registerInfo } from './commands/info';
 import { registerMine } from './commands/mine';
 import { registerSearch } from './commands/search';
 import { registerMatrix, registerSimilarity } from './commands/similarity';
-import { version } from '../../package.json';
 
 export function buildProgram(): Command {
   const program = new Command('minilm')
     .description('all-MiniLM-L6-v2 sentence embeddings on your machine: encode, compare, search, mine, cluster, evaluate')
-    .version(version)
-    .showHelpAfterError('(run with --help for usage)')
+    .version(packageVersion())
     .addHelpText(
       'after',
       '\nThe model is looked up in --model-dir (or $MINILM_MODEL_DIR), then ./models, then the per-user cache;\n' +
@@ -33,6 +33,21 @@ export function buildProgram(): Command {
   registerDownload(program);
   registerInfo(program);
   return program;
+}
+
+/**
+ * The version in the project's package.json, found upward from this file (dist/cli.js or out/src/cli/program.js).
+ * Read at run time rather than imported: importing package.json would make tsc copy it into out/.
+ */
+function packageVersion(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'minilm-studio' && manifest.version) return manifest.version;
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
 }
 
 /** The one line printed for a failure: our own errors carry their advice; anything else is a bug to report. */

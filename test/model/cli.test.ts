@@ -1,0 +1,346 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine } from '../../src/engine';
+import { cosine, loadReferenceEmbeddings } from '../helpers/referenceFixtures';
+import { repoRoot, sharedFile, testModelDir } from '../helpers/sharedPaths';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the bundled CLI exactly as `npx minilm` does (bin/minilm.js → dist/cli.js). */
+function minilm(args: string[], options: { input?: string; cwd?: string } = {}): Run {
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), ...args], {
+    cwd: options.cwd ?? repoRoot,
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function ok(args: string[], options: { input?: string; cwd?: string } = {}): string {
+  const run = minilm(args, options);
+  assert.equal(run.status, 0, `minilm ${args.join(' ')} failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+function jsonOf<T>(args: string[], options: { input?: string } = {}): T {
+  return JSON.parse(ok(args, options)) as T;
+}
+
+/** A failure is exactly one line on stderr, with no stack trace. */
+function fails(args: string[], options: { input?: string; cwd?: string } = {}): string {
+  const run = minilm(args, options);
+  assert.notEqual(run.status, 0, `expected failure, got stdout ${run.stdout.slice(0, 200)}`);
+  const lines = run.stderr.split('\n').filter((l) => l.trim() !== '' && !/^npm warn/i.test(l));
+  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${run.stderr}`);
+  assert.doesNotMatch(lines[0], /\n\s+at /);
+  assert.equal(run.stdout, '');
+  return lines[0];
+}
+
+function writeJsonl(file: string, texts: readonly string[]): void {
+  fs.writeFileSync(file, texts.map((t, i) => JSON.stringify(i % 3 === 1 ? { text: t, id: i } : t)).join('\n') + '\n');
+}
+
+/** Distinct sentences from STS-B dev (no duplicates, so exact score ties are not expected). */
+function stsSentences(count: number): string[] {
+  const seen = new Set<string>();
+  for (const line of fs.readFileSync(sharedFile('datasets', 'stsbenchmark', 'sts-dev.csv'), 'utf8').split('\n')) {
+    const cells = line.split('\t');
+    for (const s of [cells[5], cells[6]]) if (s && seen.size < count) seen.add(s);
+  }
+  return [...seen];
+}
+
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+};
+
+describe('minilm CLI contract (real model, bundled CLI)', function () {
+  const modelDir = testModelDir();
+  let tmp: string;
+  let corpusFile: string;
+  let queriesFile: string;
+  let corpus: string[];
+  let queries: string[];
+  const vectorsOf: Record<string, number[][]> = {};
+
+  before(function () {
+    execFileSync(process.execPath, ['esbuild.mjs', '--only=cli,worker'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-cli-'));
+    const sentences = stsSentences(140);
+    corpus = sentences.slice(0, 120);
+    queries = sentences.slice(120, 140);
+    corpusFile = path.join(tmp, 'corpus.jsonl');
+    queriesFile = path.join(tmp, 'queries.jsonl');
+    writeJsonl(corpusFile, corpus);
+    writeJsonl(queriesFile, queries);
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  const common = (dtype: string) => ['--model-dir', modelDir, '--dtype', dtype];
+
+  for (const dtype of ['fp32', 'q8'] as const) {
+    describe(dtype, () => {
+      before(() => {
+        vectorsOf[`corpus-${dtype}`] = jsonOf<number[][]>(['encode', ...common(dtype), '--input', corpusFile, '--format', 'json']);
+        vectorsOf[`queries-${dtype}`] = jsonOf<number[][]>(['encode', ...common(dtype), '--input', queriesFile, '--format', 'json']);
+      });
+
+      it('encode --format json prints one 384-float unit vector per line of input, equal to Engine.encode', async () => {
+        const printed = vectorsOf[`corpus-${dtype}`];
+        assert.equal(printed.length, corpus.length);
+        const engine = new Engine({ modelDir, dtype });
+        try {
+          const direct = await engine.encode(corpus);
+          printed.forEach((v, i) => {
+            assert.equal(v.length, 384);
+            assert.ok(v.every((x) => typeof x === 'number' && Number.isFinite(x)));
+            // full float32 precision: the printed numbers are the exact float32 values
+            assert.ok(v.every((x) => Math.fround(x) === x), `vector ${i} is not printed at float32 precision`);
+            assert.ok(maxAbsDiff(v, direct[i]) === 0, `vector ${i} differs from Engine.encode`);
+          });
+        } finally {
+          await engine.dispose();
+        }
+      });
+
+      it('search --format json returns util.semantic_search hits: the true top-k by cosine, best first', () => {
+        const k = 5;
+        const hits = jsonOf<{ corpus_id: number; score: number }[][]>(['search', ...common(dtype), '--corpus', corpusFile, '--queries', queriesFile, '--top-k', String(k), '--format', 'json']);
+        const C = vectorsOf[`corpus-${dtype}`];
+        const Q = vectorsOf[`queries-${dtype}`];
+        assert.equal(hits.length, queries.length);
+        hits.forEach((list, q) => {
+          assert.equal(list.length, k);
+          list.forEach((h) => assert.deepEqual(Object.keys(h), ['corpus_id', 'score']));
+          const brute = C.map((c, id) => ({ id, score: cosine(Q[q], c) })).sort((a, b) => b.score - a.score || a.id - b.id);
+          assert.deepEqual(list.map((h) => h.corpus_id), brute.slice(0, k).map((b) => b.id), `query ${q}`);
+          list.forEach((h, r) => {
+            assert.ok(Math.abs(h.score - brute[r].score) < 1e-5, `query ${q} rank ${r}: ${h.score} vs ${brute[r].score}`);
+            if (r > 0) assert.ok(h.score <= list[r - 1].score);
+          });
+        });
+      });
+
+      it('mine --format json returns util.paraphrase_mining pairs [score, i, j], i < j, best first', () => {
+        const C = vectorsOf[`corpus-${dtype}`];
+        const n = C.length;
+        const score = (i: number, j: number) => cosine(C[i], C[j]);
+        // top_k >= n - 1 and a large max_pairs: every pair, sorted.
+        const all = jsonOf<[number, number, number][]>(['mine', ...common(dtype), '--input', corpusFile, '--top-k', String(n), '--max-pairs', '100000', '--format', 'json']);
+        assert.equal(all.length, (n * (n - 1)) / 2);
+        all.forEach(([s, i, j], r) => {
+          assert.ok(i < j && j < n);
+          assert.ok(Math.abs(s - score(i, j)) < 1e-5);
+          if (r > 0) assert.ok(s <= all[r - 1][0]);
+        });
+        // top_k 3: a pair is a candidate when either text is among the other's 4 best (itself included).
+        const k = 3;
+        const candidates = new Set<string>();
+        for (let i = 0; i < n; i++) {
+          const best = C.map((_, j) => ({ j, s: score(i, j) })).sort((a, b) => b.s - a.s || a.j - b.j).slice(0, k + 1);
+          for (const { j } of best) if (j !== i) candidates.add(`${Math.min(i, j)},${Math.max(i, j)}`);
+        }
+        const limited = jsonOf<[number, number, number][]>(['mine', ...common(dtype), '--input', corpusFile, '--top-k', String(k), '--format', 'json']);
+        assert.deepEqual(new Set(limited.map(([, i, j]) => `${i},${j}`)), candidates);
+        // max_pairs caps the result to the best pairs
+        const capped = jsonOf<[number, number, number][]>(['mine', ...common(dtype), '--input', corpusFile, '--top-k', String(k), '--max-pairs', '20', '--format', 'json']);
+        assert.ok(capped.length > 0 && capped.length <= 20);
+        assert.deepEqual(capped.map(([, i, j]) => [i, j]), limited.slice(0, capped.length).map(([, i, j]) => [i, j]));
+      });
+
+      it('cluster --format json returns util.community_detection communities [centre, ...], largest first', () => {
+        const C = vectorsOf[`corpus-${dtype}`];
+        const threshold = 0.55;
+        const minSize = 2;
+        const communities = jsonOf<number[][]>(['cluster', ...common(dtype), '--input', corpusFile, '--threshold', String(threshold), '--min-size', String(minSize), '--format', 'json']);
+        // Reference: every row proposes its neighbours at or above the threshold (ordered by similarity); largest
+        // proposals first, members already taken removed, kept if still big enough.
+        const proposals: number[][] = [];
+        for (let i = 0; i < C.length; i++) {
+          const near = C.map((c, j) => ({ j, s: Math.fround(cosine(C[i], c)) })).filter((x) => x.s >= Math.fround(threshold));
+          if (near.length >= minSize) proposals.push(near.sort((a, b) => b.s - a.s || a.j - b.j).map((x) => x.j));
+        }
+        proposals.sort((a, b) => b.length - a.length);
+        const taken = new Set<number>();
+        const expected: number[][] = [];
+        for (const p of proposals) {
+          const rest = p.filter((x) => !taken.has(x));
+          if (rest.length >= minSize) {
+            rest.forEach((x) => taken.add(x));
+            expected.push(rest);
+          }
+        }
+        expected.sort((a, b) => b.length - a.length);
+        assert.ok(expected.length > 0, 'test data should form communities at this threshold');
+        assert.deepEqual(communities, expected);
+        // Python's defaults (0.75, 10) are the CLI's defaults: no community of 10 in these distinct sentences.
+        assert.deepEqual(jsonOf<number[][]>(['cluster', ...common(dtype), '--input', corpusFile, '--format', 'json']), []);
+      });
+    });
+  }
+
+  it('encode matches the PyTorch reference embeddings (empty, whitespace, CJK, emoji, > 256 word pieces)', () => {
+    const reference = loadReferenceEmbeddings();
+    const file = path.join(tmp, 'reference.jsonl');
+    writeJsonl(file, reference.texts);
+    const vectors = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--input', file, '--format', 'json']);
+    assert.equal(vectors.length, reference.texts.length);
+    vectors.forEach((v, i) => assert.ok(cosine(v, reference.embeddings[i]) >= 0.99999, `text ${i}: ${cosine(v, reference.embeddings[i])}`));
+  });
+
+  describe('input formats', () => {
+    const texts = ['first line\nsecond line', 'tab\there', 'plain "quoted" text, with comma', '東京 🚀'];
+    let expected: number[][];
+    before(() => {
+      const file = path.join(tmp, 'special.jsonl');
+      writeJsonl(file, texts);
+      expected = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--input', file, '--format', 'json']);
+    });
+
+    it('jsonl keeps newlines and tabs inside texts (each text is one vector)', () => {
+      assert.equal(expected.length, 4);
+      const single = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', texts[0]]);
+      assert.ok(maxAbsDiff(single[0], expected[0]) < 1e-6);
+      const joined = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', 'first line']);
+      assert.ok(cosine(joined[0], expected[0]) < 0.999, 'the second line must be part of the text');
+    });
+
+    it('csv --column reads the named column with quoting; txt reads one text per line; stdin with -', () => {
+      const csv = path.join(tmp, 'texts.csv');
+      fs.writeFileSync(csv, `id,sentence\n${texts.map((t, i) => `${i},"${t.replace(/"/g, '""')}"`).join('\n')}\n`);
+      const fromCsv = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--input', csv, '--column', 'sentence', '--format', 'json']);
+      assert.equal(fromCsv.length, 4);
+      fromCsv.forEach((v, i) => assert.ok(maxAbsDiff(v, expected[i]) < 1e-6, `csv text ${i}`));
+
+      const oneLine = texts.slice(2);
+      const txt = path.join(tmp, 'texts.txt');
+      fs.writeFileSync(txt, oneLine.join('\n') + '\n');
+      const fromTxt = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--input', txt, '--format', 'json']);
+      assert.equal(fromTxt.length, 2);
+      fromTxt.forEach((v, i) => assert.ok(maxAbsDiff(v, expected[i + 2]) < 1e-6));
+
+      const fromStdin = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', '-'], { input: oneLine.join('\n') });
+      fromStdin.forEach((v, i) => assert.ok(maxAbsDiff(v, expected[i + 2]) < 1e-6));
+      const jsonlStdin = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', '--input', '-', '--input-format', 'jsonl'], { input: JSON.stringify(texts[1]) });
+      assert.ok(maxAbsDiff(jsonlStdin[0], expected[1]) < 1e-6);
+    });
+
+    it('npy and csv outputs hold the same float32 values; tsv writes Embedding Projector files', () => {
+      const npy = path.join(tmp, 'out', 'v.npy');
+      ok(['encode', '--model-dir', modelDir, '--input', path.join(tmp, 'special.jsonl'), '--format', 'npy', '--out', npy]);
+      const bytes = fs.readFileSync(npy);
+      assert.equal(bytes.subarray(1, 6).toString('latin1'), 'NUMPY');
+      assert.match(bytes.toString('latin1', 10, 128), /'shape': \(4, 384\)/);
+      const dataStart = bytes.length - 4 * 384 * 4;
+      assert.equal(bytes.readFloatLE(dataStart + 4 * 385), Math.fround(expected[1][1]));
+
+      const csvOut = ok(['encode', '--model-dir', modelDir, '--input', path.join(tmp, 'special.jsonl'), '--format', 'csv']);
+      assert.match(csvOut, /^text,dim_0,dim_1,/);
+
+      const folder = path.join(tmp, 'projector');
+      const printed = ok(['encode', '--model-dir', modelDir, '--input', path.join(tmp, 'special.jsonl'), '--format', 'tsv', '--out', folder]);
+      assert.deepEqual(printed.trim().split('\n'), [path.join(folder, 'tensors.tsv'), path.join(folder, 'metadata.tsv')]);
+      assert.equal(fs.readFileSync(path.join(folder, 'tensors.tsv'), 'utf8').trim().split('\n').length, 4);
+      assert.equal(fs.readFileSync(path.join(folder, 'metadata.tsv'), 'utf8').split('\n')[0], 'first line second line');
+    });
+
+    it('the default output is a table for people', () => {
+      const table = ok(['encode', '--model-dir', modelDir, 'hello world']);
+      assert.match(table, /tokens/);
+      assert.match(table, /hello world/);
+      assert.throws(() => JSON.parse(table));
+    });
+  });
+
+  describe('similarity and matrix', () => {
+    it('similarity prints the cosine of the first text with the others; matrix is symmetric with a unit diagonal', () => {
+      const texts = ['A man is playing a guitar.', 'Someone plays an instrument.', 'The stock market fell today.'];
+      const vectors = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', ...texts]);
+      const scores = jsonOf<number[]>(['similarity', '--model-dir', modelDir, '--json', ...texts]);
+      assert.equal(scores.length, 2);
+      assert.ok(Math.abs(scores[0] - cosine(vectors[0], vectors[1])) < 1e-6);
+      assert.ok(scores[0] > scores[1]);
+      const matrix = jsonOf<number[][]>(['matrix', '--model-dir', modelDir, '--format', 'json', ...texts]);
+      assert.equal(matrix.length, 3);
+      for (let i = 0; i < 3; i++) {
+        assert.ok(Math.abs(matrix[i][i] - 1) < 1e-6);
+        for (let j = 0; j < 3; j++) assert.equal(matrix[i][j], matrix[j][i]);
+      }
+      assert.ok(Math.abs(matrix[0][2] - scores[1]) < 1e-6);
+    });
+  });
+
+  describe('examples', () => {
+    it('writes one results/test_YYYYMMDD_HHMMSS.json with texts, matrix and timestamp, and prints its path', () => {
+      const outDir = path.join(tmp, 'results');
+      const printed = ok(['examples', '--model-dir', modelDir, '--out-dir', outDir]).trim();
+      assert.match(path.basename(printed), /^test_\d{8}_\d{6}\.json$/);
+      assert.equal(path.dirname(printed), outDir);
+      assert.deepEqual(fs.readdirSync(outDir), [path.basename(printed)]);
+      const doc = JSON.parse(fs.readFileSync(printed, 'utf8')) as { texts: string[]; matrix: number[][]; timestamp: string; dtype: string };
+      assert.ok(doc.texts.length >= 10);
+      assert.equal(doc.matrix.length, doc.texts.length);
+      assert.ok(!Number.isNaN(Date.parse(doc.timestamp)));
+      assert.equal(doc.dtype, 'fp32');
+      const vectors = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', doc.texts[0], doc.texts[1]]);
+      assert.ok(Math.abs(doc.matrix[0][1] - cosine(vectors[0], vectors[1])) < 1e-6);
+      // a second run in the same second does not overwrite the first
+      const second = ok(['examples', '--model-dir', modelDir, '--out-dir', outDir, '--quiet']).trim();
+      assert.notEqual(second, printed);
+      assert.equal(fs.readdirSync(outDir).length, 2);
+    });
+  });
+
+  describe('errors: non-zero exit and one line on stderr that says what to do', () => {
+    it('a missing model folder is named', () => {
+      const missing = path.join(tmp, 'no-such-model');
+      const line = fails(['encode', '--model-dir', missing, '--format', 'json', 'hello']);
+      assert.ok(line.includes(missing), line);
+    });
+
+    it('a malformed JSONL line is named by its number', () => {
+      const bad = path.join(tmp, 'bad.jsonl');
+      fs.writeFileSync(bad, '"one"\n{"text": "two"}\n{"text": oops}\n"four"\n');
+      const line = fails(['encode', '--model-dir', modelDir, '--input', bad, '--format', 'json']);
+      assert.match(line, /bad\.jsonl:3: not valid JSON/);
+    });
+
+    it('a corrupted (truncated) ONNX file is reported as corrupted', () => {
+      const copy = path.join(tmp, 'corrupt-model');
+      fs.mkdirSync(path.join(copy, 'onnx'), { recursive: true });
+      for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt']) {
+        fs.copyFileSync(path.join(modelDir, file), path.join(copy, file));
+      }
+      const onnx = fs.readFileSync(path.join(modelDir, 'onnx', 'model.onnx'));
+      fs.writeFileSync(path.join(copy, 'onnx', 'model.onnx'), onnx.subarray(0, 1 << 20));
+      const line = fails(['encode', '--model-dir', copy, '--format', 'json', 'hello']);
+      assert.match(line, /corrupted/i);
+      assert.ok(line.includes(copy), line);
+    });
+
+    it('a missing input file, missing texts and bad option values fail cleanly', () => {
+      assert.match(fails(['encode', '--model-dir', modelDir, '--input', path.join(tmp, 'nope.jsonl')]), /no such file/);
+      assert.match(fails(['encode', '--model-dir', modelDir]), /no texts/);
+      assert.match(fails(['search', '--model-dir', modelDir, '--corpus', corpusFile, '--top-k', 'many', 'q']), /top-k/);
+      assert.match(fails(['encode', '--dtype', 'fp16', 'x']), /fp16/);
+    });
+
+    it('an unknown option is rejected by the parser with a non-zero status', () => {
+      const run = minilm(['encode', '--no-such-option', 'x']);
+      assert.notEqual(run.status, 0);
+      assert.match(run.stderr, /unknown option '--no-such-option'/);
+    });
+  });
+});

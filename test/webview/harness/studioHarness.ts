@@ -1,0 +1,216 @@
+/**
+ * Plays the extension host for the Studio webview in a plain browser: serves the real bundle (media/dist) inside
+ * the page the panel builds (same HTML builder, same CSP, with the server's origin as `webview.cspSource`), and
+ * runs the real host-side request handlers over a real Engine. The page's `acquireVsCodeApi()` (harness.js)
+ * forwards postMessage to POST /message and delivers host messages from a server-sent event stream.
+ */
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Engine } from '../../../src/engine';
+import type { EncodedTexts } from '../../../src/engine/types';
+import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
+import { createStudioRequestHandlers, type BackendEncodeOptions, type StudioBackend } from '../../../src/panel/studioRequests';
+import { studioHtml } from '../../../src/panel/studioHtml';
+import { ENGLISH_STRINGS, type ExportFormat, type HostMessage, type ModelStatus, type StudioDtype, type StudioShowRequest, type WebviewCommand } from '../../../src/shared/studioProtocol';
+import { repoRoot } from '../../helpers/sharedPaths';
+
+const HARNESS_DIR = path.join(repoRoot, 'test', 'webview', 'harness');
+const DIST_DIR = path.join(repoRoot, 'media', 'dist');
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+  '.html': 'text/html',
+};
+
+/** A StudioBackend over a plain Engine; dialogs, clipboard and commands are recorded for the tests to inspect. */
+export class HarnessBackend implements StudioBackend {
+  clipboard: string | undefined;
+  readonly commands: WebviewCommand[] = [];
+  readonly opened: string[] = [];
+  /** What the next save dialog answers (null: the user cancels). */
+  nextSavePath: string | null = null;
+  /** What the next open dialog answers. */
+  nextOpenFile: { file: string; text: string } | null = null;
+
+  constructor(
+    readonly engine: Engine,
+    private readonly results: string | undefined,
+  ) {}
+
+  status(): ModelStatus {
+    const state = this.engine.state;
+    const status: ModelStatus = { state: state.kind, dtype: this.engine.dtype, memoryRss: process.memoryUsage().rss };
+    if (state.kind === 'downloading') status.download = { file: state.file, received: state.received, total: state.total };
+    if (state.kind === 'ready') status.info = { ...state.info };
+    if (state.kind === 'error') status.error = { code: state.code, message: state.message };
+    return status;
+  }
+  async load(signal: AbortSignal): Promise<void> {
+    await this.engine.load(signal);
+  }
+  unload(): Promise<void> {
+    return this.engine.unload();
+  }
+  setDtype(dtype: StudioDtype): Promise<void> {
+    return this.engine.configure({ dtype });
+  }
+  encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts> {
+    return this.engine.encodeWithTokens(texts, { signal: options.signal, onProgress: options.onProgress });
+  }
+  async copyText(text: string): Promise<void> {
+    this.clipboard = text;
+  }
+  async chooseSaveFile(_suggestedName: string, format: ExportFormat): Promise<string | null> {
+    const target = this.nextSavePath;
+    return target === null ? null : target.replace(/\.\w+$/, `.${format}`);
+  }
+  async openTextFile(): Promise<{ file: string; text: string } | null> {
+    return this.nextOpenFile;
+  }
+  resultsFolder(): string | undefined {
+    return this.results;
+  }
+  async openInEditor(file: string): Promise<void> {
+    this.opened.push(file);
+  }
+  async runCommand(command: WebviewCommand): Promise<void> {
+    this.commands.push(command);
+  }
+}
+
+export interface HarnessOptions {
+  engine: Engine;
+  resultsFolder?: string;
+  /** Strings to send instead of English (to check that the UI uses the dictionary from `init`). */
+  strings?: Record<string, string>;
+  language?: string;
+}
+
+export class StudioHarness {
+  readonly backend: HarnessBackend;
+  readonly received: unknown[] = [];
+  readonly warnings: string[] = [];
+  /** Sent with the next `init` (what a command asked for when opening the panel). */
+  pendingRequest: StudioShowRequest | undefined;
+  private readonly streams = new Set<http.ServerResponse>();
+  private readonly dispatcher: StudioDispatcher;
+  private server: http.Server | undefined;
+  private origin = '';
+
+  constructor(private readonly options: HarnessOptions) {
+    this.backend = new HarnessBackend(options.engine, options.resultsFolder);
+    this.dispatcher = new StudioDispatcher(
+      createStudioRequestHandlers(this.backend),
+      (message) => this.post(message),
+      { warn: (m) => this.warnings.push(m), error: (m) => this.warnings.push(m) },
+      () => this.sendInit(),
+    );
+    options.engine.on('state', () => this.post({ type: 'notification', method: 'model/state', params: this.backend.status() }));
+  }
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => void this.route(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.origin;
+  }
+
+  async stop(): Promise<void> {
+    for (const stream of this.streams) stream.end();
+    this.streams.clear();
+    this.dispatcher.cancelAll();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections();
+  }
+
+  /** Sends a host notification (e.g. `show`) to the page. */
+  post(message: HostMessage): void {
+    const data = `data: ${JSON.stringify(message)}\n\n`;
+    for (const stream of this.streams) stream.write(data);
+  }
+
+  /** Runs a message as if the page had sent it. */
+  handle(message: unknown) {
+    return this.dispatcher.handle(message);
+  }
+
+  private sendInit(): void {
+    const strings = this.options.strings ?? { ...ENGLISH_STRINGS };
+    this.post({
+      type: 'notification',
+      method: 'init',
+      params: {
+        strings,
+        language: this.options.language ?? 'en',
+        status: this.backend.status(),
+        request: this.pendingRequest,
+        hasResultsFolder: this.options.resultsFolder !== undefined,
+      },
+    });
+    this.pendingRequest = undefined;
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.origin);
+    if (req.method === 'POST' && url.pathname === '/message') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      res.writeHead(204).end();
+      let message: unknown;
+      try {
+        message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        message = undefined;
+      }
+      this.received.push(message);
+      void this.dispatcher.handle(message);
+      return;
+    }
+    if (url.pathname === '/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      this.streams.add(res);
+      req.on('close', () => this.streams.delete(res));
+      return;
+    }
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(this.page(url.searchParams.get('theme') ?? 'dark'));
+      return;
+    }
+    const file = url.pathname.startsWith('/dist/')
+      ? path.join(DIST_DIR, path.normalize(url.pathname.slice('/dist/'.length)))
+      : path.join(HARNESS_DIR, path.basename(url.pathname));
+    if (!file.startsWith(DIST_DIR) && !file.startsWith(HARNESS_DIR)) {
+      res.writeHead(403).end();
+      return;
+    }
+    fs.readFile(file, (error, data) => {
+      if (error) res.writeHead(404).end();
+      else res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(data);
+    });
+  }
+
+  /** The panel's own HTML, plus the theme variables VS Code would inject and the harness's acquireVsCodeApi. */
+  private page(theme: string): string {
+    const nonce = 'harnessNonce' + Math.random().toString(36).slice(2);
+    const html = studioHtml({
+      cspSource: this.origin,
+      nonce,
+      scriptUri: `${this.origin}/dist/webview.js`,
+      styleUri: `${this.origin}/dist/webview.css`,
+      codiconUri: `${this.origin}/dist/codicons/codicon.css`,
+      language: this.options.language ?? 'en',
+      title: 'MiniLM Studio',
+    });
+    const themeFile = theme === 'light' ? 'theme-light.css' : theme === 'high-contrast' ? 'theme-hc.css' : 'theme-dark.css';
+    const bodyClass = theme === 'light' ? 'vscode-light' : theme === 'high-contrast' ? 'vscode-high-contrast' : 'vscode-dark';
+    return html
+      .replace('</head>', `<link rel="stylesheet" href="${this.origin}/${themeFile}" nonce="${nonce}">\n</head>`)
+      .replace('<body>', `<body class="${bodyClass}">`)
+      .replace('<script type="module"', `<script nonce="${nonce}" src="${this.origin}/harness.js"></script>\n<script type="module"`);
+  }
+}

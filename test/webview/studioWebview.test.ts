@@ -1,0 +1,376 @@
+/**
+ * The Studio webview in headless Chromium against the harness (real bundle, real CSP, real host-side handlers, real
+ * model): each tab driven by clicks and typing, results checked against the engine, a screenshot per tab.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { Engine } from '../../src/engine';
+import { cosineSimilarity, euclideanDistance } from '../../src/core/vector';
+import { npyToVectors } from '../../src/core/exportFormats';
+import { EXAMPLE_TEXTS } from '../../src/core/exampleSuite';
+import { clusterOrder } from '../../src/core/clusterOrder';
+import { similarityMatrix } from '../../src/core/similarityMatrix';
+import { repoRoot, testModelDir } from '../helpers/sharedPaths';
+import { StudioHarness } from './harness/studioHarness';
+
+const SCREENSHOTS = path.join(repoRoot, 'docs', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Collects what would show a broken page: CSP violations, console errors, uncaught exceptions. */
+interface PageProblems {
+  csp: string[];
+  errors: string[];
+}
+
+async function openStudio(context: BrowserContext, url: string): Promise<{ page: Page; problems: PageProblems }> {
+  const page = await context.newPage();
+  const problems: PageProblems = { csp: [], errors: [] };
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy|Refused to/i.test(text)) problems.csp.push(text);
+    else if (message.type() === 'error') problems.errors.push(text);
+  });
+  page.on('pageerror', (error) => problems.errors.push(String(error)));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  await page.goto(url);
+  await page.locator('vscode-tabs').waitFor();
+  return { page, problems };
+}
+
+async function selectTab(page: Page, tab: string): Promise<void> {
+  await page.locator(`#tab-${tab}`).click();
+  await page.locator(`vscode-tab-panel[data-tab="${tab}"]`).waitFor({ state: 'visible' });
+}
+
+async function fill(page: Page, id: string, text: string): Promise<void> {
+  const inner = page.locator(`#${id} textarea`);
+  await inner.fill(text);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `panel-${name}.png`), fullPage: true });
+}
+
+const number = async (page: Page, testId: string) => Number(await page.locator(`[data-testid="${testId}"] .metric-value`).innerText());
+
+describe('Studio webview in Chromium (harness with the real model)', function () {
+  this.timeout(180_000);
+  let browser: Browser;
+  let context: BrowserContext;
+  let engine: Engine;
+  let harness: StudioHarness;
+  let url: string;
+  let scratch: string;
+  let results: string;
+  let page: Page;
+  let problems: PageProblems;
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    // Always test the current sources: rebuild the bundle.
+    execFileSync(process.execPath, ['esbuild.mjs', '--only=webview'], { cwd: repoRoot, stdio: 'inherit' });
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-webview-'));
+    results = path.join(scratch, 'results');
+    engine = new Engine({ modelDir: testModelDir(), dtype: 'fp32' });
+    harness = new StudioHarness({ engine, resultsFolder: results });
+    url = await harness.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--user-data-dir=${path.join(scratch, 'profile')}`] });
+    context = await browser.newContext({ viewport: { width: 1100, height: 820 }, colorScheme: 'dark' });
+    ({ page, problems } = await openStudio(context, `${url}/?theme=dark`));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await harness?.stop();
+    await engine?.dispose();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  afterEach(function () {
+    // Every test ends with a page that broke no CSP rule and logged no error.
+    assert.deepEqual(problems.csp, [], 'CSP violations');
+    assert.deepEqual(problems.errors, [], 'console errors');
+  });
+
+  it('Model tab: loads the model with Load and shows where it came from', async () => {
+    await page.locator('[data-testid="model-state"]').waitFor();
+    assert.match(await page.locator('[data-testid="model-state"]').innerText(), /Not loaded/);
+    await page.locator('#load-button').click();
+    await page.locator('.model-state.state-ready').waitFor();
+    assert.equal(await number(page, 'model-dimension'), 384);
+    assert.match(await page.locator('[data-testid="model-max"] .metric-value').innerText(), /^256 word pieces$/);
+    assert.match(await page.locator('[data-testid="model-source"]').innerText(), /Model folder/);
+    assert.match(await page.locator('[data-testid="model-source"]').innerText(), new RegExp(path.basename(testModelDir())));
+    assert.match(await page.locator('[data-testid="model-memory"] .metric-value').innerText(), /MB|GB/);
+    assert.match(await page.locator('[data-testid="model-load-time"] .metric-value').innerText(), /^\d+ ms$/);
+    await screenshot(page, 'model');
+  });
+
+  it('Model tab: the dtype selector switches the engine to q8 and back', async () => {
+    const select = page.locator('#dtype-select');
+    await select.click();
+    await page.locator('vscode-option[value="q8"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="model-dtype"] .metric-value')?.textContent === 'q8');
+    assert.equal(engine.dtype, 'q8');
+    await select.click();
+    await page.locator('vscode-option[value="fp32"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="model-dtype"] .metric-value')?.textContent === 'fp32');
+    assert.equal(engine.dtype, 'fp32');
+  });
+
+  it('Similarity tab: typed texts give the engine\'s cosine, all metrics and a reading', async () => {
+    const a = 'A man is playing a guitar.';
+    const b = 'Someone plays an acoustic guitar.';
+    await selectTab(page, 'similarity');
+    await fill(page, 'similarity-a', a);
+    await fill(page, 'similarity-b', b);
+    await page.locator('#compare-button').click();
+    await page.locator('[data-testid="similarity-reading"]').waitFor();
+    const [va, vb] = await engine.encode([a, b]);
+    const cosine = cosineSimilarity(va, vb);
+    assert.equal(await page.locator('[data-testid="cosine"]').innerText(), cosine.toFixed(4));
+    assert.ok(Math.abs((await number(page, 'metric-euclidean')) - euclideanDistance(va, vb)) < 1e-4);
+    assert.equal(await number(page, 'metric-dimension'), 384);
+    assert.ok(Math.abs((await number(page, 'metric-norm-a')) - 1) < 1e-4);
+    const band = await page.locator('[data-testid="similarity-reading"]').getAttribute('data-band');
+    assert.equal(band, cosine >= 0.8 ? 'veryHigh' : cosine >= 0.6 ? 'high' : cosine >= 0.4 ? 'medium' : cosine >= 0.2 ? 'low' : 'none');
+    assert.equal(await page.locator('[data-testid="truncation-warning"]').count(), 0);
+    await screenshot(page, 'similarity');
+  });
+
+  it('Similarity tab: a text past 256 word pieces shows the truncation warning', async () => {
+    await fill(page, 'similarity-a', 'word '.repeat(400));
+    await page.locator('#compare-button').click();
+    await page.locator('[data-testid="truncation-warning"]').waitFor();
+    assert.equal((await page.locator('[data-testid="metric-tokens-a"] .metric-value').innerText()).trim(), '256 ⚠');
+  });
+
+  it('Encode tab: shows the vector, charts 384 components, copies JSON and exports .npy', async () => {
+    const text = 'Sentence embeddings map texts to vectors.';
+    await selectTab(page, 'encode');
+    await fill(page, 'encode-text', text);
+    await page.locator('#encode-button').click();
+    await page.locator('#encode-chart[data-drawn="true"]').waitFor();
+    assert.equal(await number(page, 'encode-dimension'), 384);
+    assert.ok(Math.abs((await number(page, 'encode-norm')) - 1) < 1e-5);
+    const [vector] = await engine.encode([text]);
+    const preview = await page.locator('[data-testid="first-components"]').innerText();
+    assert.ok(preview.startsWith(`[${vector[0].toFixed(5)}, ${vector[1].toFixed(5)}`), preview);
+
+    await page.locator('#copy-button').click();
+    await page.locator('[data-testid="encode-notice"]').waitFor();
+    const copied = JSON.parse(harness.backend.clipboard ?? 'null') as number[];
+    assert.equal(copied.length, 384);
+    copied.forEach((v, i) => assert.equal(Math.fround(v), vector[i]));
+
+    harness.backend.nextSavePath = path.join(scratch, 'vector.npy');
+    await page.locator('#export-npy').click();
+    await page.getByText(`Saved to ${harness.backend.nextSavePath}`).waitFor();
+    const [saved] = npyToVectors(new Uint8Array(fs.readFileSync(harness.backend.nextSavePath)));
+    assert.deepEqual(Array.from(saved), Array.from(vector));
+    await screenshot(page, 'encode');
+  });
+
+  it('Find similar tab: ranks candidates (typed and loaded from a file) with score bars', async () => {
+    const candidates = [
+      'The weather is sunny and warm today.',
+      'Backpropagation computes the gradients used to train a neural network.',
+      'I had a delicious bowl of noodles for lunch.',
+      'Deep neural networks stack many layers of learned representations.',
+      'The football team won the championship last night.',
+    ];
+    await selectTab(page, 'search');
+    await fill(page, 'search-query', 'How are neural networks trained?');
+    await fill(page, 'search-candidates', candidates.join('\n'));
+    await page.locator('#search-topk input').fill('3');
+    await page.locator('#search-button').click();
+    await page.locator('[data-testid="search-results"]').waitFor();
+    const hits = page.locator('[data-testid="search-results"] .hit');
+    assert.equal(await hits.count(), 3);
+    assert.equal(await hits.first().locator('.hit-text').innerText(), candidates[1]);
+    const scores = (await page.locator('.hit-score').allInnerTexts()).map(Number);
+    assert.deepEqual([...scores].sort((x, y) => y - x), scores);
+    assert.match(await page.locator('[data-testid="search-summary"]').innerText(), /Top 3 of 5 candidates/);
+    await screenshot(page, 'search');
+
+    harness.backend.nextOpenFile = { file: '/tmp/food.txt', text: 'Pizza with cheese\n\nA bowl of ramen\r\nQuantum physics lecture\n' };
+    await page.locator('#load-candidates-button').click();
+    await page.getByText('Loaded 3 lines from /tmp/food.txt').waitFor();
+    await fill(page, 'search-query', 'noodle soup');
+    await page.locator('#search-button').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="search-summary"]')?.textContent?.includes('of 3 candidates'));
+    assert.equal(await page.locator('[data-testid="search-results"] .hit').first().locator('.hit-text').innerText(), 'A bowl of ramen');
+  });
+
+  it('Examples tab: runs the suite, saves the result, draws the heatmap and PCA, orders by clustering', async () => {
+    await selectTab(page, 'examples');
+    await page.locator('#run-examples-button').click();
+    await page.locator('[data-testid="examples-saved"]').waitFor();
+    const n = EXAMPLE_TEXTS.length;
+    assert.equal(await page.locator('[data-testid="heatmap"] .cell').count(), n * n);
+    const files = fs.readdirSync(results);
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^test_\d{8}_\d{6}\.json$/);
+    const document = JSON.parse(fs.readFileSync(path.join(results, files[0]), 'utf8')) as { texts: string[]; matrix: number[][] };
+    assert.deepEqual(document.texts, EXAMPLE_TEXTS.map((e) => e.text));
+    await page.locator(`[data-testid="result-files"] li[data-name="${files[0]}"]`).waitFor();
+    await page.locator('#pca-chart[data-drawn="true"]').waitFor();
+
+    // Row order: as given, then the clustering of the saved matrix.
+    const rowOrder = async () => (await page.locator('[data-testid="heatmap"] .row-label').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.row))));
+    assert.deepEqual(await rowOrder(), Array.from({ length: n }, (_, i) => i));
+    await page.locator('#cluster-checkbox').click();
+    const vectors = await engine.encode(document.texts);
+    assert.deepEqual(await rowOrder(), clusterOrder(similarityMatrix(vectors)));
+
+    await page.locator('[data-testid="heatmap"] .cell[data-r="0"][data-c="1"]').hover();
+    const hover = await page.locator('[data-testid="heatmap-hover"]').innerText();
+    assert.ok(hover.includes(document.texts[0]) && hover.includes(document.texts[1]), hover);
+    assert.ok(hover.startsWith(document.matrix[0][1].toFixed(4)), hover);
+    await screenshot(page, 'examples');
+  });
+
+  it('Examples tab: a cancelled run shows "Cancelled." and writes no file', async () => {
+    const before = fs.readdirSync(results);
+    // Hold encoding until the request is aborted, so that Cancel always comes first.
+    const original = harness.backend.encodeWithTokens.bind(harness.backend);
+    harness.backend.encodeWithTokens = (_texts, options) =>
+      new Promise((_resolve, reject) => options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true }));
+    try {
+      await page.locator('#run-examples-button').click();
+      await page.locator('#examples-output #cancel-button').click();
+      await page.locator('#examples-output').getByText('Cancelled.').waitFor();
+    } finally {
+      harness.backend.encodeWithTokens = original;
+    }
+    assert.deepEqual(fs.readdirSync(results), before);
+  });
+
+  it('Examples tab: an earlier result reloads into the heatmap', async () => {
+    const [file] = fs.readdirSync(results);
+    await page.locator(`[data-testid="result-files"] li[data-name="${file}"] vscode-button`).first().click();
+    await page.waitForFunction((name) => document.querySelector('[data-testid="examples-summary"]')?.textContent?.startsWith(name), file);
+    assert.equal(await page.locator('#pca-chart').isVisible(), false, 'a file holds no embeddings, so no PCA');
+    await page.locator(`[data-testid="result-files"] li[data-name="${file}"] vscode-button`).nth(1).click();
+    await waitFor(() => harness.backend.opened.length === 1);
+    assert.equal(harness.backend.opened[0], path.join(results, file));
+  });
+
+  it('state survives a reload of the webview (getState/setState)', async () => {
+    await selectTab(page, 'similarity');
+    await fill(page, 'similarity-a', 'Kept across reloads');
+    await page.waitForTimeout(300); // setState is debounced
+    await page.reload();
+    await page.locator('vscode-tabs').waitFor();
+    await page.locator('vscode-tab-panel[data-tab="similarity"]').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#similarity-a').evaluate((e) => (e as HTMLElement & { value: string }).value), 'Kept across reloads');
+    assert.equal(await page.locator('[data-testid="similarity-reading"]').count(), 1, 'the last result is shown again');
+  });
+
+  it('a command\'s request (show) fills the tab and computes; a matrix request draws a heatmap', async () => {
+    harness.post({ type: 'notification', method: 'show', params: { similarity: { a: 'The cat sits outside', b: 'The dog plays in the garden' } } });
+    await page.locator('vscode-tab-panel[data-tab="similarity"]').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => (document.querySelector('#similarity-b') as HTMLElement & { value: string })?.value === 'The dog plays in the garden');
+    await page.waitForFunction(() => !document.querySelector('#similarity-output .busy') && document.querySelector('[data-testid="cosine"]'));
+    const [va, vb] = await engine.encode(['The cat sits outside', 'The dog plays in the garden']);
+    await page.waitForFunction((expected) => document.querySelector('[data-testid="cosine"]')?.textContent === expected, cosineSimilarity(va, vb).toFixed(4));
+
+    harness.post({ type: 'notification', method: 'show', params: { matrix: { texts: ['one apple', 'two apples', 'a car'] } } });
+    await page.locator('vscode-tab-panel[data-tab="examples"]').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="heatmap"] .cell').length === 9);
+  });
+
+  it('junk sent to the host is logged and ignored; the panel keeps working', async () => {
+    const warnings = harness.warnings.length;
+    await page.evaluate(async () => {
+      for (const junk of [{ type: 'request', id: 1, method: 'fs/delete', params: {} }, { type: 'request', id: 'x' }, 'hello', { type: 'request', id: 2, method: 'similarity/compute', params: { a: 1 } }]) {
+        await fetch('/message', { method: 'POST', body: JSON.stringify(junk) });
+      }
+    });
+    await waitFor(() => harness.warnings.length >= warnings + 4);
+    await selectTab(page, 'model');
+    assert.match(await page.locator('[data-testid="model-state"]').innerText(), /Ready/);
+  });
+
+  it('light theme: the Examples and Encode tabs are readable', async () => {
+    const light = await openStudio(context, `${url}/?theme=light`);
+    try {
+      await selectTab(light.page, 'examples');
+      await light.page.locator('[data-testid="heatmap"]').waitFor();
+      await screenshot(light.page, 'examples-light');
+      await selectTab(light.page, 'encode');
+      await light.page.locator('#encode-chart[data-drawn="true"]').waitFor();
+      await screenshot(light.page, 'encode-light');
+      assert.deepEqual(light.problems.csp, []);
+      assert.deepEqual(light.problems.errors, []);
+    } finally {
+      await light.page.close();
+    }
+  });
+});
+
+describe('Studio webview when the model is missing', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let engine: Engine;
+  let harness: StudioHarness;
+  let scratch: string;
+  let origin: string;
+
+  before(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-webview-missing-'));
+    engine = new Engine({ modelDir: path.join(scratch, 'no-model'), projectModelsDir: path.join(scratch, 'models'), cacheDir: path.join(scratch, 'cache'), allowDownload: false });
+    harness = new StudioHarness({ engine });
+    origin = await harness.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--user-data-dir=${path.join(scratch, 'profile')}`] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await harness?.stop();
+    await engine?.dispose();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('shows the error with the fix to try, and Choose Model Folder runs the command', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+    const { page, problems } = await openStudio(context, `${origin}/?theme=dark`);
+    await page.locator('#load-button').click();
+    await page.locator('[data-testid="model-error"]').waitFor();
+    assert.match(await page.locator('[data-testid="model-error"]').innerText(), /MODEL_NOT_FOUND/);
+    await screenshot(page, 'model-error');
+    await page.locator('#choose-folder-button').click();
+    await waitFor(() => harness.backend.commands.includes('minilm.chooseModelFolder'));
+    await page.locator('#show-log-button').click();
+    await waitFor(() => harness.backend.commands.includes('minilm.showLog'));
+    assert.deepEqual(problems.csp, []);
+    assert.deepEqual(problems.errors, []);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

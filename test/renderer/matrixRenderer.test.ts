@@ -1,0 +1,254 @@
+// The notebook renderer bundle (media/dist/renderer.js) in headless Debian chromium: a harness page activates it the
+// way VS Code does and renders matrix payloads into output elements. Run with `npm run test:renderer`.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { MatrixPayload, TablePayload } from '../../src/shared/matrixOutput';
+
+const ORIGIN = 'http://renderer.minilm.test';
+
+function repoDir(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
+  }
+  throw new Error(`repository root not found above ${__dirname}`);
+}
+
+const root = repoDir();
+const bundle = path.join(root, 'media', 'dist', 'renderer.js');
+const screenshot = path.join(root, 'docs', 'screenshots', 'notebook-renderer.png');
+
+const HARNESS = `<!doctype html>
+<html><head><meta charset="utf-8">
+<style>
+  :root { --vscode-editor-background: #1e1e1e; --vscode-editor-foreground: #d4d4d4; --vscode-charts-orange: #d18616;
+          --vscode-charts-blue: #3794ff; --vscode-font-family: 'DejaVu Sans', sans-serif; --vscode-font-size: 13px; }
+  body { background: #1e1e1e; color: #d4d4d4; margin: 12px; }
+  .output { margin-bottom: 16px; }
+</style></head>
+<body>
+<script type="module">
+  import { activate } from './renderer.js';
+  window.messages = [];
+  let listener;
+  const base = { setState() {}, getState() { return undefined; }, getRenderer: async () => undefined, workspace: { isTrusted: true } };
+  const withMessaging = activate({
+    ...base,
+    postMessage: (m) => window.messages.push(m),
+    onDidReceiveMessage: (l) => { listener = l; return { dispose() {} }; },
+  });
+  const withoutMessaging = activate({ ...base });
+  window.reply = (m) => listener(m);
+  window.render = (id, payload, messaging = true) => {
+    const element = document.createElement('div');
+    element.className = 'output';
+    element.id = id;
+    document.body.append(element);
+    const text = JSON.stringify(payload);
+    const item = { id, mime: 'application/vnd.minilm.matrix+json', metadata: {}, json: () => JSON.parse(text), text: () => text,
+                   data: () => new TextEncoder().encode(text), blob: () => new Blob([text]) };
+    const started = performance.now();
+    (messaging ? withMessaging : withoutMessaging).renderOutputItem(item, element, new AbortController().signal);
+    return performance.now() - started;
+  };
+  window.dispose = (id) => withMessaging.disposeOutputItem(id);
+  window.ready = true;
+</script>
+</body></html>`;
+
+function matrix(n: number, seed = 1): MatrixPayload {
+  let s = seed;
+  const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const labels = Array.from({ length: n }, (_, i) => `text number ${i + 1}`);
+  const values = labels.map(() => labels.map(() => 0));
+  for (let i = 0; i < n; i++) {
+    values[i][i] = 1;
+    for (let j = i + 1; j < n; j++) values[i][j] = values[j][i] = Math.round((random() * 1.2 - 0.2) * 1e6) / 1e6;
+  }
+  return { kind: 'matrix', title: `Cosine similarity, ${n} texts`, rowLabels: labels, colLabels: labels, values, valueName: 'cosine', scale: [-0.2, 1], fileName: 'similarity.csv' };
+}
+
+describe('notebook matrix renderer (headless chromium)', function () {
+  this.timeout(120_000);
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+
+  before(async () => {
+    assert.ok(fs.existsSync(bundle), `${bundle} is missing: run "node esbuild.mjs --only=renderer"`);
+    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-renderer-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: process.env.MINILM_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+    });
+    await context.route(`${ORIGIN}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/renderer.js') {
+        await route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(bundle, 'utf8') });
+      } else {
+        await route.fulfill({ contentType: 'text/html', body: HARNESS });
+      }
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  beforeEach(async () => {
+    const errors: string[] = [];
+    page.removeAllListeners('pageerror');
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${ORIGIN}/harness.html`);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    assert.deepEqual(errors, []);
+  });
+
+  after(async () => {
+    await context?.close();
+    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  const render = (id: string, payload: unknown, messaging = true) =>
+    page.evaluate(([i, p, m]) => (window as unknown as { render: (a: unknown, b: unknown, c: unknown) => number }).render(i, p, m), [id, payload, messaging] as const);
+  const rowHeaders = (id: string) => page.locator(`#${id} th.row-header`).allTextContents();
+
+  it('renders a small matrix as a heatmap table inside a shadow root, coloured by value', async () => {
+    await render('m', matrix(5));
+    const inShadow = await page.evaluate(() => !!document.querySelector('#m')!.shadowRoot!.querySelector('table.matrix'));
+    assert.ok(inShadow, 'no table in the output element\'s shadow root');
+    assert.equal(await page.locator('#m td.cell').count(), 25);
+    assert.equal(await page.locator('#m td.cell').first().textContent(), '1.000');
+    const colours = await page.locator('#m td.cell').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).style.background));
+    assert.ok(new Set(colours).size > 5, 'cells are not coloured by value');
+    assert.equal(await page.locator('#m .legend-bar').count(), 1);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('[onclick], [onmouseover]').length), 0);
+  });
+
+  it('sorts rows by a clicked column header (descending, then ascending) and columns by a clicked row header', async () => {
+    const payload = matrix(6, 7);
+    await render('m', payload);
+    await page.locator('#m th.col-header[data-col="2"]').click();
+    const expected = [0, 1, 2, 3, 4, 5].sort((a, b) => payload.values[b][2] - payload.values[a][2] || a - b);
+    assert.deepEqual(await rowHeaders('m'), expected.map((r) => `${r + 1}. ${payload.rowLabels[r]}`));
+    await page.locator('#m th.col-header[data-col="2"]').click();
+    assert.deepEqual(await rowHeaders('m'), [...expected].reverse().map((r) => `${r + 1}. ${payload.rowLabels[r]}`));
+    await page.locator('#m th.row-header[data-row="4"]').click();
+    const cols = await page.locator('#m th.col-header').allTextContents();
+    const expectedCols = [0, 1, 2, 3, 4, 5].sort((a, b) => payload.values[4][b] - payload.values[4][a] || a - b);
+    assert.deepEqual(cols, expectedCols.map((c) => String(c + 1)));
+    await page.locator('#m button[data-action="reset"]').click();
+    assert.deepEqual(await rowHeaders('m'), payload.rowLabels.map((l, i) => `${i + 1}. ${l}`));
+  });
+
+  it('hover shows both texts and the score', async () => {
+    const payload = matrix(4, 3);
+    await render('m', payload);
+    await page.locator('#m td.cell[data-row="1"][data-col="3"]').hover();
+    const tooltip = page.locator('#m .tooltip');
+    assert.ok(await tooltip.isVisible());
+    const text = await tooltip.textContent();
+    assert.ok(text!.includes('text number 2') && text!.includes('text number 4') && text!.includes(String(payload.values[1][3])), text!);
+  });
+
+  it('exports CSV in the displayed order through renderer messaging and shows the outcome', async () => {
+    const payload = matrix(3, 5);
+    await render('m', payload);
+    await page.locator('#m th.col-header[data-col="0"]').click();
+    await page.locator('#m button[data-action="export"]').click();
+    const messages = (await page.evaluate(() => (window as unknown as { messages: unknown[] }).messages)) as {
+      type: string;
+      requestId: string;
+      fileName: string;
+      csv: string;
+    }[];
+    assert.equal(messages.length, 1);
+    assert.equal(messages[0].type, 'exportCsv');
+    assert.equal(messages[0].fileName, 'similarity.csv');
+    const lines = messages[0].csv.trimEnd().split('\r\n');
+    assert.equal(lines[0], ',text number 1,text number 2,text number 3');
+    const order = [0, 1, 2].sort((a, b) => payload.values[b][0] - payload.values[a][0] || a - b);
+    assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), order.map((r) => payload.rowLabels[r]));
+    await page.evaluate((id) => (window as unknown as { reply: (m: unknown) => void }).reply({ type: 'exportCsvResult', requestId: id, outcome: 'saved', detail: '/w/similarity.csv' }), messages[0].requestId);
+    assert.match((await page.locator('#m .status').textContent())!, /Saved \/w\/similarity\.csv/);
+  });
+
+  it('without messaging offers a copy of the CSV instead of the export', async () => {
+    await render('m', matrix(3), false);
+    assert.equal(await page.locator('#m button[data-action="export"]').count(), 0);
+    await page.locator('#m button[data-action="copy"]').click();
+    await page.locator('#m .status').filter({ hasText: /copied|copy the CSV/ }).waitFor();
+    const status = (await page.locator('#m .status').textContent())!;
+    const csv = status.includes('copied')
+      ? await page.evaluate(() => navigator.clipboard.readText())
+      : await page.locator('#m textarea.csv').inputValue();
+    // A textarea normalises CRLF to LF; the clipboard keeps CRLF.
+    assert.ok(csv.replace(/\r\n/g, '\n').startsWith(',text number 1,text number 2,text number 3\ntext number 1,1,'), csv);
+  });
+
+  it('keeps outputs apart: sorting one output does not touch another in the same page', async () => {
+    await render('a', matrix(4, 11));
+    await render('b', matrix(4, 11));
+    await page.locator('#a th.col-header[data-col="1"]').click();
+    assert.notDeepEqual(await rowHeaders('a'), await rowHeaders('b'));
+    assert.deepEqual(await rowHeaders('b'), ['1. text number 1', '2. text number 2', '3. text number 3', '4. text number 4']);
+  });
+
+  it('renders a ranked table payload, shades scores and sorts by a clicked column', async () => {
+    const table: TablePayload = {
+      kind: 'table',
+      title: 'Search: "q"',
+      columns: [{ name: 'rank', type: 'number' }, { name: 'score', type: 'score' }, { name: 'text', type: 'text' }],
+      rows: [[1, 0.9, 'b text'], [2, 0.5, 'c text'], [3, -0.1, 'a text']],
+      scale: [-0.1, 1],
+      fileName: 'search.csv',
+    };
+    await render('t', table);
+    assert.equal(await page.locator('#t table.ranked tbody tr').count(), 3);
+    assert.equal(await page.locator('#t td.score').first().textContent(), '0.9000');
+    assert.ok(await page.locator('#t td.score').first().evaluate((td) => (td as HTMLElement).style.background !== ''));
+    await page.locator('#t th[data-col="2"]').click();
+    assert.deepEqual(await page.locator('#t td.text').allTextContents(), ['c text', 'b text', 'a text']);
+    await page.locator('#t th[data-col="2"]').click();
+    assert.deepEqual(await page.locator('#t td.text').allTextContents(), ['a text', 'b text', 'c text']);
+  });
+
+  it('renders 200 × 200 on a canvas, hovers and sorts it (render time reported)', async () => {
+    const payload = matrix(200, 42);
+    const ms = await render('big', payload);
+    const frame = await page.evaluate(
+      () => new Promise<number>((resolve) => { const t = performance.now(); requestAnimationFrame(() => resolve(performance.now() - t)); }),
+    );
+    console.log(`      200 × 200 renderOutputItem: ${ms.toFixed(1)} ms, next frame after ${frame.toFixed(1)} ms`);
+    const canvas = page.locator('#big canvas.heatmap');
+    assert.equal(await canvas.count(), 1);
+    assert.equal(await page.locator('#big td').count(), 0, 'a 200 × 200 matrix must not become 40,000 table cells');
+    const box = (await canvas.boundingBox())!;
+    const cell = (box.width - 36) / 200;
+    await page.mouse.move(box.x + 36 + cell * 10.5, box.y + 36 + cell * 20.5);
+    const tip = (await page.locator('#big .tooltip').textContent())!;
+    assert.ok(tip.includes('text number 21') && tip.includes('text number 11') && tip.includes(String(payload.values[20][10])), tip);
+    // Click the column number strip above column 6: rows get sorted by that column.
+    await page.mouse.click(box.x + 36 + cell * 5.5, box.y + 10);
+    await page.locator('#big button[data-action="export"]').click();
+    const csv = (await page.evaluate(() => (window as unknown as { messages: { csv: string }[] }).messages.at(-1)!.csv)) as string;
+    const firstRows = csv.split('\r\n').slice(1, 4).map((l) => l.split(',')[0]);
+    const expected = Array.from({ length: 200 }, (_, i) => i).sort((a, b) => payload.values[b][5] - payload.values[a][5] || a - b);
+    assert.deepEqual(firstRows, expected.slice(0, 3).map((r) => payload.rowLabels[r]));
+  });
+
+  it('shows damaged data as an error, not a blank output', async () => {
+    await render('bad', { kind: 'nonsense' });
+    assert.match((await page.locator('#bad .error').textContent())!, /cannot be shown/);
+  });
+
+  it('screenshot of the example-suite matrix (docs/screenshots/notebook-renderer.png)', async () => {
+    const payload = JSON.parse(fs.readFileSync(path.join(root, 'test', 'renderer', 'fixtures', 'exampleMatrix.json'), 'utf8')) as MatrixPayload;
+    assert.equal(payload.rowLabels.length, 25);
+    await render('example', payload);
+    await page.locator('#example td.cell[data-row="0"][data-col="2"]').hover();
+    fs.mkdirSync(path.dirname(screenshot), { recursive: true });
+    await page.locator('#example').screenshot({ path: screenshot });
+    assert.ok(fs.statSync(screenshot).size > 10_000);
+  });
+});

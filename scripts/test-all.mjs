@@ -1,0 +1,100 @@
+// `npm test`: every suite, in order, on a fresh machine after `npm ci`.
+// Sets up what the end-to-end suites need first (Debian chromium/libkrb5-dev/ripgrep when root, code-server in
+// .tools/), then runs unit, model, in-host (code-server extension host) and UI (Playwright) suites.
+// Exits non-zero when a suite fails or runs no test. The last line, `N passed, N failed`, is what CI reads.
+//
+// `node scripts/test-all.mjs unit model` runs only the named suites.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const suites = [
+  { name: 'unit', script: 'test:unit' },
+  { name: 'model', script: 'test:model' },
+  { name: 'in-host', script: 'test:e2e' },
+  { name: 'ui', script: 'test:ui' },
+];
+
+/** Runs a command, echoing its output live while keeping a copy to read the mocha counts from. */
+function run(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+      process.stderr.write(d);
+    });
+    child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
+/** Mocha's (and runInHostTests.mjs's) summary lines: `  12 passing (3s)`, `  1 failing`, `  2 pending`. */
+export function mochaCounts(output) {
+  const count = (word) => {
+    const all = [...output.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))];
+    return all.reduce((sum, m) => sum + Number(m[1]), 0);
+  };
+  return { passed: count('passing'), failed: count('failing'), pending: count('pending') };
+}
+
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function main() {
+  const only = process.argv.slice(2);
+  const selected = only.length > 0 ? suites.filter((s) => only.includes(s.name)) : suites;
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const started = Date.now();
+  const rows = [];
+
+  const needsCodeServer = selected.some((s) => s.name === 'in-host' || s.name === 'ui');
+  if (needsCodeServer) {
+    console.log('\n=== set-up: Debian packages and code-server ===');
+    const t = Date.now();
+    const setup = await run(process.execPath, [path.join(repoRoot, 'scripts', 'e2e', 'install.mjs')]);
+    rows.push({ name: 'set-up', ok: setup.code === 0, passed: 0, failed: setup.code === 0 ? 0 : 1, ms: Date.now() - t, note: setup.code === 0 ? '' : 'set-up failed' });
+  }
+
+  for (const suite of selected) {
+    console.log(`\n=== ${suite.name}: npm run ${suite.script} ===`);
+    const t = Date.now();
+    const { code, output } = await run(npm, ['run', '--silent', suite.script]);
+    const counts = mochaCounts(output);
+    let note = '';
+    if (code !== 0) note = `exit code ${code}`;
+    if (counts.passed + counts.failed === 0) note = note ? `${note}, no test ran` : 'no test ran';
+    const ok = code === 0 && counts.failed === 0 && counts.passed > 0;
+    // A suite that broke before reporting any failure still counts as one failure.
+    const failed = ok ? 0 : Math.max(counts.failed, 1);
+    rows.push({ name: suite.name, ok, passed: counts.passed, failed, pending: counts.pending, ms: Date.now() - t, note });
+  }
+
+  console.log('\n=== summary ===');
+  for (const r of rows) {
+    const counts = r.name === 'set-up' ? '' : `${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} pending` : ''}`;
+    console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(8)} ${seconds(r.ms).padStart(8)}  ${counts}${r.note ? `  (${r.note})` : ''}`);
+  }
+  console.log(`total time ${seconds(Date.now() - started)}`);
+  const passed = rows.reduce((s, r) => s + r.passed, 0);
+  const failed = rows.reduce((s, r) => s + r.failed, 0);
+  console.log(`${passed} passed, ${failed} failed`);
+  return rows.every((r) => r.ok) ? 0 : 1;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    },
+  );
+}

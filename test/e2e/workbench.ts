@@ -1,0 +1,167 @@
+// Drives the VS Code web workbench (code-server) the way a person does: palette, quick open, editor tabs, webviews.
+// Started by scripts/e2e/runUiTests.mjs, which passes the server URL and folders through the environment.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+
+export interface UiEnvironment {
+  url: string;
+  workspace: string;
+  screenshots: string;
+  outputDir: string;
+}
+
+export function uiEnvironment(): UiEnvironment {
+  const url = process.env.MINILM_UI_URL;
+  const workspace = process.env.MINILM_UI_WORKSPACE;
+  if (!url || !workspace) throw new Error('MINILM_UI_URL / MINILM_UI_WORKSPACE unset: run these tests through `npm run test:ui`');
+  return {
+    url,
+    workspace,
+    screenshots: process.env.MINILM_SCREENSHOTS_DIR ?? path.resolve('docs', 'screenshots'),
+    outputDir: process.env.MINILM_UI_OUTPUT_DIR ?? path.resolve('.test-output'),
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const args = process.env.MINILM_CHROMIUM_ARGS ? (JSON.parse(process.env.MINILM_CHROMIUM_ARGS) as string[]) : ['--headless', '--no-sandbox'];
+  const headed = process.env.MINILM_UI_HEADED === '1';
+  return chromium.launch({
+    executablePath: process.env.MINILM_CHROMIUM ?? '/usr/bin/chromium',
+    headless: !headed,
+    args: headed ? args.filter((a) => a !== '--headless') : args,
+  });
+}
+
+/** Localised command titles from package.nls.json, e.g. `MiniLM: Open Studio` for `minilm.openStudio`. */
+export function commandTitle(commandId: string): string {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    contributes: { commands: { command: string; title: string; category?: string }[] };
+  };
+  const nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const entry = manifest.contributes.commands.find((c) => c.command === commandId);
+  if (!entry) throw new Error(`${commandId} is not contributed in package.json`);
+  const resolve = (s: string) => s.replace(/^%(.+)%$/, (_, key: string) => nls[key] ?? s);
+  return entry.category ? `${resolve(entry.category)}: ${resolve(entry.title)}` : resolve(entry.title);
+}
+
+export class Workbench {
+  readonly consoleLines: string[] = [];
+
+  constructor(
+    readonly page: Page,
+    private readonly env: UiEnvironment,
+  ) {
+    page.on('console', (msg) => this.consoleLines.push(`${msg.type()}: ${msg.text()}`));
+  }
+
+  static async open(browser: Browser, env: UiEnvironment): Promise<Workbench> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    const workbench = new Workbench(page, env);
+    await page.goto(env.url);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 120_000 });
+    // The explorer shows the workspace once the remote connection and file service are up.
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'visible', timeout: 120_000 });
+    return workbench;
+  }
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Opens the command palette (F1) and types `text` after the `>` prefix. */
+  async typeInPalette(text: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    await this.quickInput.waitFor({ state: 'visible' });
+    const input = this.quickInput.locator('input');
+    await input.fill(`>${text}`);
+  }
+
+  /** Row of the quick-pick list whose label is exactly `label`. */
+  paletteRow(label: string): Locator {
+    return this.quickInput.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: label }) });
+  }
+
+  /**
+   * Waits for a palette row, retyping the query meanwhile: the list is computed when the text changes, and an
+   * extension's commands appear only once its host has registered the contributions.
+   */
+  async waitForPaletteRow(label: string, query = label, timeoutMs = 90_000): Promise<Locator> {
+    const deadline = Date.now() + timeoutMs;
+    const row = this.paletteRow(label).first();
+    for (;;) {
+      if (!(await this.quickInput.isVisible())) await this.typeInPalette(query);
+      else await this.quickInput.locator('input').fill(`>${query}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: 3_000 });
+        return row;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await this.quickInput.locator('input').fill('>');
+      }
+    }
+  }
+
+  /** Runs a command by its palette title (F1, type, wait for the row, click it). */
+  async runCommand(title: string): Promise<void> {
+    const row = await this.waitForPaletteRow(title);
+    await row.click();
+    await this.quickInput.waitFor({ state: 'hidden' });
+  }
+
+  async closePalette(): Promise<void> {
+    if (await this.quickInput.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.quickInput.waitFor({ state: 'hidden' });
+    }
+  }
+
+  /** Ctrl+P quick open of a workspace file by name. */
+  async quickOpen(fileName: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput.waitFor({ state: 'visible' });
+    await this.quickInput.locator('input').fill(fileName);
+    const row = this.quickInput.locator('.monaco-list-row', { hasText: fileName }).first();
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+    await this.quickInput.waitFor({ state: 'hidden' });
+  }
+
+  /** The active editor tab's label. */
+  activeTab(label: string | RegExp): Locator {
+    return this.page.locator('.tabs-container .tab.active', { hasText: label });
+  }
+
+  /**
+   * The content frame of the visible webview whose outer frame belongs to `extensionId`.
+   * VS Code web nests two iframes: the host's `iframe.webview` and the content `#active-frame`.
+   */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+  }
+
+  /** A notification toast whose text matches. */
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notification-toast', { hasText: text });
+  }
+
+  /** `name` like `01_command_palette`: saved as docs/screenshots/01_command_palette.png. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(this.env.screenshots, { recursive: true });
+    const file = path.join(this.env.screenshots, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Saves a screenshot and the browser console for a failed step under .test-output/. */
+  async saveFailure(title: string): Promise<void> {
+    const safe = title.replace(/[^a-z0-9]+/gi, '_').slice(0, 80);
+    fs.mkdirSync(this.env.outputDir, { recursive: true });
+    await this.page.screenshot({ path: path.join(this.env.outputDir, `ui-failure-${safe}.png`) }).catch(() => undefined);
+    fs.writeFileSync(path.join(this.env.outputDir, `ui-console-${safe}.log`), this.consoleLines.join('\n'));
+  }
+}

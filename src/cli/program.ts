@@ -52,6 +52,9 @@ function packageVersion(): string {
 
 /** The one line printed for a failure: our own errors carry their advice; anything else is a bug to report. */
 export function errorLine(error: unknown): string {
+  if (error instanceof EngineError && error.code === 'MODEL_NOT_FOUND') {
+    return `${oneLine(error.message)} From the command line: --model-dir DIR, or \`minilm download\` (or --allow-download) to fetch it.`;
+  }
   if (error instanceof CliError || error instanceof EngineError) return oneLine(error.message);
   if (error instanceof RangeError) return oneLine(error.message);
   const message = error instanceof Error ? error.message : String(error);

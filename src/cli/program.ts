@@ -55,6 +55,9 @@ export function errorLine(error: unknown): string {
   if (error instanceof EngineError && error.code === 'MODEL_NOT_FOUND') {
     return `${oneLine(error.message)} From the command line: --model-dir DIR, or \`minilm download\` (or --allow-download) to fetch it.`;
   }
+  if (error instanceof EngineError && error.code === 'DOWNLOAD_FAILED') {
+    return `${oneLine(error.message)} No local copy was found; to use one, pass --model-dir DIR or set MINILM_MODEL_DIR.`;
+  }
   if (error instanceof CliError || error instanceof EngineError) return oneLine(error.message);
   if (error instanceof RangeError) return oneLine(error.message);
   const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,131 @@
+// The .minilm notebook inside a real VS Code extension host: the quickstart sample runs end to end with the
+// MiniLM kernel, a malformed file is refused and left byte-identical, and interrupt stops a long cell.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'minilm-studio.minilm-studio';
+const MATRIX_MIME = 'application/vnd.minilm.matrix+json';
+const ERROR_MIME = 'application/vnd.code.notebook.error';
+
+function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test run has no workspace folder');
+  return folder.uri;
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 240_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function selectKernel(): Promise<void> {
+  await vscode.commands.executeCommand('notebook.selectKernel', { id: 'minilm-kernel', extension: EXTENSION_ID });
+}
+
+function describeOutputs(cell: vscode.NotebookCell): string {
+  return cell.outputs
+    .flatMap((o) => o.items)
+    .map((i) => (i.mime === ERROR_MIME ? `error: ${new TextDecoder().decode(i.data)}` : i.mime))
+    .join(', ');
+}
+
+describe('minilm notebook', function () {
+  this.timeout(300_000);
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens samples/quickstart.minilm, runs all cells, and every output carries the matrix mime without errors', async () => {
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'samples', 'quickstart.minilm');
+    const notebook = await vscode.workspace.openNotebookDocument(uri);
+    assert.equal(notebook.notebookType, 'minilm-notebook');
+    await vscode.window.showNotebookDocument(notebook);
+    await selectKernel();
+    const code = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+    assert.ok(code.length >= 7, `the sample has ${code.length} code cells`);
+    assert.ok(code.every((c) => c.document.languageId === 'minilm'));
+
+    await vscode.commands.executeCommand('notebook.execute');
+    await waitFor(() => code.every((c) => c.executionSummary?.success !== undefined), 'every cell to finish');
+
+    const orders: number[] = [];
+    for (const cell of code) {
+      assert.equal(cell.executionSummary?.success, true, `cell ${cell.index + 1} failed: ${describeOutputs(cell)}`);
+      const mimes = cell.outputs.flatMap((o) => o.items.map((i) => i.mime));
+      assert.equal(mimes[0], MATRIX_MIME, `cell ${cell.index + 1}: ${mimes.join(', ')}`);
+      assert.ok(mimes.includes('text/html') && mimes.includes('application/json'));
+      assert.ok(!mimes.includes(ERROR_MIME));
+      orders.push(cell.executionSummary!.executionOrder!);
+      const timing = cell.executionSummary!.timing;
+      assert.ok(timing && timing.endTime >= timing.startTime, 'start/end timing recorded');
+    }
+    assert.deepEqual(orders, [...orders].sort((a, b) => a - b), 'cells ran in order');
+    assert.equal(new Set(orders).size, orders.length, 'each cell got its own execution number');
+  });
+
+  it('stops Run All at the first failing cell and shows the error with its line', async () => {
+    const data = new vscode.NotebookData([
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'similarity\nfirst text\nsecond text', 'minilm'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '# broken\nsearch nothing in undefined_corpus', 'minilm'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'compare\na\nb', 'minilm'),
+    ]);
+    const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
+    await vscode.window.showNotebookDocument(notebook);
+    await selectKernel();
+    await vscode.commands.executeCommand('notebook.execute');
+    await waitFor(() => notebook.cellAt(1).executionSummary?.success !== undefined, 'the failing cell');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(notebook.cellAt(0).executionSummary?.success, true);
+    assert.equal(notebook.cellAt(1).executionSummary?.success, false);
+    const error = notebook.cellAt(1).outputs[0].items.find((i) => i.mime === ERROR_MIME);
+    assert.ok(error, 'the failure is an error output');
+    assert.match(new TextDecoder().decode(error.data), /Line 2: no corpus named \\"undefined_corpus\\"/);
+    assert.equal(notebook.cellAt(2).outputs.length, 0, 'the cell after the failure ran');
+    assert.notEqual(notebook.cellAt(2).executionSummary?.success, true);
+  });
+
+  it('refuses a malformed .minilm file and leaves it byte-identical on disk', async () => {
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'malformed-notebook-test.minilm');
+    const bytes = new TextEncoder().encode('%% minilm-notebook v1\r\n%% minilm {not json\r\ncompare\r\nkeep me\r\n');
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    await assert.rejects(Promise.resolve(vscode.workspace.openNotebookDocument(uri)), /line 2|not valid JSON/i);
+    try {
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'minilm-notebook');
+    } catch {
+      // The editor may refuse to open, which is the point.
+    }
+    await vscode.workspace.saveAll(false);
+    const after = await vscode.workspace.fs.readFile(uri);
+    assert.deepEqual(Buffer.from(after), Buffer.from(bytes));
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  it('interrupt cancels the running cell and clears the queue', async () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => `interrupt test sentence ${i}: ${'word '.repeat(i % 40)}`);
+    const data = new vscode.NotebookData([
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, ['encode', ...many].join('\n'), 'minilm'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'compare\na\nb', 'minilm'),
+    ]);
+    const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
+    await vscode.window.showNotebookDocument(notebook);
+    await selectKernel();
+    void vscode.commands.executeCommand('notebook.execute');
+    await waitFor(() => notebook.cellAt(0).executionSummary?.timing?.startTime !== undefined || notebook.cellAt(0).executionSummary?.executionOrder !== undefined, 'the long cell to start', 60_000);
+    await vscode.commands.executeCommand('notebook.cancelExecution');
+    await waitFor(() => notebook.cellAt(0).executionSummary?.success !== undefined, 'the long cell to stop', 60_000);
+    assert.equal(notebook.cellAt(0).executionSummary?.success, false);
+    const error = notebook.cellAt(0).outputs[0]?.items.find((i) => i.mime === ERROR_MIME);
+    assert.ok(error, 'an interrupted cell shows an error output');
+    assert.match(new TextDecoder().decode(error.data), /interrupted/i);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(notebook.cellAt(1).outputs.length, 0, 'the queued cell ran after the interrupt');
+  });
+});

@@ -219,7 +219,8 @@ async function waitForHealth(url, child, timeoutMs) {
 /**
  * Starts a fresh code-server on 127.0.0.1 in its own process group.
  * @param {{ workspace: string, dirs?: ReturnType<typeof makeScratch>, settings?: object, env?: object,
- *   args?: string[], port?: number, logFile?: string, workspaceTrust?: boolean }} options
+ *   args?: string[], port?: number, logFile?: string, workspaceTrust?: boolean,
+ *   keepExistingSettings?: boolean }} options
  */
 export async function startCodeServer(options) {
   const entry = codeServerEntry();
@@ -227,7 +228,10 @@ export async function startCodeServer(options) {
   const dirs = options.dirs ?? makeScratch('code-server');
   const settingsDir = path.join(dirs.userData, 'User');
   fs.mkdirSync(settingsDir, { recursive: true });
-  fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify(testSettings(options.settings), null, 2));
+  const settingsFile = path.join(settingsDir, 'settings.json');
+  if (!(options.keepExistingSettings && fs.existsSync(settingsFile))) {
+    fs.writeFileSync(settingsFile, JSON.stringify(testSettings(options.settings), null, 2));
+  }
   fs.writeFileSync(path.join(dirs.config, 'code-server.yaml'), 'auth: none\ncert: false\n');
   const port = options.port ?? (await freePort());
   const args = [

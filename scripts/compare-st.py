@@ -9,7 +9,8 @@ community detection return what sentence-transformers returns for the same float
     /tmp/stvenv/bin/python scripts/compare-st.py --python-only CASES.json   # just the Python results, as JSON
 
 A case file is {"cases": [{"name", "kind": "search"|"mining"|"community", "corpus": [[...]], "queries"?: [[...]],
-"options": {...python keyword arguments...}}]}.
+"options": {...python keyword arguments...}}]}. Kind "npy" checks instead that numpy.load reads
+src/core's .npy export of the corpus back bit for bit.
 
 "Exact" means same ids, same order, scores within 1e-5 (torch and the TypeScript kernel sum float32 products in
 different orders). "Equal up to ties" means the only differences are among scores equal within 1e-6: torch.topk
@@ -18,6 +19,8 @@ leaves the order (and, at the cut-off, the choice) of equal scores unspecified, 
 from __future__ import annotations
 
 import argparse
+import base64
+import io
 import json
 import os
 import subprocess
@@ -41,6 +44,7 @@ const out = input.cases.map((c) => {
     topK: o.top_k, queryChunkSize: o.query_chunk_size, corpusChunkSize: o.corpus_chunk_size });
   if (c.kind === 'mining') return core.paraphraseMining(f32(c.corpus), {
     topK: o.top_k, maxPairs: o.max_pairs, queryChunkSize: o.query_chunk_size, corpusChunkSize: o.corpus_chunk_size });
+  if (c.kind === 'npy') return Buffer.from(core.vectorsToNpy(f32(c.corpus), c.corpus[0]?.length ?? 384)).toString('base64');
   return core.communityDetection(f32(c.corpus), { threshold: o.threshold, minCommunitySize: o.min_community_size, batchSize: o.batch_size });
 });
 process.stdout.write(JSON.stringify(out));
@@ -48,6 +52,8 @@ process.stdout.write(JSON.stringify(out));
 
 
 def run_python(case: dict):
+    if case["kind"] == "npy":
+        return None
     corpus = torch.tensor(np.asarray(case["corpus"], dtype=np.float32))
     options = {k: v for k, v in case["options"].items() if v is not None}
     if case["kind"] == "search":
@@ -98,6 +104,11 @@ def compare_ranked(py: list[tuple[float, object]], ts: list[tuple[float, object]
 
 
 def compare(case: dict, py, ts) -> str:
+    if case["kind"] == "npy":
+        loaded = np.load(io.BytesIO(base64.b64decode(ts)), allow_pickle=False)
+        expected = np.asarray(case["corpus"], dtype=np.float32) if case["corpus"] else np.zeros((0, 384), np.float32)
+        ok = loaded.dtype == np.dtype("<f4") and loaded.shape == expected.shape and np.array_equal(loaded, expected)
+        return "exact" if ok else f"numpy.load gave {loaded.dtype} {loaded.shape}"
     if case["kind"] == "search":
         verdicts = [compare_ranked([(h["score"], h["corpus_id"]) for h in p], [(h["score"], h["corpus_id"]) for h in t])
                     for p, t in zip(py, ts)]
@@ -160,6 +171,8 @@ def make_cases(seed: int) -> list[dict]:
     add("community identical t=0 min=1", "community", same, {"threshold": 0.0, "min_community_size": 1})
     add("community duplicates", "community", np.concatenate([groups[:100], groups[:60]]),
         {"threshold": 0.5, "min_community_size": 4})
+    for n in (0, 1, 5, 100):
+        add(f"npy n={n} (numpy.load)", "npy", unit(rng.standard_normal((n, dim))) if n else np.zeros((0, dim)), {})
     return cases
 
 

@@ -5,6 +5,9 @@
 // Environment: MINILM_E2E_EXTENSION_PATH (extension under development, default: this repository),
 // MINILM_E2E_TESTS_PATH (default: out/test/vscode/index.js), MINILM_E2E_TIMEOUT_S (default 900),
 // MINILM_TEST_GREP (mocha grep inside the host).
+//
+// Tests whose title contains `@untrusted` run in a second pass with workspace trust enabled and the workspace left
+// untrusted (restricted mode); every other test runs in a trusted workspace.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -22,8 +25,18 @@ import { prepareWorkspace } from './workspace.mjs';
 const extensionPath = path.resolve(process.env.MINILM_E2E_EXTENSION_PATH ?? repoRoot);
 const testsPath = path.resolve(process.env.MINILM_E2E_TESTS_PATH ?? path.join(repoRoot, 'out', 'test', 'vscode', 'index.js'));
 const timeoutMs = Number(process.env.MINILM_E2E_TIMEOUT_S ?? 900) * 1000;
-const resultsFile = path.join(outputDir, 'vscode-results.json');
 const consoleFile = path.join(outputDir, 'vscode-console.log');
+const UNTRUSTED_TAG = '@untrusted';
+
+/** Whether any compiled suite mentions the tag (then the untrusted pass is needed). */
+function hasUntrustedTests() {
+  const dir = path.dirname(testsPath);
+  if (!fs.existsSync(dir)) return false;
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.vscode.test.js'))
+    .some((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes(UNTRUSTED_TAG));
+}
 
 async function main() {
   const started = Date.now();
@@ -36,38 +49,77 @@ async function main() {
   ]) {
     if (!fs.existsSync(file)) throw new Error(`${path.relative(repoRoot, file)} is missing: ${hint}`);
   }
-
   fs.mkdirSync(outputDir, { recursive: true });
-  fs.rmSync(resultsFile, { force: true });
   fs.writeFileSync(consoleFile, '');
+
+  const userGrep = process.env.MINILM_TEST_GREP;
+  const passes = [{ label: 'trusted workspace', trusted: true, grep: userGrep ?? UNTRUSTED_TAG, invert: userGrep === undefined }];
+  if (userGrep === undefined && hasUntrustedTests()) passes.push({ label: 'untrusted workspace', trusted: false, grep: UNTRUSTED_TAG, invert: false });
+
+  let ok = true;
+  const totals = { passes: 0, failures: 0, pending: 0 };
+  for (const pass of passes) {
+    const results = await runPass(pass);
+    ok = report(results, pass.label) && ok;
+    totals.passes += results.passes;
+    totals.failures += results.failures;
+    totals.pending += results.pending;
+  }
+  console.log(`\nin-host suite: ${passes.length} pass(es) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`  ${totals.passes} passing`);
+  if (totals.pending > 0) console.log(`  ${totals.pending} pending`);
+  console.log(`  ${totals.failures} failing`);
+  if (totals.passes === 0) console.log('no in-host test passed: counted as a failure');
+  return ok && totals.passes > 0 ? 0 : 1;
+}
+
+/** One code-server, one browser, one run of the in-host runner; returns what the runner wrote. */
+async function runPass(pass) {
+  const started = Date.now();
+  const resultsFile = path.join(outputDir, pass.trusted ? 'vscode-results.json' : 'vscode-results-untrusted.json');
+  fs.rmSync(resultsFile, { force: true });
   const dirs = makeScratch('vscode-tests');
   const workspace = prepareWorkspace(dirs.root);
   const server = await startCodeServer({
     workspace,
     dirs,
-    env: { MINILM_TEST_RESULTS: resultsFile, MINILM_TEST_WORKSPACE: workspace },
+    workspaceTrust: !pass.trusted,
+    settings: pass.trusted
+      ? {}
+      : {
+          'security.workspace.trust.enabled': true,
+          // No modal at start-up: the folder simply opens in restricted mode.
+          'security.workspace.trust.startupPrompt': 'never',
+          'security.workspace.trust.banner': 'never',
+          'security.workspace.trust.emptyWindow': false,
+        },
+    env: {
+      MINILM_TEST_RESULTS: resultsFile,
+      MINILM_TEST_WORKSPACE: workspace,
+      MINILM_TEST_GREP: pass.grep,
+      MINILM_TEST_GREP_INVERT: pass.invert ? '1' : '0',
+      MINILM_TEST_TRUSTED: pass.trusted ? '1' : '0',
+    },
   });
-  log(`code-server on ${server.url} (log: ${server.logFile})`);
+  log(`${pass.label}: code-server on ${server.url} (log: ${server.logFile})`);
   let browser;
   try {
     browser = await launchChromium();
     const page = await browser.newPage();
-    page.on('console', (msg) => {
-      const text = msg.text();
-      fs.appendFileSync(consoleFile, `${msg.type()}: ${text}\n`);
-    });
-    page.on('pageerror', (err) => fs.appendFileSync(consoleFile, `pageerror: ${err.message}\n`));
+    page.on('console', (msg) => fs.appendFileSync(consoleFile, `[${pass.label}] ${msg.type()}: ${msg.text()}\n`));
+    page.on('pageerror', (err) => fs.appendFileSync(consoleFile, `[${pass.label}] pageerror: ${err.message}\n`));
     const url = workbenchUrl(server.url, workspace, { extensionDevelopmentPath: extensionPath, extensionTestsPath: testsPath });
     await page.goto(url);
-    log('workbench opened; waiting for the in-host runner to write its results');
+    log(`${pass.label}: workbench opened; waiting for the in-host runner to write its results`);
     await waitForFile(resultsFile, timeoutMs, () => server.child.exitCode !== null);
   } finally {
     await browser?.close().catch(() => {});
     await server.stop();
   }
   const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  return report(results, seconds, dirs);
+  results.seconds = ((Date.now() - started) / 1000).toFixed(1);
+  results.scratch = dirs.root;
+  return results;
 }
 
 async function waitForFile(file, ms, serverDied) {
@@ -81,7 +133,8 @@ async function waitForFile(file, ms, serverDied) {
   }
 }
 
-function report(results, seconds, dirs) {
+function report(results, label) {
+  console.log(`\n${label} (VS Code ${results.vscodeVersion ?? '?'}, ${results.files.length} file(s), ${results.seconds} s)`);
   for (const t of results.tests) {
     const mark = t.state === 'passed' ? '  ✓' : t.state === 'failed' ? '  ✗' : '  -';
     console.log(`${mark} ${t.fullTitle}${t.durationMs !== undefined ? ` (${t.durationMs} ms)` : ''}`);
@@ -89,15 +142,10 @@ function report(results, seconds, dirs) {
   const failed = results.tests.filter((t) => t.state === 'failed');
   for (const [i, t] of failed.entries()) console.log(`\n  ${i + 1}) ${t.fullTitle}\n${indent(t.error ?? '')}`);
   if (results.runnerError) console.log(`\nrunner error:\n${indent(results.runnerError)}`);
-  console.log(`\nin-host suite (VS Code ${results.vscodeVersion ?? '?'}, ${results.files.length} file(s), ${seconds} s)`);
-  console.log(`  ${results.passes} passing`);
-  if (results.pending > 0) console.log(`  ${results.pending} pending`);
-  console.log(`  ${results.failures} failing`);
-  const ok = !results.runnerError && results.failures === 0 && results.passes > 0;
-  if (ok) fs.rmSync(dirs.root, { recursive: true, force: true });
-  else log(`kept scratch folder ${dirs.root} (code-server log, settings); browser console: ${path.relative(repoRoot, consoleFile)}`);
-  if (results.passes === 0 && !results.runnerError) console.log('no in-host test ran: counted as a failure');
-  return ok ? 0 : 1;
+  const ok = !results.runnerError && results.failures === 0;
+  if (ok) fs.rmSync(results.scratch, { recursive: true, force: true });
+  else log(`kept scratch folder ${results.scratch} (code-server log, settings); browser console: ${path.relative(repoRoot, consoleFile)}`);
+  return ok;
 }
 
 function indent(text) {

@@ -32,3 +32,16 @@ describe('activation', () => {
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
 });
+
+// Runs in the second pass of scripts/e2e/runInHostTests.mjs, with workspace trust on and the folder untrusted.
+describe('activation in an untrusted workspace @untrusted', () => {
+  it('opens the folder in restricted mode and still activates (limited support)', async () => {
+    assert.equal(vscode.workspace.isTrusted, false, 'the workspace is trusted: the untrusted pass was not set up');
+    const extension = vscode.extensions.getExtension(extensionId);
+    assert.ok(extension, 'the extension is disabled in an untrusted workspace');
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.ok(registered.has('minilm.openStudio'), 'minilm.openStudio is not registered in restricted mode');
+  });
+});

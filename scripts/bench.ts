@@ -1,0 +1,281 @@
+/**
+ * `npm run bench`: throughput, load time, memory and latency of the engine against the naive transformers.js
+ * pipeline, raw ONNX Runtime and PyTorch sentence-transformers, on the STS-B dev sentences. Prints one line per
+ * measurement and writes everything to results/bench_YYYYMMDD_HHMMSS.json. Targets are informational: a miss is
+ * printed, never an exit status. Each measurement runs in its own child process (see scripts/bench/task.ts).
+ *
+ *   npm run bench -- --runs 3 --naive-limit 500 --no-pytorch --no-levers --quick
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { writeFileAtomicSync } from '../src/core/atomicWrite';
+import { machineInfo } from './bench/machine';
+import { benchPaths, readCorpus } from './bench/paths';
+import { findPython, runPytorch, type PytorchResult } from './bench/pytorch';
+import { runTaskInChild } from './bench/runTask';
+import type { RawSpec, TaskResult, TaskSpec } from './bench/tasks';
+import type { Dtype } from '../src/engine/types';
+
+interface Options {
+  runs: number;
+  sweepRuns: number;
+  naiveLimit: number;
+  leverLimit: number;
+  leverRuns: number;
+  pairIterations: number;
+  searchQueries: number;
+  pytorch: boolean;
+  levers: boolean;
+  sweep: boolean;
+  quick: boolean;
+}
+
+interface Row {
+  id: string;
+  label: string;
+  value: number;
+  unit: string;
+  ratio?: string;
+  note?: string;
+  result?: TaskResult;
+}
+
+const program = new Command()
+  .name('bench')
+  .description('Benchmark MiniLM Studio against the naive pipeline, raw ONNX Runtime and PyTorch')
+  .option('--runs <n>', 'timed runs per headline measurement (median reported)', toInt, 3)
+  .option('--sweep-runs <n>', 'timed runs per batch-size sweep point', toInt, 2)
+  .option('--naive-limit <n>', 'texts for the naive baseline (evenly spread subset)', toInt, 500)
+  .option('--lever-limit <n>', 'texts for the lever experiments (evenly spread subset)', toInt, 1000)
+  .option('--lever-runs <n>', 'timed runs per lever experiment', toInt, 2)
+  .option('--pair-iterations <n>', 'pairs timed for the similarity latency', toInt, 100)
+  .option('--search-queries <n>', 'queries timed for the search latency', toInt, 200)
+  .option('--no-pytorch', 'skip the PyTorch sentence-transformers baseline')
+  .option('--no-levers', 'skip the lever experiments')
+  .option('--no-sweep', 'skip the batch-size sweep')
+  .option('--quick', 'one run each on small subsets (a smoke test, not a measurement)', false);
+
+function toInt(value: string): number {
+  const n = Number.parseInt(value, 10);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, got ${value}`);
+  return n;
+}
+
+const rows: Row[] = [];
+const failures: string[] = [];
+
+function fmt(value: number, digits = 1): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+function printRow(row: Row): void {
+  rows.push(row);
+  const value = `${fmt(row.value, row.unit === 'ms' ? 2 : 1)} ${row.unit}`;
+  console.log(`${row.label.padEnd(58)} ${value.padStart(16)}  ${(row.ratio ?? '').padEnd(18)} ${row.note ?? ''}`.trimEnd());
+}
+
+async function measure(spec: TaskSpec, what: string): Promise<TaskResult | undefined> {
+  try {
+    return await runTaskInChild(spec);
+  } catch (error) {
+    const message = `${what}: ${(error as Error).message}`;
+    failures.push(message);
+    console.log(`${what.padEnd(58)} ${'FAILED'.padStart(16)}  ${(error as Error).message.slice(0, 200)}`);
+    return undefined;
+  }
+}
+
+function mb(kb: number | null | undefined): string {
+  return kb ? `${(kb / 1024).toFixed(0)} MB` : 'n/a';
+}
+
+function ratio(value: number | undefined, base: number | undefined, suffix: string): string {
+  return value && base ? `${(value / base).toFixed(2)}× ${suffix}` : '';
+}
+
+async function main(): Promise<void> {
+  const options = program.parse().opts<Options>();
+  if (options.quick) Object.assign(options, { runs: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20 });
+  const started = new Date();
+  const paths = benchPaths();
+  const corpusSize = readCorpus(paths.corpusFile).length;
+  const machine = machineInfo();
+  const yes = (flag: boolean) => (flag ? 'yes' : 'no');
+
+  console.log(`MiniLM Studio benchmark, ${started.toISOString()}`);
+  console.log(`CPU: ${machine.cpuModel}, ${machine.logicalCpus} logical CPUs; avx512_vnni ${yes(machine.avx512Vnni)}, avx_vnni ${yes(machine.avxVnni)}, avx512f ${yes(machine.avx512f)}, avx2 ${yes(machine.avx2)}`);
+  console.log(`Node ${machine.node}, onnxruntime-node ${machine.onnxruntimeNode}; load average at start ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`Corpus: ${corpusSize} sentences from ${paths.corpusFile}; model ${paths.modelDir}`);
+  console.log(`Median of ${options.runs} timed runs after a warm-up; every measurement in a fresh child process. Ratios only compare within this run.`);
+  console.log('');
+  console.log(`${'measurement'.padEnd(58)} ${'value'.padStart(16)}  ${'ratio'.padEnd(18)} notes`);
+
+  const { runs } = options;
+  const sps = (r: TaskResult | undefined) => r?.sentencesPerS;
+
+  // (a) naive, the baseline every ratio refers to.
+  const naiveNote = `${Math.min(options.naiveLimit, corpusSize)}-text even subset, one pipeline call per text`;
+  const naive = await measure({ kind: 'naive', dtype: 'fp32', limit: options.naiveLimit, runs }, '(a) naive transformers.js pipeline fp32');
+  const a = sps(naive);
+  if (naive) printRow({ id: 'naive_fp32', label: '(a) naive transformers.js pipeline fp32', value: a!, unit: 'sent/s', ratio: '1.00× (a)', note: naiveNote, result: naive });
+  const naiveQ8 = await measure({ kind: 'naive', dtype: 'q8', limit: options.naiveLimit, runs }, '(a) naive transformers.js pipeline q8');
+  if (naiveQ8) printRow({ id: 'naive_q8', label: '(a) naive transformers.js pipeline q8', value: sps(naiveQ8)!, unit: 'sent/s', ratio: ratio(sps(naiveQ8), a, '(a)'), note: naiveNote, result: naiveQ8 });
+
+  // (b)/(c) engine and (d) raw session.run, fp32 then q8, measured in one process with alternating runs.
+  const engine: Partial<Record<Dtype, TaskResult>> = {};
+  const raw: Partial<Record<Dtype, { sentencesPerS: number }>> = {};
+  for (const dtype of ['fp32', 'q8'] as const) {
+    const tag = dtype === 'fp32' ? '(b)' : '(c)';
+    const e = await measure({ kind: 'paired', dtype, runs }, `${tag} engine ${dtype} / (d) raw ${dtype}`);
+    if (!e) continue;
+    engine[dtype] = e;
+    const vsB = dtype === 'q8' && engine.fp32 ? `; ${ratio(sps(e), sps(engine.fp32), '(b)')}` : '';
+    printRow({ id: `engine_${dtype}`, label: `${tag} engine ${dtype}, batch 32 (default), ${e.details?.threads} threads`, value: sps(e)!, unit: 'sent/s', ratio: ratio(sps(e), a, '(a)'), note: `peak RSS ${mb(e.maxRssKb)}${vsB}`, result: e });
+    const d = e.details!.rawSentencesPerS as number;
+    raw[dtype] = { sentencesPerS: d };
+    printRow({ id: `raw_${dtype}`, label: `(d) raw ONNX Runtime session.run ${dtype}, batch 32, ${e.details?.threads} threads`, value: d, unit: 'sent/s', ratio: ratio(d, a, '(a)'), note: `pre-tokenised, runs alternating with the engine's; engine = ${((100 * sps(e)!) / d).toFixed(1)}% of (d)` });
+  }
+
+  if (options.sweep) {
+    for (const dtype of ['fp32', 'q8'] as const) {
+      for (const batchSize of [8, 16, 32, 64]) {
+        if (batchSize === 32) continue; // the default: the (b)/(c) row above
+        const r = await measure({ kind: 'engine', dtype, batchSize, runs: options.sweepRuns }, `engine ${dtype} batch ${batchSize}`);
+        if (r) printRow({ id: `engine_${dtype}_bs${batchSize}`, label: `    engine ${dtype}, batch ${batchSize}`, value: sps(r)!, unit: 'sent/s', ratio: ratio(sps(r), sps(engine[dtype]), 'batch 32'), note: `median of ${options.sweepRuns}; ${ratio(sps(r), a, '(a)')}`, result: r });
+      }
+    }
+  }
+
+  let pytorch: PytorchResult | undefined;
+  if (options.pytorch) {
+    const { python, tried } = findPython();
+    if (!python) {
+      console.log(`${'PyTorch sentence-transformers'.padEnd(58)} ${'skipped'.padStart(16)}  no interpreter with sentence_transformers (tried ${tried.join(', ') || 'none'}; set MINILM_BENCH_PYTHON)`);
+    } else {
+      try {
+        pytorch = await runPytorch(python, { modelDir: paths.modelDir, corpusFile: paths.corpusFile, referenceFile: paths.referenceFile, runs, batchSize: 32 });
+        const parity = pytorch.min_cosine_vs_reference === null ? '' : `, min cos vs reference ${pytorch.min_cosine_vs_reference.toFixed(6)}`;
+        printRow({
+          id: 'pytorch_fp32',
+          label: `PyTorch SentenceTransformer.encode fp32, batch 32, ${pytorch.torch_threads} threads`,
+          value: pytorch.sentences_per_s,
+          unit: 'sent/s',
+          ratio: ratio(pytorch.sentences_per_s, a, '(a)'),
+          note: `torch ${pytorch.torch}; (b)/PyTorch ${ratio(sps(engine.fp32), pytorch.sentences_per_s, '')}${pytorch.weights_rebuilt_from_onnx ? '; weights rebuilt from onnx/model.onnx' : ''}${parity}; peak RSS ${mb(pytorch.pid_max_rss_kb)}`,
+        });
+      } catch (error) {
+        failures.push(`pytorch: ${(error as Error).message}`);
+        console.log(`${'PyTorch sentence-transformers'.padEnd(58)} ${'FAILED'.padStart(16)}  ${(error as Error).message.slice(0, 200)}`);
+      }
+    }
+  }
+
+  // Latencies and load: each cold load in its own process, the median of three.
+  const coldMs: Partial<Record<Dtype, number>> = {};
+  for (const dtype of ['fp32', 'q8'] as const) {
+    const loads: TaskResult[] = [];
+    for (let i = 0; i < Math.max(runs, 1); i++) {
+      const r = await measure({ kind: 'coldLoad', dtype }, `cold load ${dtype}`);
+      if (r) loads.push(r);
+    }
+    if (loads.length > 0) {
+      const sorted = [...loads].sort((x, y) => x.ms! - y.ms!);
+      const mid = sorted[sorted.length >> 1]!;
+      coldMs[dtype] = mid.ms!;
+      printRow({ id: `cold_load_${dtype}`, label: `cold load ${dtype} (new Engine → load(), fresh process)`, value: mid.ms!, unit: 'ms', note: `median of ${loads.length}; first encode after load ${fmt(mid.details?.firstEncodeMs as number, 0)} ms; RSS after load+1 text ${mb(mid.maxRssKb)}`, result: mid });
+    }
+  }
+  const pairs: Partial<Record<Dtype, TaskResult>> = {};
+  for (const dtype of ['fp32', 'q8'] as const) {
+    const r = await measure({ kind: 'pair', dtype, iterations: options.pairIterations }, `pair similarity ${dtype}`);
+    pairs[dtype] = r;
+    if (r) printRow({ id: `pair_${dtype}`, label: `pair similarity ${dtype} warm (encode 2 new texts + cosine)`, value: r.ms!, unit: 'ms', note: `median of ${options.pairIterations}, p95 ${fmt(r.p95Ms!, 2)} ms, cache off`, result: r });
+  }
+  const search = await measure({ kind: 'search', count: 100_000, queries: options.searchQueries }, 'top-10 search');
+  if (search) printRow({ id: 'search_100k', label: 'top-10 semantic search over 100,000 × 384 unit vectors', value: search.ms!, unit: 'ms', note: `median of ${options.searchQueries} queries, p95 ${fmt(search.p95Ms!, 2)} ms; flattenCorpus ${fmt(search.details?.flattenMs as number, 0)} ms once`, result: search });
+
+  if (options.levers) await levers(options);
+
+  // Targets (informational).
+  const b = sps(engine.fp32);
+  const c = sps(engine.q8);
+  const d = raw.fp32?.sentencesPerS;
+  const targets: { name: string; pass: boolean | undefined; measured: string }[] = [
+    { name: '(b) ≥ 1.6× (a)', pass: b && a ? b >= 1.6 * a : undefined, measured: b && a ? `${(b / a).toFixed(2)}×` : 'n/a' },
+    { name: '(b) ≥ 90% of (d)', pass: b && d ? b >= 0.9 * d : undefined, measured: b && d ? `${((100 * b) / d).toFixed(1)}%` : 'n/a' },
+    { name: '(c) ≥ 1.4× (b)', pass: b && c ? c >= 1.4 * b : undefined, measured: b && c ? `${(c / b).toFixed(2)}×` : 'n/a' },
+    { name: '(b) ahead of PyTorch', pass: b && pytorch ? b > pytorch.sentences_per_s : undefined, measured: b && pytorch ? `${(b / pytorch.sentences_per_s).toFixed(2)}×` : 'n/a' },
+    { name: 'cold q8 load ≤ 1 s', pass: coldMs.q8 === undefined ? undefined : coldMs.q8 <= 1000, measured: coldMs.q8 === undefined ? 'n/a' : `${coldMs.q8.toFixed(0)} ms` },
+    { name: 'pair similarity ≤ 15 ms warm (fp32)', pass: pairs.fp32 ? pairs.fp32.ms! <= 15 : undefined, measured: pairs.fp32 ? `${pairs.fp32.ms!.toFixed(2)} ms` : 'n/a' },
+    { name: 'top-10 search over 100k ≤ 30 ms', pass: search ? search.ms! <= 30 : undefined, measured: search ? `${search.ms!.toFixed(2)} ms` : 'n/a' },
+  ];
+  console.log('');
+  console.log('Targets (informational):');
+  for (const t of targets) console.log(`  ${t.pass === undefined ? 'N/A ' : t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(40)} ${t.measured}`);
+
+  const finished = new Date();
+  const endLoad = machineInfo().loadAverage;
+  console.log('');
+  console.log(`Load average at end ${endLoad.map((l) => l.toFixed(2)).join(' ')}; total ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s.`);
+  if (failures.length > 0) console.log(`${failures.length} measurement(s) failed: see above.`);
+
+  fs.mkdirSync(paths.resultsDir, { recursive: true });
+  const file = path.join(paths.resultsDir, `bench_${stamp(started)}.json`);
+  writeFileAtomicSync(
+    file,
+    `${JSON.stringify({ startedAt: started.toISOString(), finishedAt: finished.toISOString(), machine, loadAverageAtEnd: endLoad, options, corpus: { file: paths.corpusFile, sentences: corpusSize }, modelDir: paths.modelDir, rows, pytorch, targets, failures }, null, 2)}\n`,
+  );
+  console.log(`Results written to ${path.relative(process.cwd(), file) || file}`);
+}
+
+/** Lever experiments on raw sessions (an even subset, fewer runs): what would speed the engine up. */
+async function levers(options: Options): Promise<void> {
+  console.log('');
+  console.log(`Levers: raw ONNX Runtime, ${options.leverLimit}-text even subset, median of ${options.leverRuns}; ratios against the line marked "base" of each group`);
+  const base = (dtype: Dtype): RawSpec => ({ kind: 'raw', dtype, batchSize: 32, threads: 2, graph: 'all', workers: 1, runs: options.leverRuns, limit: options.leverLimit });
+  const baseResults: Partial<Record<Dtype, TaskResult>> = {};
+  const run = async (id: string, label: string, spec: RawSpec, against?: TaskResult, note = '') => {
+    const r = await measure(spec, label);
+    if (r) {
+      const padded = r.details?.paddedTokens ? `padded tokens ${r.details.paddedTokens as number}` : '';
+      printRow({ id: `lever_${id}`, label: `    ${label}`, value: r.sentencesPerS!, unit: 'sent/s', ratio: against ? ratio(r.sentencesPerS, against.sentencesPerS, 'base') : 'base', note: [note, padded].filter(Boolean).join('; '), result: r });
+    }
+    return r;
+  };
+  for (const dtype of ['fp32', 'q8'] as const) {
+    baseResults[dtype] = await run(`base_${dtype}`, `${dtype}: 1 session, 2 threads, graph all, char-sorted`, base(dtype));
+  }
+  for (const dtype of ['fp32', 'q8'] as const) {
+    const against = baseResults[dtype];
+    await run(`threads1_${dtype}`, `${dtype}: 1 session, 1 thread`, { ...base(dtype), threads: 1 }, against);
+    await run(`two_workers_${dtype}`, `${dtype}: 2 workers × 1-thread session`, { ...base(dtype), threads: 1, workers: 2 }, against);
+    await run(`no_spin_${dtype}`, `${dtype}: 2 threads, allow_spinning 0`, { ...base(dtype), spinning: false }, against);
+    await run(`token_sorted_${dtype}`, `${dtype}: batches sorted by word pieces, not chars`, { ...base(dtype), sortBy: 'tokens' }, against);
+  }
+  for (const graph of ['disabled', 'basic', 'extended'] as const) {
+    await run(`graph_${graph}_fp32`, `fp32: graph optimisation ${graph}`, { ...base('fp32'), graph }, baseResults.fp32);
+  }
+  await run('graph_extended_q8', 'q8: graph optimisation extended', { ...base('q8'), graph: 'extended' }, baseResults.q8);
+  const inline = await run('inline_fp32', 'fp32: tokenise+pack+run+pool, sequential', { ...base('fp32'), tokenize: 'inline' }, baseResults.fp32);
+  await run('pipelined_fp32', 'fp32: same, next batch tokenised during run', { ...base('fp32'), tokenize: 'pipelined' }, inline, 'vs sequential');
+
+  const over = await measure({ kind: 'overheads', batchSize: 32 }, 'engine-side work');
+  if (over?.details) {
+    const o = over.details as Record<string, number>;
+    console.log(
+      `    engine-side work over ${over.sentences} texts: tokenise ${fmt(o.tokenizeMs!, 0)} ms, pack int64 feeds ${fmt(o.packBigIntMs!, 1)} ms with BigInt / ${fmt(o.packInt32ViewMs!, 1)} ms via Int32Array view, mean-pool ${fmt(o.poolMs!, 0)} ms; ${o.meanTokens!.toFixed(1)} word pieces per text, padding adds ${(100 * o.paddingOverhead!).toFixed(0)}% (char-sorted, batch 32)`,
+    );
+    rows.push({ id: 'engine_side_work', label: 'engine-side work', value: NaN, unit: '', result: over });
+  }
+}
+
+function stamp(date: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}_${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

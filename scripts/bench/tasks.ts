@@ -1,0 +1,415 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import { Engine } from '../../src/engine';
+import { meanPoolNormalize } from '../../src/engine/pooling';
+import { modelFileFor, type Dtype } from '../../src/engine/types';
+import { cosineSimilarity, flattenCorpus, semanticSearch } from '../../src/core';
+import { benchPaths, evenSubset, readCorpus } from './paths';
+import { lengthSortedBatches } from '../../src/engine/batching';
+import { configureTransformers, loadTokenizer, prepareBatch, prepareBatches, type FeedFill, type PreparedBatch } from './pretokenize';
+import { median, percentile, timeRuns } from './stats';
+import type { OrtWorkerData, OrtWorkerReply } from './ortWorker';
+
+export type GraphLevel = 'disabled' | 'basic' | 'extended' | 'all';
+
+/** One measurement, run in a fresh child process so that loads, memory and threads never leak between them. */
+export type TaskSpec =
+  | { kind: 'naive'; dtype: Dtype; limit: number; runs: number }
+  | { kind: 'engine'; dtype: Dtype; batchSize?: number; threads?: number; runs: number; limit?: number }
+  | RawSpec
+  | { kind: 'paired'; dtype: Dtype; runs: number }
+  | { kind: 'coldLoad'; dtype: Dtype }
+  | { kind: 'pair'; dtype: Dtype; iterations: number }
+  | { kind: 'search'; count: number; queries: number }
+  | { kind: 'overheads'; batchSize: number };
+
+/**
+ * Raw ONNX Runtime over the engine's batches. `tokenize: 'before'` is the ceiling (only session.run is timed);
+ * 'inline' and 'pipelined' time tokenising, packing and pooling too, without or with overlapping the next batch's
+ * tokenisation with the current session.run. `sortBy: 'tokens'` sorts by word-piece count instead of characters.
+ */
+export interface RawSpec {
+  kind: 'raw';
+  dtype: Dtype;
+  batchSize: number;
+  threads: number;
+  graph: GraphLevel;
+  workers: 1 | 2;
+  runs: number;
+  limit?: number;
+  sortBy?: 'chars' | 'tokens';
+  tokenize?: 'before' | 'inline' | 'pipelined';
+  /** ONNX Runtime's intra-op threads spin while waiting for work (its default); false sets allow_spinning 0. */
+  spinning?: boolean;
+}
+
+export interface TaskResult {
+  sentences?: number;
+  runsMs?: number[];
+  /** Median over runs. */
+  sentencesPerS?: number;
+  /** Median latency (ms) for latency tasks. */
+  ms?: number;
+  p95Ms?: number;
+  /** Peak resident set of the child process (all its threads), in KiB. */
+  maxRssKb: number;
+  details?: Record<string, unknown>;
+}
+
+const WARM_UP_TEXTS = 128;
+
+export async function runTask(spec: TaskSpec): Promise<TaskResult> {
+  switch (spec.kind) {
+    case 'naive':
+      return naive(spec);
+    case 'engine':
+      return engineThroughput(spec);
+    case 'raw':
+      return spec.workers === 2 ? rawTwoWorkers(spec) : rawSession(spec);
+    case 'paired':
+      return enginePairedWithRaw(spec.dtype, spec.runs);
+    case 'coldLoad':
+      return coldLoad(spec.dtype);
+    case 'pair':
+      return pairLatency(spec.dtype, spec.iterations);
+    case 'search':
+      return searchLatency(spec.count, spec.queries);
+    case 'overheads':
+      return overheads(spec.batchSize);
+  }
+}
+
+function maxRssKb(): number {
+  return process.resourceUsage().maxRSS;
+}
+
+function throughput(sentences: number, runsMs: number[], details?: Record<string, unknown>): TaskResult {
+  return { sentences, runsMs, sentencesPerS: (sentences * 1000) / median(runsMs), maxRssKb: maxRssKb(), details };
+}
+
+/** (a) What a first attempt looks like: the transformers.js pipeline, one call per text. */
+async function naive(spec: { dtype: Dtype; limit: number; runs: number }): Promise<TaskResult> {
+  const { modelDir, corpusFile } = benchPaths();
+  const texts = evenSubset(readCorpus(corpusFile), spec.limit);
+  const { pipeline } = configureTransformers(modelDir);
+  const extractor = await pipeline('feature-extraction', path.basename(modelDir), { dtype: spec.dtype, local_files_only: true });
+  const encodeAll = async (list: readonly string[]) => {
+    for (const text of list) {
+      const output = await extractor(text, { pooling: 'mean', normalize: true });
+      output.dispose?.();
+    }
+  };
+  const runsMs = await timeRuns(spec.runs, () => encodeAll(texts), () => encodeAll(texts.slice(0, 32)));
+  await extractor.dispose();
+  return throughput(texts.length, runsMs);
+}
+
+/** (b)/(c) The engine as the extension and CLI use it, cache off so every run really encodes. */
+async function engineThroughput(spec: { dtype: Dtype; batchSize?: number; threads?: number; runs: number; limit?: number }): Promise<TaskResult> {
+  const { modelDir, corpusFile } = benchPaths();
+  const texts = corpusTexts(corpusFile, spec.limit);
+  const engine = new Engine({ modelDir, dtype: spec.dtype, cacheEntries: 0, batchSize: spec.batchSize, threads: spec.threads });
+  const info = await engine.load();
+  const runsMs = await timeRuns(
+    spec.runs,
+    () => engine.encode(texts),
+    () => engine.encode(evenSubset(texts, WARM_UP_TEXTS)),
+  );
+  await engine.dispose();
+  return throughput(texts.length, runsMs, { threads: info.threads, batchSize: spec.batchSize ?? 'default' });
+}
+
+async function createSession(dtype: Dtype, threads: number, graph: GraphLevel, spinning = true): Promise<ort.InferenceSession> {
+  const { modelDir } = benchPaths();
+  return ort.InferenceSession.create(path.join(modelDir, modelFileFor(dtype)), {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: graph,
+    executionMode: 'sequential',
+    enableCpuMemArena: true,
+    ...(spinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
+  });
+}
+
+/**
+ * (b)/(c) and (d) in one process, their timed runs alternating, so that both see the same machine load (other
+ * work on a 2-core machine moves absolute figures a lot; the ratio is what the target is about). Peak RSS is read
+ * after the engine's first run, before the raw session exists.
+ */
+async function enginePairedWithRaw(dtype: Dtype, runs: number): Promise<TaskResult> {
+  const { modelDir, corpusFile } = benchPaths();
+  const texts = readCorpus(corpusFile);
+  const engine = new Engine({ modelDir, dtype, cacheEntries: 0 });
+  const info = await engine.load();
+  await engine.encode(evenSubset(texts, WARM_UP_TEXTS));
+  const engineRuns: number[] = [];
+  const rawRuns: number[] = [];
+  const timeEngine = async () => {
+    const started = performance.now();
+    await engine.encode(texts);
+    engineRuns.push(performance.now() - started);
+  };
+  await timeEngine();
+  const engineRssKb = maxRssKb();
+  const { batches } = await preparedCorpus({ kind: 'raw', dtype, batchSize: 32, threads: info.threads, graph: 'all', workers: 1, runs });
+  const session = await createSession(dtype, info.threads, 'all');
+  const runAll = async (list: readonly PreparedBatch[]) => {
+    for (const b of list) {
+      const output = await session.run(feedsOf(b));
+      for (const tensor of Object.values(output)) tensor.dispose?.();
+    }
+  };
+  await runAll(warmUpBatches(batches));
+  const timeRaw = async () => {
+    const started = performance.now();
+    await runAll(batches);
+    rawRuns.push(performance.now() - started);
+  };
+  await timeRaw();
+  for (let i = 1; i < runs; i++) {
+    await timeEngine();
+    await timeRaw();
+  }
+  await engine.dispose();
+  await session.release();
+  return {
+    ...throughput(texts.length, engineRuns, { threads: info.threads, batchSize: 32 }),
+    maxRssKb: engineRssKb,
+    details: { threads: info.threads, batchSize: 32, rawRunsMs: rawRuns, rawSentencesPerS: (texts.length * 1000) / median(rawRuns), rawPaddedTokens: paddedTokens(batches) },
+  };
+}
+
+function corpusTexts(corpusFile: string, limit: number | undefined): string[] {
+  const texts = readCorpus(corpusFile);
+  return limit ? evenSubset(texts, limit) : texts;
+}
+
+async function preparedCorpus(spec: RawSpec): Promise<{ texts: string[]; tokenized: number[][]; batches: PreparedBatch[] }> {
+  const { modelDir, corpusFile } = benchPaths();
+  const texts = corpusTexts(corpusFile, spec.limit);
+  const tokenizer = await loadTokenizer(modelDir);
+  const tokenized = texts.map((t) => tokenizer.ids(t));
+  const lengths = spec.sortBy === 'tokens' ? tokenized.map((t) => t.length) : texts.map((t) => t.length);
+  const batches = lengthSortedBatches(lengths, spec.batchSize).map((indices) => prepareBatch(tokenized, indices, tokenizer.padId));
+  return { texts, tokenized, batches };
+}
+
+function feedsOf(b: PreparedBatch): Record<string, ort.Tensor> {
+  const dims = [b.size, b.seqLength];
+  return {
+    input_ids: new ort.Tensor('int64', b.ids, dims),
+    attention_mask: new ort.Tensor('int64', b.mask, dims),
+    token_type_ids: new ort.Tensor('int64', b.types, dims),
+  };
+}
+
+/** Every tenth batch, so the warm-up sees short and long shapes. */
+function warmUpBatches(batches: readonly PreparedBatch[]): PreparedBatch[] {
+  return batches.filter((_, i) => i % 10 === 0);
+}
+
+/** (d) The ceiling: session.run alone over the engine's batches, tokenised and packed beforehand. */
+async function rawSession(spec: RawSpec): Promise<TaskResult> {
+  if (spec.tokenize === 'inline' || spec.tokenize === 'pipelined') return rawEndToEnd(spec);
+  const { texts, batches } = await preparedCorpus(spec);
+  const session = await createSession(spec.dtype, spec.threads, spec.graph, spec.spinning ?? true);
+  const runAll = async (list: readonly PreparedBatch[]) => {
+    for (const b of list) {
+      const output = await session.run(feedsOf(b));
+      for (const tensor of Object.values(output)) tensor.dispose?.();
+    }
+  };
+  const runsMs = await timeRuns(spec.runs, () => runAll(batches), () => runAll(warmUpBatches(batches)));
+  await session.release();
+  return throughput(texts.length, runsMs, { threads: spec.threads, graph: spec.graph, batchSize: spec.batchSize, sortBy: spec.sortBy ?? 'chars', paddedTokens: paddedTokens(batches) });
+}
+
+function paddedTokens(batches: readonly PreparedBatch[]): number {
+  return batches.reduce((sum, b) => sum + b.size * b.seqLength, 0);
+}
+
+/** Raw session with the engine's per-batch work inside the timed loop: tokenise, pack, run, pool. */
+async function rawEndToEnd(spec: RawSpec): Promise<TaskResult> {
+  const { modelDir, corpusFile } = benchPaths();
+  const texts = corpusTexts(corpusFile, spec.limit);
+  const tokenizer = await loadTokenizer(modelDir);
+  const session = await createSession(spec.dtype, spec.threads, spec.graph);
+  const order = lengthSortedBatches(texts.map((t) => t.length), spec.batchSize);
+  const pipelined = spec.tokenize === 'pipelined';
+  const encodeAll = async (batchIndices: readonly number[][]) => {
+    const tokenizeBatch = (indices: readonly number[]) => {
+      const tokenized = new Array<number[]>(texts.length);
+      for (const i of indices) tokenized[i] = tokenizer.ids(texts[i]!);
+      return prepareBatch(tokenized, [...indices], tokenizer.padId);
+    };
+    let next = batchIndices.length > 0 ? tokenizeBatch(batchIndices[0]!) : undefined;
+    for (let k = 0; k < batchIndices.length; k++) {
+      const b = next!;
+      const running = session.run(feedsOf(b));
+      if (pipelined && k + 1 < batchIndices.length) next = tokenizeBatch(batchIndices[k + 1]!);
+      const output = await running;
+      meanPoolNormalize(output['last_hidden_state']!.data as Float32Array, b.maskFlags, b.size, b.seqLength, 384);
+      for (const tensor of Object.values(output)) tensor.dispose?.();
+      if (!pipelined && k + 1 < batchIndices.length) next = tokenizeBatch(batchIndices[k + 1]!);
+    }
+  };
+  const runsMs = await timeRuns(spec.runs, () => encodeAll(order), () => encodeAll(order.filter((_, i) => i % 10 === 0)));
+  await session.release();
+  return throughput(texts.length, runsMs, { threads: spec.threads, graph: spec.graph, batchSize: spec.batchSize, tokenize: spec.tokenize });
+}
+
+/** Lever: two worker threads, each with its own single-threaded session, pulling batches from one queue. */
+async function rawTwoWorkers(spec: RawSpec): Promise<TaskResult> {
+  const { modelDir } = benchPaths();
+  const { texts, batches } = await preparedCorpus(spec);
+  const workerData: OrtWorkerData = { modelPath: path.join(modelDir, modelFileFor(spec.dtype)), threads: spec.threads, graphOptimizationLevel: spec.graph, batches };
+  const workers = [0, 1].map(() => new Worker(path.join(__dirname, 'ortWorker.js'), { workerData }));
+  const replies = workers.map((worker) => {
+    let listener: ((reply: OrtWorkerReply) => void) | undefined;
+    worker.on('message', (reply: OrtWorkerReply) => listener?.(reply));
+    worker.on('error', (error) => listener?.({ kind: 'failed', message: error.message }));
+    return (handler: (reply: OrtWorkerReply) => void) => {
+      listener = handler;
+    };
+  });
+  await Promise.all(
+    replies.map(
+      (onReply) =>
+        new Promise<void>((resolve, reject) => onReply((reply) => (reply.kind === 'ready' ? resolve() : reject(new Error(reply.kind === 'failed' ? reply.message : reply.kind))))),
+    ),
+  );
+  const runBatches = (numbers: readonly number[]) =>
+    new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let done = 0;
+      workers.forEach((worker, w) => {
+        const feed = () => {
+          if (next < numbers.length) worker.postMessage({ kind: 'run', batch: numbers[next++]! });
+        };
+        replies[w]!((reply) => {
+          if (reply.kind === 'failed') return reject(new Error(reply.message));
+          if (reply.kind !== 'done') return;
+          if (++done === numbers.length) resolve();
+          else feed();
+        });
+        feed();
+      });
+    });
+  const all = batches.map((_, i) => i);
+  const runsMs = await timeRuns(spec.runs, () => runBatches(all), () => runBatches(all.filter((i) => i % 10 === 0)));
+  for (const worker of workers) await worker.terminate();
+  return throughput(texts.length, runsMs, { workers: 2, threadsEach: spec.threads, graph: spec.graph, batchSize: spec.batchSize });
+}
+
+/** Cold load: a fresh process, new Engine → load() until the model can encode. */
+async function coldLoad(dtype: Dtype): Promise<TaskResult> {
+  const { modelDir } = benchPaths();
+  const started = performance.now();
+  const engine = new Engine({ modelDir, dtype, cacheEntries: 0 });
+  const info = await engine.load();
+  const ms = performance.now() - started;
+  const firstStarted = performance.now();
+  await engine.encode(['The first sentence after loading.']);
+  const firstEncodeMs = performance.now() - firstStarted;
+  await engine.dispose();
+  return { ms, maxRssKb: maxRssKb(), details: { engineLoadMs: info.loadMs, firstEncodeMs, processUptimeMs: process.uptime() * 1000 } };
+}
+
+/** Warm single-pair similarity: two texts never seen before, encoded together, then their cosine. */
+async function pairLatency(dtype: Dtype, iterations: number): Promise<TaskResult> {
+  const { modelDir, corpusFile } = benchPaths();
+  const texts = readCorpus(corpusFile);
+  const engine = new Engine({ modelDir, dtype, cacheEntries: 0 });
+  await engine.load();
+  for (let i = 0; i < 5; i++) await engine.encode([texts[i]!, texts[i + 5]!]);
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const a = `${texts[(2 * i + 11) % texts.length]} (${i})`;
+    const b = `${texts[(2 * i + 12) % texts.length]} (${i})`;
+    const started = performance.now();
+    const [va, vb] = await engine.encode([a, b]);
+    cosineSimilarity(va!, vb!);
+    times.push(performance.now() - started);
+  }
+  await engine.dispose();
+  return { ms: median(times), p95Ms: percentile(times, 95), maxRssKb: maxRssKb(), details: { iterations } };
+}
+
+/** Deterministic random unit vectors (xorshift + Box–Muller), so every run searches the same corpus. */
+function randomUnitVectors(count: number, dim: number, seed: number): Float32Array {
+  let state = seed >>> 0 || 1;
+  const uniform = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ((state >>> 0) + 0.5) / 4294967296;
+  };
+  const data = new Float32Array(count * dim);
+  for (let r = 0; r < count; r++) {
+    let sq = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+      data[r * dim + d] = v;
+      sq += v * v;
+    }
+    const scale = 1 / Math.sqrt(sq);
+    for (let d = 0; d < dim; d++) data[r * dim + d]! *= scale;
+  }
+  return data;
+}
+
+/** Top-10 search over a flattened corpus of random unit vectors, one query at a time. */
+async function searchLatency(count: number, queries: number): Promise<TaskResult> {
+  const dim = 384;
+  const rows = randomUnitVectors(count, dim, 42);
+  const flatStarted = performance.now();
+  const corpus = flattenCorpus(rows, { dim });
+  const flattenMs = performance.now() - flatStarted;
+  const queryData = randomUnitVectors(queries + 10, dim, 7);
+  const query = (i: number) => queryData.subarray(i * dim, (i + 1) * dim);
+  for (let i = 0; i < 10; i++) semanticSearch(query(queries + i), corpus, { topK: 10 });
+  const times: number[] = [];
+  for (let i = 0; i < queries; i++) {
+    const started = performance.now();
+    const hits = semanticSearch(query(i), corpus, { topK: 10 });
+    times.push(performance.now() - started);
+    if (hits[0]?.length !== 10) throw new Error('search returned fewer than 10 hits');
+  }
+  return { ms: median(times), p95Ms: percentile(times, 95), maxRssKb: maxRssKb(), details: { count, queries, flattenMs } };
+}
+
+/**
+ * The engine's own work around session.run, each step timed over the whole corpus: tokenising, packing int64
+ * feeds (BigInt per element as the engine does, or through an Int32Array view), and mean pooling.
+ */
+async function overheads(batchSize: number): Promise<TaskResult> {
+  const { modelDir, corpusFile } = benchPaths();
+  const texts = readCorpus(corpusFile);
+  const tokenizer = await loadTokenizer(modelDir);
+  texts.slice(0, 200).forEach((t) => tokenizer.ids(t));
+  const tokenizeRuns = await timeRuns(3, async () => texts.map((t) => tokenizer.ids(t)));
+  const tokenized = texts.map((t) => tokenizer.ids(t));
+  const packRuns = (fill: FeedFill) => timeRuns(5, async () => prepareBatches(texts, tokenized, batchSize, tokenizer.padId, fill), async () => prepareBatches(texts, tokenized, batchSize, tokenizer.padId, fill));
+  const bigintMs = median(await packRuns('bigint'));
+  const viewMs = median(await packRuns('int32-view'));
+  const batches = prepareBatches(texts, tokenized, batchSize, tokenizer.padId);
+  const hidden = batches.map((b) => new Float32Array(b.size * b.seqLength * 384).fill(0.01));
+  const poolRuns = await timeRuns(5, async () => batches.forEach((b, k) => meanPoolNormalize(hidden[k]!, b.maskFlags, b.size, b.seqLength, 384)));
+  const tokens = tokenized.reduce((sum, t) => sum + t.length, 0);
+  const padded = batches.reduce((sum, b) => sum + b.size * b.seqLength, 0);
+  return {
+    sentences: texts.length,
+    maxRssKb: maxRssKb(),
+    details: {
+      tokenizeMs: median(tokenizeRuns),
+      packBigIntMs: bigintMs,
+      packInt32ViewMs: viewMs,
+      poolMs: median(poolRuns),
+      tokens,
+      paddedTokens: padded,
+      paddingOverhead: padded / tokens - 1,
+      meanTokens: tokens / texts.length,
+    },
+  };
+}

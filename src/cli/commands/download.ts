@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { DTYPES, defaultCacheDir, resolveModel, type Dtype } from '../../engine';
+import { DTYPES, EngineError, defaultCacheDir, resolveModel, type Dtype } from '../../engine';
+import { CliError } from '../cliError';
 import { createProgress } from '../progress';
 
 interface DownloadOptions {
@@ -47,6 +48,10 @@ export function registerDownload(program: Command): void {
         bar.stop();
         if (resolved.source === 'cache') process.stderr.write(`minilm: already in the cache (${options.dtype})\n`);
         process.stdout.write(`${resolved.dir}\n`);
+      } catch (error) {
+        // The engine's hint about local copies does not apply: this command only fills the cache.
+        if (error instanceof EngineError && error.code === 'DOWNLOAD_FAILED') throw new CliError(error.message);
+        throw error;
       } finally {
         bar.stop();
         process.off('SIGINT', onInterrupt);

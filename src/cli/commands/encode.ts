@@ -17,6 +17,7 @@ import {
   type OutputOptions,
 } from '../commonOptions';
 import { cellText, checkBinaryTarget, emit, jsonArrayLines, renderTable, vectorJson } from '../output';
+import { createProgress } from '../progress';
 import { requireTexts } from './texts';
 
 type EncodeOptions = ModelOptions & InputOptions & OutputOptions;
@@ -36,7 +37,10 @@ export function registerEncode(program: Command): void {
     const texts = await requireTexts(args, options);
     await withEngine(options, async (engine) => {
       if (format === 'table') {
-        const { vectors, tokens } = await engine.encodeWithTokens(texts, { batchSize: options.batchSize });
+        const bar = createProgress('encoding', options.progress);
+        const { vectors, tokens } = await engine
+          .encodeWithTokens(texts, { batchSize: options.batchSize, onProgress: ({ done, total }) => bar.update(done, total) })
+          .finally(() => bar.stop());
         const rows = texts.map((text, i) => [
           String(i),
           `${tokens[i].count}${tokens[i].truncated ? ' (cut)' : ''}`,

@@ -70,6 +70,19 @@ describe('core/semanticSearch', () => {
     });
   });
 
+  it('accepts a single Float32Array query, packed queries, and dot-product scoring', () => {
+    const corpus = [[1, 0], [0, 2], [3, 3]];
+    assert.deepEqual(semanticSearch(Float32Array.from([0, 1]), corpus, { topK: 1 })[0].map((h) => h.corpus_id), [1]);
+    const packed = flattenCorpus([[1, 0], [0, 1]]);
+    assert.deepEqual(semanticSearch(packed, corpus, { topK: 1 }).map((hits) => hits[0].corpus_id), [0, 1]);
+    // By dot product the long vector wins; by cosine the aligned one.
+    assert.deepEqual(semanticSearch([0, 1], corpus, { topK: 3, scoreFunction: 'dot' })[0], [
+      { corpus_id: 2, score: 3 },
+      { corpus_id: 1, score: 2 },
+      { corpus_id: 0, score: 0 },
+    ]);
+  });
+
   it('validates its options', () => {
     assert.throws(() => semanticSearch([[1]], [[1]], { topK: -1 }), /topK/);
     assert.throws(() => semanticSearch([[1]], [[1]], { corpusChunkSize: 0 }), /corpusChunkSize/);

@@ -92,6 +92,58 @@ describe('minilm notebook', function () {
     assert.notEqual(notebook.cellAt(2).executionSummary?.success, true);
   });
 
+  it('saves results as their JSON alone, and a reopened file shows every representation again', async () => {
+    const root = workspaceRoot();
+    const source = vscode.Uri.joinPath(root, 'saved-outputs-test.minilm');
+    const copy = vscode.Uri.joinPath(root, 'saved-outputs-copy.minilm');
+    const original = new TextEncoder().encode('%% minilm-notebook v1\n%% markdown\n# Saved\n%% minilm {"tag":"kept"}\ncompare\nA cat sits on the mat.\nA dog lies on the rug.\n');
+    await vscode.workspace.fs.writeFile(source, original);
+    const notebook = await vscode.workspace.openNotebookDocument(source);
+    await vscode.window.showNotebookDocument(notebook);
+    assert.ok(await notebook.save(), 'saving an unchanged notebook failed');
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(source)), Buffer.from(original), 'an unchanged notebook was rewritten differently');
+
+    await selectKernel();
+    await vscode.commands.executeCommand('notebook.execute');
+    await waitFor(() => notebook.cellAt(1).executionSummary?.success !== undefined, 'the compare cell');
+    assert.equal(notebook.cellAt(1).executionSummary?.success, true, describeOutputs(notebook.cellAt(1)));
+    assert.ok(await notebook.save());
+    const saved = new TextDecoder().decode(await vscode.workspace.fs.readFile(source));
+    assert.match(saved, /^%% minilm \{"tag":"kept","execution":\{"order":\d+,"success":true\}\}$/m);
+    assert.match(saved, /^%% output application\/json \{"minilm":"result"\}$/m);
+    assert.ok(!saved.includes('text/html') && !saved.includes('vnd.minilm.matrix'), 'derived representations were saved');
+
+    await vscode.workspace.fs.writeFile(copy, new TextEncoder().encode(saved));
+    const reopened = await vscode.workspace.openNotebookDocument(copy);
+    const mimes = reopened.cellAt(1).outputs.flatMap((o) => o.items.map((i) => i.mime));
+    assert.deepEqual(mimes, [MATRIX_MIME, 'text/html', 'text/markdown', 'application/json']);
+    assert.deepEqual(reopened.cellAt(1).metadata, { tag: 'kept' });
+    assert.equal(reopened.cellAt(1).executionSummary?.success, true);
+    await vscode.workspace.fs.delete(source);
+    await vscode.workspace.fs.delete(copy);
+  });
+
+  it('with minilm.notebook.saveOutputs off, saves neither outputs nor execution summaries', async () => {
+    const config = vscode.workspace.getConfiguration('minilm.notebook');
+    await config.update('saveOutputs', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      const uri = vscode.Uri.joinPath(workspaceRoot(), 'no-outputs-test.minilm');
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('%% minilm-notebook v1\n%% minilm\nsimilarity\none\ntwo\n'));
+      const notebook = await vscode.workspace.openNotebookDocument(uri);
+      await vscode.window.showNotebookDocument(notebook);
+      await selectKernel();
+      await vscode.commands.executeCommand('notebook.execute');
+      await waitFor(() => notebook.cellAt(0).executionSummary?.success !== undefined, 'the cell');
+      assert.ok(notebook.cellAt(0).outputs.length > 0);
+      assert.ok(await notebook.save());
+      const saved = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      assert.equal(saved, '%% minilm-notebook v1\n%% minilm\nsimilarity\none\ntwo\n');
+      await vscode.workspace.fs.delete(uri);
+    } finally {
+      await config.update('saveOutputs', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('refuses a malformed .minilm file and leaves it byte-identical on disk', async () => {
     const uri = vscode.Uri.joinPath(workspaceRoot(), 'malformed-notebook-test.minilm');
     const bytes = new TextEncoder().encode('%% minilm-notebook v1\r\n%% minilm {not json\r\ncompare\r\nkeep me\r\n');

@@ -1,0 +1,47 @@
+import type { RankedLine } from './resultMessages';
+
+export interface ComparisonOutcome {
+  readonly texts: string[];
+  /** Where the texts came from: several selections, the lines of one selection, or a selection plus typed text. */
+  readonly from: 'selections' | 'lines' | 'input';
+  /** Two texts: their cosine similarity and Euclidean distance. */
+  readonly cosine?: number;
+  readonly euclidean?: number;
+  /** More than two texts: the cosine matrix (also opened in the Studio). */
+  readonly matrix?: number[][];
+}
+
+export interface EncodeOutcome {
+  readonly text: string;
+  readonly dimension: number;
+  readonly norm: number;
+  readonly tokens: number;
+  readonly truncated: boolean;
+}
+
+export interface SearchOutcome {
+  readonly query: string;
+  /** The document or file searched. */
+  readonly source: string;
+  readonly candidates: number;
+  readonly hits: RankedLine[];
+}
+
+export interface ExamplesOutcome {
+  readonly file: string;
+  readonly texts: number;
+  readonly dtype: string;
+}
+
+/**
+ * What the commands did last. Each command also returns its outcome; this record is part of the extension's test
+ * API, so the in-host tests can check commands run from menus or key bindings too.
+ */
+export class CommandOutcomes {
+  lastComparison: ComparisonOutcome | undefined;
+  lastEncode: EncodeOutcome | undefined;
+  lastSearch: SearchOutcome | undefined;
+  lastExamples: ExamplesOutcome | undefined;
+  /** The last information or warning text a command showed (e.g. what to select). */
+  lastMessage: string | undefined;
+}

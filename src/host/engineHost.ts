@@ -1,0 +1,272 @@
+// The one engine of the extension host, configured from the `minilm.*` settings, with VS Code progress and logging.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { Engine, EngineError, resolveModel, type EncodedTexts, type EngineOptions, type EngineState, type ModelInfo } from '../engine';
+import type { Dtype } from '../engine/types';
+import type { EngineHost, HostEncodeOptions } from './studioServices';
+import { downloadPercent, formatMegabytes } from './statusBarView';
+import { engineOptionsFrom, readStudioSettings, resultsFolderPath, type StudioSettings } from './studioSettings';
+
+/** Encodes of more texts than this show a progress notification (smaller ones finish before it would be read). */
+const PROGRESS_THRESHOLD = 64;
+
+/** The first workspace folder, when it is on the local file system (the engine reads files with node:fs). */
+export function localWorkspaceFolder(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+}
+
+/** Settings as they apply now: in an untrusted workspace the restricted ones come from the user settings only. */
+export function currentSettings(trusted: boolean = vscode.workspace.isTrusted): StudioSettings {
+  const config = vscode.workspace.getConfiguration('minilm');
+  return readStudioSettings((key) => config.inspect(key), trusted);
+}
+
+/** An AbortSignal that fires with the token (the engine speaks signals, VS Code tokens). */
+function signalFor(token: vscode.CancellationToken | undefined): { signal: AbortSignal | undefined; dispose(): void } {
+  if (!token) return { signal: undefined, dispose: () => undefined };
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  const listener = token.onCancellationRequested(() => controller.abort());
+  return { signal: controller.signal, dispose: () => listener.dispose() };
+}
+
+export class VscodeEngineHost implements EngineHost {
+  private readonly engine: Engine;
+  private readonly stateEmitter = new vscode.EventEmitter<EngineState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The load shown in a progress notification, so that a second caller does not open another one. */
+  private visibleLoad: Promise<ModelInfo> | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.engine = new Engine(this.engineOptions());
+    this.engine.on('log', (message) => log.info(message));
+    this.engine.on('state', (state) => {
+      if (state.kind === 'error') log.error(`${state.code}: ${state.message}`);
+      else if (state.kind !== 'downloading') log.debug(`model state: ${state.kind}`);
+      this.stateEmitter.fire(state);
+    });
+    this.disposables.push(
+      this.stateEmitter,
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('minilm')) void this.reconfigure('settings changed');
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reconfigure('workspace trusted')),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reconfigure('workspace folders changed')),
+    );
+    if (!vscode.workspace.isTrusted) log.info('untrusted workspace: workspace values of the model folder, hub and results settings are ignored');
+  }
+
+  get state(): EngineState {
+    return this.engine.state;
+  }
+
+  get dtype(): Dtype {
+    return this.engine.dtype;
+  }
+
+  /** Engine options from the settings; `trusted` is a parameter so the in-host tests can check limited mode. */
+  engineOptions(trusted: boolean = vscode.workspace.isTrusted): EngineOptions {
+    return engineOptionsFrom(currentSettings(trusted), {
+      workspaceFolder: localWorkspaceFolder(),
+      globalStorage: this.context.globalStorageUri.fsPath,
+      workerPath: path.join(this.context.extensionPath, 'dist', 'engineWorker.js'),
+    });
+  }
+
+  resultsFolder(): vscode.Uri | undefined {
+    const folder = resultsFolderPath(currentSettings(), localWorkspaceFolder());
+    return folder ? vscode.Uri.file(folder) : undefined;
+  }
+
+  private async reconfigure(reason: string): Promise<void> {
+    const before = this.engine.dtype;
+    const options = this.engineOptions();
+    // A changed dtype or model location unloads; the next use reloads (lazily, so a settings edit costs nothing).
+    await this.engine.configure(options);
+    this.log.info(`${reason}: dtype ${options.dtype}${before !== options.dtype ? ` (was ${before})` : ''}, model folder ${options.modelDir ?? '(not set)'}`);
+  }
+
+  ensureLoaded(options: { token?: vscode.CancellationToken; silent?: boolean } = {}): Promise<ModelInfo> {
+    const state = this.engine.state;
+    if (state.kind === 'ready') return Promise.resolve(state.info);
+    if (options.silent) return this.withSignal(options.token, (signal) => this.engine.load(signal));
+    if (this.visibleLoad) return this.withSignal(options.token, (signal) => withAbort(this.visibleLoad!, signal));
+    const load = Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('MiniLM'), cancellable: true },
+        (progress, token) => this.loadWithProgress(progress, token, options.token),
+      ),
+    );
+    this.visibleLoad = load;
+    const clear = () => {
+      if (this.visibleLoad === load) this.visibleLoad = undefined;
+    };
+    load.then(clear, clear);
+    return load;
+  }
+
+  private async loadWithProgress(
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+    callerToken: vscode.CancellationToken | undefined,
+  ): Promise<ModelInfo> {
+    const source = new vscode.CancellationTokenSource();
+    const subscriptions = [token.onCancellationRequested(() => source.cancel())];
+    if (callerToken) subscriptions.push(callerToken.onCancellationRequested(() => source.cancel()));
+    let reported = 0;
+    const onState = (state: EngineState) => {
+      if (state.kind === 'loading') progress.report({ message: vscode.l10n.t('Loading all-MiniLM-L6-v2 ({0})…', this.engine.dtype) });
+    };
+    const onDownload = (p: { file: string; received: number; total: number | undefined; overallReceived?: number; overallTotal?: number }) => {
+      const received = p.overallReceived ?? p.received;
+      const total = p.overallTotal ?? p.total;
+      const percent = downloadPercent(received, total);
+      const message =
+        total === undefined
+          ? vscode.l10n.t('Downloading {0}: {1} MB', p.file, formatMegabytes(received))
+          : vscode.l10n.t('Downloading {0}: {1} of {2} MB', p.file, formatMegabytes(received), formatMegabytes(total));
+      // withProgress adds increments up; report only the growth of the percentage.
+      const increment = percent !== undefined && percent > reported ? percent - reported : undefined;
+      if (percent !== undefined) reported = Math.max(reported, percent);
+      progress.report({ message, increment });
+    };
+    this.engine.on('state', onState);
+    this.engine.on('download', onDownload);
+    progress.report({ message: vscode.l10n.t('Looking for all-MiniLM-L6-v2 ({0})…', this.engine.dtype) });
+    try {
+      return await this.withSignal(source.token, (signal) => this.engine.load(signal));
+    } finally {
+      this.engine.off('state', onState);
+      this.engine.off('download', onDownload);
+      for (const s of subscriptions) s.dispose();
+      source.dispose();
+    }
+  }
+
+  encode(texts: string[], options: HostEncodeOptions = {}): Promise<Float32Array[]> {
+    return this.encodeWithTokens(texts, options).then((result) => result.vectors);
+  }
+
+  async encodeWithTokens(texts: string[], options: HostEncodeOptions = {}): Promise<EncodedTexts> {
+    await this.ensureLoaded({ token: options.token, silent: options.onProgress !== undefined });
+    if (options.onProgress || texts.length <= PROGRESS_THRESHOLD) {
+      return this.withSignal(options.token, (signal) =>
+        this.engine.encodeWithTokens(texts, { signal, onProgress: options.onProgress, batchSize: options.batchSize }),
+      );
+    }
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('MiniLM: encoding {0} texts', texts.length), cancellable: true },
+      async (progress, token) => {
+        const source = new vscode.CancellationTokenSource();
+        const subscriptions = [token.onCancellationRequested(() => source.cancel())];
+        if (options.token) subscriptions.push(options.token.onCancellationRequested(() => source.cancel()));
+        let reported = 0;
+        try {
+          return await this.withSignal(source.token, (signal) =>
+            this.engine.encodeWithTokens(texts, {
+              signal,
+              batchSize: options.batchSize,
+              onProgress: ({ done, total }) => {
+                const percent = Math.floor((done / Math.max(1, total)) * 100);
+                progress.report({ message: vscode.l10n.t('batch {0} of {1}', done, total), increment: percent - reported });
+                reported = percent;
+              },
+            }),
+          );
+        } finally {
+          for (const s of subscriptions) s.dispose();
+          source.dispose();
+        }
+      },
+    );
+  }
+
+  unload(): Promise<void> {
+    return this.engine.unload();
+  }
+
+  /**
+   * Makes sure the configured dtype is in the per-user cache (downloading it when missing, whatever the model
+   * folder or MINILM_MODEL_DIR say), then loads the model as configured.
+   */
+  async download(options: { token?: vscode.CancellationToken } = {}): Promise<ModelInfo> {
+    const engineOptions = this.engineOptions();
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('MiniLM: downloading the model'), cancellable: true },
+      async (progress, token) => {
+        const source = new vscode.CancellationTokenSource();
+        const subscriptions = [token.onCancellationRequested(() => source.cancel())];
+        if (options.token) subscriptions.push(options.token.onCancellationRequested(() => source.cancel()));
+        let reported = 0;
+        try {
+          await this.withSignal(source.token, (signal) =>
+            resolveModel({
+              dtype: engineOptions.dtype ?? 'fp32',
+              cacheDir: engineOptions.cacheDir,
+              allowDownload: true,
+              hub: engineOptions.hub,
+              signal,
+              // Only the cache and the hub: an explicit folder or MINILM_MODEL_DIR would stop the download.
+              env: {},
+              log: (message) => this.log.info(message),
+              onDownload: (p) => {
+                const received = p.overallReceived ?? p.received;
+                const total = p.overallTotal ?? p.total;
+                const percent = downloadPercent(received, total);
+                const message =
+                  total === undefined
+                    ? vscode.l10n.t('Downloading {0}: {1} MB', p.file, formatMegabytes(received))
+                    : vscode.l10n.t('Downloading {0}: {1} of {2} MB', p.file, formatMegabytes(received), formatMegabytes(total));
+                const increment = percent !== undefined && percent > reported ? percent - reported : undefined;
+                if (percent !== undefined) reported = Math.max(reported, percent);
+                progress.report({ message, increment });
+              },
+            }),
+          );
+        } finally {
+          for (const s of subscriptions) s.dispose();
+          source.dispose();
+        }
+      },
+    );
+    return this.ensureLoaded({ token: options.token });
+  }
+
+  private async withSignal<T>(token: vscode.CancellationToken | undefined, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    const { signal, dispose } = signalFor(token);
+    try {
+      return await run(signal);
+    } finally {
+      dispose();
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    void this.engine.dispose();
+  }
+}
+
+function withAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new EngineError('CANCELLED', 'The operation was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new EngineError('CANCELLED', 'The operation was cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

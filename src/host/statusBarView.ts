@@ -1,0 +1,79 @@
+// What the status bar item shows for each engine state. Pure, so every state's text is unit-tested.
+import type { Dtype, EngineState } from '../engine/types';
+import type { Translate } from './translate';
+
+export interface StatusBarView {
+  /** With codicons, e.g. `$(check) MiniLM fp32`. */
+  text: string;
+  tooltip: string;
+  /** Command run on click. */
+  command: 'minilm.loadModel' | 'minilm.openStudio' | 'minilm.showLog';
+  /** Shown with the error background colour. */
+  error: boolean;
+}
+
+export function formatMegabytes(bytes: number): string {
+  return (bytes / 1_000_000).toFixed(1);
+}
+
+/** Percentage of a download, or undefined while the size is unknown. */
+export function downloadPercent(received: number, total: number | undefined): number | undefined {
+  if (!total || total <= 0) return undefined;
+  return Math.min(100, Math.floor((received / total) * 100));
+}
+
+export function statusBarView(state: EngineState, dtype: Dtype, t: Translate): StatusBarView {
+  switch (state.kind) {
+    case 'unloaded':
+      return {
+        text: t('$(circle-large-outline) MiniLM'),
+        tooltip: t('MiniLM: model not loaded ({0}). Click to load it.', dtype),
+        command: 'minilm.loadModel',
+        error: false,
+      };
+    case 'downloading': {
+      const percent = downloadPercent(state.received, state.total);
+      return {
+        text: percent === undefined ? t('$(cloud-download) MiniLM {0} MB', formatMegabytes(state.received)) : t('$(cloud-download) MiniLM {0}%', percent),
+        tooltip:
+          state.total === undefined
+            ? t('MiniLM: downloading {0} ({1} MB)', state.file, formatMegabytes(state.received))
+            : t('MiniLM: downloading {0} ({1} of {2} MB)', state.file, formatMegabytes(state.received), formatMegabytes(state.total)),
+        command: 'minilm.showLog',
+        error: false,
+      };
+    }
+    case 'loading':
+      return {
+        text: t('$(loading~spin) MiniLM'),
+        tooltip: t('MiniLM: loading the model ({0})…', dtype),
+        command: 'minilm.showLog',
+        error: false,
+      };
+    case 'ready': {
+      const info = state.info;
+      return {
+        text: t('$(check) MiniLM {0}', info.dtype),
+        tooltip: t(
+          'MiniLM: {0} {1} ready ({2} dimensions, max {3} word pieces), from {4} ({5}), loaded in {6} ms. Click to open the Studio.',
+          info.name,
+          info.dtype,
+          info.dimension,
+          info.maxSeqLength,
+          info.dir,
+          info.source,
+          Math.round(info.loadMs),
+        ),
+        command: 'minilm.openStudio',
+        error: false,
+      };
+    }
+    case 'error':
+      return {
+        text: t('$(error) MiniLM'),
+        tooltip: t('MiniLM: {0} ({1}). Click to show the log.', state.message, state.code),
+        command: 'minilm.showLog',
+        error: true,
+      };
+  }
+}

@@ -1,0 +1,117 @@
+// The `minilm.*` settings as the engine and the commands use them, read with workspace trust in mind. No vscode
+// import: the caller passes `WorkspaceConfiguration.inspect`, so the rules are unit-tested.
+import os from 'node:os';
+import path from 'node:path';
+import { DTYPES, type Dtype, type EngineOptions } from '../engine/types';
+
+/** What `WorkspaceConfiguration.inspect` returns (the layers this extension reads). */
+export interface SettingLayers<T> {
+  readonly defaultValue?: T;
+  readonly globalValue?: T;
+  readonly workspaceValue?: T;
+  readonly workspaceFolderValue?: T;
+}
+
+export type InspectSetting = <T>(key: string) => SettingLayers<T> | undefined;
+
+/**
+ * Settings a folder could use against the user (a model folder or endpoint of its choosing, files written outside
+ * it): in an untrusted workspace only the user's own value counts. Same list as `capabilities.untrustedWorkspaces`.
+ */
+export const RESTRICTED_SETTINGS = ['modelFolder', 'hubEndpoint', 'hubRepository', 'hubRevision', 'resultsFolder', 'allowDownload'] as const;
+
+export interface StudioSettings {
+  modelFolder: string;
+  hubEndpoint: string;
+  hubRepository: string;
+  hubRevision: string;
+  dtype: Dtype;
+  batchSize: number;
+  resultsFolder: string;
+  autoLoad: boolean;
+  allowDownload: boolean;
+}
+
+const DEFAULTS: StudioSettings = {
+  modelFolder: '',
+  hubEndpoint: 'https://huggingface.co',
+  hubRepository: 'Xenova/all-MiniLM-L6-v2',
+  hubRevision: '',
+  dtype: 'fp32',
+  batchSize: 32,
+  resultsFolder: 'results',
+  autoLoad: false,
+  allowDownload: true,
+};
+
+function layered<T>(layers: SettingLayers<T> | undefined, trusted: boolean, restricted: boolean): T | undefined {
+  if (!layers) return undefined;
+  if (restricted && !trusted) return layers.globalValue ?? layers.defaultValue;
+  return layers.workspaceFolderValue ?? layers.workspaceValue ?? layers.globalValue ?? layers.defaultValue;
+}
+
+/** Reads every setting (key without the `minilm.` prefix), falling back to the default for values of the wrong type. */
+export function readStudioSettings(inspect: InspectSetting, trusted: boolean): StudioSettings {
+  const read = <K extends keyof StudioSettings>(key: K, valid: (value: unknown) => boolean): StudioSettings[K] => {
+    const restricted = (RESTRICTED_SETTINGS as readonly string[]).includes(key);
+    const value = layered(inspect<StudioSettings[K]>(key), trusted, restricted);
+    return valid(value) ? (value as StudioSettings[K]) : DEFAULTS[key];
+  };
+  const isString = (v: unknown) => typeof v === 'string';
+  const isBoolean = (v: unknown) => typeof v === 'boolean';
+  return {
+    modelFolder: read('modelFolder', isString).trim(),
+    hubEndpoint: read('hubEndpoint', (v) => isString(v) && (v as string).trim() !== '').trim(),
+    hubRepository: read('hubRepository', (v) => isString(v) && (v as string).trim() !== '').trim(),
+    hubRevision: read('hubRevision', isString).trim(),
+    dtype: read('dtype', (v) => (DTYPES as readonly unknown[]).includes(v)),
+    batchSize: read('batchSize', (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 512),
+    resultsFolder: read('resultsFolder', (v) => isString(v) && (v as string).trim() !== '').trim(),
+    autoLoad: read('autoLoad', isBoolean),
+    allowDownload: read('allowDownload', isBoolean),
+  };
+}
+
+export interface HostPaths {
+  /** First workspace folder, if a local one is open. */
+  readonly workspaceFolder?: string;
+  /** `ExtensionContext.globalStorageUri.fsPath`. */
+  readonly globalStorage: string;
+  readonly workerPath: string;
+}
+
+/** `~` means the home folder; a relative path is relative to the workspace folder (or the home folder without one). */
+export function resolveUserPath(value: string, workspaceFolder: string | undefined): string {
+  if (value === '~') return os.homedir();
+  if (value.startsWith('~/') || value.startsWith('~\\')) return path.join(os.homedir(), value.slice(2));
+  if (path.isAbsolute(value)) return path.normalize(value);
+  return path.resolve(workspaceFolder ?? os.homedir(), value);
+}
+
+/**
+ * Engine options for these settings. An empty model folder leaves `modelDir` unset so that the engine falls back to
+ * MINILM_MODEL_DIR, then `<workspace>/models`, then the per-user cache under the extension's global storage.
+ */
+export function engineOptionsFrom(settings: StudioSettings, paths: HostPaths): EngineOptions {
+  // Default values are left out so that the engine's own defaults (HF_ENDPOINT, the pinned revision) apply.
+  const hub: NonNullable<EngineOptions['hub']> = {};
+  if (settings.hubEndpoint !== DEFAULTS.hubEndpoint) hub.endpoint = settings.hubEndpoint;
+  if (settings.hubRepository !== DEFAULTS.hubRepository) hub.repository = settings.hubRepository;
+  if (settings.hubRevision) hub.revision = settings.hubRevision;
+  return {
+    modelDir: settings.modelFolder ? resolveUserPath(settings.modelFolder, paths.workspaceFolder) : undefined,
+    projectModelsDir: paths.workspaceFolder ? path.join(paths.workspaceFolder, 'models') : undefined,
+    cacheDir: path.join(paths.globalStorage, 'models'),
+    dtype: settings.dtype,
+    batchSize: settings.batchSize,
+    allowDownload: settings.allowDownload,
+    hub,
+    workerPath: paths.workerPath,
+  };
+}
+
+/** Where example results go: the results folder inside the workspace (an absolute setting is taken as is). */
+export function resultsFolderPath(settings: StudioSettings, workspaceFolder: string | undefined): string | undefined {
+  if (path.isAbsolute(settings.resultsFolder)) return path.normalize(settings.resultsFolder);
+  return workspaceFolder ? path.resolve(workspaceFolder, settings.resultsFolder) : undefined;
+}

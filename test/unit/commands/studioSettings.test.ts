@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import os from 'node:os';
+import path from 'node:path';
+import { engineOptionsFrom, readStudioSettings, resolveUserPath, resultsFolderPath, type SettingLayers } from '../../../src/host/studioSettings';
+
+function inspector(layers: Record<string, SettingLayers<unknown>>) {
+  return <T>(key: string) => layers[key] as SettingLayers<T> | undefined;
+}
+
+const paths = { workspaceFolder: '/ws', globalStorage: '/storage', workerPath: '/ext/dist/engineWorker.js' };
+
+describe('studio settings', () => {
+  const layers = {
+    modelFolder: { defaultValue: '', globalValue: '/home/me/model', workspaceValue: '/evil/model' },
+    hubEndpoint: { defaultValue: 'https://huggingface.co', workspaceValue: 'https://attacker.example' },
+    resultsFolder: { defaultValue: 'results', workspaceValue: '../../outside' },
+    allowDownload: { defaultValue: true, globalValue: false, workspaceValue: true },
+    dtype: { defaultValue: 'fp32', workspaceValue: 'q8' },
+    batchSize: { defaultValue: 32, workspaceValue: 8 },
+  };
+
+  it('trusted: workspace values win over user values', () => {
+    const s = readStudioSettings(inspector(layers), true);
+    assert.equal(s.modelFolder, '/evil/model');
+    assert.equal(s.hubEndpoint, 'https://attacker.example');
+    assert.equal(s.resultsFolder, '../../outside');
+    assert.equal(s.allowDownload, true);
+    assert.equal(s.dtype, 'q8');
+  });
+
+  it('untrusted (limited mode): restricted settings come from the user settings only, others still from the workspace', () => {
+    const s = readStudioSettings(inspector(layers), false);
+    assert.equal(s.modelFolder, '/home/me/model');
+    assert.equal(s.hubEndpoint, 'https://huggingface.co');
+    assert.equal(s.resultsFolder, 'results');
+    assert.equal(s.allowDownload, false);
+    assert.equal(s.dtype, 'q8', 'dtype is harmless and not restricted');
+    assert.equal(s.batchSize, 8);
+  });
+
+  it('values of the wrong type or range fall back to the defaults', () => {
+    const s = readStudioSettings(
+      inspector({ dtype: { workspaceValue: 'fp16' }, batchSize: { globalValue: 0 }, autoLoad: { globalValue: 'yes' }, hubRepository: { globalValue: '  ' } }),
+      true,
+    );
+    assert.equal(s.dtype, 'fp32');
+    assert.equal(s.batchSize, 32);
+    assert.equal(s.autoLoad, false);
+    assert.equal(s.hubRepository, 'Xenova/all-MiniLM-L6-v2');
+  });
+
+  it('engine options: model folder resolved, project models/ and cache under global storage, default hub values left to the engine', () => {
+    const settings = readStudioSettings(inspector({ modelFolder: { workspaceValue: 'vendor/minilm' }, hubRevision: { globalValue: 'abc123' } }), true);
+    const options = engineOptionsFrom(settings, paths);
+    assert.equal(options.modelDir, path.resolve('/ws', 'vendor/minilm'));
+    assert.equal(options.projectModelsDir, path.join('/ws', 'models'));
+    assert.equal(options.cacheDir, path.join('/storage', 'models'));
+    assert.deepEqual(options.hub, { revision: 'abc123' });
+    assert.equal(options.workerPath, '/ext/dist/engineWorker.js');
+    assert.equal(options.allowDownload, true);
+  });
+
+  it('an empty model folder leaves modelDir unset (so MINILM_MODEL_DIR and the lookup order apply)', () => {
+    const options = engineOptionsFrom(readStudioSettings(inspector({}), true), { ...paths, workspaceFolder: undefined });
+    assert.equal(options.modelDir, undefined);
+    assert.equal(options.projectModelsDir, undefined);
+  });
+
+  it('a mirror endpoint is passed to the engine', () => {
+    const settings = readStudioSettings(inspector({ hubEndpoint: { globalValue: 'https://hf-mirror.com' } }), false);
+    assert.deepEqual(engineOptionsFrom(settings, paths).hub, { endpoint: 'https://hf-mirror.com' });
+  });
+
+  it('~ expands to the home folder', () => {
+    assert.equal(resolveUserPath('~/m', '/ws'), path.join(os.homedir(), 'm'));
+  });
+
+  it('results folder: inside the workspace, absolute as given, none without a workspace', () => {
+    const s = readStudioSettings(inspector({}), true);
+    assert.equal(resultsFolderPath(s, '/ws'), path.join('/ws', 'results'));
+    assert.equal(resultsFolderPath(s, undefined), undefined);
+    assert.equal(resultsFolderPath({ ...s, resultsFolder: '/tmp/r' }, undefined), '/tmp/r');
+  });
+});

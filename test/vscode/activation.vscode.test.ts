@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { MiniLmExtensionApi } from '../../src/extension';
 
 const extensionId = 'minilm-studio.minilm-studio';
 
@@ -30,6 +31,15 @@ describe('activation', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
+  });
+
+  it('does not load the model on activation (minilm.autoLoad is off)', async () => {
+    const extension = vscode.extensions.getExtension<MiniLmExtensionApi>(extensionId);
+    assert.ok(extension);
+    const api = await extension.activate();
+    assert.ok(api?.engineHost, 'activate() returned no API');
+    assert.equal(vscode.workspace.getConfiguration('minilm').get('autoLoad'), false);
+    assert.equal(api.engineHost.state.kind, 'unloaded');
   });
 });
 

@@ -144,6 +144,32 @@ describe('minilm notebook', function () {
     }
   });
 
+  it('completes directives, corpus names of earlier cells and options, and marks syntax errors as diagnostics', async () => {
+    const data = new vscode.NotebookData([
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'corpus faq_docs\nWhere is my order?', 'minilm'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'search refund in ', 'minilm'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '', 'minilm'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, '# typo below\ncomapre\na', 'minilm'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'search q\n@', 'minilm'),
+    ]);
+    const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
+    await vscode.window.showNotebookDocument(notebook);
+    const labels = async (cell: number, position: vscode.Position) => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', notebook.cellAt(cell).document.uri, position);
+      return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    };
+    assert.ok((await labels(1, new vscode.Position(0, 17))).includes('faq_docs'), 'corpus name of an earlier cell');
+    const directives = await labels(2, new vscode.Position(0, 0));
+    for (const d of ['compare', 'similarity', 'search', 'encode', 'mine', 'cluster', 'corpus']) assert.ok(directives.includes(d), d);
+    assert.ok((await labels(4, new vscode.Position(1, 1))).includes('@top'));
+
+    await waitFor(() => vscode.languages.getDiagnostics(notebook.cellAt(3).document.uri).length > 0, 'a diagnostic', 10_000);
+    const [diagnostic] = vscode.languages.getDiagnostics(notebook.cellAt(3).document.uri);
+    assert.equal(diagnostic.range.start.line, 1);
+    assert.match(diagnostic.message, /unknown directive "comapre"/);
+    assert.equal(vscode.languages.getDiagnostics(notebook.cellAt(0).document.uri).length, 0);
+  });
+
   it('refuses a malformed .minilm file and leaves it byte-identical on disk', async () => {
     const uri = vscode.Uri.joinPath(workspaceRoot(), 'malformed-notebook-test.minilm');
     const bytes = new TextEncoder().encode('%% minilm-notebook v1\r\n%% minilm {not json\r\ncompare\r\nkeep me\r\n');

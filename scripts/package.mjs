@@ -152,7 +152,8 @@ function main() {
     // Production bundles carry no source maps; drop stale ones from an earlier dev build.
     for (const dir of ['dist', path.join('media', 'dist')]) {
       const d = path.join(stage, dir);
-      if (fs.existsSync(d)) for (const f of fs.readdirSync(d)) if (f.endsWith('.map')) fs.rmSync(path.join(d, f));
+      if (!fs.existsSync(d)) continue;
+      for (const f of fs.readdirSync(d, { recursive: true, encoding: 'utf8' })) if (f.endsWith('.map')) fs.rmSync(path.join(d, f));
     }
     stageOnnxRuntime(stage);
     if (offline) stageModel(stage);

@@ -8,6 +8,6 @@ export async function requireTexts(args: readonly string[], options: InputOption
     throw new CliError('no texts: give them as arguments, with --input FILE, or as - to read stdin');
   }
   const texts = await readTexts({ args, input: options.input, inputFormat: options.inputFormat, column: options.column });
-  if (texts.length < min) throw new CliError(`this command needs at least ${min} texts, got ${texts.length}`);
+  if (texts.length < min) throw new CliError(`this command needs at least ${min} text${min === 1 ? "" : "s"}, got ${texts.length}`);
   return texts;
 }

@@ -38,12 +38,18 @@ export class VscodeEngineHost implements EngineHost {
   private readonly disposables: vscode.Disposable[] = [];
   /** The load shown in a progress notification, so that a second caller does not open another one. */
   private visibleLoad: Promise<ModelInfo> | undefined;
+  /** Settings changes are applied one after another; tests await this to know the engine has caught up. */
+  private configuring: Promise<void> = Promise.resolve();
+  /** The options last given to the engine, as JSON. */
+  private applied: string;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.engine = new Engine(this.engineOptions());
+    const options = this.engineOptions();
+    this.applied = JSON.stringify(options);
+    this.engine = new Engine(options);
     this.engine.on('log', (message) => log.info(message));
     this.engine.on('state', (state) => {
       if (state.kind === 'error') log.error(`${state.code}: ${state.message}`);
@@ -53,10 +59,10 @@ export class VscodeEngineHost implements EngineHost {
     this.disposables.push(
       this.stateEmitter,
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('minilm')) void this.reconfigure('settings changed');
+        if (event.affectsConfiguration('minilm')) this.queueReconfigure('settings changed');
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reconfigure('workspace trusted')),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reconfigure('workspace folders changed')),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.queueReconfigure('workspace trusted')),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.queueReconfigure('workspace folders changed')),
     );
     if (!vscode.workspace.isTrusted) log.info('untrusted workspace: workspace values of the model folder, hub and results settings are ignored');
   }
@@ -78,14 +84,31 @@ export class VscodeEngineHost implements EngineHost {
     });
   }
 
-  resultsFolder(): vscode.Uri | undefined {
-    const folder = resultsFolderPath(currentSettings(), localWorkspaceFolder());
+  resultsFolder(trusted: boolean = vscode.workspace.isTrusted): vscode.Uri | undefined {
+    const folder = resultsFolderPath(currentSettings(trusted), localWorkspaceFolder());
     return folder ? vscode.Uri.file(folder) : undefined;
+  }
+
+  /** Resolves once every settings change seen so far has reached the engine. */
+  async settled(): Promise<void> {
+    await this.configuring;
+    // The change event may not have reached this host yet: apply the current settings if they differ.
+    if (JSON.stringify(this.engineOptions()) !== this.applied) {
+      this.queueReconfigure('settings changed');
+      await this.configuring;
+    }
+  }
+
+  private queueReconfigure(reason: string): void {
+    this.configuring = this.configuring.then(() => this.reconfigure(reason)).catch((error: unknown) => {
+      this.log.error(`applying settings failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   private async reconfigure(reason: string): Promise<void> {
     const before = this.engine.dtype;
     const options = this.engineOptions();
+    this.applied = JSON.stringify(options);
     // A changed dtype or model location unloads; the next use reloads (lazily, so a settings edit costs nothing).
     await this.engine.configure(options);
     this.log.info(`${reason}: dtype ${options.dtype}${before !== options.dtype ? ` (was ${before})` : ''}, model folder ${options.modelDir ?? '(not set)'}`);

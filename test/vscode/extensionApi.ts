@@ -1,0 +1,37 @@
+// The running extension's test API (what activate() returns), typed for the in-host suites. Types only: the
+// extension's modules are bundled in dist/extension.js, so tests must not import src/ at run time.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { MiniLmExtensionApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'minilm-studio.minilm-studio';
+
+export async function extensionApi(): Promise<MiniLmExtensionApi> {
+  const extension = vscode.extensions.getExtension<MiniLmExtensionApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  const api = await extension.activate();
+  assert.ok(api?.services, 'activate() returned no test API');
+  return api;
+}
+
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The model folder the test run provides (MINILM_MODEL_DIR, else the user setting the launcher wrote). */
+export function testModelFolder(): string {
+  const folder = process.env.MINILM_MODEL_DIR ?? vscode.workspace.getConfiguration('minilm').inspect<string>('modelFolder')?.globalValue;
+  assert.ok(folder, 'neither MINILM_MODEL_DIR nor the user setting minilm.modelFolder names the model');
+  return folder;
+}
+
+/** Closes every editor without save prompts (untitled documents with content are dirty; a prompt would hang the run). */
+export async function closeAllEditors(): Promise<void> {
+  for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+}

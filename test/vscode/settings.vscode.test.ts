@@ -1,0 +1,76 @@
+// Settings reach the engine, and limited mode (untrusted workspace) ignores workspace values of the restricted
+// settings. The test host runs trusted, so limited mode is checked through engineOptions(trusted = false), which is
+// exactly what the engine host uses when vscode.workspace.isTrusted is false.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { MiniLmExtensionApi } from '../../src/extension';
+import { extensionApi } from './extensionApi';
+
+describe('settings', function () {
+  this.timeout(120_000);
+  let api: MiniLmExtensionApi;
+  const config = () => vscode.workspace.getConfiguration('minilm');
+  const workspaceModel = '/nonexistent/workspace-model';
+
+  before(async () => {
+    api = await extensionApi();
+  });
+
+  afterEach(async () => {
+    for (const key of ['modelFolder', 'hubEndpoint', 'resultsFolder', 'batchSize']) {
+      await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await api.engineHost.settled();
+  });
+
+  it('every contributed setting has a description and a default', () => {
+    const extension = vscode.extensions.getExtension('minilm-studio.minilm-studio');
+    const properties = extension?.packageJSON.contributes.configuration.properties as Record<string, { default?: unknown; markdownDescription?: string; description?: string }>;
+    for (const key of ['modelFolder', 'hubEndpoint', 'dtype', 'batchSize', 'resultsFolder', 'autoLoad', 'allowDownload']) {
+      const p = properties[`minilm.${key}`];
+      assert.ok(p, `minilm.${key} is not contributed`);
+      assert.ok(p.default !== undefined, `minilm.${key} has no default`);
+      assert.ok((p.markdownDescription ?? p.description ?? '').length > 0, `minilm.${key} has no description`);
+    }
+  });
+
+  it('limited mode ignores a workspace minilm.modelFolder and hub endpoint; trusted mode uses them', async () => {
+    const userModel = config().inspect<string>('modelFolder')?.globalValue;
+    await config().update('modelFolder', workspaceModel, vscode.ConfigurationTarget.Workspace);
+    await config().update('hubEndpoint', 'https://mirror.invalid', vscode.ConfigurationTarget.Workspace);
+    await api.engineHost.settled();
+
+    const trusted = api.engineHost.engineOptions(true);
+    assert.equal(trusted.modelDir, workspaceModel);
+    assert.equal(trusted.hub?.endpoint, 'https://mirror.invalid');
+
+    const limited = api.engineHost.engineOptions(false);
+    assert.equal(limited.modelDir, userModel ? path.resolve(userModel) : undefined, 'the user value, not the workspace one');
+    assert.equal(limited.hub?.endpoint, undefined, 'the default endpoint, not the workspace mirror');
+  });
+
+  it('limited mode ignores a workspace results folder (which could point outside the workspace)', async () => {
+    await config().update('resultsFolder', '../outside-the-workspace', vscode.ConfigurationTarget.Workspace);
+    await api.engineHost.settled();
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    assert.equal(api.engineHost.resultsFolder(true)?.fsPath, path.resolve(folder, '../outside-the-workspace'));
+    const userValue = config().inspect<string>('resultsFolder')?.globalValue ?? 'results';
+    assert.equal(api.engineHost.resultsFolder(false)?.fsPath, path.resolve(folder, userValue));
+  });
+
+  it('a workspace batch size reaches the engine options (it is not restricted)', async () => {
+    await config().update('batchSize', 8, vscode.ConfigurationTarget.Workspace);
+    await api.engineHost.settled();
+    assert.equal(api.engineHost.engineOptions(true).batchSize, 8);
+    assert.equal(api.engineHost.engineOptions(false).batchSize, 8);
+  });
+
+  it('the engine looks in <workspace>/models and keeps its cache in the extension’s global storage', () => {
+    const options = api.engineHost.engineOptions();
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    assert.equal(options.projectModelsDir, path.join(folder, 'models'));
+    assert.equal(options.cacheDir, path.join(api.services.context.globalStorageUri.fsPath, 'models'));
+    assert.ok(options.workerPath?.endsWith(path.join('dist', 'engineWorker.js')));
+  });
+});

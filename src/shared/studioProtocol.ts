@@ -381,6 +381,7 @@ export const ENGLISH_STRINGS = {
   'search.score': 'Score',
   'search.text': 'Text',
   'search.summary': 'Top {0} of {1} candidates',
+  'search.count': '{0} candidates',
   'search.loaded': 'Loaded {0} lines from {1}',
   'examples.run': 'Run Example Suite',
   'examples.cancel': 'Cancel',

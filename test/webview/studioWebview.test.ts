@@ -19,6 +19,7 @@ import { StudioHarness } from './harness/studioHarness';
 
 const SCREENSHOTS = path.join(repoRoot, 'docs', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// launch() (not launchPersistentContext) gives every run a fresh temporary profile.
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -38,6 +39,7 @@ interface PageProblems {
 
 async function openStudio(context: BrowserContext, url: string): Promise<{ page: Page; problems: PageProblems }> {
   const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
   const problems: PageProblems = { csp: [], errors: [] };
   page.on('console', (message) => {
     const text = message.text();
@@ -56,7 +58,8 @@ async function openStudio(context: BrowserContext, url: string): Promise<{ page:
 }
 
 async function selectTab(page: Page, tab: string): Promise<void> {
-  await page.locator(`#tab-${tab}`).click();
+  // vscode-tabs assigns its own ids to the headers; the data attribute is ours.
+  await page.locator(`vscode-tab-header[data-tab="${tab}"]`).click();
   await page.locator(`vscode-tab-panel[data-tab="${tab}"]`).waitFor({ state: 'visible' });
 }
 
@@ -93,7 +96,7 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     engine = new Engine({ modelDir: testModelDir(), dtype: 'fp32' });
     harness = new StudioHarness({ engine, resultsFolder: results });
     url = await harness.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--user-data-dir=${path.join(scratch, 'profile')}`] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1100, height: 820 }, colorScheme: 'dark' });
     ({ page, problems } = await openStudio(context, `${url}/?theme=dark`));
   });
@@ -128,11 +131,11 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
   it('Model tab: the dtype selector switches the engine to q8 and back', async () => {
     const select = page.locator('#dtype-select');
     await select.click();
-    await page.locator('vscode-option[value="q8"]').click();
+    await select.locator('li[role="option"][data-index="1"]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="model-dtype"] .metric-value')?.textContent === 'q8');
     assert.equal(engine.dtype, 'q8');
     await select.click();
-    await page.locator('vscode-option[value="fp32"]').click();
+    await select.locator('li[role="option"][data-index="0"]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="model-dtype"] .metric-value')?.textContent === 'fp32');
     assert.equal(engine.dtype, 'fp32');
   });
@@ -314,10 +317,15 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
   it('light theme: the Examples and Encode tabs are readable', async () => {
     const light = await openStudio(context, `${url}/?theme=light`);
     try {
+      // A new page has its own (empty) webview state.
       await selectTab(light.page, 'examples');
-      await light.page.locator('[data-testid="heatmap"]').waitFor();
+      await light.page.locator('#run-examples-button').click();
+      await light.page.locator('#pca-chart[data-drawn="true"]').waitFor();
+      await light.page.locator('#cluster-checkbox').click();
       await screenshot(light.page, 'examples-light');
       await selectTab(light.page, 'encode');
+      await fill(light.page, 'encode-text', 'Sentence embeddings map texts to vectors.');
+      await light.page.locator('#encode-button').click();
       await light.page.locator('#encode-chart[data-drawn="true"]').waitFor();
       await screenshot(light.page, 'encode-light');
       assert.deepEqual(light.problems.csp, []);
@@ -341,7 +349,7 @@ describe('Studio webview when the model is missing', function () {
     engine = new Engine({ modelDir: path.join(scratch, 'no-model'), projectModelsDir: path.join(scratch, 'models'), cacheDir: path.join(scratch, 'cache'), allowDownload: false });
     harness = new StudioHarness({ engine });
     origin = await harness.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--user-data-dir=${path.join(scratch, 'profile')}`] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
   after(async () => {

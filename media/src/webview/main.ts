@@ -120,7 +120,7 @@ function build(): void {
   tabs = [createModelTab(ctx), createSimilarityTab(ctx), createEncodeTab(ctx), createSearchTab(ctx), createExamplesTab(ctx)];
   const element = h('vscode-tabs', { id: 'studio-tabs', panel: true }) as unknown as HTMLElement & { selectedIndex: number };
   STUDIO_TABS.forEach((name, i) => {
-    element.appendChild(h('vscode-tab-header', { slot: 'header', id: `tab-${name}`, 'data-tab': name }, icon(TAB_ICONS[name]), ' ', ctx.t(`tab.${name}`)));
+    element.appendChild(h('vscode-tab-header', { slot: 'header', 'data-tab': name }, icon(TAB_ICONS[name]), ' ', ctx.t(`tab.${name}`)));
     element.appendChild(h('vscode-tab-panel', { 'data-tab': name }, tabs[i].element));
   });
   element.addEventListener('vsc-tabs-select', (event) => {

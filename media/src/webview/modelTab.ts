@@ -34,7 +34,7 @@ export function createModelTab(ctx: TabContext): Tab {
 
   const element = h(
     'section',
-    { class: 'tab-body', 'aria-labelledby': 'tab-model' },
+    { class: 'tab-body' },
     h(
       'div',
       { class: 'toolbar' },
@@ -124,7 +124,9 @@ export function createModelTab(ctx: TabContext): Tab {
           ),
         );
       }
-      replaceChildren(output, header, ...rows, fix, metrics, source, errorBox(ctx, model.error));
+      // A failed load also puts the engine in the error state, shown above with its fix: do not repeat it.
+      const requestError = status.error && model.error?.code === status.error.code ? undefined : model.error;
+      replaceChildren(output, header, ...rows, fix, metrics, source, errorBox(ctx, requestError));
     },
   };
 }

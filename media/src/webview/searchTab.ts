@@ -56,7 +56,7 @@ export function createSearchTab(ctx: TabContext): Tab {
       syncValue(query, s.query);
       syncValue(candidates, s.candidates);
       if (Number(topK.value) !== s.topK && document.activeElement !== topK) topK.value = String(s.topK);
-      if (!previous || previous.search.candidates !== s.candidates) count.textContent = `${candidateList(s.candidates).length} ×`;
+      if (!previous || previous.search.candidates !== s.candidates) count.textContent = ctx.t('search.count', candidateList(s.candidates).length);
       if (previous && previous.search.result === s.result && previous.search.busy === s.busy && previous.search.error === s.error && previous.search.notice === s.notice) return;
       const r = s.result;
       const list = r

@@ -78,10 +78,10 @@ export function formatTemplate(template: string, ...args: Array<string | number>
   return template.replace(/\{(\d+)\}/g, (match, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : match));
 }
 
-/** A score bar's width in percent: cosine in [-1, 1] mapped to [0, 100], so negative scores still show. */
+/** A score bar's width in percent: cosine clamped to [0, 1] (a negative cosine means unrelated: an empty bar). */
 export function scoreBarPercent(score: number): number {
   if (!Number.isFinite(score)) return 0;
-  return Math.max(0, Math.min(100, ((score + 1) / 2) * 100));
+  return Math.max(0, Math.min(1, score)) * 100;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

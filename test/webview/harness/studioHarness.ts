@@ -177,6 +177,10 @@ export class StudioHarness {
       req.on('close', () => this.streams.delete(res));
       return;
     }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (url.pathname === '/' || url.pathname === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(this.page(url.searchParams.get('theme') ?? 'dark'));
       return;
@@ -208,7 +212,10 @@ export class StudioHarness {
     });
     const themeFile = theme === 'light' ? 'theme-light.css' : theme === 'high-contrast' ? 'theme-hc.css' : 'theme-dark.css';
     const bodyClass = theme === 'light' ? 'vscode-light' : theme === 'high-contrast' ? 'vscode-high-contrast' : 'vscode-dark';
+    // VS Code's postMessage is not subject to the page's CSP; the harness transport (fetch + EventSource) is, so
+    // only its own origin is added as connect-src. Everything else is the panel's policy unchanged.
     return html
+      .replace(/(http-equiv="Content-Security-Policy" content="[^"]*)"/, `$1; connect-src ${this.origin}"`)
       .replace('</head>', `<link rel="stylesheet" href="${this.origin}/${themeFile}" nonce="${nonce}">\n</head>`)
       .replace('<body>', `<body class="${bodyClass}">`)
       .replace('<script type="module"', `<script nonce="${nonce}" src="${this.origin}/harness.js"></script>\n<script type="module"`);

@@ -56,16 +56,15 @@ export function registerEvalSts(program: Command): void {
 }
 
 /**
- * Encodes each distinct sentence once, scores each pair by the cosine of its embeddings (float32, as
- * sentence-transformers' evaluator computes it) and correlates the scores with the gold labels.
+ * Scores each pair by the cosine of its embeddings and correlates the scores with the gold labels, as
+ * sentence-transformers' EmbeddingSimilarityEvaluator does: first sentences are encoded in one call, second
+ * sentences in another (for q8 the batches, and so the vectors, then match what that evaluator computes).
  */
 export async function evaluatePairs(pairs: readonly StsPair[], encode: (texts: string[]) => Promise<Float32Array[]>): Promise<StsResult> {
-  const index = new Map<string, number>();
-  for (const p of pairs) {
-    for (const s of [p.sentence1, p.sentence2]) if (!index.has(s)) index.set(s, index.size);
-  }
-  const vectors = await encode([...index.keys()]);
-  const cosines = pairs.map((p) => similarityMatrix([vectors[index.get(p.sentence1)!]], [vectors[index.get(p.sentence2)!]]).data[0]);
+  const first = await encode(pairs.map((p) => p.sentence1));
+  const second = await encode(pairs.map((p) => p.sentence2));
+  // float32 cosines, like pairwise_cos_sim
+  const cosines = pairs.map((_, i) => similarityMatrix([first[i]], [second[i]]).data[0]);
   const gold = pairs.map((p) => p.score);
   return { pairs: pairs.length, spearman: 100 * spearman(cosines, gold), pearson: 100 * pearson(cosines, gold) };
 }

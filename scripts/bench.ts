@@ -14,7 +14,7 @@ import { machineInfo } from './bench/machine';
 import { benchPaths, readCorpus } from './bench/paths';
 import { findPython, runPytorch, type PytorchResult } from './bench/pytorch';
 import { runTaskInChild } from './bench/runTask';
-import type { RawSpec, TaskResult, TaskSpec } from './bench/tasks';
+import type { LeverVariant, TaskResult, TaskSpec } from './bench/tasks';
 import type { Dtype } from '../src/engine/types';
 
 interface Options {
@@ -25,6 +25,7 @@ interface Options {
   leverRuns: number;
   pairIterations: number;
   searchQueries: number;
+  pytorchRuns: number;
   pytorch: boolean;
   levers: boolean;
   sweep: boolean;
@@ -47,10 +48,11 @@ const program = new Command()
   .option('--runs <n>', 'timed runs per headline measurement (median reported)', toInt, 3)
   .option('--sweep-runs <n>', 'timed runs per batch-size sweep point', toInt, 2)
   .option('--naive-limit <n>', 'texts for the naive baseline (evenly spread subset)', toInt, 500)
-  .option('--lever-limit <n>', 'texts for the lever experiments (evenly spread subset)', toInt, 1000)
-  .option('--lever-runs <n>', 'timed runs per lever experiment', toInt, 2)
+  .option('--lever-limit <n>', 'texts for the lever experiments (evenly spread subset)', toInt, 600)
+  .option('--lever-runs <n>', 'timed runs per lever experiment', toInt, 3)
   .option('--pair-iterations <n>', 'pairs timed for the similarity latency', toInt, 100)
   .option('--search-queries <n>', 'queries timed for the search latency', toInt, 200)
+  .option('--pytorch-runs <n>', 'timed PyTorch runs over the whole corpus (median reported)', toInt, 2)
   .option('--no-pytorch', 'skip the PyTorch sentence-transformers baseline')
   .option('--no-levers', 'skip the lever experiments')
   .option('--no-sweep', 'skip the batch-size sweep')
@@ -96,7 +98,7 @@ function ratio(value: number | undefined, base: number | undefined, suffix: stri
 
 async function main(): Promise<void> {
   const options = program.parse().opts<Options>();
-  if (options.quick) Object.assign(options, { runs: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20 });
+  if (options.quick) Object.assign(options, { runs: 1, pytorchRuns: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20 });
   const started = new Date();
   const paths = benchPaths();
   const corpusSize = readCorpus(paths.corpusFile).length;
@@ -154,7 +156,7 @@ async function main(): Promise<void> {
       console.log(`${'PyTorch sentence-transformers'.padEnd(58)} ${'skipped'.padStart(16)}  no interpreter with sentence_transformers (tried ${tried.join(', ') || 'none'}; set MINILM_BENCH_PYTHON)`);
     } else {
       try {
-        pytorch = await runPytorch(python, { modelDir: paths.modelDir, corpusFile: paths.corpusFile, referenceFile: paths.referenceFile, runs, batchSize: 32 });
+        pytorch = await runPytorch(python, { modelDir: paths.modelDir, corpusFile: paths.corpusFile, referenceFile: paths.referenceFile, runs: options.pytorchRuns, batchSize: 32 });
         const parity = pytorch.min_cosine_vs_reference === null ? '' : `, min cos vs reference ${pytorch.min_cosine_vs_reference.toFixed(6)}`;
         printRow({
           id: 'pytorch_fp32',
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
           value: pytorch.sentences_per_s,
           unit: 'sent/s',
           ratio: ratio(pytorch.sentences_per_s, a, '(a)'),
-          note: `torch ${pytorch.torch}; (b)/PyTorch ${ratio(sps(engine.fp32), pytorch.sentences_per_s, '')}${pytorch.weights_rebuilt_from_onnx ? '; weights rebuilt from onnx/model.onnx' : ''}${parity}; peak RSS ${mb(pytorch.pid_max_rss_kb)}`,
+          note: `median of ${pytorch.runs_s.length}; torch ${pytorch.torch}; (b)/PyTorch ${ratio(sps(engine.fp32), pytorch.sentences_per_s, '')}${pytorch.weights_rebuilt_from_onnx ? '; weights rebuilt from onnx/model.onnx' : ''}${parity}; peak RSS ${mb(pytorch.pid_max_rss_kb)}`,
         });
       } catch (error) {
         failures.push(`pytorch: ${(error as Error).message}`);
@@ -229,37 +231,26 @@ async function main(): Promise<void> {
   console.log(`Results written to ${path.relative(process.cwd(), file) || file}`);
 }
 
-/** Lever experiments on raw sessions (an even subset, fewer runs): what would speed the engine up. */
+/** Lever experiments on raw sessions (an even subset, variants interleaved in one process): what would speed the engine up. */
 async function levers(options: Options): Promise<void> {
   console.log('');
-  console.log(`Levers: raw ONNX Runtime, ${options.leverLimit}-text even subset, median of ${options.leverRuns}; ratios against the line marked "base" of each group`);
-  const base = (dtype: Dtype): RawSpec => ({ kind: 'raw', dtype, batchSize: 32, threads: 2, graph: 'all', workers: 1, runs: options.leverRuns, limit: options.leverLimit });
-  const baseResults: Partial<Record<Dtype, TaskResult>> = {};
-  const run = async (id: string, label: string, spec: RawSpec, against?: TaskResult, note = '') => {
-    const r = await measure(spec, label);
-    if (r) {
-      const padded = r.details?.paddedTokens ? `padded tokens ${r.details.paddedTokens as number}` : '';
-      printRow({ id: `lever_${id}`, label: `    ${label}`, value: r.sentencesPerS!, unit: 'sent/s', ratio: against ? ratio(r.sentencesPerS, against.sentencesPerS, 'base') : 'base', note: [note, padded].filter(Boolean).join('; '), result: r });
+  console.log(`Levers: raw ONNX Runtime, ${options.leverLimit}-text even subset, batch 32, all variants of a dtype in one process with interleaved runs, median of ${options.leverRuns}; ratio against "base" (what the engine does today)`);
+  for (const dtype of ['fp32', 'q8'] as const) {
+    const r = await measure({ kind: 'levers', dtype, limit: options.leverLimit, runs: options.leverRuns }, `levers ${dtype}`);
+    const variants = (r?.details?.variants ?? []) as LeverVariant[];
+    const base = variants.find((v) => v.base);
+    for (const v of variants) {
+      printRow({
+        id: `lever_${dtype}_${v.id}`,
+        label: `    ${dtype}: ${v.label}`,
+        value: v.sentencesPerS,
+        unit: 'sent/s',
+        ratio: v.base ? 'base' : ratio(v.sentencesPerS, base?.sentencesPerS, 'base'),
+        note: v.paddedTokens ? `padded tokens ${v.paddedTokens}` : '',
+      });
     }
-    return r;
-  };
-  for (const dtype of ['fp32', 'q8'] as const) {
-    baseResults[dtype] = await run(`base_${dtype}`, `${dtype}: 1 session, 2 threads, graph all, char-sorted`, base(dtype));
+    if (r) rows[rows.length - 1]!.result = r;
   }
-  for (const dtype of ['fp32', 'q8'] as const) {
-    const against = baseResults[dtype];
-    await run(`threads1_${dtype}`, `${dtype}: 1 session, 1 thread`, { ...base(dtype), threads: 1 }, against);
-    await run(`two_workers_${dtype}`, `${dtype}: 2 workers × 1-thread session`, { ...base(dtype), threads: 1, workers: 2 }, against);
-    await run(`no_spin_${dtype}`, `${dtype}: 2 threads, allow_spinning 0`, { ...base(dtype), spinning: false }, against);
-    await run(`token_sorted_${dtype}`, `${dtype}: batches sorted by word pieces, not chars`, { ...base(dtype), sortBy: 'tokens' }, against);
-  }
-  for (const graph of ['disabled', 'basic', 'extended'] as const) {
-    await run(`graph_${graph}_fp32`, `fp32: graph optimisation ${graph}`, { ...base('fp32'), graph }, baseResults.fp32);
-  }
-  await run('graph_extended_q8', 'q8: graph optimisation extended', { ...base('q8'), graph: 'extended' }, baseResults.q8);
-  const inline = await run('inline_fp32', 'fp32: tokenise+pack+run+pool, sequential', { ...base('fp32'), tokenize: 'inline' }, baseResults.fp32);
-  await run('pipelined_fp32', 'fp32: same, next batch tokenised during run', { ...base('fp32'), tokenize: 'pipelined' }, inline, 'vs sequential');
-
   const over = await measure({ kind: 'overheads', batchSize: 32 }, 'engine-side work');
   if (over?.details) {
     const o = over.details as Record<string, number>;

@@ -22,7 +22,8 @@ export type TaskSpec =
   | { kind: 'coldLoad'; dtype: Dtype }
   | { kind: 'pair'; dtype: Dtype; iterations: number }
   | { kind: 'search'; count: number; queries: number }
-  | { kind: 'overheads'; batchSize: number };
+  | { kind: 'overheads'; batchSize: number }
+  | { kind: 'levers'; dtype: Dtype; limit: number; runs: number };
 
 /**
  * Raw ONNX Runtime over the engine's batches. `tokenize: 'before'` is the ceiling (only session.run is timed);
@@ -77,6 +78,8 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
       return searchLatency(spec.count, spec.queries);
     case 'overheads':
       return overheads(spec.batchSize);
+    case 'levers':
+      return leverSuite(spec.dtype, spec.limit, spec.runs);
   }
 }
 
@@ -263,8 +266,21 @@ async function rawEndToEnd(spec: RawSpec): Promise<TaskResult> {
 async function rawTwoWorkers(spec: RawSpec): Promise<TaskResult> {
   const { modelDir } = benchPaths();
   const { texts, batches } = await preparedCorpus(spec);
-  const workerData: OrtWorkerData = { modelPath: path.join(modelDir, modelFileFor(spec.dtype)), threads: spec.threads, graphOptimizationLevel: spec.graph, batches };
-  const workers = [0, 1].map(() => new Worker(path.join(__dirname, 'ortWorker.js'), { workerData }));
+  const pool = await startWorkerPool({ modelPath: path.join(modelDir, modelFileFor(spec.dtype)), threads: spec.threads, graphOptimizationLevel: spec.graph, batches });
+  const all = batches.map((_, i) => i);
+  const runsMs = await timeRuns(spec.runs, () => pool.runBatches(all), () => pool.runBatches(all.filter((i) => i % 10 === 0)));
+  await pool.terminate();
+  return throughput(texts.length, runsMs, { workers: 2, threadsEach: spec.threads, graph: spec.graph, batchSize: spec.batchSize });
+}
+
+interface WorkerPool {
+  /** Runs these batch numbers on whichever worker is free, resolving when all are done. */
+  runBatches(numbers: readonly number[]): Promise<void>;
+  terminate(): Promise<void>;
+}
+
+async function startWorkerPool(workerData: OrtWorkerData, size = 2): Promise<WorkerPool> {
+  const workers = Array.from({ length: size }, () => new Worker(path.join(__dirname, 'ortWorker.js'), { workerData }));
   const replies = workers.map((worker) => {
     let listener: ((reply: OrtWorkerReply) => void) | undefined;
     worker.on('message', (reply: OrtWorkerReply) => listener?.(reply));
@@ -296,10 +312,94 @@ async function rawTwoWorkers(spec: RawSpec): Promise<TaskResult> {
         feed();
       });
     });
-  const all = batches.map((_, i) => i);
-  const runsMs = await timeRuns(spec.runs, () => runBatches(all), () => runBatches(all.filter((i) => i % 10 === 0)));
-  for (const worker of workers) await worker.terminate();
-  return throughput(texts.length, runsMs, { workers: 2, threadsEach: spec.threads, graph: spec.graph, batchSize: spec.batchSize });
+  return {
+    runBatches,
+    terminate: async () => {
+      for (const worker of workers) await worker.terminate();
+    },
+  };
+}
+
+export interface LeverVariant {
+  id: string;
+  label: string;
+  base?: boolean;
+  runsMs: number[];
+  sentencesPerS: number;
+  paddedTokens?: number;
+}
+
+/**
+ * Every lever for one dtype in one process, their timed runs interleaved round-robin (the order rotating each
+ * round), so that all variants see the same background load: on a shared 2-core machine, variants measured minutes
+ * apart in separate processes differ by more than most levers do.
+ */
+async function leverSuite(dtype: Dtype, limit: number, runs: number): Promise<TaskResult> {
+  const { modelDir } = benchPaths();
+  const baseSpec: RawSpec = { kind: 'raw', dtype, batchSize: 32, threads: 2, graph: 'all', workers: 1, runs, limit };
+  const { texts, tokenized, batches } = await preparedCorpus(baseSpec);
+  const tokenizer = await loadTokenizer(modelDir);
+  const byTokens = lengthSortedBatches(tokenized.map((t) => t.length), 32).map((indices) => prepareBatch(tokenized, indices, tokenizer.padId));
+  const session = async (threads: number, graph: GraphLevel, spinning = true) => createSession(dtype, threads, graph, spinning);
+  const runOn = (s: ort.InferenceSession, list: readonly PreparedBatch[]) => async () => {
+    for (const b of list) {
+      const output = await s.run(feedsOf(b));
+      for (const tensor of Object.values(output)) tensor.dispose?.();
+    }
+  };
+  const endToEnd = (s: ort.InferenceSession, pipelined: boolean) => async () => {
+    const order = lengthSortedBatches(texts.map((t) => t.length), 32);
+    const tokenizeBatch = (indices: readonly number[]) => {
+      const ids = new Array<number[]>(texts.length);
+      for (const i of indices) ids[i] = tokenizer.ids(texts[i]!);
+      return prepareBatch(ids, [...indices], tokenizer.padId);
+    };
+    let next = tokenizeBatch(order[0]!);
+    for (let k = 0; k < order.length; k++) {
+      const b = next;
+      const running = s.run(feedsOf(b));
+      if (pipelined && k + 1 < order.length) next = tokenizeBatch(order[k + 1]!);
+      const output = await running;
+      meanPoolNormalize(output['last_hidden_state']!.data as Float32Array, b.maskFlags, b.size, b.seqLength, 384);
+      for (const tensor of Object.values(output)) tensor.dispose?.();
+      if (!pipelined && k + 1 < order.length) next = tokenizeBatch(order[k + 1]!);
+    }
+  };
+  const two = await session(2, 'all');
+  const pool = await startWorkerPool({ modelPath: path.join(modelDir, modelFileFor(dtype)), threads: 1, graphOptimizationLevel: 'all', batches });
+  const allBatchNumbers = batches.map((_, i) => i);
+  const variants: { id: string; label: string; base?: boolean; paddedTokens?: number; run: () => Promise<void> }[] = [
+    { id: 'base', label: '1 session, 2 threads, graph all, char-sorted (engine today)', base: true, paddedTokens: paddedTokens(batches), run: runOn(two, batches) },
+    { id: 'threads1', label: '1 session, 1 thread', run: runOn(await session(1, 'all'), batches) },
+    { id: 'two_workers', label: '2 workers × 1-thread session', run: () => pool.runBatches(allBatchNumbers) },
+    { id: 'no_spin', label: '1 session, 2 threads, allow_spinning 0', run: runOn(await session(2, 'all', false), batches) },
+    { id: 'token_sorted', label: 'batches sorted by word pieces, not chars', paddedTokens: paddedTokens(byTokens), run: runOn(two, byTokens) },
+    { id: 'graph_disabled', label: 'graph optimisation disabled', run: runOn(await session(2, 'disabled'), batches) },
+    { id: 'graph_basic', label: 'graph optimisation basic', run: runOn(await session(2, 'basic'), batches) },
+    { id: 'graph_extended', label: 'graph optimisation extended', run: runOn(await session(2, 'extended'), batches) },
+    { id: 'inline', label: 'tokenise+pack+run+pool in the loop, sequential', run: endToEnd(two, false) },
+    { id: 'pipelined', label: 'same, next batch tokenised during session.run', run: endToEnd(two, true) },
+  ];
+  for (const v of variants) await v.run(); // one untimed round: first-run allocations and shape caches
+  const times = variants.map(() => [] as number[]);
+  for (let round = 0; round < runs; round++) {
+    for (let j = 0; j < variants.length; j++) {
+      const k = (j + round) % variants.length;
+      const started = performance.now();
+      await variants[k]!.run();
+      times[k]!.push(performance.now() - started);
+    }
+  }
+  await pool.terminate();
+  const results: LeverVariant[] = variants.map((v, k) => ({
+    id: v.id,
+    label: v.label,
+    base: v.base,
+    runsMs: times[k]!,
+    sentencesPerS: (texts.length * 1000) / median(times[k]!),
+    paddedTokens: v.paddedTokens,
+  }));
+  return { sentences: texts.length, maxRssKb: maxRssKb(), details: { dtype, variants: results } };
 }
 
 /** Cold load: a fresh process, new Engine → load() until the model can encode. */

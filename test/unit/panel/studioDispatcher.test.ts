@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
+import { createStudioRequestHandlers, parseResultDocument, type StudioBackend } from '../../../src/panel/studioRequests';
+import type { HostMessage, ModelStatus, SimilarityResult, SearchResult, MatrixView } from '../../../src/shared/studioProtocol';
+import { cosineSimilarity, manhattanDistance, normalize } from '../../../src/core/vector';
+import { EXAMPLE_TEXTS } from '../../../src/core/exampleSuite';
+
+/** Deterministic 8-d unit vectors from a text's characters: enough to check the host-side maths and plumbing. */
+function fakeVector(text: string): Float32Array {
+  const v = new Float32Array(8);
+  for (let i = 0; i < text.length; i++) v[i % 8] += (text.charCodeAt(i) % 17) - 8;
+  v[0] += 1;
+  return normalize(v);
+}
+
+class FakeBackend implements StudioBackend {
+  /** While set, encoding waits until its signal aborts. */
+  hold = false;
+  commands: string[] = [];
+  constructor(private readonly folder: string | undefined) {}
+  status(): ModelStatus {
+    return { state: 'ready', dtype: 'fp32', memoryRss: 1, info: { name: 'all-MiniLM-L6-v2', source: 'folder', dir: '/m', dtype: 'fp32', dimension: 8, maxSeqLength: 256, loadMs: 1, threads: 1 } };
+  }
+  async load() {}
+  async unload() {}
+  async setDtype() {}
+  async encodeWithTokens(texts: string[], options: { signal: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }) {
+    if (this.hold) {
+      await new Promise((_resolve, reject) => options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true }));
+    }
+    options.onProgress?.({ done: texts.length, total: texts.length });
+    return { vectors: texts.map(fakeVector), tokens: texts.map((t) => ({ count: Math.min(256, t.split(' ').length + 2), truncated: t.split(' ').length + 2 > 256 })) };
+  }
+  async copyText() {}
+  async chooseSaveFile() {
+    return null;
+  }
+  async openTextFile() {
+    return null;
+  }
+  resultsFolder() {
+    return this.folder;
+  }
+  async openInEditor() {}
+  async runCommand(command: string) {
+    this.commands.push(command);
+  }
+}
+
+function setup(folder?: string) {
+  const backend = new FakeBackend(folder);
+  const posted: HostMessage[] = [];
+  const warnings: string[] = [];
+  let ready = 0;
+  const dispatcher = new StudioDispatcher(createStudioRequestHandlers(backend), (m) => posted.push(m), { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) }, () => ready++);
+  return { backend, posted, warnings, dispatcher, readyCount: () => ready };
+}
+
+describe('Studio dispatcher and request handlers', () => {
+  let scratch: string;
+  beforeEach(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-panel-'))));
+  afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  it('answers a similarity request with the core metrics of the encoded texts', async () => {
+    const { dispatcher, posted } = setup();
+    const response = await dispatcher.handle({ type: 'request', id: 1, method: 'similarity/compute', params: { a: 'one text', b: 'another text' } });
+    assert.ok(response?.ok);
+    const r = response.result as SimilarityResult;
+    const [va, vb] = [fakeVector('one text'), fakeVector('another text')];
+    assert.equal(r.cosine, cosineSimilarity(va, vb));
+    assert.equal(r.manhattan, manhattanDistance(va, vb));
+    assert.equal(r.dimension, 8);
+    assert.equal(r.maxTokens, 256);
+    assert.deepEqual(posted.at(-1), response);
+  });
+
+  it('ranks search candidates best first, with progress before the response', async () => {
+    const { dispatcher, posted } = setup();
+    const candidates = ['alpha beta', 'query text', 'zzz'];
+    const response = await dispatcher.handle({ type: 'request', id: 4, method: 'search/run', params: { query: 'query text', candidates, topK: 2 } });
+    assert.ok(response?.ok);
+    const r = response.result as SearchResult;
+    assert.equal(r.hits.length, 2);
+    assert.equal(r.hits[0].text, 'query text');
+    assert.ok(r.hits[0].score >= r.hits[1].score);
+    assert.deepEqual(posted[0], { type: 'progress', id: 4, done: 4, total: 4 });
+  });
+
+  it('logs and ignores invalid messages; webview/ready calls back', async () => {
+    const { dispatcher, posted, warnings, readyCount } = setup();
+    assert.equal(await dispatcher.handle({ type: 'request', id: 1, method: 'shell/exec', params: {} }), undefined);
+    assert.equal(await dispatcher.handle('junk'), undefined);
+    assert.equal(posted.length, 0);
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0], /unknown request method "shell\/exec"/);
+    await dispatcher.handle({ type: 'notification', method: 'webview/ready', params: {} });
+    assert.equal(readyCount(), 1);
+  });
+
+  it('request/cancel stops a running request: it answers CANCELLED and a cancelled example run writes no file', async () => {
+    const { dispatcher, backend } = setup(scratch);
+    backend.hold = true;
+    const running = dispatcher.handle({ type: 'request', id: 9, method: 'examples/run', params: {} });
+    await new Promise((resolve) => setImmediate(resolve));
+    await dispatcher.handle({ type: 'notification', method: 'request/cancel', params: { id: 9 } });
+    const response = await running;
+    assert.deepEqual(response, { type: 'response', id: 9, ok: false, error: { code: 'CANCELLED', message: 'Cancelled.' } });
+    assert.deepEqual(fs.readdirSync(scratch), []);
+  });
+
+  it('runs the example suite, saves test_YYYYMMDD_HHMMSS.json, lists it and loads it back', async () => {
+    const { dispatcher } = setup(path.join(scratch, 'results'));
+    const run = await dispatcher.handle({ type: 'request', id: 1, method: 'examples/run', params: {} });
+    assert.ok(run?.ok, JSON.stringify(run));
+    const view = run.result as MatrixView;
+    assert.equal(view.texts.length, EXAMPLE_TEXTS.length);
+    assert.equal(view.pca?.points.length, EXAMPLE_TEXTS.length);
+    assert.deepEqual([...view.clusterOrder].sort((a, b) => a - b), EXAMPLE_TEXTS.map((_, i) => i));
+    const files = fs.readdirSync(path.join(scratch, 'results'));
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^test_\d{8}_\d{6}\.json$/);
+    assert.equal(view.file, path.join(scratch, 'results', files[0]));
+
+    const list = await dispatcher.handle({ type: 'request', id: 2, method: 'examples/list', params: {} });
+    assert.ok(list?.ok);
+    assert.deepEqual((list.result as Array<{ name: string }>).map((f) => f.name), files);
+    const loaded = await dispatcher.handle({ type: 'request', id: 3, method: 'examples/load', params: { path: view.file! } });
+    assert.ok(loaded?.ok);
+    const reloaded = loaded.result as MatrixView;
+    assert.equal(reloaded.origin, 'file');
+    assert.deepEqual(reloaded.matrix, view.matrix);
+    assert.deepEqual(reloaded.clusterOrder, view.clusterOrder);
+  });
+
+  it('only reads result files inside the results folder', async () => {
+    const { dispatcher } = setup(scratch);
+    fs.writeFileSync(path.join(os.tmpdir(), 'test_20250101_000000.json'), '{}');
+    for (const p of ['../test_20250101_000000.json', '/etc/passwd', path.join(scratch, 'notes.json')]) {
+      const response = await dispatcher.handle({ type: 'request', id: 1, method: 'examples/load', params: { path: p } });
+      assert.equal(response?.ok, false, p);
+      if (response && !response.ok) assert.equal(response.error.code, 'INVALID_INPUT');
+    }
+  });
+
+  it('without a workspace, examples/list is empty and the run still answers (not saved)', async () => {
+    const { dispatcher } = setup(undefined);
+    const list = await dispatcher.handle({ type: 'request', id: 1, method: 'examples/list', params: {} });
+    assert.deepEqual(list, { type: 'response', id: 1, ok: true, result: [] });
+    const run = await dispatcher.handle({ type: 'request', id: 2, method: 'examples/run', params: {} });
+    assert.ok(run?.ok);
+    assert.equal((run.result as MatrixView).file, undefined);
+  });
+
+  it('runs only the allowed commands', async () => {
+    const { dispatcher, backend } = setup();
+    await dispatcher.handle({ type: 'request', id: 1, method: 'command/run', params: { command: 'minilm.showLog' } });
+    await dispatcher.handle({ type: 'request', id: 2, method: 'command/run', params: { command: 'workbench.action.quit' } });
+    assert.deepEqual(backend.commands, ['minilm.showLog']);
+  });
+
+  it('rejects result files that are not a square matrix over their texts', () => {
+    assert.throws(() => parseResultDocument('not json', 'f'), /not valid JSON/);
+    assert.throws(() => parseResultDocument(JSON.stringify({ texts: ['a', 'b'], matrix: [[1, 0]] }), 'f'), /square matrix/);
+    const ok = parseResultDocument(JSON.stringify({ texts: ['a', 'b'], matrix: [[1, 0.5], [0.5, 1]] }), 'f');
+    assert.deepEqual(ok.topics, ['', '']);
+  });
+});

@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { MiniLmExtensionApi } from '../../src/extension';
 import type { ComparisonOutcome, EncodeOutcome, ExamplesOutcome, SearchOutcome } from '../../src/commands/commandOutcomes';
-import { closeAllEditors, extensionApi, testModelFolder } from './extensionApi';
+import { closeAllEditors, extensionApi, testModelFolder, waitFor } from './extensionApi';
 
 const LINES = ['A man is eating food.', '', '  A man is eating a piece of bread.  ', 'The girl is carrying a baby.', 'A man is riding a horse.'];
 
@@ -79,7 +79,8 @@ describe('commands', function () {
       for (let j = 0; j < n; j++) assert.equal(outcome.matrix[i]![j], outcome.matrix[j]![i], 'symmetric');
     }
     assert.ok(outcome.matrix[0]![1]! > outcome.matrix[0]![2]!, 'eating food is closer to eating bread than to carrying a baby');
-    assert.equal(studioTabs().length, 1, 'the Studio panel opened');
+    // The tab model reaches the extension host a moment after the panel is created.
+    await waitFor(() => studioTabs().length === 1, 'the Studio panel tab', 30_000);
   });
 
   it('Compare Selection with one selection within a line compares it with a second text', async () => {
@@ -163,7 +164,7 @@ describe('commands', function () {
     assert.equal(document.matrix.length, 25);
     assert.ok(document.matrix.every((row) => row.length === 25));
     assert.equal(fs.readdirSync(resultsFolder.fsPath).filter((f) => f.endsWith('.tmp')).length, 0, 'no temp file left behind');
-    assert.equal(studioTabs().length, 1, 'the Studio opened on its Examples tab');
+    await waitFor(() => studioTabs().length === 1, 'the Studio panel tab (Examples)', 30_000);
   });
 
   it('a cancelled Run Example Tests leaves no file, not even a partial one', async () => {

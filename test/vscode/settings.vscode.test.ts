@@ -73,4 +73,25 @@ describe('settings', function () {
     assert.equal(options.cacheDir, path.join(api.services.context.globalStorageUri.fsPath, 'models'));
     assert.ok(options.workerPath?.endsWith(path.join('dist', 'engineWorker.js')));
   });
+
+  it('@untrusted limited mode: a workspace minilm.modelFolder is ignored and the model loads from the user setting', async function () {
+    if (process.env.MINILM_TEST_TRUSTED !== '0') this.skip();
+    assert.equal(vscode.workspace.isTrusted, false, 'the untrusted pass opened a trusted workspace');
+    const userModel = config().inspect<string>('modelFolder')?.globalValue;
+    assert.ok(userModel, 'the test run sets minilm.modelFolder in the user settings');
+    await config().update('modelFolder', workspaceModel, vscode.ConfigurationTarget.Workspace);
+    await config().update('resultsFolder', '../outside-the-workspace', vscode.ConfigurationTarget.Workspace);
+    await api.engineHost.settled();
+    assert.equal(config().inspect<string>('modelFolder')?.workspaceValue, workspaceModel, 'the workspace value was written');
+
+    assert.equal(api.engineHost.engineOptions().modelDir, path.resolve(userModel));
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    assert.equal(api.services.resultsFolder()?.fsPath, path.resolve(folder, config().inspect<string>('resultsFolder')?.globalValue ?? 'results'));
+
+    const info = await vscode.commands.executeCommand<{ dir: string; source: string } | undefined>('minilm.loadModel');
+    assert.ok(info, `the model did not load: ${JSON.stringify(api.services.engine.state)}`);
+    assert.equal(info.source, 'folder');
+    assert.ok(!info.dir.startsWith(workspaceModel), `loaded from ${info.dir}`);
+    assert.equal(info.dir, path.resolve(userModel));
+  });
 });

@@ -19,6 +19,7 @@ export type TaskSpec =
   | { kind: 'engine'; dtype: Dtype; batchSize?: number; threads?: number; runs: number; limit?: number }
   | RawSpec
   | { kind: 'paired'; dtype: Dtype; runs: number }
+  | { kind: 'headline'; runs: number; naiveLimit: number }
   | { kind: 'coldLoad'; dtype: Dtype }
   | { kind: 'pair'; dtype: Dtype; iterations: number }
   | { kind: 'search'; count: number; queries: number }
@@ -68,6 +69,8 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
       return engineThroughput(spec);
     case 'raw':
       return spec.workers === 2 ? rawTwoWorkers(spec) : rawSession(spec);
+    case 'headline':
+      return headline(spec.runs, spec.naiveLimit);
     case 'paired':
       return enginePairedWithRaw(spec.dtype, spec.runs);
     case 'coldLoad':
@@ -400,6 +403,65 @@ async function leverSuite(dtype: Dtype, limit: number, runs: number): Promise<Ta
     paddedTokens: v.paddedTokens,
   }));
   return { sentences: texts.length, maxRssKb: maxRssKb(), details: { dtype, variants: results } };
+}
+
+export interface HeadlineVariant {
+  id: 'naive_fp32' | 'naive_q8' | 'engine_fp32' | 'engine_q8' | 'raw_fp32' | 'raw_q8';
+  sentences: number;
+  runsMs: number[];
+  sentencesPerS: number;
+}
+
+/**
+ * (a) naive, (b)/(c) engine and (d) raw session.run for both dtypes, all loaded in one process and timed in
+ * interleaved rounds (order rotating each round), so that every ratio the targets name compares runs made under
+ * the same background load. The naive pipeline runs on an even subset because one call per text is slow.
+ */
+async function headline(runs: number, naiveLimit: number): Promise<TaskResult> {
+  const { modelDir, corpusFile } = benchPaths();
+  const texts = readCorpus(corpusFile);
+  const naiveTexts = evenSubset(texts, naiveLimit);
+  const { pipeline } = configureTransformers(modelDir);
+  const variants: { id: HeadlineVariant['id']; sentences: number; run: () => Promise<unknown>; warm: () => Promise<unknown> }[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let threads = 0;
+  for (const dtype of ['fp32', 'q8'] as const) {
+    const extractor = await pipeline('feature-extraction', path.basename(modelDir), { dtype, local_files_only: true });
+    const naiveAll = async (list: readonly string[]) => {
+      for (const text of list) (await extractor(text, { pooling: 'mean', normalize: true })).dispose?.();
+    };
+    variants.push({ id: `naive_${dtype}`, sentences: naiveTexts.length, run: () => naiveAll(naiveTexts), warm: () => naiveAll(naiveTexts.slice(0, 32)) });
+    cleanups.push(() => extractor.dispose());
+
+    const engine = new Engine({ modelDir, dtype, cacheEntries: 0 });
+    threads = (await engine.load()).threads;
+    variants.push({ id: `engine_${dtype}`, sentences: texts.length, run: () => engine.encode(texts), warm: () => engine.encode(evenSubset(texts, WARM_UP_TEXTS)) });
+    cleanups.push(() => engine.dispose());
+
+    const { batches } = await preparedCorpus({ kind: 'raw', dtype, batchSize: 32, threads, graph: 'all', workers: 1, runs });
+    const session = await createSession(dtype, threads, 'all');
+    const runAll = async (list: readonly PreparedBatch[]) => {
+      for (const b of list) {
+        const output = await session.run(feedsOf(b));
+        for (const tensor of Object.values(output)) tensor.dispose?.();
+      }
+    };
+    variants.push({ id: `raw_${dtype}`, sentences: texts.length, run: () => runAll(batches), warm: () => runAll(warmUpBatches(batches)) });
+    cleanups.push(() => session.release());
+  }
+  for (const v of variants) await v.warm();
+  const times = variants.map(() => [] as number[]);
+  for (let round = 0; round < runs; round++) {
+    for (let j = 0; j < variants.length; j++) {
+      const k = (j + round) % variants.length;
+      const started = performance.now();
+      await variants[k]!.run();
+      times[k]!.push(performance.now() - started);
+    }
+  }
+  for (const cleanup of cleanups) await cleanup();
+  const results: HeadlineVariant[] = variants.map((v, k) => ({ id: v.id, sentences: v.sentences, runsMs: times[k]!, sentencesPerS: (v.sentences * 1000) / median(times[k]!) }));
+  return { maxRssKb: maxRssKb(), details: { threads, variants: results } };
 }
 
 /** Cold load: a fresh process, new Engine → load() until the model can encode. */

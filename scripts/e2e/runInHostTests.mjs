@@ -109,7 +109,7 @@ async function runPass(pass) {
     page.on('console', (msg) => fs.appendFileSync(consoleFile, `[${pass.label}] ${msg.type()}: ${msg.text()}\n`));
     page.on('pageerror', (err) => fs.appendFileSync(consoleFile, `[${pass.label}] pageerror: ${err.message}\n`));
     const url = workbenchUrl(server.url, workspace, { extensionDevelopmentPath: extensionPath, extensionTestsPath: testsPath });
-    await page.goto(url);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
     log(`${pass.label}: workbench opened; waiting for the in-host runner to write its results`);
     await waitForFile(resultsFile, timeoutMs, () => server.child.exitCode !== null);
   } finally {

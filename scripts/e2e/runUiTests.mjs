@@ -43,7 +43,8 @@ function findUiTests(dir) {
 function runMocha(files, env) {
   return new Promise((resolve) => {
     const mocha = path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
-    const child = spawn(process.execPath, [mocha, '--timeout', '300000', '--reporter', 'spec', ...files], {
+    const grep = process.env.MINILM_UI_GREP ? ['--grep', process.env.MINILM_UI_GREP] : [];
+    const child = spawn(process.execPath, [mocha, '--timeout', '300000', '--reporter', 'spec', ...grep, ...files], {
       cwd: repoRoot,
       env: { ...process.env, ...env },
       stdio: 'inherit',

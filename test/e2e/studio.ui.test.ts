@@ -61,13 +61,14 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
 
   it('computes the similarity of two texts', async function () {
     await studio.getByRole('tab', { name: 'Similarity' }).click();
-    await typeInto(studio, 'similarity-a', 'Machine learning lets computers learn patterns from data.');
-    await typeInto(studio, 'similarity-b', '机器学习让计算机从数据中学习规律。');
+    // all-MiniLM-L6-v2 is an English model: paraphrases score high, cross-language pairs do not.
+    await typeInto(studio, 'similarity-a', 'A man is playing a guitar.');
+    await typeInto(studio, 'similarity-b', 'Someone plays an acoustic guitar on stage.');
     await studio.getByRole('button', { name: 'Compare', exact: true }).click();
     const cosine = studio.locator('[data-testid="cosine"]');
     await cosine.waitFor({ state: 'visible' });
     const value = Number((await cosine.innerText()).trim());
-    assert.ok(Number.isFinite(value) && value > 0.2 && value <= 1, `cosine shown as ${await cosine.innerText()}`);
+    assert.ok(Number.isFinite(value) && value > 0.5 && value <= 1, `cosine shown as ${await cosine.innerText()}`);
     await workbench.screenshot('03_similarity');
   });
 
@@ -117,32 +118,36 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
 
   it('opens the sample notebook and runs all cells', async function () {
     const file = path.join(env.workspace, 'samples', 'quickstart.minilm');
-    const codeCells = (fs.readFileSync(file, 'utf8').match(/^%% minilm\b/gm) ?? []).length;
+    const codeCells = (fs.readFileSync(file, 'utf8').match(/^%% minilm(?: |$)/gm) ?? []).length;
     assert.ok(codeCells > 0, 'samples/quickstart.minilm has no code cell');
     await workbench.quickOpen('quickstart.minilm');
-    const notebook = workbench.page.locator('.notebook-editor').first();
-    await notebook.locator('.cell.code').first().waitFor({ state: 'visible' });
+    await workbench.activeTab('quickstart.minilm').waitFor({ state: 'visible' });
+    const notebook = workbench.page.locator('.notebookOverlay:visible').first();
+    await notebook.locator('.code-cell-row').first().waitFor({ state: 'visible' });
     // The toolbar's Run All (running it by palette text was flaky, see ../shared/docs/E2E.md).
-    await workbench.page.locator('.notebook-toolbar-container').getByRole('button', { name: /Run All/ }).first().click();
+    await notebook.locator('.notebook-toolbar-container').getByRole('button', { name: /Run All/ }).first().click();
     await notebook.locator('.codicon-notebook-state-success').first().waitFor({ state: 'attached', timeout: 180_000 });
     // Cells below the fold are not in the DOM, so the verdict comes from the saved file: every code cell records a
     // successful execution and the matrix output is there.
     const deadline = Date.now() + 180_000;
     let text = '';
     for (;;) {
-      await notebook.locator('.cell.code').first().click();
+      await notebook.locator('.code-cell-row').first().click();
       await workbench.page.keyboard.press('Escape');
       await workbench.page.keyboard.press('Control+S');
       text = fs.readFileSync(file, 'utf8');
-      const succeeded = (text.match(/^%% minilm\b.*"success":\s*true/gm) ?? []).length;
+      const succeeded = (text.match(/^%% minilm(?: |$).*"success":\s*true/gm) ?? []).length;
       if (succeeded === codeCells) break;
-      if (/^%% minilm\b.*"success":\s*false/m.test(text)) assert.fail(`a cell failed:\n${text.slice(0, 4000)}`);
+      if (/^%% minilm(?: |$).*"success":\s*false/m.test(text)) assert.fail(`a cell failed:\n${text.slice(0, 4000)}`);
       if (Date.now() > deadline) assert.fail(`${succeeded} of ${codeCells} code cells succeeded after 180 s`);
       await workbench.page.waitForTimeout(1_000);
     }
-    assert.match(text, /^%% output application\/vnd\.minilm\.matrix\+json/m);
+    // Saved files keep each result as JSON (the renderer's mime is rebuilt on open); on screen the matrix renderer
+    // draws the compare cell's heatmap in the notebook's output webview.
+    assert.equal((text.match(/^%% output /gm) ?? []).length >= codeCells, true, 'a code cell has no saved output');
+    await workbench.waitForInAnyFrame('.minilm-output table.matrix', 120_000);
     await notebook.locator('.codicon-notebook-state-error').first().waitFor({ state: 'detached', timeout: 1_000 });
-    await notebook.locator('.cell.code').first().scrollIntoViewIfNeeded();
+    await notebook.locator('.code-cell-row').first().scrollIntoViewIfNeeded();
     await workbench.screenshot('07_notebook_run_all');
   });
 });

@@ -61,7 +61,8 @@ export class Workbench {
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
     const workbench = new Workbench(page, env);
-    await page.goto(env.url);
+    // 'load' waits for every workbench script; on a busy machine that alone can pass a minute.
+    await page.goto(env.url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 120_000 });
     // The explorer shows the workspace once the remote connection and file service are up.
     await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'visible', timeout: 120_000 });
@@ -142,6 +143,19 @@ export class Workbench {
    */
   webview(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+  }
+
+  /** Waits until some frame of the page (webviews included, at any depth) shows `selector`; returns that locator. */
+  async waitForInAnyFrame(selector: string, timeoutMs = 60_000): Promise<Locator> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const frame of this.page.frames()) {
+        const found = frame.locator(selector);
+        if ((await found.count().catch(() => 0)) > 0) return found;
+      }
+      if (Date.now() > deadline) throw new Error(`no frame shows ${selector} after ${timeoutMs / 1000} s`);
+      await this.page.waitForTimeout(500);
+    }
   }
 
   /** A notification toast whose text matches. */

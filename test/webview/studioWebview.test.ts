@@ -39,7 +39,8 @@ interface PageProblems {
 
 async function openStudio(context: BrowserContext, url: string): Promise<{ page: Page; problems: PageProblems }> {
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  // Generous: CI machines here have 2 cores shared with other jobs, and a cold model load can take tens of seconds.
+  page.setDefaultTimeout(150_000);
   const problems: PageProblems = { csp: [], errors: [] };
   page.on('console', (message) => {
     const text = message.text();
@@ -76,7 +77,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 const number = async (page: Page, testId: string) => Number(await page.locator(`[data-testid="${testId}"] .metric-value`).innerText());
 
 describe('Studio webview in Chromium (harness with the real model)', function () {
-  this.timeout(180_000);
+  this.timeout(400_000);
   let browser: Browser;
   let context: BrowserContext;
   let engine: Engine;
@@ -300,6 +301,12 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     harness.post({ type: 'notification', method: 'show', params: { matrix: { texts: ['one apple', 'two apples', 'a car'] } } });
     await page.locator('vscode-tab-panel[data-tab="examples"]').waitFor({ state: 'visible' });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="heatmap"] .cell').length === 9);
+
+    // After "Run Example Tests" the command shows the Examples tab: the newest saved result is loaded.
+    const newest = fs.readdirSync(results).sort().at(-1)!;
+    harness.post({ type: 'notification', method: 'show', params: { tab: 'examples' } });
+    await page.waitForFunction((name) => document.querySelector('[data-testid="examples-summary"]')?.textContent?.startsWith(name), newest);
+    assert.equal(await page.locator('[data-testid="heatmap"] .cell').count(), EXAMPLE_TEXTS.length ** 2);
   });
 
   it('junk sent to the host is logged and ignored; the panel keeps working', async () => {
@@ -337,7 +344,7 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
 });
 
 describe('Studio webview when the model is missing', function () {
-  this.timeout(120_000);
+  this.timeout(400_000);
   let browser: Browser;
   let engine: Engine;
   let harness: StudioHarness;

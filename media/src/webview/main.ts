@@ -112,6 +112,16 @@ function showRequest(request: StudioShowRequest): void {
   }
   if (request.matrix) {
     ctx.run('examples', 'matrix/compute', { texts: request.matrix.texts }, (result, id) => dispatch({ type: 'succeeded', slot: 'examples', id, result }));
+  } else if (request.tab === 'examples') {
+    // Sent after "MiniLM: Run Example Tests" wrote a result: list the files and show the newest one.
+    void connection.request('examples/list', {}).reply.then((reply) => {
+      if (!reply.ok) return;
+      dispatch({ type: 'files', files: reply.result });
+      const newest = reply.result[0];
+      if (newest && state.examples.result?.file !== newest.path) {
+        ctx.run('examples', 'examples/load', { path: newest.path }, (result, id) => dispatch({ type: 'succeeded', slot: 'examples', id, result }));
+      }
+    });
   }
 }
 

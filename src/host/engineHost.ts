@@ -234,8 +234,9 @@ export class VscodeEngineHost implements EngineHost {
               allowDownload: true,
               hub: engineOptions.hub,
               signal,
-              // Only the cache and the hub: an explicit folder or MINILM_MODEL_DIR would stop the download.
-              env: {},
+              // Only the cache and the hub: an explicit folder or MINILM_MODEL_DIR would stop the download
+              // (HF_ENDPOINT and the cache variables still apply).
+              env: { ...process.env, MINILM_MODEL_DIR: undefined },
               log: (message) => this.log.info(message),
               onDownload: (p) => {
                 const received = p.overallReceived ?? p.received;

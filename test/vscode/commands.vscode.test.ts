@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { MiniLmExtensionApi } from '../../src/extension';
 import type { ComparisonOutcome, EncodeOutcome, ExamplesOutcome, SearchOutcome } from '../../src/commands/commandOutcomes';
+import { startLocalHub } from '../helpers/localHubServer';
 import { closeAllEditors, extensionApi, testModelFolder, waitFor } from './extensionApi';
 
 const LINES = ['A man is eating food.', '', '  A man is eating a piece of bread.  ', 'The girl is carrying a baby.', 'A man is riding a horse.'];
@@ -222,5 +223,33 @@ describe('commands', function () {
     assert.equal(cells[1]!.document.lineAt(0).text, 'compare');
     assert.ok(cells[1]!.document.lineCount >= 3, 'at least two texts to compare');
     assert.equal(vscode.window.activeNotebookEditor?.notebook, notebook);
+  });
+
+  it('Download Model fetches the configured dtype from the hub endpoint (a local mirror) into the per-user cache', async () => {
+    const model = testModelFolder();
+    const file = (p: string, lfs: boolean) => ({ path: p, content: fs.readFileSync(path.join(model, p)), lfs });
+    const hub = await startLocalHub({
+      files: [file('config.json', false), file('tokenizer.json', false), file('tokenizer_config.json', false), file('onnx/model.onnx', true)],
+    });
+    const config = () => vscode.workspace.getConfiguration('minilm');
+    const cache = path.join(api.services.context.globalStorageUri.fsPath, 'models');
+    try {
+      await config().update('hubEndpoint', hub.endpoint, vscode.ConfigurationTarget.Global);
+      await config().update('hubRevision', hub.revision, vscode.ConfigurationTarget.Global);
+      await api.engineHost.settled();
+      const info = await vscode.commands.executeCommand<{ dtype: string } | undefined>('minilm.downloadModel');
+      assert.ok(info, `download failed: ${api.outcomes.lastMessage ?? JSON.stringify(api.services.engine.state)}`);
+      const downloaded = path.join(cache, 'Xenova', 'all-MiniLM-L6-v2', hub.revision, 'onnx', 'model.onnx');
+      assert.ok(fs.existsSync(downloaded), `${downloaded} is missing`);
+      assert.equal(fs.statSync(downloaded).size, fs.statSync(path.join(model, 'onnx', 'model.onnx')).size);
+      assert.ok(hub.requestsFor('onnx/model.onnx').length > 0, 'the weights came from the configured endpoint');
+      assert.equal(api.services.engine.state.kind, 'ready');
+    } finally {
+      await config().update('hubEndpoint', undefined, vscode.ConfigurationTarget.Global);
+      await config().update('hubRevision', undefined, vscode.ConfigurationTarget.Global);
+      await api.engineHost.settled();
+      await hub.close();
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
   });
 });

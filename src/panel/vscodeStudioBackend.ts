@@ -70,6 +70,9 @@ export class VscodeStudioBackend implements StudioBackend {
           ? vscode.ConfigurationTarget.Workspace
           : vscode.ConfigurationTarget.Global;
     await config.update('dtype', dtype, target);
+    // The engine host applies settings from its own change listener; wait for it (when it offers a way) so that
+    // the status answered next already shows the new dtype.
+    await (this.services.engine as { settled?: () => Promise<void> }).settled?.();
   }
 
   encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts> {

@@ -3,7 +3,7 @@
 // item saved in the .minilm file, and every other item is derived from it (on run and again on load), so a saved
 // notebook shows the same outputs without storing them twice. vscode-free.
 import { formatFloat32 } from '../core';
-import { MATRIX_MIME, type MatrixOutput, type TableColumn } from '../shared/matrixOutput';
+import { DEFAULT_RENDERER_STRINGS, MATRIX_MIME, type MatrixOutput, type RendererStrings, type TableColumn } from '../shared/matrixOutput';
 import type { DirectiveResult } from './directiveRunner';
 
 /** Output metadata marking an output whose items derive from its `application/json` item. */
@@ -107,7 +107,7 @@ function formatValue(value: unknown): string {
 /** Every output item of a result, from its JSON text (the saved form). Throws on a document it does not know. */
 export function outputItemsFromJson(json: string, t: Translate = english): TextOutputItem[] {
   const document = JSON.parse(json) as ResultDocument;
-  const payload = payloadOf(document, t);
+  const payload: MatrixOutput = { ...payloadOf(document, t), strings: rendererStrings(t) };
   const table = tableOf(document, t);
   return [
     { mime: MATRIX_MIME, text: JSON.stringify(payload) },
@@ -115,6 +115,27 @@ export function outputItemsFromJson(json: string, t: Translate = english): TextO
     { mime: 'text/markdown', text: markdownOf(table) },
     { mime: 'application/json', text: json },
   ];
+}
+
+/** The renderer's words in the display language (placeholders stay for the renderer to fill). */
+function rendererStrings(t: Translate): RendererStrings {
+  const keep = (message: string) => t(message, '{0}', '{1}');
+  const d = DEFAULT_RENDERER_STRINGS;
+  return {
+    resetOrder: keep(d.resetOrder),
+    exportCsv: keep(d.exportCsv),
+    copyCsv: keep(d.copyCsv),
+    exporting: keep(d.exporting),
+    saved: keep(d.saved),
+    exportCancelled: keep(d.exportCancelled),
+    exportFailed: keep(d.exportFailed),
+    copied: keep(d.copied),
+    copyByHand: keep(d.copyByHand),
+    sortRows: keep(d.sortRows),
+    sortColumns: keep(d.sortColumns),
+    sortTable: keep(d.sortTable),
+    canvasHint: keep(d.canvasHint),
+  };
 }
 
 /** Output items of a fresh result. */

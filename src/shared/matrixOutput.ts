@@ -37,7 +37,43 @@ export interface TableColumn {
   readonly type: 'text' | 'number' | 'score';
 }
 
-export type MatrixOutput = MatrixPayload | TablePayload;
+/**
+ * The renderer's own words, translated by the extension (the renderer has no access to vscode.l10n). `{0}`, `{1}`
+ * are placeholders. Missing entries fall back to {@link DEFAULT_RENDERER_STRINGS}.
+ */
+export interface RendererStrings {
+  readonly resetOrder: string;
+  readonly exportCsv: string;
+  readonly copyCsv: string;
+  readonly exporting: string;
+  readonly saved: string;
+  readonly exportCancelled: string;
+  readonly exportFailed: string;
+  readonly copied: string;
+  readonly copyByHand: string;
+  readonly sortRows: string;
+  readonly sortColumns: string;
+  readonly sortTable: string;
+  readonly canvasHint: string;
+}
+
+export const DEFAULT_RENDERER_STRINGS: RendererStrings = {
+  resetOrder: 'Reset order',
+  exportCsv: 'Export CSV…',
+  copyCsv: 'Copy CSV',
+  exporting: 'Exporting…',
+  saved: 'Saved {0}',
+  exportCancelled: 'Export cancelled',
+  exportFailed: 'Export failed: {0}',
+  copied: 'CSV copied to the clipboard',
+  copyByHand: 'Select and copy the CSV below',
+  sortRows: 'click: sort rows by this column',
+  sortColumns: 'click: sort columns by this row',
+  sortTable: 'click: sort by this column',
+  canvasHint: '{0} × {1}: click the numbers on the left or top to sort; hover a cell for both texts and the score.',
+};
+
+export type MatrixOutput = (MatrixPayload | TablePayload) & { readonly strings?: Partial<RendererStrings> };
 
 /** Renderer → extension: save this CSV through a save dialog. */
 export interface ExportCsvRequest {

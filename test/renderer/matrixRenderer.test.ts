@@ -237,6 +237,13 @@ describe('notebook matrix renderer (headless chromium)', function () {
     assert.deepEqual(firstRows, expected.slice(0, 3).map((r) => payload.rowLabels[r]));
   });
 
+  it('uses the words the extension translated (payload strings), and English where one is missing', async () => {
+    await render('zh', { ...matrix(3), strings: { resetOrder: '恢复顺序', exportCsv: '导出 CSV…', sortRows: 42 } });
+    assert.equal(await page.locator('#zh button[data-action="reset"]').textContent(), '恢复顺序');
+    assert.equal(await page.locator('#zh button[data-action="export"]').textContent(), '导出 CSV…');
+    assert.match((await page.locator('#zh th.col-header').first().getAttribute('title'))!, /click: sort rows by this column/);
+  });
+
   it('shows damaged data as an error, not a blank output', async () => {
     await render('bad', { kind: 'nonsense' });
     assert.match((await page.locator('#bad .error').textContent())!, /cannot be shown/);

@@ -4,11 +4,13 @@
 // All outputs of a notebook share one iframe: everything lives in a shadow root of its own output element.
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import {
+  DEFAULT_RENDERER_STRINGS,
   isExportCsvResult,
   payloadToCsv,
   type ExportCsvRequest,
   type MatrixOutput,
   type MatrixPayload,
+  type RendererStrings,
   type TablePayload,
 } from '../../../src/shared/matrixOutput';
 import { styles } from './styles';
@@ -29,6 +31,16 @@ interface View {
 }
 
 type Context = RendererContext<unknown>;
+
+function fill(template: string, ...args: (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)] ?? ''));
+}
+
+function stringsOf(payload: MatrixOutput): RendererStrings {
+  const given = payload.strings ?? {};
+  const valid = Object.fromEntries(Object.entries(given).filter(([, v]) => typeof v === 'string'));
+  return { ...DEFAULT_RENDERER_STRINGS, ...valid };
+}
 
 export const activate: ActivationFunction = (context) => {
   const views = new Map<string, View>();
@@ -94,6 +106,7 @@ function createView(
   pending: Map<string, (outcome: string, detail?: string) => void>,
 ): View {
   const palette = readPalette(host);
+  const words = stringsOf(payload);
   const container = el('div', 'minilm-output');
   const header = el('div', 'toolbar');
   header.append(el('span', 'title', payload.title));
@@ -114,35 +127,36 @@ function createView(
 
   const redraw =
     payload.kind === 'table'
-      ? renderTable(body, payload, palette, tooltip, setRowOrder)
+      ? renderTable(body, payload, palette, tooltip, setRowOrder, words)
       : payload.rowLabels.length <= TABLE_LIMIT
-        ? renderMatrixTable(body, payload, palette, tooltip, setRowOrder)
-        : renderMatrixCanvas(body, payload, palette, tooltip, setRowOrder, cleanups);
+        ? renderMatrixTable(body, payload, palette, tooltip, setRowOrder, words)
+        : renderMatrixCanvas(body, payload, palette, tooltip, setRowOrder, cleanups, words);
 
-  const reset = button('Reset order', () => {
+  const reset = button(words.resetOrder, () => {
     redraw.reset();
   });
   reset.dataset.action = 'reset';
   actions.append(reset);
 
   if (context.postMessage) {
-    const exportButton = button('Export CSV…', () => {
+    const exportButton = button(words.exportCsv, () => {
       const requestId = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
       const request: ExportCsvRequest = { type: 'exportCsv', requestId, fileName: payload.fileName, csv: payloadToCsv(payload, rowOrder) };
-      status.textContent = 'Exporting…';
+      status.textContent = words.exporting;
       pending.set(requestId, (outcome, detail) => {
-        status.textContent = outcome === 'saved' ? `Saved ${detail ?? ''}` : outcome === 'cancelled' ? 'Export cancelled' : `Export failed: ${detail ?? ''}`;
+        status.textContent =
+          outcome === 'saved' ? fill(words.saved, detail ?? '') : outcome === 'cancelled' ? words.exportCancelled : fill(words.exportFailed, detail ?? '');
       });
       context.postMessage!(request);
     });
     exportButton.dataset.action = 'export';
     actions.append(exportButton);
   } else {
-    const copy = button('Copy CSV', async () => {
+    const copy = button(words.copyCsv, async () => {
       const csv = payloadToCsv(payload, rowOrder);
       try {
         await navigator.clipboard.writeText(csv);
-        status.textContent = 'CSV copied to the clipboard';
+        status.textContent = words.copied;
       } catch {
         // Without clipboard access, show the CSV selected so that it can be copied by hand.
         const area = el('textarea', 'csv');
@@ -150,7 +164,7 @@ function createView(
         area.readOnly = true;
         container.append(area);
         area.select();
-        status.textContent = 'Select and copy the CSV below';
+        status.textContent = words.copyByHand;
       }
     });
     copy.dataset.action = 'copy';
@@ -274,6 +288,7 @@ function renderMatrixTable(
   palette: Palette,
   tooltip: HTMLElement,
   onRowOrder: (order: number[]) => void,
+  words: RendererStrings,
 ): Redraw {
   const n = payload.rowLabels.length;
   const m = payload.colLabels.length;
@@ -293,7 +308,7 @@ function renderMatrixTable(
     for (const c of cols) {
       const th = el('th', 'col-header', String(c + 1));
       th.dataset.col = String(c);
-      th.title = `${payload.colLabels[c]}\n(click: sort rows by this column)`;
+      th.title = `${payload.colLabels[c]}\n(${words.sortRows})`;
       if (colSort === undefined && rowSort?.key === c) th.classList.add('sorted');
       head.append(th);
     }
@@ -304,7 +319,7 @@ function renderMatrixTable(
       const tr = el('tr');
       const th = el('th', 'row-header', `${r + 1}. ${payload.rowLabels[r]}`);
       th.dataset.row = String(r);
-      th.title = `${payload.rowLabels[r]}\n(click: sort columns by this row)`;
+      th.title = `${payload.rowLabels[r]}\n(${words.sortColumns})`;
       tr.append(th);
       for (const c of cols) {
         const value = payload.values[r][c];
@@ -369,6 +384,7 @@ function renderMatrixCanvas(
   tooltip: HTMLElement,
   onRowOrder: (order: number[]) => void,
   cleanups: (() => void)[],
+  words: RendererStrings,
 ): Redraw {
   const n = payload.rowLabels.length;
   const m = payload.colLabels.length;
@@ -390,7 +406,7 @@ function renderMatrixCanvas(
   canvas.style.height = `${height}px`;
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', `${payload.title}: ${n} by ${m} heatmap. Click a row or column number to sort.`);
-  const hint = el('div', 'hint', `${n} × ${m}: click the numbers on the left or top to sort; hover a cell for both texts and the score.`);
+  const hint = el('div', 'hint', fill(words.canvasHint, n, m));
   scroller.append(canvas);
   body.append(hint, scroller);
   const g = canvas.getContext('2d')!;
@@ -469,9 +485,9 @@ function renderMatrixCanvas(
         [payload.valueName, String(payload.values[h.row][h.col])],
       ]);
     } else if (h.x < MARGIN && h.row !== undefined && h.y >= MARGIN) {
-      showTooltip(tooltip, at, [[`${h.row + 1}`, payload.rowLabels[h.row]], ['', 'click: sort columns by this row']]);
+      showTooltip(tooltip, at, [[`${h.row + 1}`, payload.rowLabels[h.row]], ['', words.sortColumns]]);
     } else if (h.y < MARGIN && h.col !== undefined && h.x >= MARGIN) {
-      showTooltip(tooltip, at, [[`${h.col + 1}`, payload.colLabels[h.col]], ['', 'click: sort rows by this column']]);
+      showTooltip(tooltip, at, [[`${h.col + 1}`, payload.colLabels[h.col]], ['', words.sortRows]]);
     } else tooltip.hidden = true;
   };
   const onLeave = () => (tooltip.hidden = true);
@@ -502,6 +518,7 @@ function renderTable(
   palette: Palette,
   tooltip: HTMLElement,
   onRowOrder: (order: number[]) => void,
+  words: RendererStrings,
 ): Redraw {
   const identity = () => payload.rows.map((_, i) => i);
   let rows = identity();
@@ -516,7 +533,7 @@ function renderTable(
     payload.columns.forEach((column, c) => {
       const th = el('th', `col-header ${column.type}`, column.name);
       th.dataset.col = String(c);
-      th.title = 'click: sort by this column';
+      th.title = words.sortTable;
       if (sort?.key === c) th.classList.add(sort.descending ? 'sorted-desc' : 'sorted-asc');
       head.append(th);
     });

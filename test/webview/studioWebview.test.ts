@@ -321,6 +321,25 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.match(await page.locator('[data-testid="model-state"]').innerText(), /Ready/);
   });
 
+  it('high-contrast theme: the Similarity tab renders with no CSP or console problems', async () => {
+    const hc = await openStudio(context, `${url}/?theme=high-contrast`);
+    try {
+      await selectTab(hc.page, 'similarity');
+      await fill(hc.page, 'similarity-a', 'A man is playing a guitar.');
+      await fill(hc.page, 'similarity-b', 'Someone plays an acoustic guitar.');
+      await hc.page.locator('#compare-button').click();
+      await hc.page.locator('[data-testid="similarity-reading"]').waitFor();
+      // The metric boxes take the high-contrast border colour from the theme.
+      const border = await hc.page.locator('[data-testid="metric-cosine"]').evaluate((e) => getComputedStyle(e).borderTopColor);
+      assert.equal(border, 'rgb(111, 195, 223)');
+      await screenshot(hc.page, 'similarity-high-contrast');
+      assert.deepEqual(hc.problems.csp, []);
+      assert.deepEqual(hc.problems.errors, []);
+    } finally {
+      await hc.page.close();
+    }
+  });
+
   it('light theme: the Examples and Encode tabs are readable', async () => {
     const light = await openStudio(context, `${url}/?theme=light`);
     try {

@@ -2,6 +2,7 @@
 // settings. The test host runs trusted, so limited mode is checked through engineOptions(trusted = false), which is
 // exactly what the engine host uses when vscode.workspace.isTrusted is false.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { MiniLmExtensionApi } from '../../src/extension';
@@ -79,10 +80,23 @@ describe('settings', function () {
     assert.equal(vscode.workspace.isTrusted, false, 'the untrusted pass opened a trusted workspace');
     const userModel = config().inspect<string>('modelFolder')?.globalValue;
     assert.ok(userModel, 'the test run sets minilm.modelFolder in the user settings');
-    await config().update('modelFolder', workspaceModel, vscode.ConfigurationTarget.Workspace);
-    await config().update('resultsFolder', '../outside-the-workspace', vscode.ConfigurationTarget.Workspace);
+    // Written to the folder's settings file as a cloned repository would carry it (restricted mode hides these
+    // values from inspect(), and the engine host must not read them from anywhere else either).
+    const folderPath = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const settingsFile = path.join(folderPath, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(settingsFile, JSON.stringify({ 'minilm.modelFolder': workspaceModel, 'minilm.resultsFolder': '../outside-the-workspace' }));
+    try {
+      await untrustedChecks(userModel);
+    } finally {
+      fs.rmSync(settingsFile, { force: true });
+    }
+  });
+
+  async function untrustedChecks(userModel: string): Promise<void> {
+    // Give the settings file watcher time to pick the file up, so that a leak of the value would show below.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     await api.engineHost.settled();
-    assert.equal(config().inspect<string>('modelFolder')?.workspaceValue, workspaceModel, 'the workspace value was written');
 
     assert.equal(api.engineHost.engineOptions().modelDir, path.resolve(userModel));
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
@@ -93,5 +107,5 @@ describe('settings', function () {
     assert.equal(info.source, 'folder');
     assert.ok(!info.dir.startsWith(workspaceModel), `loaded from ${info.dir}`);
     assert.equal(info.dir, path.resolve(userModel));
-  });
+  }
 });

@@ -114,7 +114,6 @@ async function main(): Promise<void> {
   console.log(`${'measurement'.padEnd(58)} ${'value'.padStart(16)}  ${'ratio'.padEnd(18)} notes`);
 
   const { runs } = options;
-  const sps = (r: TaskResult | undefined) => r?.sentencesPerS;
 
   // (a)-(d): one process, interleaved rounds, so that the ratios compare runs made under the same load.
   const naiveNote = `${Math.min(options.naiveLimit, corpusSize)}-text even subset, one pipeline call per text`;
@@ -148,11 +147,13 @@ async function main(): Promise<void> {
 
   if (options.sweep) {
     for (const dtype of ['fp32', 'q8'] as const) {
-      for (const batchSize of [8, 16, 32, 64]) {
-        if (batchSize === 32) continue; // the default: the (b)/(c) row above
-        const r = await measure({ kind: 'engine', dtype, batchSize, runs: options.sweepRuns }, `engine ${dtype} batch ${batchSize}`);
-        if (r) printRow({ id: `engine_${dtype}_bs${batchSize}`, label: `    engine ${dtype}, batch ${batchSize}`, value: sps(r)!, unit: 'sent/s', ratio: ratio(sps(r), engine[dtype], 'batch 32'), note: `median of ${options.sweepRuns}; ${ratio(sps(r), a, '(a)')}`, result: r });
+      const r = await measure({ kind: 'sweep', dtype, batchSizes: [8, 16, 32, 64], runs: options.sweepRuns }, `engine ${dtype} batch sweep`);
+      const points = (r?.details?.points ?? []) as { batchSize: number; sentencesPerS: number }[];
+      const at32 = points.find((p) => p.batchSize === 32)?.sentencesPerS;
+      for (const p of points) {
+        printRow({ id: `engine_${dtype}_bs${p.batchSize}`, label: `    engine ${dtype}, batch ${p.batchSize} (sweep)`, value: p.sentencesPerS, unit: 'sent/s', ratio: p.batchSize === 32 ? 'sweep base' : ratio(p.sentencesPerS, at32, 'batch 32'), note: `sizes interleaved in one process, median of ${options.sweepRuns}` });
       }
+      if (r) rows[rows.length - 1]!.result = r;
     }
   }
 

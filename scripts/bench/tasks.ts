@@ -20,6 +20,7 @@ export type TaskSpec =
   | RawSpec
   | { kind: 'paired'; dtype: Dtype; runs: number }
   | { kind: 'headline'; runs: number; naiveLimit: number }
+  | { kind: 'sweep'; dtype: Dtype; batchSizes: number[]; runs: number }
   | { kind: 'coldLoad'; dtype: Dtype }
   | { kind: 'pair'; dtype: Dtype; iterations: number }
   | { kind: 'search'; count: number; queries: number }
@@ -69,6 +70,8 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
       return engineThroughput(spec);
     case 'raw':
       return spec.workers === 2 ? rawTwoWorkers(spec) : rawSession(spec);
+    case 'sweep':
+      return batchSweep(spec.dtype, spec.batchSizes, spec.runs);
     case 'headline':
       return headline(spec.runs, spec.naiveLimit);
     case 'paired':
@@ -462,6 +465,27 @@ async function headline(runs: number, naiveLimit: number): Promise<TaskResult> {
   for (const cleanup of cleanups) await cleanup();
   const results: HeadlineVariant[] = variants.map((v, k) => ({ id: v.id, sentences: v.sentences, runsMs: times[k]!, sentencesPerS: (v.sentences * 1000) / median(times[k]!) }));
   return { maxRssKb: maxRssKb(), details: { threads, variants: results } };
+}
+
+/** The engine at several batch sizes: one engine, the sizes timed in interleaved rounds (order rotating). */
+async function batchSweep(dtype: Dtype, batchSizes: readonly number[], runs: number): Promise<TaskResult> {
+  const { modelDir, corpusFile } = benchPaths();
+  const texts = readCorpus(corpusFile);
+  const engine = new Engine({ modelDir, dtype, cacheEntries: 0 });
+  await engine.load();
+  for (const batchSize of batchSizes) await engine.encode(evenSubset(texts, WARM_UP_TEXTS), { batchSize });
+  const times = batchSizes.map(() => [] as number[]);
+  for (let round = 0; round < runs; round++) {
+    for (let j = 0; j < batchSizes.length; j++) {
+      const k = (j + round) % batchSizes.length;
+      const started = performance.now();
+      await engine.encode(texts, { batchSize: batchSizes[k] });
+      times[k]!.push(performance.now() - started);
+    }
+  }
+  await engine.dispose();
+  const points = batchSizes.map((batchSize, k) => ({ batchSize, runsMs: times[k]!, sentencesPerS: (texts.length * 1000) / median(times[k]!) }));
+  return { sentences: texts.length, maxRssKb: maxRssKb(), details: { dtype, points } };
 }
 
 /** Cold load: a fresh process, new Engine → load() until the model can encode. */

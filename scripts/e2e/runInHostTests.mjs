@@ -76,7 +76,10 @@ async function main() {
 /** One code-server, one browser, one run of the in-host runner; returns what the runner wrote. */
 async function runPass(pass) {
   const started = Date.now();
-  const resultsFile = path.join(outputDir, pass.trusted ? 'vscode-results.json' : 'vscode-results-untrusted.json');
+  // A name per run, so two runs in one checkout (several people or agents) never read each other's results;
+  // the last run's results are then copied to the stable name.
+  const stableName = pass.trusted ? 'vscode-results.json' : 'vscode-results-untrusted.json';
+  const resultsFile = path.join(outputDir, `${path.basename(stableName, '.json')}-${process.pid}.json`);
   fs.rmSync(resultsFile, { force: true });
   const dirs = makeScratch('vscode-tests');
   const workspace = prepareWorkspace(dirs.root);
@@ -117,6 +120,7 @@ async function runPass(pass) {
     await server.stop();
   }
   const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  fs.renameSync(resultsFile, path.join(outputDir, stableName));
   results.seconds = ((Date.now() - started) / 1000).toFixed(1);
   results.scratch = dirs.root;
   return results;

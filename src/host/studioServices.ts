@@ -19,6 +19,8 @@ export interface EngineHost extends vscode.Disposable {
   /** Downloads the model for the configured dtype into the per-user cache. */
   download(options?: { token?: vscode.CancellationToken }): Promise<ModelInfo>;
   readonly dtype: Dtype;
+  /** Resolves once the current `minilm.*` settings have reached the engine (settings apply from a change listener). */
+  settled(): Promise<void>;
 }
 
 export interface HostEncodeOptions {

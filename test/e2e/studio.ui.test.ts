@@ -147,12 +147,11 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
     assert.equal((text.match(/^%% output /gm) ?? []).length >= codeCells, true, 'a code cell has no saved output');
     await workbench.waitForInAnyFrame('.minilm-output table.matrix', 120_000);
     await notebook.locator('.codicon-notebook-state-error').first().waitFor({ state: 'detached', timeout: 1_000 });
-    // Bring the compare cell's heatmap into view for the screenshot (the notebook list scrolls, not the page).
-    const box = await notebook.boundingBox();
-    if (box) {
-      await workbench.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await workbench.page.mouse.wheel(0, 780);
-    }
+    // Collapse the compare cell's input (Ctrl+K Ctrl+C in command mode) so its heatmap is in the screenshot.
+    await notebook.locator('.code-cell-row').first().click();
+    await workbench.page.keyboard.press('Escape');
+    await workbench.page.keyboard.press('Control+K');
+    await workbench.page.keyboard.press('Control+C');
     await workbench.page.waitForTimeout(800); // let the output webview follow the scroll before the picture
     await workbench.screenshot('07_notebook_run_all');
   });

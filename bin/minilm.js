@@ -8,7 +8,18 @@ const { execFileSync } = require('node:child_process');
 const root = path.join(__dirname, '..');
 const cli = path.join(root, 'dist', 'cli.js');
 const worker = path.join(root, 'dist', 'engineWorker.js');
-if (!fs.existsSync(cli) || !fs.existsSync(worker)) {
+// Rebuild when a bundle is missing or older than any source file, so a pull never runs a stale CLI.
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(file) : fs.statSync(file).mtimeMs);
+  }
+  return newest;
+}
+const src = path.join(root, 'src');
+const stale = (bundle) => !fs.existsSync(bundle) || (fs.existsSync(src) && fs.statSync(bundle).mtimeMs < newestSource(src));
+if (stale(cli) || stale(worker)) {
   execFileSync(process.execPath, [path.join(root, 'esbuild.mjs'), '--only=cli,worker'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 require(cli);

@@ -13,6 +13,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const suites = [
   { name: 'unit', script: 'test:unit' },
   { name: 'model', script: 'test:model' },
+  { name: 'webview', script: 'test:webview' },
+  { name: 'renderer', script: 'test:renderer' },
   { name: 'in-host', script: 'test:e2e' },
   { name: 'ui', script: 'test:ui' },
 ];
@@ -54,7 +56,7 @@ async function main() {
   const started = Date.now();
   const rows = [];
 
-  const needsCodeServer = selected.some((s) => s.name === 'in-host' || s.name === 'ui');
+  const needsCodeServer = selected.some((s) => ['in-host', 'ui', 'webview', 'renderer'].includes(s.name));
   if (needsCodeServer) {
     console.log('\n=== set-up: Debian packages and code-server ===');
     const t = Date.now();

@@ -30,6 +30,8 @@ const debianPackages = [
   { name: 'chromium', present: () => fs.existsSync(chromiumPath) },
   { name: 'libkrb5-dev', present: () => dpkgInstalled('libkrb5-dev') },
   { name: 'ripgrep', present: () => fs.existsSync('/usr/bin/rg') },
+  // CJK glyphs for the Chinese example texts in screenshots.
+  { name: 'fonts-wqy-microhei', present: () => dpkgInstalled('fonts-wqy-microhei') },
 ];
 
 // @vscode/ripgrep (a code-server dependency) downloads rg from GitHub in its postinstall; a file with this

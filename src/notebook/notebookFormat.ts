@@ -113,9 +113,8 @@ function pushBase64(out: string[], data: Uint8Array): void {
 
 function textOf(data: Uint8Array): string | undefined {
   try {
-    const text = strictUtf8.decode(data);
-    // A BOM would be swallowed when the file is read back; such data is written as base64.
-    return text.startsWith('\uFEFF') ? undefined : text;
+    // ignoreBOM keeps a leading U+FEFF in the text: item bodies never start the file, so it reads back intact.
+    return strictUtf8.decode(data);
   } catch {
     return undefined;
   }

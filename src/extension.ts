@@ -7,7 +7,7 @@ import { showError } from './host/errorMessages';
 import { ModelStatusBar } from './host/statusBar';
 import type { StudioServices } from './host/studioServices';
 import { registerNotebook } from './notebook';
-import { registerStudioPanel } from './panel/studioPanel';
+import { StudioPanel, registerStudioPanel } from './panel/studioPanel';
 
 /** What `activate` returns: the in-host tests inspect the running extension through it. */
 export interface MiniLmExtensionApi {
@@ -15,6 +15,8 @@ export interface MiniLmExtensionApi {
   readonly engineHost: VscodeEngineHost;
   readonly statusBar: ModelStatusBar;
   readonly outcomes: CommandOutcomes;
+  /** The open Studio panel, if any (the in-host tests post protocol requests through it). */
+  readonly studioPanel: () => StudioPanel | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): MiniLmExtensionApi {
@@ -40,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): MiniLmExtensionApi {
   if (currentSettings().autoLoad) {
     engineHost.ensureLoaded({ silent: true }).catch((error: unknown) => showError(error, log, 'auto-load'));
   }
-  return { services, engineHost, statusBar, outcomes };
+  return { services, engineHost, statusBar, outcomes, studioPanel: () => StudioPanel.current };
 }
 
 export function deactivate(): void {

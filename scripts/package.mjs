@@ -4,9 +4,12 @@
 // node_modules, so a staging copy of the repository gets the onnxruntime-node subset the target needs
 // (package.json, dist/*.js, bin/napi-v6/<os>/<arch>) and its onnxruntime-common under dist/node_modules/,
 // where `require('onnxruntime-node')` from dist/extension.js and dist/engineWorker.js finds it.
-// `--offline` also packages the q8 model from models/all-MiniLM-L6-v2 so the extension needs no network.
+// `--offline` also packages the q8 model from models/all-MiniLM-L6-v2 (or --model-dir) into the extension's own
+// models/ folder, which the extension searches after the workspace's, and makes q8 the default dtype of that
+// package, so it works with no network and no settings.
 //
-// Options: --offline, --target <vsce target> (default: this machine), --out <file>, --skip-build.
+// Options: --offline, --model-dir <folder> (with --offline), --target <vsce target> (default: this machine),
+// --out <file>, --skip-build.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,7 +44,7 @@ const offlineModelFiles = [
   'onnx/model_quantized.onnx',
 ];
 const optionalModelFiles = ['README.md', 'modules.json', 'sentence_bert_config.json', '1_Pooling/config.json'];
-const modelDir = path.join(repoRoot, 'models', 'all-MiniLM-L6-v2');
+const modelDir = path.resolve(option('--model-dir') ?? path.join(repoRoot, 'models', 'all-MiniLM-L6-v2'));
 
 // Never copied into the staging folder: large, private or rebuilt there.
 const skipTopLevel = new Set(['node_modules', '.git', '.tools', '.test-output', 'out', 'results', 'models', '.vscode-test']);
@@ -111,6 +114,11 @@ function stageModel(stage) {
     fs.copyFileSync(src, path.join(dst, f));
   }
   fs.appendFileSync(path.join(stage, '.vscodeignore'), '\n# package:offline\n!models/all-MiniLM-L6-v2/**\n');
+  // Only q8 is shipped: make it the default so that a fresh install loads without a download.
+  const manifestFile = path.join(stage, 'package.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  manifest.contributes.configuration.properties['minilm.dtype'].default = 'q8';
+  fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 function listVsix(stage) {

@@ -76,7 +76,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Changes settings; a different dtype or model location unloads the model so that the next call reloads it. */
   async configure(changes: Partial<EngineOptions>): Promise<void> {
-    const reloadKeys: (keyof EngineOptions)[] = ['dtype', 'modelDir', 'projectModelsDir', 'cacheDir', 'hub', 'threads'];
+    const reloadKeys: (keyof EngineOptions)[] = ['dtype', 'modelDir', 'projectModelsDir', 'bundledModelsDir', 'cacheDir', 'hub', 'threads'];
     const needsReload = reloadKeys.some((key) => key in changes && JSON.stringify(changes[key]) !== JSON.stringify(this.options[key]));
     this.options = { ...this.options, ...changes };
     if (needsReload) await this.unload();
@@ -187,6 +187,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       dtype,
       modelDir: this.options.modelDir,
       projectModelsDir: this.options.projectModelsDir,
+      bundledModelsDir: this.options.bundledModelsDir,
       cacheDir: this.options.cacheDir,
       allowDownload: this.options.allowDownload,
       hub: this.options.hub,

@@ -10,6 +10,7 @@ export interface ResolveRequest {
   /** Explicit folder from the caller, else MINILM_MODEL_DIR. When given, it is the only local place looked at. */
   modelDir?: string;
   projectModelsDir?: string;
+  bundledModelsDir?: string;
   cacheDir?: string;
   allowDownload?: boolean;
   hub?: Partial<HubOptions>;
@@ -66,11 +67,16 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
     );
   }
   const tried: string[] = [];
-  if (request.projectModelsDir) {
-    const dir = path.resolve(request.projectModelsDir);
+  const localFolders: Array<[string | undefined, 'project' | 'bundled', string]> = [
+    [request.projectModelsDir, 'project', 'project models folder'],
+    [request.bundledModelsDir, 'bundled', 'bundled models folder'],
+  ];
+  for (const [folder, source, label] of localFolders) {
+    if (!folder) continue;
+    const dir = path.resolve(folder);
     const found = modelFolderIn(dir, dtype);
-    log(`project models folder ${dir}: ${found ? `found (${found})` : 'no model'}`);
-    if (found) return { dir: found, source: 'project' };
+    log(`${label} ${dir}: ${found ? `found (${found})` : `no ${dtype} model`}`);
+    if (found) return { dir: found, source };
     tried.push(path.join(dir, MODEL_NAME));
   }
   const hub = { ...defaultHub(env), ...definedValues(request.hub ?? {}) };

@@ -18,7 +18,7 @@ export function requiredFiles(dtype: Dtype): string[] {
   return ['config.json', 'tokenizer.json', 'tokenizer_config.json', modelFileFor(dtype)];
 }
 
-export type ModelSource = 'folder' | 'project' | 'cache' | 'hub';
+export type ModelSource = 'folder' | 'project' | 'bundled' | 'cache' | 'hub';
 
 export interface HubOptions {
   /** Base URL, e.g. https://huggingface.co or a mirror such as https://hf-mirror.com (HF_ENDPOINT). */
@@ -34,7 +34,9 @@ export interface EngineOptions {
   modelDir?: string;
   /** Project `models/` folder, searched second. */
   projectModelsDir?: string;
-  /** Per-user cache folder, searched third and the destination of downloads. */
+  /** A `models/` folder shipped with the program (the offline VSIX), searched third. */
+  bundledModelsDir?: string;
+  /** Per-user cache folder, searched fourth and the destination of downloads. */
   cacheDir?: string;
   dtype?: Dtype;
   batchSize?: number;

@@ -81,6 +81,7 @@ export class VscodeEngineHost implements EngineHost {
       workspaceFolder: localWorkspaceFolder(),
       globalStorage: this.context.globalStorageUri.fsPath,
       workerPath: path.join(this.context.extensionPath, 'dist', 'engineWorker.js'),
+      extensionPath: this.context.extensionPath,
     });
   }
 

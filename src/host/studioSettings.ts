@@ -78,6 +78,8 @@ export interface HostPaths {
   /** `ExtensionContext.globalStorageUri.fsPath`. */
   readonly globalStorage: string;
   readonly workerPath: string;
+  /** `ExtensionContext.extensionPath`: its `models/` holds the model the offline VSIX ships. */
+  readonly extensionPath?: string;
 }
 
 /** `~` means the home folder; a relative path is relative to the workspace folder (or the home folder without one). */
@@ -90,7 +92,8 @@ export function resolveUserPath(value: string, workspaceFolder: string | undefin
 
 /**
  * Engine options for these settings. An empty model folder leaves `modelDir` unset so that the engine falls back to
- * MINILM_MODEL_DIR, then `<workspace>/models`, then the per-user cache under the extension's global storage.
+ * MINILM_MODEL_DIR, then `<workspace>/models`, then the extension's own `models/` (the offline VSIX), then the
+ * per-user cache under the extension's global storage.
  */
 export function engineOptionsFrom(settings: StudioSettings, paths: HostPaths): EngineOptions {
   // Default values are left out so that the engine's own defaults (HF_ENDPOINT, the pinned revision) apply.
@@ -101,6 +104,7 @@ export function engineOptionsFrom(settings: StudioSettings, paths: HostPaths): E
   return {
     modelDir: settings.modelFolder ? resolveUserPath(settings.modelFolder, paths.workspaceFolder) : undefined,
     projectModelsDir: paths.workspaceFolder ? path.join(paths.workspaceFolder, 'models') : undefined,
+    bundledModelsDir: paths.extensionPath ? path.join(paths.extensionPath, 'models') : undefined,
     cacheDir: path.join(paths.globalStorage, 'models'),
     dtype: settings.dtype,
     batchSize: settings.batchSize,

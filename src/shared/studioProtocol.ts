@@ -51,7 +51,7 @@ export interface ModelStatus {
   download?: { file: string; received: number; total?: number };
   info?: {
     name: string;
-    source: 'folder' | 'project' | 'cache' | 'hub';
+    source: 'folder' | 'project' | 'bundled' | 'cache' | 'hub';
     dir: string;
     dtype: StudioDtype;
     dimension: number;
@@ -322,6 +322,7 @@ export const ENGLISH_STRINGS = {
   'model.source': 'Source',
   'model.source.folder': 'Model folder (setting or MINILM_MODEL_DIR)',
   'model.source.project': 'Project models/ folder',
+  'model.source.bundled': 'Shipped with the extension (offline package)',
   'model.source.cache': 'Per-user cache',
   'model.source.hub': 'Downloaded from the hub',
   'model.path': 'Path',

@@ -7,7 +7,7 @@ function inspector(layers: Record<string, SettingLayers<unknown>>) {
   return <T>(key: string) => layers[key] as SettingLayers<T> | undefined;
 }
 
-const paths = { workspaceFolder: '/ws', globalStorage: '/storage', workerPath: '/ext/dist/engineWorker.js' };
+const paths = { workspaceFolder: '/ws', globalStorage: '/storage', workerPath: '/ext/dist/engineWorker.js', extensionPath: '/ext' };
 
 describe('studio settings', () => {
   const layers = {
@@ -54,6 +54,7 @@ describe('studio settings', () => {
     const options = engineOptionsFrom(settings, paths);
     assert.equal(options.modelDir, path.resolve('/ws', 'vendor/minilm'));
     assert.equal(options.projectModelsDir, path.join('/ws', 'models'));
+    assert.equal(options.bundledModelsDir, path.join('/ext', 'models'));
     assert.equal(options.cacheDir, path.join('/storage', 'models'));
     assert.deepEqual(options.hub, { revision: 'abc123' });
     assert.equal(options.workerPath, '/ext/dist/engineWorker.js');

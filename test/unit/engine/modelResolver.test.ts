@@ -56,15 +56,32 @@ describe('resolveModel', () => {
     const found = await resolveModel({ dtype: 'fp32', projectModelsDir: path.join(tmp, 'empty'), cacheDir: path.join(tmp, 'cache'), hub, log, env });
     assert.deepEqual(found, { dir: cached, source: 'cache' });
     assert.equal(logs.length, 2);
-    assert.match(logs[0]!, /project models folder .*no model/);
+    assert.match(logs[0]!, /project models folder .*no fp32 model/);
     assert.match(logs[1]!, /cache .*found/);
+  });
+
+  it('looks in the bundled folder (offline VSIX) after the project folder and before the cache, per dtype', async () => {
+    const hub = { endpoint: 'http://127.0.0.1:9', repository: 'org/model', revision: 'abc' };
+    const bundled = fakeModel(path.join(tmp, 'extension', 'models', 'all-MiniLM-L6-v2'), 'q8');
+    const cached = fakeModel(path.join(tmp, 'cache', 'org', 'model', 'abc'), 'fp32');
+    fakeModel(path.join(tmp, 'cache', 'org', 'model', 'abc'), 'q8');
+    const request = { projectModelsDir: path.join(tmp, 'empty'), bundledModelsDir: path.join(tmp, 'extension', 'models'), cacheDir: path.join(tmp, 'cache'), hub, log, env };
+    assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: bundled, source: 'bundled' });
+    assert.match(logs[1]!, /bundled models folder .*found/);
+    // The offline VSIX ships q8 only: fp32 goes on to the cache.
+    logs.length = 0;
+    assert.deepEqual(await resolveModel({ ...request, dtype: 'fp32' }), { dir: cached, source: 'cache' });
+    assert.match(logs[1]!, /bundled models folder .*no fp32 model/);
+    const project = fakeModel(path.join(tmp, 'empty', 'all-MiniLM-L6-v2'), 'q8');
+    assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: project, source: 'project' });
   });
 
   it('without download permission, names every place it looked', async () => {
     const hub = { endpoint: 'http://127.0.0.1:9', repository: 'org/model', revision: 'abc' };
-    await assert.rejects(resolveModel({ dtype: 'fp32', projectModelsDir: path.join(tmp, 'p'), cacheDir: path.join(tmp, 'c'), hub, log, env }), (error: EngineError) => {
+    await assert.rejects(resolveModel({ dtype: 'fp32', projectModelsDir: path.join(tmp, 'p'), bundledModelsDir: path.join(tmp, 'b'), cacheDir: path.join(tmp, 'c'), hub, log, env }), (error: EngineError) => {
       assert.equal(error.code, 'MODEL_NOT_FOUND');
       assert.ok(error.message.includes(path.join(tmp, 'p', 'all-MiniLM-L6-v2')));
+      assert.ok(error.message.includes(path.join(tmp, 'b', 'all-MiniLM-L6-v2')));
       assert.ok(error.message.includes(path.join(tmp, 'c', 'org', 'model', 'abc')));
       return true;
     });

@@ -114,7 +114,7 @@ export function parseCell(source: string): Directive {
   }
   const line = at + 1;
   const head = lines[at].trim();
-  const match = /^(\S+)\s*(.*)$/.exec(head)!;
+  const match = /^(\S+)\s*(.*)$/s.exec(head)!;
   const word = match[1].toLowerCase();
   const rest = match[2];
   if (!(DIRECTIVES as readonly string[]).includes(word)) {
@@ -210,7 +210,7 @@ function parseBody(lines: readonly string[], from: number, kind: DirectiveName):
       body.texts.push({ text: trimmed, line });
       continue;
     }
-    const m = /^@(\S*)\s*(.*)$/.exec(trimmed)!;
+    const m = /^@(\S*)\s*(.*)$/s.exec(trimmed)!;
     const name = m[1].toLowerCase();
     const value = m[2].trim();
     const allowed = ALLOWED_OPTIONS[kind];
@@ -323,7 +323,7 @@ function parseSearchHead(rest: string, line: number): { query: string; corpus?: 
     if (query.trim() === '') throw new CellSyntaxError(line, 'expected a non-empty query after "search".');
     return { query, corpus };
   }
-  const m = /^(.*\S)\s+in\s+([A-Za-z_][A-Za-z0-9_.-]*)$/i.exec(text);
+  const m = /^(.*\S)\s+in\s+([A-Za-z_][A-Za-z0-9_.-]*)$/is.exec(text);
   if (m) {
     text = m[1];
     corpus = { name: m[2], line };

@@ -51,6 +51,17 @@ describe('minilm cell language', () => {
     assert.deepEqual(d.input.files, [{ path: 'data/faq.txt', line: 4 }]);
   });
 
+  it('a lone CR or a Unicode line separator inside a line is part of the text, not a crash', () => {
+    // `.` in a regular expression stops at \r and U+2028; these lines were found by the fast-check property below.
+    const d = parseCell('search first\rsecond\u2028third in docs');
+    assert.ok(d.kind === 'search');
+    assert.equal(d.query, 'first\rsecond\u2028third');
+    assert.equal(d.input.corpus?.name, 'docs');
+    const option = parseCell('search q\n@top 2\r\u2028\nx');
+    assert.ok(option.kind === 'search' && option.top === 2);
+    syntaxError('\u0000\u000b\u0000\r\u0000', 1, /unknown directive/);
+  });
+
   it('search <query> in <corpus>, and a quoted query keeps a literal trailing "in word"', () => {
     const d = parseCell('search neural networks in ml_notes');
     assert.ok(d.kind === 'search' && d.query === 'neural networks' && d.input.corpus?.name === 'ml_notes');

@@ -263,7 +263,7 @@ async function levers(options: Options): Promise<void> {
   if (over?.details) {
     const o = over.details as Record<string, number>;
     console.log(
-      `    engine-side work over ${over.sentences} texts: tokenise ${fmt(o.tokenizeMs!, 0)} ms, pack int64 feeds ${fmt(o.packBigIntMs!, 1)} ms with BigInt / ${fmt(o.packInt32ViewMs!, 1)} ms via Int32Array view, mean-pool ${fmt(o.poolMs!, 0)} ms; ${o.meanTokens!.toFixed(1)} word pieces per text, padding adds ${(100 * o.paddingOverhead!).toFixed(0)}% (char-sorted, batch 32)`,
+      `    engine-side work over ${over.sentences} texts: tokenise ${fmt(o.tokenizeMs!, 0)} ms, pack int64 feeds ${fmt(o.packBigIntMs!, 1)} ms with BigInt / ${fmt(o.packInt32ViewMs!, 1)} ms via Int32Array view, mean-pool ${fmt(o.poolMs!, 0)} ms; ${o.meanTokens!.toFixed(1)} word pieces per text, padding adds ${(100 * o.paddingOverhead!).toFixed(0)}% (token-sorted, batch 32)`,
     );
     rows.push({ id: 'engine_side_work', label: 'engine-side work', value: NaN, unit: '', result: over });
   }

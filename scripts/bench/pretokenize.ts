@@ -85,7 +85,7 @@ export function prepareBatch(tokenized: readonly number[][], indices: number[], 
   return { indices, size, seqLength, ids, mask, types: new BigInt64Array(size * seqLength), maskFlags };
 }
 
-/** The engine's batches (sorted by character length, longest first) for these texts. */
-export function prepareBatches(texts: readonly string[], tokenized: readonly number[][], batchSize: number, padId: number, fill: FeedFill = 'bigint'): PreparedBatch[] {
-  return lengthSortedBatches(texts.map((t) => t.length), batchSize).map((indices) => prepareBatch(tokenized, indices, padId, fill));
+/** The engine's batches (sorted by word-piece count, longest first) for these tokenised texts. */
+export function prepareBatches(tokenized: readonly number[][], batchSize: number, padId: number, fill: FeedFill = 'bigint'): PreparedBatch[] {
+  return lengthSortedBatches(tokenized.map((t) => t.length), batchSize).map((indices) => prepareBatch(tokenized, indices, padId, fill));
 }

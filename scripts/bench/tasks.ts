@@ -15,10 +15,7 @@ export type GraphLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
 /** One measurement, run in a fresh child process so that loads, memory and threads never leak between them. */
 export type TaskSpec =
-  | { kind: 'naive'; dtype: Dtype; limit: number; runs: number }
   | { kind: 'engine'; dtype: Dtype; batchSize?: number; threads?: number; runs: number; limit?: number }
-  | RawSpec
-  | { kind: 'paired'; dtype: Dtype; runs: number }
   | { kind: 'headline'; runs: number; naiveLimit: number }
   | { kind: 'sweep'; dtype: Dtype; batchSizes: number[]; runs: number }
   | { kind: 'coldLoad'; dtype: Dtype }
@@ -27,24 +24,12 @@ export type TaskSpec =
   | { kind: 'overheads'; batchSize: number }
   | { kind: 'levers'; dtype: Dtype; limit: number; runs: number };
 
-/**
- * Raw ONNX Runtime over the engine's batches. `tokenize: 'before'` is the ceiling (only session.run is timed);
- * 'inline' and 'pipelined' time tokenising, packing and pooling too, without or with overlapping the next batch's
- * tokenisation with the current session.run. `sortBy: 'tokens'` sorts by word-piece count instead of characters.
- */
-export interface RawSpec {
-  kind: 'raw';
-  dtype: Dtype;
+/** A corpus tokenised and packed into batches for raw ONNX Runtime runs. */
+interface CorpusSpec {
   batchSize: number;
-  threads: number;
-  graph: GraphLevel;
-  workers: 1 | 2;
-  runs: number;
   limit?: number;
+  /** 'tokens' (default) sorts by word-piece count like the engine; 'chars' by characters like sentence-transformers. */
   sortBy?: 'chars' | 'tokens';
-  tokenize?: 'before' | 'inline' | 'pipelined';
-  /** ONNX Runtime's intra-op threads spin while waiting for work (its default); false sets allow_spinning 0. */
-  spinning?: boolean;
 }
 
 export interface TaskResult {
@@ -64,18 +49,12 @@ const WARM_UP_TEXTS = 128;
 
 export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   switch (spec.kind) {
-    case 'naive':
-      return naive(spec);
     case 'engine':
       return engineThroughput(spec);
-    case 'raw':
-      return spec.workers === 2 ? rawTwoWorkers(spec) : rawSession(spec);
     case 'sweep':
       return batchSweep(spec.dtype, spec.batchSizes, spec.runs);
     case 'headline':
       return headline(spec.runs, spec.naiveLimit);
-    case 'paired':
-      return enginePairedWithRaw(spec.dtype, spec.runs);
     case 'coldLoad':
       return coldLoad(spec.dtype);
     case 'pair':
@@ -97,24 +76,6 @@ function throughput(sentences: number, runsMs: number[], details?: Record<string
   return { sentences, runsMs, sentencesPerS: (sentences * 1000) / median(runsMs), maxRssKb: maxRssKb(), details };
 }
 
-/** (a) What a first attempt looks like: the transformers.js pipeline, one call per text. */
-async function naive(spec: { dtype: Dtype; limit: number; runs: number }): Promise<TaskResult> {
-  const { modelDir, corpusFile } = benchPaths();
-  const texts = evenSubset(readCorpus(corpusFile), spec.limit);
-  const { pipeline } = configureTransformers(modelDir);
-  const extractor = await pipeline('feature-extraction', path.basename(modelDir), { dtype: spec.dtype, local_files_only: true });
-  const encodeAll = async (list: readonly string[]) => {
-    for (const text of list) {
-      const output = await extractor(text, { pooling: 'mean', normalize: true });
-      output.dispose?.();
-    }
-  };
-  const runsMs = await timeRuns(spec.runs, () => encodeAll(texts), () => encodeAll(texts.slice(0, 32)));
-  await extractor.dispose();
-  return throughput(texts.length, runsMs);
-}
-
-/** (b)/(c) The engine as the extension and CLI use it, cache off so every run really encodes. */
 async function engineThroughput(spec: { dtype: Dtype; batchSize?: number; threads?: number; runs: number; limit?: number }): Promise<TaskResult> {
   const { modelDir, corpusFile } = benchPaths();
   const texts = corpusTexts(corpusFile, spec.limit);
@@ -146,60 +107,17 @@ async function createSession(dtype: Dtype, threads: number, graph: GraphLevel, s
  * work on a 2-core machine moves absolute figures a lot; the ratio is what the target is about). Peak RSS is read
  * after the engine's first run, before the raw session exists.
  */
-async function enginePairedWithRaw(dtype: Dtype, runs: number): Promise<TaskResult> {
-  const { modelDir, corpusFile } = benchPaths();
-  const texts = readCorpus(corpusFile);
-  const engine = new Engine({ modelDir, dtype, cacheEntries: 0 });
-  const info = await engine.load();
-  await engine.encode(evenSubset(texts, WARM_UP_TEXTS));
-  const engineRuns: number[] = [];
-  const rawRuns: number[] = [];
-  const timeEngine = async () => {
-    const started = performance.now();
-    await engine.encode(texts);
-    engineRuns.push(performance.now() - started);
-  };
-  await timeEngine();
-  const engineRssKb = maxRssKb();
-  const { batches } = await preparedCorpus({ kind: 'raw', dtype, batchSize: 32, threads: info.threads, graph: 'all', workers: 1, runs });
-  const session = await createSession(dtype, info.threads, 'all');
-  const runAll = async (list: readonly PreparedBatch[]) => {
-    for (const b of list) {
-      const output = await session.run(feedsOf(b));
-      for (const tensor of Object.values(output)) tensor.dispose?.();
-    }
-  };
-  await runAll(warmUpBatches(batches));
-  const timeRaw = async () => {
-    const started = performance.now();
-    await runAll(batches);
-    rawRuns.push(performance.now() - started);
-  };
-  await timeRaw();
-  for (let i = 1; i < runs; i++) {
-    await timeEngine();
-    await timeRaw();
-  }
-  await engine.dispose();
-  await session.release();
-  return {
-    ...throughput(texts.length, engineRuns, { threads: info.threads, batchSize: 32 }),
-    maxRssKb: engineRssKb,
-    details: { threads: info.threads, batchSize: 32, rawRunsMs: rawRuns, rawSentencesPerS: (texts.length * 1000) / median(rawRuns), rawPaddedTokens: paddedTokens(batches) },
-  };
-}
-
 function corpusTexts(corpusFile: string, limit: number | undefined): string[] {
   const texts = readCorpus(corpusFile);
   return limit ? evenSubset(texts, limit) : texts;
 }
 
-async function preparedCorpus(spec: RawSpec): Promise<{ texts: string[]; tokenized: number[][]; batches: PreparedBatch[] }> {
+async function preparedCorpus(spec: CorpusSpec): Promise<{ texts: string[]; tokenized: number[][]; batches: PreparedBatch[] }> {
   const { modelDir, corpusFile } = benchPaths();
   const texts = corpusTexts(corpusFile, spec.limit);
   const tokenizer = await loadTokenizer(modelDir);
   const tokenized = texts.map((t) => tokenizer.ids(t));
-  const lengths = spec.sortBy === 'tokens' ? tokenized.map((t) => t.length) : texts.map((t) => t.length);
+  const lengths = spec.sortBy === 'chars' ? texts.map((t) => t.length) : tokenized.map((t) => t.length);
   const batches = lengthSortedBatches(lengths, spec.batchSize).map((indices) => prepareBatch(tokenized, indices, tokenizer.padId));
   return { texts, tokenized, batches };
 }
@@ -218,65 +136,8 @@ function warmUpBatches(batches: readonly PreparedBatch[]): PreparedBatch[] {
   return batches.filter((_, i) => i % 10 === 0);
 }
 
-/** (d) The ceiling: session.run alone over the engine's batches, tokenised and packed beforehand. */
-async function rawSession(spec: RawSpec): Promise<TaskResult> {
-  if (spec.tokenize === 'inline' || spec.tokenize === 'pipelined') return rawEndToEnd(spec);
-  const { texts, batches } = await preparedCorpus(spec);
-  const session = await createSession(spec.dtype, spec.threads, spec.graph, spec.spinning ?? true);
-  const runAll = async (list: readonly PreparedBatch[]) => {
-    for (const b of list) {
-      const output = await session.run(feedsOf(b));
-      for (const tensor of Object.values(output)) tensor.dispose?.();
-    }
-  };
-  const runsMs = await timeRuns(spec.runs, () => runAll(batches), () => runAll(warmUpBatches(batches)));
-  await session.release();
-  return throughput(texts.length, runsMs, { threads: spec.threads, graph: spec.graph, batchSize: spec.batchSize, sortBy: spec.sortBy ?? 'chars', paddedTokens: paddedTokens(batches) });
-}
-
 function paddedTokens(batches: readonly PreparedBatch[]): number {
   return batches.reduce((sum, b) => sum + b.size * b.seqLength, 0);
-}
-
-/** Raw session with the engine's per-batch work inside the timed loop: tokenise, pack, run, pool. */
-async function rawEndToEnd(spec: RawSpec): Promise<TaskResult> {
-  const { modelDir, corpusFile } = benchPaths();
-  const texts = corpusTexts(corpusFile, spec.limit);
-  const tokenizer = await loadTokenizer(modelDir);
-  const session = await createSession(spec.dtype, spec.threads, spec.graph);
-  const order = lengthSortedBatches(texts.map((t) => t.length), spec.batchSize);
-  const pipelined = spec.tokenize === 'pipelined';
-  const encodeAll = async (batchIndices: readonly number[][]) => {
-    const tokenizeBatch = (indices: readonly number[]) => {
-      const tokenized = new Array<number[]>(texts.length);
-      for (const i of indices) tokenized[i] = tokenizer.ids(texts[i]!);
-      return prepareBatch(tokenized, [...indices], tokenizer.padId);
-    };
-    let next = batchIndices.length > 0 ? tokenizeBatch(batchIndices[0]!) : undefined;
-    for (let k = 0; k < batchIndices.length; k++) {
-      const b = next!;
-      const running = session.run(feedsOf(b));
-      if (pipelined && k + 1 < batchIndices.length) next = tokenizeBatch(batchIndices[k + 1]!);
-      const output = await running;
-      meanPoolNormalize(output['last_hidden_state']!.data as Float32Array, b.maskFlags, b.size, b.seqLength, 384);
-      for (const tensor of Object.values(output)) tensor.dispose?.();
-      if (!pipelined && k + 1 < batchIndices.length) next = tokenizeBatch(batchIndices[k + 1]!);
-    }
-  };
-  const runsMs = await timeRuns(spec.runs, () => encodeAll(order), () => encodeAll(order.filter((_, i) => i % 10 === 0)));
-  await session.release();
-  return throughput(texts.length, runsMs, { threads: spec.threads, graph: spec.graph, batchSize: spec.batchSize, tokenize: spec.tokenize });
-}
-
-/** Lever: two worker threads, each with its own single-threaded session, pulling batches from one queue. */
-async function rawTwoWorkers(spec: RawSpec): Promise<TaskResult> {
-  const { modelDir } = benchPaths();
-  const { texts, batches } = await preparedCorpus(spec);
-  const pool = await startWorkerPool({ modelPath: path.join(modelDir, modelFileFor(spec.dtype)), threads: spec.threads, graphOptimizationLevel: spec.graph, batches });
-  const all = batches.map((_, i) => i);
-  const runsMs = await timeRuns(spec.runs, () => pool.runBatches(all), () => pool.runBatches(all.filter((i) => i % 10 === 0)));
-  await pool.terminate();
-  return throughput(texts.length, runsMs, { workers: 2, threadsEach: spec.threads, graph: spec.graph, batchSize: spec.batchSize });
 }
 
 interface WorkerPool {
@@ -342,10 +203,9 @@ export interface LeverVariant {
  */
 async function leverSuite(dtype: Dtype, limit: number, runs: number): Promise<TaskResult> {
   const { modelDir } = benchPaths();
-  const baseSpec: RawSpec = { kind: 'raw', dtype, batchSize: 32, threads: 2, graph: 'all', workers: 1, runs, limit };
-  const { texts, tokenized, batches } = await preparedCorpus(baseSpec);
+  const { texts, tokenized, batches } = await preparedCorpus({ batchSize: 32, limit });
   const tokenizer = await loadTokenizer(modelDir);
-  const byTokens = lengthSortedBatches(tokenized.map((t) => t.length), 32).map((indices) => prepareBatch(tokenized, indices, tokenizer.padId));
+  const byChars = lengthSortedBatches(texts.map((t) => t.length), 32).map((indices) => prepareBatch(tokenized, indices, tokenizer.padId));
   const session = async (threads: number, graph: GraphLevel, spinning = true) => createSession(dtype, threads, graph, spinning);
   const runOn = (s: ort.InferenceSession, list: readonly PreparedBatch[]) => async () => {
     for (const b of list) {
@@ -375,11 +235,11 @@ async function leverSuite(dtype: Dtype, limit: number, runs: number): Promise<Ta
   const pool = await startWorkerPool({ modelPath: path.join(modelDir, modelFileFor(dtype)), threads: 1, graphOptimizationLevel: 'all', batches });
   const allBatchNumbers = batches.map((_, i) => i);
   const variants: { id: string; label: string; base?: boolean; paddedTokens?: number; run: () => Promise<void> }[] = [
-    { id: 'base', label: '1 session, 2 threads, graph all, char-sorted (engine today)', base: true, paddedTokens: paddedTokens(batches), run: runOn(two, batches) },
+    { id: 'base', label: '1 session, 2 threads, graph all, token-sorted (engine today)', base: true, paddedTokens: paddedTokens(batches), run: runOn(two, batches) },
     { id: 'threads1', label: '1 session, 1 thread', run: runOn(await session(1, 'all'), batches) },
     { id: 'two_workers', label: '2 workers × 1-thread session', run: () => pool.runBatches(allBatchNumbers) },
     { id: 'no_spin', label: '1 session, 2 threads, allow_spinning 0', run: runOn(await session(2, 'all', false), batches) },
-    { id: 'token_sorted', label: 'batches sorted by word pieces, not chars', paddedTokens: paddedTokens(byTokens), run: runOn(two, byTokens) },
+    { id: 'char_sorted', label: 'batches sorted by chars (sentence-transformers order)', paddedTokens: paddedTokens(byChars), run: runOn(two, byChars) },
     { id: 'graph_disabled', label: 'graph optimisation disabled', run: runOn(await session(2, 'disabled'), batches) },
     { id: 'graph_basic', label: 'graph optimisation basic', run: runOn(await session(2, 'basic'), batches) },
     { id: 'graph_extended', label: 'graph optimisation extended', run: runOn(await session(2, 'extended'), batches) },
@@ -441,7 +301,7 @@ async function headline(runs: number, naiveLimit: number): Promise<TaskResult> {
     variants.push({ id: `engine_${dtype}`, sentences: texts.length, run: () => engine.encode(texts), warm: () => engine.encode(evenSubset(texts, WARM_UP_TEXTS)) });
     cleanups.push(() => engine.dispose());
 
-    const { batches } = await preparedCorpus({ kind: 'raw', dtype, batchSize: 32, threads, graph: 'all', workers: 1, runs });
+    const { batches } = await preparedCorpus({ batchSize: 32 });
     const session = await createSession(dtype, threads, 'all');
     const runAll = async (list: readonly PreparedBatch[]) => {
       for (const b of list) {
@@ -576,10 +436,10 @@ async function overheads(batchSize: number): Promise<TaskResult> {
   texts.slice(0, 200).forEach((t) => tokenizer.ids(t));
   const tokenizeRuns = await timeRuns(3, async () => texts.map((t) => tokenizer.ids(t)));
   const tokenized = texts.map((t) => tokenizer.ids(t));
-  const packRuns = (fill: FeedFill) => timeRuns(5, async () => prepareBatches(texts, tokenized, batchSize, tokenizer.padId, fill), async () => prepareBatches(texts, tokenized, batchSize, tokenizer.padId, fill));
+  const packRuns = (fill: FeedFill) => timeRuns(5, async () => prepareBatches(tokenized, batchSize, tokenizer.padId, fill), async () => prepareBatches(tokenized, batchSize, tokenizer.padId, fill));
   const bigintMs = median(await packRuns('bigint'));
   const viewMs = median(await packRuns('int32-view'));
-  const batches = prepareBatches(texts, tokenized, batchSize, tokenizer.padId);
+  const batches = prepareBatches(tokenized, batchSize, tokenizer.padId);
   const hidden = batches.map((b) => new Float32Array(b.size * b.seqLength * 384).fill(0.01));
   const poolRuns = await timeRuns(5, async () => batches.forEach((b, k) => meanPoolNormalize(hidden[k]!, b.maskFlags, b.size, b.seqLength, 384)));
   const tokens = tokenized.reduce((sum, t) => sum + t.length, 0);

@@ -24,6 +24,9 @@ export interface EncodeBatchesResult {
   tokens: TokenCount[];
 }
 
+/** Texts tokenised between two looks at the cancel flag (about 20–50 ms of work). */
+const TOKENIZE_CHUNK = 256;
+
 interface TokenizedText {
   ids: number[];
   truncated: boolean;
@@ -82,25 +85,29 @@ export class ModelSession {
   }
 
   /**
-   * Encodes texts in length-sorted batches. Tokenises the next batch while ONNX Runtime runs the current one
-   * (session.run works on its own threads), and checks for cancellation between batches.
+   * Encodes texts in batches sorted by word-piece count, so padding stays minimal (sorting by characters, as
+   * sentence-transformers does, pads more: the bench measured +4–28% from sorting by tokens). Tokenises everything
+   * first, in chunks that yield to the event loop so that a cancel message is seen, then checks for cancellation
+   * between batches.
    */
   async encode(texts: readonly string[], batchSize: number, isCancelled: () => boolean, onBatch: (done: number, total: number) => void): Promise<EncodeBatchesResult> {
-    const batches = lengthSortedBatches(texts.map((t) => t.length), batchSize);
+    const tokenized = new Array<TokenizedText>(texts.length);
+    for (let start = 0; start < texts.length; start += TOKENIZE_CHUNK) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (isCancelled()) throw cancelled();
+      const end = Math.min(texts.length, start + TOKENIZE_CHUNK);
+      for (let i = start; i < end; i++) tokenized[i] = this.tokenize(texts[i]!);
+    }
+    const batches = lengthSortedBatches(tokenized.map((t) => t.ids.length), batchSize);
     const vectors = new Array<Float32Array>(texts.length);
     const tokens = new Array<TokenCount>(texts.length);
-    const tokenizeBatch = (batch: number[]) => batch.map((i) => this.tokenize(texts[i]!));
-    let next = batches.length > 0 ? tokenizeBatch(batches[0]!) : [];
     for (let b = 0; b < batches.length; b++) {
       if (isCancelled()) throw cancelled();
       const indices = batches[b]!;
-      const tokenized = next;
-      const running = this.run(tokenized);
-      if (b + 1 < batches.length) next = tokenizeBatch(batches[b + 1]!);
-      const pooled = await running;
+      const pooled = await this.run(indices.map((i) => tokenized[i]!));
       indices.forEach((original, k) => {
         vectors[original] = pooled[k]!;
-        tokens[original] = { count: tokenized[k]!.ids.length, truncated: tokenized[k]!.truncated };
+        tokens[original] = { count: tokenized[original]!.ids.length, truncated: tokenized[original]!.truncated };
       });
       onBatch(b + 1, batches.length);
     }

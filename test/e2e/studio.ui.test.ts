@@ -4,47 +4,27 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, FrameLocator } from 'playwright-core';
-import { commandTitle, launchBrowser, uiEnvironment, Workbench } from './workbench';
-
-/** Typing into a vscode-elements textarea: the real <textarea> sits in its open shadow root. */
-async function typeInto(view: FrameLocator, id: string, text: string): Promise<void> {
-  const area = view.locator(`#${id}`).locator('textarea');
-  await area.fill(text);
-}
+import type { FrameLocator } from 'playwright-core';
+import { commandTitle, compareInStudio, typeInto, workbenchForSuite } from './workbench';
 
 describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
-  const env = uiEnvironment();
-  let browser: Browser;
-  let workbench: Workbench;
+  const ui = workbenchForSuite();
+  const env = ui.env;
   let studio: FrameLocator;
 
-  before(async function () {
-    browser = await launchBrowser();
-    workbench = await Workbench.open(browser, env);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench.saveFailure(this.currentTest.fullTitle());
-  });
-
-  after(async function () {
-    await browser?.close();
-  });
-
   it('lists the MiniLM commands in the command palette', async function () {
-    await workbench.waitForPaletteRow(commandTitle('minilm.openStudio'), 'MiniLM');
-    await workbench.screenshot('01_command_palette');
+    await ui.workbench.waitForPaletteRow(commandTitle('minilm.openStudio'), 'MiniLM');
+    await ui.workbench.screenshot('01_command_palette');
     // One query per command: the list is virtual, rows scrolled out of view are not in the DOM.
     for (const id of ['minilm.loadModel', 'minilm.runExamples', 'minilm.newNotebook', 'minilm.showLog']) {
-      await workbench.waitForPaletteRow(commandTitle(id), commandTitle(id), 10_000);
+      await ui.workbench.waitForPaletteRow(commandTitle(id), commandTitle(id), 10_000);
     }
-    await workbench.closePalette();
+    await ui.workbench.closePalette();
   });
 
   it('opens the Studio from the palette and loads the model from the Model tab', async function () {
-    await workbench.runCommand(commandTitle('minilm.openStudio'));
-    studio = workbench.webview();
+    await ui.workbench.runCommand(commandTitle('minilm.openStudio'));
+    studio = ui.workbench.webview();
     const tabs = studio.getByRole('tab');
     await tabs.first().waitFor({ state: 'visible' });
     for (const name of ['Model', 'Similarity', 'Encode', 'Find similar', 'Examples']) {
@@ -56,20 +36,14 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
     await state.filter({ hasText: 'Ready' }).waitFor({ state: 'visible', timeout: 180_000 });
     // The model comes from the folder in the scratch user settings (../shared/models), not from a download.
     await studio.locator('[data-testid="model-source"]').filter({ hasText: /folder/i }).waitFor({ state: 'visible' });
-    await workbench.screenshot('02_studio_model_tab');
+    await ui.workbench.screenshot('02_studio_model_tab');
   });
 
   it('computes the similarity of two texts', async function () {
-    await studio.getByRole('tab', { name: 'Similarity' }).click();
     // all-MiniLM-L6-v2 is an English model: paraphrases score high, cross-language pairs do not.
-    await typeInto(studio, 'similarity-a', 'A man is playing a guitar.');
-    await typeInto(studio, 'similarity-b', 'Someone plays an acoustic guitar on stage.');
-    await studio.getByRole('button', { name: 'Compare', exact: true }).click();
-    const cosine = studio.locator('[data-testid="cosine"]');
-    await cosine.waitFor({ state: 'visible' });
-    const value = Number((await cosine.innerText()).trim());
-    assert.ok(Number.isFinite(value) && value > 0.5 && value <= 1, `cosine shown as ${await cosine.innerText()}`);
-    await workbench.screenshot('03_similarity');
+    const { cosine, shown } = await compareInStudio(studio, 'A man is playing a guitar.', 'Someone plays an acoustic guitar on stage.');
+    assert.ok(Number.isFinite(cosine) && cosine > 0.5 && cosine <= 1, `cosine shown as ${shown}`);
+    await ui.workbench.screenshot('03_similarity');
   });
 
   it('encodes a text into 384 numbers', async function () {
@@ -80,7 +54,7 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
     await preview.waitFor({ state: 'visible' });
     assert.match(await preview.innerText(), /^\[-?0\.\d+/);
     await studio.locator('#encode-output').getByText('384').first().waitFor({ state: 'visible' });
-    await workbench.screenshot('04_encode');
+    await ui.workbench.screenshot('04_encode');
   });
 
   it('finds the most similar candidates for a query', async function () {
@@ -100,7 +74,7 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
     const hits = studio.locator('[data-testid="search-results"] li');
     await hits.first().waitFor({ state: 'visible' });
     assert.match(await hits.first().innerText(), /Backpropagation/);
-    await workbench.screenshot('05_find_similar');
+    await ui.workbench.screenshot('05_find_similar');
   });
 
   it('runs the example suite and saves a results JSON in the workspace', async function () {
@@ -113,16 +87,16 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
     assert.equal(files.length, 1, `expected one results/test_YYYYMMDD_HHMMSS.json, found: ${files.join(', ') || 'none'}`);
     const saved = JSON.parse(fs.readFileSync(path.join(resultsDir, files[0]!), 'utf8')) as Record<string, unknown>;
     assert.ok(Object.keys(saved).length > 0, 'the results file is empty');
-    await workbench.screenshot('06_examples');
+    await ui.workbench.screenshot('06_examples');
   });
 
   it('opens the sample notebook and runs all cells', async function () {
     const file = path.join(env.workspace, 'samples', 'quickstart.minilm');
     const codeCells = (fs.readFileSync(file, 'utf8').match(/^%% minilm(?: |$)/gm) ?? []).length;
     assert.ok(codeCells > 0, 'samples/quickstart.minilm has no code cell');
-    await workbench.quickOpen('quickstart.minilm');
-    await workbench.activeTab('quickstart.minilm').waitFor({ state: 'visible' });
-    const notebook = workbench.page.locator('.notebookOverlay:visible').first();
+    await ui.workbench.quickOpen('quickstart.minilm');
+    await ui.workbench.activeTab('quickstart.minilm').waitFor({ state: 'visible' });
+    const notebook = ui.workbench.page.locator('.notebookOverlay:visible').first();
     await notebook.locator('.code-cell-row').first().waitFor({ state: 'visible' });
     // The toolbar's Run All (running it by palette text was flaky, see ../shared/docs/E2E.md).
     await notebook.locator('.notebook-toolbar-container').getByRole('button', { name: /Run All/ }).first().click();
@@ -133,26 +107,26 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
     let text = '';
     for (;;) {
       await notebook.locator('.code-cell-row').first().click();
-      await workbench.page.keyboard.press('Escape');
-      await workbench.page.keyboard.press('Control+S');
+      await ui.workbench.page.keyboard.press('Escape');
+      await ui.workbench.page.keyboard.press('Control+S');
       text = fs.readFileSync(file, 'utf8');
       const succeeded = (text.match(/^%% minilm(?: |$).*"success":\s*true/gm) ?? []).length;
       if (succeeded === codeCells) break;
       if (/^%% minilm(?: |$).*"success":\s*false/m.test(text)) assert.fail(`a cell failed:\n${text.slice(0, 4000)}`);
       if (Date.now() > deadline) assert.fail(`${succeeded} of ${codeCells} code cells succeeded after 180 s`);
-      await workbench.page.waitForTimeout(1_000);
+      await ui.workbench.page.waitForTimeout(1_000);
     }
     // Saved files keep each result as JSON (the renderer's mime is rebuilt on open); on screen the matrix renderer
     // draws the compare cell's heatmap in the notebook's output webview.
     assert.equal((text.match(/^%% output /gm) ?? []).length >= codeCells, true, 'a code cell has no saved output');
-    await workbench.waitForInAnyFrame('.minilm-output table.matrix', 120_000);
+    await ui.workbench.waitForInAnyFrame('.minilm-output table.matrix', 120_000);
     await notebook.locator('.codicon-notebook-state-error').first().waitFor({ state: 'detached', timeout: 1_000 });
     // Collapse the compare cell's input (Ctrl+K Ctrl+C in command mode) so its heatmap is in the screenshot.
     await notebook.locator('.code-cell-row').first().click();
-    await workbench.page.keyboard.press('Escape');
-    await workbench.page.keyboard.press('Control+K');
-    await workbench.page.keyboard.press('Control+C');
-    await workbench.page.waitForTimeout(800); // let the output webview follow the scroll before the picture
-    await workbench.screenshot('07_notebook_run_all');
+    await ui.workbench.page.keyboard.press('Escape');
+    await ui.workbench.page.keyboard.press('Control+K');
+    await ui.workbench.page.keyboard.press('Control+C');
+    await ui.workbench.page.waitForTimeout(800); // let the output webview follow the scroll before the picture
+    await ui.workbench.screenshot('07_notebook_run_all');
   });
 });

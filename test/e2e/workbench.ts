@@ -33,6 +33,50 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Typing into a vscode-elements textarea: the real <textarea> sits in its open shadow root. */
+export async function typeInto(view: FrameLocator, id: string, text: string): Promise<void> {
+  await view.locator(`#${id}`).locator('textarea').fill(text);
+}
+
+/** Compares two texts on the Studio's Similarity tab and returns the cosine it shows (NaN if it is not a number). */
+export async function compareInStudio(studio: FrameLocator, a: string, b: string): Promise<{ cosine: number; shown: string }> {
+  await studio.getByRole('tab', { name: 'Similarity' }).click();
+  await typeInto(studio, 'similarity-a', a);
+  await typeInto(studio, 'similarity-b', b);
+  await studio.getByRole('button', { name: 'Compare', exact: true }).click();
+  const cell = studio.locator('[data-testid="cosine"]');
+  await cell.waitFor({ state: 'visible' });
+  const shown = (await cell.innerText()).trim();
+  return { cosine: Number(shown), shown };
+}
+
+/**
+ * Mocha hooks for a suite that drives one workbench page: opens it before the first test, saves a screenshot and the
+ * console of a failed test, closes the browser after the last. Call inside `describe`.
+ */
+export function workbenchForSuite(): { readonly env: UiEnvironment; readonly workbench: Workbench } {
+  const env = uiEnvironment();
+  let browser: Browser | undefined;
+  let workbench: Workbench | undefined;
+  before(async function () {
+    browser = await launchBrowser();
+    workbench = await Workbench.open(browser, env);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.saveFailure(this.currentTest.fullTitle());
+  });
+  after(async function () {
+    await browser?.close();
+  });
+  return {
+    env,
+    get workbench(): Workbench {
+      if (!workbench) throw new Error('the workbench page is not open (its before hook failed)');
+      return workbench;
+    },
+  };
+}
+
 /** Localised command titles from package.nls.json, e.g. `MiniLM: Open Studio` for `minilm.openStudio`. */
 export function commandTitle(commandId: string): string {
   const root = path.resolve(__dirname, '..', '..', '..');

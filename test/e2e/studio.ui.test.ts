@@ -129,4 +129,47 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
     await ui.workbench.page.waitForTimeout(800); // let the output webview follow the scroll before the picture
     await ui.workbench.screenshot('07_notebook_run_all');
   });
+
+  it('Compare Selection: the selected line against a text typed into its input box; the notification opens the pair in the Studio', async function () {
+    const page = ui.workbench.page;
+    const lines = ['A man is riding a horse.', 'A woman is slicing an onion.', 'Someone is riding a brown horse.', 'The stock market fell sharply today.'];
+    fs.writeFileSync(path.join(env.workspace, 'sentences.txt'), `${lines.join('\n')}\n`);
+    await ui.workbench.openAtStart('sentences.txt');
+    await page.keyboard.press('Shift+End');
+    await ui.workbench.runCommand(commandTitle('minilm.compareSelection'), { opensQuickInput: true });
+    const box = ui.workbench.quickInput.filter({ hasText: 'Compare “A man is riding a horse.” with:' });
+    await box.waitFor({ state: 'visible' });
+    await box.locator('input').fill('Someone rides a horse.');
+    await page.keyboard.press('Enter');
+    const toast = ui.workbench.notification(/Cosine similarity 0\.\d{4}/);
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    const announced = Number(/Cosine similarity (0\.\d{4})/.exec(await toast.innerText())![1]);
+    assert.ok(announced > 0.6, `a paraphrase announced at ${announced}`);
+    await page.waitForTimeout(800); // the toast fades in
+    await ui.workbench.screenshot('09_compare_selection');
+    await toast.getByRole('button', { name: 'Open in Studio' }).click();
+    studio = ui.workbench.webview();
+    const cell = studio.locator('[data-testid="cosine"]');
+    await cell.filter({ hasText: announced.toFixed(4).slice(0, 5) }).waitFor({ state: 'visible' });
+    assert.ok(Math.abs(Number((await cell.innerText()).trim()) - announced) < 1e-4, 'the Studio shows the announced score');
+    assert.equal(await studio.locator('#similarity-b').evaluate((el) => (el as HTMLTextAreaElement).value), 'Someone rides a horse.');
+  });
+
+  it('Find Similar: the other lines ranked in a quick pick, best first; Enter selects that line in the editor', async function () {
+    const page = ui.workbench.page;
+    await ui.workbench.openAtStart('sentences.txt');
+    await ui.workbench.runCommand(commandTitle('minilm.findSimilar'), { opensQuickInput: true });
+    const pick = ui.workbench.quickInput.filter({ hasText: 'most similar to “A man is riding a horse.”' });
+    await pick.waitFor({ state: 'visible', timeout: 60_000 });
+    const rows = pick.locator('.monaco-list-row');
+    await rows.first().waitFor({ state: 'visible' });
+    assert.match(await rows.first().innerText(), /Someone is riding a brown horse\./);
+    assert.equal(await rows.count(), 3, 'the three other lines, not the query line');
+    assert.match(await rows.last().innerText(), /stock market|onion/);
+    await ui.workbench.screenshot('10_find_similar_quick_pick');
+    await page.keyboard.press('Enter');
+    await pick.waitFor({ state: 'hidden' });
+    const position = page.locator('.statusbar-item[id="status.editor.selection"]');
+    await position.filter({ hasText: /Ln 3, Col/ }).waitFor({ state: 'visible' });
+  });
 });

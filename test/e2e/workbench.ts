@@ -151,11 +151,25 @@ export class Workbench {
     }
   }
 
-  /** Runs a command by its palette title (F1, type, wait for the row, click it). */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command by its palette title (F1, type, wait for the row, click it). With `opensQuickInput` the command
+   * shows its own input box or quick pick in the same widget, so the palette closing is not waited for.
+   */
+  async runCommand(title: string, options: { opensQuickInput?: boolean } = {}): Promise<void> {
     const row = await this.waitForPaletteRow(title);
     await row.click();
-    await this.quickInput.waitFor({ state: 'hidden' });
+    if (!options.opensQuickInput) await this.quickInput.waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * Opens a file at the workspace root from the Explorer and puts the cursor at its start (no selection). Quick open
+   * would not do for a file a test has just written: its file list is cached.
+   */
+  async openAtStart(fileName: string): Promise<void> {
+    await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first().click();
+    await this.activeTab(fileName).waitFor({ state: 'visible' });
+    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await this.page.keyboard.press('Control+Home');
   }
 
   async closePalette(): Promise<void> {
@@ -182,11 +196,12 @@ export class Workbench {
   }
 
   /**
-   * The content frame of the visible webview whose outer frame belongs to `extensionId`.
+   * The content frame of the visible Studio webview.
    * VS Code web nests two iframes: the host's `iframe.webview` and the content `#active-frame`.
    */
   webview(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+    // A notebook's output webview (extensionId empty) can be visible at the same time.
+    return this.page.frameLocator('iframe.webview.ready:visible[src*="extensionId=minilm-studio"]').frameLocator('#active-frame');
   }
 
   /** Waits until some frame of the page (webviews included, at any depth) shows `selector`; returns that locator. */

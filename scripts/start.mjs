@@ -12,6 +12,7 @@ import {
   freePort,
   installExtension,
   log,
+  profileDirs,
   repoRoot,
   sharedModelDir,
   startCodeServer,
@@ -57,17 +58,8 @@ async function startInCodeServer() {
 
   // One persistent profile under .tools/start so settings survive restarts; the extension is reinstalled each time.
   const root = path.join(repoRoot, '.tools', 'start');
-  const dirs = {
-    root,
-    home: path.join(root, 'home'),
-    config: path.join(root, 'config'),
-    data: path.join(root, 'data'),
-    cache: path.join(root, 'cache'),
-    userData: path.join(root, 'user-data'),
-    extensions: path.join(root, 'extensions'),
-  };
-  fs.rmSync(dirs.extensions, { recursive: true, force: true });
-  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  fs.rmSync(path.join(root, 'extensions'), { recursive: true, force: true });
+  const dirs = profileDirs(root);
   installExtension(vsix, dirs);
 
   const model = sharedModelDir();

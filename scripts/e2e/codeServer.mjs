@@ -136,7 +136,11 @@ export function freePort() {
 
 /** Scratch HOME, XDG folders, user data and extensions folder, so nothing from the real user leaks in or out. */
 export function makeScratch(label) {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), `minilm-${label}-`));
+  return profileDirs(fs.mkdtempSync(path.join(os.tmpdir(), `minilm-${label}-`)));
+}
+
+/** HOME, XDG folders, user data and extensions folder of a code-server profile under `root`, created if missing. */
+export function profileDirs(root) {
   const dirs = {
     root,
     home: path.join(root, 'home'),

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
-import { EngineError, cancelled, deserializeError } from './errors';
+import { EngineError, cancelled, deserializeError, withAbort } from './errors';
 import { EmbeddingCache } from './embeddingCache';
 import { resolveModel } from './modelResolver';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
@@ -308,23 +308,5 @@ function validateTexts(texts: readonly unknown[]): asserts texts is string[] {
     if (typeof text !== 'string') {
       throw new EngineError('INVALID_INPUT', `Text ${i} is ${text === null ? 'null' : typeof text}, not a string. Pass every text as a string.`);
     }
-  });
-}
-
-function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(cancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
   });
 }

@@ -43,3 +43,26 @@ export function serializeError(error: unknown): SerializedEngineError {
 export function deserializeError(error: SerializedEngineError): EngineError {
   return new EngineError(error.code, error.message);
 }
+
+/**
+ * Settles like `promise`, or rejects with a cancellation error as soon as `signal` aborts: the caller stops waiting
+ * while the shared work (a load other callers wait for) goes on.
+ */
+export function withAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,8 +1,8 @@
 // The one engine of the extension host, configured from the `minilm.*` settings, with VS Code progress and logging.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Engine, EngineError, resolveModel, type EncodedTexts, type EngineOptions, type EngineState, type ModelInfo } from '../engine';
-import type { Dtype } from '../engine/types';
+import { Engine, resolveModel, withAbort, type EncodedTexts, type EngineOptions, type EngineState, type ModelInfo } from '../engine';
+import type { DownloadProgress, Dtype } from '../engine/types';
 import type { EngineHost, HostEncodeOptions } from './studioServices';
 import { downloadPercent, formatMegabytes } from './statusBarView';
 import { engineOptionsFrom, readStudioSettings, resultsFolderPath, type StudioSettings } from './studioSettings';
@@ -142,23 +142,10 @@ export class VscodeEngineHost implements EngineHost {
     const source = new vscode.CancellationTokenSource();
     const subscriptions = [token.onCancellationRequested(() => source.cancel())];
     if (callerToken) subscriptions.push(callerToken.onCancellationRequested(() => source.cancel()));
-    let reported = 0;
     const onState = (state: EngineState) => {
       if (state.kind === 'loading') progress.report({ message: vscode.l10n.t('Loading all-MiniLM-L6-v2 ({0})…', this.engine.dtype) });
     };
-    const onDownload = (p: { file: string; received: number; total: number | undefined; overallReceived?: number; overallTotal?: number }) => {
-      const received = p.overallReceived ?? p.received;
-      const total = p.overallTotal ?? p.total;
-      const percent = downloadPercent(received, total);
-      const message =
-        total === undefined
-          ? vscode.l10n.t('Downloading {0}: {1} MB', p.file, formatMegabytes(received))
-          : vscode.l10n.t('Downloading {0}: {1} of {2} MB', p.file, formatMegabytes(received), formatMegabytes(total));
-      // withProgress adds increments up; report only the growth of the percentage.
-      const increment = percent !== undefined && percent > reported ? percent - reported : undefined;
-      if (percent !== undefined) reported = Math.max(reported, percent);
-      progress.report({ message, increment });
-    };
+    const onDownload = downloadReporter(progress);
     this.engine.on('state', onState);
     this.engine.on('download', onDownload);
     progress.report({ message: vscode.l10n.t('Looking for all-MiniLM-L6-v2 ({0})…', this.engine.dtype) });
@@ -226,7 +213,6 @@ export class VscodeEngineHost implements EngineHost {
         const source = new vscode.CancellationTokenSource();
         const subscriptions = [token.onCancellationRequested(() => source.cancel())];
         if (options.token) subscriptions.push(options.token.onCancellationRequested(() => source.cancel()));
-        let reported = 0;
         try {
           await this.withSignal(source.token, (signal) =>
             resolveModel({
@@ -239,18 +225,7 @@ export class VscodeEngineHost implements EngineHost {
               // (HF_ENDPOINT and the cache variables still apply).
               env: { ...process.env, MINILM_MODEL_DIR: undefined },
               log: (message) => this.log.info(message),
-              onDownload: (p) => {
-                const received = p.overallReceived ?? p.received;
-                const total = p.overallTotal ?? p.total;
-                const percent = downloadPercent(received, total);
-                const message =
-                  total === undefined
-                    ? vscode.l10n.t('Downloading {0}: {1} MB', p.file, formatMegabytes(received))
-                    : vscode.l10n.t('Downloading {0}: {1} of {2} MB', p.file, formatMegabytes(received), formatMegabytes(total));
-                const increment = percent !== undefined && percent > reported ? percent - reported : undefined;
-                if (percent !== undefined) reported = Math.max(reported, percent);
-                progress.report({ message, increment });
-              },
+              onDownload: downloadReporter(progress),
             }),
           );
         } finally {
@@ -277,21 +252,20 @@ export class VscodeEngineHost implements EngineHost {
   }
 }
 
-function withAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new EngineError('CANCELLED', 'The operation was cancelled.'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new EngineError('CANCELLED', 'The operation was cancelled.'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+/** Reports download bytes to a VS Code progress notification, as the growth of the overall percentage. */
+function downloadReporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (p: DownloadProgress) => void {
+  let reported = 0;
+  return (p) => {
+    const received = p.overallReceived ?? p.received;
+    const total = p.overallTotal ?? p.total;
+    const percent = downloadPercent(received, total);
+    const message =
+      total === undefined
+        ? vscode.l10n.t('Downloading {0}: {1} MB', p.file, formatMegabytes(received))
+        : vscode.l10n.t('Downloading {0}: {1} of {2} MB', p.file, formatMegabytes(received), formatMegabytes(total));
+    // withProgress adds increments up; report only the growth of the percentage.
+    const increment = percent !== undefined && percent > reported ? percent - reported : undefined;
+    if (percent !== undefined) reported = Math.max(reported, percent);
+    progress.report({ message, increment });
+  };
 }

@@ -29,4 +29,21 @@ describe('parseStsFile', () => {
     assert.match(skipped[0].reason, /score column is not a number/);
     assert.match(skipped[1].reason, /2 columns, need at least 7/);
   });
+
+  it('reads a comma-separated file with a sentence1,sentence2,score header and CSV quoting (Hugging Face stsb layout)', () => {
+    const content = 'sentence1,sentence2,score\n' + '"A man, with a hat.","A man wears a hat.",4.2\n' + 'He said ""hi"".,Hello.,1\n' + 'broken,row\n';
+    const { pairs, skipped } = parseStsFile(content);
+    assert.deepEqual(pairs, [
+      { line: 2, score: 4.2, sentence1: 'A man, with a hat.', sentence2: 'A man wears a hat.' },
+      { line: 3, score: 1, sentence1: 'He said ""hi"".', sentence2: 'Hello.' },
+    ]);
+    assert.deepEqual(skipped.map((s) => s.line), [4]);
+  });
+
+  it('finds named columns in a tab-separated header: SICK and GLUE STS-B layouts', () => {
+    const sick = 'pair_ID\tsentence_A\tsentence_B\trelatedness_score\tentailment_judgment\n1\tA dog runs.\tA dog is running.\t4.8\tENTAILMENT\n';
+    assert.deepEqual(parseStsFile(sick).pairs, [{ line: 2, score: 4.8, sentence1: 'A dog runs.', sentence2: 'A dog is running.' }]);
+    const glue = 'index\tgenre\tfilename\tyear\told_index\tsource1\tsource2\tsentence1\tsentence2\tscore\n0\tmain-captions\tMSRvid\t2012test\t0001\tnone\tnone\tA plane.\tAn air plane.\t5.000\n';
+    assert.deepEqual(parseStsFile(glue).pairs, [{ line: 2, score: 5, sentence1: 'A plane.', sentence2: 'An air plane.' }]);
+  });
 });

@@ -45,6 +45,25 @@ export function mochaCounts(output) {
   return { passed: count('passing'), failed: count('failing'), pending: count('pending') };
 }
 
+/**
+ * The failure reports that follow mocha's `N failing` line, without stack frames, so the summary (the part of the
+ * log CI keeps) names what failed and why.
+ */
+export function failureDigest(output, maxLines = 30) {
+  const marker = [...output.matchAll(/^\s*\d+ failing\b.*$/gm)];
+  const lines = [];
+  for (const m of marker) {
+    const after = output.slice(m.index + m[0].length).split('\n');
+    for (const line of after) {
+      if (/^\s+at /.test(line) || line.trim() === '') continue;
+      if (/^\s*\d+ (passing|pending)\b/.test(line) || /^\[e2e\]/.test(line)) break;
+      lines.push(line.trimEnd());
+      if (lines.length >= maxLines) return [...lines, '    …'];
+    }
+  }
+  return lines;
+}
+
 function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -75,13 +94,14 @@ async function main() {
     const ok = code === 0 && counts.failed === 0 && counts.passed > 0;
     // A suite that broke before reporting any failure still counts as one failure.
     const failed = ok ? 0 : Math.max(counts.failed, 1);
-    rows.push({ name: suite.name, ok, passed: counts.passed, failed, pending: counts.pending, ms: Date.now() - t, note });
+    rows.push({ name: suite.name, ok, passed: counts.passed, failed, pending: counts.pending, ms: Date.now() - t, note, digest: ok ? [] : failureDigest(output) });
   }
 
   console.log('\n=== summary ===');
   for (const r of rows) {
     const counts = r.name === 'set-up' ? '' : `${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} pending` : ''}`;
     console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(8)} ${seconds(r.ms).padStart(8)}  ${counts}${r.note ? `  (${r.note})` : ''}`);
+    for (const line of r.digest ?? []) console.log(`      ${line}`);
   }
   console.log(`total time ${seconds(Date.now() - started)}`);
   const passed = rows.reduce((s, r) => s + r.passed, 0);

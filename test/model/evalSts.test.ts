@@ -43,20 +43,31 @@ describe('minilm eval-sts on STS-B dev (real model)', function () {
     });
   }
 
-  it('skips a header and malformed lines, says so on stderr, and evaluates the rest', () => {
+  it('reads a header that names the columns, skips malformed lines, says so on stderr, and evaluates the rest', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-sts-'));
     try {
       const lines = fs.readFileSync(devFile, 'utf8').split('\n').filter(Boolean).slice(0, 40);
-      const file = path.join(tmp, 'with-header.csv');
-      fs.writeFileSync(file, ['genre\tfile\tyear\tid\tscore\tsentence1\tsentence2', ...lines.slice(0, 20), 'broken line', ...lines.slice(20)].join('\n') + '\n');
-      const run = evalSts(['--model-dir', modelDir, file, '--json']);
+      const named = path.join(tmp, 'named-header.csv');
+      fs.writeFileSync(named, ['genre\tfile\tyear\tid\tscore\tsentence1\tsentence2', ...lines.slice(0, 20), 'broken line', ...lines.slice(20)].join('\n') + '\n');
+      const run = evalSts(['--model-dir', modelDir, named, '--json']);
       assert.equal(run.status, 0, run.stderr);
       assert.equal((JSON.parse(run.stdout) as StsOutput).pairs, 40);
-      assert.match(run.stderr, /skipped 2 lines/);
-      assert.match(run.stderr, /line 1: score column is not a number/);
+      assert.match(run.stderr, /skipped 1 line of /);
       assert.match(run.stderr, /line 22: 1 columns/);
 
-      const human = evalSts(['--model-dir', modelDir, file]);
+      // A first line that names nothing and has no numeric score is data gone wrong, not a header: skipped and named.
+      const junk = path.join(tmp, 'junk-first-line.csv');
+      fs.writeFileSync(junk, ['a\tb\tc\td\tnot-a-score\tx\ty', ...lines.slice(0, 20), 'broken line', ...lines.slice(20)].join('\n') + '\n');
+      const skipped = evalSts(['--model-dir', modelDir, junk, '--json']);
+      assert.equal(skipped.status, 0, skipped.stderr);
+      assert.equal((JSON.parse(skipped.stdout) as StsOutput).pairs, 40);
+      assert.match(skipped.stderr, /skipped 2 lines/);
+      assert.match(skipped.stderr, /line 1: score column is not a number/);
+      assert.match(skipped.stderr, /line 22: 1 columns/);
+      // Same 40 pairs, so the same correlation whichever way the first line was handled.
+      assert.equal((JSON.parse(skipped.stdout) as StsOutput).spearman, (JSON.parse(run.stdout) as StsOutput).spearman);
+
+      const human = evalSts(['--model-dir', modelDir, named]);
       assert.equal(human.status, 0);
       assert.match(human.stdout, /40 pairs/);
       assert.match(human.stdout, /Spearman \d+\.\d\d/);

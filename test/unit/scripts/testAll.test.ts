@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+interface TestAllModule {
+  mochaCounts(output: string): { passed: number; failed: number; pending: number };
+  failureDigest(output: string, maxLines?: number): string[];
+}
+
+// The CI log keeps only the tail of `npm test`: the summary must carry the counts and the names of what failed.
+describe('npm test summary (scripts/test-all.mjs)', () => {
+  let testAll: TestAllModule;
+  before(async () => {
+    const url = pathToFileURL(path.resolve(__dirname, '../../../../scripts/test-all.mjs')).href;
+    testAll = (await import(url)) as TestAllModule;
+  });
+
+  const failingRun = [
+    '  suite',
+    '    ✔ works',
+    '    1) breaks',
+    '',
+    '  1 passing (2s)',
+    '  1 failing',
+    '',
+    '  1) suite',
+    '       breaks:',
+    '     AssertionError [ERR_ASSERTION]: expected 2 lines',
+    '      at Context.<anonymous> (out/test/x.test.js:4:10)',
+    '      at process.processImmediate (node:internal/timers:483:21)',
+    '',
+  ].join('\n');
+
+  it('adds up passing, failing and pending over several mocha runs', () => {
+    const counts = testAll.mochaCounts(`${failingRun}\n  3 passing (1s)\n  2 pending\n`);
+    assert.deepEqual(counts, { passed: 4, failed: 1, pending: 2 });
+  });
+
+  it('keeps the failing test title and its error, without stack frames', () => {
+    assert.deepEqual(testAll.failureDigest(failingRun), ['  1) suite', '       breaks:', '     AssertionError [ERR_ASSERTION]: expected 2 lines']);
+  });
+
+  it('is empty for a green run and bounded for a very red one', () => {
+    assert.deepEqual(testAll.failureDigest('  5 passing (1s)\n'), []);
+    const many = `  40 failing\n${Array.from({ length: 40 }, (_, i) => `  ${i + 1}) t${i}:\n     Error: e${i}`).join('\n')}`;
+    const digest = testAll.failureDigest(many, 10);
+    assert.equal(digest.length, 11);
+    assert.equal(digest.at(-1), '    …');
+  });
+});

@@ -134,6 +134,8 @@ async function main(): Promise<void> {
     raw[dtype] = d?.sentencesPerS;
     const tag = dtype === 'fp32' ? '(b)' : '(c)';
     if (e) printRow({ id: `engine_${dtype}`, label: `${tag} engine ${dtype}, batch 32 (default), ${threads} threads`, value: e.sentencesPerS, unit: 'sent/s', ratio: ratio(e.sentencesPerS, a, '(a)'), note: dtype === 'q8' ? ratio(e.sentencesPerS, engine.fp32, '(b)') : '' });
+    const e2 = variants.get(`engine2_${dtype}`);
+    if (e2) printRow({ id: `engine2_${dtype}`, label: `    engine ${dtype}, workers: 2 (opt-in), ${head?.details?.workerThreads} thread each`, value: e2.sentencesPerS, unit: 'sent/s', ratio: ratio(e2.sentencesPerS, e?.sentencesPerS, tag), note: 'same rounds as (b)/(c); one more copy of the model in memory' });
     if (d) printRow({ id: `raw_${dtype}`, label: `(d) raw ONNX Runtime session.run ${dtype}, batch 32, ${threads} threads`, value: d.sentencesPerS, unit: 'sent/s', ratio: ratio(d.sentencesPerS, a, '(a)'), note: e ? `pre-tokenised; engine = ${((100 * e.sentencesPerS) / d.sentencesPerS).toFixed(1)}% of (d)` : 'pre-tokenised' });
   }
   // Peak memory of the engine alone: a fresh process that loads one dtype and encodes the corpus once.
@@ -143,6 +145,8 @@ async function main(): Promise<void> {
     if (!r) continue;
     rss[dtype] = r.maxRssKb;
     printRow({ id: `engine_${dtype}_alone`, label: `    engine ${dtype} alone in a fresh process: peak RSS`, value: r.maxRssKb / 1024, unit: 'MB', note: `while encoding the corpus once (${fmt(r.sentencesPerS!)} sent/s in that run)`, result: r });
+    const two = await measure({ kind: 'engine', dtype, workers: 2, runs: 1 }, `engine ${dtype} workers 2 alone`);
+    if (two) printRow({ id: `engine2_${dtype}_alone`, label: `    engine ${dtype}, workers: 2, fresh process: peak RSS`, value: two.maxRssKb / 1024, unit: 'MB', ratio: ratio(two.maxRssKb, r.maxRssKb, 'one worker'), note: `while encoding the corpus once (${fmt(two.sentencesPerS!)} sent/s in that run)`, result: two });
   }
 
   if (options.sweep) {

@@ -15,7 +15,7 @@ export type GraphLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
 /** One measurement, run in a fresh child process so that loads, memory and threads never leak between them. */
 export type TaskSpec =
-  | { kind: 'engine'; dtype: Dtype; batchSize?: number; threads?: number; runs: number; limit?: number }
+  | { kind: 'engine'; dtype: Dtype; batchSize?: number; threads?: number; workers?: number; runs: number; limit?: number }
   | { kind: 'headline'; runs: number; naiveLimit: number }
   | { kind: 'sweep'; dtype: Dtype; batchSizes: number[]; runs: number }
   | { kind: 'coldLoad'; dtype: Dtype }
@@ -76,10 +76,10 @@ function throughput(sentences: number, runsMs: number[], details?: Record<string
   return { sentences, runsMs, sentencesPerS: (sentences * 1000) / median(runsMs), maxRssKb: maxRssKb(), details };
 }
 
-async function engineThroughput(spec: { dtype: Dtype; batchSize?: number; threads?: number; runs: number; limit?: number }): Promise<TaskResult> {
+async function engineThroughput(spec: { dtype: Dtype; batchSize?: number; threads?: number; workers?: number; runs: number; limit?: number }): Promise<TaskResult> {
   const { modelDir, corpusFile } = benchPaths();
   const texts = corpusTexts(corpusFile, spec.limit);
-  const engine = new Engine({ modelDir, dtype: spec.dtype, cacheEntries: 0, batchSize: spec.batchSize, threads: spec.threads });
+  const engine = new Engine({ modelDir, dtype: spec.dtype, cacheEntries: 0, batchSize: spec.batchSize, threads: spec.threads, workers: spec.workers });
   const info = await engine.load();
   const runsMs = await timeRuns(
     spec.runs,
@@ -87,7 +87,7 @@ async function engineThroughput(spec: { dtype: Dtype; batchSize?: number; thread
     () => engine.encode(evenSubset(texts, WARM_UP_TEXTS)),
   );
   await engine.dispose();
-  return throughput(texts.length, runsMs, { threads: info.threads, batchSize: spec.batchSize ?? 'default' });
+  return throughput(texts.length, runsMs, { threads: info.threads, workers: info.workers, batchSize: spec.batchSize ?? 'default' });
 }
 
 async function createSession(dtype: Dtype, threads: number, graph: GraphLevel, spinning = true): Promise<ort.InferenceSession> {
@@ -269,7 +269,7 @@ async function leverSuite(dtype: Dtype, limit: number, runs: number): Promise<Ta
 }
 
 export interface HeadlineVariant {
-  id: 'naive_fp32' | 'naive_q8' | 'engine_fp32' | 'engine_q8' | 'raw_fp32' | 'raw_q8';
+  id: 'naive_fp32' | 'naive_q8' | 'engine_fp32' | 'engine_q8' | 'engine2_fp32' | 'engine2_q8' | 'raw_fp32' | 'raw_q8';
   sentences: number;
   runsMs: number[];
   sentencesPerS: number;
@@ -288,6 +288,7 @@ async function headline(runs: number, naiveLimit: number): Promise<TaskResult> {
   const variants: { id: HeadlineVariant['id']; sentences: number; run: () => Promise<unknown>; warm: () => Promise<unknown> }[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
   let threads = 0;
+  let workerThreads = 0;
   for (const dtype of ['fp32', 'q8'] as const) {
     const extractor = await pipeline('feature-extraction', path.basename(modelDir), { dtype, local_files_only: true });
     const naiveAll = async (list: readonly string[]) => {
@@ -300,6 +301,12 @@ async function headline(runs: number, naiveLimit: number): Promise<TaskResult> {
     threads = (await engine.load()).threads;
     variants.push({ id: `engine_${dtype}`, sentences: texts.length, run: () => engine.encode(texts), warm: () => engine.encode(evenSubset(texts, WARM_UP_TEXTS)) });
     cleanups.push(() => engine.dispose());
+
+    // The opt-in `workers: 2` engine (two single-threaded sessions), against (b)/(c) in the same rounds.
+    const twoWorkers = new Engine({ modelDir, dtype, cacheEntries: 0, workers: 2 });
+    workerThreads = (await twoWorkers.load()).threads;
+    variants.push({ id: `engine2_${dtype}`, sentences: texts.length, run: () => twoWorkers.encode(texts), warm: () => twoWorkers.encode(evenSubset(texts, 4 * WARM_UP_TEXTS)) });
+    cleanups.push(() => twoWorkers.dispose());
 
     const { batches } = await preparedCorpus({ batchSize: 32 });
     const session = await createSession(dtype, threads, 'all');
@@ -324,7 +331,7 @@ async function headline(runs: number, naiveLimit: number): Promise<TaskResult> {
   }
   for (const cleanup of cleanups) await cleanup();
   const results: HeadlineVariant[] = variants.map((v, k) => ({ id: v.id, sentences: v.sentences, runsMs: times[k]!, sentencesPerS: (v.sentences * 1000) / median(times[k]!) }));
-  return { maxRssKb: maxRssKb(), details: { threads, variants: results } };
+  return { maxRssKb: maxRssKb(), details: { threads, workerThreads, variants: results } };
 }
 
 /** The engine at several batch sizes: one engine, the sizes timed in interleaved rounds (order rotating). */

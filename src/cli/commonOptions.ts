@@ -10,6 +10,7 @@ export interface ModelOptions {
   modelDir?: string;
   dtype: Dtype;
   batchSize: number;
+  workers: number;
   allowDownload: boolean;
   hubEndpoint?: string;
   progress?: boolean;
@@ -51,6 +52,7 @@ export function addModelOptions(command: Command): Command {
     .option('--model-dir <dir>', 'model folder, or a folder holding all-MiniLM-L6-v2/ (default: $MINILM_MODEL_DIR, then ./models, then the per-user cache)')
     .addOption(new Option('--dtype <dtype>', 'weights: fp32 (matches PyTorch) or q8 (int8, faster)').choices(DTYPES).default('fp32'))
     .option('--batch-size <n>', 'texts per inference batch', positiveInteger, 32)
+    .option('--workers <n>', 'inference workers, each with its own copy of the model: 2 encodes large inputs 1.2-1.35x faster on 2+ cores, for about 200 MB (fp32) or 130 MB (q8) more peak memory', positiveInteger, 1)
     .option('--allow-download', 'download the model from the hub when no local copy is found', false)
     .option('--hub-endpoint <url>', 'hub or mirror base URL, e.g. https://hf-mirror.com (default: $HF_ENDPOINT or https://huggingface.co)')
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
@@ -83,6 +85,7 @@ export function createEngine(options: ModelOptions): Engine {
     projectModelsDir: path.resolve('models'),
     dtype: options.dtype,
     batchSize: options.batchSize,
+    workers: options.workers,
     allowDownload: options.allowDownload,
     hub: { endpoint: options.hubEndpoint },
     // q8 vectors shift slightly with the batch they are computed in; a cache hit changes later batches, so a

@@ -9,3 +9,15 @@ export function lengthSortedBatches(lengths: readonly number[], batchSize: numbe
   for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
   return batches;
 }
+
+/**
+ * Deals texts to `shards` workers in order of length, round-robin, so that every worker gets the same mix of short
+ * and long texts (similar work, similar padding). Returns original indices per shard; empty shards are dropped.
+ */
+export function lengthBalancedShards(lengths: readonly number[], shards: number): number[][] {
+  if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shard count must be a positive integer, got ${shards}`);
+  const order = lengths.map((_, i) => i).sort((a, b) => lengths[b]! - lengths[a]! || a - b);
+  const result = Array.from({ length: shards }, () => [] as number[]);
+  order.forEach((index, rank) => result[rank % shards]!.push(index));
+  return result.filter((s) => s.length > 0);
+}

@@ -1,11 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
-import { EngineError, cancelled, deserializeError, withAbort } from './errors';
+import { lengthBalancedShards } from './batching';
+import { EngineError, cancelled, withAbort } from './errors';
 import { EmbeddingCache } from './embeddingCache';
 import { resolveModel } from './modelResolver';
-import type { WorkerReply, WorkerRequest } from './workerProtocol';
+import type { WorkerReply } from './workerProtocol';
+import { WorkerClient, type WorkerRequestBody } from './workerClient';
 import {
   EMBEDDING_DIMENSION,
   MAX_SEQ_LENGTH,
@@ -21,14 +22,6 @@ import {
   type ModelInfo,
   type TokenCount,
 } from './types';
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-interface Pending {
-  resolve: (reply: WorkerReply) => void;
-  reject: (error: Error) => void;
-  onProgress?: (progress: BatchProgress) => void;
-}
 
 interface CachedEmbedding {
   vector: Float32Array;
@@ -47,11 +40,9 @@ export interface EngineEvents {
  */
 export class Engine extends EventEmitter<EngineEvents> {
   private options: EngineOptions;
-  private worker: Worker | undefined;
+  private workers: WorkerClient[] = [];
   private loading: Promise<ModelInfo> | undefined;
   private current: ModelInfo | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
   private readonly cache: EmbeddingCache<CachedEmbedding>;
   private stateValue: EngineState = { kind: 'unloaded' };
   private disposed = false;
@@ -76,7 +67,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Changes settings; a different dtype or model location unloads the model so that the next call reloads it. */
   async configure(changes: Partial<EngineOptions>): Promise<void> {
-    const reloadKeys: (keyof EngineOptions)[] = ['dtype', 'modelDir', 'projectModelsDir', 'bundledModelsDir', 'cacheDir', 'hub', 'threads'];
+    const reloadKeys: (keyof EngineOptions)[] = ['dtype', 'modelDir', 'projectModelsDir', 'bundledModelsDir', 'cacheDir', 'hub', 'threads', 'workers'];
     const needsReload = reloadKeys.some((key) => key in changes && JSON.stringify(changes[key]) !== JSON.stringify(this.options[key]));
     this.options = { ...this.options, ...changes };
     if (needsReload) await this.unload();
@@ -95,7 +86,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         },
         (error: unknown) => {
           this.loading = undefined;
-          this.terminateWorker();
+          this.terminateWorkers();
           const engineError = error instanceof EngineError ? error : new EngineError('WORKER_FAILED', String((error as Error)?.message ?? error));
           this.setState(engineError.code === 'CANCELLED' ? { kind: 'unloaded' } : { kind: 'error', message: engineError.message, code: engineError.code });
           throw engineError;
@@ -135,14 +126,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     if (missing.length > 0) {
       const batchSize = options.batchSize ?? this.options.batchSize ?? 32;
-      const reply = await this.request({ kind: 'encode', texts: missing, batchSize }, options.signal, options.onProgress);
-      if (reply.kind !== 'encoded') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
+      const encoded = await this.encodeOnWorkers(missing, batchSize, options.signal, options.onProgress);
       missing.forEach((text, k) => {
-        const vector = reply.vectors[k]!;
+        const vector = encoded.vectors[k]!;
         if (vector.length !== EMBEDDING_DIMENSION) {
           throw new EngineError('WRONG_DIMENSION', `Got a ${vector.length}-dimensional vector, expected ${EMBEDDING_DIMENSION}. The model folder does not hold all-MiniLM-L6-v2.`);
         }
-        const entry = { vector, tokens: reply.tokens[k]! };
+        const entry = { vector, tokens: encoded.tokens[k]! };
         this.cache.set(keyOf(text), entry);
         for (const i of missingIndex.get(text)!) results[i] = entry;
       });
@@ -168,7 +158,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.loading = undefined;
     this.current = undefined;
     await loading?.catch(() => undefined);
-    this.terminateWorker();
+    this.terminateWorkers();
     this.cache.clear();
     if (!this.disposed) this.setState({ kind: 'unloaded' });
   }
@@ -200,11 +190,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     if (signal?.aborted) throw cancelled();
     this.setState({ kind: 'loading' });
-    const threads = this.options.threads ?? Math.max(1, Math.min(os.availableParallelism(), 4));
-    this.startWorker();
-    await this.request({ kind: 'load', dir: resolved.dir, dtype, threads });
+    const workers = this.options.workers ?? 1;
+    // Several workers split the cores between them: each session runs single-batch work on its own threads.
+    const threads = this.options.threads ?? Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / workers));
+    this.startWorkers(workers);
+    await Promise.all(this.workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads })));
     const loadMs = performance.now() - started;
-    log(`loaded ${MODEL_NAME} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threads} threads`);
+    const layout = workers > 1 ? `${workers} workers × ${threads} thread${threads === 1 ? '' : 's'}` : `${threads} threads`;
+    log(`loaded ${MODEL_NAME} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${layout}`);
     return {
       name: MODEL_NAME,
       source: resolved.source,
@@ -215,80 +208,82 @@ export class Engine extends EventEmitter<EngineEvents> {
       maxSeqLength: MAX_SEQ_LENGTH,
       loadMs,
       threads,
+      workers,
     };
   }
 
-  private startWorker(): void {
-    this.terminateWorker();
-    const worker = new Worker(this.options.workerPath ?? path.join(__dirname, 'engineWorker.js'));
-    worker.on('message', (reply: WorkerReply) => {
-      const pending = this.pending.get(reply.id);
-      if (!pending) return;
-      if (reply.kind === 'progress') {
-        pending.onProgress?.({ done: reply.done, total: reply.total });
-        return;
-      }
-      this.pending.delete(reply.id);
-      if (reply.kind === 'failed') pending.reject(deserializeError(reply.error));
-      else pending.resolve(reply);
-    });
+  /**
+   * Encodes on the loaded workers. With several, the texts are dealt out by length and encoded in parallel; progress
+   * adds up the batches of all of them, and the first failure cancels the rest.
+   */
+  private async encodeOnWorkers(texts: string[], batchSize: number, signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<EncodedTexts> {
+    if (signal?.aborted) throw cancelled();
+    const workers = this.workers;
+    if (workers.length === 0) throw new EngineError('WORKER_FAILED', 'The model is not loaded.');
+    // Below two batches per worker a split only adds a round trip.
+    const shards = texts.length >= 2 * batchSize * workers.length ? lengthBalancedShards(texts.map((t) => t.length), workers.length) : [texts.map((_, i) => i)];
+    const totals = shards.map((s) => Math.ceil(s.length / batchSize));
+    const done = shards.map(() => 0);
+    const total = totals.reduce((a, b) => a + b, 0);
+    const stopOthers = new AbortController();
+    const onAbort = () => stopOthers.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const replies = await Promise.all(
+        shards.map(async (indices, k) => {
+          try {
+            const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), batchSize }, stopOthers.signal, (p) => {
+              done[k] = p.done;
+              onProgress?.({ done: done.reduce((a, b) => a + b, 0), total });
+            });
+            if (reply.kind !== 'encoded') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
+            return reply;
+          } catch (error) {
+            stopOthers.abort();
+            throw error;
+          }
+        }),
+      );
+      const vectors = new Array<Float32Array>(texts.length);
+      const tokens = new Array<TokenCount>(texts.length);
+      shards.forEach((indices, k) => {
+        indices.forEach((original, j) => {
+          vectors[original] = replies[k]!.vectors[j]!;
+          tokens[original] = replies[k]!.tokens[j]!;
+        });
+      });
+      return { vectors, tokens };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private startWorkers(count: number): void {
+    this.terminateWorkers();
+    const workerPath = this.options.workerPath ?? path.join(__dirname, 'engineWorker.js');
+    const started: WorkerClient[] = [];
     const fail = (error: Error) => {
-      if (this.worker !== worker) return;
+      if (this.workers !== started) return;
       this.log(`engine worker failed: ${error.message}`);
-      this.worker = undefined;
+      this.terminateWorkers(new EngineError('WORKER_FAILED', `The inference worker stopped (${error.message}). Load the model again.`));
       this.current = undefined;
       this.loading = undefined;
-      this.rejectAll(new EngineError('WORKER_FAILED', `The inference worker stopped (${error.message}). Load the model again.`));
       this.setState({ kind: 'error', code: 'WORKER_FAILED', message: error.message });
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
-    worker.unref();
-    this.worker = worker;
+    for (let i = 0; i < count; i++) started.push(new WorkerClient(workerPath, fail));
+    this.workers = started;
   }
 
-  private terminateWorker(): void {
-    const worker = this.worker;
-    this.worker = undefined;
-    this.rejectAll(new EngineError('CANCELLED', 'The model was unloaded.'));
-    if (worker) void worker.terminate();
+  private terminateWorkers(reason = new EngineError('CANCELLED', 'The model was unloaded.')): void {
+    const workers = this.workers;
+    this.workers = [];
+    for (const worker of workers) worker.terminate(reason);
   }
 
-  private rejectAll(error: EngineError): void {
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of pending) p.reject(error);
-  }
-
-  private request(message: DistributiveOmit<WorkerRequest, 'id'>, signal?: AbortSignal, onProgress?: (p: BatchProgress) => void): Promise<WorkerReply> {
-    const worker = this.worker;
+  private request(message: WorkerRequestBody, signal?: AbortSignal): Promise<WorkerReply> {
+    const worker = this.workers[0];
     if (!worker) return Promise.reject(new EngineError('WORKER_FAILED', 'The model is not loaded.'));
-    if (signal?.aborted) return Promise.reject(cancelled());
-    const id = this.nextId++;
-    return new Promise<WorkerReply>((resolve, reject) => {
-      const onAbort = () => {
-        this.pending.delete(id);
-        worker.postMessage({ id: this.nextId++, kind: 'cancel', target: id } satisfies WorkerRequest);
-        reject(cancelled());
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const done = () => signal?.removeEventListener('abort', onAbort);
-      this.pending.set(id, {
-        resolve: (reply) => {
-          done();
-          resolve(reply);
-        },
-        reject: (error) => {
-          done();
-          reject(error);
-        },
-        onProgress,
-      });
-      worker.ref();
-      worker.postMessage({ ...message, id } as WorkerRequest);
-    }).finally(() => {
-      if (this.pending.size === 0) this.worker?.unref();
-    });
+    return worker.request(message, signal);
   }
 
   private setState(state: EngineState): void {

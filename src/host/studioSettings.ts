@@ -27,6 +27,7 @@ export interface StudioSettings {
   hubRevision: string;
   dtype: Dtype;
   batchSize: number;
+  workers: number;
   resultsFolder: string;
   autoLoad: boolean;
   allowDownload: boolean;
@@ -39,6 +40,7 @@ const DEFAULTS: StudioSettings = {
   hubRevision: '',
   dtype: 'fp32',
   batchSize: 32,
+  workers: 1,
   resultsFolder: 'results',
   autoLoad: false,
   allowDownload: true,
@@ -66,6 +68,7 @@ export function readStudioSettings(inspect: InspectSetting, trusted: boolean): S
     hubRevision: read('hubRevision', isString).trim(),
     dtype: read('dtype', (v) => (DTYPES as readonly unknown[]).includes(v)),
     batchSize: read('batchSize', (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 512),
+    workers: read('workers', (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 4),
     resultsFolder: read('resultsFolder', (v) => isString(v) && (v as string).trim() !== '').trim(),
     autoLoad: read('autoLoad', isBoolean),
     allowDownload: read('allowDownload', isBoolean),
@@ -108,6 +111,7 @@ export function engineOptionsFrom(settings: StudioSettings, paths: HostPaths): E
     cacheDir: path.join(paths.globalStorage, 'models'),
     dtype: settings.dtype,
     batchSize: settings.batchSize,
+    workers: settings.workers,
     allowDownload: settings.allowDownload,
     hub,
     workerPath: paths.workerPath,

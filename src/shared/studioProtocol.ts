@@ -57,7 +57,10 @@ export interface ModelStatus {
     dimension: number;
     maxSeqLength: number;
     loadMs: number;
+    /** ONNX Runtime threads of each worker's session. */
     threads: number;
+    /** Inference workers, each with its own session (`minilm.workers`). */
+    workers?: number;
   };
   error?: { code: string; message: string };
   /** Resident set size of the process running the model, bytes. */
@@ -332,6 +335,7 @@ export const ENGLISH_STRINGS = {
   'model.loadTime': 'Load time',
   'model.memory': 'Memory (host process RSS)',
   'model.threads': 'Threads',
+  'model.workersThreads': 'Workers × threads',
   'model.fix': 'What to try',
   'model.fix.notFound': 'Choose the folder that holds all-MiniLM-L6-v2 (config.json, tokenizer.json, onnx/model.onnx), or download the model.',
   'model.fix.generic': 'Check the log for details, then try loading again.',

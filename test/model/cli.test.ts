@@ -200,6 +200,21 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
     vectors.forEach((v, i) => assert.ok(cosine(v, reference.embeddings[i]) >= 0.99999, `text ${i}: ${cosine(v, reference.embeddings[i])}`));
   });
 
+  it('encode --workers 2 splits the work between two model copies and still matches the PyTorch reference', () => {
+    const reference = loadReferenceEmbeddings();
+    const file = path.join(tmp, 'reference-workers.jsonl');
+    writeJsonl(file, reference.texts);
+    // A small batch size makes even this short list large enough to be split.
+    assert.ok(reference.texts.length >= 2 * 2 * 4);
+    const run = minilm(['encode', '--model-dir', modelDir, '--workers', '2', '--batch-size', '4', '--verbose', '--input', file, '--format', 'json']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /with 2 workers × \d+ threads?/);
+    const vectors = JSON.parse(run.stdout) as number[][];
+    assert.equal(vectors.length, reference.texts.length);
+    vectors.forEach((v, i) => assert.ok(cosine(v, reference.embeddings[i]) >= 0.99999, `text ${i}: ${cosine(v, reference.embeddings[i])}`));
+    assert.match(fails(['encode', '--model-dir', modelDir, '--workers', '0', 'x']), /--workers.*positive integer/);
+  });
+
   describe('input formats', () => {
     const texts = ['first line\nsecond line', 'tab\there', 'plain "quoted" text, with comma', '東京 🚀'];
     let expected: number[][];

@@ -128,6 +128,64 @@ describe('engine behaviour with the real model', function () {
     await fresh.dispose();
   });
 
+  describe('two workers', function () {
+    const texts = Array.from({ length: 300 }, (_, i) =>
+      i % 50 === 0 ? '' : `${'long '.repeat(i % 7 === 0 ? 300 : 0)}sentence ${i} about ${['cats', 'the stock market', 'neural networks', '天气很好', 'emoji 🎉'][i % 5]} and ${i * 13}`,
+    );
+    let single: Float32Array[];
+    let singleTokens: { count: number; truncated: boolean }[];
+    before(async () => {
+      const one = new Engine({ modelDir: testModelDir(), dtype: 'fp32', cacheEntries: 0, batchSize: 16 });
+      ({ vectors: single, tokens: singleTokens } = await one.encodeWithTokens(texts));
+      await one.dispose();
+    });
+
+    it('split a large request between them and return the same vectors and token counts in input order', async () => {
+      const logs: string[] = [];
+      const two = new Engine({ modelDir: testModelDir(), dtype: 'fp32', cacheEntries: 0, batchSize: 16, workers: 2, log: (m) => logs.push(m) });
+      const progress: { done: number; total: number }[] = [];
+      const { vectors, tokens } = await two.encodeWithTokens(texts, { onProgress: (p) => progress.push(p) });
+      assert.equal(two.info?.workers, 2);
+      const threads = Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / 2));
+      assert.equal(two.info?.threads, threads, 'two workers split the cores');
+      assert.ok(logs.some((m) => m.includes(`with 2 workers × ${threads} thread`)), logs.join('\n'));
+      assert.deepEqual(tokens, singleTokens);
+      vectors.forEach((v, i) => assert.ok(cosine(v, single[i]!) > 0.99999, `text ${i}: ${cosine(v, single[i]!)}`));
+      // Both workers' batches add up: ceil(150 / 16) each, counted once, ending at the total.
+      assert.ok(progress.every((p) => p.total === 20), JSON.stringify(progress.slice(0, 3)));
+      assert.deepEqual(progress.map((p) => p.done), Array.from({ length: 20 }, (_, i) => i + 1));
+      await two.dispose();
+    });
+
+    it('cancel both halves, and the engine keeps working', async () => {
+      const two = new Engine({ modelDir: testModelDir(), dtype: 'q8', cacheEntries: 0, batchSize: 4, workers: 2 });
+      await two.load();
+      const controller = new AbortController();
+      let batches = 0;
+      const run = two.encode(texts, {
+        signal: controller.signal,
+        onProgress: ({ done }) => {
+          batches = done;
+          if (done === 3) controller.abort();
+        },
+      });
+      await assert.rejects(run, rejectsWith('CANCELLED'));
+      assert.ok(batches >= 3 && batches < 76, `stopped after ${batches} of 76 batches`);
+      const [after] = await two.encode(['still works']);
+      assert.equal(after!.length, 384);
+      await two.dispose();
+    });
+
+    it('a small request stays on one worker and matches', async () => {
+      const two = new Engine({ modelDir: testModelDir(), dtype: 'fp32', cacheEntries: 0, batchSize: 16, workers: 2 });
+      const progress: number[] = [];
+      const vectors = await two.encode(texts.slice(0, 20), { onProgress: (p) => progress.push(p.total) });
+      assert.ok(progress.every((t) => t === 2), `one worker's 2 batches, got totals ${progress}`);
+      vectors.forEach((v, i) => assert.ok(cosine(v, single[i]!) > 0.99999, `text ${i}`));
+      await two.dispose();
+    });
+  });
+
   it('repeated texts come from the cache', async () => {
     const [first] = await engine.encode(['cache me']);
     const [second] = await engine.encode(['cache me']);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { MiniLmExtensionApi } from '../../src/extension';
+import type { EngineState } from '../../src/engine/types';
 import { extensionApi } from './extensionApi';
 
 describe('settings', function () {
@@ -19,7 +20,7 @@ describe('settings', function () {
   });
 
   afterEach(async () => {
-    for (const key of ['modelFolder', 'hubEndpoint', 'resultsFolder', 'batchSize']) {
+    for (const key of ['modelFolder', 'hubEndpoint', 'resultsFolder', 'batchSize', 'workers']) {
       await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
     }
     await api.engineHost.settled();
@@ -28,7 +29,7 @@ describe('settings', function () {
   it('every contributed setting has a description and a default', () => {
     const extension = vscode.extensions.getExtension('minilm-studio.minilm-studio');
     const properties = extension?.packageJSON.contributes.configuration.properties as Record<string, { default?: unknown; markdownDescription?: string; description?: string }>;
-    for (const key of ['modelFolder', 'hubEndpoint', 'dtype', 'batchSize', 'resultsFolder', 'autoLoad', 'allowDownload']) {
+    for (const key of ['modelFolder', 'hubEndpoint', 'dtype', 'batchSize', 'workers', 'resultsFolder', 'autoLoad', 'allowDownload']) {
       const p = properties[`minilm.${key}`];
       assert.ok(p, `minilm.${key} is not contributed`);
       assert.ok(p.default !== undefined, `minilm.${key} has no default`);
@@ -65,6 +66,23 @@ describe('settings', function () {
     await api.engineHost.settled();
     assert.equal(api.engineHost.engineOptions(true).batchSize, 8);
     assert.equal(api.engineHost.engineOptions(false).batchSize, 8);
+  });
+
+  it('minilm.workers = 2 reloads the model on two workers, which encode a large request like one does', async () => {
+    const texts = Array.from({ length: 160 }, (_, i) => `sentence ${i} about ${['rivers', 'compilers', 'tea', '音乐'][i % 4]} ${'and more '.repeat(i % 9)}`);
+    const one = await api.services.engine.encodeWithTokens(texts, { batchSize: 16 });
+    await config().update('workers', 2, vscode.ConfigurationTarget.Workspace);
+    await api.engineHost.settled();
+    assert.equal(api.services.engine.state.kind, 'unloaded', 'a different worker count reloads the model');
+    const progress: number[] = [];
+    const two = await api.services.engine.encodeWithTokens(texts, { batchSize: 16, onProgress: (p) => progress.push(p.done) });
+    // (read again: the load since the assertion above changed it)
+    const state = api.services.engine.state as EngineState;
+    assert.ok(state.kind === 'ready' && state.info.workers === 2, JSON.stringify(state));
+    assert.deepEqual(two.tokens, one.tokens);
+    const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, k) => sum + x * b[k]!, 0);
+    two.vectors.forEach((v, i) => assert.ok(cosine(v, one.vectors[i]!) > 0.99999, `text ${i}`));
+    assert.equal(progress.at(-1), 10, 'both workers\' batches counted: 2 × ceil(80 / 16)');
   });
 
   it('the engine looks in <workspace>/models and keeps its cache in the extension’s global storage', () => {

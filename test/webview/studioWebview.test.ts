@@ -141,6 +141,21 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.equal(engine.dtype, 'fp32');
   });
 
+  it('Model tab: with two workers the facts say workers × threads', async () => {
+    const threadsMetric = page.locator('[data-testid="model-threads"]');
+    await page.locator('#load-button').click();
+    await page.locator('.model-state.state-ready').waitFor();
+    assert.match(await threadsMetric.innerText(), /^Threads\s+\d+$/);
+    await engine.configure({ workers: 2 });
+    await page.locator('#load-button').click();
+    await page.waitForFunction(() => /×/.test(document.querySelector('[data-testid="model-threads"] .metric-value')?.textContent ?? ''));
+    assert.match(await threadsMetric.innerText(), /^Workers × threads\s+2 × \d+$/);
+    assert.equal(engine.info?.workers, 2);
+    await engine.configure({ workers: 1 });
+    await page.locator('#load-button').click();
+    await page.waitForFunction(() => !/×/.test(document.querySelector('[data-testid="model-threads"] .metric-value')?.textContent ?? '×'));
+  });
+
   it('Similarity tab: typed texts give the engine\'s cosine, all metrics and a reading', async () => {
     const a = 'A man is playing a guitar.';
     const b = 'Someone plays an acoustic guitar.';

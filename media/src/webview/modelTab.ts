@@ -83,7 +83,8 @@ export function createModelTab(ctx: TabContext): Tab {
         metric(ctx.t('model.dimension'), String(info?.dimension ?? 384), 'model-dimension'),
         metric(ctx.t('model.maxTokens'), `${info?.maxSeqLength ?? 256} ${ctx.t('model.wordPieces')}`, 'model-max'),
         info ? metric(ctx.t('model.loadTime'), formatTemplate(ctx.t('common.ms'), Math.round(info.loadMs)), 'model-load-time') : null,
-        info ? metric(ctx.t('model.threads'), String(info.threads), 'model-threads') : null,
+        info && (info.workers ?? 1) > 1 ? metric(ctx.t('model.workersThreads'), `${info.workers} × ${info.threads}`, 'model-threads') : null,
+        info && (info.workers ?? 1) <= 1 ? metric(ctx.t('model.threads'), String(info.threads), 'model-threads') : null,
         metric(ctx.t('model.memory'), formatBytes(status.memoryRss), 'model-memory'),
       );
       const source = info

@@ -25,7 +25,7 @@ export function registerInfo(program: Command): void {
       ['dtype', `${info.dtype} (${path.relative(info.dir, info.modelFile)})`],
       ['dimension', String(info.dimension)],
       ['max word pieces', String(info.maxSeqLength)],
-      ['load time', `${info.loadMs.toFixed(0)} ms (${info.threads} threads)`],
+      ['load time', `${info.loadMs.toFixed(0)} ms (${info.workers > 1 ? `${info.workers} workers × ` : ''}${info.threads} thread${info.threads === 1 ? '' : 's'})`],
     ];
     const fileRows = files.map((f) => [f.path, humanSize(f.bytes)]);
     await emit(`${renderTable(['', ''], facts).split('\n').slice(2).join('\n')}\n${renderTable(['file', 'size'], fileRows, ['left', 'right'])}`, options.out);

@@ -14,6 +14,7 @@ const info: ModelInfo = {
   maxSeqLength: 256,
   loadMs: 812.4,
   threads: 2,
+  workers: 1,
 };
 
 describe('status bar view', () => {

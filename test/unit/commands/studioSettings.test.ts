@@ -17,6 +17,7 @@ describe('studio settings', () => {
     allowDownload: { defaultValue: true, globalValue: false, workspaceValue: true },
     dtype: { defaultValue: 'fp32', workspaceValue: 'q8' },
     batchSize: { defaultValue: 32, workspaceValue: 8 },
+    workers: { defaultValue: 1, workspaceValue: 2 },
   };
 
   it('trusted: workspace values win over user values', () => {
@@ -36,15 +37,17 @@ describe('studio settings', () => {
     assert.equal(s.allowDownload, false);
     assert.equal(s.dtype, 'q8', 'dtype is harmless and not restricted');
     assert.equal(s.batchSize, 8);
+    assert.equal(s.workers, 2);
   });
 
   it('values of the wrong type or range fall back to the defaults', () => {
     const s = readStudioSettings(
-      inspector({ dtype: { workspaceValue: 'fp16' }, batchSize: { globalValue: 0 }, autoLoad: { globalValue: 'yes' }, hubRepository: { globalValue: '  ' } }),
+      inspector({ dtype: { workspaceValue: 'fp16' }, batchSize: { globalValue: 0 }, workers: { globalValue: 9 }, autoLoad: { globalValue: 'yes' }, hubRepository: { globalValue: '  ' } }),
       true,
     );
     assert.equal(s.dtype, 'fp32');
     assert.equal(s.batchSize, 32);
+    assert.equal(s.workers, 1, 'more than 4 workers is out of range');
     assert.equal(s.autoLoad, false);
     assert.equal(s.hubRepository, 'Xenova/all-MiniLM-L6-v2');
   });
@@ -58,6 +61,7 @@ describe('studio settings', () => {
     assert.equal(options.cacheDir, path.join('/storage', 'models'));
     assert.deepEqual(options.hub, { revision: 'abc123' });
     assert.equal(options.workerPath, '/ext/dist/engineWorker.js');
+    assert.equal(options.workers, 1);
     assert.equal(options.allowDownload, true);
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { lengthSortedBatches } from '../../../src/engine/batching';
+import { lengthBalancedShards, lengthSortedBatches } from '../../../src/engine/batching';
 import { meanPoolNormalize } from '../../../src/engine/pooling';
 import { EmbeddingCache } from '../../../src/engine/embeddingCache';
 
@@ -20,6 +20,30 @@ describe('lengthSortedBatches', () => {
   it('rejects a batch size that is not a positive integer', () => {
     assert.throws(() => lengthSortedBatches([1, 2], 0), RangeError);
     assert.throws(() => lengthSortedBatches([1, 2], 1.5), RangeError);
+  });
+});
+
+describe('lengthBalancedShards', () => {
+  it('deals every index to exactly one shard, sizes within one of each other, each shard with the same length mix', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(500), { maxLength: 300 }), fc.integer({ min: 1, max: 6 }), (lengths, count) => {
+        const shards = lengthBalancedShards(lengths, count);
+        assert.deepEqual(shards.flat().sort((a, b) => a - b), lengths.map((_, i) => i));
+        assert.equal(shards.length, Math.min(count, lengths.length));
+        const sizes = shards.map((s) => s.length);
+        if (sizes.length > 0) assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `sizes ${sizes}`);
+        // Round-robin over the length order: shard k holds the k-th, (k+n)-th, … longest, so the j-th text of a
+        // shard is never shorter than the j-th text of a later shard.
+        for (let k = 1; k < shards.length; k++) {
+          shards[k]!.forEach((index, j) => assert.ok(lengths[shards[k - 1]![j]!]! >= lengths[index]!));
+        }
+      }),
+    );
+  });
+
+  it('with one shard keeps everything together, and rejects a count that is not a positive integer', () => {
+    assert.deepEqual(lengthBalancedShards([3, 1, 2], 1), [[0, 2, 1]]);
+    assert.throws(() => lengthBalancedShards([1], 0), RangeError);
   });
 });
 

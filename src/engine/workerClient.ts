@@ -1,0 +1,94 @@
+import { Worker } from 'node:worker_threads';
+import { EngineError, cancelled, deserializeError } from './errors';
+import type { WorkerReply, WorkerRequest } from './workerProtocol';
+import type { BatchProgress } from './types';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type WorkerRequestBody = DistributiveOmit<WorkerRequest, 'id'>;
+
+interface Pending {
+  resolve: (reply: WorkerReply) => void;
+  reject: (error: Error) => void;
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+/**
+ * One inference worker thread and the requests waiting on it. The thread is unref'd while idle so that a CLI
+ * process with a loaded model can still exit.
+ */
+export class WorkerClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private stopped = false;
+
+  /** `onFail` runs once if the thread dies or throws outside a request; pending requests are already rejected. */
+  constructor(workerPath: string, onFail: (error: Error) => void) {
+    const worker = new Worker(workerPath);
+    worker.on('message', (reply: WorkerReply) => {
+      const pending = this.pending.get(reply.id);
+      if (!pending) return;
+      if (reply.kind === 'progress') {
+        pending.onProgress?.({ done: reply.done, total: reply.total });
+        return;
+      }
+      this.pending.delete(reply.id);
+      if (reply.kind === 'failed') pending.reject(deserializeError(reply.error));
+      else pending.resolve(reply);
+    });
+    const fail = (error: Error) => {
+      if (this.stopped) return;
+      this.stopped = true;
+      this.rejectAll(new EngineError('WORKER_FAILED', `The inference worker stopped (${error.message}). Load the model again.`));
+      onFail(error);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    worker.unref();
+    this.worker = worker;
+  }
+
+  request(message: WorkerRequestBody, signal?: AbortSignal, onProgress?: (p: BatchProgress) => void): Promise<WorkerReply> {
+    if (this.stopped) return Promise.reject(new EngineError('WORKER_FAILED', 'The model is not loaded.'));
+    if (signal?.aborted) return Promise.reject(cancelled());
+    const id = this.nextId++;
+    return new Promise<WorkerReply>((resolve, reject) => {
+      const onAbort = () => {
+        this.pending.delete(id);
+        this.worker.postMessage({ id: this.nextId++, kind: 'cancel', target: id } satisfies WorkerRequest);
+        reject(cancelled());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (reply) => {
+          done();
+          resolve(reply);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+        onProgress,
+      });
+      this.worker.ref();
+      this.worker.postMessage({ ...message, id } as WorkerRequest);
+    }).finally(() => {
+      if (this.pending.size === 0 && !this.stopped) this.worker.unref();
+    });
+  }
+
+  /** Rejects what is pending with `reason` and ends the thread (its memory returns to the system). */
+  terminate(reason: EngineError): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.rejectAll(reason);
+    void this.worker.terminate();
+  }
+
+  private rejectAll(error: EngineError): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(error);
+  }
+}

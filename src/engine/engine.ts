@@ -86,7 +86,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         },
         (error: unknown) => {
           this.loading = undefined;
-          this.terminateWorkers();
+          void this.stopWorkers();
           const engineError = error instanceof EngineError ? error : new EngineError('WORKER_FAILED', String((error as Error)?.message ?? error));
           this.setState(engineError.code === 'CANCELLED' ? { kind: 'unloaded' } : { kind: 'error', message: engineError.message, code: engineError.code });
           throw engineError;
@@ -152,13 +152,16 @@ export class Engine extends EventEmitter<EngineEvents> {
     return reply.tokens;
   }
 
-  /** Releases the model and its worker; memory returns to the system only when the worker thread ends. */
+  /**
+   * Releases the model: running requests reject with CANCELLED at once, their workers stop at the next batch, and
+   * this resolves when the worker threads (and the memory they held) are gone.
+   */
   async unload(): Promise<void> {
     const loading = this.loading;
     this.loading = undefined;
     this.current = undefined;
     await loading?.catch(() => undefined);
-    this.terminateWorkers();
+    await this.stopWorkers();
     this.cache.clear();
     if (!this.disposed) this.setState({ kind: 'unloaded' });
   }
@@ -259,13 +262,13 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private startWorkers(count: number): void {
-    this.terminateWorkers();
+    void this.stopWorkers();
     const workerPath = this.options.workerPath ?? path.join(__dirname, 'engineWorker.js');
     const started: WorkerClient[] = [];
     const fail = (error: Error) => {
       if (this.workers !== started) return;
       this.log(`engine worker failed: ${error.message}`);
-      this.terminateWorkers(new EngineError('WORKER_FAILED', `The inference worker stopped (${error.message}). Load the model again.`));
+      void this.stopWorkers(new EngineError('WORKER_FAILED', `The inference worker stopped (${error.message}). Load the model again.`));
       this.current = undefined;
       this.loading = undefined;
       this.setState({ kind: 'error', code: 'WORKER_FAILED', message: error.message });
@@ -274,10 +277,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.workers = started;
   }
 
-  private terminateWorkers(reason = new EngineError('CANCELLED', 'The model was unloaded.')): void {
+  /** Ends the workers; resolves when their threads are gone. */
+  private async stopWorkers(reason = new EngineError('CANCELLED', 'The model was unloaded.')): Promise<void> {
     const workers = this.workers;
     this.workers = [];
-    for (const worker of workers) worker.terminate(reason);
+    await Promise.all(workers.map((worker) => worker.stop(reason)));
   }
 
   private request(message: WorkerRequestBody, signal?: AbortSignal): Promise<WorkerReply> {

@@ -23,7 +23,7 @@ function requireModel(): ModelSession {
   return model;
 }
 
-async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<void> {
+async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispose' }>): Promise<void> {
   try {
     switch (request.kind) {
       case 'load': {
@@ -60,9 +60,23 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' }>): Prom
   }
 }
 
+/**
+ * Ends the thread only between requests: a thread terminated from outside while ONNX Runtime is inside
+ * `session.run` (or while another worker creates a session) can abort the whole process.
+ */
+async function dispose(): Promise<void> {
+  await model?.dispose().catch(() => undefined);
+  model = undefined;
+  process.exit(0);
+}
+
 port.on('message', (request: WorkerRequest) => {
   if (request.kind === 'cancel') {
     cancelledIds.add(request.target);
+    return;
+  }
+  if (request.kind === 'dispose') {
+    queue = queue.then(dispose);
     return;
   }
   queue = queue.then(() => handle(request));

@@ -19,12 +19,14 @@ interface Pending {
 export class WorkerClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
+  private readonly exited: Promise<void>;
   private nextId = 1;
   private stopped = false;
 
   /** `onFail` runs once if the thread dies or throws outside a request; pending requests are already rejected. */
   constructor(workerPath: string, onFail: (error: Error) => void) {
     const worker = new Worker(workerPath);
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (reply: WorkerReply) => {
       const pending = this.pending.get(reply.id);
       if (!pending) return;
@@ -78,12 +80,28 @@ export class WorkerClient {
     });
   }
 
-  /** Rejects what is pending with `reason` and ends the thread (its memory returns to the system). */
-  terminate(reason: EngineError): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.rejectAll(reason);
-    void this.worker.terminate();
+  /**
+   * Rejects what is pending with `reason` and ends the thread (its memory returns to the system) once it is between
+   * requests: the running request is cancelled and stops at its next batch. A thread that has not ended after
+   * `graceMs` (a stuck native call) is terminated. Resolves when the thread is gone.
+   */
+  async stop(reason: EngineError, graceMs = 15_000): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      const running = [...this.pending.keys()];
+      this.rejectAll(reason);
+      for (const target of running) this.worker.postMessage({ id: 0, kind: 'cancel', target } satisfies WorkerRequest);
+      this.worker.postMessage({ id: 0, kind: 'dispose' } satisfies WorkerRequest);
+      // Keep the process alive until the thread has ended, so that whatever awaits this runs afterwards.
+      this.worker.ref();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+      timer.unref();
+    });
+    if ((await Promise.race([this.exited, late])) === 'late') await this.worker.terminate();
+    clearTimeout(timer);
   }
 
   private rejectAll(error: EngineError): void {

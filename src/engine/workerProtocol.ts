@@ -6,7 +6,9 @@ export type WorkerRequest =
   | { id: number; kind: 'load'; dir: string; dtype: Dtype; threads: number }
   | { id: number; kind: 'encode'; texts: string[]; batchSize: number }
   | { id: number; kind: 'tokenize'; texts: string[] }
-  | { id: number; kind: 'cancel'; target: number };
+  | { id: number; kind: 'cancel'; target: number }
+  /** Finish what is running (cancelled requests stop at their next batch), release the session, end the thread. */
+  | { id: number; kind: 'dispose' };
 
 /** Messages from the worker. */
 export type WorkerReply =

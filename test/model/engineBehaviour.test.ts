@@ -93,6 +93,28 @@ describe('engine behaviour with the real model', function () {
     await fresh.dispose();
   });
 
+  it('unloading while batches run cancels them without taking the process down, and the next call reloads', async () => {
+    // Terminating a worker thread while ONNX Runtime is inside session.run can abort the whole process (the
+    // extension host, for the extension): unload lets the running batch finish, then ends the thread.
+    for (const workers of [1, 2]) {
+      const fresh = new Engine({ modelDir: testModelDir(), dtype: 'fp32', batchSize: 64, cacheEntries: 0, workers });
+      await fresh.load();
+      const texts = Array.from({ length: 1500 }, (_, i) => `a long enough sentence number ${i} ${'with padding words '.repeat(i % 12)}`);
+      let unloading: Promise<void> | undefined;
+      const run = fresh.encode(texts, {
+        onProgress: ({ done }) => {
+          if (done === 1) unloading = fresh.unload();
+        },
+      });
+      await assert.rejects(run, rejectsWith('CANCELLED', /unloaded/));
+      await unloading;
+      assert.equal(fresh.state.kind, 'unloaded');
+      const [again] = await fresh.encode(['loaded again']);
+      assert.equal(again!.length, 384);
+      await fresh.dispose();
+    }
+  });
+
   it('a missing model folder names the path', async () => {
     const missing = path.join(os.tmpdir(), 'minilm-no-such-model');
     const fresh = new Engine({ modelDir: missing });

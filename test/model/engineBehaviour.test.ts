@@ -15,6 +15,31 @@ function rejectsWith(code: string, pattern?: RegExp) {
   };
 }
 
+/** Aborts an encode (q8, batches of 4) after `abortAt` batches: it rejects with CANCELLED before the last batch and the engine still works. */
+async function cancelsMidRun(workers: number, texts: string[], abortAt: number): Promise<void> {
+  const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8', batchSize: 4, cacheEntries: 0, workers });
+  await fresh.load();
+  const controller = new AbortController();
+  let batches = 0;
+  let total = 0;
+  const run = fresh.encode(texts, {
+    signal: controller.signal,
+    onProgress: (p) => {
+      ({ done: batches, total } = p);
+      if (p.done === abortAt) controller.abort();
+    },
+  });
+  await assert.rejects(run, rejectsWith('CANCELLED'));
+  // Repeated texts are encoded once; the unique ones are dealt round-robin to the workers, each counting its batches.
+  const unique = new Set(texts).size;
+  const shardSizes = Array.from({ length: workers }, (_, k) => Math.ceil((unique - k) / workers));
+  assert.equal(total, shardSizes.reduce((sum, size) => sum + Math.ceil(size / 4), 0));
+  assert.ok(batches >= abortAt && batches < total, `stopped after ${batches} of ${total} batches`);
+  const [after] = await fresh.encode(['still works']);
+  assert.equal(after!.length, 384);
+  await fresh.dispose();
+}
+
 describe('engine behaviour with the real model', function () {
   let engine: Engine;
   before(() => {
@@ -74,23 +99,7 @@ describe('engine behaviour with the real model', function () {
   });
 
   it('cancellation mid-batch rejects with CANCELLED and the engine keeps working', async () => {
-    const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8', batchSize: 4, cacheEntries: 0 });
-    await fresh.load();
-    const controller = new AbortController();
-    const texts = Array.from({ length: 400 }, (_, i) => `sentence number ${i} about a topic that changes ${i * 7}`);
-    let batches = 0;
-    const run = fresh.encode(texts, {
-      signal: controller.signal,
-      onProgress: ({ done }) => {
-        batches = done;
-        if (done === 2) controller.abort();
-      },
-    });
-    await assert.rejects(run, rejectsWith('CANCELLED'));
-    assert.ok(batches >= 2 && batches < 100, `stopped after ${batches} of 100 batches`);
-    const after = await fresh.encode(['still works']);
-    assert.equal(after[0]!.length, 384);
-    await fresh.dispose();
+    await cancelsMidRun(1, Array.from({ length: 400 }, (_, i) => `sentence number ${i} about a topic that changes ${i * 7}`), 2);
   });
 
   it('unloading while batches run cancels them without taking the process down, and the next call reloads', async () => {
@@ -180,22 +189,7 @@ describe('engine behaviour with the real model', function () {
     });
 
     it('cancel both halves, and the engine keeps working', async () => {
-      const two = new Engine({ modelDir: testModelDir(), dtype: 'q8', cacheEntries: 0, batchSize: 4, workers: 2 });
-      await two.load();
-      const controller = new AbortController();
-      let batches = 0;
-      const run = two.encode(texts, {
-        signal: controller.signal,
-        onProgress: ({ done }) => {
-          batches = done;
-          if (done === 3) controller.abort();
-        },
-      });
-      await assert.rejects(run, rejectsWith('CANCELLED'));
-      assert.ok(batches >= 3 && batches < 76, `stopped after ${batches} of 76 batches`);
-      const [after] = await two.encode(['still works']);
-      assert.equal(after!.length, 384);
-      await two.dispose();
+      await cancelsMidRun(2, texts, 3);
     });
 
     it('a small request stays on one worker and matches', async () => {

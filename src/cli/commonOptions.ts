@@ -52,7 +52,7 @@ export function addModelOptions(command: Command): Command {
     .option('--model-dir <dir>', 'model folder, or a folder holding all-MiniLM-L6-v2/ (default: $MINILM_MODEL_DIR, then ./models, then the per-user cache)')
     .addOption(new Option('--dtype <dtype>', 'weights: fp32 (matches PyTorch) or q8 (int8, faster)').choices(DTYPES).default('fp32'))
     .option('--batch-size <n>', 'texts per inference batch', positiveInteger, 32)
-    .option('--workers <n>', 'inference workers, each with its own copy of the model: 2 encodes large inputs 1.2-1.35x faster on 2+ cores, for about 200 MB (fp32) or 130 MB (q8) more peak memory', positiveInteger, 1)
+    .option('--workers <n>', 'inference workers, each with its own copy of the model: 2 encodes large inputs 1.17-1.33x faster on 2+ cores, for about 215 MB (fp32) or 130 MB (q8) more peak memory', positiveInteger, 1)
     .option('--allow-download', 'download the model from the hub when no local copy is found', false)
     .option('--hub-endpoint <url>', 'hub or mirror base URL, e.g. https://hf-mirror.com (default: $HF_ENDPOINT or https://huggingface.co)')
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')

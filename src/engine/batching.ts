@@ -4,7 +4,7 @@
  */
 export function lengthSortedBatches(lengths: readonly number[], batchSize: number): number[][] {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
-  const order = lengths.map((_, i) => i).sort((a, b) => lengths[b]! - lengths[a]! || a - b);
+  const order = longestFirst(lengths);
   const batches: number[][] = [];
   for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
   return batches;
@@ -16,8 +16,12 @@ export function lengthSortedBatches(lengths: readonly number[], batchSize: numbe
  */
 export function lengthBalancedShards(lengths: readonly number[], shards: number): number[][] {
   if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shard count must be a positive integer, got ${shards}`);
-  const order = lengths.map((_, i) => i).sort((a, b) => lengths[b]! - lengths[a]! || a - b);
   const result = Array.from({ length: shards }, () => [] as number[]);
-  order.forEach((index, rank) => result[rank % shards]!.push(index));
+  longestFirst(lengths).forEach((index, rank) => result[rank % shards]!.push(index));
   return result.filter((s) => s.length > 0);
+}
+
+/** Indices by length, longest first; equal lengths keep input order. */
+function longestFirst(lengths: readonly number[]): number[] {
+  return lengths.map((_, i) => i).sort((a, b) => lengths[b]! - lengths[a]! || a - b);
 }

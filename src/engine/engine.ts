@@ -199,8 +199,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.startWorkers(workers);
     await Promise.all(this.workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads })));
     const loadMs = performance.now() - started;
-    const layout = workers > 1 ? `${workers} workers × ${threads} thread${threads === 1 ? '' : 's'}` : `${threads} threads`;
-    log(`loaded ${MODEL_NAME} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${layout}`);
+    log(`loaded ${MODEL_NAME} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threadLayout({ workers, threads })}`);
     return {
       name: MODEL_NAME,
       source: resolved.source,
@@ -225,40 +224,34 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (workers.length === 0) throw new EngineError('WORKER_FAILED', 'The model is not loaded.');
     // Below two batches per worker a split only adds a round trip.
     const shards = texts.length >= 2 * batchSize * workers.length ? lengthBalancedShards(texts.map((t) => t.length), workers.length) : [texts.map((_, i) => i)];
-    const totals = shards.map((s) => Math.ceil(s.length / batchSize));
+    const total = shards.reduce((sum, s) => sum + Math.ceil(s.length / batchSize), 0);
     const done = shards.map(() => 0);
-    const total = totals.reduce((a, b) => a + b, 0);
-    const stopOthers = new AbortController();
-    const onAbort = () => stopOthers.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const replies = await Promise.all(
-        shards.map(async (indices, k) => {
-          try {
-            const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), batchSize }, stopOthers.signal, (p) => {
-              done[k] = p.done;
-              onProgress?.({ done: done.reduce((a, b) => a + b, 0), total });
-            });
-            if (reply.kind !== 'encoded') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
-            return reply;
-          } catch (error) {
-            stopOthers.abort();
-            throw error;
-          }
-        }),
-      );
-      const vectors = new Array<Float32Array>(texts.length);
-      const tokens = new Array<TokenCount>(texts.length);
-      shards.forEach((indices, k) => {
-        indices.forEach((original, j) => {
-          vectors[original] = replies[k]!.vectors[j]!;
-          tokens[original] = replies[k]!.tokens[j]!;
-        });
+    const failed = new AbortController();
+    const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    const replies = await Promise.all(
+      shards.map(async (indices, k) => {
+        try {
+          const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), batchSize }, stop, (p) => {
+            done[k] = p.done;
+            onProgress?.({ done: done.reduce((a, b) => a + b, 0), total });
+          });
+          if (reply.kind !== 'encoded') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
+          return reply;
+        } catch (error) {
+          failed.abort();
+          throw error;
+        }
+      }),
+    );
+    const vectors = new Array<Float32Array>(texts.length);
+    const tokens = new Array<TokenCount>(texts.length);
+    shards.forEach((indices, k) => {
+      indices.forEach((original, j) => {
+        vectors[original] = replies[k]!.vectors[j]!;
+        tokens[original] = replies[k]!.tokens[j]!;
       });
-      return { vectors, tokens };
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    });
+    return { vectors, tokens };
   }
 
   private startWorkers(count: number): void {
@@ -299,6 +292,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.options.log?.(message);
     this.emit('log', message);
   }
+}
+
+/** "2 threads", or "2 workers × 1 thread" when the model runs on several workers. */
+export function threadLayout(info: Pick<ModelInfo, 'workers' | 'threads'>): string {
+  const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  return info.workers > 1 ? `${info.workers} workers × ${threads}` : threads;
 }
 
 function validateTexts(texts: readonly unknown[]): asserts texts is string[] {

@@ -49,8 +49,8 @@ export interface EngineOptions {
   threads?: number;
   /**
    * Inference worker threads, each with its own session (default 1). Two single-threaded sessions encode large
-   * inputs 1.17–1.35× faster than one two-threaded session on 2 cores (`npm run bench`), for one more copy of the
-   * model in memory (peak RSS +210 MB fp32, +130 MB q8); requests smaller than two batches per worker still run on one.
+   * inputs 1.17–1.33× faster than one two-threaded session on 2 cores (`npm run bench`), for one more copy of the
+   * model in memory (peak RSS +215 MB fp32, +130 MB q8); requests smaller than two batches per worker still run on one.
    */
   workers?: number;
   /** Entries in the embedding LRU cache (0 disables it). */

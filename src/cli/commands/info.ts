@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { addModelOptions, outputFormat, withEngine, type ModelOptions, type OutputOptions } from '../commonOptions';
 import { addOutputOptions } from '../commonOptions';
 import { emit, renderTable } from '../output';
+import { threadLayout } from '../../engine';
 
 type InfoOptions = ModelOptions & OutputOptions;
 
@@ -25,7 +26,7 @@ export function registerInfo(program: Command): void {
       ['dtype', `${info.dtype} (${path.relative(info.dir, info.modelFile)})`],
       ['dimension', String(info.dimension)],
       ['max word pieces', String(info.maxSeqLength)],
-      ['load time', `${info.loadMs.toFixed(0)} ms (${info.workers > 1 ? `${info.workers} workers × ` : ''}${info.threads} thread${info.threads === 1 ? '' : 's'})`],
+      ['load time', `${info.loadMs.toFixed(0)} ms (${threadLayout(info)})`],
     ];
     const fileRows = files.map((f) => [f.path, humanSize(f.bytes)]);
     await emit(`${renderTable(['', ''], facts).split('\n').slice(2).join('\n')}\n${renderTable(['file', 'size'], fileRows, ['left', 'right'])}`, options.out);

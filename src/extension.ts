@@ -27,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): MiniLmExtensionApi {
     engine: engineHost,
     log,
     resultsFolder: () => engineHost.resultsFolder(),
+    checkedResultsFolder: () => engineHost.checkedResultsFolder(),
   };
   const outcomes = new CommandOutcomes();
   const statusBar = new ModelStatusBar(engineHost);

@@ -20,7 +20,7 @@ import {
   startCodeServer,
   workbenchUrl,
 } from './codeServer.mjs';
-import { prepareWorkspace } from './workspace.mjs';
+import { addRepositoryModelAndAutoLoad, prepareWorkspace } from './workspace.mjs';
 
 const extensionPath = path.resolve(process.env.MINILM_E2E_EXTENSION_PATH ?? repoRoot);
 const testsPath = path.resolve(process.env.MINILM_E2E_TESTS_PATH ?? path.join(repoRoot, 'out', 'test', 'vscode', 'index.js'));
@@ -83,6 +83,7 @@ async function runPass(pass) {
   fs.rmSync(resultsFile, { force: true });
   const dirs = makeScratch('vscode-tests');
   const workspace = prepareWorkspace(dirs.root);
+  if (!pass.trusted) addRepositoryModelAndAutoLoad(workspace);
   const server = await startCodeServer({
     workspace,
     dirs,

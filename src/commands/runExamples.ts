@@ -28,7 +28,7 @@ function freeSecond(dir: string, date: Date): Date {
  * cancelled or failed run leaves no file, not even a partial one) and opens the Studio's Examples tab.
  */
 export async function runExamples(services: StudioServices, outcomes: CommandOutcomes, args: RunExamplesArgs = {}): Promise<ExamplesOutcome | undefined> {
-  const folder = services.resultsFolder();
+  const folder = await services.checkedResultsFolder();
   if (!folder || folder.scheme !== 'file') {
     const message = t('Open a folder first: the example results are saved in its results folder (setting minilm.resultsFolder).');
     outcomes.lastMessage = message;
@@ -68,7 +68,8 @@ export async function runExamples(services: StudioServices, outcomes: CommandOut
         const encodeMs = performance.now() - started;
         checkCancelled();
         progress.report({ message: t('Saving the results…'), increment: 90 - reported });
-        const dir = folder.fsPath;
+        // Checked again just before writing: a link could have been put in the folder's way during the run.
+        const dir = (await services.checkedResultsFolder())?.fsPath ?? folder.fsPath;
         await fs.promises.mkdir(dir, { recursive: true });
         const date = freeSecond(dir, new Date());
         const document = buildExampleResult({

@@ -5,7 +5,8 @@ import { Engine, resolveModel, withAbort, type EncodedTexts, type EngineOptions,
 import type { DownloadProgress, Dtype } from '../engine/types';
 import type { EngineHost, HostEncodeOptions } from './studioServices';
 import { downloadPercent, formatMegabytes } from './statusBarView';
-import { engineOptionsFrom, readStudioSettings, resultsFolderPath, type StudioSettings } from './studioSettings';
+import { isReallyWithin } from './containedPath';
+import { engineOptionsFrom, readStudioSettings, resultsFolderOutside, resultsFolderPath, type StudioSettings } from './studioSettings';
 
 /** Encodes of more texts than this show a progress notification (smaller ones finish before it would be read). */
 const PROGRESS_THRESHOLD = 64;
@@ -64,7 +65,9 @@ export class VscodeEngineHost implements EngineHost {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.queueReconfigure('workspace trusted')),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.queueReconfigure('workspace folders changed')),
     );
-    if (!vscode.workspace.isTrusted) log.info('untrusted workspace: workspace values of the model folder, hub and results settings are ignored');
+    if (!vscode.workspace.isTrusted) {
+      log.info("untrusted workspace: the workspace's models/ folder and its values of the model folder, hub, results and auto-load settings are ignored");
+    }
   }
 
   get state(): EngineState {
@@ -82,12 +85,23 @@ export class VscodeEngineHost implements EngineHost {
       globalStorage: this.context.globalStorageUri.fsPath,
       workerPath: path.join(this.context.extensionPath, 'dist', 'engineWorker.js'),
       extensionPath: this.context.extensionPath,
+      trusted,
     });
   }
 
+  /** The results folder named by the settings (throws when it leaves the workspace folder). */
   resultsFolder(trusted: boolean = vscode.workspace.isTrusted): vscode.Uri | undefined {
     const folder = resultsFolderPath(currentSettings(trusted), localWorkspaceFolder());
     return folder ? vscode.Uri.file(folder) : undefined;
+  }
+
+  /** The results folder, also refused when a symbolic link on its way leads out of the workspace folder. */
+  async checkedResultsFolder(): Promise<vscode.Uri | undefined> {
+    const folder = this.resultsFolder();
+    const workspace = localWorkspaceFolder();
+    if (!folder || !workspace) return undefined;
+    if (!(await isReallyWithin(workspace, folder.fsPath))) throw resultsFolderOutside(currentSettings().resultsFolder, workspace);
+    return folder;
   }
 
   /** Resolves once every settings change seen so far has reached the engine. */

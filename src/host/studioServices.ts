@@ -33,6 +33,11 @@ export interface StudioServices {
   readonly context: vscode.ExtensionContext;
   readonly engine: EngineHost;
   readonly log: vscode.LogOutputChannel;
-  /** Folder for example-suite results (`results/` in the first workspace folder by default), undefined without a workspace. */
+  /**
+   * Folder for example-suite results (`results/` in the first workspace folder by default), undefined without a
+   * workspace; throws when the setting leaves the workspace folder.
+   */
   resultsFolder(): vscode.Uri | undefined;
+  /** The same, checked with symbolic links followed: use it before reading or writing there. */
+  checkedResultsFolder(): Promise<vscode.Uri | undefined>;
 }

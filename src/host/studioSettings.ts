@@ -2,7 +2,9 @@
 // import: the caller passes `WorkspaceConfiguration.inspect`, so the rules are unit-tested.
 import os from 'node:os';
 import path from 'node:path';
+import { EngineError } from '../engine/errors';
 import { DTYPES, type Dtype, type EngineOptions } from '../engine/types';
+import { isWithin } from './containedPath';
 
 /** What `WorkspaceConfiguration.inspect` returns (the layers this extension reads). */
 export interface SettingLayers<T> {
@@ -16,9 +18,10 @@ export type InspectSetting = <T>(key: string) => SettingLayers<T> | undefined;
 
 /**
  * Settings a folder could use against the user (a model folder or endpoint of its choosing, files written outside
- * it): in an untrusted workspace only the user's own value counts. Same list as `capabilities.untrustedWorkspaces`.
+ * it, a model load the user did not ask for): in an untrusted workspace only the user's own value counts. Same list
+ * as `capabilities.untrustedWorkspaces.restrictedConfigurations` in package.json (a unit test keeps them equal).
  */
-export const RESTRICTED_SETTINGS = ['modelFolder', 'hubEndpoint', 'hubRepository', 'hubRevision', 'resultsFolder', 'allowDownload'] as const;
+export const RESTRICTED_SETTINGS = ['modelFolder', 'hubEndpoint', 'hubRepository', 'hubRevision', 'resultsFolder', 'allowDownload', 'autoLoad'] as const;
 
 export interface StudioSettings {
   modelFolder: string;
@@ -83,6 +86,11 @@ export interface HostPaths {
   readonly workerPath: string;
   /** `ExtensionContext.extensionPath`: its `models/` holds the model the offline VSIX ships. */
   readonly extensionPath?: string;
+  /**
+   * `vscode.workspace.isTrusted`. An untrusted workspace's own `models/` folder is never searched: a cloned
+   * repository must not get its ONNX file loaded by opening it.
+   */
+  readonly trusted: boolean;
 }
 
 /** `~` means the home folder; a relative path is relative to the workspace folder (or the home folder without one). */
@@ -106,7 +114,7 @@ export function engineOptionsFrom(settings: StudioSettings, paths: HostPaths): E
   if (settings.hubRevision) hub.revision = settings.hubRevision;
   return {
     modelDir: settings.modelFolder ? resolveUserPath(settings.modelFolder, paths.workspaceFolder) : undefined,
-    projectModelsDir: paths.workspaceFolder ? path.join(paths.workspaceFolder, 'models') : undefined,
+    projectModelsDir: paths.workspaceFolder && paths.trusted ? path.join(paths.workspaceFolder, 'models') : undefined,
     bundledModelsDir: paths.extensionPath ? path.join(paths.extensionPath, 'models') : undefined,
     cacheDir: path.join(paths.globalStorage, 'models'),
     dtype: settings.dtype,
@@ -118,8 +126,21 @@ export function engineOptionsFrom(settings: StudioSettings, paths: HostPaths): E
   };
 }
 
-/** Where example results go: the results folder inside the workspace (an absolute setting is taken as is). */
+/**
+ * Where example results go: the results folder inside the workspace, undefined without a workspace. A value that
+ * leaves the workspace folder (`../x`, an absolute path elsewhere) is refused with an error saying so: settings may
+ * come from a cloned repository. Symbolic links are checked where the folder is used (`isReallyWithin`).
+ */
 export function resultsFolderPath(settings: StudioSettings, workspaceFolder: string | undefined): string | undefined {
-  if (path.isAbsolute(settings.resultsFolder)) return path.normalize(settings.resultsFolder);
-  return workspaceFolder ? path.resolve(workspaceFolder, settings.resultsFolder) : undefined;
+  if (!workspaceFolder) return undefined;
+  const dir = path.resolve(workspaceFolder, settings.resultsFolder);
+  if (!isWithin(workspaceFolder, dir)) throw resultsFolderOutside(settings.resultsFolder, workspaceFolder);
+  return dir;
+}
+
+export function resultsFolderOutside(value: string, workspaceFolder: string): EngineError {
+  return new EngineError(
+    'INVALID_INPUT',
+    `The results folder "${value}" (setting minilm.resultsFolder) is outside the workspace folder ${workspaceFolder}. Use a folder inside the workspace, such as "results".`,
+  );
 }

@@ -132,7 +132,7 @@ export class StudioPanel {
       language: vscode.env.language,
       status: modelStatusOf(this.services),
       request: this.pendingRequest,
-      hasResultsFolder: this.services.resultsFolder() !== undefined,
+      hasResultsFolder: hasResultsFolder(this.services),
     };
     this.pendingRequest = undefined;
     this.ready = true;
@@ -157,5 +157,14 @@ export class StudioPanel {
       language: vscode.env.language,
       title: vscode.l10n.t('MiniLM Studio'),
     });
+  }
+}
+
+/** A results folder outside the workspace still counts as one: running the examples then says what is wrong. */
+function hasResultsFolder(services: StudioServices): boolean {
+  try {
+    return services.resultsFolder() !== undefined;
+  } catch {
+    return true;
   }
 }

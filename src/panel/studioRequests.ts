@@ -4,6 +4,7 @@
  * over a plain Engine, so both run this same code.
  */
 import * as path from 'node:path';
+import { isReallyWithin } from '../host/containedPath';
 import { promises as fsp } from 'node:fs';
 import { cosineSimilarity, dot, euclideanDistance, manhattanDistance, norm } from '../core/vector';
 import { semanticSearch } from '../core/semanticSearch';
@@ -44,8 +45,8 @@ export interface StudioBackend {
   chooseSaveFile(suggestedName: string, format: ExportFormat): Promise<string | null>;
   /** Asks for a text file and returns its path and content (null: cancelled). */
   openTextFile(): Promise<{ file: string; text: string } | null>;
-  /** Absolute path of the results folder, or undefined without a workspace. */
-  resultsFolder(): string | undefined;
+  /** Absolute path of the results folder, undefined without a workspace; rejects when it leaves the workspace. */
+  resultsFolder(): Promise<string | undefined>;
   openInEditor(file: string): Promise<void>;
   runCommand(command: WebviewCommand): Promise<void>;
 }
@@ -75,18 +76,21 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
     return { vector: vectors[0], tokens: tokens[0] };
   };
 
-  const resultsFolder = (): string => {
-    const folder = backend.resultsFolder();
+  const resultsFolder = async (): Promise<string> => {
+    const folder = await backend.resultsFolder();
     if (!folder) throw new StudioRequestError('NO_WORKSPACE', 'Open a folder to save and list example results.');
     return folder;
   };
 
   /** Only files named like results, directly inside the results folder, may be read or opened. */
-  const resultPath = (file: string): string => {
-    const folder = resultsFolder();
+  const resultPath = async (file: string): Promise<string> => {
+    const folder = await resultsFolder();
     const resolved = path.resolve(folder, file);
     if (path.dirname(resolved) !== path.resolve(folder) || !RESULT_FILE.test(path.basename(resolved))) {
       throw new StudioRequestError('INVALID_INPUT', `Not a result file in ${folder}: ${file}`);
+    }
+    if (!(await isReallyWithin(folder, resolved))) {
+      throw new StudioRequestError('INVALID_INPUT', `${file} is a link that leads out of the results folder ${folder}; it is not read.`);
     }
     return resolved;
   };
@@ -184,7 +188,7 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
     },
 
     'examples/run': async (_params, context) => {
-      const folder = backend.resultsFolder();
+      const folder = await backend.resultsFolder();
       const texts = EXAMPLE_TEXTS.map((e) => e.text);
       const started = performance.now();
       const loadStarted = performance.now();
@@ -209,6 +213,8 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
       let file: string | undefined;
       if (folder) {
         context.signal.throwIfAborted();
+        // Checked again just before writing: a link could have been put in the folder's way during the run.
+        await backend.resultsFolder();
         await fsp.mkdir(folder, { recursive: true });
         file = path.join(folder, resultFileName(date));
         await writeFileAtomic(file, `${JSON.stringify(document, null, 2)}\n`, { signal: context.signal });
@@ -220,7 +226,7 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
       };
     },
     'examples/list': async () => {
-      const folder = backend.resultsFolder();
+      const folder = await backend.resultsFolder();
       if (!folder) return [];
       let names: string[];
       try {
@@ -238,12 +244,12 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
       return entries.sort((x, y) => y.name.localeCompare(x.name));
     },
     'examples/load': async ({ path: file }) => {
-      const resolved = resultPath(file);
+      const resolved = await resultPath(file);
       const document = parseResultDocument(await fsp.readFile(resolved, 'utf8'), resolved);
       return matrixViewOf(document, 'file', resolved);
     },
     'examples/open': async ({ path: file }) => {
-      await backend.openInEditor(resultPath(file));
+      await backend.openInEditor(await resultPath(file));
       return null;
     },
     'command/run': async ({ command }) => {

@@ -107,8 +107,8 @@ export class VscodeStudioBackend implements StudioBackend {
     return { file: uri.fsPath, text: new TextDecoder('utf-8').decode(bytes) };
   }
 
-  resultsFolder(): string | undefined {
-    const uri = this.services.resultsFolder();
+  async resultsFolder(): Promise<string | undefined> {
+    const uri = await this.services.checkedResultsFolder();
     return uri?.scheme === 'file' ? uri.fsPath : undefined;
   }
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { MiniLmExtensionApi } from '../../src/extension';
 
@@ -53,5 +55,47 @@ describe('activation in an untrusted workspace @untrusted', () => {
     assert.equal(extension.isActive, true);
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.ok(registered.has('minilm.openStudio'), 'minilm.openStudio is not registered in restricted mode');
+  });
+});
+
+// The untrusted pass opens a folder that carries its own models/all-MiniLM-L6-v2/ and a .vscode/settings.json with
+// "minilm.autoLoad": true (scripts/e2e/workspace.mjs addRepositoryModelAndAutoLoad), as a hostile clone would.
+describe('a cloned repository in an untrusted workspace @untrusted', function () {
+  this.timeout(120_000);
+  const config = () => vscode.workspace.getConfiguration('minilm');
+
+  it('activating loads nothing: the repository\'s "minilm.autoLoad": true is ignored', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    assert.ok(fs.existsSync(path.join(folder, 'models', 'all-MiniLM-L6-v2', 'onnx', 'model.onnx')), 'the untrusted pass did not plant models/');
+    assert.match(fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8'), /"minilm\.autoLoad": true/);
+    const api = await vscode.extensions.getExtension<MiniLmExtensionApi>(extensionId)!.activate();
+    // An auto-load starts right after activation; give it time to show before looking.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(api.engineHost.state.kind, 'unloaded', `state ${JSON.stringify(api.engineHost.state)}`);
+  });
+
+  it('the repository\'s models/ folder is never searched, even with no model folder set anywhere', async () => {
+    const api = await vscode.extensions.getExtension<MiniLmExtensionApi>(extensionId)!.activate();
+    assert.equal(api.engineHost.engineOptions().projectModelsDir, undefined);
+    const envFolder = process.env.MINILM_MODEL_DIR;
+    delete process.env.MINILM_MODEL_DIR;
+    // code-server writes Global values of this machine-overridable setting to the remote user settings, which win
+    // over the local ones the launcher wrote: an empty value there clears the folder; removing it restores the test's.
+    await config().update('modelFolder', '', vscode.ConfigurationTarget.Global);
+    await api.engineHost.settled();
+    assert.equal(api.engineHost.engineOptions().modelDir, undefined, 'the user model folder is still set');
+    try {
+      await vscode.commands.executeCommand('minilm.loadModel');
+      const state = api.engineHost.state;
+      assert.notEqual(state.kind, 'ready', `loaded ${JSON.stringify(state)}`);
+      assert.ok(state.kind === 'error' && state.code === 'MODEL_NOT_FOUND', JSON.stringify(state));
+      const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+      assert.ok(!state.message.includes(path.join(folder, 'models')), `the lookup named the repository's folder: ${state.message}`);
+    } finally {
+      if (envFolder !== undefined) process.env.MINILM_MODEL_DIR = envFolder;
+      await config().update('modelFolder', undefined, vscode.ConfigurationTarget.Global);
+      await api.engineHost.settled();
+      await vscode.commands.executeCommand('minilm.unloadModel');
+    }
   });
 });

@@ -52,13 +52,30 @@ describe('settings', function () {
     assert.equal(limited.hub?.endpoint, undefined, 'the default endpoint, not the workspace mirror');
   });
 
-  it('limited mode ignores a workspace results folder (which could point outside the workspace)', async () => {
+  it('a results folder outside the workspace is refused even when trusted; limited mode ignores the workspace value', async () => {
     await config().update('resultsFolder', '../outside-the-workspace', vscode.ConfigurationTarget.Workspace);
     await api.engineHost.settled();
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    assert.equal(api.engineHost.resultsFolder(true)?.fsPath, path.resolve(folder, '../outside-the-workspace'));
+    assert.throws(() => api.engineHost.resultsFolder(true), /outside the workspace folder/);
     const userValue = config().inspect<string>('resultsFolder')?.globalValue ?? 'results';
     assert.equal(api.engineHost.resultsFolder(false)?.fsPath, path.resolve(folder, userValue));
+  });
+
+  it('Run Example Tests refuses a results folder that is a link out of the workspace and writes nothing there', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const outside = fs.mkdtempSync(path.join(path.dirname(folder), 'outside-'));
+    const link = path.join(folder, 'linked-results');
+    fs.symlinkSync(outside, link);
+    await config().update('resultsFolder', 'linked-results', vscode.ConfigurationTarget.Workspace);
+    await api.engineHost.settled();
+    try {
+      await assert.rejects(api.services.checkedResultsFolder(), /outside the workspace folder/);
+      await vscode.commands.executeCommand('minilm.runExamples', { openStudio: false }).then(undefined, () => undefined);
+      assert.deepEqual(fs.readdirSync(outside), [], 'a result file was written outside the workspace');
+    } finally {
+      fs.rmSync(link, { force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('a workspace batch size reaches the engine options (it is not restricted)', async () => {
@@ -102,12 +119,15 @@ describe('settings', function () {
     // values from inspect(), and the engine host must not read them from anywhere else either).
     const folderPath = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const settingsFile = path.join(folderPath, '.vscode', 'settings.json');
+    const original = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(settingsFile, JSON.stringify({ 'minilm.modelFolder': workspaceModel, 'minilm.resultsFolder': '../outside-the-workspace' }));
+    const planted = { ...(original ? JSON.parse(original) : {}), 'minilm.modelFolder': workspaceModel, 'minilm.resultsFolder': '../outside-the-workspace' };
+    fs.writeFileSync(settingsFile, JSON.stringify(planted));
     try {
       await untrustedChecks(userModel);
     } finally {
-      fs.rmSync(settingsFile, { force: true });
+      if (original === undefined) fs.rmSync(settingsFile, { force: true });
+      else fs.writeFileSync(settingsFile, original);
     }
   });
 

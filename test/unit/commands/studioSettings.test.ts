@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { engineOptionsFrom, readStudioSettings, resolveUserPath, resultsFolderPath, type SettingLayers } from '../../../src/host/studioSettings';
+import { RESTRICTED_SETTINGS, engineOptionsFrom, readStudioSettings, resolveUserPath, resultsFolderPath, type SettingLayers } from '../../../src/host/studioSettings';
+import { repoRoot } from '../../helpers/sharedPaths';
 
 function inspector(layers: Record<string, SettingLayers<unknown>>) {
   return <T>(key: string) => layers[key] as SettingLayers<T> | undefined;
 }
 
-const paths = { workspaceFolder: '/ws', globalStorage: '/storage', workerPath: '/ext/dist/engineWorker.js', extensionPath: '/ext' };
+const paths = { workspaceFolder: '/ws', globalStorage: '/storage', workerPath: '/ext/dist/engineWorker.js', extensionPath: '/ext', trusted: true };
 
 describe('studio settings', () => {
   const layers = {
@@ -18,6 +20,7 @@ describe('studio settings', () => {
     dtype: { defaultValue: 'fp32', workspaceValue: 'q8' },
     batchSize: { defaultValue: 32, workspaceValue: 8 },
     workers: { defaultValue: 1, workspaceValue: 2 },
+    autoLoad: { defaultValue: false, workspaceValue: true },
   };
 
   it('trusted: workspace values win over user values', () => {
@@ -38,6 +41,19 @@ describe('studio settings', () => {
     assert.equal(s.dtype, 'q8', 'dtype is harmless and not restricted');
     assert.equal(s.batchSize, 8);
     assert.equal(s.workers, 2);
+    assert.equal(s.autoLoad, false, 'a cloned repository cannot make the extension load a model on activation');
+  });
+
+  it('the restricted settings are exactly those package.json declares for untrusted workspaces', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    const declared: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    assert.deepEqual([...declared].sort(), RESTRICTED_SETTINGS.map((key) => `minilm.${key}`).sort());
+  });
+
+  it("untrusted: the workspace's own models/ folder is not searched (its ONNX file is the repository's code)", () => {
+    const settings = readStudioSettings(inspector({}), false);
+    assert.equal(engineOptionsFrom(settings, { ...paths, trusted: false }).projectModelsDir, undefined);
+    assert.equal(engineOptionsFrom(settings, paths).projectModelsDir, path.join('/ws', 'models'));
   });
 
   it('values of the wrong type or range fall back to the defaults', () => {
@@ -80,10 +96,22 @@ describe('studio settings', () => {
     assert.equal(resolveUserPath('~/m', '/ws'), path.join(os.homedir(), 'm'));
   });
 
-  it('results folder: inside the workspace, absolute as given, none without a workspace', () => {
+  it('results folder: inside the workspace, none without a workspace', () => {
     const s = readStudioSettings(inspector({}), true);
     assert.equal(resultsFolderPath(s, '/ws'), path.join('/ws', 'results'));
+    assert.equal(resultsFolderPath({ ...s, resultsFolder: 'out/../runs' }, '/ws'), path.join('/ws', 'runs'));
+    assert.equal(resultsFolderPath({ ...s, resultsFolder: '/ws/deep/r' }, '/ws'), path.join('/ws', 'deep', 'r'));
     assert.equal(resultsFolderPath(s, undefined), undefined);
-    assert.equal(resultsFolderPath({ ...s, resultsFolder: '/tmp/r' }, undefined), '/tmp/r');
+  });
+
+  it('results folder: a value that leaves the workspace folder is refused with the setting named', () => {
+    const s = readStudioSettings(inspector({}), true);
+    for (const value of ['../../x', '..', '/tmp/r', '../ws-evil', 'results/../../x']) {
+      assert.throws(() => resultsFolderPath({ ...s, resultsFolder: value }, '/ws'), (error: Error) => {
+        assert.match(error.message, /minilm\.resultsFolder/);
+        assert.match(error.message, /outside the workspace folder/);
+        return true;
+      }, value);
+    }
   });
 });

@@ -41,7 +41,7 @@ class FakeBackend implements StudioBackend {
   async openTextFile() {
     return null;
   }
-  resultsFolder() {
+  async resultsFolder() {
     return this.folder;
   }
   async openInEditor() {}
@@ -142,6 +142,24 @@ describe('Studio dispatcher and request handlers', () => {
       const response = await dispatcher.handle({ type: 'request', id: 1, method: 'examples/load', params: { path: p } });
       assert.equal(response?.ok, false, p);
       if (response && !response.ok) assert.equal(response.error.code, 'INVALID_INPUT');
+    }
+  });
+
+  it('does not follow a result file that is a link out of the results folder', async () => {
+    const { dispatcher } = setup(scratch);
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 'secret.json'), JSON.stringify({ texts: ['secret'], matrix: [[1]] }));
+      fs.symlinkSync(path.join(outside, 'secret.json'), path.join(scratch, 'test_20250101_000001.json'));
+      const response = await dispatcher.handle({ type: 'request', id: 1, method: 'examples/load', params: { path: 'test_20250101_000001.json' } });
+      assert.equal(response?.ok, false);
+      if (response && !response.ok) {
+        assert.equal(response.error.code, 'INVALID_INPUT');
+        assert.match(response.error.message, /leads out of the results folder/);
+      }
+    } finally {
+      fs.rmSync(path.join(scratch, 'test_20250101_000001.json'), { force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
     }
   });
 

@@ -71,7 +71,7 @@ export class HarnessBackend implements StudioBackend {
   async openTextFile(): Promise<{ file: string; text: string } | null> {
     return this.nextOpenFile;
   }
-  resultsFolder(): string | undefined {
+  async resultsFolder(): Promise<string | undefined> {
     return this.results;
   }
   async openInEditor(file: string): Promise<void> {

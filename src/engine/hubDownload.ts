@@ -3,16 +3,18 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } f
 import * as path from 'node:path';
 import { z } from 'zod';
 import { EngineError, cancelled } from './errors';
+import { DEFAULT_REPOSITORY, PINNED_DIGESTS, PINNED_REVISION, hasDigest, pinnedRevisionFor, type PinnedTable } from './pinnedDigests';
 import { gitBlobSha1File, hashFileInto } from './sha256File';
 import { requiredFiles, type DownloadProgress, type Dtype, type HubOptions } from './types';
 
+export { DEFAULT_REPOSITORY, PINNED_REVISION } from './pinnedDigests';
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
-export const DEFAULT_REPOSITORY = 'Xenova/all-MiniLM-L6-v2';
+
 /**
- * Head of `main` of Xenova/all-MiniLM-L6-v2 (last modified 2025-07-22). Pinning a commit makes the bytes
- * immutable: a later push to the repository cannot change what users download.
+ * Nothing the engine downloads can be larger: ONNX files are protobuf messages, which cannot exceed 2 GiB. A
+ * response of unknown length is cut off here rather than allowed to fill the disk.
  */
-export const PINNED_REVISION = '751bff37182d3f1213fa05d7196b954e230abad9';
+const MAX_FILE_BYTES = 2 * 1024 ** 3;
 
 export const MIRROR_HINT =
   'Check the network connection, or set HF_ENDPOINT (or the "minilm.hubEndpoint" setting) to a mirror such as https://hf-mirror.com.';
@@ -27,6 +29,8 @@ export interface HubFile {
 interface ExpectedFile extends HubFile {
   /** Git blob id, reported for files kept in git rather than LFS. */
   gitBlobSha1?: string;
+  /** Upper bound when only a rounded size is known (see PinnedFile.maxSize). */
+  maxSize?: number;
 }
 
 export interface DownloadRequest {
@@ -41,6 +45,11 @@ export interface DownloadRequest {
   fetchImpl?: typeof fetch;
   /** A response that sends no bytes for this long is treated as a dropped connection (default 60 s). */
   idleTimeoutMs?: number;
+  /**
+   * Digests to hold each repository and revision to, instead of what the server reports. Defaults to the
+   * table shipped in this release; tests pin their fake files here.
+   */
+  pinned?: PinnedTable;
 }
 
 /** Files the engine needs from the hub for one dtype (small ones first, so a bad endpoint fails fast). */
@@ -72,42 +81,64 @@ export function stagingDirFor(destDir: string): string {
 }
 
 export async function downloadModel(req: DownloadRequest): Promise<void> {
-  const hub = validateHub(req.hub);
+  let hub = validateHub(req.hub);
   const files = validateFiles(req.files);
   const destDir = path.resolve(req.destDir);
   const staging = stagingDirFor(destDir);
   const log = req.log ?? (() => undefined);
+  const pin = pinnedRevisionFor(req.pinned ?? PINNED_DIGESTS, hub.repository, hub.revision);
   const ctx: Context = {
     fetch: req.fetchImpl ?? globalThis.fetch,
     signal: req.signal,
     log,
     idleTimeoutMs: req.idleTimeoutMs ?? 60_000,
+    pinned: Boolean(pin),
   };
   throwIfAborted(req.signal);
 
-  const metadata = await fetchMetadata(hub, ctx);
-  const revision = metadata?.revision ?? hub.revision;
-  if (revision !== hub.revision) log(`Hub: revision ${hub.revision} is commit ${revision}; downloading that commit.`);
-  const pinned: HubOptions = { ...hub, revision };
-  if (metadata) {
-    const missing = files.filter((file) => !metadata.files.has(file));
-    if (missing.length > 0) {
-      throw new EngineError(
-        'DOWNLOAD_FAILED',
-        `${missing.join(', ')} not found in ${hub.repository} at revision ${revision} on ${hostOf(hub.endpoint)}. Check the repository and revision settings.`,
-      );
+  let expected: ExpectedFile[];
+  if (pin) {
+    hub = { ...hub, repository: pin.repository, revision: pin.revision };
+    // Refuse before any request: a file of the pinned revision is installed on the hub's published digest or not at all.
+    const unverifiable = files.filter((file) => !hasDigest(pin.files[file]));
+    if (unverifiable.length > 0) throw unverifiableError(hub, unverifiable);
+    expected = files.map((file) => {
+      const { sha256, gitBlobSha1, size, maxSize } = pin.files[file]!;
+      return { path: file, sha256, gitBlobSha1, size, maxSize };
+    });
+    log(`Hub: ${hub.repository}@${hub.revision} is pinned in this release: each file is checked against the digest the Hugging Face hub publishes for it, whatever ${hostOf(hub.endpoint)} reports.`);
+  } else {
+    const metadata = await fetchMetadata(hub, ctx);
+    const resolved = metadata?.revision ?? hub.revision;
+    if (resolved !== hub.revision) {
+      // A commit names its bytes: a server answering with another one is not followed.
+      if (isCommit(hub.revision)) log(`Hub: ${hostOf(hub.endpoint)} lists commit ${resolved} for ${hub.revision}; keeping the requested commit.`);
+      else {
+        log(`Hub: revision ${hub.revision} is commit ${resolved}; downloading that commit.`);
+        hub = { ...hub, revision: resolved };
+      }
     }
+    if (metadata) {
+      const missing = files.filter((file) => !metadata.files.has(file));
+      if (missing.length > 0) {
+        throw new EngineError(
+          'DOWNLOAD_FAILED',
+          `${missing.join(', ')} not found in ${hub.repository} at revision ${hub.revision} on ${hostOf(hub.endpoint)}. Check the repository and revision settings.`,
+        );
+      }
+    }
+    expected = files.map((file) => metadata?.files.get(file) ?? { path: file });
+    log(`Hub: ${hub.repository}@${hub.revision} is not pinned in this release: files are checked against the digests ${hostOf(hub.endpoint)} reports (its file list or download headers).`);
   }
 
   await mkdir(staging, { recursive: true });
   const releaseLock = await acquireLock(staging);
   try {
-    await discardStaleParts(staging, pinned, log);
-    const expected = files.map((file) => metadata?.files.get(file) ?? { path: file });
+    await discardStaleParts(staging, hub, ctx.pinned, log);
     const overall = new OverallProgress(expected);
     for (const file of expected) {
       throwIfAborted(req.signal);
-      await downloadFile(ctx, pinned, file, partPathFor(staging, file.path), overall, req.onProgress);
+      await downloadFile(ctx, hub, file, partPathFor(staging, file.path), overall, req.onProgress);
     }
     throwIfAborted(req.signal);
     await install(staging, destDir, files, log);
@@ -115,7 +146,8 @@ export async function downloadModel(req: DownloadRequest): Promise<void> {
   } finally {
     await releaseLock();
   }
-  log(`Hub: ${files.length} file(s) of ${hub.repository}@${revision} verified and installed in ${destDir}.`);
+  const trust = ctx.pinned ? 'the digests pinned in this release' : `the digests ${hostOf(hub.endpoint)} reported`;
+  log(`Hub: ${files.length} file(s) of ${hub.repository}@${hub.revision} verified against ${trust} and installed in ${destDir}.`);
 }
 
 interface Context {
@@ -123,6 +155,16 @@ interface Context {
   signal: AbortSignal | undefined;
   log: (message: string) => void;
   idleTimeoutMs: number;
+  /** The revision is in the pinned table: server-reported digests are ignored. */
+  pinned: boolean;
+}
+
+function unverifiableError(hub: HubOptions, files: string[]): EngineError {
+  const them = files.length === 1 ? 'it' : 'them';
+  return new EngineError(
+    'DOWNLOAD_FAILED',
+    `${files.join(', ')} of ${hub.repository} at the pinned revision ${hub.revision} cannot be verified: this release pins no digest published by the Hugging Face hub for ${them}, and files of the pinned revision are never installed on a server's word. Nothing was downloaded. Place the model files in a folder and point the model folder setting (or MINILM_MODEL_DIR, --model-dir) at it.`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- metadata
@@ -201,8 +243,9 @@ async function downloadFile(
   await mkdir(path.dirname(partPath), { recursive: true });
 
   let existing = await sizeOf(partPath);
-  if (expected.size !== undefined && existing > expected.size) {
-    ctx.log(`Hub: ${file}.part is larger than the expected ${expected.size} bytes; starting over.`);
+  const bound = expected.size ?? expected.maxSize;
+  if (bound !== undefined && existing > bound) {
+    ctx.log(`Hub: ${file}.part is larger than the expected ${bound} bytes; starting over.`);
     await unlink(partPath);
     existing = 0;
   }
@@ -219,7 +262,7 @@ async function downloadFile(
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, idle.signal]) : idle.signal;
     try {
       const opened = await openResolve(ctx, url, existing, signal, idle);
-      const facts = mergeFacts(ctx, file, expected, opened.facts);
+      const facts = ctx.pinned ? pinnedFacts(ctx, expected, opened.facts, url) : mergeFacts(ctx, file, expected, opened.facts);
       const { response } = opened;
 
       if (response.status === 416 && existing > 0) {
@@ -256,21 +299,47 @@ async function downloadFile(
         ctx.log(`Hub: the server does not resume ${file}; downloading it again from the start.`);
       }
 
-      const total = facts.size ?? totalFromResponse(response, append ? existing : 0);
-      const hash = createHash('sha256');
       const startAt = append ? existing : 0;
+      // The most bytes the file may have: what is pinned or listed, else the hard ceiling.
+      const limit = facts.size ?? facts.maxSize ?? MAX_FILE_BYTES;
+      const announced = contentLength(response);
+      if (announced !== undefined) {
+        const end = startAt + announced;
+        if ((facts.size !== undefined && end !== facts.size) || end > limit) {
+          await response.body?.cancel().catch(() => undefined);
+          await unlink(partPath).catch(() => undefined);
+          const wanted = facts.size !== undefined ? `${facts.size}` : `at most ${limit}`;
+          throw new EngineError(
+            'CHECKSUM_MISMATCH',
+            `${hostOf(url)} answered ${file} with ${end} bytes where ${wanted} were expected: that is not the file (an error page, or other bytes). Nothing of it was kept; try again, or use another hub endpoint.`,
+          );
+        }
+      }
+      const fromResponse = totalFromResponse(response, startAt);
+      const total = facts.size ?? (fromResponse !== undefined && fromResponse <= limit ? fromResponse : undefined);
+      const hash = createHash('sha256');
       if (append) await hashFileInto(hash, partPath);
-      const written = await streamToFile(response, partPath, append, hash, idle, (received) => {
+      const written = await streamToFile(response, partPath, append, hash, idle, limit - startAt, (received) => {
         overall.fileProgress(file, startAt + received, total, onProgress);
       });
-      const size = startAt + written;
-      if (total !== undefined && size < total) {
+      if (written === undefined) {
+        await unlink(partPath).catch(() => undefined);
         throw new EngineError(
-          'DOWNLOAD_FAILED',
-          `The connection to ${hostOf(url)} closed after ${size} of ${total} bytes of ${file}. ${MIRROR_HINT} The partial file is kept and the next attempt resumes from byte ${size}.`,
+          'CHECKSUM_MISMATCH',
+          `${hostOf(url)} sent more than the ${limit} bytes ${file} can have; the download was stopped there and deleted, nothing was installed. Try again, or use another hub endpoint.`,
         );
       }
-      await verify(ctx, { ...facts, size: facts.size ?? total }, partPath, url, hash.digest('hex'));
+      const size = startAt + written;
+      if (facts.size !== undefined && size < facts.size) {
+        // The server ended the response normally (a dropped connection is an error, handled below): these bytes
+        // are all it meant to send, so they are not a prefix of the file worth resuming.
+        await unlink(partPath).catch(() => undefined);
+        throw new EngineError(
+          'CHECKSUM_MISMATCH',
+          `${hostOf(url)} ended its answer for ${file} after ${size} of ${facts.size} bytes: that is not the file (an error page?). The download was deleted; try again, or use another hub endpoint.`,
+        );
+      }
+      await verify(ctx, { ...facts, size: facts.size ?? (facts.maxSize === undefined ? total : undefined) }, partPath, url, hash.digest('hex'));
       overall.fileDone(file, size, onProgress);
       return;
     } catch (error) {
@@ -363,14 +432,32 @@ function mergeFacts(ctx: Context, file: string, expected: ExpectedFile, headers:
   };
 }
 
+/** For a pinned revision the server's digests only earn a log line when they disagree. */
+function pinnedFacts(ctx: Context, expected: ExpectedFile, headers: HeaderFacts, url: string): ExpectedFile {
+  const differs =
+    (headers.sha256 && expected.sha256 && headers.sha256 !== expected.sha256) ||
+    (headers.size !== undefined && expected.size !== undefined && headers.size !== expected.size);
+  if (differs) {
+    ctx.log(
+      `Hub: ${expected.path}: ${hostOf(url)} reports ${headers.size ?? '?'} bytes, sha256 ${headers.sha256 ?? '?'}; checking against the pinned ${expected.size ?? '?'} bytes, sha256 ${expected.sha256}.`,
+    );
+  }
+  return expected;
+}
+
+/**
+ * Writes the body to the part, at most `limit` bytes. Returns the bytes written, or undefined when the body
+ * went past `limit`: the rest is not read, so an endless answer costs at most `limit` bytes of disk.
+ */
 async function streamToFile(
   response: Response,
   partPath: string,
   append: boolean,
   hash: ReturnType<typeof createHash>,
   idle: IdleTimer,
+  limit: number,
   onBytes: (received: number) => void,
-): Promise<number> {
+): Promise<number | undefined> {
   const handle = await open(partPath, append ? 'a' : 'w');
   let received = 0;
   try {
@@ -381,6 +468,10 @@ async function streamToFile(
         const { done, value } = await reader.read();
         if (done) break;
         idle.touch();
+        if (received + value.length > limit) {
+          await reader.cancel().catch(() => undefined);
+          return undefined;
+        }
         // Hash only what reached the file, so a resumed part and its digest always agree.
         await handle.write(value);
         hash.update(value);
@@ -399,12 +490,12 @@ async function streamToFile(
 async function verify(ctx: Context, expected: ExpectedFile, partPath: string, url: string, sha256?: string): Promise<void> {
   const file = expected.path;
   const size = await sizeOf(partPath);
-  if (expected.size !== undefined && size !== expected.size) {
+  const against = ctx.pinned ? 'the digest the Hugging Face hub publishes (pinned in this release)' : `the digest ${hostOf(url)} reported`;
+  const damaged = 'The download was deleted and nothing was installed; try again, or use another hub endpoint.';
+  if ((expected.size !== undefined && size !== expected.size) || (expected.maxSize !== undefined && size > expected.maxSize)) {
     await unlink(partPath).catch(() => undefined);
-    throw new EngineError(
-      'CHECKSUM_MISMATCH',
-      `${file} from ${hostOf(url)} has ${size} bytes, expected ${expected.size}. The damaged download was deleted; try again, or use another hub endpoint.`,
-    );
+    const wanted = expected.size !== undefined ? `${expected.size}` : `at most ${expected.maxSize}`;
+    throw new EngineError('CHECKSUM_MISMATCH', `${file} from ${hostOf(url)} has ${size} bytes, expected ${wanted}. ${damaged}`);
   }
   if (expected.sha256) {
     const actual = sha256 ?? (await sha256Of(partPath));
@@ -412,10 +503,10 @@ async function verify(ctx: Context, expected: ExpectedFile, partPath: string, ur
       await unlink(partPath).catch(() => undefined);
       throw new EngineError(
         'CHECKSUM_MISMATCH',
-        `${file} from ${hostOf(url)} failed its SHA-256 check: expected ${expected.sha256}, got ${actual}. The damaged download was deleted; try again, or use another hub endpoint.`,
+        `${file} from ${hostOf(url)} failed its SHA-256 check against ${against}: expected ${expected.sha256}, got ${actual}. ${damaged}`,
       );
     }
-    ctx.log(`Hub: ${file}: ${size} bytes, sha256 ${actual} verified.`);
+    ctx.log(`Hub: ${file}: ${size} bytes, sha256 ${actual} verified against ${against}.`);
     return;
   }
   if (expected.gitBlobSha1) {
@@ -424,17 +515,18 @@ async function verify(ctx: Context, expected: ExpectedFile, partPath: string, ur
       await unlink(partPath).catch(() => undefined);
       throw new EngineError(
         'CHECKSUM_MISMATCH',
-        `${file} from ${hostOf(url)} failed its git blob check: expected ${expected.gitBlobSha1}, got ${actual}. The damaged download was deleted; try again, or use another hub endpoint.`,
+        `${file} from ${hostOf(url)} failed its git blob check against ${against}: expected ${expected.gitBlobSha1}, got ${actual}. ${damaged}`,
       );
     }
-    ctx.log(`Hub: ${file}: ${size} bytes, git blob ${actual} verified.`);
+    ctx.log(`Hub: ${file}: ${size} bytes, git blob ${actual} verified against ${against}.`);
     return;
   }
-  // Nothing to check against: refuse rather than install bytes nobody vouched for. The part stays so a
-  // later attempt through an endpoint that reports digests only has to verify it.
+  // Nothing to check against: refuse rather than install bytes nobody vouched for. Unverifiable bytes are not
+  // kept either: a later attempt would resume after them.
+  await unlink(partPath).catch(() => undefined);
   throw new EngineError(
     'DOWNLOAD_FAILED',
-    `${hostOf(url)} reported no checksum for ${file}, so it cannot be verified. Use an endpoint that serves the Hugging Face API or its X-Linked-Etag / ETag headers (for example https://huggingface.co or https://hf-mirror.com).`,
+    `${hostOf(url)} reported no checksum for ${file}, so it cannot be verified; it was deleted. Use an endpoint that serves the Hugging Face API or its X-Linked-Etag / ETag headers (for example https://huggingface.co or https://hf-mirror.com).`,
   );
 }
 
@@ -454,9 +546,9 @@ const COMPLETE_DIR = '.complete';
 const LOCK_FILE = '.lock';
 const SOURCE_FILE = '.source.json';
 
-/** Parts of another repository or revision would only fail their checksum after a long resume. */
-async function discardStaleParts(staging: string, hub: HubOptions, log: (m: string) => void): Promise<void> {
-  const source = JSON.stringify({ repository: hub.repository, revision: hub.revision });
+/** Parts of another repository, revision or trust would only fail their checksum after a long resume. */
+async function discardStaleParts(staging: string, hub: HubOptions, pinned: boolean, log: (m: string) => void): Promise<void> {
+  const source = JSON.stringify({ repository: hub.repository, revision: hub.revision, digests: pinned ? 'pinned' : 'hub' });
   const previous = await readFile(path.join(staging, SOURCE_FILE), 'utf8').catch(() => undefined);
   if (previous !== undefined && previous !== source) {
     log(`Hub: discarding partial files of ${previous} in ${staging}.`);
@@ -636,13 +728,20 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 function validateHub(hub: HubOptions): HubOptions {
-  if (!hub || typeof hub.repository !== 'string' || !/^[\w.-]+\/[\w.-]+$/.test(hub.repository)) {
+  if (!hub || typeof hub.repository !== 'string' || !/^[\w.-]+\/[\w.-]+$/.test(hub.repository) || hub.repository.split('/').some((s) => s === '.' || s === '..')) {
     throw new EngineError('INVALID_INPUT', `Hub repository "${hub?.repository}" is not of the form owner/name.`);
   }
   if (typeof hub.revision !== 'string' || hub.revision.trim() === '') {
     throw new EngineError('INVALID_INPUT', 'Hub revision is empty: give a commit hash (or a branch such as main).');
   }
-  return { endpoint: normalizeEndpoint(hub.endpoint), repository: hub.repository, revision: hub.revision.trim() };
+  const revision = hub.revision.trim();
+  // Commits are hex: one spelled in capitals is the same commit (and, on most file systems, the same folder).
+  return { endpoint: normalizeEndpoint(hub.endpoint), repository: hub.repository, revision: isCommit(revision) ? revision.toLowerCase() : revision };
+}
+
+/** A full commit hash (any case), as opposed to a branch, tag or abbreviated commit. */
+export function isCommit(revision: string): boolean {
+  return /^[0-9a-f]{40}$/i.test(revision);
 }
 
 function validateFiles(files: string[]): string[] {
@@ -700,6 +799,11 @@ function parseContentRangeStart(header: string | null): number | undefined {
 function parseContentRangeTotal(header: string | null): number | undefined {
   const match = header?.match(/^bytes (?:\d+-\d+|\*)\/(\d+)$/);
   return match ? Number(match[1]) : undefined;
+}
+
+function contentLength(response: Response): number | undefined {
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
 function totalFromResponse(response: Response, offset: number): number | undefined {

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { checkPinnedCache } from './cachedModelCheck';
 import { EngineError } from './errors';
-import { downloadModel, defaultHub, filesForDtype } from './hubDownload';
+import { downloadModel, defaultHub, isCommit } from './hubDownload';
+import { PINNED_DIGESTS, pinnedRevisionFor, type PinnedRevision, type PinnedTable } from './pinnedDigests';
 import { MODEL_NAME, requiredFiles, type Dtype, type DownloadProgress, type HubOptions, type ModelSource } from './types';
 
 export interface ResolveRequest {
@@ -18,11 +20,18 @@ export interface ResolveRequest {
   log: (message: string) => void;
   onDownload?: (progress: DownloadProgress) => void;
   env?: NodeJS.ProcessEnv;
+  /** Digests each repository and revision is held to (defaults to the table shipped in this release). */
+  pinned?: PinnedTable;
 }
 
 export interface ResolvedModel {
   dir: string;
   source: ModelSource;
+  /**
+   * For the cache and the hub: checked against the digests pinned in this release, or against the digests the
+   * hub reported when the repository and revision are not pinned.
+   */
+  verification?: 'pinned' | 'hub-reported';
 }
 
 /** Per-user cache: $XDG_CACHE_HOME/minilm-studio or ~/.cache/minilm-studio. */
@@ -43,8 +52,25 @@ function modelFolderIn(dir: string, dtype: Dtype): string | undefined {
   return undefined;
 }
 
-function cacheFolder(cacheDir: string, hub: HubOptions): string {
-  return path.join(cacheDir, ...hub.repository.split('/'), hub.revision);
+/** Folder under the cache for files whose digests came from a server, not from the pinned table. */
+export const UNPINNED_CACHE_DIR = 'unpinned';
+
+/**
+ * The cache folder of a repository and revision. A pinned revision has `<cache>/<owner>/<name>/<commit>`; every
+ * other source lives under `<cache>/unpinned/`, its revision one encoded folder name, so that no spelling of a
+ * repository or revision (a branch such as main, capitals, "./<commit>", "..") reaches a pinned folder.
+ */
+export function cacheLocation(cacheDir: string, hub: HubOptions, table: PinnedTable = PINNED_DIGESTS): { dir: string; pin?: PinnedRevision } {
+  const trimmed = hub.revision.trim();
+  const revision = isCommit(trimmed) ? trimmed.toLowerCase() : trimmed;
+  const pin = pinnedRevisionFor(table, hub.repository, revision);
+  if (pin) return { dir: path.join(cacheDir, ...pin.repository.split('/'), pin.revision), pin };
+  const segments = hub.repository.split('/');
+  if (segments.length !== 2 || segments.some((s) => !/^[\w.-]+$/.test(s) || s === '.' || s === '..') || revision === '') {
+    throw new EngineError('INVALID_INPUT', `Hub repository "${hub.repository}" (revision "${hub.revision}") is not of the form owner/name with a revision.`);
+  }
+  const folder = encodeURIComponent(revision).replace(/\./g, '%2E');
+  return { dir: path.join(cacheDir, UNPINNED_CACHE_DIR, ...segments, folder) };
 }
 
 /**
@@ -80,11 +106,17 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
     tried.push(path.join(dir, MODEL_NAME));
   }
   const hub = { ...defaultHub(env), ...definedValues(request.hub ?? {}) };
+  const table = request.pinned ?? PINNED_DIGESTS;
   const cacheDir = request.cacheDir ?? defaultCacheDir(env);
-  const cached = cacheFolder(cacheDir, hub);
+  const { dir: cached, pin } = cacheLocation(cacheDir, hub, table);
+  const verification = pin ? 'pinned' : 'hub-reported';
+  const label = pin ? `pinned ${pin.repository}@${pin.revision}` : `unpinned ${hub.repository}@${hub.revision}, digests as the hub reports them`;
   const found = modelFolderIn(cached, dtype);
-  log(`cache ${cached}: ${found ? 'found' : 'no model'}`);
-  if (found) return { dir: found, source: 'cache' };
+  log(`cache ${cached} (${label}): ${found ? 'found' : 'no model'}`);
+  if (found) {
+    if (pin) await checkPinnedCache(found, requiredFiles(dtype), pin, log);
+    return { dir: found, source: 'cache', verification };
+  }
   tried.push(cached);
   if (!request.allowDownload) {
     throw new EngineError(
@@ -92,11 +124,15 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
       `all-MiniLM-L6-v2 (${dtype}) was not found. Looked in: ${tried.join('; ')}. Set the model folder (MINILM_MODEL_DIR, --model-dir or the minilm.modelFolder setting), or allow downloading from ${hub.endpoint}.`,
     );
   }
-  log(`downloading ${hub.repository}@${hub.revision} from ${hub.endpoint} into ${cached}`);
-  await downloadModel({ hub, files: filesForDtype(dtype), destDir: cached, signal: request.signal, onProgress: request.onDownload, log });
+  // Only what is missing is fetched (the other dtype's folder already holds config and tokenizer); what is
+  // there is checked first, as on a load.
+  const missing = missingFiles(cached, dtype);
+  if (pin) await checkPinnedCache(cached, requiredFiles(dtype).filter((file) => !missing.includes(file)), pin, log);
+  log(`downloading ${missing.join(', ')} of ${hub.repository}@${hub.revision} from ${hub.endpoint} into ${cached}`);
+  await downloadModel({ hub, files: missing, destDir: cached, signal: request.signal, onProgress: request.onDownload, log, pinned: table });
   const downloaded = modelFolderIn(cached, dtype);
   if (!downloaded) throw new EngineError('DOWNLOAD_FAILED', `The download finished but ${cached} is still missing ${missingFiles(cached, dtype).join(', ')}.`);
-  return { dir: downloaded, source: 'hub' };
+  return { dir: downloaded, source: 'hub', verification };
 }
 
 function definedValues<T extends object>(value: T): Partial<T> {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PinnedTable } from '../../src/engine/pinnedDigests';
 
 /** One file of the fake repository. `lfs` files are redirected to a CDN path, like the real hub does. */
 export interface FakeRepoFile {
@@ -27,6 +28,19 @@ export interface HubFaults {
   noDigestHeaders?: boolean;
   /** Send a file in `chunkBytes` pieces with `delayMs` between them. */
   slow?: { file: string; chunkBytes: number; delayMs: number };
+  /**
+   * A hostile mirror: serve other bytes for these files (random bytes of the same length for LFS files, other
+   * valid JSON for the rest), with a file list, X-Linked-Etag / X-Linked-Size and ETag that all match them.
+   */
+  hostile?: string[];
+  /** Answer these files with an HTML error page and status 200, as a captive portal or broken proxy would. */
+  htmlPage?: { files: string[]; /** Leave out Content-Length (chunked transfer). */ chunked?: boolean };
+  /** Stream this file's bytes and keep going, `bytes` in all, without a Content-Length. */
+  endless?: { file: string; bytes: number };
+  /** Answer for any revision string as if it were this hub's revision (a mirror that does not check). */
+  anyRevision?: boolean;
+  /** The file list names this commit as the revision's `sha`. */
+  apiSha?: string;
 }
 
 export interface RecordedRequest {
@@ -42,8 +56,12 @@ export interface LocalHub {
   files: Map<string, FakeRepoFile>;
   faults: HubFaults;
   requests: RecordedRequest[];
-  /** Requests whose path ends with the given repository file (resolve URL or its CDN target). */
+  /** Requests for the given repository file, at any revision (resolve URL or its CDN target). */
   requestsFor(file: string): RecordedRequest[];
+  /** Body bytes the server managed to hand to the socket for an `endless` file. */
+  sent: Map<string, number>;
+  /** The bytes this hub serves for a file right now (the hostile copy when `faults.hostile` names it). */
+  served(file: string): Buffer;
   close(): Promise<void>;
 }
 
@@ -53,6 +71,17 @@ export function sha256(content: Buffer): string {
 
 export function gitBlobSha1(content: Buffer): string {
   return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+/** A pinned table holding the digests of `files` (by default the hub's genuine ones), as a release would ship them. */
+export function pinnedTableFor(repository: string, revision: string, files: Iterable<FakeRepoFile>): PinnedTable {
+  const entries = [...files].map((f) => [
+    f.path,
+    f.lfs
+      ? { sha256: sha256(f.content), size: f.content.length, source: 'test' }
+      : { gitBlobSha1: gitBlobSha1(f.content), size: f.content.length, source: 'test' },
+  ]);
+  return [{ repository, revision, files: Object.fromEntries(entries) }];
 }
 
 /** A transformers.js-layout repository: small JSON files in git and random "weights" in LFS. */
@@ -74,9 +103,25 @@ export async function startLocalHub(
   const repository = options.repository ?? 'Xenova/all-MiniLM-L6-v2';
   const revision = options.revision ?? 'c0ffee0000000000000000000000000000000001';
   const files = new Map((options.files ?? fakeModelFiles()).map((f) => [f.path, f]));
-  const bySha = new Map([...files.values()].filter((f) => f.lfs).map((f) => [sha256(f.content), f]));
   const faults: HubFaults = {};
   const requests: RecordedRequest[] = [];
+  const sent = new Map<string, number>();
+  const hostileCopies = new Map<string, Buffer>();
+  const served = (path: string): Buffer => {
+    const file = files.get(path);
+    if (!file) throw new Error(`no ${path} in the fake repository`);
+    if (!faults.hostile?.includes(path)) return file.content;
+    let copy = hostileCopies.get(path);
+    if (!copy) {
+      copy = file.lfs
+        ? randomBytes(file.content.length)
+        : Buffer.from(JSON.stringify({ ...(JSON.parse(file.content.toString()) as object), planted: randomBytes(8).toString('hex') }, null, 2));
+      hostileCopies.set(path, copy);
+    }
+    return copy;
+  };
+  /** The CDN serves by digest, like the real one: whichever file currently has it. */
+  const bySha = (digest: string) => [...files.values()].find((f) => f.lfs && sha256(served(f.path)) === digest);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -86,19 +131,20 @@ export async function startLocalHub(
     const apiPrefix = `/api/models/${repository}/revision/`;
     if (url.pathname.startsWith(apiPrefix)) {
       const rev = decodeURIComponent(url.pathname.slice(apiPrefix.length));
-      if (faults.noApi || (rev !== revision && rev !== 'main')) return sendError(res, 404);
-      const siblings = [...files.values()].map((f) =>
-        f.lfs
+      if (faults.noApi || (rev !== revision && rev !== 'main' && !faults.anyRevision)) return sendError(res, 404);
+      const siblings = [...files.values()].map((f) => {
+        const content = served(f.path);
+        return f.lfs
           ? {
               rfilename: f.path,
-              size: f.content.length,
-              blobId: gitBlobSha1(Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(f.content)}\n`)),
-              lfs: { sha256: sha256(f.content), size: f.content.length, pointerSize: 134 },
+              size: content.length,
+              blobId: gitBlobSha1(Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(content)}\n`)),
+              lfs: { sha256: sha256(content), size: content.length, pointerSize: 134 },
             }
-          : { rfilename: f.path, size: f.content.length, blobId: gitBlobSha1(f.content) },
-      );
+          : { rfilename: f.path, size: content.length, blobId: gitBlobSha1(content) };
+      });
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: repository, sha: revision, siblings }));
+      res.end(JSON.stringify({ id: repository, sha: faults.apiSha ?? revision, siblings }));
       return;
     }
 
@@ -106,16 +152,18 @@ export async function startLocalHub(
     if (url.pathname.startsWith(resolvePrefix)) {
       const [rev, ...rest] = url.pathname.slice(resolvePrefix.length).split('/').map(decodeURIComponent);
       const file = files.get(rest.join('/'));
-      if ((rev !== revision && rev !== 'main') || !file) return sendError(res, 404);
+      if ((rev !== revision && rev !== 'main' && !faults.anyRevision) || !file) return sendError(res, 404);
+      if (faults.htmlPage?.files.includes(file.path)) return sendHtmlPage(res, faults.htmlPage.chunked ?? false);
       const headers = { 'x-repo-commit': revision };
       const digests = !faults.noDigestHeaders;
+      const content = served(file.path);
       if (file.lfs) {
-        const digest = sha256(file.content);
+        const digest = sha256(content);
         res.writeHead(302, {
           ...headers,
           location: `/cdn/${digest}/${encodeURIComponent(file.path)}`,
           ...(digests ? { etag: `"${digest}"`, 'x-linked-etag': `"${digest}"` } : {}),
-          'x-linked-size': String(file.content.length),
+          'x-linked-size': String(content.length),
         });
         res.end('Found. Redirecting');
         return;
@@ -125,18 +173,18 @@ export async function startLocalHub(
         res.end('Temporary Redirect');
         return;
       }
-      return serveContent(req, res, file, digests ? { ...headers, etag: `"${gitBlobSha1(file.content)}"` } : headers);
+      return serveContent(req, res, file, digests ? { ...headers, etag: `"${gitBlobSha1(content)}"` } : headers);
     }
 
     const cachePrefix = `/api/resolve-cache/models/${repository}/${revision}/`;
     if (url.pathname.startsWith(cachePrefix)) {
       const file = files.get(decodeURIComponent(url.pathname.slice(cachePrefix.length)));
       if (!file || file.lfs) return sendError(res, 404);
-      return serveContent(req, res, file, faults.noDigestHeaders ? {} : { etag: `"${gitBlobSha1(file.content)}"` });
+      return serveContent(req, res, file, faults.noDigestHeaders ? {} : { etag: `"${gitBlobSha1(served(file.path))}"` });
     }
 
     if (url.pathname.startsWith('/cdn/')) {
-      const file = bySha.get(url.pathname.split('/')[2] ?? '');
+      const file = bySha(url.pathname.split('/')[2] ?? '');
       if (!file) return sendError(res, 404);
       return serveContent(req, res, file, {});
     }
@@ -144,7 +192,8 @@ export async function startLocalHub(
   });
 
   function serveContent(req: http.IncomingMessage, res: http.ServerResponse, file: FakeRepoFile, headers: http.OutgoingHttpHeaders): void {
-    let body = file.content;
+    if (faults.endless?.file === file.path) return serveEndless(res, file, faults.endless.bytes);
+    let body = served(file.path);
     if (faults.corrupt?.includes(file.path)) {
       body = Buffer.from(body);
       body[Math.floor(body.length / 2)] ^= 0xff;
@@ -191,6 +240,29 @@ export async function startLocalHub(
     res.end(slice);
   }
 
+  /** The file's bytes, then more, in 64 KiB chunks with back-pressure, until `bytes` are sent or the client leaves. */
+  function serveEndless(res: http.ServerResponse, file: FakeRepoFile, bytes: number): void {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    const source = served(file.path);
+    const chunk = Buffer.alloc(64 * 1024);
+    let offset = 0;
+    sent.set(file.path, 0);
+    const next = (): void => {
+      while (offset < bytes) {
+        if (res.destroyed || res.writableEnded) return;
+        const n = Math.min(chunk.length, bytes - offset);
+        for (let i = 0; i < n; i++) chunk[i] = source[(offset + i) % source.length]!;
+        offset += n;
+        const more = res.write(Buffer.from(chunk.subarray(0, n)), (error) => {
+          if (!error) sent.set(file.path, (sent.get(file.path) ?? 0) + n);
+        });
+        if (!more) return void res.once('drain', next);
+      }
+      res.end();
+    };
+    next();
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -200,10 +272,13 @@ export async function startLocalHub(
     files,
     faults,
     requests,
+    sent,
+    served,
     requestsFor: (file) =>
       requests.filter((r) => {
         const decoded = decodeURIComponent(r.url);
-        return decoded.endsWith(`/resolve/${revision}/${file}`) || (decoded.startsWith('/cdn/') && decoded.endsWith(`/${file}`));
+        // Any revision: tests also ask for branches and other spellings of the commit.
+        return (decoded.startsWith(`/${repository}/resolve/`) || decoded.startsWith('/cdn/')) && decoded.endsWith(`/${file}`);
       }),
     close: () =>
       new Promise<void>((resolve) => {
@@ -211,6 +286,13 @@ export async function startLocalHub(
         server.close(() => resolve());
       }),
   };
+}
+
+function sendHtmlPage(res: http.ServerResponse, chunked: boolean): void {
+  const body = Buffer.from('<!doctype html><html><head><title>Sign in</title></head><body><h1>Please sign in to continue</h1></body></html>\n');
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(chunked ? {} : { 'content-length': String(body.length) }) });
+  if (chunked) res.write(body);
+  res.end(chunked ? undefined : body);
 }
 
 function sendError(res: http.ServerResponse, status: number): void {

@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PINNED_REVISION } from '../../src/engine/hubDownload';
 import { startLocalHub, type LocalHub } from '../helpers/localHubServer';
 import { repoRoot } from '../helpers/sharedPaths';
 
@@ -35,12 +36,13 @@ describe('minilm download (local fake hub, no network)', function () {
   });
   afterEach(() => fs.rmSync(cache, { recursive: true, force: true }));
 
-  it('downloads the pinned files into the cache with a progress bar on stderr, prints the folder, and reuses it', async () => {
+  it('downloads the named revision into the cache with a progress bar on stderr, prints the folder, and reuses it', async () => {
     const args = ['download', '--hub-endpoint', hub.endpoint, '--revision', hub.revision, '--cache-dir', cache, '--progress'];
     const first = await minilm(args);
     assert.equal(first.status, 0, first.stderr);
     const folder = first.stdout.trim();
-    assert.equal(folder, path.join(cache, 'Xenova', 'all-MiniLM-L6-v2', hub.revision));
+    // The fake hub's revision is not pinned in this release: its files are kept apart from pinned ones.
+    assert.equal(folder, path.join(cache, 'unpinned', 'Xenova', 'all-MiniLM-L6-v2', hub.revision));
     for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']) {
       assert.ok(fs.readFileSync(path.join(folder, file)).equals(hub.files.get(file)!.content), file);
     }
@@ -71,6 +73,36 @@ describe('minilm download (local fake hub, no network)', function () {
     assert.equal(run.stdout, '');
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
     assert.match(run.stderr, /^minilm: /);
-    assert.equal(fs.existsSync(path.join(cache, 'Xenova', 'all-MiniLM-L6-v2', hub.revision, 'onnx', 'model.onnx')), false);
+    assert.equal(fs.existsSync(path.join(cache, 'unpinned', 'Xenova', 'all-MiniLM-L6-v2', hub.revision, 'onnx', 'model.onnx')), false);
+  });
+
+  it('holds a mirror of the pinned default revision to the pinned digests: one line, nothing in the cache', async () => {
+    // Fake files for the pinned commit, with a file list and headers that vouch for them.
+    const mirror = await startLocalHub({ revision: PINNED_REVISION });
+    const pinnedFolder = path.join(cache, 'Xenova', 'all-MiniLM-L6-v2', PINNED_REVISION);
+    try {
+      for (const dtype of ['fp32', 'q8']) {
+        const run = await minilm(['download', '--dtype', dtype, '--hub-endpoint', mirror.endpoint, '--cache-dir', cache]);
+        assert.notEqual(run.status, 0);
+        assert.equal(run.stdout, '');
+        assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+        assert.match(run.stderr, /^minilm: .*config\.json.*cannot be verified/);
+      }
+      assert.equal(mirror.requests.length, 0, 'refused before any request');
+
+      // With config and tokenizer already in the folder (as an older release left them), the weights are fetched
+      // and refused on their published digest.
+      for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {
+        fs.mkdirSync(pinnedFolder, { recursive: true });
+        fs.writeFileSync(path.join(pinnedFolder, file), mirror.files.get(file)!.content);
+      }
+      const run = await minilm(['download', '--dtype', 'q8', '--hub-endpoint', mirror.endpoint, '--cache-dir', cache]);
+      assert.notEqual(run.status, 0);
+      assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+      assert.match(run.stderr, /^minilm: onnx\/model_quantized\.onnx .*SHA-256/);
+      assert.equal(fs.existsSync(path.join(pinnedFolder, 'onnx')), false, 'no weights installed');
+    } finally {
+      await mirror.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ import {
   type DownloadRequest,
 } from '../../src/engine/hubDownload';
 import type { DownloadProgress, HubOptions } from '../../src/engine/types';
-import { sha256, startLocalHub, type LocalHub } from '../helpers/localHubServer';
+import { fakeModelFiles, pinnedTableFor, sha256, startLocalHub, type LocalHub } from '../helpers/localHubServer';
 
 const FP32 = filesForDtype('fp32');
 const Q8 = filesForDtype('q8');
@@ -343,6 +343,184 @@ describe('hubDownload', function () {
     await downloadModel(request());
     await assertIdentical(FP32);
     assert.ok(hub.requestsFor('onnx/model.onnx').every((r) => r.range === undefined), 'a stale part must not be resumed');
+  });
+});
+
+/** Setup shared by the suites below: a fresh fake hub, temp folder and log per test. */
+function hubFixture() {
+  const f = {
+    hub: undefined as unknown as LocalHub,
+    tmp: '',
+    destDir: '',
+    logs: [] as string[],
+    options: (): HubOptions => ({ endpoint: f.hub.endpoint, repository: f.hub.repository, revision: f.hub.revision }),
+    request: (extra: Partial<DownloadRequest> = {}): DownloadRequest => ({ hub: f.options(), files: FP32, destDir: f.destDir, log: (m) => f.logs.push(m), ...extra }),
+    partOf: (file: string) => path.join(stagingDirFor(f.destDir), ...file.split('/')) + '.part',
+    /** The genuine files' digests, as a release would pin them. */
+    pins: () => pinnedTableFor(f.hub.repository, f.hub.revision, f.hub.files.values()),
+    async assertIdentical(files: string[]): Promise<void> {
+      for (const file of files) {
+        const actual = await readFile(path.join(f.destDir, ...file.split('/')));
+        assert.ok(actual.equals(f.hub.files.get(file)!.content), `${file} differs from the genuine bytes`);
+      }
+    },
+  };
+  beforeEach(async function () {
+    f.hub = await startLocalHub();
+    f.tmp = await mkdtemp(path.join(os.tmpdir(), 'minilm-hub-'));
+    f.destDir = path.join(f.tmp, 'models', 'all-MiniLM-L6-v2');
+    f.logs = [];
+  });
+  afterEach(async function () {
+    await f.hub.close();
+    await rm(f.tmp, { recursive: true, force: true });
+  });
+  return f;
+}
+
+describe('hubDownload: a pinned revision is held to the digests in the release, not the server\'s word', function () {
+  const f = hubFixture();
+
+  it('installs the pinned files when their bytes match, without asking the server for digests', async function () {
+    await downloadModel(f.request({ pinned: f.pins() }));
+    await f.assertIdentical(FP32);
+    assert.equal(f.hub.requests.filter((r) => r.url.startsWith('/api/models/')).length, 0, 'the file list is not needed');
+    assert.ok(f.logs.some((m) => m.includes('is pinned in this release')), f.logs.join('\n'));
+    assert.ok(f.logs.some((m) => m.includes('onnx/model.onnx') && m.includes('verified against the digest the Hugging Face hub publishes')), f.logs.join('\n'));
+  });
+
+  it('refuses a hostile mirror whose file list and headers all match its own other bytes, and installs nothing', async function () {
+    const pinned = f.pins();
+    f.hub.faults.hostile = [...FP32];
+    // The mirror is self-consistent: its file list vouches for the bytes it serves, so its word alone would pass them.
+    const listing = (await (await fetch(metadataUrl(f.options()))).json()) as { siblings: Array<{ rfilename: string; lfs?: { sha256: string } }> };
+    const listed = listing.siblings.find((s) => s.rfilename === 'onnx/model.onnx')!.lfs!.sha256;
+    assert.equal(listed, sha256(f.hub.served('onnx/model.onnx')));
+
+    // config.json comes first: its pinned size and git blob id refuse the mirror's version.
+    const small = await rejectsWith(downloadModel(f.request({ pinned })), 'CHECKSUM_MISMATCH');
+    assert.match(small.message, /config\.json/);
+    assert.equal(existsSync(f.destDir), false, 'nothing installed');
+    assert.equal(existsSync(f.partOf('config.json')), false, 'the refused part is deleted');
+
+    f.hub.faults.hostile = ['onnx/model.onnx'];
+    const error = await rejectsWith(downloadModel(f.request({ pinned })), 'CHECKSUM_MISMATCH');
+    assert.match(error.message, /onnx\/model\.onnx/);
+    assert.ok(error.message.includes(sha256(f.hub.files.get('onnx/model.onnx')!.content)), 'names the pinned digest');
+    assert.ok(error.message.includes(sha256(f.hub.served('onnx/model.onnx'))), 'names the digest of what was received');
+    assert.equal(existsSync(f.destDir), false, 'nothing installed');
+    assert.equal(existsSync(f.partOf('onnx/model.onnx')), false, 'the refused part is deleted');
+  });
+
+  it('uses the table shipped in this release for Xenova/all-MiniLM-L6-v2 at the pinned commit', async function () {
+    await f.hub.close();
+    // A mirror of the pinned revision serving fake weights, with a file list and headers that vouch for them.
+    f.hub = await startLocalHub({ revision: PINNED_REVISION, files: fakeModelFiles(2 * 1024 * 1024) });
+    assert.equal(f.hub.repository, 'Xenova/all-MiniLM-L6-v2');
+
+    // q8: the hub publishes no exact size, so these 512 KiB get as far as the published SHA-256, which refuses them.
+    const q8 = await rejectsWith(downloadModel(f.request({ files: ['onnx/model_quantized.onnx'] })), 'CHECKSUM_MISMATCH');
+    assert.match(q8.message, /afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1/);
+    // fp32: the published size refuses them before a byte is written.
+    const fp32 = await rejectsWith(downloadModel(f.request({ files: ['onnx/model.onnx'] })), 'CHECKSUM_MISMATCH');
+    assert.match(fp32.message, /90387606/);
+    assert.equal(existsSync(f.partOf('onnx/model.onnx')), false);
+    // An endless answer stops at the bound of the published "23 MB".
+    f.hub.faults.endless = { file: 'onnx/model_quantized.onnx', bytes: 64 * 1024 * 1024 };
+    const endless = await rejectsWith(downloadModel(f.request({ files: ['onnx/model_quantized.onnx'] })), 'CHECKSUM_MISMATCH');
+    assert.match(endless.message, /more than the 23050000 bytes/);
+    assert.ok(f.hub.sent.get('onnx/model_quantized.onnx')! < 23_050_000 + 24 * 1024 * 1024, `sent ${f.hub.sent.get('onnx/model_quantized.onnx')}`);
+    assert.equal(existsSync(f.destDir), false, 'nothing installed');
+  });
+
+  it('refuses files of the pinned commit that have no published digest in the table, before any request', async function () {
+    await f.hub.close();
+    f.hub = await startLocalHub({ revision: PINNED_REVISION });
+    const error = await rejectsWith(downloadModel(f.request()), 'DOWNLOAD_FAILED');
+    assert.match(error.message, /config\.json, tokenizer\.json, tokenizer_config\.json of Xenova\/all-MiniLM-L6-v2 at the pinned revision/);
+    assert.match(error.message, /cannot be verified/);
+    assert.match(error.message, /model folder/);
+    // Capitals spell the same commit.
+    await rejectsWith(downloadModel(f.request({ hub: { ...f.options(), revision: PINNED_REVISION.toUpperCase() } })), 'DOWNLOAD_FAILED');
+    assert.equal(f.hub.requests.length, 0, 'nothing was asked of the server');
+    assert.equal(existsSync(f.destDir), false);
+  });
+
+  it('keeps the digests the hub reports for a revision that is not pinned, and says so', async function () {
+    await downloadModel(f.request());
+    await f.assertIdentical(FP32);
+    assert.ok(f.logs.some((m) => m.includes('is not pinned in this release') && m.includes('reports')), f.logs.join('\n'));
+    assert.ok(f.logs.some((m) => m.includes('verified against the digests') && m.includes('reported')), f.logs.join('\n'));
+  });
+
+  it('does not follow a server that names another commit for a requested commit', async function () {
+    f.hub.faults.apiSha = 'd'.repeat(40);
+    await downloadModel(f.request());
+    const resolves = f.hub.requests.filter((r) => r.url.includes('/resolve/'));
+    assert.ok(resolves.length > 0 && resolves.every((r) => r.url.includes(`/resolve/${f.hub.revision}/`)), resolves.map((r) => r.url).join('\n'));
+    assert.ok(f.logs.some((m) => m.includes('keeping the requested commit')), f.logs.join('\n'));
+  });
+});
+
+describe('hubDownload: answers that are not the file', function () {
+  const f = hubFixture();
+
+  it('refuses an HTML error page sent with status 200, deletes the part and does not resume after it', async function () {
+    f.hub.faults.dropAfterBytes = { file: 'onnx/model.onnx', bytes: 256 * 1024 };
+    await rejectsWith(downloadModel(f.request()), 'DOWNLOAD_FAILED');
+    assert.ok(existsSync(f.partOf('onnx/model.onnx')), 'a dropped connection keeps its part for a resume');
+
+    f.hub.faults.htmlPage = { files: ['onnx/model.onnx'] };
+    const error = await rejectsWith(downloadModel(f.request()), 'CHECKSUM_MISMATCH');
+    assert.match(error.message, /not the file/);
+    assert.equal(existsSync(f.partOf('onnx/model.onnx')), false, 'the part is deleted');
+    assert.equal(existsSync(f.destDir), false, 'nothing installed');
+
+    f.hub.faults.htmlPage = undefined;
+    f.hub.requests.length = 0;
+    await downloadModel(f.request());
+    await f.assertIdentical(FP32);
+    assert.ok(f.hub.requestsFor('onnx/model.onnx').every((r) => r.range === undefined), 'nothing resumed after the page');
+  });
+
+  it('refuses an HTML page without Content-Length once it ends short, and deletes the part', async function () {
+    f.hub.faults.htmlPage = { files: ['onnx/model.onnx'], chunked: true };
+    const error = await rejectsWith(downloadModel(f.request()), 'CHECKSUM_MISMATCH');
+    assert.match(error.message, /error page/);
+    assert.equal(existsSync(f.partOf('onnx/model.onnx')), false, 'the part is deleted');
+    assert.equal(existsSync(f.destDir), false, 'nothing installed');
+
+    f.hub.faults.htmlPage = undefined;
+    f.hub.requests.length = 0;
+    await downloadModel(f.request());
+    await f.assertIdentical(FP32);
+    assert.ok(f.hub.requestsFor('onnx/model.onnx').every((r) => r.range === undefined), 'nothing resumed after the page');
+  });
+
+  it('refuses an HTML page in place of a pinned small file', async function () {
+    f.hub.faults.htmlPage = { files: ['tokenizer.json'], chunked: true };
+    await rejectsWith(downloadModel(f.request({ pinned: f.pins() })), 'CHECKSUM_MISMATCH');
+    assert.equal(existsSync(f.partOf('tokenizer.json')), false);
+    assert.equal(existsSync(f.destDir), false);
+  });
+
+  it('stops reading an answer that runs past the expected size, and deletes it', async function () {
+    const size = f.hub.files.get('onnx/model.onnx')!.content.length;
+    f.hub.faults.endless = { file: 'onnx/model.onnx', bytes: 64 * 1024 * 1024 };
+    const error = await rejectsWith(downloadModel(f.request()), 'CHECKSUM_MISMATCH');
+    assert.match(error.message, new RegExp(`more than the ${size} bytes`));
+    // Socket buffers between the two ends hold a few MiB the client never asked for.
+    const sent = f.hub.sent.get('onnx/model.onnx')!;
+    assert.ok(sent < size + 24 * 1024 * 1024, `the server got to send ${sent} bytes for a ${size}-byte file`);
+    assert.equal(existsSync(f.partOf('onnx/model.onnx')), false, 'the part is deleted');
+    assert.equal(existsSync(f.destDir), false, 'nothing installed');
+  });
+
+  it('deletes a complete part it cannot verify instead of keeping it for a resume', async function () {
+    f.hub.faults.noApi = true;
+    f.hub.faults.noDigestHeaders = true;
+    await rejectsWith(downloadModel(f.request()), 'DOWNLOAD_FAILED');
+    assert.equal(existsSync(f.partOf('config.json')), false);
   });
 });
 

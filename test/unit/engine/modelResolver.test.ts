@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveModel } from '../../../src/engine/modelResolver';
 import { EngineError } from '../../../src/engine/errors';
+import { PINNED_REVISION } from '../../../src/engine/hubDownload';
 import { requiredFiles } from '../../../src/engine/types';
+import { startLocalHub, type LocalHub } from '../../helpers/localHubServer';
 
 function fakeModel(dir: string, dtype: 'fp32' | 'q8' = 'fp32'): string {
   for (const file of requiredFiles(dtype)) {
@@ -52,9 +54,9 @@ describe('resolveModel', () => {
 
   it('falls back from the project folder to the cache, and logs each step', async () => {
     const hub = { endpoint: 'http://127.0.0.1:9', repository: 'org/model', revision: 'abc' };
-    const cached = fakeModel(path.join(tmp, 'cache', 'org', 'model', 'abc'));
+    const cached = fakeModel(path.join(tmp, 'cache', 'unpinned', 'org', 'model', 'abc'));
     const found = await resolveModel({ dtype: 'fp32', projectModelsDir: path.join(tmp, 'empty'), cacheDir: path.join(tmp, 'cache'), hub, log, env });
-    assert.deepEqual(found, { dir: cached, source: 'cache' });
+    assert.deepEqual(found, { dir: cached, source: 'cache', verification: 'hub-reported' });
     assert.equal(logs.length, 2);
     assert.match(logs[0]!, /project models folder .*no fp32 model/);
     assert.match(logs[1]!, /cache .*found/);
@@ -63,14 +65,14 @@ describe('resolveModel', () => {
   it('looks in the bundled folder (offline VSIX) after the project folder and before the cache, per dtype', async () => {
     const hub = { endpoint: 'http://127.0.0.1:9', repository: 'org/model', revision: 'abc' };
     const bundled = fakeModel(path.join(tmp, 'extension', 'models', 'all-MiniLM-L6-v2'), 'q8');
-    const cached = fakeModel(path.join(tmp, 'cache', 'org', 'model', 'abc'), 'fp32');
-    fakeModel(path.join(tmp, 'cache', 'org', 'model', 'abc'), 'q8');
+    const cached = fakeModel(path.join(tmp, 'cache', 'unpinned', 'org', 'model', 'abc'), 'fp32');
+    fakeModel(path.join(tmp, 'cache', 'unpinned', 'org', 'model', 'abc'), 'q8');
     const request = { projectModelsDir: path.join(tmp, 'empty'), bundledModelsDir: path.join(tmp, 'extension', 'models'), cacheDir: path.join(tmp, 'cache'), hub, log, env };
     assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: bundled, source: 'bundled' });
     assert.match(logs[1]!, /bundled models folder .*found/);
     // The offline VSIX ships q8 only: fp32 goes on to the cache.
     logs.length = 0;
-    assert.deepEqual(await resolveModel({ ...request, dtype: 'fp32' }), { dir: cached, source: 'cache' });
+    assert.deepEqual(await resolveModel({ ...request, dtype: 'fp32' }), { dir: cached, source: 'cache', verification: 'hub-reported' });
     assert.match(logs[1]!, /bundled models folder .*no fp32 model/);
     const project = fakeModel(path.join(tmp, 'empty', 'all-MiniLM-L6-v2'), 'q8');
     assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: project, source: 'project' });
@@ -82,8 +84,69 @@ describe('resolveModel', () => {
       assert.equal(error.code, 'MODEL_NOT_FOUND');
       assert.ok(error.message.includes(path.join(tmp, 'p', 'all-MiniLM-L6-v2')));
       assert.ok(error.message.includes(path.join(tmp, 'b', 'all-MiniLM-L6-v2')));
-      assert.ok(error.message.includes(path.join(tmp, 'c', 'org', 'model', 'abc')));
+      assert.ok(error.message.includes(path.join(tmp, 'c', 'unpinned', 'org', 'model', 'abc')));
       return true;
     });
+  });
+});
+
+describe('resolveModel: the cache is keyed by repository and revision', () => {
+  let tmp: string;
+  let hub: LocalHub;
+  const logs: string[] = [];
+  const log = (m: string) => logs.push(m);
+  const env = {} as NodeJS.ProcessEnv;
+  const pinnedFolder = (cache: string) => path.join(cache, 'Xenova', 'all-MiniLM-L6-v2', PINNED_REVISION);
+
+  beforeEach(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-resolve-'));
+    logs.length = 0;
+    // A mirror of the pinned revision serving fake bytes, with a file list and headers that vouch for them, and
+    // answering for any revision string.
+    hub = await startLocalHub({ revision: PINNED_REVISION });
+    hub.faults.anyRevision = true;
+  });
+  afterEach(async () => {
+    await hub.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('never lets a branch or another spelling of the pinned commit put unpinned bytes in the pinned folder', async () => {
+    const cacheDir = path.join(tmp, 'cache');
+    for (const revision of ['main', `./${PINNED_REVISION}`, `${PINNED_REVISION}/.`]) {
+      const resolved = await resolveModel({ dtype: 'fp32', cacheDir, allowDownload: true, hub: { endpoint: hub.endpoint, revision }, log, env });
+      assert.equal(resolved.verification, 'hub-reported', revision);
+      assert.ok(resolved.dir.startsWith(path.join(cacheDir, 'unpinned') + path.sep), `${revision}: ${resolved.dir}`);
+      assert.equal(fs.existsSync(pinnedFolder(cacheDir)), false, `${revision} reached the pinned folder`);
+    }
+    assert.ok(logs.some((m) => m.includes('unpinned Xenova/all-MiniLM-L6-v2@main')), logs.join('\n'));
+    // Capitals are the pinned commit itself: held to the pinned table, which refuses the mirror.
+    await assert.rejects(
+      resolveModel({ dtype: 'fp32', cacheDir, allowDownload: true, hub: { endpoint: hub.endpoint, revision: PINNED_REVISION.toUpperCase() }, log, env }),
+      (error: EngineError) => error.code === 'DOWNLOAD_FAILED' && /pinned revision/.test(error.message),
+    );
+    assert.equal(fs.existsSync(pinnedFolder(cacheDir)), false);
+  });
+
+  it('keeps a revision one folder name: ".." does not climb out of the cache', async () => {
+    const cacheDir = path.join(tmp, 'cache');
+    const resolved = await resolveModel({ dtype: 'fp32', cacheDir, allowDownload: true, hub: { endpoint: hub.endpoint, revision: '../../../escape' }, log, env });
+    assert.ok(resolved.dir.startsWith(path.join(cacheDir, 'unpinned') + path.sep), resolved.dir);
+    assert.equal(fs.existsSync(path.join(tmp, 'escape')), false);
+    await assert.rejects(
+      resolveModel({ dtype: 'fp32', cacheDir, allowDownload: true, hub: { endpoint: hub.endpoint, repository: '../..', revision: 'main' }, log, env }),
+      (error: EngineError) => error.code === 'INVALID_INPUT',
+    );
+  });
+
+  it('downloads only the files a cache folder is missing', async () => {
+    const cacheDir = path.join(tmp, 'cache');
+    const request = { cacheDir, allowDownload: true, hub: { endpoint: hub.endpoint, revision: 'main' }, log, env };
+    await resolveModel({ ...request, dtype: 'fp32' });
+    hub.requests.length = 0;
+    const q8 = await resolveModel({ ...request, dtype: 'q8' });
+    assert.equal(q8.source, 'hub');
+    assert.ok(hub.requestsFor('onnx/model_quantized.onnx').length > 0);
+    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) assert.equal(hub.requestsFor(file).length, 0, `${file} fetched again`);
   });
 });

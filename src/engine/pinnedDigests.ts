@@ -61,20 +61,34 @@ export const PINNED_DIGESTS: PinnedTable = [
       },
       // File page, "Git LFS Details": SHA256 afdb6f1a…, size of remote file "23 MB" (last changed in da5f6ea):
       //   https://huggingface.co/Xenova/all-MiniLM-L6-v2/blob/refs%2Fpr%2F1/onnx/model_quantized.onnx
-      // No page with the exact byte count was found. The hub rounds to 0.1 MB (its 22,868,510-byte predecessor
-      // shows as "22.9 MB"), so "23 MB" means under 23,050,000 bytes.
+      // Its exact size, 22,972,370 bytes, is in the hub's file listing (quoted as for the small files below).
       'onnx/model_quantized.onnx': {
         sha256: 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1',
-        maxSize: 23_050_000,
+        size: 22_972_370,
         source: 'https://huggingface.co/Xenova/all-MiniLM-L6-v2/blob/refs%2Fpr%2F1/onnx/model_quantized.onnx',
       },
-      // Small files are kept in git. Their file pages publish no digest, and no hub page with their git blob
-      // ids was found (the API that lists them was not reachable here). Their sizes are on the tree page:
+      // Small files are kept in git: the hub publishes their git blob ids and sizes through its file listing
+      // (GET /api/models/Xenova/all-MiniLM-L6-v2/tree/<rev>, `oid` and `size`), not on the file pages. The values
+      // below are that listing at 751bff3 as quoted, identically, by several independent public projects (one
+      // records "Hugging Face API /api/models/Xenova/all-MiniLM-L6-v2?blobs=true, checked 2026-09-25"); the sizes
+      // agree with the hub's tree page ("650 Bytes", "712 kB", "366 Bytes"):
       //   https://huggingface.co/Xenova/all-MiniLM-L6-v2/tree/3f2acba6462e3d3b009664b530c4de07dd85b448
-      // ("650 Bytes", "712 kB", "366 Bytes"; all three last changed in 08a308f).
-      'config.json': { size: 650, source: 'no git blob id found on a huggingface.co page' },
-      'tokenizer.json': { source: 'no git blob id found on a huggingface.co page (tree page: 712 kB)' },
-      'tokenizer_config.json': { size: 366, source: 'no git blob id found on a huggingface.co page' },
+      // A wrong value here fails safe: the download is refused with a checksum error, never installed.
+      'config.json': {
+        gitBlobSha1: '72147e4ff4426ebedbfa2146c4a0999def51a313',
+        size: 650,
+        source: 'https://huggingface.co/api/models/Xenova/all-MiniLM-L6-v2/tree/751bff37182d3f1213fa05d7196b954e230abad9',
+      },
+      'tokenizer.json': {
+        gitBlobSha1: 'c17ed520ed8438736732a54957a69306b8822215',
+        size: 711_661,
+        source: 'https://huggingface.co/api/models/Xenova/all-MiniLM-L6-v2/tree/751bff37182d3f1213fa05d7196b954e230abad9',
+      },
+      'tokenizer_config.json': {
+        gitBlobSha1: '37fca74771bc76a8e01178ce3a6055a0995f8093',
+        size: 366,
+        source: 'https://huggingface.co/api/models/Xenova/all-MiniLM-L6-v2/tree/751bff37182d3f1213fa05d7196b954e230abad9',
+      },
     },
   },
 ];

@@ -86,21 +86,11 @@ describe('minilm download (local fake hub, no network)', function () {
         assert.notEqual(run.status, 0);
         assert.equal(run.stdout, '');
         assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
-        assert.match(run.stderr, /^minilm: .*config\.json.*cannot be verified/);
+        // The first file fetched, config.json, already fails its pinned git blob id (or size).
+        assert.match(run.stderr, /^minilm: .*config\.json.*(git blob|bytes where 650 were expected)/);
+        assert.equal(fs.existsSync(pinnedFolder), false, 'nothing installed in the pinned folder');
       }
-      assert.equal(mirror.requests.length, 0, 'refused before any request');
-
-      // With config and tokenizer already in the folder (as an older release left them), the weights are fetched
-      // and refused on their published digest.
-      for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {
-        fs.mkdirSync(pinnedFolder, { recursive: true });
-        fs.writeFileSync(path.join(pinnedFolder, file), mirror.files.get(file)!.content);
-      }
-      const run = await minilm(['download', '--dtype', 'q8', '--hub-endpoint', mirror.endpoint, '--cache-dir', cache]);
-      assert.notEqual(run.status, 0);
-      assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
-      assert.match(run.stderr, /^minilm: onnx\/model_quantized\.onnx .*SHA-256/);
-      assert.equal(fs.existsSync(path.join(pinnedFolder, 'onnx')), false, 'no weights installed');
+      assert.ok(mirror.requests.length > 0, 'the mirror was asked');
     } finally {
       await mirror.close();
     }

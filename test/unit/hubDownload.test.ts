@@ -16,6 +16,7 @@ import {
 } from '../../src/engine/hubDownload';
 import type { DownloadProgress, HubOptions } from '../../src/engine/types';
 import { fakeModelFiles, pinnedTableFor, sha256, startLocalHub, type LocalHub } from '../helpers/localHubServer';
+import { PINNED_DIGESTS } from '../../src/engine/pinnedDigests';
 
 const FP32 = filesForDtype('fp32');
 const Q8 = filesForDtype('q8');
@@ -418,32 +419,40 @@ describe('hubDownload: a pinned revision is held to the digests in the release, 
     f.hub = await startLocalHub({ revision: PINNED_REVISION, files: fakeModelFiles(2 * 1024 * 1024) });
     assert.equal(f.hub.repository, 'Xenova/all-MiniLM-L6-v2');
 
-    // q8: the hub publishes no exact size, so these 512 KiB get as far as the published SHA-256, which refuses them.
+    // q8: the published size refuses these 512 KiB.
     const q8 = await rejectsWith(downloadModel(f.request({ files: ['onnx/model_quantized.onnx'] })), 'CHECKSUM_MISMATCH');
-    assert.match(q8.message, /afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1/);
+    assert.match(q8.message, /22972370/);
     // fp32: the published size refuses them before a byte is written.
     const fp32 = await rejectsWith(downloadModel(f.request({ files: ['onnx/model.onnx'] })), 'CHECKSUM_MISMATCH');
     assert.match(fp32.message, /90387606/);
     assert.equal(existsSync(f.partOf('onnx/model.onnx')), false);
-    // An endless answer stops at the bound of the published "23 MB".
+    // An endless answer stops at the published size.
     f.hub.faults.endless = { file: 'onnx/model_quantized.onnx', bytes: 64 * 1024 * 1024 };
     const endless = await rejectsWith(downloadModel(f.request({ files: ['onnx/model_quantized.onnx'] })), 'CHECKSUM_MISMATCH');
-    assert.match(endless.message, /more than the 23050000 bytes/);
-    assert.ok(f.hub.sent.get('onnx/model_quantized.onnx')! < 23_050_000 + 24 * 1024 * 1024, `sent ${f.hub.sent.get('onnx/model_quantized.onnx')}`);
+    assert.match(endless.message, /22972370/);
+    assert.ok(f.hub.sent.get('onnx/model_quantized.onnx')! < 22_972_370 + 24 * 1024 * 1024, `sent ${f.hub.sent.get('onnx/model_quantized.onnx')}`);
     assert.equal(existsSync(f.destDir), false, 'nothing installed');
   });
 
-  it('refuses files of the pinned commit that have no published digest in the table, before any request', async function () {
-    await f.hub.close();
-    f.hub = await startLocalHub({ revision: PINNED_REVISION });
-    const error = await rejectsWith(downloadModel(f.request()), 'DOWNLOAD_FAILED');
-    assert.match(error.message, /config\.json, tokenizer\.json, tokenizer_config\.json of Xenova\/all-MiniLM-L6-v2 at the pinned revision/);
+  it('refuses files of a pinned commit that have no published digest in the table, before any request', async function () {
+    // The shipped table has a digest for every file; a table entry without one (a file the hub publishes no digest
+    // for) must be refused rather than taken on the server's word.
+    const pinned = f.pins().map((entry) => ({ ...entry, files: { ...entry.files, 'tokenizer.json': { source: 'none published' } } }));
+    const error = await rejectsWith(downloadModel(f.request({ pinned })), 'DOWNLOAD_FAILED');
+    assert.match(error.message, /tokenizer\.json of .* at the pinned revision/);
     assert.match(error.message, /cannot be verified/);
     assert.match(error.message, /model folder/);
-    // Capitals spell the same commit.
-    await rejectsWith(downloadModel(f.request({ hub: { ...f.options(), revision: PINNED_REVISION.toUpperCase() } })), 'DOWNLOAD_FAILED');
     assert.equal(f.hub.requests.length, 0, 'nothing was asked of the server');
     assert.equal(existsSync(f.destDir), false);
+  });
+
+  it('the shipped table pins every file the engine downloads of the default revision', () => {
+    const pin = PINNED_DIGESTS.find((entry) => entry.repository === 'Xenova/all-MiniLM-L6-v2' && entry.revision === PINNED_REVISION);
+    assert.ok(pin);
+    for (const file of new Set([...filesForDtype('fp32'), ...filesForDtype('q8')])) {
+      const pinnedFile = pin.files[file];
+      assert.ok(pinnedFile && (pinnedFile.sha256 || pinnedFile.gitBlobSha1) && pinnedFile.size, `${file} has no digest and size`);
+    }
   });
 
   it('keeps the digests the hub reports for a revision that is not pinned, and says so', async function () {

@@ -239,7 +239,8 @@ describe('commands', function () {
       await api.engineHost.settled();
       const info = await vscode.commands.executeCommand<{ dtype: string } | undefined>('minilm.downloadModel');
       assert.ok(info, `download failed: ${api.outcomes.lastMessage ?? JSON.stringify(api.services.engine.state)}`);
-      const downloaded = path.join(cache, 'Xenova', 'all-MiniLM-L6-v2', hub.revision, 'onnx', 'model.onnx');
+      // A revision without pinned digests is kept apart from the pinned cache, under unpinned/.
+      const downloaded = path.join(cache, 'unpinned', 'Xenova', 'all-MiniLM-L6-v2', hub.revision, 'onnx', 'model.onnx');
       assert.ok(fs.existsSync(downloaded), `${downloaded} is missing`);
       assert.equal(fs.statSync(downloaded).size, fs.statSync(path.join(model, 'onnx', 'model.onnx')).size);
       assert.ok(hub.requestsFor('onnx/model.onnx').length > 0, 'the weights came from the configured endpoint');

@@ -113,17 +113,15 @@ describe('cached model check (pinned revision)', () => {
     // What an older release could have installed from a mirror that vouched for its own bytes.
     writeFiles(dir, fakeModelFiles(2 * 1024 * 1024));
 
+    // The small files come first: the fake config.json fails its published size.
     await assert.rejects(resolveModel({ dtype: 'fp32', cacheDir, log, env }), (error: EngineError) => {
       assert.equal(error.code, 'CHECKSUM_MISMATCH');
-      assert.ok(error.message.includes(path.join(dir, 'onnx', 'model.onnx')), error.message);
-      assert.match(error.message, /90387606/);
+      assert.ok(error.message.includes(path.join(dir, 'config.json')), error.message);
+      assert.match(error.message, /650/);
       return true;
     });
-    await assert.rejects(resolveModel({ dtype: 'q8', cacheDir, log, env }), (error: EngineError) => {
-      assert.equal(error.code, 'CHECKSUM_MISMATCH');
-      assert.match(error.message, /afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1/);
-      return true;
-    });
-    assert.ok(logs.some((m) => m.includes('cache config.json') && m.includes('not verified')), logs.join('\n'));
+    await assert.rejects(resolveModel({ dtype: 'q8', cacheDir, log, env }), (error: EngineError) => error.code === 'CHECKSUM_MISMATCH');
+    // (Genuine Xenova small files are not available offline, so the weights' pinned SHA-256 is exercised with an
+    // injected table in the tests above and against a hostile mirror in test/unit/hubDownload.test.ts.)
   });
 });

@@ -120,10 +120,10 @@ describe('resolveModel: the cache is keyed by repository and revision', () => {
       assert.equal(fs.existsSync(pinnedFolder(cacheDir)), false, `${revision} reached the pinned folder`);
     }
     assert.ok(logs.some((m) => m.includes('unpinned Xenova/all-MiniLM-L6-v2@main')), logs.join('\n'));
-    // Capitals are the pinned commit itself: held to the pinned table, which refuses the mirror.
+    // Capitals are the pinned commit itself: held to the pinned table, which refuses the mirror's files.
     await assert.rejects(
       resolveModel({ dtype: 'fp32', cacheDir, allowDownload: true, hub: { endpoint: hub.endpoint, revision: PINNED_REVISION.toUpperCase() }, log, env }),
-      (error: EngineError) => error.code === 'DOWNLOAD_FAILED' && /pinned revision/.test(error.message),
+      (error: EngineError) => error.code === 'CHECKSUM_MISMATCH' && /config\.json/.test(error.message),
     );
     assert.equal(fs.existsSync(pinnedFolder(cacheDir)), false);
   });

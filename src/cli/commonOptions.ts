@@ -2,6 +2,7 @@ import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DTYPES, Engine, type Dtype } from '../engine';
 import { INPUT_FORMATS, type InputFormat } from './inputTexts';
+import { checkOutTarget } from './outTarget';
 import type { OutputFormat } from './output';
 import { createProgress, type Progress } from './progress';
 
@@ -67,11 +68,20 @@ export function addInputOptions(command: Command, what = 'texts'): Command {
     .option('--column <name>', 'CSV/TSV column holding the texts (header name or 1-based number)');
 }
 
-export function addOutputOptions(command: Command, formats: readonly OutputFormat[], extraHelp = ''): Command {
+/**
+ * `--format`, `--json` and `--out`. `--out` is checked before the command runs (so before the model loads and the
+ * texts are encoded): a path that cannot be written fails at once. `folderFiles`: the files `--format tsv` writes
+ * into the folder `--out DIR`.
+ */
+export function addOutputOptions(command: Command, formats: readonly OutputFormat[], extraHelp = '', folderFiles: readonly string[] = []): Command {
   return command
     .addOption(new Option('-f, --format <format>', `output format${extraHelp}`).choices(formats).default('table'))
     .option('--json', 'same as --format json')
-    .option('-o, --out <file>', 'write the output to this file (atomically) instead of stdout');
+    .option('-o, --out <file>', 'write the output to this file (atomically; through a symbolic link; a named pipe or device is streamed into) instead of stdout')
+    .hook('preAction', async (_command, action) => {
+      const options = action.opts<OutputOptions>();
+      await checkOutTarget(options.out, outputFormat(options) === 'tsv' ? 'folder' : 'file', folderFiles);
+    });
 }
 
 export function outputFormat(options: OutputOptions): OutputFormat {

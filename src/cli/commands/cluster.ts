@@ -13,7 +13,8 @@ import {
   type ModelOptions,
   type OutputOptions,
 } from '../commonOptions';
-import { cellText, csvLines, emit, jsonArrayLines } from '../output';
+import { emit } from '../outTarget';
+import { cellText, csvLines, jsonArrayLines } from '../output';
 import { requireTexts } from './texts';
 
 interface ClusterOptions extends ModelOptions, InputOptions, OutputOptions {

@@ -5,7 +5,7 @@ import { similarityMatrix } from '../../core';
 import { CliError } from '../cliError';
 import { addModelOptions, encodeWithProgress, withEngine, type ModelOptions } from '../commonOptions';
 import { pearson, spearman } from '../correlation';
-import { emit } from '../output';
+import { emit } from '../outTarget';
 import { parseStsFile, type StsPair } from '../stsBenchmark';
 
 interface EvalStsOptions extends ModelOptions {

@@ -13,7 +13,8 @@ import {
   type ModelOptions,
   type OutputOptions,
 } from '../commonOptions';
-import { cellText, csvLines, emit, jsonArrayLines, renderTable, score4 } from '../output';
+import { emit } from '../outTarget';
+import { cellText, csvLines, jsonArrayLines, renderTable, score4 } from '../output';
 import { requireTexts } from './texts';
 
 interface MineOptions extends ModelOptions, InputOptions, OutputOptions {

@@ -13,7 +13,8 @@ import {
   type OutputOptions,
 } from '../commonOptions';
 import { INPUT_FORMATS, readTexts, type InputFormat } from '../inputTexts';
-import { cellText, csvLines, emit, jsonArrayLines, renderTable, score4 } from '../output';
+import { emit } from '../outTarget';
+import { cellText, csvLines, jsonArrayLines, renderTable, score4 } from '../output';
 
 interface SearchOptions extends ModelOptions, OutputOptions {
   corpus: string;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DTYPES, Engine, type Dtype } from '../engine';
 import { INPUT_FORMATS, type InputFormat } from './inputTexts';
+import { ENCODING_ERRORS, type EncodingErrors } from './textDecoding';
 import { checkOutTarget } from './outTarget';
 import type { OutputFormat } from './output';
 import { createProgress, type Progress } from './progress';
@@ -22,6 +23,7 @@ export interface InputOptions {
   input?: string;
   inputFormat?: InputFormat;
   column?: string;
+  encodingErrors: EncodingErrors;
 }
 
 export interface OutputOptions {
@@ -65,7 +67,15 @@ export function addInputOptions(command: Command, what = 'texts'): Command {
   return command
     .option('-i, --input <file>', `read ${what} from a file (.txt one per line, .jsonl, .json, .csv/.tsv with --column) or - for stdin`)
     .addOption(new Option('--input-format <format>', 'how to read --input (default: from the file extension; stdin: txt)').choices(INPUT_FORMATS))
-    .option('--column <name>', 'CSV/TSV column holding the texts (header name or 1-based number)');
+    .option('--column <name>', 'CSV/TSV column holding the texts (header name or 1-based number)')
+    .addOption(encodingErrorsOption());
+}
+
+/** `--encoding-errors strict|replace`: what to do with input that is not valid UTF-8. */
+export function encodingErrorsOption(): Option {
+  return new Option('--encoding-errors <mode>', 'input files and stdin that are not valid UTF-8: strict (an error naming file and line) or replace (read invalid bytes as U+FFFD, with a note on stderr)')
+    .choices(ENCODING_ERRORS)
+    .default('strict');
 }
 
 /**

@@ -472,6 +472,25 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
       assert.match(fails(['encode', '--dtype', 'fp16', 'x']), /fp16/);
     });
 
+    it('invalid UTF-8 input names file, line and column before the model loads; --encoding-errors replace accepts it', () => {
+      const latin1 = path.join(tmp, 'latin1.txt');
+      fs.writeFileSync(latin1, Buffer.concat([Buffer.from('one\ntwo\ncaf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]));
+      const noModel = ['--model-dir', path.join(tmp, 'no-such-model')];
+      const fix = 'save the file as UTF-8, or pass --encoding-errors replace to accept it with U+FFFD';
+      assert.equal(fails(['encode', ...noModel, '--input', latin1]), `minilm: ${latin1}:3: not valid UTF-8 (byte 0xE9 at column 4); ${fix}`);
+      assert.equal(fails(['search', ...noModel, '--corpus', latin1, 'query']), `minilm: ${latin1}:3: not valid UTF-8 (byte 0xE9 at column 4); ${fix}`);
+      assert.match(fails(['encode', ...noModel, '-'], { input: Buffer.from([0x6f, 0x6b, 0x0a, 0xe9, 0x0a]) }), /^minilm: <stdin>:2: not valid UTF-8 \(byte 0xE9 at column 1\); send UTF-8 on stdin/);
+      const sts = path.join(tmp, 'latin1-sts.csv');
+      fs.writeFileSync(sts, Buffer.concat([Buffer.from('a\tb\tc\td\t5.0\tx\ty\na\tb\tc\td\t1.0\tcaf'), Buffer.from([0xe9]), Buffer.from('\tz\n')]));
+      assert.equal(fails(['eval-sts', ...noModel, sts]), `minilm: ${sts}:2: not valid UTF-8 (byte 0xE9 at column 16); ${fix}`);
+      const run = minilm(['encode', '--model-dir', modelDir, '--format', 'json', '--encoding-errors', 'replace', '--input', latin1]);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal((JSON.parse(run.stdout) as number[][]).length, 3);
+      assert.equal(run.stderr, `minilm: note: ${latin1}:3: not valid UTF-8 (byte 0xE9 at column 4); invalid bytes read as U+FFFD (--encoding-errors replace)\n`);
+      const replaced = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', 'caf\ufffd au lait']);
+      assert.ok(maxAbsDiff((JSON.parse(run.stdout) as number[][])[2], replaced[0]) < 1e-6);
+    });
+
     it('an unknown option is rejected by the parser with a non-zero status', () => {
       const run = minilm(['encode', '--no-such-option', 'x']);
       assert.notEqual(run.status, 0);

@@ -5,6 +5,7 @@ import {
   addModelOptions,
   addOutputOptions,
   encodeWithProgress,
+  encodingErrorsOption,
   nonNegativeInteger,
   outputFormat,
   positiveInteger,
@@ -13,6 +14,7 @@ import {
   type OutputOptions,
 } from '../commonOptions';
 import { INPUT_FORMATS, readTexts, type InputFormat } from '../inputTexts';
+import type { EncodingErrors } from '../textDecoding';
 import { emit } from '../outTarget';
 import { cellText, csvLines, jsonArrayLines, renderTable, score4 } from '../output';
 
@@ -21,6 +23,7 @@ interface SearchOptions extends ModelOptions, OutputOptions {
   queries?: string;
   inputFormat?: InputFormat;
   column?: string;
+  encodingErrors: EncodingErrors;
   topK: number;
   queryChunkSize: number;
   corpusChunkSize: number;
@@ -35,6 +38,7 @@ export function registerSearch(program: Command): void {
     .option('-q, --queries <file>', 'query texts from a file, or - for stdin')
     .addOption(new Option('--input-format <format>', 'how to read --corpus and --queries (default: from the extension)').choices(INPUT_FORMATS))
     .option('--column <name>', 'CSV/TSV column holding the texts')
+    .addOption(encodingErrorsOption())
     .option('-k, --top-k <k>', 'results per query', nonNegativeInteger, 10)
     .option('--query-chunk-size <n>', 'as in sentence-transformers (no effect on results)', positiveInteger, 100)
     .option('--corpus-chunk-size <n>', 'as in sentence-transformers', positiveInteger, 500_000);
@@ -43,7 +47,7 @@ export function registerSearch(program: Command): void {
   command.action(async (args: string[], options: SearchOptions) => {
     const format = outputFormat(options);
     if (options.queries === undefined && args.length === 0) throw new CliError('no queries: give them as arguments or with --queries FILE');
-    const read = { inputFormat: options.inputFormat, column: options.column };
+    const read = { inputFormat: options.inputFormat, column: options.column, encodingErrors: options.encodingErrors };
     const corpus = await readTexts({ ...read, input: options.corpus, optionName: '--corpus' });
     const queries = await readTexts({ ...read, args, input: options.queries, optionName: '--queries' });
     await withEngine(options, async (engine) => {

@@ -491,6 +491,26 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
       assert.ok(maxAbsDiff((JSON.parse(run.stdout) as number[][])[2], replaced[0]) < 1e-6);
     });
 
+    it('out-of-range numbers are refused with one line before the model loads', () => {
+      const noModel = ['--model-dir', path.join(tmp, 'no-such-model')];
+      const cores = os.availableParallelism();
+      const cases: [string[], RegExp][] = [
+        [['cluster', '--threshold', '1.5', 'x'], /--threshold.*'1\.5' is invalid\. expected a cosine similarity from -1 to 1\./],
+        [['cluster', '--threshold', '-2', 'x'], /--threshold.*from -1 to 1/],
+        [['cluster', '--min-size', '0', 'x'], /--min-size.*positive integer/],
+        [['encode', '--workers', String(cores + 1), 'x'], new RegExp(`--workers.*at most ${cores} \\(this machine runs ${cores} threads? at once`)],
+        [['encode', '--workers', '1000', 'x'], /--workers.*at most/],
+        [['encode', '--batch-size', '0', 'x'], /--batch-size.*positive integer, at most 1024/],
+        [['encode', '--batch-size', '100000', 'x'], /--batch-size.*at most 1024/],
+        [['search', '--corpus', corpusFile, '--top-k', '0', 'q'], /--top-k.*positive integer/],
+        [['search', '--corpus', corpusFile, '--corpus-chunk-size', '1e9', 'q'], /--corpus-chunk-size.*positive integer/],
+        [['mine', '--max-pairs', '1000000000000', 'x'], /--max-pairs.*at most 100000000/],
+        [['mine', '--query-chunk-size', '-5', 'x'], /--query-chunk-size/],
+        [['eval-sts', '--workers', '0', corpusFile], /--workers.*positive integer/],
+      ];
+      for (const [args, expected] of cases) assert.match(fails([...args, ...noModel]), expected, args.join(' '));
+    });
+
     it('an unknown option is rejected by the parser with a non-zero status', () => {
       const run = minilm(['encode', '--no-such-option', 'x']);
       assert.notEqual(run.status, 0);

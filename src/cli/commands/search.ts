@@ -6,7 +6,6 @@ import {
   addOutputOptions,
   encodeWithProgress,
   encodingErrorsOption,
-  nonNegativeInteger,
   outputFormat,
   positiveInteger,
   withEngine,
@@ -39,9 +38,9 @@ export function registerSearch(program: Command): void {
     .addOption(new Option('--input-format <format>', 'how to read --corpus and --queries (default: from the extension)').choices(INPUT_FORMATS))
     .option('--column <name>', 'CSV/TSV column holding the texts')
     .addOption(encodingErrorsOption())
-    .option('-k, --top-k <k>', 'results per query', nonNegativeInteger, 10)
-    .option('--query-chunk-size <n>', 'as in sentence-transformers (no effect on results)', positiveInteger, 100)
-    .option('--corpus-chunk-size <n>', 'as in sentence-transformers', positiveInteger, 500_000);
+    .option('-k, --top-k <k>', 'results per query', positiveInteger(), 10)
+    .option('--query-chunk-size <n>', 'as in sentence-transformers (no effect on results)', positiveInteger(), 100)
+    .option('--corpus-chunk-size <n>', 'as in sentence-transformers', positiveInteger(), 500_000);
   addModelOptions(command);
   addOutputOptions(command, ['table', 'json', 'csv'], ' (json: per query an array of {"corpus_id", "score"}, best first)');
   command.action(async (args: string[], options: SearchOptions) => {

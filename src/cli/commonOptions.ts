@@ -39,8 +39,8 @@ export interface OutputOptions {
  */
 export const MAX_COUNT = 100_000_000;
 
-/** The largest inference batch: beyond it a batch only takes more memory (a 256-piece text needs ~3 MB per row). */
-export const MAX_BATCH_SIZE = 1024;
+/** The largest inference batch, as the extension's `minilm.batchSize` setting: beyond it a batch only takes more memory. */
+export const MAX_BATCH_SIZE = 512;
 
 /** Whole numbers written in decimal; `Number` would also take "1e3", "0x10" and " ". */
 const WHOLE = /^\s*\d+\s*$/;

@@ -15,8 +15,8 @@ describe('CLI numeric options', () => {
     assert.equal(count(String(MAX_COUNT)), MAX_COUNT);
     for (const bad of ['0', '-1', '1.5', '1e3', '0x10', '', ' ', 'ten', String(MAX_COUNT + 1), '99999999999999999999']) refuses(count, bad);
     const batch = positiveInteger(MAX_BATCH_SIZE, ' (larger batches only take more memory)');
-    assert.equal(batch('1024'), 1024);
-    assert.throws(() => batch('1025'), /at most 1024 \(larger batches only take more memory\)/);
+    assert.equal(batch('512'), 512);
+    assert.throws(() => batch('513'), /at most 512 \(larger batches only take more memory\)/);
   });
 
   it('--workers is at most the cores this process may use', () => {

@@ -1,7 +1,10 @@
+import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DTYPES, Engine, type Dtype } from '../engine';
 import { INPUT_FORMATS, type InputFormat } from './inputTexts';
+import { ENCODING_ERRORS, type EncodingErrors } from './textDecoding';
+import { checkOutTarget } from './outTarget';
 import type { OutputFormat } from './output';
 import { createProgress, type Progress } from './progress';
 
@@ -21,6 +24,7 @@ export interface InputOptions {
   input?: string;
   inputFormat?: InputFormat;
   column?: string;
+  encodingErrors: EncodingErrors;
 }
 
 export interface OutputOptions {
@@ -29,21 +33,43 @@ export interface OutputOptions {
   out?: string;
 }
 
-export function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
-  return n;
+/**
+ * The most texts, pairs or results a count option accepts: no input this tool can hold in memory (1.5 kB per
+ * vector) comes near it, so a larger value is a typo.
+ */
+export const MAX_COUNT = 100_000_000;
+
+/** The largest inference batch, as the extension's `minilm.batchSize` setting: beyond it a batch only takes more memory. */
+export const MAX_BATCH_SIZE = 512;
+
+/** Whole numbers written in decimal; `Number` would also take "1e3", "0x10" and " ". */
+const WHOLE = /^\s*\d+\s*$/;
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
+/**
+ * A parser for an option taking a whole number from 1 to `max`. `why` explains the upper bound in the error.
+ * A factory, because commander calls a parser with (value, previous value).
+ */
+export function positiveInteger(max: number = MAX_COUNT, why = ''): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!WHOLE.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`expected a positive integer, at most ${max}${why}.`);
+    }
+    return n;
+  };
 }
 
-export function nonNegativeInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number (0 or more).');
-  return n;
+/** `--workers`: each worker is a model copy that needs a core of its own, so at most the cores this process may use. */
+export function workerCount(value: string): number {
+  const cores = os.availableParallelism();
+  return positiveInteger(cores, ` (this machine runs ${cores} thread${cores === 1 ? '' : 's'} at once, os.availableParallelism(), and each worker needs one)`)(value);
 }
 
-export function finiteNumber(value: string): number {
+/** A cosine similarity threshold: cosines lie in [-1, 1], so anything outside matches everything or nothing. */
+export function scoreThreshold(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
+  if (!DECIMAL.test(value) || !Number.isFinite(n) || n < -1 || n > 1) throw new InvalidArgumentError('expected a cosine similarity from -1 to 1.');
   return n;
 }
 
@@ -51,8 +77,13 @@ export function addModelOptions(command: Command): Command {
   return command
     .option('--model-dir <dir>', 'model folder, or a folder holding all-MiniLM-L6-v2/ (default: $MINILM_MODEL_DIR, then ./models, then the per-user cache)')
     .addOption(new Option('--dtype <dtype>', 'weights: fp32 (matches PyTorch) or q8 (int8, faster)').choices(DTYPES).default('fp32'))
-    .option('--batch-size <n>', 'texts per inference batch', positiveInteger, 32)
-    .option('--workers <n>', 'inference workers, each with its own copy of the model: 2 encodes large inputs 1.17-1.33x faster on 2+ cores, for about 215 MB (fp32) or 130 MB (q8) more peak memory', positiveInteger, 1)
+    .option('--batch-size <n>', `texts per inference batch, 1 to ${MAX_BATCH_SIZE}`, positiveInteger(MAX_BATCH_SIZE, ' (larger batches only take more memory)'), 32)
+    .option(
+      '--workers <n>',
+      `inference workers, each with its own copy of the model, 1 to ${os.availableParallelism()} here (the cores available): 2 encodes large inputs 1.17-1.33x faster on 2+ cores, for about 215 MB (fp32) or 130 MB (q8) more peak memory`,
+      workerCount,
+      1,
+    )
     .option('--allow-download', 'download the model from the hub when no local copy is found', false)
     .option('--hub-endpoint <url>', 'hub or mirror base URL, e.g. https://hf-mirror.com (default: $HF_ENDPOINT or https://huggingface.co)')
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
@@ -64,14 +95,31 @@ export function addInputOptions(command: Command, what = 'texts'): Command {
   return command
     .option('-i, --input <file>', `read ${what} from a file (.txt one per line, .jsonl, .json, .csv/.tsv with --column) or - for stdin`)
     .addOption(new Option('--input-format <format>', 'how to read --input (default: from the file extension; stdin: txt)').choices(INPUT_FORMATS))
-    .option('--column <name>', 'CSV/TSV column holding the texts (header name or 1-based number)');
+    .option('--column <name>', 'CSV/TSV column holding the texts (header name or 1-based number)')
+    .addOption(encodingErrorsOption());
 }
 
-export function addOutputOptions(command: Command, formats: readonly OutputFormat[], extraHelp = ''): Command {
+/** `--encoding-errors strict|replace`: what to do with input that is not valid UTF-8. */
+export function encodingErrorsOption(): Option {
+  return new Option('--encoding-errors <mode>', 'input files and stdin that are not valid UTF-8: strict (an error naming file and line) or replace (read invalid bytes as U+FFFD, with a note on stderr)')
+    .choices(ENCODING_ERRORS)
+    .default('strict');
+}
+
+/**
+ * `--format`, `--json` and `--out`. `--out` is checked before the command runs (so before the model loads and the
+ * texts are encoded): a path that cannot be written fails at once. `folderFiles`: the files `--format tsv` writes
+ * into the folder `--out DIR`.
+ */
+export function addOutputOptions(command: Command, formats: readonly OutputFormat[], extraHelp = '', folderFiles: readonly string[] = []): Command {
   return command
     .addOption(new Option('-f, --format <format>', `output format${extraHelp}`).choices(formats).default('table'))
     .option('--json', 'same as --format json')
-    .option('-o, --out <file>', 'write the output to this file (atomically) instead of stdout');
+    .option('-o, --out <file>', 'write the output to this file (atomically; through a symbolic link; a named pipe or device is streamed into) instead of stdout')
+    .hook('preAction', async (_command, action) => {
+      const options = action.opts<OutputOptions>();
+      await checkOutTarget(options.out, outputFormat(options) === 'tsv' ? 'folder' : 'file', folderFiles);
+    });
 }
 
 export function outputFormat(options: OutputOptions): OutputFormat {

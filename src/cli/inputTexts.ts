@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { CliError, excerpt, inputError } from './cliError';
+import { decodeUtf8, type EncodingErrors } from './textDecoding';
 
 /** How a file of texts is read. */
 export type InputFormat = 'txt' | 'jsonl' | 'json' | 'csv' | 'tsv';
@@ -156,6 +157,8 @@ export interface TextRequest {
   readonly column?: string;
   /** What to call this input in messages (e.g. `--corpus`). */
   readonly optionName?: string;
+  /** Invalid UTF-8: an error (`strict`, the default) or read as U+FFFD with a note on stderr (`replace`). */
+  readonly encodingErrors?: EncodingErrors;
 }
 
 /** Texts from arguments, a file, or stdin, with the format taken from `inputFormat` or the file's extension. */
@@ -168,22 +171,28 @@ export async function readTexts(request: TextRequest, stdin: NodeJS.ReadableStre
   const source = request.input ?? (args.length === 1 && args[0] === '-' ? '-' : undefined);
   if (source === undefined) return [...args];
   if (source === '-') {
-    const content = await readStream(stdin);
+    const content = decodeInput(await readStream(stdin), '<stdin>', request.encodingErrors);
     return parseTexts(content, { name: '<stdin>', format: request.inputFormat ?? 'txt', column: request.column });
   }
-  let content: string;
+  let bytes: Buffer;
   try {
-    content = await fs.promises.readFile(source, 'utf8');
+    bytes = await fs.promises.readFile(source);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (error as Error).message;
     throw new CliError(`cannot read ${option} ${path.resolve(source)}: ${why}`);
   }
+  const content = decodeInput(bytes, source, request.encodingErrors);
   return parseTexts(content, { name: source, format: request.inputFormat ?? formatOfFile(source), column: request.column });
 }
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+/** Input bytes as text: invalid UTF-8 fails naming file and line, or (replace) becomes U+FFFD with a note on stderr. */
+export function decodeInput(bytes: Uint8Array, name: string, errors: EncodingErrors = 'strict'): string {
+  return decodeUtf8(bytes, name, errors, (message) => process.stderr.write(`minilm: note: ${message}\n`));
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,19 +14,30 @@ interface Run {
   stderr: string;
 }
 
+interface RunOptions {
+  input?: string | Buffer;
+  cwd?: string;
+  /** Run as this user (needs root): permission checks do not apply to root. */
+  uid?: number;
+  /** Where the child's stdout goes (default: a pipe, returned as `stdout`). */
+  stdout?: number;
+}
+
 /** Runs the bundled CLI exactly as `npx minilm` does (bin/minilm.js → dist/cli.js). */
-function minilm(args: string[], options: { input?: string; cwd?: string } = {}): Run {
+function minilm(args: string[], options: RunOptions = {}): Run {
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), ...args], {
     cwd: options.cwd ?? repoRoot,
     input: options.input,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     env: { ...process.env, NO_COLOR: '1' },
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+    ...(options.stdout === undefined ? {} : { stdio: ['pipe', options.stdout, 'pipe'] }),
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr };
 }
 
-function ok(args: string[], options: { input?: string; cwd?: string } = {}): string {
+function ok(args: string[], options: RunOptions = {}): string {
   const run = minilm(args, options);
   assert.equal(run.status, 0, `minilm ${args.join(' ')} failed: ${run.stderr}`);
   return run.stdout;
@@ -36,7 +48,7 @@ function jsonOf<T>(args: string[], options: { input?: string } = {}): T {
 }
 
 /** A failure is exactly one line on stderr, with no stack trace. */
-function fails(args: string[], options: { input?: string; cwd?: string } = {}): string {
+function fails(args: string[], options: RunOptions = {}): string {
   const run = minilm(args, options);
   assert.notEqual(run.status, 0, `expected failure, got stdout ${run.stdout.slice(0, 200)}`);
   const lines = run.stderr.split('\n').filter((l) => l.trim() !== '' && !/^npm warn/i.test(l));
@@ -253,6 +265,8 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
     });
 
     it('npy and csv outputs hold the same float32 values; tsv writes Embedding Projector files', () => {
+      // --out names a file in an existing folder (a missing folder is an error, not created).
+      fs.mkdirSync(path.join(tmp, 'out'), { recursive: true });
       const npy = path.join(tmp, 'out', 'v.npy');
       ok(['encode', '--model-dir', modelDir, '--input', path.join(tmp, 'special.jsonl'), '--format', 'npy', '--out', npy]);
       const bytes = fs.readFileSync(npy);
@@ -318,6 +332,112 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
     });
   });
 
+  describe('--out', () => {
+    const posix = process.platform !== 'win32';
+    const texts = ['A man is playing a guitar.', 'Someone plays an instrument.'];
+    let expected: string;
+    before(() => {
+      expected = ok(['encode', '--model-dir', modelDir, '--format', 'json', ...texts]);
+    });
+
+    it('writes through a symbolic link (the link stays a link) and keeps the mode of the file it replaces', function () {
+      if (!posix) this.skip();
+      const dir = fs.mkdtempSync(path.join(tmp, 'link-'));
+      const target = path.join(dir, 'vectors.json');
+      fs.writeFileSync(target, 'old');
+      fs.chmodSync(target, 0o600);
+      const link = path.join(dir, 'latest.json');
+      fs.symlinkSync('vectors.json', link);
+      assert.equal(ok(['encode', '--model-dir', modelDir, '--format', 'json', '--out', link, ...texts]), '');
+      assert.ok(fs.lstatSync(link).isSymbolicLink(), 'the link was replaced by a file');
+      assert.equal(fs.readFileSync(target, 'utf8'), expected);
+      assert.equal(fs.statSync(target).mode & 0o777, 0o600);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['latest.json', 'vectors.json']);
+    });
+
+    it('streams into a named pipe and a character device; /dev/stdout is stdout, also when the shell appends it to a file', async function () {
+      if (!posix) this.skip();
+      const dir = fs.mkdtempSync(path.join(tmp, 'stream-'));
+      // A named pipe with a reader (another process, so that a pipe replaced by a file can be cleaned up).
+      const fifo = path.join(dir, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      const reader = spawn('cat', [fifo]);
+      const read: Buffer[] = [];
+      reader.stdout.on('data', (c: Buffer) => read.push(c));
+      const exited = once(reader, 'exit');
+      try {
+        ok(['encode', '--model-dir', modelDir, '--format', 'json', '--out', fifo, ...texts]);
+        assert.ok(fs.lstatSync(fifo).isFIFO(), 'the named pipe was replaced by a file');
+        await exited;
+        assert.equal(Buffer.concat(read).toString(), expected);
+      } finally {
+        reader.kill();
+      }
+      // A character device: as root a private copy of /dev/null, so that a regression cannot replace the system's.
+      let device = '/dev/null';
+      if (process.getuid?.() === 0) {
+        device = path.join(dir, 'null');
+        execFileSync('mknod', [device, 'c', '1', '3']);
+      }
+      ok(['encode', '--model-dir', modelDir, '--format', 'npy', '--out', device, ...texts]);
+      assert.ok(fs.lstatSync(device).isCharacterDevice(), 'the device was replaced by a file');
+      // /dev/stdout: a pipe here, and a file the shell opened for appending (`>> log`), which must not be truncated.
+      assert.equal(ok(['encode', '--model-dir', modelDir, '--format', 'json', '--out', '/dev/stdout', ...texts]), expected);
+      const log = path.join(dir, 'log.json');
+      fs.writeFileSync(log, 'previous\n');
+      const fd = fs.openSync(log, 'a');
+      try {
+        ok(['encode', '--model-dir', modelDir, '--format', 'json', '--out', '/dev/stdout', ...texts], { stdout: fd });
+      } finally {
+        fs.closeSync(fd);
+      }
+      assert.equal(fs.readFileSync(log, 'utf8'), `previous\n${expected}`);
+      assert.ok(fs.lstatSync('/dev/stdout').isSymbolicLink());
+      assert.deepEqual(fs.readdirSync(dir).sort(), process.getuid?.() === 0 ? ['log.json', 'null', 'pipe'] : ['log.json', 'pipe']);
+    });
+
+    it('a target that cannot be written fails at once, before the model loads, with one line naming what is wrong', function () {
+      // A model folder that does not exist: had the model been loaded first, that would be the error.
+      const noModel = ['--model-dir', path.join(tmp, 'no-such-model')];
+      const dir = fs.mkdtempSync(path.join(tmp, 'targets-'));
+      const file = path.join(dir, 'file.txt');
+      fs.writeFileSync(file, 'x');
+      const encode = (format: string, out: string) => fails(['encode', ...noModel, '--format', format, '--out', out, 'hello']);
+      assert.equal(encode('json', path.join(file, 'out.json')), `minilm: cannot write --out ${path.join(file, 'out.json')}: ${file} is a file, not a folder`);
+      assert.equal(encode('npy', path.join(dir, 'missing', 'v.npy')), `minilm: cannot write --out ${path.join(dir, 'missing', 'v.npy')}: the folder ${path.join(dir, 'missing')} does not exist (create it first)`);
+      assert.equal(encode('csv', dir), `minilm: cannot write --out ${dir}: it is a folder; give a file path (only --format tsv writes into a folder)`);
+      assert.equal(
+        fails(['search', ...noModel, '--corpus', corpusFile, '--format', 'json', '--out', dir, 'query']),
+        `minilm: cannot write --out ${dir}: it is a folder; give a file path (only --format tsv writes into a folder)`,
+      );
+      // tsv writes a folder: a file in its place, a missing parent, or an output file that is a folder.
+      assert.equal(encode('tsv', file), `minilm: cannot write --out ${file}: it is not a folder; --format tsv writes tensors.tsv and metadata.tsv into a folder: give a folder path`);
+      assert.equal(encode('tsv', path.join(dir, 'missing', 'projector')), `minilm: cannot write --out ${path.join(dir, 'missing', 'projector')}: the folder ${path.join(dir, 'missing')} does not exist (create it first)`);
+      fs.mkdirSync(path.join(dir, 'projector', 'tensors.tsv'), { recursive: true });
+      assert.equal(encode('tsv', path.join(dir, 'projector')), `minilm: cannot write ${path.join(dir, 'projector', 'tensors.tsv')} (in --out ${path.join(dir, 'projector')}): it is a folder`);
+      assert.equal(fails(['examples', ...noModel, '--out-dir', path.join(file, 'results')]), `minilm: cannot write --out-dir ${path.join(file, 'results')}: ${file} is a file, not a folder`);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['file.txt', 'projector']);
+    });
+
+    it('a read-only folder fails at once (run as an ordinary user: root may write anywhere)', function () {
+      if (process.platform === 'win32') this.skip();
+      const root = process.getuid?.() === 0;
+      // The child (as user nobody when we are root) must be able to reach the folder.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-readonly-'));
+      try {
+        fs.chmodSync(dir, 0o755);
+        const locked = path.join(dir, 'locked');
+        fs.mkdirSync(locked, { mode: 0o555 });
+        fs.chmodSync(locked, 0o555);
+        const out = path.join(locked, 'vectors.json');
+        const line = fails(['encode', '--model-dir', path.join(dir, 'no-such-model'), '--format', 'json', '--out', out, 'hello'], root ? { uid: 65534 } : {});
+        assert.equal(line, `minilm: cannot write --out ${out}: the folder ${locked} is not writable (permission denied)`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('errors: non-zero exit and one line on stderr that says what to do', () => {
     it('a missing model folder is named', () => {
       const missing = path.join(tmp, 'no-such-model');
@@ -350,6 +470,45 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
       assert.match(fails(['encode', '--model-dir', modelDir]), /no texts/);
       assert.match(fails(['search', '--model-dir', modelDir, '--corpus', corpusFile, '--top-k', 'many', 'q']), /top-k/);
       assert.match(fails(['encode', '--dtype', 'fp16', 'x']), /fp16/);
+    });
+
+    it('invalid UTF-8 input names file, line and column before the model loads; --encoding-errors replace accepts it', () => {
+      const latin1 = path.join(tmp, 'latin1.txt');
+      fs.writeFileSync(latin1, Buffer.concat([Buffer.from('one\ntwo\ncaf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]));
+      const noModel = ['--model-dir', path.join(tmp, 'no-such-model')];
+      const fix = 'save the file as UTF-8, or pass --encoding-errors replace to accept it with U+FFFD';
+      assert.equal(fails(['encode', ...noModel, '--input', latin1]), `minilm: ${latin1}:3: not valid UTF-8 (byte 0xE9 at column 4); ${fix}`);
+      assert.equal(fails(['search', ...noModel, '--corpus', latin1, 'query']), `minilm: ${latin1}:3: not valid UTF-8 (byte 0xE9 at column 4); ${fix}`);
+      assert.match(fails(['encode', ...noModel, '-'], { input: Buffer.from([0x6f, 0x6b, 0x0a, 0xe9, 0x0a]) }), /^minilm: <stdin>:2: not valid UTF-8 \(byte 0xE9 at column 1\); send UTF-8 on stdin/);
+      const sts = path.join(tmp, 'latin1-sts.csv');
+      fs.writeFileSync(sts, Buffer.concat([Buffer.from('a\tb\tc\td\t5.0\tx\ty\na\tb\tc\td\t1.0\tcaf'), Buffer.from([0xe9]), Buffer.from('\tz\n')]));
+      assert.equal(fails(['eval-sts', ...noModel, sts]), `minilm: ${sts}:2: not valid UTF-8 (byte 0xE9 at column 16); ${fix}`);
+      const run = minilm(['encode', '--model-dir', modelDir, '--format', 'json', '--encoding-errors', 'replace', '--input', latin1]);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal((JSON.parse(run.stdout) as number[][]).length, 3);
+      assert.equal(run.stderr, `minilm: note: ${latin1}:3: not valid UTF-8 (byte 0xE9 at column 4); invalid bytes read as U+FFFD (--encoding-errors replace)\n`);
+      const replaced = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', 'caf\ufffd au lait']);
+      assert.ok(maxAbsDiff((JSON.parse(run.stdout) as number[][])[2], replaced[0]) < 1e-6);
+    });
+
+    it('out-of-range numbers are refused with one line before the model loads', () => {
+      const noModel = ['--model-dir', path.join(tmp, 'no-such-model')];
+      const cores = os.availableParallelism();
+      const cases: [string[], RegExp][] = [
+        [['cluster', '--threshold', '1.5', 'x'], /--threshold.*'1\.5' is invalid\. expected a cosine similarity from -1 to 1\./],
+        [['cluster', '--threshold', '-2', 'x'], /--threshold.*from -1 to 1/],
+        [['cluster', '--min-size', '0', 'x'], /--min-size.*positive integer/],
+        [['encode', '--workers', String(cores + 1), 'x'], new RegExp(`--workers.*at most ${cores} \\(this machine runs ${cores} threads? at once`)],
+        [['encode', '--workers', '1000', 'x'], /--workers.*at most/],
+        [['encode', '--batch-size', '0', 'x'], /--batch-size.*positive integer, at most 512/],
+        [['encode', '--batch-size', '100000', 'x'], /--batch-size.*at most 512/],
+        [['search', '--corpus', corpusFile, '--top-k', '0', 'q'], /--top-k.*positive integer/],
+        [['search', '--corpus', corpusFile, '--corpus-chunk-size', '1e9', 'q'], /--corpus-chunk-size.*positive integer/],
+        [['mine', '--max-pairs', '1000000000000', 'x'], /--max-pairs.*at most 100000000/],
+        [['mine', '--query-chunk-size', '-5', 'x'], /--query-chunk-size/],
+        [['eval-sts', '--workers', '0', corpusFile], /--workers.*positive integer/],
+      ];
+      for (const [args, expected] of cases) assert.match(fails([...args, ...noModel]), expected, args.join(' '));
     });
 
     it('an unknown option is rejected by the parser with a non-zero status', () => {

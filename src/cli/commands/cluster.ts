@@ -5,15 +5,16 @@ import {
   addModelOptions,
   addOutputOptions,
   encodeWithProgress,
-  finiteNumber,
   outputFormat,
   positiveInteger,
+  scoreThreshold,
   withEngine,
   type InputOptions,
   type ModelOptions,
   type OutputOptions,
 } from '../commonOptions';
-import { cellText, csvLines, emit, jsonArrayLines } from '../output';
+import { emit } from '../outTarget';
+import { cellText, csvLines, jsonArrayLines } from '../output';
 import { requireTexts } from './texts';
 
 interface ClusterOptions extends ModelOptions, InputOptions, OutputOptions {
@@ -26,8 +27,8 @@ export function registerCluster(program: Command): void {
     .command('cluster')
     .description('community detection: groups of texts whose cosine to a centre is >= threshold (util.community_detection)')
     .argument('[texts...]', 'texts; - reads stdin')
-    .option('-t, --threshold <t>', 'cosine similarity at or above which texts are close', finiteNumber, 0.75)
-    .option('-m, --min-size <n>', 'smallest community reported (min_community_size)', positiveInteger, 10);
+    .option('-t, --threshold <t>', 'cosine similarity (-1 to 1) at or above which texts are close', scoreThreshold, 0.75)
+    .option('-m, --min-size <n>', 'smallest community reported (min_community_size)', positiveInteger(), 10);
   addInputOptions(command);
   addModelOptions(command);
   addOutputOptions(command, ['table', 'json', 'csv'], ' (json: [[centre, member, ...], ...], largest first)');

@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { projectorMetadata, vectorsToCsv, vectorsToNpy, vectorsToProjectorTensors } from '../../core';
 import { EMBEDDING_DIMENSION } from '../../engine';
-import { writeFileAtomic } from '../../core/atomicWrite';
 import { CliError } from '../cliError';
 import {
   addInputOptions,
@@ -16,7 +13,8 @@ import {
   type ModelOptions,
   type OutputOptions,
 } from '../commonOptions';
-import { cellText, checkBinaryTarget, emit, jsonArrayLines, renderTable, vectorJson } from '../output';
+import { checkBinaryTarget, emit, emitToFolder } from '../outTarget';
+import { cellText, jsonArrayLines, renderTable, vectorJson } from '../output';
 import { createProgress } from '../progress';
 import { requireTexts } from './texts';
 
@@ -29,7 +27,7 @@ export function registerEncode(program: Command): void {
     .argument('[texts...]', 'texts to embed; - reads stdin');
   addInputOptions(command);
   addModelOptions(command);
-  addOutputOptions(command, ['table', 'json', 'csv', 'npy', 'tsv'], ' (json: array of vectors; npy: float32 (n, 384); tsv: Embedding Projector files, --out DIR)');
+  addOutputOptions(command, ['table', 'json', 'csv', 'npy', 'tsv'], ' (json: array of vectors; npy: float32 (n, 384); tsv: Embedding Projector files, --out DIR)', PROJECTOR_FILES);
   command.action(async (args: string[], options: EncodeOptions) => {
     const format = outputFormat(options);
     if (format === 'npy') checkBinaryTarget(options.out, format);
@@ -65,13 +63,14 @@ export function registerEncode(program: Command): void {
   });
 }
 
-/** Embedding Projector input: tensors.tsv and metadata.tsv in one folder, each written atomically. */
+/** The files `--format tsv` writes into the folder `--out DIR`, for the Embedding Projector. */
+export const PROJECTOR_FILES = ['tensors.tsv', 'metadata.tsv'] as const;
+
+/** Embedding Projector input: tensors.tsv and metadata.tsv in one folder, each written atomically; prints their paths. */
 async function writeProjectorFiles(folder: string, vectors: Float32Array[], texts: string[]): Promise<void> {
-  const dir = path.resolve(folder);
-  await fs.promises.mkdir(dir, { recursive: true });
-  const tensors = path.join(dir, 'tensors.tsv');
-  const metadata = path.join(dir, 'metadata.tsv');
-  await writeFileAtomic(tensors, vectorsToProjectorTensors(vectors));
-  await writeFileAtomic(metadata, projectorMetadata({ text: texts }));
-  process.stdout.write(`${tensors}\n${metadata}\n`);
+  const written = await emitToFolder(folder, [
+    { name: PROJECTOR_FILES[0], content: vectorsToProjectorTensors(vectors) },
+    { name: PROJECTOR_FILES[1], content: projectorMetadata({ text: texts }) },
+  ]);
+  process.stdout.write(`${written.join('\n')}\n`);
 }

@@ -3,13 +3,16 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { similarityMatrix } from '../../core';
 import { CliError } from '../cliError';
-import { addModelOptions, encodeWithProgress, withEngine, type ModelOptions } from '../commonOptions';
+import { addModelOptions, encodeWithProgress, encodingErrorsOption, withEngine, type ModelOptions } from '../commonOptions';
+import { decodeInput } from '../inputTexts';
+import type { EncodingErrors } from '../textDecoding';
 import { pearson, spearman } from '../correlation';
-import { emit } from '../output';
+import { emit } from '../outTarget';
 import { parseStsFile, type StsPair } from '../stsBenchmark';
 
 interface EvalStsOptions extends ModelOptions {
   json?: boolean;
+  encodingErrors: EncodingErrors;
 }
 
 /** What `eval-sts --json` prints: the contract's three keys, correlations ×100. */
@@ -24,15 +27,17 @@ export function registerEvalSts(program: Command): void {
     .command('eval-sts')
     .description('STS Benchmark style evaluation: Spearman and Pearson (x100) of cosine vs gold score')
     .argument('<file>', 'tab-separated: column 5 gold score, columns 6 and 7 the sentences (quoting off)')
-    .option('--json', 'print {"pairs", "spearman", "pearson"} as JSON');
+    .option('--json', 'print {"pairs", "spearman", "pearson"} as JSON')
+    .addOption(encodingErrorsOption());
   addModelOptions(command);
   command.action(async (file: string, options: EvalStsOptions) => {
-    let content: string;
+    let bytes: Buffer;
     try {
-      content = await fs.promises.readFile(file, 'utf8');
+      bytes = await fs.promises.readFile(file);
     } catch (error) {
       throw new CliError(`cannot read ${path.resolve(file)}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
     }
+    const content = decodeInput(bytes, file, options.encodingErrors);
     const { pairs, skipped } = parseStsFile(content);
     if (skipped.length > 0) {
       const first = skipped.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');

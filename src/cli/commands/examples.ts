@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXAMPLE_TEXTS, buildExampleResult, resultFileName, type ExampleResultDocument } from '../../core';
-import { writeFileAtomic } from '../../core/atomicWrite';
 import { MODEL_NAME } from '../../engine';
 import { addModelOptions, encodeWithProgress, withEngine, type ModelOptions } from '../commonOptions';
+import { emit, prepareOutDir } from '../outTarget';
 import { cellText, score4 } from '../output';
 
 interface ExamplesOptions extends ModelOptions {
@@ -20,6 +20,8 @@ export function registerExamples(program: Command): void {
     .option('-q, --quiet', 'print only the path (no summary on stderr)');
   addModelOptions(command);
   command.action(async (options: ExamplesOptions) => {
+    // Checked before the model loads: a folder that cannot be written fails at once.
+    const dir = await prepareOutDir(options.outDir);
     const document = await withEngine(options, async (engine) => {
       const info = await engine.load();
       const texts = EXAMPLE_TEXTS.map((e) => e.text);
@@ -28,8 +30,6 @@ export function registerExamples(program: Command): void {
       const encodeMs = performance.now() - started;
       return { info, embeddings, encodeMs };
     });
-    const dir = path.resolve(options.outDir);
-    await fs.promises.mkdir(dir, { recursive: true });
     const date = freeSecond(dir, new Date());
     const result: ExampleResultDocument = buildExampleResult({
       model: MODEL_NAME,
@@ -40,7 +40,7 @@ export function registerExamples(program: Command): void {
       date,
     });
     const file = path.join(dir, resultFileName(date));
-    await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
+    await emit(`${JSON.stringify(result, null, 2)}\n`, file, '--out-dir');
     if (!options.quiet) process.stderr.write(summaryText(result));
     process.stdout.write(`${file}\n`);
   });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { addModelOptions, outputFormat, withEngine, type ModelOptions, type OutputOptions } from '../commonOptions';
 import { addOutputOptions } from '../commonOptions';
-import { emit, renderTable } from '../output';
+import { emit } from '../outTarget';
+import { renderTable } from '../output';
 import { threadLayout } from '../../engine';
 
 type InfoOptions = ModelOptions & OutputOptions;

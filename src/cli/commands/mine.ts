@@ -5,7 +5,6 @@ import {
   addModelOptions,
   addOutputOptions,
   encodeWithProgress,
-  nonNegativeInteger,
   outputFormat,
   positiveInteger,
   withEngine,
@@ -13,7 +12,8 @@ import {
   type ModelOptions,
   type OutputOptions,
 } from '../commonOptions';
-import { cellText, csvLines, emit, jsonArrayLines, renderTable, score4 } from '../output';
+import { emit } from '../outTarget';
+import { cellText, csvLines, jsonArrayLines, renderTable, score4 } from '../output';
 import { requireTexts } from './texts';
 
 interface MineOptions extends ModelOptions, InputOptions, OutputOptions {
@@ -28,10 +28,10 @@ export function registerMine(program: Command): void {
     .command('mine')
     .description('paraphrase mining: the most similar pairs among the texts (util.paraphrase_mining)')
     .argument('[texts...]', 'texts; - reads stdin')
-    .option('-k, --top-k <k>', 'partners considered per text', nonNegativeInteger, 100)
-    .option('--max-pairs <n>', 'most pairs returned', positiveInteger, 500_000)
-    .option('--query-chunk-size <n>', 'as in sentence-transformers', positiveInteger, 5000)
-    .option('--corpus-chunk-size <n>', 'as in sentence-transformers (affects which partners are considered)', positiveInteger, 100_000);
+    .option('-k, --top-k <k>', 'partners considered per text', positiveInteger(), 100)
+    .option('--max-pairs <n>', 'most pairs returned', positiveInteger(), 500_000)
+    .option('--query-chunk-size <n>', 'as in sentence-transformers', positiveInteger(), 5000)
+    .option('--corpus-chunk-size <n>', 'as in sentence-transformers (affects which partners are considered)', positiveInteger(), 100_000);
   addInputOptions(command);
   addModelOptions(command);
   addOutputOptions(command, ['table', 'json', 'csv'], ' (json: [[score, i, j], ...] with i < j, best first)');

@@ -5,7 +5,7 @@ import {
   addModelOptions,
   addOutputOptions,
   encodeWithProgress,
-  nonNegativeInteger,
+  encodingErrorsOption,
   outputFormat,
   positiveInteger,
   withEngine,
@@ -13,13 +13,16 @@ import {
   type OutputOptions,
 } from '../commonOptions';
 import { INPUT_FORMATS, readTexts, type InputFormat } from '../inputTexts';
-import { cellText, csvLines, emit, jsonArrayLines, renderTable, score4 } from '../output';
+import type { EncodingErrors } from '../textDecoding';
+import { emit } from '../outTarget';
+import { cellText, csvLines, jsonArrayLines, renderTable, score4 } from '../output';
 
 interface SearchOptions extends ModelOptions, OutputOptions {
   corpus: string;
   queries?: string;
   inputFormat?: InputFormat;
   column?: string;
+  encodingErrors: EncodingErrors;
   topK: number;
   queryChunkSize: number;
   corpusChunkSize: number;
@@ -34,15 +37,16 @@ export function registerSearch(program: Command): void {
     .option('-q, --queries <file>', 'query texts from a file, or - for stdin')
     .addOption(new Option('--input-format <format>', 'how to read --corpus and --queries (default: from the extension)').choices(INPUT_FORMATS))
     .option('--column <name>', 'CSV/TSV column holding the texts')
-    .option('-k, --top-k <k>', 'results per query', nonNegativeInteger, 10)
-    .option('--query-chunk-size <n>', 'as in sentence-transformers (no effect on results)', positiveInteger, 100)
-    .option('--corpus-chunk-size <n>', 'as in sentence-transformers', positiveInteger, 500_000);
+    .addOption(encodingErrorsOption())
+    .option('-k, --top-k <k>', 'results per query', positiveInteger(), 10)
+    .option('--query-chunk-size <n>', 'as in sentence-transformers (no effect on results)', positiveInteger(), 100)
+    .option('--corpus-chunk-size <n>', 'as in sentence-transformers', positiveInteger(), 500_000);
   addModelOptions(command);
   addOutputOptions(command, ['table', 'json', 'csv'], ' (json: per query an array of {"corpus_id", "score"}, best first)');
   command.action(async (args: string[], options: SearchOptions) => {
     const format = outputFormat(options);
     if (options.queries === undefined && args.length === 0) throw new CliError('no queries: give them as arguments or with --queries FILE');
-    const read = { inputFormat: options.inputFormat, column: options.column };
+    const read = { inputFormat: options.inputFormat, column: options.column, encodingErrors: options.encodingErrors };
     const corpus = await readTexts({ ...read, input: options.corpus, optionName: '--corpus' });
     const queries = await readTexts({ ...read, args, input: options.queries, optionName: '--queries' });
     await withEngine(options, async (engine) => {

@@ -11,7 +11,8 @@ import {
   type ModelOptions,
   type OutputOptions,
 } from '../commonOptions';
-import { cellText, checkBinaryTarget, csvLines, emit, jsonArrayLines, renderTable, score4 } from '../output';
+import { checkBinaryTarget, emit } from '../outTarget';
+import { cellText, csvLines, jsonArrayLines, renderTable, score4 } from '../output';
 import { requireTexts } from './texts';
 
 type Options = ModelOptions & InputOptions & OutputOptions;

@@ -127,6 +127,32 @@ describe('input texts', () => {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });
+    it('refuses invalid UTF-8 in a file or on stdin, naming file, line and column; replace reads it as U+FFFD', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-input-'));
+      const notes: string[] = [];
+      const write = process.stderr.write;
+      try {
+        const file = path.join(dir, 'latin1.txt');
+        // "café" saved as Latin-1: é is the lone byte 0xE9.
+        fs.writeFileSync(file, Buffer.concat([Buffer.from('one\n東京\ncaf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]));
+        await assert.rejects(
+          readTexts({ input: file }),
+          (e: Error) =>
+            e instanceof CliError &&
+            e.message === `${file}:3: not valid UTF-8 (byte 0xE9 at column 4); save the file as UTF-8, or pass --encoding-errors replace to accept it with U+FFFD`,
+        );
+        await assert.rejects(readTexts({ args: ['-'] }, Readable.from([Buffer.from([0x61, 0x0a, 0xe6, 0x9d, 0xb1, 0xc3])])), (e: Error) =>
+          e.message.startsWith('<stdin>:2: not valid UTF-8 (byte 0xC3 at column 2); send UTF-8 on stdin'),
+        );
+        process.stderr.write = ((chunk: string) => notes.push(String(chunk)) > 0) as typeof process.stderr.write;
+        assert.deepEqual(await readTexts({ input: file, encodingErrors: 'replace' }), ['one', '東京', 'caf\ufffd au lait']);
+        process.stderr.write = write;
+        assert.deepEqual(notes, [`minilm: note: ${file}:3: not valid UTF-8 (byte 0xE9 at column 4); invalid bytes read as U+FFFD (--encoding-errors replace)\n`]);
+      } finally {
+        process.stderr.write = write;
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
     it('refuses arguments together with --input', async () => {
       await assert.rejects(readTexts({ args: ['a'], input: 'f.txt' }), /either as arguments or with --input/);
     });

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { errorLine } from '../../../src/cli/program';
 import { CliError, oneLine } from '../../../src/cli/cliError';
 import { EngineError } from '../../../src/engine';
-import { cellText, csvLines, displayWidth, jsonArrayLines, renderTable, vectorJson, writeToStream } from '../../../src/cli/output';
+import { cellText, csvLines, displayWidth, jsonArrayLines, renderTable, vectorJson } from '../../../src/cli/output';
+import { writeToStream } from '../../../src/cli/outTarget';
 
 describe('CLI output', () => {
   it('streams a JSON array one element per line that parses back to the input', () => {

@@ -3,6 +3,7 @@
 // cancels the running cell (the engine's AbortSignal, through the EngineHost cancellation token) and drops the rest.
 import * as vscode from 'vscode';
 import type { StudioServices } from '../host/studioServices';
+import { readCellFile } from './cellFiles';
 import { CellSyntaxError, parseCell } from './cellLanguage';
 import { DirectiveError, runDirective, type StoredCorpus } from './directiveRunner';
 import { outputItemsOf, RESULT_OUTPUT_METADATA, type Translate } from './resultOutputs';
@@ -99,7 +100,7 @@ export class MiniLmController implements vscode.Disposable {
       const directive = parseCell(cell.document.getText());
       const result = await runDirective(directive, {
         encode: (texts, signal) => this.encode(texts, signal),
-        readTextFile: (path) => readWorkspaceFile(notebook, path),
+        readTextFile: (path) => readCellFile(cellFileFolders(notebook), path, translate),
         corpora: state.corpora,
         signal: abort.signal,
       });
@@ -153,22 +154,9 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * `@file` paths are relative to the notebook's workspace folder; a path not found there is tried beside the notebook,
- * so a sample notebook and its data work whichever folder is open.
- */
-async function readWorkspaceFile(notebook: vscode.NotebookDocument, path: string): Promise<string> {
-  if (/^([A-Za-z]:)?[\\/]/.test(path)) throw new Error(vscode.l10n.t('expected a workspace-relative path, not an absolute one'));
-  const parts = path.split(/[\\/]/);
+/** `@file` paths are relative to the notebook's workspace folder; a path not found there is tried beside the notebook. */
+function cellFileFolders(notebook: vscode.NotebookDocument): string[] {
   const beside = vscode.Uri.joinPath(notebook.uri, '..');
   const workspace = vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri;
-  const candidates = workspace ? [workspace, beside] : [beside];
-  for (const folder of candidates) {
-    try {
-      return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, ...parts)));
-    } catch (error) {
-      if (!(error instanceof vscode.FileSystemError && error.code === 'FileNotFound')) throw error;
-    }
-  }
-  throw new Error(vscode.l10n.t('no such file in {0}', candidates.map((c) => c.fsPath || c.toString()).join(vscode.l10n.t(' or '))));
+  return (workspace ? [workspace, beside] : [beside]).map((uri) => uri.fsPath);
 }

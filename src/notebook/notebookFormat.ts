@@ -59,6 +59,20 @@ const MARKER = /^%%(?!%)/;
 const MIME = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/;
 const LANGUAGE = /^[A-Za-z0-9_.+#-]+$/;
 
+// ---------------------------------------------------------------------------------------------------------- bytes
+
+const lenientUtf8 = new TextDecoder('utf-8');
+
+/** Reads a `.minilm` file's bytes (UTF-8). */
+export function readNotebook(bytes: Uint8Array): RawNotebook {
+  return parseNotebook(lenientUtf8.decode(bytes));
+}
+
+/** The bytes of a `.minilm` file holding the notebook. */
+export function writeNotebook(notebook: RawNotebook): Uint8Array {
+  return utf8.encode(serializeNotebook(notebook));
+}
+
 // ---------------------------------------------------------------------------------------------------------- write
 
 export function serializeNotebook(notebook: RawNotebook): string {

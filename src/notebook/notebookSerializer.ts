@@ -3,8 +3,8 @@
 // never saves) a notebook holding less than the file.
 import * as vscode from 'vscode';
 import {
-  parseNotebook,
-  serializeNotebook,
+  readNotebook,
+  writeNotebook,
   type JsonObject,
   type RawCell,
   type RawNotebook,
@@ -16,7 +16,6 @@ import { outputItemsFromJson, RESULT_OUTPUT_METADATA, type Translate } from './r
 export const EOL_METADATA_KEY = 'minilm.eol';
 
 const decoder = new TextDecoder('utf-8');
-const encoder = new TextEncoder();
 
 export interface SerializerOptions {
   /** Whether outputs and execution summaries are written (setting `minilm.notebook.saveOutputs`). */
@@ -28,11 +27,11 @@ export class MiniLmNotebookSerializer implements vscode.NotebookSerializer {
   constructor(private readonly options: SerializerOptions) {}
 
   deserializeNotebook(content: Uint8Array): vscode.NotebookData {
-    return toNotebookData(parseNotebook(decoder.decode(content)), this.options.translate);
+    return toNotebookData(readNotebook(content), this.options.translate);
   }
 
   serializeNotebook(data: vscode.NotebookData): Uint8Array {
-    return encoder.encode(serializeNotebook(toRawNotebook(data, this.options.saveOutputs())));
+    return writeNotebook(toRawNotebook(data, this.options.saveOutputs()));
   }
 }
 

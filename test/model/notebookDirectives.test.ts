@@ -16,7 +16,7 @@ import { Engine, isCancellation } from '../../src/engine';
 import { parseCell } from '../../src/notebook/cellLanguage';
 import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from '../../src/notebook/directiveRunner';
 import { outputItemsOf } from '../../src/notebook/resultOutputs';
-import { parseNotebook } from '../../src/notebook/notebookFormat';
+import { readNotebook } from '../../src/notebook/notebookFile';
 import { MATRIX_MIME } from '../../src/shared/matrixOutput';
 import { testModelDir } from '../helpers/sharedPaths';
 
@@ -142,7 +142,7 @@ describe('notebook directives with the real model', function () {
 
   it('runs every code cell of samples/quickstart.minilm in order without an error, with the matrix mime on each output', async () => {
     const file = path.join(samplesDir(), 'quickstart.minilm');
-    const notebook = parseNotebook(fs.readFileSync(file, 'utf8'));
+    const notebook = readNotebook(fs.readFileSync(file));
     const sessionCorpora = new Map<string, StoredCorpus>();
     const kinds: string[] = [];
     for (const cell of notebook.cells.filter((c) => c.kind === 'code')) {

@@ -15,7 +15,7 @@ export interface CellFileScope {
 /**
  * Reads `relative` as UTF-8 text from the first of the scope's folders that holds it (so a sample notebook and its
  * data work whichever folder is open). Rejects, with a message for the cell's error output and nothing read, a path
- * that is absolute or leads outside the root (through `..` or a symlink), and a missing file.
+ * that is absolute or leads outside the root (through `..` or a symlink), a missing file, and a file that is not UTF-8.
  */
 export async function readCellFile(scope: CellFileScope, relative: string, t: Translate = english): Promise<string> {
   let outside: PathContainmentError | undefined;
@@ -31,7 +31,7 @@ export async function readCellFile(scope: CellFileScope, relative: string, t: Tr
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw describeFailure(error, relative, t);
     }
-    return decodeText(await fs.readFile(real));
+    return decodeText(await fs.readFile(real), t);
   }
   if (outside) throw describeFailure(outside, relative, t);
   throw new Error(t('no such file in {0}', scope.folders.join(t(' or '))));
@@ -49,6 +49,11 @@ function describeFailure(error: unknown, relative: string, t: Translate): Error 
   }
 }
 
-function decodeText(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(bytes);
+/** Strict UTF-8 (a leading byte order mark dropped): a text with U+FFFD in place of what the file held is no input. */
+function decodeText(bytes: Uint8Array, t: Translate): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(t('the file is not UTF-8 text; convert it to UTF-8 (for example from Latin-1 or Windows-1252)'));
+  }
 }

@@ -63,6 +63,13 @@ describe('@file in a notebook cell', () => {
     assert.equal(await readCellFile(scope, 'data/../samples/beside.txt'), 'beside the notebook\n');
   });
 
+  it('refuses a file that is not UTF-8 instead of reading U+FFFD into the texts, and drops a byte order mark', async () => {
+    fs.writeFileSync(path.join(ws, 'data', 'latin1.txt'), Uint8Array.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    await assert.rejects(readCellFile(scope, 'data/latin1.txt'), /not UTF-8 text; convert it to UTF-8/);
+    fs.writeFileSync(path.join(ws, 'data', 'bom.txt'), '\uFEFFcafé\n');
+    assert.equal(await readCellFile(scope, 'data/bom.txt'), 'café\n');
+  });
+
   it('names every folder it looked in when the file is not there', async () => {
     await assert.rejects(readCellFile(scope, 'missing.txt'), (e: Error) => e.message === `no such file in ${ws} or ${path.join(ws, 'samples')}`);
   });

@@ -13,6 +13,7 @@ import {
   similarityMatrix,
 } from '../../src/core';
 import { Engine, isCancellation } from '../../src/engine';
+import { readCellFile } from '../../src/notebook/cellFiles';
 import { parseCell } from '../../src/notebook/cellLanguage';
 import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from '../../src/notebook/directiveRunner';
 import { outputItemsOf } from '../../src/notebook/resultOutputs';
@@ -148,7 +149,7 @@ describe('notebook directives with the real model', function () {
     for (const cell of notebook.cells.filter((c) => c.kind === 'code')) {
       const result = await runDirective(parseCell(cell.source), {
         encode: (texts, signal) => engine.encode(texts, { signal }),
-        readTextFile: async (p) => fs.readFileSync(path.join(path.dirname(file), p), 'utf8'),
+        readTextFile: (p) => readCellFile({ root: path.dirname(file), folders: [path.dirname(file)] }, p),
         corpora: sessionCorpora,
         signal: new AbortController().signal,
       });

@@ -2,14 +2,16 @@
 // - bytes are decoded strictly: a file that is not UTF-8 is refused (NotebookFormatError naming the line and byte),
 //   never read with U+FFFD in place of what it held;
 // - LF, CRLF and a lone CR all end a line, and every line keeps its own ending;
-// - a notebook written back unedited gives the file's bytes exactly: its FileLayout records each line's ending, a
-//   byte order mark and the blocks written differently from how this version writes them. An edited notebook is
-//   written in this version's layout with the file's most common line ending (and its byte order mark, if any).
+// - a notebook written back unedited gives the file's bytes exactly. Its FileLayout holds the file's byte order mark
+//   and most common line ending; for a file this version would write differently (mixed endings, hand-written
+//   spacing, …) also each line's ending and the blocks as written, tied to a fingerprint of the notebook's text. An
+//   edited notebook is written in this version's layout with the file's main line ending and byte order mark.
 // vscode-free: the VS Code serializer carries the layout in the notebook's metadata while the notebook is open.
 import { createHash } from 'node:crypto';
-import { LINE_BREAK, NotebookFormatError, notebookBlocks, parseLines, type FileLayout, type RawNotebook } from './notebookFormat';
+import { LINE_BREAK, NotebookFormatError, notebookBlocks, parseLines, type ExactLayout, type FileLayout, type RawNotebook } from './notebookFormat';
 
-type Ending = '\n' | '\r\n' | '\r' | '';
+type Eol = FileLayout['eol'];
+type Ending = Eol | '';
 
 const ENDING_CODES: Record<string, Ending> = { L: '\n', C: '\r\n', R: '\r', N: '' };
 const CODE_OF = new Map<Ending, string>(Object.entries(ENDING_CODES).map(([code, ending]) => [ending, code]));
@@ -34,8 +36,10 @@ export function readNotebook(bytes: Uint8Array): RawNotebook {
     const original = lines.slice(start, blockStarts[index + 1] ?? lines.length);
     if (!sameLines(original, written[index])) verbatim[index] = original;
   });
-  const layout: FileLayout = { bom, endings: encodeEndings(endings), verbatim, fingerprint: fingerprintOf(written) };
-  return { ...notebook, layout };
+  const eol = mainEnding(endings);
+  const plain = Object.keys(verbatim).length === 0 && endings.every((ending) => ending === eol);
+  const exact: ExactLayout | undefined = plain ? undefined : { endings: encodeEndings(endings), verbatim, fingerprint: fingerprintOf(written) };
+  return { ...notebook, layout: { bom, eol, ...(exact ? { exact } : {}) } };
 }
 
 /**
@@ -45,23 +49,33 @@ export function readNotebook(bytes: Uint8Array): RawNotebook {
  */
 export function writeNotebook(notebook: RawNotebook): Uint8Array {
   const blocks = notebookBlocks(notebook);
-  const layout = notebook.layout;
-  const bom = layout?.bom ? BOM : '';
-  const endings = layout ? decodeEndings(layout.endings) : [];
-  if (layout && layout.fingerprint === fingerprintOf(blocks)) {
-    const lines = blocks.flatMap((block, index) => layout.verbatim[index] ?? block);
+  const bom = notebook.layout?.bom ? BOM : '';
+  const exact = notebook.layout?.exact;
+  if (exact && exact.fingerprint === fingerprintOf(blocks)) {
+    const lines = blocks.flatMap((block, index) => exact.verbatim[index] ?? block);
+    const endings = decodeEndings(exact.endings);
     if (lines.length === endings.length) return utf8.encode(bom + lines.map((line, i) => line + endings[i]).join(''));
   }
-  const eol = mainEnding(endings);
+  const eol = notebook.layout?.eol ?? '\n';
   return utf8.encode(bom + blocks.flat().map((line) => line + eol).join(''));
+}
+
+/** Whether the layout says more than a new notebook's default (LF, no byte order mark). */
+export function isPlainLayout(layout: FileLayout): boolean {
+  return !layout.bom && layout.eol === '\n' && !layout.exact;
 }
 
 /** Whether a value (from notebook metadata, say) is a FileLayout. */
 export function isFileLayout(value: unknown): value is FileLayout {
   if (typeof value !== 'object' || value === null) return false;
-  const { bom, endings, verbatim, fingerprint } = value as Partial<FileLayout>;
+  const { bom, eol, exact } = value as Partial<FileLayout>;
+  return typeof bom === 'boolean' && (eol === '\n' || eol === '\r\n' || eol === '\r') && (exact === undefined || isExactLayout(exact));
+}
+
+function isExactLayout(value: unknown): value is ExactLayout {
+  if (typeof value !== 'object' || value === null) return false;
+  const { endings, verbatim, fingerprint } = value as Partial<ExactLayout>;
   return (
-    typeof bom === 'boolean' &&
     typeof endings === 'string' &&
     ENDINGS_RLE.test(endings) &&
     typeof fingerprint === 'string' &&
@@ -163,10 +177,10 @@ function decodeEndings(encoded: string): Ending[] {
 }
 
 /** The most common line ending (the earliest of equally common ones); LF for a file without any. */
-function mainEnding(endings: readonly Ending[]): Ending {
-  const counts = new Map<Ending, number>();
+function mainEnding(endings: readonly Ending[]): Eol {
+  const counts = new Map<Eol, number>();
   for (const ending of endings) if (ending !== '') counts.set(ending, (counts.get(ending) ?? 0) + 1);
-  let best: Ending = '\n';
+  let best: Eol = '\n';
   let bestCount = 0;
   for (const [ending, count] of counts) {
     if (count > bestCount) [best, bestCount] = [ending, count];

@@ -22,12 +22,19 @@ export interface RawNotebook {
 export interface FileLayout {
   /** The file starts with a UTF-8 byte order mark. */
   readonly bom: boolean;
+  /** The file's most common line ending: every line's when `exact` is absent, and an edited notebook's. */
+  readonly eol: '\n' | '\r\n' | '\r';
+  /** Present only for a file that this version would write differently (mixed endings, hand-written spacing, …). */
+  readonly exact?: ExactLayout;
+}
+
+export interface ExactLayout {
   /** Each line's ending, run-length encoded: `L` LF, `C` CRLF, `R` CR, `N` none (a last line without one); "C1L40". */
   readonly endings: string;
   /** Blocks (0 = the header, then one per marker) whose lines in the file differ from how they are written: block
    *  index → the lines as in the file (JSON spacing, base64 line length, `%% code minilm`, …). */
   readonly verbatim: { readonly [block: string]: readonly string[] };
-  /** SHA-256 of the notebook's own text (LF, no BOM): the layout applies only to a notebook with this text. */
+  /** SHA-256 of the notebook's own text (LF, no BOM): the exact layout applies only to a notebook with this text. */
   readonly fingerprint: string;
 }
 

@@ -3,7 +3,7 @@
 // opens (and so never saves) a notebook holding less than the file. While a notebook is open its FileLayout travels
 // in the notebook metadata, so that a save of an unedited notebook writes the file's bytes back unchanged.
 import * as vscode from 'vscode';
-import { isFileLayout, readNotebook, writeNotebook } from './notebookFile';
+import { isFileLayout, isPlainLayout, readNotebook, writeNotebook } from './notebookFile';
 import { type JsonObject, type RawCell, type RawNotebook, type RawOutput } from './notebookFormat';
 import { outputItemsFromJson, RESULT_OUTPUT_METADATA, type Translate } from './resultOutputs';
 
@@ -52,7 +52,10 @@ export function toNotebookData(raw: RawNotebook, translate: Translate): vscode.N
     return data;
   });
   const notebook = new vscode.NotebookData(cells);
-  notebook.metadata = raw.layout ? { ...raw.metadata, [LAYOUT_METADATA_KEY]: raw.layout } : { ...raw.metadata };
+  // A file as this version writes it (LF, no BOM) needs no layout: most notebooks' metadata stays the file's own, and
+  // the notebook diff editor sees no metadata change between two versions of them.
+  const layout = raw.layout && !isPlainLayout(raw.layout) ? raw.layout : undefined;
+  notebook.metadata = layout ? { ...raw.metadata, [LAYOUT_METADATA_KEY]: layout } : { ...raw.metadata };
   return notebook;
 }
 

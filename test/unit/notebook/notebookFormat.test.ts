@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { readNotebook, writeNotebook } from '../../../src/notebook/notebookFile';
+import { isPlainLayout, readNotebook, writeNotebook } from '../../../src/notebook/notebookFile';
 import { NotebookFormatError, type JsonObject, type RawCell, type RawNotebook, type RawOutput } from '../../../src/notebook/notebookFormat';
 
 const encoder = new TextEncoder();
@@ -249,6 +249,20 @@ describe('notebook file format', () => {
   it('refuses to write cell text holding an unpaired surrogate (UTF-8 cannot store it), naming the cell', () => {
     const cell: RawCell = { kind: 'markdown', language: 'markdown', source: 'a\uD800b', metadata: {}, outputs: [] };
     assert.throws(() => writeNotebook({ metadata: {}, cells: [cell, cell] }), /Cell 1 holds a character that is not valid Unicode/);
+  });
+
+  it('keeps no more layout than a file needs: none beyond its ending for a file as this version writes it', () => {
+    const lf = readNotebook(bytesOf('%% minilm-notebook v1\n%% minilm\ncompare\n'));
+    assert.deepEqual(lf.layout, { bom: false, eol: '\n' });
+    assert.ok(isPlainLayout(lf.layout!), 'an LF file needs no layout in the notebook metadata');
+    // Two versions of a CRLF file: the same layout, so the notebook diff editor sees no metadata change.
+    const v1 = readNotebook(bytesOf('%% minilm-notebook v1\r\n%% minilm\r\ncompare\r\n'));
+    const v2 = readNotebook(bytesOf('%% minilm-notebook v1\r\n%% minilm\r\ncompare\r\na\r\n'));
+    assert.deepEqual(v1.layout, { bom: false, eol: '\r\n' });
+    assert.deepEqual(v2.layout, v1.layout);
+    const mixed = readNotebook(bytesOf('\uFEFF%% minilm-notebook v1\r\n%% minilm\ncompare\n'));
+    assert.equal(mixed.layout?.eol, '\n');
+    assert.equal(mixed.layout?.exact?.endings, 'C1L2');
   });
 
   it('writes the documented layout', () => {

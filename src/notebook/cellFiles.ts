@@ -19,7 +19,8 @@ export interface CellFileScope {
  */
 export async function readCellFile(scope: CellFileScope, relative: string, t: Translate = english): Promise<string> {
   let outside: PathContainmentError | undefined;
-  for (const folder of scope.folders) {
+  const folders = [...new Set(scope.folders)];
+  for (const folder of folders) {
     let real: string;
     try {
       real = await resolveContained(scope.root, relative, folder);
@@ -34,7 +35,7 @@ export async function readCellFile(scope: CellFileScope, relative: string, t: Tr
     return decodeText(await fs.readFile(real), t);
   }
   if (outside) throw describeFailure(outside, relative, t);
-  throw new Error(t('no such file in {0}', scope.folders.join(t(' or '))));
+  throw new Error(t('no such file in {0}', folders.join(t(' or '))));
 }
 
 function describeFailure(error: unknown, relative: string, t: Translate): Error {

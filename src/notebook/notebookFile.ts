@@ -60,7 +60,7 @@ export function writeNotebook(notebook: RawNotebook): Uint8Array {
   return utf8.encode(bom + blocks.flat().map((line) => line + eol).join(''));
 }
 
-/** Whether the layout says more than a new notebook's default (LF, no byte order mark). */
+/** Whether the layout says nothing beyond a new notebook's default (LF, no byte order mark): no need to keep it. */
 export function isPlainLayout(layout: FileLayout): boolean {
   return !layout.bom && layout.eol === '\n' && !layout.exact;
 }

@@ -72,6 +72,7 @@ describe('@file in a notebook cell', () => {
 
   it('names every folder it looked in when the file is not there', async () => {
     await assert.rejects(readCellFile(scope, 'missing.txt'), (e: Error) => e.message === `no such file in ${ws} or ${path.join(ws, 'samples')}`);
+    await assert.rejects(readCellFile({ root: ws, folders: [ws, ws] }, 'missing.txt'), (e: Error) => e.message === `no such file in ${ws}`, 'a notebook at the root: one folder');
   });
 
   it('a notebook outside every workspace folder reads inside its own folder only', async () => {

@@ -27,7 +27,10 @@ export interface StoredCorpus {
 
 export interface DirectiveContext {
   readonly encode: EncodeFunction;
-  /** Reads a workspace-relative file as UTF-8; rejects with a message that names the file when it cannot. */
+  /**
+   * Reads a file a cell names (`@file`) as UTF-8 text; rejects with a message for the cell, having read nothing, when
+   * it cannot, including when the path leads outside the folder the notebook may read (cellFiles.ts).
+   */
   readonly readTextFile: (path: string) => Promise<string>;
   /** Named corpora of this notebook; `corpus` adds to it. */
   readonly corpora: Map<string, StoredCorpus>;

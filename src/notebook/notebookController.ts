@@ -3,6 +3,7 @@
 // cancels the running cell (the engine's AbortSignal, through the EngineHost cancellation token) and drops the rest.
 import * as vscode from 'vscode';
 import type { StudioServices } from '../host/studioServices';
+import { readCellFile, type CellFileScope } from './cellFiles';
 import { CellSyntaxError, parseCell } from './cellLanguage';
 import { DirectiveError, runDirective, type StoredCorpus } from './directiveRunner';
 import { outputItemsOf, RESULT_OUTPUT_METADATA, type Translate } from './resultOutputs';
@@ -99,7 +100,7 @@ export class MiniLmController implements vscode.Disposable {
       const directive = parseCell(cell.document.getText());
       const result = await runDirective(directive, {
         encode: (texts, signal) => this.encode(texts, signal),
-        readTextFile: (path) => readWorkspaceFile(notebook, path),
+        readTextFile: async (path) => readCellFile(cellFileScope(notebook), path, translate),
         corpora: state.corpora,
         signal: abort.signal,
       });
@@ -154,21 +155,20 @@ function describe(error: unknown): string {
 }
 
 /**
- * `@file` paths are relative to the notebook's workspace folder; a path not found there is tried beside the notebook,
- * so a sample notebook and its data work whichever folder is open.
+ * Where `@file` paths of a notebook are looked up, and the folder they may not leave: a notebook in a workspace folder
+ * reads inside that folder (relative to it, then to the notebook's own folder); a notebook outside every workspace
+ * folder reads inside its own folder; an untitled notebook reads inside the first workspace folder.
  */
-async function readWorkspaceFile(notebook: vscode.NotebookDocument, path: string): Promise<string> {
-  if (/^([A-Za-z]:)?[\\/]/.test(path)) throw new Error(vscode.l10n.t('expected a workspace-relative path, not an absolute one'));
-  const parts = path.split(/[\\/]/);
-  const beside = vscode.Uri.joinPath(notebook.uri, '..');
-  const workspace = vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri;
-  const candidates = workspace ? [workspace, beside] : [beside];
-  for (const folder of candidates) {
-    try {
-      return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, ...parts)));
-    } catch (error) {
-      if (!(error instanceof vscode.FileSystemError && error.code === 'FileNotFound')) throw error;
-    }
+function cellFileScope(notebook: vscode.NotebookDocument): CellFileScope {
+  const uri = notebook.uri;
+  if (uri.scheme === 'untitled') {
+    const first = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+    if (!first) throw new Error(vscode.l10n.t('an untitled notebook reads @file paths in the workspace folder: open a folder, or save the notebook first'));
+    return { root: first.uri.fsPath, folders: [first.uri.fsPath] };
   }
-  throw new Error(vscode.l10n.t('no such file in {0}', candidates.map((c) => c.fsPath || c.toString()).join(vscode.l10n.t(' or '))));
+  if (uri.scheme !== 'file') throw new Error(vscode.l10n.t('@file reads files on this computer only; this notebook is not a local file'));
+  const beside = vscode.Uri.joinPath(uri, '..').fsPath;
+  const workspace = vscode.workspace.getWorkspaceFolder(uri)?.uri;
+  if (workspace?.scheme === 'file') return { root: workspace.fsPath, folders: [workspace.fsPath, beside] };
+  return { root: beside, folders: [beside] };
 }

@@ -1,7 +1,7 @@
-// The `.minilm` file format: plain text that diffs well, one marker line (`%% …`) per cell and per output, cell
-// text verbatim in between. vscode-free so that round trips are property-tested in plain Node; the VS Code
-// serializer (notebookSerializer.ts) only converts between these Raw* shapes and vscode.NotebookData.
-// Specification: docs/notebook-format.md.
+// The `.minilm` file format as lines: one marker line (`%% …`) per cell and per output, cell text verbatim in between.
+// Bytes, line endings and the exact layout of a file are notebookFile.ts's; the VS Code serializer
+// (notebookSerializer.ts) only converts between these Raw* shapes and vscode.NotebookData. vscode-free so that round
+// trips are property-tested in plain Node. Specification: docs/notebook-format.md.
 
 export const FORMAT_HEADER = '%% minilm-notebook';
 export const FORMAT_VERSION = 1;
@@ -11,8 +11,31 @@ export type JsonObject = { [key: string]: unknown };
 export interface RawNotebook {
   readonly metadata: JsonObject;
   readonly cells: readonly RawCell[];
-  /** Line ending of the file, kept so that a Windows checkout is not rewritten with LF. */
-  readonly eol: '\n' | '\r\n';
+  /** How the file the notebook was read from is laid out; absent for a notebook that has no file yet. */
+  readonly layout?: FileLayout;
+}
+
+/**
+ * What the bytes of a file hold beyond its notebook: enough to write the notebook back byte for byte while it is
+ * unedited (notebookFile.ts). JSON-safe, so it can travel in VS Code's notebook metadata.
+ */
+export interface FileLayout {
+  /** The file starts with a UTF-8 byte order mark. */
+  readonly bom: boolean;
+  /** The file's most common line ending: every line's when `exact` is absent, and an edited notebook's. */
+  readonly eol: '\n' | '\r\n' | '\r';
+  /** Present only for a file that this version would write differently (mixed endings, hand-written spacing, …). */
+  readonly exact?: ExactLayout;
+}
+
+export interface ExactLayout {
+  /** Each line's ending, run-length encoded: `L` LF, `C` CRLF, `R` CR, `N` none (a last line without one); "C1L40". */
+  readonly endings: string;
+  /** Blocks (0 = the header, then one per marker) whose lines in the file differ from how they are written: block
+   *  index → the lines as in the file (JSON spacing, base64 line length, `%% code minilm`, …). */
+  readonly verbatim: { readonly [block: string]: readonly string[] };
+  /** SHA-256 of the notebook's own text (LF, no BOM): the exact layout applies only to a notebook with this text. */
+  readonly fingerprint: string;
 }
 
 export interface RawCell {
@@ -56,31 +79,38 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Reserved key of a cell marker's JSON: the execution summary. Every other key is cell metadata. */
 const EXECUTION_KEY = 'execution';
 const MARKER = /^%%(?!%)/;
+/** A line break in a file and in cell text: CRLF, LF or a lone CR. */
+export const LINE_BREAK = /\r\n|\r|\n/;
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MIME = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/;
 const LANGUAGE = /^[A-Za-z0-9_.+#-]+$/;
 
 // ---------------------------------------------------------------------------------------------------------- write
 
-export function serializeNotebook(notebook: RawNotebook): string {
-  const eol = notebook.eol;
-  const out: string[] = [FORMAT_HEADER + ` v${FORMAT_VERSION}` + jsonSuffix(notebook.metadata)];
-  for (const cell of notebook.cells) {
-    out.push(cellMarker(cell));
-    pushText(out, cell.source);
-    if (cell.kind !== 'code') continue;
+/**
+ * The lines of a notebook as this version writes them, in blocks: the header, then one block per marker line with
+ * the lines below it. Throws a RangeError for what cannot be written without a loss.
+ */
+export function notebookBlocks(notebook: RawNotebook): string[][] {
+  const blocks: string[][] = [[FORMAT_HEADER + ` v${FORMAT_VERSION}` + jsonSuffix(notebook.metadata)]];
+  notebook.cells.forEach((cell, cellIndex) => {
+    if (UNPAIRED_SURROGATE.test(cell.source)) {
+      throw new RangeError(`Cell ${cellIndex + 1} holds a character that is not valid Unicode (an unpaired surrogate), which UTF-8 cannot store.`);
+    }
+    blocks.push([cellMarker(cell), ...textLines(cell.source)]);
+    if (cell.kind !== 'code') return;
     for (const output of cell.outputs) {
       output.items.forEach((item, index) => {
         const text = textOf(item.data);
         const encoding = text === undefined ? ' base64' : '';
         if (!MIME.test(item.mime)) throw new RangeError(`Output mime type "${item.mime}" cannot be written.`);
-        out.push(index === 0 ? `%% output ${item.mime}${encoding}${jsonSuffix(output.metadata)}` : `%% item ${item.mime}${encoding}`);
-        if (text === undefined) pushBase64(out, item.data);
-        else pushText(out, text);
+        const marker = index === 0 ? `%% output ${item.mime}${encoding}${jsonSuffix(output.metadata)}` : `%% item ${item.mime}${encoding}`;
+        blocks.push([marker, ...(text === undefined ? base64Lines(item.data) : textLines(text))]);
       });
-      if (output.items.length === 0) out.push(`%% output${jsonSuffix(output.metadata)}`);
+      if (output.items.length === 0) blocks.push([`%% output${jsonSuffix(output.metadata)}`]);
     }
-  }
-  return out.join(eol) + eol;
+  });
+  return blocks;
 }
 
 function cellMarker(cell: RawCell): string {
@@ -100,21 +130,28 @@ function jsonSuffix(value: JsonObject): string {
   return Object.keys(value).length === 0 ? '' : ' ' + JSON.stringify(value);
 }
 
-/** Text as lines (split at LF only, so CR characters stay in the line), escaping lines that look like markers. */
-function pushText(out: string[], text: string): void {
-  if (text === '') return;
-  for (const line of text.split('\n')) out.push(line.startsWith('%%') ? '%' + line : line);
+/**
+ * Text as lines, escaping lines that look like markers. LF, CRLF and a lone CR all end a line, as in the file (and
+ * in VS Code's cell editor, which turns a lone CR into a line break anyway).
+ */
+function textLines(text: string): string[] {
+  if (text === '') return [];
+  return text.split(LINE_BREAK).map((line) => (line.startsWith('%%') ? '%' + line : line));
 }
 
-function pushBase64(out: string[], data: Uint8Array): void {
+function base64Lines(data: Uint8Array): string[] {
   const encoded = Buffer.from(data).toString('base64');
-  for (let i = 0; i < encoded.length; i += 76) out.push(encoded.slice(i, i + 76));
+  const lines: string[] = [];
+  for (let i = 0; i < encoded.length; i += 76) lines.push(encoded.slice(i, i + 76));
+  return lines;
 }
 
+/** The data as text when the file can hold it verbatim: UTF-8, and no CR (which would read back as a line break). */
 function textOf(data: Uint8Array): string | undefined {
   try {
     // ignoreBOM keeps a leading U+FEFF in the text: item bodies never start the file, so it reads back intact.
-    return strictUtf8.decode(data);
+    const text = strictUtf8.decode(data);
+    return text.includes('\r') ? undefined : text;
   } catch {
     return undefined;
   }
@@ -128,15 +165,18 @@ interface Block {
   readonly body: string[];
 }
 
-/** Parses a `.minilm` file. An empty file is an empty notebook; anything else that does not parse throws. */
-export function parseNotebook(content: string): RawNotebook {
-  if (content.startsWith('\uFEFF')) content = content.slice(1);
-  const firstBreak = content.indexOf('\n');
-  const eol: '\n' | '\r\n' = firstBreak > 0 && content[firstBreak - 1] === '\r' ? '\r\n' : '\n';
-  if (content.trim() === '') return { metadata: {}, cells: [], eol };
+export interface ParsedLines {
+  readonly notebook: RawNotebook;
+  /** Index of the first line of each block, in the order of notebookBlocks (0: the header). */
+  readonly blockStarts: readonly number[];
+}
 
-  const lines = content.split(eol);
-  if (lines[lines.length - 1] === '') lines.pop();
+/**
+ * Parses the lines of a `.minilm` file (without their line breaks). A file of blank lines is an empty notebook (one
+ * block); anything else that does not parse throws NotebookFormatError.
+ */
+export function parseLines(lines: readonly string[]): ParsedLines {
+  if (lines.every((line) => line.trim() === '')) return { notebook: { metadata: {}, cells: [] }, blockStarts: [0] };
   const header = lines[0];
   const headerMatch = /^%% minilm-notebook v(\d+)(?: (\{.*\}))?$/.exec(header);
   if (!headerMatch) {
@@ -151,10 +191,12 @@ export function parseNotebook(content: string): RawNotebook {
   const metadata = headerMatch[2] ? parseJsonObject(headerMatch[2], 1) : {};
 
   const blocks: Block[] = [];
+  const blockStarts = [0];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (MARKER.test(line)) {
       blocks.push({ marker: line, line: i + 1, body: [] });
+      blockStarts.push(i);
     } else if (blocks.length === 0) {
       throw new NotebookFormatError(i + 1, `expected a cell marker such as "%% markdown" or "%% minilm", found "${clip(line)}".`);
     } else {
@@ -204,7 +246,7 @@ export function parseNotebook(content: string): RawNotebook {
         );
     }
   }
-  return { metadata, cells, eol };
+  return { notebook: { metadata, cells }, blockStarts };
 }
 
 interface MutableCell extends RawCell {

@@ -1,22 +1,16 @@
 // VS Code side of the .minilm format: converts between vscode.NotebookData and the Raw* shapes of notebookFormat.ts.
-// A file that does not parse makes deserializeNotebook throw, so VS Code shows the error and never opens (and so
-// never saves) a notebook holding less than the file.
+// A file that is not UTF-8 or does not parse makes deserializeNotebook throw, so VS Code shows the error and never
+// opens (and so never saves) a notebook holding less than the file. While a notebook is open its FileLayout travels
+// in the notebook metadata, so that a save of an unedited notebook writes the file's bytes back unchanged.
 import * as vscode from 'vscode';
-import {
-  parseNotebook,
-  serializeNotebook,
-  type JsonObject,
-  type RawCell,
-  type RawNotebook,
-  type RawOutput,
-} from './notebookFormat';
+import { isFileLayout, isPlainLayout, readNotebook, writeNotebook } from './notebookFile';
+import { type JsonObject, type RawCell, type RawNotebook, type RawOutput } from './notebookFormat';
 import { outputItemsFromJson, RESULT_OUTPUT_METADATA, type Translate } from './resultOutputs';
 
-/** Notebook metadata key holding the file's line ending while it is open (not written to the header). */
-export const EOL_METADATA_KEY = 'minilm.eol';
+/** Notebook metadata key holding the file's layout while it is open (never written to the header). */
+export const LAYOUT_METADATA_KEY = 'minilm.layout';
 
-const decoder = new TextDecoder('utf-8');
-const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export interface SerializerOptions {
   /** Whether outputs and execution summaries are written (setting `minilm.notebook.saveOutputs`). */
@@ -28,11 +22,18 @@ export class MiniLmNotebookSerializer implements vscode.NotebookSerializer {
   constructor(private readonly options: SerializerOptions) {}
 
   deserializeNotebook(content: Uint8Array): vscode.NotebookData {
-    return toNotebookData(parseNotebook(decoder.decode(content)), this.options.translate);
+    const raw = readNotebook(content);
+    if (LAYOUT_METADATA_KEY in raw.metadata) {
+      // The header's own value would be replaced by the layout while the notebook is open, and dropped on save.
+      throw new Error(
+        vscode.l10n.t('This notebook\'s metadata uses the key "{0}", which MiniLM Studio reserves; rename it in the first line of the file.', LAYOUT_METADATA_KEY),
+      );
+    }
+    return toNotebookData(raw, this.options.translate);
   }
 
   serializeNotebook(data: vscode.NotebookData): Uint8Array {
-    return encoder.encode(serializeNotebook(toRawNotebook(data, this.options.saveOutputs())));
+    return writeNotebook(toRawNotebook(data, this.options.saveOutputs()));
   }
 }
 
@@ -51,20 +52,23 @@ export function toNotebookData(raw: RawNotebook, translate: Translate): vscode.N
     return data;
   });
   const notebook = new vscode.NotebookData(cells);
-  notebook.metadata = raw.eol === '\n' ? { ...raw.metadata } : { ...raw.metadata, [EOL_METADATA_KEY]: raw.eol };
+  // A file as this version writes it (LF, no BOM) needs no layout: most notebooks' metadata stays the file's own, and
+  // the notebook diff editor sees no metadata change between two versions of them.
+  const layout = raw.layout && !isPlainLayout(raw.layout) ? raw.layout : undefined;
+  notebook.metadata = layout ? { ...raw.metadata, [LAYOUT_METADATA_KEY]: layout } : { ...raw.metadata };
   return notebook;
 }
 
 function toCellOutput(output: RawOutput, translate: Translate): vscode.NotebookCellOutput {
   if (isResultOutput(output.metadata) && output.items.length === 1 && output.items[0].mime === 'application/json') {
     try {
-      const items = outputItemsFromJson(decoder.decode(output.items[0].data), translate);
+      const items = outputItemsFromJson(strictDecoder.decode(output.items[0].data), translate);
       return new vscode.NotebookCellOutput(
         items.map((i) => vscode.NotebookCellOutputItem.text(i.text, i.mime)),
         { ...output.metadata },
       );
     } catch {
-      // A hand-edited document that no longer renders is shown as the JSON it is.
+      // A hand-edited document that no longer renders (or is not UTF-8) is shown as the data it is.
     }
   }
   return new vscode.NotebookCellOutput(
@@ -78,7 +82,7 @@ function isResultOutput(metadata: JsonObject | undefined): boolean {
 }
 
 export function toRawNotebook(data: vscode.NotebookData, saveOutputs: boolean): RawNotebook {
-  const { [EOL_METADATA_KEY]: eol, ...metadata } = (data.metadata ?? {}) as JsonObject;
+  const { [LAYOUT_METADATA_KEY]: layout, ...metadata } = (data.metadata ?? {}) as JsonObject;
   const cells: RawCell[] = data.cells.map((cell) => {
     const isCode = cell.kind === vscode.NotebookCellKind.Code;
     const summary = cell.executionSummary;
@@ -98,7 +102,7 @@ export function toRawNotebook(data: vscode.NotebookData, saveOutputs: boolean): 
       outputs: isCode && saveOutputs ? (cell.outputs ?? []).map(toRawOutput) : [],
     };
   });
-  return { metadata, cells, eol: eol === '\r\n' ? '\r\n' : '\n' };
+  return { metadata, cells, ...(isFileLayout(layout) ? { layout } : {}) };
 }
 
 /** A result output is saved as its JSON document alone; the other items are rebuilt from it on load. */

@@ -13,10 +13,11 @@ import {
   similarityMatrix,
 } from '../../src/core';
 import { Engine, isCancellation } from '../../src/engine';
+import { readCellFile } from '../../src/notebook/cellFiles';
 import { parseCell } from '../../src/notebook/cellLanguage';
 import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from '../../src/notebook/directiveRunner';
 import { outputItemsOf } from '../../src/notebook/resultOutputs';
-import { parseNotebook } from '../../src/notebook/notebookFormat';
+import { readNotebook } from '../../src/notebook/notebookFile';
 import { MATRIX_MIME } from '../../src/shared/matrixOutput';
 import { testModelDir } from '../helpers/sharedPaths';
 
@@ -142,13 +143,13 @@ describe('notebook directives with the real model', function () {
 
   it('runs every code cell of samples/quickstart.minilm in order without an error, with the matrix mime on each output', async () => {
     const file = path.join(samplesDir(), 'quickstart.minilm');
-    const notebook = parseNotebook(fs.readFileSync(file, 'utf8'));
+    const notebook = readNotebook(fs.readFileSync(file));
     const sessionCorpora = new Map<string, StoredCorpus>();
     const kinds: string[] = [];
     for (const cell of notebook.cells.filter((c) => c.kind === 'code')) {
       const result = await runDirective(parseCell(cell.source), {
         encode: (texts, signal) => engine.encode(texts, { signal }),
-        readTextFile: async (p) => fs.readFileSync(path.join(path.dirname(file), p), 'utf8'),
+        readTextFile: (p) => readCellFile({ root: path.dirname(file), folders: [path.dirname(file)] }, p),
         corpora: sessionCorpora,
         signal: new AbortController().signal,
       });

@@ -1,6 +1,9 @@
 // The .minilm notebook inside a real VS Code extension host: the quickstart sample runs end to end with the
-// MiniLM kernel, a malformed file is refused and left byte-identical, and interrupt stops a long cell.
+// MiniLM kernel, a malformed or non-UTF-8 file is refused and left byte-identical, an unedited save keeps every byte
+// (mixed line endings included), @file stays inside the workspace folder, and interrupt stops a long cell.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'minilm-studio.minilm-studio';
@@ -23,6 +26,15 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 240_0
 
 async function selectKernel(): Promise<void> {
   await vscode.commands.executeCommand('notebook.selectKernel', { id: 'minilm-kernel', extension: EXTENSION_ID });
+}
+
+const bytesOf = (...parts: (string | number[])[]) =>
+  new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p)))));
+
+/** Runs one cell and waits for it to end. */
+async function runCell(notebook: vscode.NotebookDocument, index: number): Promise<void> {
+  await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: notebook.uri });
+  await waitFor(() => notebook.cellAt(index).executionSummary?.success !== undefined, `cell ${index + 1} to finish`);
 }
 
 function describeOutputs(cell: vscode.NotebookCell): string {
@@ -184,6 +196,101 @@ describe('minilm notebook', function () {
     const after = await vscode.workspace.fs.readFile(uri);
     assert.deepEqual(Buffer.from(after), Buffer.from(bytes));
     await vscode.workspace.fs.delete(uri);
+  });
+
+  it('refuses a .minilm file that is not UTF-8 and leaves it byte-identical on disk', async () => {
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'latin1-notebook-test.minilm');
+    const bytes = bytesOf('%% minilm-notebook v1\n%% minilm\ncompare\n', [0x63, 0x61, 0x66, 0xe9, 0x0a], 'tea\n');
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    await assert.rejects(Promise.resolve(vscode.workspace.openNotebookDocument(uri)), /line 4.*not valid UTF-8/);
+    try {
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'minilm-notebook');
+    } catch {
+      // The editor may refuse to open, which is the point.
+    }
+    await vscode.workspace.saveAll(false);
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(uri)), Buffer.from(bytes));
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  it('opens a file with mixed line endings, a BOM and hand-written spacing as its cells; unedited, a save keeps every byte', async () => {
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'mixed-endings-test.minilm');
+    const original = bytesOf(
+      '\uFEFF%% minilm-notebook v1 {"a": 1}\r\n%% markdown\r\n# Mixed\n%% minilm {"tag": "kept"}\ncompare\rA cat.\r\nA dog.\n',
+      '%% output application/json {"minilm":"result"}\n{"kind":"compare","texts":["A cat.","A dog."],"matrix":[[1,0.5],[0.5,1]]}\n',
+      '%% output text/plain\nplain output',
+    );
+    await vscode.workspace.fs.writeFile(uri, original);
+    const notebook = await vscode.workspace.openNotebookDocument(uri);
+    assert.deepEqual(
+      notebook.getCells().map((c) => [c.kind, c.document.getText()]),
+      [
+        [vscode.NotebookCellKind.Markup, '# Mixed'],
+        [vscode.NotebookCellKind.Code, 'compare\nA cat.\nA dog.'],
+      ],
+    );
+    assert.equal(notebook.cellAt(1).outputs.length, 2);
+    await vscode.window.showNotebookDocument(notebook);
+
+    // An edit and its inverse: the notebook is dirty, so the save goes through the serializer, with the same content.
+    const cell = notebook.cellAt(1).document;
+    const end = cell.lineAt(cell.lineCount - 1).range.end;
+    const insert = new vscode.WorkspaceEdit();
+    insert.insert(cell.uri, end, '!');
+    assert.ok(await vscode.workspace.applyEdit(insert));
+    const remove = new vscode.WorkspaceEdit();
+    remove.delete(cell.uri, new vscode.Range(end, end.translate(0, 1)));
+    assert.ok(await vscode.workspace.applyEdit(remove));
+    assert.ok(notebook.isDirty, 'the notebook is not dirty: the save below would not write');
+    const before = (await vscode.workspace.fs.stat(uri)).mtime;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(await notebook.save());
+    assert.notEqual((await vscode.workspace.fs.stat(uri)).mtime, before, 'the save did not write the file');
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(uri)), Buffer.from(original), 'an unedited notebook was written differently');
+
+    // A real edit: the whole file in one line ending, the most common one (LF), and still a BOM.
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(cell.uri, end, '\nA bird.');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await notebook.save());
+    const saved = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await vscode.workspace.fs.readFile(uri));
+    assert.ok(saved.startsWith('\uFEFF%% minilm-notebook v1 {"a":1}\n%% markdown\n# Mixed\n%% minilm {"tag":"kept"}\ncompare\nA cat.\nA dog.\nA bird.\n'), saved);
+    assert.ok(!saved.includes('\r'), 'a CR is left after an edit');
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  it('refuses @file paths that leave the workspace folder (.. and a symlink): an error output, nothing read or saved', async () => {
+    const root = workspaceRoot().fsPath;
+    const secret = `secret outside the workspace ${Date.now()}`;
+    const outside = path.join(path.dirname(root), `outside-secret-${Date.now()}.txt`);
+    const link = path.join(root, 'link-out-test.txt');
+    fs.writeFileSync(outside, secret + '\n');
+    fs.symlinkSync(outside, link);
+    try {
+      for (const [file, message] of [
+        [`../${path.basename(outside)}`, /cannot read .*leads outside/],
+        ['link-out-test.txt', /cannot read .*is a link to .*outside/],
+      ] as const) {
+        const uri = vscode.Uri.joinPath(workspaceRoot(), 'file-escape-test.minilm');
+        await vscode.workspace.fs.writeFile(uri, bytesOf(`%% minilm-notebook v1\n%% minilm\ncompare\nx\n@file ${file}\n`));
+        const notebook = await vscode.workspace.openNotebookDocument(uri);
+        await vscode.window.showNotebookDocument(notebook);
+        await selectKernel();
+        await runCell(notebook, 0);
+        assert.equal(notebook.cellAt(0).executionSummary?.success, false, describeOutputs(notebook.cellAt(0)));
+        const outputs = describeOutputs(notebook.cellAt(0));
+        assert.match(outputs, /Line 3/);
+        assert.match(outputs, message);
+        assert.ok(!outputs.includes(secret), outputs);
+        assert.ok(await notebook.save());
+        assert.ok(!new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)).includes(secret), 'the secret reached the saved file');
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await vscode.workspace.fs.delete(uri);
+      }
+    } finally {
+      fs.rmSync(link, { force: true });
+      fs.rmSync(outside, { force: true });
+    }
   });
 
   it('interrupt cancels the running cell and clears the queue', async () => {

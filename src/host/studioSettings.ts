@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EngineError } from '../engine/errors';
 import { DTYPES, type Dtype, type EngineOptions } from '../engine/types';
-import { isWithin } from './containedPath';
+import { isInside } from './containedPath';
 
 /** What `WorkspaceConfiguration.inspect` returns (the layers this extension reads). */
 export interface SettingLayers<T> {
@@ -134,7 +134,7 @@ export function engineOptionsFrom(settings: StudioSettings, paths: HostPaths): E
 export function resultsFolderPath(settings: StudioSettings, workspaceFolder: string | undefined): string | undefined {
   if (!workspaceFolder) return undefined;
   const dir = path.resolve(workspaceFolder, settings.resultsFolder);
-  if (!isWithin(workspaceFolder, dir)) throw resultsFolderOutside(settings.resultsFolder, workspaceFolder);
+  if (!isInside(workspaceFolder, dir)) throw resultsFolderOutside(settings.resultsFolder, workspaceFolder);
   return dir;
 }
 

@@ -1,7 +1,7 @@
 // Reads the files a `minilm` cell names with `@file`, never outside the notebook's folder scope. vscode-free, so the
 // notebook controller and plain-Node tests share one implementation.
 import fs from 'node:fs/promises';
-import { PathContainmentError, resolveContained } from './pathContainment';
+import { PathContainmentError, resolveContained } from '../host/containedPath';
 import { english, type Translate } from './resultOutputs';
 
 /** Where a notebook's `@file` paths are looked up. */

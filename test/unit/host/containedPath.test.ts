@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isReallyWithin, isWithin, realPathAllowingMissing } from '../../../src/host/containedPath';
+import { isReallyWithin, isInside, realPathAllowingMissing } from '../../../src/host/containedPath';
 
 describe('contained paths', () => {
   let root: string;
@@ -19,13 +19,13 @@ describe('contained paths', () => {
 
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('isWithin: the folder itself and anything below it, nothing beside or above it', () => {
-    assert.equal(isWithin('/ws', '/ws'), true);
-    assert.equal(isWithin('/ws', '/ws/a/b'), true);
-    assert.equal(isWithin('/ws', '/ws/..a'), true, 'a name that starts with two dots is still inside');
-    assert.equal(isWithin('/ws', '/ws/../x'), false);
-    assert.equal(isWithin('/ws', '/ws-evil/x'), false, 'a sibling whose name starts like the folder');
-    assert.equal(isWithin('/ws', '/'), false);
+  it('isInside: the folder itself and anything below it, nothing beside or above it', () => {
+    assert.equal(isInside('/ws', '/ws'), true);
+    assert.equal(isInside('/ws', '/ws/a/b'), true);
+    assert.equal(isInside('/ws', '/ws/..a'), true, 'a name that starts with two dots is still inside');
+    assert.equal(isInside('/ws', '/ws/../x'), false);
+    assert.equal(isInside('/ws', '/ws-evil/x'), false, 'a sibling whose name starts like the folder');
+    assert.equal(isInside('/ws', '/'), false);
   });
 
   it('a missing path is resolved through its nearest existing ancestor', async () => {
@@ -34,7 +34,7 @@ describe('contained paths', () => {
 
   it('a symbolic link inside the workspace that points out of it is not inside, even for a path below it', async () => {
     fs.symlinkSync(outside, path.join(workspace, 'link'));
-    assert.equal(isWithin(workspace, path.join(workspace, 'link', 'x')), true, 'lexically it looks inside');
+    assert.equal(isInside(workspace, path.join(workspace, 'link', 'x')), true, 'lexically it looks inside');
     assert.equal(await isReallyWithin(workspace, path.join(workspace, 'link')), false);
     assert.equal(await isReallyWithin(workspace, path.join(workspace, 'link', 'not-yet', 'file.json')), false);
     assert.equal(await isReallyWithin(workspace, path.join(workspace, 'results', 'file.json')), true);

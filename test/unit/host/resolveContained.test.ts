@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isInside, PathContainmentError, resolveContained, type ContainmentFailure } from '../../../src/notebook/pathContainment';
+import { isInside, PathContainmentError, resolveContained, type ContainmentFailure } from '../../../src/host/containedPath';
 
 const refused = (reason: ContainmentFailure) => (error: unknown) => {
   assert.ok(error instanceof PathContainmentError, String(error));

@@ -164,35 +164,46 @@ export function referenceParaphraseMining(
 export function referenceCommunityDetection(
   embeddings: number[][],
   thresholdOption: number,
-  minCommunitySizeOption: number,
+  minCommunitySize: number,
+  batchSize = 1024,
 ): number[][] {
   const corpus = flattenCorpus(embeddings);
   const n = corpus.count;
   if (n === 0) return [];
+  if (n < minCommunitySize) return [];
   const threshold = Math.fround(thresholdOption);
-  const minCommunitySize = Math.min(minCommunitySizeOption, n);
+  const scores = scoreMatrix(corpus);
+  const extractedCommunities: Array<[number, number[]]> = [];
+  // Maximum size for community
   let sortMaxSize = Math.min(Math.max(2 * minCommunitySize, 50), n);
-  const extracted: number[][] = [];
-  for (const row of scoreMatrix(corpus)) {
-    const topValues = topk(row, 0, n, minCommunitySize).map((j) => row[j]);
-    if (topValues[topValues.length - 1] >= threshold) {
-      let topIdx = topk(row, 0, n, sortMaxSize);
-      while (row[topIdx[topIdx.length - 1]] >= threshold && sortMaxSize < n) {
-        sortMaxSize = Math.min(2 * sortMaxSize, n);
-        topIdx = topk(row, 0, n, sortMaxSize);
+  for (let startIdx = 0; startIdx < n; startIdx += batchSize) {
+    const cosScores = scores.slice(startIdx, startIdx + batchSize);
+    // Minimum size for a community
+    const topKValues = cosScores.map((row) => topk(row, 0, n, minCommunitySize).map((j) => row[j]));
+    for (let i = 0; i < topKValues.length; i++) {
+      if (topKValues[i][topKValues[i].length - 1] >= threshold) {
+        const row = cosScores[i];
+        let topIdxLarge = topk(row, 0, n, sortMaxSize);
+        while (row[topIdxLarge[topIdxLarge.length - 1]] >= threshold && sortMaxSize < n) {
+          sortMaxSize = Math.min(2 * sortMaxSize, n);
+          topIdxLarge = topk(row, 0, n, sortMaxSize);
+        }
+        extractedCommunities.push([startIdx + i, topIdxLarge.filter((j) => row[j] >= threshold)]);
       }
-      extracted.push(topIdx.filter((j) => row[j] >= threshold));
     }
   }
-  extracted.sort((a, b) => b.length - a.length);
+  // Largest cluster first
+  extractedCommunities.sort((a, b) => b[1].length - a[1].length);
+  const uniqueCommunities: number[][] = [];
   const used = new Array<boolean>(n).fill(false);
-  const unique: number[][] = [];
-  for (const community of extracted) {
-    const rest = community.filter((idx) => !used[idx]);
-    if (rest.length >= minCommunitySize) {
-      unique.push(rest);
-      for (const idx of rest) used[idx] = true;
+  for (const [center, community] of extractedCommunities) {
+    if (used[center]) continue;
+    const nonOverlappedCommunity = community.filter((idx) => !used[idx]);
+    if (nonOverlappedCommunity.length >= minCommunitySize) {
+      const uniqueCommunity = [center, ...nonOverlappedCommunity.filter((idx) => idx !== center)];
+      uniqueCommunities.push(uniqueCommunity);
+      for (const idx of uniqueCommunity) used[idx] = true;
     }
   }
-  return unique.sort((a, b) => b.length - a.length);
+  return uniqueCommunities.sort((a, b) => b.length - a.length);
 }

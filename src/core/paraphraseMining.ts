@@ -28,8 +28,9 @@ export interface ParaphraseMiningOptions {
  * - a score at or below the last evicted score (initially -infinity) is skipped;
  * - a pair already in the heap is skipped (so `maxPairs` counts distinct pairs);
  * - while the heap holds fewer than `maxPairs` the pair is pushed, otherwise it is pushed and the smallest
- *   `(score, i, j)` tuple popped (`heapq.heappushpop`: on equal scores the lower indices are evicted), and that
- *   popped score becomes the new bar; an evicted pair may be queued again later.
+ *   `(score, i, j)` tuple popped (`heapq.heappushpop`: on equal scores the lower indices are evicted, and the new
+ *   pair itself when it is not above the smallest), and that popped score becomes the new bar. The evicted pair
+ *   leaves `queued_pairs`; with a symmetric score it cannot return, its score being at or below the bar.
  * The survivors are returned best first.
  *
  * One difference is deliberate: where scores are exactly equal, the lower index comes first, both within a text's

@@ -13,14 +13,44 @@ describe('core/paraphraseMining', () => {
     assert.ok(Math.abs(pairs[1][0] - 0.9 / Math.hypot(0.9, 0.1)) < 1e-6);
   });
 
-  it('never admits a pair scoring exactly -1 (Python starts with min_score = -1 and compares with >)', () => {
-    assert.deepEqual(paraphraseMining([[1, 0], [-1, 0]]), []);
+  // The expected values below are what sentence-transformers 6.2.0 returns for these float32 vectors (6.0.1's
+  // results, which the port followed before, are quoted in each test).
+  const fourInAPlane = [[1, 0], [0.98, 0.2], [0.8, 0.6], [0.6, 0.8]]; // pair cosines all distinct
+
+  it('max_pairs counts distinct pairs and keeps that many (6.2.0; 6.0.1 queued both orientations and kept max_pairs - 1)', () => {
+    // 6.0.1: [[0.9798, 0, 1]] only. 6.2.0: the three best distinct pairs.
+    const pairs = paraphraseMining(fourInAPlane, { topK: 3, maxPairs: 3 });
+    assert.deepEqual(pairs.map(([, i, j]) => [i, j]), [[0, 1], [2, 3], [1, 2]]);
+    // (torch normalises, then multiplies: the last bits may differ from src/core's float32 kernel)
+    [0.9798040390014648, 0.9600000381469727, 0.90381920337677].forEach((s, k) => assert.ok(Math.abs(pairs[k][0] - s) < 1e-6));
+    // Every pair once at most, whatever the cap.
+    for (let maxPairs = 1; maxPairs <= 7; maxPairs++) {
+      assert.equal(paraphraseMining(fourInAPlane, { topK: 3, maxPairs }).length, Math.min(maxPairs, 6));
+    }
   });
 
-  it('keeps max_pairs - 1 entries once the queue cap is reached, as Python does', () => {
-    const vectors = randomUnitVectors(30, 16, 5);
-    assert.equal(paraphraseMining(vectors, { topK: 29, maxPairs: 10 }).length <= 9, true);
-    assert.equal(paraphraseMining(vectors, { topK: 29, maxPairs: 10 }).length, referenceParaphraseMining(vectors.map((v) => Array.from(v)), 5000, 100000, 10, 29).length);
+  it('takes each text\'s top_k over the whole corpus, whatever corpus_chunk_size (6.2.0; 6.0.1 took top_k per chunk)', () => {
+    // 6.0.1 with corpus_chunk_size=2 returned all six pairs; 6.2.0 returns each text's best partner.
+    for (const corpusChunkSize of [1, 2, 3, 100]) {
+      assert.deepEqual(paraphraseMining(fourInAPlane, { topK: 1, corpusChunkSize, queryChunkSize: 3 }).map(([, i, j]) => [i, j]), [[0, 1], [2, 3]]);
+    }
+  });
+
+  it('on equal scores evicts the smaller (score, i, j) tuple first and then skips scores equal to the bar (heapq)', () => {
+    // Rows 0, 1 and 2 are equal. 6.2.0: (0, 1) and (0, 2) are queued, (1, 2) evicts (0, 1); 6.0.1: [[1, 0, 2]].
+    const pairs = paraphraseMining([[1, 0], [1, 0], [1, 0], [0.6, 0.8]], { topK: 3, maxPairs: 2 });
+    assert.deepEqual(pairs, [[1, 0, 2], [1, 1, 2]]);
+  });
+
+  it('admits a pair scoring exactly -1 (6.2.0 starts with min_score = -inf; 6.0.1 started at -1 and returned [])', () => {
+    assert.deepEqual(paraphraseMining([[1, 0], [-1, 0]]), [[-1, 0, 1]]);
+  });
+
+  it('keeps at most top_k partners per text even when the text is not among its own top_k + 1 (ties)', () => {
+    // Three equal rows and top_k 1, ties ranked by lower index: row 0 offers (0, 1); row 1 offers (0, 1) again,
+    // skipped; row 2's top 2 are rows 0 and 1, itself not among them, and only the first, (0, 2), is taken (6.0.1
+    // took both non-self entries, adding (1, 2)).
+    assert.deepEqual(paraphraseMining([[1, 0], [1, 0], [1, 0]], { topK: 1 }), [[1, 0, 1], [1, 0, 2]]);
   });
 
   it('matches a literal translation of the Python algorithm (chunks, caps, duplicates)', () => {

@@ -177,21 +177,24 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
         const threshold = 0.55;
         const minSize = 2;
         const communities = jsonOf<number[][]>(['cluster', ...common(dtype), '--input', corpusFile, '--threshold', String(threshold), '--min-size', String(minSize), '--format', 'json']);
-        // Reference: every row proposes its neighbours at or above the threshold (ordered by similarity); largest
-        // proposals first, members already taken removed, kept if still big enough.
-        const proposals: number[][] = [];
+        // Reference (sentence-transformers 6.2.0): every row proposes itself as centre with its neighbours at or
+        // above the threshold (ordered by similarity); largest proposals first; a proposal whose centre is taken is
+        // dropped, otherwise members already taken are removed and [centre, ...rest] is kept if still big enough.
+        const proposals: Array<{ centre: number; members: number[] }> = [];
         for (let i = 0; i < C.length; i++) {
           const near = C.map((c, j) => ({ j, s: Math.fround(cosine(C[i], c)) })).filter((x) => x.s >= Math.fround(threshold));
-          if (near.length >= minSize) proposals.push(near.sort((a, b) => b.s - a.s || a.j - b.j).map((x) => x.j));
+          if (near.length >= minSize) proposals.push({ centre: i, members: near.sort((a, b) => b.s - a.s || a.j - b.j).map((x) => x.j) });
         }
-        proposals.sort((a, b) => b.length - a.length);
+        proposals.sort((a, b) => b.members.length - a.members.length);
         const taken = new Set<number>();
         const expected: number[][] = [];
-        for (const p of proposals) {
-          const rest = p.filter((x) => !taken.has(x));
+        for (const { centre, members } of proposals) {
+          if (taken.has(centre)) continue;
+          const rest = members.filter((x) => !taken.has(x));
           if (rest.length >= minSize) {
-            rest.forEach((x) => taken.add(x));
-            expected.push(rest);
+            const community = [centre, ...rest.filter((x) => x !== centre)];
+            community.forEach((x) => taken.add(x));
+            expected.push(community);
           }
         }
         expected.sort((a, b) => b.length - a.length);

@@ -43,6 +43,9 @@ export function registerCluster(program: Command): void {
         const rows = communities.flatMap((members, c) => members.map((index, position) => [c, position, index, texts[index]]));
         return emit(csvLines(['community', 'position', 'index', 'text'], rows), options.out);
       }
+      if (communities.length === 0 && texts.length < options.minSize) {
+        return emit(`no community: ${texts.length} text(s) are fewer than --min-size ${options.minSize} (lower --min-size)\n`, options.out);
+      }
       if (communities.length === 0) {
         return emit(`no community of ${options.minSize} or more texts at cosine >= ${options.threshold} (try a lower --threshold or --min-size)\n`, options.out);
       }

@@ -192,6 +192,21 @@ def pool(tok: np.ndarray, attention_mask: np.ndarray, modes: list[str], prompt_l
     return np.concatenate(out, axis=-1).astype(np.float32)
 
 
+def similarity(a: np.ndarray, b: np.ndarray, fn: str) -> np.ndarray:
+    """sentence_transformers.util cos_sim / dot_score / euclidean_sim / manhattan_sim."""
+    if fn == "cosine":
+        na = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+        nb = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12)
+        return na @ nb.T
+    if fn == "dot":
+        return a @ b.T
+    if fn == "euclidean":
+        return -np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(-1))
+    if fn == "manhattan":
+        return -np.abs(a[:, None, :] - b[None, :, :]).sum(-1)
+    raise ValueError(fn)
+
+
 def compare(got: np.ndarray, want: np.ndarray):
     got = got.astype(np.float64)
     want = want.astype(np.float64)
@@ -248,6 +263,12 @@ def main() -> int:
                     worst_rel = max(worst_rel, rel)
                     if cos < MIN_COSINE or rel > MAX_NORM_REL:
                         failures.append(f"{name}/{where}: cosine {cos:.8f}, norm rel diff {rel:.2e}")
+        # model.similarity() on the "none" embeddings, with the folder's similarity_fn_name.
+        emb = np.asarray(fx["settings"][0]["embeddings"], dtype=np.float32)
+        sim = similarity(emb, emb, p.similarity_fn_name)
+        sim_err = float(np.abs(sim - np.asarray(fx["similarity_none"], dtype=np.float32)).max())
+        if sim_err > 1e-5 * max(1.0, float(np.abs(sim).max())):
+            failures.append(f"{name}: similarity ({p.similarity_fn_name}) differs by {sim_err:.2e}")
         print(f"{name:22s} worst cosine {worst_cos:.9f} (1 - cos = {1 - worst_cos:.1e}, at {worst_where}); "
               f"worst norm rel diff {worst_rel:.1e}; {len(fx['settings'])} settings x {len(fx['texts'])} texts")
     for f in failures:

@@ -189,12 +189,16 @@ MODELS: list[dict] = [
     dict(name="bert-mean-norm", arch="bert", seed=1001, max_seq_length=32, pooling="mean", normalize=True,
          exercises="mean pooling + Normalize, max_seq_length 32: all-MiniLM-L6-v2 in miniature"),
     dict(name="bert-cls", arch="bert", seed=1002, max_seq_length=16, pooling="cls", normalize=False,
-         exercises="CLS pooling, no Normalize (norms != 1), max_seq_length 16 so many texts are truncated"),
+         similarity_fn_name="manhattan",
+         exercises="CLS pooling, no Normalize (norms != 1), max_seq_length 16 so many texts are truncated, "
+                   "similarity_fn_name 'manhattan'"),
     dict(name="bert-max-dense", arch="bert", seed=1003, max_seq_length=32, pooling="max", normalize=True,
          dense=dict(out_features=24, activation="tanh"),
          exercises="max pooling + Dense 32->24 (tanh) + Normalize: output dimension 24"),
     dict(name="bert-mean-sqrt-len", arch="bert", seed=1004, max_seq_length=32, pooling="mean_sqrt_len_tokens",
-         normalize=False, exercises="mean_sqrt_len_tokens pooling (sum / sqrt(n)), no Normalize"),
+         normalize=False, similarity_fn_name="dot",
+         exercises="mean_sqrt_len_tokens pooling (sum / sqrt(n)), no Normalize, similarity_fn_name 'dot' on "
+                   "unnormalised vectors"),
     dict(name="bert-prompts-include", arch="bert", seed=1005, max_seq_length=32, pooling="mean", normalize=True,
          prompts=PROMPTS, default_prompt_name="query", include_prompt=True, similarity_fn_name="dot",
          exercises="prompts + default_prompt_name 'query' (applied when encode() gets no prompt), "
@@ -206,7 +210,9 @@ MODELS: list[dict] = [
     dict(name="bert-weightedmean", arch="bert", seed=1007, max_seq_length=32, pooling="weightedmean",
          normalize=True, exercises="weightedmean pooling (position-weighted mean, weights 1..n) + Normalize"),
     dict(name="bert-lasttoken", arch="bert", seed=1008, max_seq_length=32, pooling="lasttoken", normalize=False,
-         exercises="lasttoken pooling (last non-padding token = [SEP] with right padding), no Normalize"),
+         similarity_fn_name="euclidean",
+         exercises="lasttoken pooling (last non-padding token = [SEP] with right padding), no Normalize, "
+                   "similarity_fn_name 'euclidean'"),
     dict(name="xlmr-unigram-mean", arch="xlmr", seed=2001, max_seq_length=24, pooling="mean", normalize=True,
          exercises="XLM-R with a Unigram (SentencePiece-style) tokenizer, no token_type_ids input, "
                    "mean pooling + Normalize, max_seq_length 24"),
@@ -480,6 +486,9 @@ def model_fixture(folder: Path, spec: dict) -> dict:
             "embeddings": f32_list(emb),
             "norms": [float(np.linalg.norm(np.asarray(r, dtype=np.float64))) for r in emb],
         })
+        if setting["name"] == "none":
+            # model.similarity() applies similarity_fn_name (cosine / dot / euclidean / manhattan).
+            out["similarity_none"] = f32_list(st.similarity(emb, emb).numpy())
     return out
 
 

@@ -28,6 +28,18 @@ interface CachedEmbedding {
   tokens: TokenCount;
 }
 
+/** Default bound of the embedding cache: 64 MiB, about 33,000 embeddings of 384 floats. */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** Bytes an embedding holds in the cache: its vector's buffer, the token-count object and the entry around them. */
+function cachedBytes(entry: CachedEmbedding): number {
+  return entry.vector.buffer.byteLength + 64 + 64;
+}
+
+function cacheLimits(options: EngineOptions) {
+  return { maxBytes: options.cacheBytes ?? DEFAULT_CACHE_BYTES, maxEntries: options.cacheEntries };
+}
+
 export interface EngineEvents {
   state: [EngineState];
   download: [DownloadProgress];
@@ -50,7 +62,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   constructor(options: EngineOptions = {}) {
     super();
     this.options = { ...options };
-    this.cache = new EmbeddingCache(options.cacheEntries ?? 10_000);
+    this.cache = new EmbeddingCache(cacheLimits(this.options), cachedBytes);
   }
 
   get state(): EngineState {
@@ -59,6 +71,11 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   get info(): ModelInfo | undefined {
     return this.current;
+  }
+
+  /** Embeddings held by the cache and the bytes they take (bounded by `cacheBytes`). */
+  get cacheUsage(): { entries: number; bytes: number } {
+    return { entries: this.cache.size, bytes: this.cache.bytes };
   }
 
   get dtype(): Dtype {
@@ -70,6 +87,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const reloadKeys: (keyof EngineOptions)[] = ['dtype', 'modelDir', 'projectModelsDir', 'bundledModelsDir', 'cacheDir', 'hub', 'threads', 'workers'];
     const needsReload = reloadKeys.some((key) => key in changes && JSON.stringify(changes[key]) !== JSON.stringify(this.options[key]));
     this.options = { ...this.options, ...changes };
+    this.cache.setLimits(cacheLimits(this.options));
     if (needsReload) await this.unload();
   }
 

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Engine, EngineError, type EngineState } from '../../src/engine';
 import { testModelDir } from '../helpers/sharedPaths';
 import { cosine } from '../helpers/referenceFixtures';
@@ -38,6 +40,12 @@ async function cancelsMidRun(workers: number, texts: string[], abortAt: number):
   const [after] = await fresh.encode(['still works']);
   assert.equal(after!.length, 384);
   await fresh.dispose();
+}
+
+/** A full garbage collection, so that heap figures count only what is still referenced. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
 }
 
 describe('engine behaviour with the real model', function () {
@@ -201,6 +209,23 @@ describe('engine behaviour with the real model', function () {
       vectors.forEach((v, i) => assert.ok(cosine(v, single[i]!) > 0.99999, `text ${i}`));
       await two.dispose();
     });
+  });
+
+  it('the cache keeps no text: 40 texts of 1 MB leave the heap almost as it was and the cache under cacheBytes', async () => {
+    const cacheBytes = 32 * 1024;
+    const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8', cacheBytes });
+    await fresh.load();
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 40; i += 8) {
+      await fresh.encode(Array.from({ length: 8 }, (_, k) => `${i + k} words `.repeat(120_000)));
+    }
+    collectGarbage();
+    const grownMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+    // Keys holding the texts kept 40 MB alive here.
+    assert.ok(grownMb < 4, `heap grew by ${grownMb.toFixed(1)} MB`);
+    assert.ok(fresh.cacheUsage.bytes <= cacheBytes && fresh.cacheUsage.entries > 0, JSON.stringify(fresh.cacheUsage));
+    await fresh.dispose();
   });
 
   it('repeated texts come from the cache', async () => {

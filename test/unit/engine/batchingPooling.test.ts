@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { lengthBalancedShards, lengthSortedBatches } from '../../../src/engine/batching';
 import { meanPoolNormalize } from '../../../src/engine/pooling';
-import { EmbeddingCache } from '../../../src/engine/embeddingCache';
 
 describe('lengthSortedBatches', () => {
   it('covers every index once, longest first, batches no larger than asked', () => {
@@ -61,29 +60,5 @@ describe('meanPoolNormalize', () => {
   it('leaves an all-zero state as zeros instead of NaN', () => {
     const [v] = meanPoolNormalize(new Float32Array(4), [1, 1], 1, 2, 2);
     assert.deepEqual(Array.from(v!), [0, 0]);
-  });
-});
-
-describe('EmbeddingCache', () => {
-  it('evicts the least recently used entry', () => {
-    const cache = new EmbeddingCache<number>(2);
-    cache.set('a', 1);
-    cache.set('b', 2);
-    cache.get('a');
-    cache.set('c', 3);
-    assert.equal(cache.get('b'), undefined);
-    assert.equal(cache.get('a'), 1);
-    assert.equal(cache.get('c'), 3);
-  });
-
-  it('keys differ by model and dtype', () => {
-    assert.notEqual(EmbeddingCache.key('m', 'fp32', 't'), EmbeddingCache.key('m', 'q8', 't'));
-    assert.notEqual(EmbeddingCache.key('m1', 'fp32', 't'), EmbeddingCache.key('m2', 'fp32', 't'));
-  });
-
-  it('capacity 0 stores nothing', () => {
-    const cache = new EmbeddingCache<number>(0);
-    cache.set('a', 1);
-    assert.equal(cache.size, 0);
   });
 });

@@ -40,6 +40,22 @@ function cacheLimits(options: EngineOptions) {
   return { maxBytes: options.cacheBytes ?? DEFAULT_CACHE_BYTES, maxEntries: options.cacheEntries };
 }
 
+/** A model load under way, shared by every caller that asked for the model meanwhile. */
+interface PendingLoad {
+  promise: Promise<ModelInfo>;
+  /** Aborted by unload, or when every caller waiting on the load has cancelled. */
+  controller: AbortController;
+  /** Callers waiting with a signal that has not aborted yet. */
+  waiting: number;
+  /** A caller without a signal waits: only unload or dispose cancels the load now. */
+  pinned: boolean;
+}
+
+interface LoadedModel {
+  info: ModelInfo;
+  workers: WorkerClient[];
+}
+
 export interface EngineEvents {
   state: [EngineState];
   download: [DownloadProgress];
@@ -52,8 +68,13 @@ export interface EngineEvents {
  */
 export class Engine extends EventEmitter<EngineEvents> {
   private options: EngineOptions;
+  /** Workers of the loaded model. A load owns its workers until it succeeds and is still wanted. */
   private workers: WorkerClient[] = [];
-  private loading: Promise<ModelInfo> | undefined;
+  /** Every worker thread not yet gone: loaded, loading, or ending after an unload or a cancelled load. */
+  private readonly threads = new Set<WorkerClient>();
+  /** Workers being stopped; unload resolves when all of them are gone. */
+  private readonly retiring = new Set<Promise<void>>();
+  private loading: PendingLoad | undefined;
   private current: ModelInfo | undefined;
   private readonly cache: EmbeddingCache<CachedEmbedding>;
   private stateValue: EngineState = { kind: 'unloaded' };
@@ -78,6 +99,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { entries: this.cache.size, bytes: this.cache.bytes };
   }
 
+  /** Worker threads alive, including those still loading or ending after an unload or a cancelled load. */
+  get threadCount(): number {
+    return this.threads.size;
+  }
+
   get dtype(): Dtype {
     return this.options.dtype ?? 'fp32';
   }
@@ -91,27 +117,16 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (needsReload) await this.unload();
   }
 
-  /** Resolves and loads the model, or returns the load already under way. */
+  /**
+   * Resolves and loads the model, or joins the load already under way. Each caller stops waiting when its own
+   * signal aborts; the load itself is cancelled only when every caller waiting on it has cancelled (a caller without
+   * a signal keeps it going) or on unload.
+   */
   load(signal?: AbortSignal): Promise<ModelInfo> {
     if (this.disposed) return Promise.reject(new EngineError('DISPOSED', 'The engine was disposed.'));
     if (this.current) return Promise.resolve(this.current);
-    if (!this.loading) {
-      this.loading = this.loadOnce(signal).then(
-        (info) => {
-          this.current = info;
-          this.setState({ kind: 'ready', info });
-          return info;
-        },
-        (error: unknown) => {
-          this.loading = undefined;
-          void this.stopWorkers();
-          const engineError = error instanceof EngineError ? error : new EngineError('WORKER_FAILED', String((error as Error)?.message ?? error));
-          this.setState(engineError.code === 'CANCELLED' ? { kind: 'unloaded' } : { kind: 'error', message: engineError.message, code: engineError.code });
-          throw engineError;
-        },
-      );
-    }
-    return signal ? withAbort(this.loading, signal) : this.loading;
+    if (signal?.aborted) return Promise.reject(cancelled());
+    return this.join(this.loading ?? this.startLoad(), signal);
   }
 
   /** Unit-length embeddings, one per text, in input order. */
@@ -171,26 +186,83 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /**
-   * Releases the model: running requests reject with CANCELLED at once, their workers stop at the next batch, and
-   * this resolves when the worker threads (and the memory they held) are gone.
+   * Releases the model: a load under way is cancelled, running requests reject with CANCELLED at once, their workers
+   * stop after the batch they are in, and this resolves when every worker thread (and the memory it held) is gone.
    */
   async unload(): Promise<void> {
-    const loading = this.loading;
+    const load = this.loading;
     this.loading = undefined;
     this.current = undefined;
-    await loading?.catch(() => undefined);
-    await this.stopWorkers();
+    load?.controller.abort(new EngineError('CANCELLED', 'The model was unloaded.'));
+    await load?.promise.catch(() => undefined);
+    const workers = this.workers;
+    this.workers = [];
+    await this.retire(workers, new EngineError('CANCELLED', 'The model was unloaded.'));
+    await Promise.all(this.retiring);
     this.cache.clear();
-    if (!this.disposed) this.setState({ kind: 'unloaded' });
+    if (!this.disposed && !this.loading && !this.current) this.setState({ kind: 'unloaded' });
   }
 
   async dispose(): Promise<void> {
-    await this.unload();
     this.disposed = true;
+    await this.unload();
     this.removeAllListeners();
   }
 
-  private async loadOnce(signal: AbortSignal | undefined): Promise<ModelInfo> {
+  private startLoad(): PendingLoad {
+    const load: PendingLoad = { promise: Promise.resolve() as unknown as Promise<ModelInfo>, controller: new AbortController(), waiting: 0, pinned: false };
+    this.loading = load;
+    load.promise = this.loadOnce(load).then(
+      ({ info, workers }) => {
+        if (this.loading !== load) {
+          // Unloaded or cancelled while the workers were being made ready: they are not wanted any more.
+          void this.retire(workers, abortReason(load.controller.signal));
+          throw abortReason(load.controller.signal);
+        }
+        this.loading = undefined;
+        this.workers = workers;
+        this.current = info;
+        this.setState({ kind: 'ready', info });
+        return info;
+      },
+      (error: unknown) => {
+        if (this.loading === load) this.loading = undefined;
+        const engineError = load.controller.signal.aborted ? abortReason(load.controller.signal) : toEngineError(error);
+        // A newer load or an unload owns the state now.
+        if (!this.loading && !this.current && !this.disposed) {
+          this.setState(engineError.code === 'CANCELLED' ? { kind: 'unloaded' } : { kind: 'error', message: engineError.message, code: engineError.code });
+        }
+        throw engineError;
+      },
+    );
+    // Callers may all have stopped waiting; the outcome is in the state.
+    load.promise.catch(() => undefined);
+    return load;
+  }
+
+  /** Waits on a shared load with the caller's own signal, and cancels the load when its last waiter has cancelled. */
+  private join(load: PendingLoad, signal: AbortSignal | undefined): Promise<ModelInfo> {
+    if (!signal) {
+      load.pinned = true;
+      return load.promise;
+    }
+    load.waiting++;
+    const leave = () => {
+      load.waiting--;
+      if (load.waiting > 0 || load.pinned || this.loading !== load) return;
+      this.loading = undefined;
+      this.log('model load cancelled: every caller waiting on it cancelled');
+      load.controller.abort(cancelled());
+    };
+    signal.addEventListener('abort', leave, { once: true });
+    const settled = () => signal.removeEventListener('abort', leave);
+    load.promise.then(settled, settled);
+    return withAbort(load.promise, signal);
+  }
+
+  private async loadOnce(load: PendingLoad): Promise<LoadedModel> {
+    const signal = load.controller.signal;
+    const wanted = () => this.loading === load;
     const started = performance.now();
     const dtype = this.dtype;
     const log = (message: string) => this.log(message);
@@ -205,20 +277,27 @@ export class Engine extends EventEmitter<EngineEvents> {
       signal,
       log,
       onDownload: (progress) => {
+        if (!wanted()) return;
         this.setState({ kind: 'downloading', file: progress.file, received: progress.received, total: progress.total });
         this.emit('download', progress);
       },
     });
-    if (signal?.aborted) throw cancelled();
-    this.setState({ kind: 'loading' });
-    const workers = this.options.workers ?? 1;
+    if (signal.aborted) throw abortReason(signal);
+    if (wanted()) this.setState({ kind: 'loading' });
+    const workerCount = this.options.workers ?? 1;
     // Several workers split the cores between them: each session runs single-batch work on its own threads.
-    const threads = this.options.threads ?? Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / workers));
-    this.startWorkers(workers);
-    await Promise.all(this.workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads })));
+    const threads = this.options.threads ?? Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / workerCount));
+    const workers = this.startWorkers(workerCount);
+    try {
+      await Promise.all(workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads }, signal)));
+    } catch (error) {
+      // The workers end themselves once their session is made (terminating one inside ONNX Runtime aborts the process).
+      await this.retire(workers, signal.aborted ? abortReason(signal) : toEngineError(error));
+      throw signal.aborted ? abortReason(signal) : error;
+    }
     const loadMs = performance.now() - started;
-    log(`loaded ${MODEL_NAME} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threadLayout({ workers, threads })}`);
-    return {
+    log(`loaded ${MODEL_NAME} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threadLayout({ workers: workerCount, threads })}`);
+    const info: ModelInfo = {
       name: MODEL_NAME,
       source: resolved.source,
       dir: resolved.dir,
@@ -228,8 +307,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       maxSeqLength: MAX_SEQ_LENGTH,
       loadMs,
       threads,
-      workers,
+      workers: workerCount,
     };
+    return { info, workers };
   }
 
   /**
@@ -272,27 +352,35 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { vectors, tokens };
   }
 
-  private startWorkers(count: number): void {
-    void this.stopWorkers();
+  /** Starts worker threads for a load; they serve requests once the load has installed them as `this.workers`. */
+  private startWorkers(count: number): WorkerClient[] {
     const workerPath = this.options.workerPath ?? path.join(__dirname, 'engineWorker.js');
     const started: WorkerClient[] = [];
     const fail = (error: Error) => {
+      // While loading, the failed load request rejects and the load retires its workers itself.
       if (this.workers !== started) return;
       this.log(`engine worker failed: ${error.message}`);
-      void this.stopWorkers(new EngineError('WORKER_FAILED', `The inference worker stopped (${error.message}). Load the model again.`));
+      this.workers = [];
+      void this.retire(started, new EngineError('WORKER_FAILED', `The inference worker stopped (${error.message}). Load the model again.`));
       this.current = undefined;
-      this.loading = undefined;
       this.setState({ kind: 'error', code: 'WORKER_FAILED', message: error.message });
     };
-    for (let i = 0; i < count; i++) started.push(new WorkerClient(workerPath, fail));
-    this.workers = started;
+    for (let i = 0; i < count; i++) {
+      const worker = new WorkerClient(workerPath, fail);
+      this.threads.add(worker);
+      void worker.exited.then(() => this.threads.delete(worker));
+      started.push(worker);
+    }
+    return started;
   }
 
-  /** Ends the workers; resolves when their threads are gone. */
-  private async stopWorkers(reason = new EngineError('CANCELLED', 'The model was unloaded.')): Promise<void> {
-    const workers = this.workers;
-    this.workers = [];
-    await Promise.all(workers.map((worker) => worker.stop(reason)));
+  /** Ends workers (pending requests reject with `reason`); resolves when their threads are gone. */
+  private retire(workers: readonly WorkerClient[], reason: EngineError): Promise<void> {
+    if (workers.length === 0) return Promise.resolve();
+    const gone = Promise.all(workers.map((worker) => worker.stop(reason))).then(() => undefined);
+    this.retiring.add(gone);
+    void gone.finally(() => this.retiring.delete(gone));
+    return gone;
   }
 
   private request(message: WorkerRequestBody, signal?: AbortSignal): Promise<WorkerReply> {
@@ -316,6 +404,15 @@ export class Engine extends EventEmitter<EngineEvents> {
 export function threadLayout(info: Pick<ModelInfo, 'workers' | 'threads'>): string {
   const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
   return info.workers > 1 ? `${info.workers} workers × ${threads}` : threads;
+}
+
+/** The EngineError a load was aborted with (unload and cancellation pass one), or a plain cancellation. */
+function abortReason(signal: AbortSignal): EngineError {
+  return signal.reason instanceof EngineError ? signal.reason : cancelled();
+}
+
+function toEngineError(error: unknown): EngineError {
+  return error instanceof EngineError ? error : new EngineError('WORKER_FAILED', String((error as Error)?.message ?? error));
 }
 
 function validateTexts(texts: readonly unknown[]): asserts texts is string[] {

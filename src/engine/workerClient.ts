@@ -19,7 +19,8 @@ interface Pending {
 export class WorkerClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
-  private readonly exited: Promise<void>;
+  /** Settles when the thread has ended, however it ended. */
+  readonly exited: Promise<void>;
   private nextId = 1;
   private stopped = false;
 

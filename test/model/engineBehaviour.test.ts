@@ -83,6 +83,74 @@ describe('engine behaviour with the real model', function () {
     await fresh.dispose();
   });
 
+  describe('a shared load', function () {
+    /** Resolves when the engine emits a state of this kind. */
+    const stateReached = (engine: Engine, kind: EngineState['kind']) =>
+      new Promise<void>((resolve) => {
+        const listener = (state: EngineState) => {
+          if (state.kind !== kind) return;
+          engine.off('state', listener);
+          resolve();
+        };
+        engine.on('state', listener);
+      });
+
+    it('goes on for the others when one caller cancels: the canceller gets CANCELLED, the others the model', async () => {
+      for (const otherSignal of [undefined, new AbortController().signal]) {
+        const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8' });
+        const a = new AbortController();
+        const first = fresh.load(a.signal);
+        const second = fresh.load(otherSignal);
+        a.abort();
+        await assert.rejects(first, rejectsWith('CANCELLED'));
+        const info = await second;
+        assert.equal(info.dtype, 'q8');
+        assert.equal(fresh.state.kind, 'ready');
+        assert.equal((await fresh.encode(['still loaded']))[0]!.length, 384);
+        await fresh.dispose();
+      }
+    });
+
+    it('is cancelled when every caller waiting on it cancels: state back to unloaded, its worker threads gone', async () => {
+      const logs: string[] = [];
+      const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8', workers: 2, log: (m) => logs.push(m) });
+      const a = new AbortController();
+      const b = new AbortController();
+      const loading = stateReached(fresh, 'loading');
+      const first = fresh.load(a.signal);
+      const second = fresh.encode(['x'], { signal: b.signal });
+      await loading; // the workers are creating their sessions
+      const unloaded = stateReached(fresh, 'unloaded');
+      b.abort();
+      a.abort();
+      await assert.rejects(first, rejectsWith('CANCELLED'));
+      await assert.rejects(second, rejectsWith('CANCELLED'));
+      await unloaded;
+      assert.equal(fresh.threadCount, 0, 'the cancelled load stopped its workers');
+      assert.equal(fresh.info, undefined);
+      assert.ok(!logs.some((m) => m.startsWith('loaded')), logs.join('\n'));
+      assert.ok(logs.some((m) => m.includes('load cancelled')), logs.join('\n'));
+      assert.equal((await fresh.encode(['loads again']))[0]!.length, 384);
+      assert.equal(fresh.threadCount, 2);
+      await fresh.dispose();
+      assert.equal(fresh.threadCount, 0);
+    });
+
+    it('is cancelled by unload, which leaves no model behind and resolves when the threads are gone', async () => {
+      const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8' });
+      const loading = stateReached(fresh, 'loading');
+      const pending = fresh.load();
+      await loading;
+      await fresh.unload();
+      await assert.rejects(pending, rejectsWith('CANCELLED', /unloaded/));
+      assert.equal(fresh.state.kind, 'unloaded');
+      assert.equal(fresh.info, undefined);
+      assert.equal(fresh.threadCount, 0);
+      assert.equal((await fresh.encode(['loads again']))[0]!.length, 384);
+      await fresh.dispose();
+    });
+  });
+
   it('returns vectors in input order whatever the batch composition', async () => {
     const texts = ['short', 'a much longer sentence about neural networks and embeddings', 'mid length text here', ''];
     const together = await engine.encode(texts);

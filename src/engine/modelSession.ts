@@ -3,10 +3,10 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type * as Transformers from '@huggingface/transformers' with { 'resolution-mode': 'import' };
 import { EngineError, cancelled } from './errors';
-import { encodeTruncated } from './truncation';
+import { encodeTruncated, prefixCutIsExact } from './truncation';
 import { lengthSortedBatches } from './batching';
 import { meanPoolNormalize } from './pooling';
-import { EMBEDDING_DIMENSION, modelFileFor, type Dtype, type TokenCount } from './types';
+import { EMBEDDING_DIMENSION, MAX_SEQ_LENGTH, modelFileFor, type Dtype, type TokenCount } from './types';
 
 // The package's typings are ESM-only but it ships a CommonJS build for Node; load that build with types attached.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -42,6 +42,8 @@ export class ModelSession {
     private readonly session: ort.InferenceSession,
     private readonly sepId: number,
     private readonly padId: number,
+    /** The tokenizer is the one the prefix cut was proven for; otherwise long texts are tokenised whole. */
+    private readonly exactCut: boolean,
   ) {}
 
   static async load(config: SessionConfig): Promise<ModelSession> {
@@ -74,14 +76,14 @@ export class ModelSession {
     const sepId = tokenizer.sep_token_id;
     const padId = tokenizer.pad_token_id ?? 0;
     if (sepId === undefined || sepId === null) throw new EngineError('MODEL_CORRUPT', `The tokenizer in ${config.dir} has no [SEP] token; this is not a BERT tokenizer.`);
-    const model = new ModelSession(tokenizer, session, sepId, padId);
+    const model = new ModelSession(tokenizer, session, sepId, padId, prefixCutIsExact({ tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) }));
     model.checkOutputShape();
     return model;
   }
 
   /** Word-piece ids as the model sees them: [CLS] … [SEP], at most 256. */
   tokenize(text: string): TokenizedText {
-    return encodeTruncated(text, (t) => this.tokenizer.encode(t), this.sepId);
+    return encodeTruncated(text, (t) => this.tokenizer.encode(t), this.sepId, MAX_SEQ_LENGTH, this.exactCut);
   }
 
   /**
@@ -157,6 +159,15 @@ export class ModelSession {
     if (!names.includes('last_hidden_state')) {
       throw new EngineError('MODEL_CORRUPT', `The ONNX model's outputs are ${names.join(', ')}; expected last_hidden_state. Choose an all-MiniLM-L6-v2 export.`);
     }
+  }
+}
+
+/** A JSON file of the model folder, or undefined when it is missing or unreadable (the tokenizer load reports that). */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

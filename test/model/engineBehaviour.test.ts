@@ -174,6 +174,25 @@ describe('engine behaviour with the real model', function () {
     assert.ok(cosine(vectors[0]!, vectors[1]!) > 0.999999);
   });
 
+  it('texts of 10 MB without whitespace give the vectors and token counts of short texts with the same word pieces', async () => {
+    // Each pair tokenises alike (the long one cut before tokenising); each text is encoded alone, so no padding differs.
+    const pairs: [string, string][] = [
+      ['x'.repeat(10_000_000) + ' hello world', 'x'.repeat(101) + ' hello world'], // one [UNK] word, then more
+      ['é'.repeat(5_000_000) + ' café', 'é'.repeat(101) + ' café'],
+      ['天'.repeat(10_000_000), '天'.repeat(300)],
+      ['ab,'.repeat(3_400_000), 'ab,'.repeat(200)],
+      ['ΑΣ.'.repeat(3_400_000), 'ΑΣ.'.repeat(200)], // σ, not the final ς, before each full stop followed by Α
+      ['a\u0301'.repeat(5_000_000), 'a\u0301'.repeat(101)],
+    ];
+    const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8', cacheBytes: 0 });
+    for (const [long, short] of pairs) {
+      const [a, b] = [await fresh.encodeWithTokens([long]), await fresh.encodeWithTokens([short])];
+      assert.deepEqual(a.tokens, b.tokens, short.slice(0, 12));
+      assert.deepEqual(Array.from(a.vectors[0]!), Array.from(b.vectors[0]!), short.slice(0, 12));
+    }
+    await fresh.dispose();
+  });
+
   it('cancellation mid-batch rejects with CANCELLED and the engine keeps working', async () => {
     await cancelsMidRun(1, Array.from({ length: 400 }, (_, i) => `sentence number ${i} about a topic that changes ${i * 7}`), 2);
   });

@@ -80,8 +80,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   private stateValue: EngineState = { kind: 'unloaded' };
   private disposed = false;
 
+  /** Throws EngineError INVALID_INPUT for an option out of range (see `validateOptions`). */
   constructor(options: EngineOptions = {}) {
     super();
+    validateOptions(options);
     this.options = { ...options };
     this.cache = new EmbeddingCache(cacheLimits(this.options), cachedBytes);
   }
@@ -110,6 +112,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Changes settings; a different dtype or model location unloads the model so that the next call reloads it. */
   async configure(changes: Partial<EngineOptions>): Promise<void> {
+    validateOptions(changes);
     const reloadKeys: (keyof EngineOptions)[] = ['dtype', 'modelDir', 'projectModelsDir', 'bundledModelsDir', 'cacheDir', 'hub', 'threads', 'workers'];
     const needsReload = reloadKeys.some((key) => key in changes && JSON.stringify(changes[key]) !== JSON.stringify(this.options[key]));
     this.options = { ...this.options, ...changes };
@@ -137,6 +140,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Embeddings plus each text's word-piece count (after truncation at 256) and whether it was truncated. */
   async encodeWithTokens(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodedTexts> {
     validateTexts(texts);
+    if (options.batchSize !== undefined) validateOptions({ batchSize: options.batchSize });
     if (texts.length === 0) return { vectors: [], tokens: [] };
     if (options.signal?.aborted) throw cancelled();
     const info = await this.load(options.signal);
@@ -413,6 +417,26 @@ function abortReason(signal: AbortSignal): EngineError {
 
 function toEngineError(error: unknown): EngineError {
   return error instanceof EngineError ? error : new EngineError('WORKER_FAILED', String((error as Error)?.message ?? error));
+}
+
+/**
+ * Rejects counts a user could mistype into something harmful: workers and threads beyond the machine's cores (each
+ * worker holds a copy of the model; `--workers 1000` once started a thousand), batch sizes below 1, negative cache
+ * bounds. Non-integers are refused too.
+ */
+export function validateOptions(options: Partial<Pick<EngineOptions, 'workers' | 'threads' | 'batchSize' | 'cacheBytes' | 'cacheEntries'>>): void {
+  const cores = os.availableParallelism();
+  const check = (name: string, value: number | undefined, min: number, max: number, hint: string) => {
+    if (value === undefined) return;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new EngineError('INVALID_INPUT', `${name} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any size' : max}, got ${String(value)}. ${hint}`);
+    }
+  };
+  check('workers', options.workers, 1, cores, `This machine has ${cores} cores: use at most ${cores} workers.`);
+  check('threads', options.threads, 1, cores, `This machine has ${cores} cores.`);
+  check('batchSize', options.batchSize, 1, Number.MAX_SAFE_INTEGER, 'Use 32 unless you have measured better.');
+  check('cacheBytes', options.cacheBytes, 0, Number.MAX_SAFE_INTEGER, '0 turns the cache off.');
+  check('cacheEntries', options.cacheEntries, 0, Number.MAX_SAFE_INTEGER, '0 turns the cache off.');
 }
 
 function validateTexts(texts: readonly unknown[]): asserts texts is string[] {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Engine, EngineError, type EngineState } from '../../src/engine';
@@ -217,6 +218,48 @@ describe('engine behaviour with the real model', function () {
       assert.equal(again!.length, 384);
       await fresh.dispose();
     }
+  });
+
+  it('long texts come in batches bounded by word pieces whatever the batch size, with the same vectors', async () => {
+    // Equal lengths, so that both engines form the same batches (q8 quantises activations per batch, so its vectors
+    // depend on the batch's company).
+    const texts = Array.from({ length: 128 }, (_, i) => `text ${String(i).padStart(3, '0')}: ${'the quick brown fox jumps over the lazy dog '.repeat(40)}`);
+    const big = new Engine({ modelDir: testModelDir(), dtype: 'q8', batchSize: 128, cacheBytes: 0 });
+    const totals = new Set<number>();
+    const { vectors, tokens } = await big.encodeWithTokens(texts, { onProgress: (p) => totals.add(p.total) });
+    assert.ok(tokens.every((t) => t.count === 256));
+    // 128 texts × 256 pieces under the default budget of 8192 padded pieces: 4 batches of 32, not one of 128.
+    assert.deepEqual([...totals], [4]);
+    await big.dispose();
+    const small = new Engine({ modelDir: testModelDir(), dtype: 'q8', batchSize: 32, cacheBytes: 0 });
+    const same = await small.encode(texts);
+    same.forEach((v, i) => assert.deepEqual(Array.from(v), Array.from(vectors[i]!), `text ${i}`));
+    await small.dispose();
+  });
+
+  it('a worker stopped inside session.run is not terminated there (that aborts the process) but right after the run', () => {
+    // In a child process, because the failure is the whole process aborting: stop() with a 50 ms grace while a batch
+    // of 64 × 256 word pieces runs.
+    const engineDir = path.join(__dirname, '..', '..', 'src', 'engine');
+    const script = `
+      const { WorkerClient } = require(${JSON.stringify(path.join(engineDir, 'workerClient.js'))});
+      const { EngineError } = require(${JSON.stringify(path.join(engineDir, 'errors.js'))});
+      (async () => {
+        const worker = new WorkerClient(${JSON.stringify(path.join(engineDir, 'engineWorker.js'))}, () => undefined);
+        await worker.request({ kind: 'load', dir: ${JSON.stringify(testModelDir())}, dtype: 'q8', threads: 2 });
+        const texts = Array.from({ length: 64 }, (_, i) => i + ' ' + 'lorem ipsum dolor '.repeat(100));
+        let stopping;
+        const stop = () => (stopping ??= new Promise((r) => setTimeout(r, 100)).then(() => worker.stop(new EngineError('CANCELLED', 'stop'), 50)));
+        const timer = setTimeout(stop, 1000);
+        const run = worker.request({ kind: 'encode', texts, batchSize: 64, maxBatchTokens: 16384 }, undefined, (p) => p.done === 0 && stop());
+        await run.catch((e) => console.log('encode', e.code));
+        await stop();
+        clearTimeout(timer);
+        console.log('stopped');
+      })();`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(result.status, 0, `exit ${result.status} ${result.signal ?? ''}: ${result.stderr}`);
+    assert.match(result.stdout, /encode CANCELLED\nstopped/);
   });
 
   it('a missing model folder names the path', async () => {

@@ -28,6 +28,13 @@ interface CachedEmbedding {
   tokens: TokenCount;
 }
 
+/**
+ * Padded word pieces a batch may hold by default. One batch cannot be interrupted, so this bounds how long a cancel
+ * or an unload waits for the worker whatever the batch size (measured by scripts/bench/cancelBound.ts); it equals
+ * the default 32 texts × 256 pieces, so default batches are what they always were.
+ */
+export const DEFAULT_MAX_BATCH_TOKENS = 8192;
+
 /** Default bound of the embedding cache: 64 MiB, about 33,000 embeddings of 384 floats. */
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -163,7 +170,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     if (missing.length > 0) {
       const batchSize = options.batchSize ?? this.options.batchSize ?? 32;
-      const encoded = await this.encodeOnWorkers(missing, batchSize, options.signal, options.onProgress);
+      const maxBatchTokens = this.options.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS;
+      const encoded = await this.encodeOnWorkers(missing, batchSize, maxBatchTokens, options.signal, options.onProgress);
       missing.forEach((text, k) => {
         const vector = encoded.vectors[k]!;
         if (vector.length !== EMBEDDING_DIMENSION) {
@@ -318,24 +326,27 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /**
    * Encodes on the loaded workers. With several, the texts are dealt out by length and encoded in parallel; progress
-   * adds up the batches of all of them, and the first failure cancels the rest.
+   * adds up the batches of all of them (each worker announces its count once it has tokenised; until then a count
+   * by texts stands in), and the first failure cancels the rest.
    */
-  private async encodeOnWorkers(texts: string[], batchSize: number, signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<EncodedTexts> {
+  private async encodeOnWorkers(texts: string[], batchSize: number, maxBatchTokens: number, signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<EncodedTexts> {
     if (signal?.aborted) throw cancelled();
     const workers = this.workers;
     if (workers.length === 0) throw new EngineError('WORKER_FAILED', 'The model is not loaded.');
     // Below two batches per worker a split only adds a round trip.
     const shards = texts.length >= 2 * batchSize * workers.length ? lengthBalancedShards(texts.map((t) => t.length), workers.length) : [texts.map((_, i) => i)];
-    const total = shards.reduce((sum, s) => sum + Math.ceil(s.length / batchSize), 0);
+    const totals = shards.map((s) => Math.ceil(s.length / batchSize));
     const done = shards.map(() => 0);
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     const failed = new AbortController();
     const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
     const replies = await Promise.all(
       shards.map(async (indices, k) => {
         try {
-          const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), batchSize }, stop, (p) => {
+          const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), batchSize, maxBatchTokens }, stop, (p) => {
             done[k] = p.done;
-            onProgress?.({ done: done.reduce((a, b) => a + b, 0), total });
+            totals[k] = p.total;
+            if (p.done > 0) onProgress?.({ done: sum(done), total: sum(totals) });
           });
           if (reply.kind !== 'encoded') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
           return reply;
@@ -424,7 +435,7 @@ function toEngineError(error: unknown): EngineError {
  * worker holds a copy of the model; `--workers 1000` once started a thousand), batch sizes below 1, negative cache
  * bounds. Non-integers are refused too.
  */
-export function validateOptions(options: Partial<Pick<EngineOptions, 'workers' | 'threads' | 'batchSize' | 'cacheBytes' | 'cacheEntries'>>): void {
+export function validateOptions(options: Partial<Pick<EngineOptions, 'workers' | 'threads' | 'batchSize' | 'maxBatchTokens' | 'cacheBytes' | 'cacheEntries'>>): void {
   const cores = os.availableParallelism();
   const check = (name: string, value: number | undefined, min: number, max: number, hint: string) => {
     if (value === undefined) return;
@@ -435,6 +446,7 @@ export function validateOptions(options: Partial<Pick<EngineOptions, 'workers' |
   check('workers', options.workers, 1, cores, `This machine has ${cores} cores: use at most ${cores} workers.`);
   check('threads', options.threads, 1, cores, `This machine has ${cores} cores.`);
   check('batchSize', options.batchSize, 1, Number.MAX_SAFE_INTEGER, 'Use 32 unless you have measured better.');
+  check('maxBatchTokens', options.maxBatchTokens, MAX_SEQ_LENGTH, Number.MAX_SAFE_INTEGER, `A batch must hold one text of ${MAX_SEQ_LENGTH} word pieces.`);
   check('cacheBytes', options.cacheBytes, 0, Number.MAX_SAFE_INTEGER, '0 turns the cache off.');
   check('cacheEntries', options.cacheEntries, 0, Number.MAX_SAFE_INTEGER, '0 turns the cache off.');
 }

@@ -40,6 +40,11 @@ export interface EngineOptions {
   cacheDir?: string;
   dtype?: Dtype;
   batchSize?: number;
+  /**
+   * Padded word pieces one batch may hold (texts × its longest text), default 8192: long texts come in smaller
+   * batches, so that a cancel or an unload waits at most about one such batch whatever `batchSize` is.
+   */
+  maxBatchTokens?: number;
   /** When no local copy exists, download from the hub. Off unless set. */
   allowDownload?: boolean;
   hub?: Partial<HubOptions>;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type * as Transformers from '@huggingface/transformers' with { 'resolution-mode': 'import' };
 import { encodeTruncated } from '../../src/engine/truncation';
 import { lengthSortedBatches } from '../../src/engine/batching';
+import { DEFAULT_MAX_BATCH_TOKENS } from '../../src/engine/engine';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const transformers = require('@huggingface/transformers') as typeof Transformers;
@@ -87,5 +88,5 @@ export function prepareBatch(tokenized: readonly number[][], indices: number[], 
 
 /** The engine's batches (sorted by word-piece count, longest first) for these tokenised texts. */
 export function prepareBatches(tokenized: readonly number[][], batchSize: number, padId: number, fill: FeedFill = 'bigint'): PreparedBatch[] {
-  return lengthSortedBatches(tokenized.map((t) => t.length), batchSize).map((indices) => prepareBatch(tokenized, indices, padId, fill));
+  return lengthSortedBatches(tokenized.map((t) => t.length), batchSize, DEFAULT_MAX_BATCH_TOKENS).map((indices) => prepareBatch(tokenized, indices, padId, fill));
 }

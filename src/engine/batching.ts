@@ -1,12 +1,26 @@
 /**
  * Splits texts into batches of similar length so that padding stays short, longest first like
- * sentence-transformers (which sorts by -len(text)). Returns original indices; callers restore input order.
+ * sentence-transformers (which sorts by -len(text)). A batch holds at most `batchSize` texts and, padded to its
+ * longest, at most `maxTokens` word pieces (like text-embeddings-inference's max-batch-tokens): long texts come in
+ * smaller batches, so no batch runs much longer than another. A text longer than `maxTokens` gets a batch of its
+ * own. Returns original indices; callers restore input order.
  */
-export function lengthSortedBatches(lengths: readonly number[], batchSize: number): number[][] {
+export function lengthSortedBatches(lengths: readonly number[], batchSize: number, maxTokens = Infinity): number[][] {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
-  const order = longestFirst(lengths);
+  if (!(maxTokens >= 1)) throw new RangeError(`token budget must be at least 1, got ${maxTokens}`);
   const batches: number[][] = [];
-  for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
+  let batch: number[] = [];
+  let padded = 0;
+  for (const index of longestFirst(lengths)) {
+    // Longest first: the batch's first text sets the padded length of all of it.
+    if (batch.length > 0 && (batch.length === batchSize || (batch.length + 1) * padded > maxTokens)) {
+      batches.push(batch);
+      batch = [];
+    }
+    if (batch.length === 0) padded = lengths[index]!;
+    batch.push(index);
+  }
+  if (batch.length > 0) batches.push(batch);
   return batches;
 }
 

@@ -1,40 +1,97 @@
+import { createHash } from 'node:crypto';
+
+/** What the engine needs of a least-recently-used store bounded by bytes (`lru-cache`'s maxSize/sizeCalculation fits it too). */
+export interface ByteBoundedCache<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+  clear(): void;
+  readonly size: number;
+  /** Bytes held, as counted by the size function (keys included). */
+  readonly bytes: number;
+}
+
+export interface EmbeddingCacheLimits {
+  /** Total bytes of the entries (0 stores nothing). */
+  maxBytes: number;
+  /** Optional cap on the number of entries (0 stores nothing). */
+  maxEntries?: number;
+}
+
 /**
- * Least-recently-used store of embeddings. Keys combine model, dtype and text so that switching dtype or model
- * folder never serves a stale vector. Map keeps insertion order, so re-inserting on hit makes the first key the
- * least recently used.
+ * Least-recently-used store of embeddings bounded by bytes, not by entries: a text of 1 MB costs its vector, never
+ * its text, because keys are SHA-256 digests. Map keeps insertion order, so re-inserting on hit makes the first key
+ * the least recently used.
  */
-export class EmbeddingCache<V> {
-  private readonly entries = new Map<string, V>();
+export class EmbeddingCache<V> implements ByteBoundedCache<V> {
+  private readonly entries = new Map<string, { value: V; bytes: number }>();
+  private total = 0;
+  private limits: EmbeddingCacheLimits;
 
-  constructor(private readonly capacity: number) {}
+  /** `sizeOf` gives the bytes a value holds; the key's own bytes are added here. */
+  constructor(
+    limits: EmbeddingCacheLimits,
+    private readonly sizeOf: (value: V) => number,
+  ) {
+    this.limits = { ...limits };
+  }
 
+  /**
+   * Digest of model folder, dtype and text: 64 hex characters whatever the text's length. The text is hashed as
+   * UTF-16 code units, so that texts differing only in lone surrogates (which UTF-8 would turn into the same
+   * U+FFFD) never share a key. A model folder path and a dtype hold no NUL, so the parts cannot run into each other.
+   */
   static key(model: string, dtype: string, text: string): string {
-    return `${model}\u0000${dtype}\u0000${text}`;
+    return createHash('sha256').update(model).update('\u0000').update(dtype).update('\u0000').update(text, 'utf16le').digest('hex');
   }
 
   get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value === undefined) return undefined;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
     this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
+    this.entries.set(key, entry);
+    return entry.value;
   }
 
   set(key: string, value: V): void {
-    if (this.capacity <= 0) return;
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    this.remove(key);
+    // A string of n one-byte characters takes about n bytes plus a header; a Map slot and the entry object ~ 64 more.
+    const bytes = this.sizeOf(value) + key.length * 2 + 64;
+    if (bytes > this.limits.maxBytes || this.limits.maxEntries === 0) return;
+    this.entries.set(key, { value, bytes });
+    this.total += bytes;
+    this.evict();
+  }
+
+  /** Changes the bounds; entries over the new ones are evicted, least recently used first. */
+  setLimits(limits: EmbeddingCacheLimits): void {
+    this.limits = { ...limits };
+    this.evict();
   }
 
   get size(): number {
     return this.entries.size;
   }
 
+  get bytes(): number {
+    return this.total;
+  }
+
   clear(): void {
     this.entries.clear();
+    this.total = 0;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.total -= entry.bytes;
+  }
+
+  private evict(): void {
+    const maxEntries = this.limits.maxEntries ?? Infinity;
+    while (this.entries.size > 0 && (this.total > this.limits.maxBytes || this.entries.size > maxEntries)) {
+      this.remove(this.entries.keys().next().value as string);
+    }
   }
 }

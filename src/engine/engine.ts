@@ -28,6 +28,41 @@ interface CachedEmbedding {
   tokens: TokenCount;
 }
 
+/**
+ * Padded word pieces a batch may hold by default. One batch cannot be interrupted, so this bounds how long a cancel
+ * or an unload waits for the worker whatever the batch size (measured by scripts/bench/cancelBound.ts); it equals
+ * the default 32 texts × 256 pieces, so default batches are what they always were.
+ */
+export const DEFAULT_MAX_BATCH_TOKENS = 8192;
+
+/** Default bound of the embedding cache: 64 MiB, about 33,000 embeddings of 384 floats. */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** Bytes an embedding holds in the cache: its vector's buffer, the token-count object and the entry around them. */
+function cachedBytes(entry: CachedEmbedding): number {
+  return entry.vector.buffer.byteLength + 64 + 64;
+}
+
+function cacheLimits(options: EngineOptions) {
+  return { maxBytes: options.cacheBytes ?? DEFAULT_CACHE_BYTES, maxEntries: options.cacheEntries };
+}
+
+/** A model load under way, shared by every caller that asked for the model meanwhile. */
+interface PendingLoad {
+  promise: Promise<ModelInfo>;
+  /** Aborted by unload, or when every caller waiting on the load has cancelled. */
+  controller: AbortController;
+  /** Callers waiting with a signal that has not aborted yet. */
+  waiting: number;
+  /** A caller without a signal waits: only unload or dispose cancels the load now. */
+  pinned: boolean;
+}
+
+interface LoadedModel {
+  info: ModelInfo;
+  workers: WorkerClient[];
+}
+
 export interface EngineEvents {
   state: [EngineState];
   download: [DownloadProgress];
@@ -40,17 +75,24 @@ export interface EngineEvents {
  */
 export class Engine extends EventEmitter<EngineEvents> {
   private options: EngineOptions;
+  /** Workers of the loaded model. A load owns its workers until it succeeds and is still wanted. */
   private workers: WorkerClient[] = [];
-  private loading: Promise<ModelInfo> | undefined;
+  /** Every worker thread not yet gone: loaded, loading, or ending after an unload or a cancelled load. */
+  private readonly threads = new Set<WorkerClient>();
+  /** Workers being stopped; unload resolves when all of them are gone. */
+  private readonly retiring = new Set<Promise<void>>();
+  private loading: PendingLoad | undefined;
   private current: ModelInfo | undefined;
   private readonly cache: EmbeddingCache<CachedEmbedding>;
   private stateValue: EngineState = { kind: 'unloaded' };
   private disposed = false;
 
+  /** Throws EngineError INVALID_INPUT for an option out of range (see `validateOptions`). */
   constructor(options: EngineOptions = {}) {
     super();
+    validateOptions(options);
     this.options = { ...options };
-    this.cache = new EmbeddingCache(options.cacheEntries ?? 10_000);
+    this.cache = new EmbeddingCache(cacheLimits(this.options), cachedBytes);
   }
 
   get state(): EngineState {
@@ -61,39 +103,40 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.current;
   }
 
+  /** Embeddings held by the cache and the bytes they take (bounded by `cacheBytes`). */
+  get cacheUsage(): { entries: number; bytes: number } {
+    return { entries: this.cache.size, bytes: this.cache.bytes };
+  }
+
+  /** Worker threads alive, including those still loading or ending after an unload or a cancelled load. */
+  get threadCount(): number {
+    return this.threads.size;
+  }
+
   get dtype(): Dtype {
     return this.options.dtype ?? 'fp32';
   }
 
   /** Changes settings; a different dtype or model location unloads the model so that the next call reloads it. */
   async configure(changes: Partial<EngineOptions>): Promise<void> {
+    validateOptions(changes);
     const reloadKeys: (keyof EngineOptions)[] = ['dtype', 'modelDir', 'projectModelsDir', 'bundledModelsDir', 'cacheDir', 'hub', 'threads', 'workers'];
     const needsReload = reloadKeys.some((key) => key in changes && JSON.stringify(changes[key]) !== JSON.stringify(this.options[key]));
     this.options = { ...this.options, ...changes };
+    this.cache.setLimits(cacheLimits(this.options));
     if (needsReload) await this.unload();
   }
 
-  /** Resolves and loads the model, or returns the load already under way. */
+  /**
+   * Resolves and loads the model, or joins the load already under way. Each caller stops waiting when its own
+   * signal aborts; the load itself is cancelled only when every caller waiting on it has cancelled (a caller without
+   * a signal keeps it going) or on unload.
+   */
   load(signal?: AbortSignal): Promise<ModelInfo> {
     if (this.disposed) return Promise.reject(new EngineError('DISPOSED', 'The engine was disposed.'));
     if (this.current) return Promise.resolve(this.current);
-    if (!this.loading) {
-      this.loading = this.loadOnce(signal).then(
-        (info) => {
-          this.current = info;
-          this.setState({ kind: 'ready', info });
-          return info;
-        },
-        (error: unknown) => {
-          this.loading = undefined;
-          void this.stopWorkers();
-          const engineError = error instanceof EngineError ? error : new EngineError('WORKER_FAILED', String((error as Error)?.message ?? error));
-          this.setState(engineError.code === 'CANCELLED' ? { kind: 'unloaded' } : { kind: 'error', message: engineError.message, code: engineError.code });
-          throw engineError;
-        },
-      );
-    }
-    return signal ? withAbort(this.loading, signal) : this.loading;
+    if (signal?.aborted) return Promise.reject(cancelled());
+    return this.join(this.loading ?? this.startLoad(), signal);
   }
 
   /** Unit-length embeddings, one per text, in input order. */
@@ -104,6 +147,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Embeddings plus each text's word-piece count (after truncation at 256) and whether it was truncated. */
   async encodeWithTokens(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodedTexts> {
     validateTexts(texts);
+    if (options.batchSize !== undefined) validateOptions({ batchSize: options.batchSize });
     if (texts.length === 0) return { vectors: [], tokens: [] };
     if (options.signal?.aborted) throw cancelled();
     const info = await this.load(options.signal);
@@ -126,7 +170,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     if (missing.length > 0) {
       const batchSize = options.batchSize ?? this.options.batchSize ?? 32;
-      const encoded = await this.encodeOnWorkers(missing, batchSize, options.signal, options.onProgress);
+      const maxBatchTokens = this.options.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS;
+      const encoded = await this.encodeOnWorkers(missing, batchSize, maxBatchTokens, options.signal, options.onProgress);
       missing.forEach((text, k) => {
         const vector = encoded.vectors[k]!;
         if (vector.length !== EMBEDDING_DIMENSION) {
@@ -153,26 +198,83 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /**
-   * Releases the model: running requests reject with CANCELLED at once, their workers stop at the next batch, and
-   * this resolves when the worker threads (and the memory they held) are gone.
+   * Releases the model: a load under way is cancelled, running requests reject with CANCELLED at once, their workers
+   * stop after the batch they are in, and this resolves when every worker thread (and the memory it held) is gone.
    */
   async unload(): Promise<void> {
-    const loading = this.loading;
+    const load = this.loading;
     this.loading = undefined;
     this.current = undefined;
-    await loading?.catch(() => undefined);
-    await this.stopWorkers();
+    load?.controller.abort(new EngineError('CANCELLED', 'The model was unloaded.'));
+    await load?.promise.catch(() => undefined);
+    const workers = this.workers;
+    this.workers = [];
+    await this.retire(workers, new EngineError('CANCELLED', 'The model was unloaded.'));
+    await Promise.all(this.retiring);
     this.cache.clear();
-    if (!this.disposed) this.setState({ kind: 'unloaded' });
+    if (!this.disposed && !this.loading && !this.current) this.setState({ kind: 'unloaded' });
   }
 
   async dispose(): Promise<void> {
-    await this.unload();
     this.disposed = true;
+    await this.unload();
     this.removeAllListeners();
   }
 
-  private async loadOnce(signal: AbortSignal | undefined): Promise<ModelInfo> {
+  private startLoad(): PendingLoad {
+    const load: PendingLoad = { promise: Promise.resolve() as unknown as Promise<ModelInfo>, controller: new AbortController(), waiting: 0, pinned: false };
+    this.loading = load;
+    load.promise = this.loadOnce(load).then(
+      ({ info, workers }) => {
+        if (this.loading !== load) {
+          // Unloaded or cancelled while the workers were being made ready: they are not wanted any more.
+          void this.retire(workers, abortReason(load.controller.signal));
+          throw abortReason(load.controller.signal);
+        }
+        this.loading = undefined;
+        this.workers = workers;
+        this.current = info;
+        this.setState({ kind: 'ready', info });
+        return info;
+      },
+      (error: unknown) => {
+        if (this.loading === load) this.loading = undefined;
+        const engineError = load.controller.signal.aborted ? abortReason(load.controller.signal) : toEngineError(error);
+        // A newer load or an unload owns the state now.
+        if (!this.loading && !this.current && !this.disposed) {
+          this.setState(engineError.code === 'CANCELLED' ? { kind: 'unloaded' } : { kind: 'error', message: engineError.message, code: engineError.code });
+        }
+        throw engineError;
+      },
+    );
+    // Callers may all have stopped waiting; the outcome is in the state.
+    load.promise.catch(() => undefined);
+    return load;
+  }
+
+  /** Waits on a shared load with the caller's own signal, and cancels the load when its last waiter has cancelled. */
+  private join(load: PendingLoad, signal: AbortSignal | undefined): Promise<ModelInfo> {
+    if (!signal) {
+      load.pinned = true;
+      return load.promise;
+    }
+    load.waiting++;
+    const leave = () => {
+      load.waiting--;
+      if (load.waiting > 0 || load.pinned || this.loading !== load) return;
+      this.loading = undefined;
+      this.log('model load cancelled: every caller waiting on it cancelled');
+      load.controller.abort(cancelled());
+    };
+    signal.addEventListener('abort', leave, { once: true });
+    const settled = () => signal.removeEventListener('abort', leave);
+    load.promise.then(settled, settled);
+    return withAbort(load.promise, signal);
+  }
+
+  private async loadOnce(load: PendingLoad): Promise<LoadedModel> {
+    const signal = load.controller.signal;
+    const wanted = () => this.loading === load;
     const started = performance.now();
     const dtype = this.dtype;
     const log = (message: string) => this.log(message);
@@ -187,20 +289,27 @@ export class Engine extends EventEmitter<EngineEvents> {
       signal,
       log,
       onDownload: (progress) => {
+        if (!wanted()) return;
         this.setState({ kind: 'downloading', file: progress.file, received: progress.received, total: progress.total });
         this.emit('download', progress);
       },
     });
-    if (signal?.aborted) throw cancelled();
-    this.setState({ kind: 'loading' });
-    const workers = this.options.workers ?? 1;
+    if (signal.aborted) throw abortReason(signal);
+    if (wanted()) this.setState({ kind: 'loading' });
+    const workerCount = this.options.workers ?? 1;
     // Several workers split the cores between them: each session runs single-batch work on its own threads.
-    const threads = this.options.threads ?? Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / workers));
-    this.startWorkers(workers);
-    await Promise.all(this.workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads })));
+    const threads = this.options.threads ?? Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / workerCount));
+    const workers = this.startWorkers(workerCount);
+    try {
+      await Promise.all(workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads }, signal)));
+    } catch (error) {
+      // The workers end themselves once their session is made (terminating one inside ONNX Runtime aborts the process).
+      await this.retire(workers, signal.aborted ? abortReason(signal) : toEngineError(error));
+      throw signal.aborted ? abortReason(signal) : error;
+    }
     const loadMs = performance.now() - started;
-    log(`loaded ${MODEL_NAME} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threadLayout({ workers, threads })}`);
-    return {
+    log(`loaded ${MODEL_NAME} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threadLayout({ workers: workerCount, threads })}`);
+    const info: ModelInfo = {
       name: MODEL_NAME,
       source: resolved.source,
       dir: resolved.dir,
@@ -210,30 +319,34 @@ export class Engine extends EventEmitter<EngineEvents> {
       maxSeqLength: MAX_SEQ_LENGTH,
       loadMs,
       threads,
-      workers,
+      workers: workerCount,
     };
+    return { info, workers };
   }
 
   /**
    * Encodes on the loaded workers. With several, the texts are dealt out by length and encoded in parallel; progress
-   * adds up the batches of all of them, and the first failure cancels the rest.
+   * adds up the batches of all of them (each worker announces its count once it has tokenised; until then a count
+   * by texts stands in), and the first failure cancels the rest.
    */
-  private async encodeOnWorkers(texts: string[], batchSize: number, signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<EncodedTexts> {
+  private async encodeOnWorkers(texts: string[], batchSize: number, maxBatchTokens: number, signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<EncodedTexts> {
     if (signal?.aborted) throw cancelled();
     const workers = this.workers;
     if (workers.length === 0) throw new EngineError('WORKER_FAILED', 'The model is not loaded.');
     // Below two batches per worker a split only adds a round trip.
     const shards = texts.length >= 2 * batchSize * workers.length ? lengthBalancedShards(texts.map((t) => t.length), workers.length) : [texts.map((_, i) => i)];
-    const total = shards.reduce((sum, s) => sum + Math.ceil(s.length / batchSize), 0);
+    const totals = shards.map((s) => Math.ceil(s.length / batchSize));
     const done = shards.map(() => 0);
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     const failed = new AbortController();
     const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
     const replies = await Promise.all(
       shards.map(async (indices, k) => {
         try {
-          const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), batchSize }, stop, (p) => {
+          const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), batchSize, maxBatchTokens }, stop, (p) => {
             done[k] = p.done;
-            onProgress?.({ done: done.reduce((a, b) => a + b, 0), total });
+            totals[k] = p.total;
+            if (p.done > 0) onProgress?.({ done: sum(done), total: sum(totals) });
           });
           if (reply.kind !== 'encoded') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
           return reply;
@@ -254,27 +367,35 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { vectors, tokens };
   }
 
-  private startWorkers(count: number): void {
-    void this.stopWorkers();
+  /** Starts worker threads for a load; they serve requests once the load has installed them as `this.workers`. */
+  private startWorkers(count: number): WorkerClient[] {
     const workerPath = this.options.workerPath ?? path.join(__dirname, 'engineWorker.js');
     const started: WorkerClient[] = [];
     const fail = (error: Error) => {
+      // While loading, the failed load request rejects and the load retires its workers itself.
       if (this.workers !== started) return;
       this.log(`engine worker failed: ${error.message}`);
-      void this.stopWorkers(new EngineError('WORKER_FAILED', `The inference worker stopped (${error.message}). Load the model again.`));
+      this.workers = [];
+      void this.retire(started, new EngineError('WORKER_FAILED', `The inference worker stopped (${error.message}). Load the model again.`));
       this.current = undefined;
-      this.loading = undefined;
       this.setState({ kind: 'error', code: 'WORKER_FAILED', message: error.message });
     };
-    for (let i = 0; i < count; i++) started.push(new WorkerClient(workerPath, fail));
-    this.workers = started;
+    for (let i = 0; i < count; i++) {
+      const worker = new WorkerClient(workerPath, fail);
+      this.threads.add(worker);
+      void worker.exited.then(() => this.threads.delete(worker));
+      started.push(worker);
+    }
+    return started;
   }
 
-  /** Ends the workers; resolves when their threads are gone. */
-  private async stopWorkers(reason = new EngineError('CANCELLED', 'The model was unloaded.')): Promise<void> {
-    const workers = this.workers;
-    this.workers = [];
-    await Promise.all(workers.map((worker) => worker.stop(reason)));
+  /** Ends workers (pending requests reject with `reason`); resolves when their threads are gone. */
+  private retire(workers: readonly WorkerClient[], reason: EngineError): Promise<void> {
+    if (workers.length === 0) return Promise.resolve();
+    const gone = Promise.all(workers.map((worker) => worker.stop(reason))).then(() => undefined);
+    this.retiring.add(gone);
+    void gone.finally(() => this.retiring.delete(gone));
+    return gone;
   }
 
   private request(message: WorkerRequestBody, signal?: AbortSignal): Promise<WorkerReply> {
@@ -298,6 +419,36 @@ export class Engine extends EventEmitter<EngineEvents> {
 export function threadLayout(info: Pick<ModelInfo, 'workers' | 'threads'>): string {
   const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
   return info.workers > 1 ? `${info.workers} workers × ${threads}` : threads;
+}
+
+/** The EngineError a load was aborted with (unload and cancellation pass one), or a plain cancellation. */
+function abortReason(signal: AbortSignal): EngineError {
+  return signal.reason instanceof EngineError ? signal.reason : cancelled();
+}
+
+function toEngineError(error: unknown): EngineError {
+  return error instanceof EngineError ? error : new EngineError('WORKER_FAILED', String((error as Error)?.message ?? error));
+}
+
+/**
+ * Rejects counts a user could mistype into something harmful: workers and threads beyond the machine's cores (each
+ * worker holds a copy of the model; `--workers 1000` once started a thousand), batch sizes below 1, negative cache
+ * bounds. Non-integers are refused too.
+ */
+export function validateOptions(options: Partial<Pick<EngineOptions, 'workers' | 'threads' | 'batchSize' | 'maxBatchTokens' | 'cacheBytes' | 'cacheEntries'>>): void {
+  const cores = os.availableParallelism();
+  const check = (name: string, value: number | undefined, min: number, max: number, hint: string) => {
+    if (value === undefined) return;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new EngineError('INVALID_INPUT', `${name} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any size' : max}, got ${String(value)}. ${hint}`);
+    }
+  };
+  check('workers', options.workers, 1, cores, `This machine has ${cores} cores: use at most ${cores} workers.`);
+  check('threads', options.threads, 1, cores, `This machine has ${cores} cores.`);
+  check('batchSize', options.batchSize, 1, Number.MAX_SAFE_INTEGER, 'Use 32 unless you have measured better.');
+  check('maxBatchTokens', options.maxBatchTokens, MAX_SEQ_LENGTH, Number.MAX_SAFE_INTEGER, `A batch must hold one text of ${MAX_SEQ_LENGTH} word pieces.`);
+  check('cacheBytes', options.cacheBytes, 0, Number.MAX_SAFE_INTEGER, '0 turns the cache off.');
+  check('cacheEntries', options.cacheEntries, 0, Number.MAX_SAFE_INTEGER, '0 turns the cache off.');
 }
 
 function validateTexts(texts: readonly unknown[]): asserts texts is string[] {

@@ -1,7 +1,7 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { EngineError, serializeError } from './errors';
-import { ModelSession } from './modelSession';
-import type { WorkerReply, WorkerRequest } from './workerProtocol';
+import { ModelSession, type NativeCall } from './modelSession';
+import { GATE_IDLE, GATE_NATIVE, type WorkerData, type WorkerReply, type WorkerRequest } from './workerProtocol';
 
 /**
  * Worker entry: owns the model so that tokenisation and inference never block the extension host or the CLI's
@@ -9,6 +9,18 @@ import type { WorkerReply, WorkerRequest } from './workerProtocol';
  */
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
+
+const gate = new Int32Array((workerData as WorkerData).gate);
+
+/** Holds the gate during an ONNX Runtime call; once the engine has closed it, refuses to start one. */
+const native: NativeCall = async (call) => {
+  if (Atomics.compareExchange(gate, 0, GATE_IDLE, GATE_NATIVE) !== GATE_IDLE) throw new EngineError('CANCELLED', 'The inference worker is stopping.');
+  try {
+    return await call();
+  } finally {
+    Atomics.store(gate, 0, GATE_IDLE);
+  }
+};
 
 let model: ModelSession | undefined;
 const cancelledIds = new Set<number>();
@@ -29,7 +41,7 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
       case 'load': {
         await model?.dispose();
         model = undefined;
-        model = await ModelSession.load({ dir: request.dir, dtype: request.dtype, threads: request.threads });
+        model = await ModelSession.load({ dir: request.dir, dtype: request.dtype, threads: request.threads, native });
         reply({ id: request.id, kind: 'loaded' });
         break;
       }
@@ -37,6 +49,7 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
         const result = await requireModel().encode(
           request.texts,
           request.batchSize,
+          request.maxBatchTokens,
           () => cancelledIds.has(request.id),
           (done, total) => reply({ id: request.id, kind: 'progress', done, total }),
         );

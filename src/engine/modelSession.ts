@@ -3,20 +3,25 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type * as Transformers from '@huggingface/transformers' with { 'resolution-mode': 'import' };
 import { EngineError, cancelled } from './errors';
-import { encodeTruncated } from './truncation';
+import { encodeTruncated, prefixCutIsExact } from './truncation';
 import { lengthSortedBatches } from './batching';
 import { meanPoolNormalize } from './pooling';
-import { EMBEDDING_DIMENSION, modelFileFor, type Dtype, type TokenCount } from './types';
+import { EMBEDDING_DIMENSION, MAX_SEQ_LENGTH, modelFileFor, type Dtype, type TokenCount } from './types';
 
 // The package's typings are ESM-only but it ships a CommonJS build for Node; load that build with types attached.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { AutoTokenizer, env: transformersEnv } = require('@huggingface/transformers') as typeof Transformers;
 type PreTrainedTokenizer = Transformers.PreTrainedTokenizer;
 
+/** Runs one ONNX Runtime call; the engine worker holds its native-call gate around it (see workerProtocol). */
+export type NativeCall = <T>(call: () => Promise<T>) => Promise<T>;
+
 export interface SessionConfig {
   dir: string;
   dtype: Dtype;
   threads: number;
+  /** Wraps every ONNX Runtime call (session creation, run, release); defaults to calling it directly. */
+  native?: NativeCall;
 }
 
 export interface EncodeBatchesResult {
@@ -42,6 +47,9 @@ export class ModelSession {
     private readonly session: ort.InferenceSession,
     private readonly sepId: number,
     private readonly padId: number,
+    /** The tokenizer is the one the prefix cut was proven for; otherwise long texts are tokenised whole. */
+    private readonly exactCut: boolean,
+    private readonly native: NativeCall,
   ) {}
 
   static async load(config: SessionConfig): Promise<ModelSession> {
@@ -51,6 +59,7 @@ export class ModelSession {
     }
     // transformers.js resolves models relative to env.localModelPath; point it at the folder's parent and never let
     // it reach the network or write a cache beside the bundle.
+    const native = config.native ?? ((call) => call());
     transformersEnv.allowRemoteModels = false;
     transformersEnv.allowLocalModels = true;
     transformersEnv.localModelPath = path.dirname(config.dir) + path.sep;
@@ -61,36 +70,42 @@ export class ModelSession {
       AutoTokenizer.from_pretrained(path.basename(config.dir), { local_files_only: true }).catch((error: unknown) => {
         throw new EngineError('MODEL_CORRUPT', `The tokenizer files in ${config.dir} could not be read (${messageOf(error)}). Download the model again.`);
       }),
-      ort.InferenceSession.create(modelPath, {
-        intraOpNumThreads: config.threads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-        enableCpuMemArena: true,
-      }).catch((error: unknown) => {
+      native(() =>
+        ort.InferenceSession.create(modelPath, {
+          intraOpNumThreads: config.threads,
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+          executionMode: 'sequential',
+          enableCpuMemArena: true,
+        }),
+      ).catch((error: unknown) => {
         throw new EngineError('MODEL_CORRUPT', `${modelPath} is not a valid ONNX model (${messageOf(error)}). The file is corrupted or incomplete: delete it and download the model again.`);
       }),
     ]);
     const sepId = tokenizer.sep_token_id;
     const padId = tokenizer.pad_token_id ?? 0;
     if (sepId === undefined || sepId === null) throw new EngineError('MODEL_CORRUPT', `The tokenizer in ${config.dir} has no [SEP] token; this is not a BERT tokenizer.`);
-    const model = new ModelSession(tokenizer, session, sepId, padId);
+    const model = new ModelSession(tokenizer, session, sepId, padId, prefixCutIsExact({ tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) }),
+      native,
+    );
     model.checkOutputShape();
     return model;
   }
 
   /** Word-piece ids as the model sees them: [CLS] … [SEP], at most 256. */
   tokenize(text: string): TokenizedText {
-    return encodeTruncated(text, (t) => this.tokenizer.encode(t), this.sepId);
+    return encodeTruncated(text, (t) => this.tokenizer.encode(t), this.sepId, MAX_SEQ_LENGTH, this.exactCut);
   }
 
   /**
    * Encodes texts in batches sorted by word-piece count, so padding stays minimal (sorting by characters, as
-   * sentence-transformers does, pads more: the bench measured +4–28% from sorting by tokens). Tokenises everything
-   * first, in chunks that yield to the event loop so that a cancel message is seen, then checks for cancellation
-   * between batches.
+   * sentence-transformers does, pads more: the bench measured +4–28% from sorting by tokens). A batch holds at most
+   * `batchSize` texts and `maxBatchTokens` padded word pieces, so that one batch (which nothing can interrupt) takes
+   * a bounded time whatever the batch size. Tokenises everything first, in chunks that yield to the event loop so
+   * that a cancel message is seen, then checks for cancellation between batches. `onBatch(0, total)` announces the
+   * batches before the first runs.
    */
-  async encode(texts: readonly string[], batchSize: number, isCancelled: () => boolean, onBatch: (done: number, total: number) => void): Promise<EncodeBatchesResult> {
+  async encode(texts: readonly string[], batchSize: number, maxBatchTokens: number, isCancelled: () => boolean, onBatch: (done: number, total: number) => void): Promise<EncodeBatchesResult> {
     const tokenized = new Array<TokenizedText>(texts.length);
     for (let start = 0; start < texts.length; start += TOKENIZE_CHUNK) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
@@ -98,7 +113,8 @@ export class ModelSession {
       const end = Math.min(texts.length, start + TOKENIZE_CHUNK);
       for (let i = start; i < end; i++) tokenized[i] = this.tokenize(texts[i]!);
     }
-    const batches = lengthSortedBatches(tokenized.map((t) => t.ids.length), batchSize);
+    const batches = lengthSortedBatches(tokenized.map((t) => t.ids.length), batchSize, maxBatchTokens);
+    onBatch(0, batches.length);
     const vectors = new Array<Float32Array>(texts.length);
     const tokens = new Array<TokenCount>(texts.length);
     for (let b = 0; b < batches.length; b++) {
@@ -115,7 +131,7 @@ export class ModelSession {
   }
 
   async dispose(): Promise<void> {
-    await this.session.release();
+    await this.native(() => this.session.release());
   }
 
   private async run(batch: TokenizedText[]): Promise<Float32Array[]> {
@@ -138,7 +154,7 @@ export class ModelSession {
       attention_mask: new ort.Tensor('int64', mask, dims),
       token_type_ids: new ort.Tensor('int64', new BigInt64Array(size * seqLength), dims),
     };
-    const output = await this.session.run(feeds);
+    const output = await this.native(() => this.session.run(feeds));
     const hidden = output['last_hidden_state'];
     if (!hidden) throw new EngineError('MODEL_CORRUPT', 'The ONNX model has no last_hidden_state output; it is not a sentence-transformers BERT export.');
     try {
@@ -157,6 +173,15 @@ export class ModelSession {
     if (!names.includes('last_hidden_state')) {
       throw new EngineError('MODEL_CORRUPT', `The ONNX model's outputs are ${names.join(', ')}; expected last_hidden_state. Choose an all-MiniLM-L6-v2 export.`);
     }
+  }
+}
+
+/** A JSON file of the model folder, or undefined when it is missing or unreadable (the tokenizer load reports that). */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

@@ -40,6 +40,11 @@ export interface EngineOptions {
   cacheDir?: string;
   dtype?: Dtype;
   batchSize?: number;
+  /**
+   * Padded word pieces one batch may hold (texts × its longest text), default 8192: long texts come in smaller
+   * batches, so that a cancel or an unload waits at most about one such batch whatever `batchSize` is.
+   */
+  maxBatchTokens?: number;
   /** When no local copy exists, download from the hub. Off unless set. */
   allowDownload?: boolean;
   hub?: Partial<HubOptions>;
@@ -53,7 +58,12 @@ export interface EngineOptions {
    * model in memory (peak RSS +215 MB fp32, +130 MB q8); requests smaller than two batches per worker still run on one.
    */
   workers?: number;
-  /** Entries in the embedding LRU cache (0 disables it). */
+  /**
+   * Bytes the embedding LRU cache may hold (vectors, token counts and hashed keys; never the texts). Default
+   * 64 MiB, about 33,000 embeddings; 0 disables the cache.
+   */
+  cacheBytes?: number;
+  /** Optional cap on the number of cached embeddings besides `cacheBytes` (0 disables the cache). */
   cacheEntries?: number;
   /** Where each resolution step, load time and error are reported. */
   log?: (message: string) => void;

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { EngineError, cancelled, deserializeError } from './errors';
-import type { WorkerReply, WorkerRequest } from './workerProtocol';
+import { GATE_CLOSED, GATE_IDLE, GATE_NATIVE, type WorkerData, type WorkerReply, type WorkerRequest } from './workerProtocol';
 import type { BatchProgress } from './types';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -18,14 +18,17 @@ interface Pending {
  */
 export class WorkerClient {
   private readonly worker: Worker;
+  /** The native-call gate shared with the thread (see workerProtocol). */
+  private readonly gate = new Int32Array(new SharedArrayBuffer(4));
   private readonly pending = new Map<number, Pending>();
-  private readonly exited: Promise<void>;
+  /** Settles when the thread has ended, however it ended. */
+  readonly exited: Promise<void>;
   private nextId = 1;
   private stopped = false;
 
   /** `onFail` runs once if the thread dies or throws outside a request; pending requests are already rejected. */
   constructor(workerPath: string, onFail: (error: Error) => void) {
-    const worker = new Worker(workerPath);
+    const worker = new Worker(workerPath, { workerData: { gate: this.gate.buffer as SharedArrayBuffer } satisfies WorkerData });
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (reply: WorkerReply) => {
       const pending = this.pending.get(reply.id);
@@ -83,7 +86,8 @@ export class WorkerClient {
   /**
    * Rejects what is pending with `reason` and ends the thread (its memory returns to the system) once it is between
    * requests: the running request is cancelled and stops at its next batch. A thread that has not ended after
-   * `graceMs` (a stuck native call) is terminated. Resolves when the thread is gone.
+   * `graceMs` (stuck in JavaScript) is terminated, but never inside an ONNX Runtime call: then it is terminated as
+   * soon as that call returns. Resolves when the thread is gone.
    */
   async stop(reason: EngineError, graceMs = 15_000): Promise<void> {
     if (!this.stopped) {
@@ -100,8 +104,18 @@ export class WorkerClient {
       timer = setTimeout(() => resolve('late'), graceMs);
       timer.unref();
     });
-    if ((await Promise.race([this.exited, late])) === 'late') await this.worker.terminate();
+    if ((await Promise.race([this.exited, late])) === 'late') await this.terminateOutsideNative();
     clearTimeout(timer);
+  }
+
+  /** Closes the gate once no native call runs, then terminates; resolves when the thread is gone. */
+  private async terminateOutsideNative(): Promise<void> {
+    let gone = false;
+    void this.exited.then(() => (gone = true));
+    while (!gone && Atomics.compareExchange(this.gate, 0, GATE_IDLE, GATE_CLOSED) === GATE_NATIVE) {
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, 20)), this.exited]);
+    }
+    if (!gone) await this.worker.terminate();
   }
 
   private rejectAll(error: EngineError): void {

@@ -4,16 +4,31 @@ import type { Dtype, TokenCount } from './types';
 /** Messages from the engine to its worker. Every request carries an id that its reply repeats. */
 export type WorkerRequest =
   | { id: number; kind: 'load'; dir: string; dtype: Dtype; threads: number }
-  | { id: number; kind: 'encode'; texts: string[]; batchSize: number }
+  /** Batches hold at most `batchSize` texts and `maxBatchTokens` padded word pieces. */
+  | { id: number; kind: 'encode'; texts: string[]; batchSize: number; maxBatchTokens: number }
   | { id: number; kind: 'tokenize'; texts: string[] }
   | { id: number; kind: 'cancel'; target: number }
   /** Finish what is running (cancelled requests stop at their next batch), release the session, end the thread. */
   | { id: number; kind: 'dispose' };
 
-/** Messages from the worker. */
+/** Messages from the worker. Progress with `done: 0` announces the number of batches before the first runs. */
 export type WorkerReply =
   | { id: number; kind: 'loaded' }
   | { id: number; kind: 'encoded'; vectors: Float32Array[]; tokens: TokenCount[] }
   | { id: number; kind: 'tokenized'; tokens: TokenCount[] }
   | { id: number; kind: 'progress'; done: number; total: number }
   | { id: number; kind: 'failed'; error: SerializedEngineError };
+
+/**
+ * States of the native-call gate, one Int32 in a SharedArrayBuffer the engine passes to each worker as workerData.
+ * The worker moves IDLE → NATIVE around every ONNX Runtime call; the engine terminates a thread only after moving
+ * IDLE → CLOSED, so never while ONNX Runtime runs in it (terminating there aborts the whole process with
+ * "terminate called after throwing an instance of 'Napi::Error'"). A closed gate refuses further native calls.
+ */
+export const GATE_IDLE = 0;
+export const GATE_NATIVE = 1;
+export const GATE_CLOSED = 2;
+
+export interface WorkerData {
+  gate: SharedArrayBuffer;
+}

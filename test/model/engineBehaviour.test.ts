@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Engine, EngineError, type EngineState } from '../../src/engine';
 import { testModelDir } from '../helpers/sharedPaths';
 import { cosine } from '../helpers/referenceFixtures';
@@ -40,6 +43,12 @@ async function cancelsMidRun(workers: number, texts: string[], abortAt: number):
   await fresh.dispose();
 }
 
+/** A full garbage collection, so that heap figures count only what is still referenced. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
 describe('engine behaviour with the real model', function () {
   let engine: Engine;
   before(() => {
@@ -75,6 +84,74 @@ describe('engine behaviour with the real model', function () {
     await fresh.dispose();
   });
 
+  describe('a shared load', function () {
+    /** Resolves when the engine emits a state of this kind. */
+    const stateReached = (engine: Engine, kind: EngineState['kind']) =>
+      new Promise<void>((resolve) => {
+        const listener = (state: EngineState) => {
+          if (state.kind !== kind) return;
+          engine.off('state', listener);
+          resolve();
+        };
+        engine.on('state', listener);
+      });
+
+    it('goes on for the others when one caller cancels: the canceller gets CANCELLED, the others the model', async () => {
+      for (const otherSignal of [undefined, new AbortController().signal]) {
+        const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8' });
+        const a = new AbortController();
+        const first = fresh.load(a.signal);
+        const second = fresh.load(otherSignal);
+        a.abort();
+        await assert.rejects(first, rejectsWith('CANCELLED'));
+        const info = await second;
+        assert.equal(info.dtype, 'q8');
+        assert.equal(fresh.state.kind, 'ready');
+        assert.equal((await fresh.encode(['still loaded']))[0]!.length, 384);
+        await fresh.dispose();
+      }
+    });
+
+    it('is cancelled when every caller waiting on it cancels: state back to unloaded, its worker threads gone', async () => {
+      const logs: string[] = [];
+      const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8', workers: 2, log: (m) => logs.push(m) });
+      const a = new AbortController();
+      const b = new AbortController();
+      const loading = stateReached(fresh, 'loading');
+      const first = fresh.load(a.signal);
+      const second = fresh.encode(['x'], { signal: b.signal });
+      await loading; // the workers are creating their sessions
+      const unloaded = stateReached(fresh, 'unloaded');
+      b.abort();
+      a.abort();
+      await assert.rejects(first, rejectsWith('CANCELLED'));
+      await assert.rejects(second, rejectsWith('CANCELLED'));
+      await unloaded;
+      assert.equal(fresh.threadCount, 0, 'the cancelled load stopped its workers');
+      assert.equal(fresh.info, undefined);
+      assert.ok(!logs.some((m) => m.startsWith('loaded')), logs.join('\n'));
+      assert.ok(logs.some((m) => m.includes('load cancelled')), logs.join('\n'));
+      assert.equal((await fresh.encode(['loads again']))[0]!.length, 384);
+      assert.equal(fresh.threadCount, 2);
+      await fresh.dispose();
+      assert.equal(fresh.threadCount, 0);
+    });
+
+    it('is cancelled by unload, which leaves no model behind and resolves when the threads are gone', async () => {
+      const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8' });
+      const loading = stateReached(fresh, 'loading');
+      const pending = fresh.load();
+      await loading;
+      await fresh.unload();
+      await assert.rejects(pending, rejectsWith('CANCELLED', /unloaded/));
+      assert.equal(fresh.state.kind, 'unloaded');
+      assert.equal(fresh.info, undefined);
+      assert.equal(fresh.threadCount, 0);
+      assert.equal((await fresh.encode(['loads again']))[0]!.length, 384);
+      await fresh.dispose();
+    });
+  });
+
   it('returns vectors in input order whatever the batch composition', async () => {
     const texts = ['short', 'a much longer sentence about neural networks and embeddings', 'mid length text here', ''];
     const together = await engine.encode(texts);
@@ -96,6 +173,25 @@ describe('engine behaviour with the real model', function () {
       { count: 256, truncated: true },
     ]);
     assert.ok(cosine(vectors[0]!, vectors[1]!) > 0.999999);
+  });
+
+  it('texts of 10 MB without whitespace give the vectors and token counts of short texts with the same word pieces', async () => {
+    // Each pair tokenises alike (the long one cut before tokenising); each text is encoded alone, so no padding differs.
+    const pairs: [string, string][] = [
+      ['x'.repeat(10_000_000) + ' hello world', 'x'.repeat(101) + ' hello world'], // one [UNK] word, then more
+      ['é'.repeat(5_000_000) + ' café', 'é'.repeat(101) + ' café'],
+      ['天'.repeat(10_000_000), '天'.repeat(300)],
+      ['ab,'.repeat(3_400_000), 'ab,'.repeat(200)],
+      ['ΑΣ.'.repeat(3_400_000), 'ΑΣ.'.repeat(200)], // σ, not the final ς, before each full stop followed by Α
+      ['a\u0301'.repeat(5_000_000), 'a\u0301'.repeat(101)],
+    ];
+    const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8', cacheBytes: 0 });
+    for (const [long, short] of pairs) {
+      const [a, b] = [await fresh.encodeWithTokens([long]), await fresh.encodeWithTokens([short])];
+      assert.deepEqual(a.tokens, b.tokens, short.slice(0, 12));
+      assert.deepEqual(Array.from(a.vectors[0]!), Array.from(b.vectors[0]!), short.slice(0, 12));
+    }
+    await fresh.dispose();
   });
 
   it('cancellation mid-batch rejects with CANCELLED and the engine keeps working', async () => {
@@ -122,6 +218,48 @@ describe('engine behaviour with the real model', function () {
       assert.equal(again!.length, 384);
       await fresh.dispose();
     }
+  });
+
+  it('long texts come in batches bounded by word pieces whatever the batch size, with the same vectors', async () => {
+    // Equal lengths, so that both engines form the same batches (q8 quantises activations per batch, so its vectors
+    // depend on the batch's company).
+    const texts = Array.from({ length: 128 }, (_, i) => `text ${String(i).padStart(3, '0')}: ${'the quick brown fox jumps over the lazy dog '.repeat(40)}`);
+    const big = new Engine({ modelDir: testModelDir(), dtype: 'q8', batchSize: 128, cacheBytes: 0 });
+    const totals = new Set<number>();
+    const { vectors, tokens } = await big.encodeWithTokens(texts, { onProgress: (p) => totals.add(p.total) });
+    assert.ok(tokens.every((t) => t.count === 256));
+    // 128 texts × 256 pieces under the default budget of 8192 padded pieces: 4 batches of 32, not one of 128.
+    assert.deepEqual([...totals], [4]);
+    await big.dispose();
+    const small = new Engine({ modelDir: testModelDir(), dtype: 'q8', batchSize: 32, cacheBytes: 0 });
+    const same = await small.encode(texts);
+    same.forEach((v, i) => assert.deepEqual(Array.from(v), Array.from(vectors[i]!), `text ${i}`));
+    await small.dispose();
+  });
+
+  it('a worker stopped inside session.run is not terminated there (that aborts the process) but right after the run', () => {
+    // In a child process, because the failure is the whole process aborting: stop() with a 50 ms grace while a batch
+    // of 64 × 256 word pieces runs.
+    const engineDir = path.join(__dirname, '..', '..', 'src', 'engine');
+    const script = `
+      const { WorkerClient } = require(${JSON.stringify(path.join(engineDir, 'workerClient.js'))});
+      const { EngineError } = require(${JSON.stringify(path.join(engineDir, 'errors.js'))});
+      (async () => {
+        const worker = new WorkerClient(${JSON.stringify(path.join(engineDir, 'engineWorker.js'))}, () => undefined);
+        await worker.request({ kind: 'load', dir: ${JSON.stringify(testModelDir())}, dtype: 'q8', threads: 2 });
+        const texts = Array.from({ length: 64 }, (_, i) => i + ' ' + 'lorem ipsum dolor '.repeat(100));
+        let stopping;
+        const stop = () => (stopping ??= new Promise((r) => setTimeout(r, 100)).then(() => worker.stop(new EngineError('CANCELLED', 'stop'), 50)));
+        const timer = setTimeout(stop, 1000);
+        const run = worker.request({ kind: 'encode', texts, batchSize: 64, maxBatchTokens: 16384 }, undefined, (p) => p.done === 0 && stop());
+        await run.catch((e) => console.log('encode', e.code));
+        await stop();
+        clearTimeout(timer);
+        console.log('stopped');
+      })();`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(result.status, 0, `exit ${result.status} ${result.signal ?? ''}: ${result.stderr}`);
+    assert.match(result.stdout, /encode CANCELLED\nstopped/);
   });
 
   it('a missing model folder names the path', async () => {
@@ -201,6 +339,23 @@ describe('engine behaviour with the real model', function () {
       vectors.forEach((v, i) => assert.ok(cosine(v, single[i]!) > 0.99999, `text ${i}`));
       await two.dispose();
     });
+  });
+
+  it('the cache keeps no text: 40 texts of 1 MB leave the heap almost as it was and the cache under cacheBytes', async () => {
+    const cacheBytes = 32 * 1024;
+    const fresh = new Engine({ modelDir: testModelDir(), dtype: 'q8', cacheBytes });
+    await fresh.load();
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 40; i += 8) {
+      await fresh.encode(Array.from({ length: 8 }, (_, k) => `${i + k} words `.repeat(120_000)));
+    }
+    collectGarbage();
+    const grownMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+    // Keys holding the texts kept 40 MB alive here.
+    assert.ok(grownMb < 4, `heap grew by ${grownMb.toFixed(1)} MB`);
+    assert.ok(fresh.cacheUsage.bytes <= cacheBytes && fresh.cacheUsage.entries > 0, JSON.stringify(fresh.cacheUsage));
+    await fresh.dispose();
   });
 
   it('repeated texts come from the cache', async () => {

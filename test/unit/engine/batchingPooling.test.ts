@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { lengthBalancedShards, lengthSortedBatches } from '../../../src/engine/batching';
 import { meanPoolNormalize } from '../../../src/engine/pooling';
-import { EmbeddingCache } from '../../../src/engine/embeddingCache';
 
 describe('lengthSortedBatches', () => {
   it('covers every index once, longest first, batches no larger than asked', () => {
@@ -15,6 +14,31 @@ describe('lengthSortedBatches', () => {
         for (let i = 1; i < flat.length; i++) assert.ok(lengths[flat[i - 1]!]! >= lengths[flat[i]!]!);
       }),
     );
+  });
+
+  it('keeps every batch within the token budget: texts × longest text ≤ budget, or one text alone', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 256 }), { maxLength: 300 }), fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 20_000 }), (lengths, size, budget) => {
+        const batches = lengthSortedBatches(lengths, size, budget);
+        assert.deepEqual(batches.flat().sort((a, b) => a - b), lengths.map((_, i) => i));
+        for (const b of batches) {
+          const padded = Math.max(...b.map((i) => lengths[i]!));
+          assert.ok(b.length <= size && (b.length === 1 || b.length * padded <= budget), `${b.length} × ${padded} > ${budget}`);
+        }
+        // Greedy: a batch closes only when the next text would not fit.
+        for (let k = 0; k + 1 < batches.length; k++) {
+          const b = batches[k]!;
+          assert.ok(b.length === size || (b.length + 1) * lengths[b[0]!]! > budget);
+        }
+      }),
+    );
+  });
+
+  it('512 texts of 256 word pieces with batch size 512 run as 16 batches of 32 under the default budget of 8192', () => {
+    const batches = lengthSortedBatches(Array.from({ length: 512 }, () => 256), 512, 8192);
+    assert.deepEqual(batches.map((b) => b.length), Array.from({ length: 16 }, () => 32));
+    // Short texts still fill the batch size: 512 × 16 pieces = 8192.
+    assert.equal(lengthSortedBatches(Array.from({ length: 512 }, () => 16), 512, 8192).length, 1);
   });
 
   it('rejects a batch size that is not a positive integer', () => {
@@ -61,29 +85,5 @@ describe('meanPoolNormalize', () => {
   it('leaves an all-zero state as zeros instead of NaN', () => {
     const [v] = meanPoolNormalize(new Float32Array(4), [1, 1], 1, 2, 2);
     assert.deepEqual(Array.from(v!), [0, 0]);
-  });
-});
-
-describe('EmbeddingCache', () => {
-  it('evicts the least recently used entry', () => {
-    const cache = new EmbeddingCache<number>(2);
-    cache.set('a', 1);
-    cache.set('b', 2);
-    cache.get('a');
-    cache.set('c', 3);
-    assert.equal(cache.get('b'), undefined);
-    assert.equal(cache.get('a'), 1);
-    assert.equal(cache.get('c'), 3);
-  });
-
-  it('keys differ by model and dtype', () => {
-    assert.notEqual(EmbeddingCache.key('m', 'fp32', 't'), EmbeddingCache.key('m', 'q8', 't'));
-    assert.notEqual(EmbeddingCache.key('m1', 'fp32', 't'), EmbeddingCache.key('m2', 'fp32', 't'));
-  });
-
-  it('capacity 0 stores nothing', () => {
-    const cache = new EmbeddingCache<number>(0);
-    cache.set('a', 1);
-    assert.equal(cache.size, 0);
   });
 });

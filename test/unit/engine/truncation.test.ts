@@ -57,10 +57,25 @@ describe('encodeTruncated', () => {
     assert.ok(calls.every((c) => c.length < 100_000), `tokenised ${Math.max(...calls.map((c) => c.length))} characters`);
   });
 
-  it('falls back to the whole text when there is no whitespace to cut at', () => {
-    const text = 'x'.repeat(20_000);
+  it('reads only a part of a 10 MB text without whitespace (a long word is one [UNK] whatever its length)', () => {
     const calls: string[] = [];
-    encodeTruncated(text, wordEncoder(calls), SEP);
-    assert.equal(calls.at(-1), text);
+    const result = encodeTruncated('x'.repeat(10_000_000), wordEncoder(calls), SEP);
+    assert.equal(result.truncated, false);
+    assert.ok(calls.every((c) => c.length < 1000), `tokenised ${Math.max(...calls.map((c) => c.length))} characters`);
+  });
+
+  it('cuts a 10 MB text of punctuation or CJK at its separators', () => {
+    for (const text of ['ab,'.repeat(3_400_000), '天'.repeat(10_000_000)]) {
+      const calls: string[] = [];
+      encodeTruncated(text, (t) => (calls.push(t), [CLS, ...Array.from({ length: t.length }, () => 7), SEP]), SEP);
+      assert.ok(calls.every((c) => c.length <= 4096), `tokenised ${Math.max(...calls.map((c) => c.length))} characters`);
+    }
+  });
+
+  it('tokenises the whole text for a tokenizer the cut is not proven for', () => {
+    const text = 'lorem ipsum '.repeat(1000);
+    const calls: string[] = [];
+    encodeTruncated(text, wordEncoder(calls), SEP, 256, false);
+    assert.deepEqual(calls, [text]);
   });
 });

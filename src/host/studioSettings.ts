@@ -119,7 +119,8 @@ export function engineOptionsFrom(settings: StudioSettings, paths: HostPaths): E
     cacheDir: path.join(paths.globalStorage, 'models'),
     dtype: settings.dtype,
     batchSize: settings.batchSize,
-    workers: settings.workers,
+    // The setting allows up to 4; the engine refuses more workers than the machine has cores.
+    workers: Math.min(settings.workers, Math.max(1, os.availableParallelism())),
     allowDownload: settings.allowDownload,
     hub,
     workerPath: paths.workerPath,

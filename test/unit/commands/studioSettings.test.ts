@@ -81,6 +81,12 @@ describe('studio settings', () => {
     assert.equal(options.allowDownload, true);
   });
 
+  it('workers are capped at the cores of the machine (the engine refuses more)', () => {
+    const settings = readStudioSettings(inspector({ workers: { globalValue: 4 } }), true);
+    assert.equal(settings.workers, 4);
+    assert.equal(engineOptionsFrom(settings, paths).workers, Math.min(4, os.availableParallelism()));
+  });
+
   it('an empty model folder leaves modelDir unset (so MINILM_MODEL_DIR and the lookup order apply)', () => {
     const options = engineOptionsFrom(readStudioSettings(inspector({}), true), { ...paths, workspaceFolder: undefined });
     assert.equal(options.modelDir, undefined);

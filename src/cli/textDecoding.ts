@@ -1,4 +1,5 @@
 import { inputError } from './cliError';
+import { firstInvalidUtf8 } from '../core/utf8';
 
 /** What to do with input bytes that are not valid UTF-8, as Python's `errors=` argument names it. */
 export type EncodingErrors = 'strict' | 'replace';
@@ -30,42 +31,6 @@ export function decodeUtf8(bytes: Uint8Array, name: string, errors: EncodingErro
   }
   const fix = name === '<stdin>' ? 'send UTF-8 on stdin' : 'save the file as UTF-8';
   throw inputError(name, line, `not valid UTF-8 (${where}); ${fix}, or pass --encoding-errors replace to accept it with U+FFFD`);
-}
-
-/**
- * Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode table 3-7: no overlong forms,
- * no surrogates, nothing above U+10FFFF), or -1 when all of `bytes` is valid.
- */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const lead = bytes[i];
-    if (lead < 0x80) {
-      i++;
-      continue;
-    }
-    let trailing: number;
-    let low = 0x80;
-    let high = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) trailing = 1;
-    else if (lead >= 0xe0 && lead <= 0xef) {
-      trailing = 2;
-      if (lead === 0xe0) low = 0xa0;
-      if (lead === 0xed) high = 0x9f;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      trailing = 3;
-      if (lead === 0xf0) low = 0x90;
-      if (lead === 0xf4) high = 0x8f;
-    } else return i;
-    for (let k = 1; k <= trailing; k++) {
-      const next = bytes[i + k];
-      if (next === undefined || next < low || next > high) return i;
-      low = 0x80;
-      high = 0xbf;
-    }
-    i += trailing + 1;
-  }
-  return -1;
 }
 
 /** 1-based line, and column in characters (what editors show), of byte `offset`; everything before it is valid UTF-8. */

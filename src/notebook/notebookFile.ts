@@ -9,6 +9,7 @@
 // vscode-free: the VS Code serializer carries the layout in the notebook's metadata while the notebook is open.
 import { createHash } from 'node:crypto';
 import { LINE_BREAK, NotebookFormatError, notebookBlocks, parseLines, type ExactLayout, type FileLayout, type RawNotebook } from './notebookFormat';
+import { firstInvalidUtf8 } from '../core/utf8';
 
 type Eol = FileLayout['eol'];
 type Ending = Eol | '';
@@ -109,34 +110,6 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-/** Offset of the first byte that starts no valid UTF-8 sequence (the length when there is none). */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
-    let length: number;
-    let low = 0x80;
-    let high = 0xbf;
-    if (b < 0x80) length = 1;
-    else if (b >= 0xc2 && b <= 0xdf) length = 2;
-    else if (b >= 0xe0 && b <= 0xef) {
-      length = 3;
-      if (b === 0xe0) low = 0xa0;
-      if (b === 0xed) high = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      length = 4;
-      if (b === 0xf0) low = 0x90;
-      if (b === 0xf4) high = 0x8f;
-    } else return i;
-    for (let k = 1; k < length; k++) {
-      const c = bytes[i + k];
-      const [min, max] = k === 1 ? [low, high] : [0x80, 0xbf];
-      if (c === undefined || c < min || c > max) return i;
-    }
-    i += length;
-  }
-  return i;
-}
 
 // ---------------------------------------------------------------------------------------------------------- lines
 

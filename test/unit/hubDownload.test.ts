@@ -479,23 +479,18 @@ describe('hubDownload: answers that are not the file', function () {
     await rejectsWith(downloadModel(f.request()), 'DOWNLOAD_FAILED');
     assert.ok(existsSync(f.partOf('onnx/model.onnx')), 'a dropped connection keeps its part for a resume');
 
-    f.hub.faults.htmlPage = { files: ['onnx/model.onnx'] };
-    const error = await rejectsWith(downloadModel(f.request()), 'CHECKSUM_MISMATCH');
-    assert.match(error.message, /not the file/);
-    assert.equal(existsSync(f.partOf('onnx/model.onnx')), false, 'the part is deleted');
-    assert.equal(existsSync(f.destDir), false, 'nothing installed');
-
-    f.hub.faults.htmlPage = undefined;
-    f.hub.requests.length = 0;
-    await downloadModel(f.request());
-    await f.assertIdentical(FP32);
-    assert.ok(f.hub.requestsFor('onnx/model.onnx').every((r) => r.range === undefined), 'nothing resumed after the page');
+    await refuseHtmlPageThenDownload({ files: ['onnx/model.onnx'] }, /not the file/);
   });
 
   it('refuses an HTML page without Content-Length once it ends short, and deletes the part', async function () {
-    f.hub.faults.htmlPage = { files: ['onnx/model.onnx'], chunked: true };
+    await refuseHtmlPageThenDownload({ files: ['onnx/model.onnx'], chunked: true }, /error page/);
+  });
+
+  /** The page is refused, its part deleted and nothing installed; the next attempt downloads afresh, not resumed. */
+  async function refuseHtmlPageThenDownload(page: NonNullable<LocalHub['faults']['htmlPage']>, message: RegExp): Promise<void> {
+    f.hub.faults.htmlPage = page;
     const error = await rejectsWith(downloadModel(f.request()), 'CHECKSUM_MISMATCH');
-    assert.match(error.message, /error page/);
+    assert.match(error.message, message);
     assert.equal(existsSync(f.partOf('onnx/model.onnx')), false, 'the part is deleted');
     assert.equal(existsSync(f.destDir), false, 'nothing installed');
 
@@ -504,7 +499,7 @@ describe('hubDownload: answers that are not the file', function () {
     await downloadModel(f.request());
     await f.assertIdentical(FP32);
     assert.ok(f.hub.requestsFor('onnx/model.onnx').every((r) => r.range === undefined), 'nothing resumed after the page');
-  });
+  }
 
   it('refuses an HTML page in place of a pinned small file', async function () {
     f.hub.faults.htmlPage = { files: ['tokenizer.json'], chunked: true };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CliError } from '../../../src/cli/cliError';
-import { decodeUtf8, firstInvalidUtf8 } from '../../../src/cli/textDecoding';
+import { decodeUtf8 } from '../../../src/cli/textDecoding';
+import { firstInvalidUtf8 } from '../../../src/core/utf8';
 
 const fatal = new TextDecoder('utf-8', { fatal: true });
 const lenient = new TextDecoder('utf-8', { ignoreBOM: true });

@@ -104,7 +104,7 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
     const missing = fs.existsSync(dir) ? missingFiles(dir, dtype).join(', ') : 'the folder itself';
     throw new EngineError(
       'MODEL_NOT_FOUND',
-      `No ${dtype} model in ${dir} (missing ${missing}), nor an ${MODEL_NAME}/ folder in it. Point the model folder at a folder with config.json, tokenizer.json and ${requiredFiles(dtype).at(-1)}, or clear it to use the cache or a download.`,
+      `No ${dtype} model in ${dir} (missing ${missing}). Point the model folder at a folder with config.json, tokenizer.json and ${requiredFiles(dtype).at(-1)}, or clear it to use the cache or a download.`,
     );
   }
   const tried: string[] = [];

@@ -71,6 +71,7 @@ describe('error actions', () => {
 
   it('a failed download points at the settings (a mirror) and a local folder', () => {
     assert.deepEqual(errorActions('DOWNLOAD_FAILED', true), ['openSettings', 'chooseModelFolder', 'showLog']);
+    assert.deepEqual(errorActions('MODEL_UNSUPPORTED', true), ['chooseModelFolder', 'showLog']);
   });
 
   it('a corrupt model offers a fresh download; anything unknown the log', () => {

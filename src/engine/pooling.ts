@@ -23,12 +23,10 @@ export function sentenceEmbeddings(hidden: Float32Array, mask: ArrayLike<number>
     let leftPads = 0;
     while (leftPads < seqLength && !mask[row + leftPads]) leftPads++;
     if (leftPads === seqLength) leftPads = 0; // argmax of an all-zero row
-    const from = leftPads + promptLength;
-    const on = (t: number) => t >= from && !!mask[row + t];
+    const from = Math.min(leftPads + promptLength, seqLength);
     head.modes.forEach((mode, m) => {
-      const target = pooled.subarray(m * dim, (m + 1) * dim);
-      poolRow(mode, hidden, row, seqLength, dim, on, leftPads, acc);
-      target.set(acc);
+      poolRow(mode, hidden, mask, row, seqLength, dim, from, leftPads, acc);
+      pooled.set(acc, m * dim);
     });
     let vector: Float64Array = pooled;
     for (const layer of head.dense) vector = applyDense(layer, vector);
@@ -45,8 +43,9 @@ export function sentenceEmbeddings(hidden: Float32Array, mask: ArrayLike<number>
   return out;
 }
 
-/** One pooling mode over one row, into `acc`. */
-function poolRow(mode: PoolingMode, hidden: Float32Array, row: number, seqLength: number, dim: number, on: (t: number) => boolean, leftPads: number, acc: Float64Array): void {
+/** One pooling mode over one row, into `acc`; positions before `from` (left padding, prompt) are left out. */
+function poolRow(mode: PoolingMode, hidden: Float32Array, mask: ArrayLike<number>, row: number, seqLength: number, dim: number, from: number, leftPads: number, acc: Float64Array): void {
+  const on = (t: number) => t >= from && !!mask[row + t];
   acc.fill(0);
   const addToken = (t: number, weight: number) => {
     const offset = (row + t) * dim;
@@ -55,13 +54,7 @@ function poolRow(mode: PoolingMode, hidden: Float32Array, row: number, seqLength
   switch (mode) {
     case 'mean':
     case 'mean_sqrt_len_tokens': {
-      let count = 0;
-      for (let t = 0; t < seqLength; t++) {
-        if (!on(t)) continue;
-        count++;
-        const offset = (row + t) * dim;
-        for (let d = 0; d < dim; d++) acc[d]! += hidden[offset + d]!;
-      }
+      const count = sumTokens(hidden, mask, row, from, seqLength, dim, acc);
       const clamped = Math.max(count, 1e-9);
       const divisor = mode === 'mean' ? clamped : Math.sqrt(clamped);
       for (let d = 0; d < dim; d++) acc[d] = acc[d]! / divisor;
@@ -104,6 +97,21 @@ function poolRow(mode: PoolingMode, hidden: Float32Array, row: number, seqLength
       return;
     }
   }
+}
+
+/**
+ * Adds the states of the kept tokens (mask 1, position ≥ `from`) into `acc` and returns their count: the hot loop
+ * of mean pooling (all-MiniLM-L6-v2), kept small and monomorphic so that V8 optimises it as the old mean path.
+ */
+function sumTokens(hidden: Float32Array, mask: ArrayLike<number>, row: number, from: number, seqLength: number, dim: number, acc: Float64Array): number {
+  let count = 0;
+  for (let t = from; t < seqLength; t++) {
+    if (!mask[row + t]) continue;
+    count++;
+    const offset = (row + t) * dim;
+    for (let d = 0; d < dim; d++) acc[d]! += hidden[offset + d]!;
+  }
+  return count;
 }
 
 function applyDense(layer: DenseLayer, x: Float64Array): Float64Array {

@@ -18,6 +18,31 @@ describe('tiny sentence-transformers models: the engine follows each folder as S
     console.log(`      worst cosine per model: ${Object.entries(worstByModel).map(([m, c]) => `${m} 1−${(1 - c).toExponential(1)}`).join(', ')}`);
   });
 
+  it('the cache keys the prompt applied: the same text under two prompts gives two vectors, each ST\'s', async () => {
+    const model = fixtures.models['bert-prompts-exclude']!;
+    const engine = new Engine({ modelDir: tinyModelDir('bert-prompts-exclude'), threads: 1 });
+    engines.push(engine);
+    const i = model.texts.indexOf('hello world');
+    for (const settingName of ['prompt_name:query', 'prompt_name:passage', 'none', 'prompt_name:query']) {
+      const setting = model.settings.find((s) => s.name === settingName)!;
+      const [vector] = await engine.encode([model.texts[i]!], promptOptionsOf(setting));
+      assert.ok(cosineOf(vector!, setting.embeddings[i]!) >= 0.99999, settingName);
+    }
+    assert.equal(engine.cacheUsage.entries, 3);
+  });
+
+  it('an unknown prompt name is INVALID_INPUT listing the model\'s prompt names', async () => {
+    const engine = new Engine({ modelDir: tinyModelDir('bert-prompts-include'), threads: 1 });
+    engines.push(engine);
+    await assert.rejects(engine.encode(['x'], { promptName: 'Query' }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'INVALID_INPUT');
+      assert.match(error.message, /bert-prompts-include has no prompt named "Query".*"query", "document", "passage"/);
+      return true;
+    });
+    await assert.rejects(engine.countTokens(['x'], undefined, { promptName: 'nope' }), /no prompt named "nope"/);
+    assert.deepEqual(await engine.countTokens(['hello world'], undefined, { promptName: 'passage' }), [{ count: 6, truncated: false }]);
+  });
+
   for (const [name, model] of Object.entries(fixtures.models)) {
     describe(name, () => {
       let engine: Engine;

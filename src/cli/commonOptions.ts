@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DTYPES, Engine, type Dtype } from '../engine';
+import { DTYPES, Engine, type Dtype, type PromptOptions } from '../engine';
 import { INPUT_FORMATS, type InputFormat } from './inputTexts';
 import { ENCODING_ERRORS, type EncodingErrors } from './textDecoding';
 import { checkOutTarget } from './outTarget';
@@ -18,6 +18,14 @@ export interface ModelOptions {
   hubEndpoint?: string;
   progress?: boolean;
   verbose?: boolean;
+}
+
+/** `--prompt` / `--prompt-name` (and for search `--corpus-prompt` / `--corpus-prompt-name`). */
+export interface PromptCliOptions {
+  prompt?: string;
+  promptName?: string;
+  corpusPrompt?: string;
+  corpusPromptName?: string;
 }
 
 export interface InputOptions {
@@ -75,7 +83,7 @@ export function scoreThreshold(value: string): number {
 
 export function addModelOptions(command: Command): Command {
   return command
-    .option('--model-dir <dir>', 'model folder, or a folder holding all-MiniLM-L6-v2/ (default: $MINILM_MODEL_DIR, then ./models, then the per-user cache)')
+    .option('--model-dir <dir>', 'a sentence-transformers model folder (config.json, tokenizer.json, onnx/model.onnx; its modules.json, pooling, Dense, Normalize and prompts are followed), or a folder holding all-MiniLM-L6-v2/ (default: $MINILM_MODEL_DIR, then ./models, then the per-user cache)')
     .addOption(new Option('--dtype <dtype>', 'weights: fp32 (matches PyTorch) or q8 (int8, faster)').choices(DTYPES).default('fp32'))
     .option('--batch-size <n>', `texts per inference batch, 1 to ${MAX_BATCH_SIZE}`, positiveInteger(MAX_BATCH_SIZE, ' (larger batches only take more memory)'), 32)
     .option(
@@ -89,6 +97,17 @@ export function addModelOptions(command: Command): Command {
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
     .option('--no-progress', 'never show a progress bar')
     .option('-v, --verbose', 'log where the model was found and how long it took, on stderr');
+}
+
+/**
+ * `--prompt TEXT` and `--prompt-name NAME`, as sentence-transformers' encode(prompt=…, prompt_name=…): the text wins
+ * (even ""), and without either the model's default prompt applies. `what` says what they apply to; `prefix` makes
+ * `--corpus-prompt` / `--corpus-prompt-name`.
+ */
+export function addPromptOptions(command: Command, what = 'every text', prefix = ''): Command {
+  return command
+    .option(`--${prefix}prompt-name <name>`, `put the model's prompt of this name (see minilm info) before ${what}`)
+    .option(`--${prefix}prompt <text>`, `put this text before ${what} (wins over --${prefix}prompt-name; "" turns the model's default prompt off)`);
 }
 
 export function addInputOptions(command: Command, what = 'texts'): Command {
@@ -160,10 +179,10 @@ export async function withEngine<T>(options: ModelOptions, work: (engine: Engine
 }
 
 /** Encodes with a progress bar (batches) on stderr. */
-export async function encodeWithProgress(engine: Engine, texts: readonly string[], options: ModelOptions, label = 'encoding'): Promise<Float32Array[]> {
+export async function encodeWithProgress(engine: Engine, texts: readonly string[], options: ModelOptions, label = 'encoding', prompt: PromptOptions = {}): Promise<Float32Array[]> {
   const bar: Progress = createProgress(label, options.progress);
   try {
-    return await engine.encode(texts, { batchSize: options.batchSize, onProgress: ({ done, total }) => bar.update(done, total) });
+    return await engine.encode(texts, { ...prompt, batchSize: options.batchSize, onProgress: ({ done, total }) => bar.update(done, total) });
   } finally {
     bar.stop();
   }

@@ -15,7 +15,7 @@ import { registerMatrix, registerSimilarity } from './commands/similarity';
 
 export function buildProgram(): Command {
   const program = new Command('minilm')
-    .description('all-MiniLM-L6-v2 sentence embeddings on your machine: encode, compare, search, mine, cluster, evaluate')
+    .description('sentence embeddings on your machine (all-MiniLM-L6-v2, or any sentence-transformers model folder with an ONNX export): encode, compare, search, mine, cluster, evaluate')
     .version(packageVersion())
     .addHelpText(
       'after',

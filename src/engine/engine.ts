@@ -5,12 +5,11 @@ import { lengthBalancedShards } from './batching';
 import { EngineError, cancelled, withAbort } from './errors';
 import { EmbeddingCache } from './embeddingCache';
 import { resolveModel } from './modelResolver';
+import { readModelConfig, resolvePrompt, type ModelConfig, type PromptOptions } from './modelConfig';
 import type { WorkerReply } from './workerProtocol';
 import { WorkerClient, type WorkerRequestBody } from './workerClient';
 import {
-  EMBEDDING_DIMENSION,
   MAX_SEQ_LENGTH,
-  MODEL_NAME,
   modelFileFor,
   type BatchProgress,
   type DownloadProgress,
@@ -60,6 +59,7 @@ interface PendingLoad {
 
 interface LoadedModel {
   info: ModelInfo;
+  config: ModelConfig;
   workers: WorkerClient[];
 }
 
@@ -70,8 +70,9 @@ export interface EngineEvents {
 }
 
 /**
- * The sentence-embedding engine: resolves and loads all-MiniLM-L6-v2 once (concurrent callers share the load),
- * runs it in a worker thread, and returns unit-length 384-d vectors equal to SentenceTransformer.encode.
+ * The sentence-embedding engine: resolves and loads a sentence-transformers model folder once (all-MiniLM-L6-v2 by
+ * default; concurrent callers share the load), runs it in worker threads, and returns the vectors
+ * `SentenceTransformer(folder).encode` returns, following the folder's pooling, Dense, Normalize and prompts.
  */
 export class Engine extends EventEmitter<EngineEvents> {
   private options: EngineOptions;
@@ -83,6 +84,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly retiring = new Set<Promise<void>>();
   private loading: PendingLoad | undefined;
   private current: ModelInfo | undefined;
+  /** The loaded model's configuration (prompts are resolved with it). */
+  private currentConfig: ModelConfig | undefined;
   private readonly cache: EmbeddingCache<CachedEmbedding>;
   private stateValue: EngineState = { kind: 'unloaded' };
   private disposed = false;
@@ -139,19 +142,24 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.join(this.loading ?? this.startLoad(), signal);
   }
 
-  /** Unit-length embeddings, one per text, in input order. */
+  /** Embeddings, one per text, in input order (unit length when the model ends in Normalize). */
   async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
     return (await this.encodeWithTokens(texts, options)).vectors;
   }
 
-  /** Embeddings plus each text's word-piece count (after truncation at 256) and whether it was truncated. */
+  /**
+   * Embeddings plus each text's token count (prompt included, after truncation at max_seq_length) and whether it
+   * was truncated. An unknown `promptName` is INVALID_INPUT listing the model's prompt names.
+   */
   async encodeWithTokens(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodedTexts> {
     validateTexts(texts);
+    validatePromptOptions(options);
     if (options.batchSize !== undefined) validateOptions({ batchSize: options.batchSize });
     if (texts.length === 0) return { vectors: [], tokens: [] };
     if (options.signal?.aborted) throw cancelled();
     const info = await this.load(options.signal);
-    const keyOf = (text: string) => EmbeddingCache.key(info.dir, info.dtype, text);
+    const prompt = this.resolvePrompt(options);
+    const keyOf = (text: string) => EmbeddingCache.key(info.dir, info.dtype, text, prompt);
     const results = new Array<CachedEmbedding | undefined>(texts.length);
     const missing: string[] = [];
     const missingIndex = new Map<string, number[]>();
@@ -171,11 +179,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (missing.length > 0) {
       const batchSize = options.batchSize ?? this.options.batchSize ?? 32;
       const maxBatchTokens = this.options.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS;
-      const encoded = await this.encodeOnWorkers(missing, batchSize, maxBatchTokens, options.signal, options.onProgress);
+      const encoded = await this.encodeOnWorkers(missing, prompt, batchSize, maxBatchTokens, options.signal, options.onProgress);
       missing.forEach((text, k) => {
         const vector = encoded.vectors[k]!;
-        if (vector.length !== EMBEDDING_DIMENSION) {
-          throw new EngineError('WRONG_DIMENSION', `Got a ${vector.length}-dimensional vector, expected ${EMBEDDING_DIMENSION}. The model folder does not hold all-MiniLM-L6-v2.`);
+        if (vector.length !== info.dimension) {
+          throw new EngineError('WRONG_DIMENSION', `Got a ${vector.length}-dimensional vector, expected ${info.dimension}. The model folder's files do not belong together.`);
         }
         const entry = { vector, tokens: encoded.tokens[k]! };
         this.cache.set(keyOf(text), entry);
@@ -187,12 +195,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { vectors: results.map((r) => r!.vector), tokens: results.map((r) => r!.tokens) };
   }
 
-  /** Word-piece counts without running the model. */
-  async countTokens(texts: readonly string[], signal?: AbortSignal): Promise<TokenCount[]> {
+  /** Token counts (prompt included, as `encodeWithTokens` gives them) without running the model. */
+  async countTokens(texts: readonly string[], signal?: AbortSignal, promptOptions: PromptOptions = {}): Promise<TokenCount[]> {
     validateTexts(texts);
+    validatePromptOptions(promptOptions);
     if (texts.length === 0) return [];
     await this.load(signal);
-    const reply = await this.request({ kind: 'tokenize', texts: [...texts] }, signal);
+    const prompt = this.resolvePrompt(promptOptions);
+    const reply = await this.request({ kind: 'tokenize', texts: [...texts], prompt }, signal);
     if (reply.kind !== 'tokenized') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
     return reply.tokens;
   }
@@ -205,6 +215,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const load = this.loading;
     this.loading = undefined;
     this.current = undefined;
+    this.currentConfig = undefined;
     load?.controller.abort(new EngineError('CANCELLED', 'The model was unloaded.'));
     await load?.promise.catch(() => undefined);
     const workers = this.workers;
@@ -225,7 +236,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const load: PendingLoad = { promise: Promise.resolve() as unknown as Promise<ModelInfo>, controller: new AbortController(), waiting: 0, pinned: false };
     this.loading = load;
     load.promise = this.loadOnce(load).then(
-      ({ info, workers }) => {
+      ({ info, config, workers }) => {
         if (this.loading !== load) {
           // Unloaded or cancelled while the workers were being made ready: they are not wanted any more.
           void this.retire(workers, abortReason(load.controller.signal));
@@ -234,6 +245,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         this.loading = undefined;
         this.workers = workers;
         this.current = info;
+        this.currentConfig = config;
         this.setState({ kind: 'ready', info });
         return info;
       },
@@ -296,32 +308,42 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     if (signal.aborted) throw abortReason(signal);
     if (wanted()) this.setState({ kind: 'loading' });
+    // Read before any worker starts: an unsupported module fails the load at once, naming it.
+    const config = readModelConfig(resolved.dir, { knownDefault: resolved.knownDefault, log });
     const workerCount = this.options.workers ?? 1;
     // Several workers split the cores between them: each session runs single-batch work on its own threads.
     const threads = this.options.threads ?? Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / workerCount));
     const workers = this.startWorkers(workerCount);
     try {
-      await Promise.all(workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads }, signal)));
+      await Promise.all(workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads, config }, signal)));
     } catch (error) {
       // The workers end themselves once their session is made (terminating one inside ONNX Runtime aborts the process).
       await this.retire(workers, signal.aborted ? abortReason(signal) : toEngineError(error));
       throw signal.aborted ? abortReason(signal) : error;
     }
     const loadMs = performance.now() - started;
-    log(`loaded ${MODEL_NAME} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threadLayout({ workers: workerCount, threads })}`);
+    log(`loaded ${config.name} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threadLayout({ workers: workerCount, threads })}`);
     const info: ModelInfo = {
-      name: MODEL_NAME,
+      name: config.name,
       source: resolved.source,
       dir: resolved.dir,
       dtype,
       modelFile: path.join(resolved.dir, modelFileFor(dtype)),
-      dimension: EMBEDDING_DIMENSION,
-      maxSeqLength: MAX_SEQ_LENGTH,
+      dimension: config.dimension,
+      maxSeqLength: config.maxSeqLength,
+      pooling: [...config.pooling.modes],
+      includePrompt: config.pooling.includePrompt,
+      dense: config.dense.map((d) => ({ inFeatures: d.inFeatures, outFeatures: d.outFeatures, activation: d.activation })),
+      normalize: config.normalize,
+      similarityFunction: config.similarityFunction,
+      prompts: { ...config.prompts },
+      promptNames: Object.keys(config.prompts),
+      defaultPromptName: config.defaultPromptName,
       loadMs,
       threads,
       workers: workerCount,
     };
-    return { info, workers };
+    return { info, config, workers };
   }
 
   /**
@@ -329,7 +351,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    * adds up the batches of all of them (each worker announces its count once it has tokenised; until then a count
    * by texts stands in), and the first failure cancels the rest.
    */
-  private async encodeOnWorkers(texts: string[], batchSize: number, maxBatchTokens: number, signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<EncodedTexts> {
+  private async encodeOnWorkers(texts: string[], prompt: string | undefined, batchSize: number, maxBatchTokens: number, signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<EncodedTexts> {
     if (signal?.aborted) throw cancelled();
     const workers = this.workers;
     if (workers.length === 0) throw new EngineError('WORKER_FAILED', 'The model is not loaded.');
@@ -343,7 +365,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const replies = await Promise.all(
       shards.map(async (indices, k) => {
         try {
-          const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), batchSize, maxBatchTokens }, stop, (p) => {
+          const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), prompt, batchSize, maxBatchTokens }, stop, (p) => {
             done[k] = p.done;
             totals[k] = p.total;
             if (p.done > 0) onProgress?.({ done: sum(done), total: sum(totals) });
@@ -398,6 +420,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     return gone;
   }
 
+  /** The prompt the loaded model applies for these options (undefined: none). */
+  private resolvePrompt(options: PromptOptions): string | undefined {
+    const config = this.currentConfig;
+    if (!config) throw new EngineError('WORKER_FAILED', 'The model is not loaded.');
+    return resolvePrompt(config, options);
+  }
+
   private request(message: WorkerRequestBody, signal?: AbortSignal): Promise<WorkerReply> {
     const worker = this.workers[0];
     if (!worker) return Promise.reject(new EngineError('WORKER_FAILED', 'The model is not loaded.'));
@@ -449,6 +478,13 @@ export function validateOptions(options: Partial<Pick<EngineOptions, 'workers' |
   check('maxBatchTokens', options.maxBatchTokens, MAX_SEQ_LENGTH, Number.MAX_SAFE_INTEGER, `A batch must hold one text of ${MAX_SEQ_LENGTH} word pieces.`);
   check('cacheBytes', options.cacheBytes, 0, Number.MAX_SAFE_INTEGER, '0 turns the cache off.');
   check('cacheEntries', options.cacheEntries, 0, Number.MAX_SAFE_INTEGER, '0 turns the cache off.');
+}
+
+function validatePromptOptions(options: PromptOptions): void {
+  for (const key of ['prompt', 'promptName'] as const) {
+    const value = options[key];
+    if (value !== undefined && typeof value !== 'string') throw new EngineError('INVALID_INPUT', `${key} must be a string, got ${value === null ? 'null' : typeof value}.`);
+  }
 }
 
 function validateTexts(texts: readonly unknown[]): asserts texts is string[] {

@@ -41,13 +41,14 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
       case 'load': {
         await model?.dispose();
         model = undefined;
-        model = await ModelSession.load({ dir: request.dir, dtype: request.dtype, threads: request.threads, native });
+        model = await ModelSession.load({ dir: request.dir, dtype: request.dtype, threads: request.threads, config: request.config, native });
         reply({ id: request.id, kind: 'loaded' });
         break;
       }
       case 'encode': {
         const result = await requireModel().encode(
           request.texts,
+          request.prompt,
           request.batchSize,
           request.maxBatchTokens,
           () => cancelledIds.has(request.id),
@@ -59,7 +60,7 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
       case 'tokenize': {
         const loaded = requireModel();
         const tokens = request.texts.map((t) => {
-          const { ids, truncated } = loaded.tokenize(t);
+          const { ids, truncated } = loaded.tokenize(t, request.prompt);
           return { count: ids.length, truncated };
         });
         reply({ id: request.id, kind: 'tokenized', tokens });

@@ -2,6 +2,8 @@
 export type EngineErrorCode =
   | 'MODEL_NOT_FOUND'
   | 'MODEL_CORRUPT'
+  /** The folder is a model, but uses a module, pooling mode or activation the engine does not run. */
+  | 'MODEL_UNSUPPORTED'
   | 'DOWNLOAD_FAILED'
   | 'CHECKSUM_MISMATCH'
   | 'INVALID_INPUT'

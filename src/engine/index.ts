@@ -2,3 +2,4 @@ export { Engine, DEFAULT_CACHE_BYTES, DEFAULT_MAX_BATCH_TOKENS, threadLayout, ty
 export { EngineError, isCancellation, withAbort, type EngineErrorCode } from './errors';
 export { resolveModel, defaultCacheDir, missingFiles } from './modelResolver';
 export * from './types';
+export { readModelConfig, resolvePrompt, POOLING_MODES, type ModelConfig, type PoolingMode, type PromptOptions, type SimilarityFunction } from './modelConfig';

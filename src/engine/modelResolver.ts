@@ -4,7 +4,7 @@ import path from 'node:path';
 import { checkPinnedCache } from './cachedModelCheck';
 import { EngineError } from './errors';
 import { downloadModel, defaultHub, isCommit } from './hubDownload';
-import { PINNED_DIGESTS, pinnedRevisionFor, type PinnedRevision, type PinnedTable } from './pinnedDigests';
+import { DEFAULT_REPOSITORY, PINNED_DIGESTS, pinnedRevisionFor, type PinnedRevision, type PinnedTable } from './pinnedDigests';
 import { MODEL_NAME, requiredFiles, type Dtype, type DownloadProgress, type HubOptions, type ModelSource } from './types';
 
 export interface ResolveRequest {
@@ -32,6 +32,11 @@ export interface ResolvedModel {
    * hub reported when the repository and revision are not pinned.
    */
   verification?: 'pinned' | 'hub-reported';
+  /**
+   * The folder is all-MiniLM-L6-v2 by where it was found (the pinned default repository, or a folder named so
+   * inside a models folder): without sentence-transformers files it is read with that model's configuration.
+   */
+  knownDefault?: boolean;
 }
 
 /** Per-user cache: $XDG_CACHE_HOME/minilm-studio or ~/.cache/minilm-studio. */
@@ -46,10 +51,20 @@ export function missingFiles(dir: string, dtype: Dtype): string[] {
 
 /** A folder that is the model itself, or holds it as `all-MiniLM-L6-v2/` (as ../shared/models does). */
 function modelFolderIn(dir: string, dtype: Dtype): string | undefined {
-  for (const candidate of [dir, path.join(dir, MODEL_NAME)]) {
-    if (missingFiles(candidate, dtype).length === 0) return candidate;
+  return modelFolderFound(dir, dtype)?.dir;
+}
+
+function modelFolderFound(dir: string, dtype: Dtype): { dir: string; nested: boolean } | undefined {
+  const nested = path.join(dir, MODEL_NAME);
+  for (const candidate of [dir, nested]) {
+    if (missingFiles(candidate, dtype).length === 0) return { dir: candidate, nested: candidate === nested || path.basename(candidate) === MODEL_NAME };
   }
   return undefined;
+}
+
+/** The default repository (transformers.js layout of all-MiniLM-L6-v2), whatever the revision. */
+function isDefaultRepository(repository: string): boolean {
+  return repository.toLowerCase() === DEFAULT_REPOSITORY.toLowerCase();
 }
 
 /** Folder under the cache for files whose digests came from a server, not from the pinned table. */
@@ -83,13 +98,13 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
   const explicit = request.modelDir || env.MINILM_MODEL_DIR;
   if (explicit) {
     const dir = path.resolve(explicit);
-    const found = modelFolderIn(dir, dtype);
-    log(`model folder ${dir}: ${found ? `found (${found})` : 'not usable'}`);
-    if (found) return { dir: found, source: 'folder' };
+    const found = modelFolderFound(dir, dtype);
+    log(`model folder ${dir}: ${found ? `found (${found.dir})` : 'not usable'}`);
+    if (found) return { dir: found.dir, source: 'folder', ...known(found.nested) };
     const missing = fs.existsSync(dir) ? missingFiles(dir, dtype).join(', ') : 'the folder itself';
     throw new EngineError(
       'MODEL_NOT_FOUND',
-      `No all-MiniLM-L6-v2 model in ${dir} (missing ${missing}). Point the model folder at a folder with config.json, tokenizer.json and ${requiredFiles(dtype).at(-1)}, or clear it to use the cache or a download.`,
+      `No ${dtype} model in ${dir} (missing ${missing}). Point the model folder at a folder with config.json, tokenizer.json and ${requiredFiles(dtype).at(-1)}, or clear it to use the cache or a download.`,
     );
   }
   const tried: string[] = [];
@@ -100,9 +115,9 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
   for (const [folder, source, label] of localFolders) {
     if (!folder) continue;
     const dir = path.resolve(folder);
-    const found = modelFolderIn(dir, dtype);
-    log(`${label} ${dir}: ${found ? `found (${found})` : `no ${dtype} model`}`);
-    if (found) return { dir: found, source };
+    const found = modelFolderFound(dir, dtype);
+    log(`${label} ${dir}: ${found ? `found (${found.dir})` : `no ${dtype} model`}`);
+    if (found) return { dir: found.dir, source, ...known(found.nested) };
     tried.push(path.join(dir, MODEL_NAME));
   }
   const hub = { ...defaultHub(env), ...definedValues(request.hub ?? {}) };
@@ -110,18 +125,20 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
   const cacheDir = request.cacheDir ?? defaultCacheDir(env);
   const { dir: cached, pin } = cacheLocation(cacheDir, hub, table);
   const verification = pin ? 'pinned' : 'hub-reported';
+  const knownDefault = isDefaultRepository(hub.repository);
+  const wanted = knownDefault ? MODEL_NAME : hub.repository;
   const label = pin ? `pinned ${pin.repository}@${pin.revision}` : `unpinned ${hub.repository}@${hub.revision}, digests as the hub reports them`;
   const found = modelFolderIn(cached, dtype);
   log(`cache ${cached} (${label}): ${found ? 'found' : 'no model'}`);
   if (found) {
     if (pin) await checkPinnedCache(found, requiredFiles(dtype), pin, log);
-    return { dir: found, source: 'cache', verification };
+    return { dir: found, source: 'cache', verification, ...known(knownDefault) };
   }
   tried.push(cached);
   if (!request.allowDownload) {
     throw new EngineError(
       'MODEL_NOT_FOUND',
-      `all-MiniLM-L6-v2 (${dtype}) was not found. Looked in: ${tried.join('; ')}. Set the model folder (MINILM_MODEL_DIR, --model-dir or the minilm.modelFolder setting), or allow downloading from ${hub.endpoint}.`,
+      `${wanted} (${dtype}) was not found. Looked in: ${tried.join('; ')}. Set the model folder (MINILM_MODEL_DIR, --model-dir or the minilm.modelFolder setting), or allow downloading from ${hub.endpoint}.`,
     );
   }
   // Only what is missing is fetched (the other dtype's folder already holds config and tokenizer); what is
@@ -132,7 +149,12 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
   await downloadModel({ hub, files: missing, destDir: cached, signal: request.signal, onProgress: request.onDownload, log, pinned: table });
   const downloaded = modelFolderIn(cached, dtype);
   if (!downloaded) throw new EngineError('DOWNLOAD_FAILED', `The download finished but ${cached} is still missing ${missingFiles(cached, dtype).join(', ')}.`);
-  return { dir: downloaded, source: 'hub', verification };
+  return { dir: downloaded, source: 'hub', verification, ...known(knownDefault) };
+}
+
+/** `knownDefault: true`, or nothing. */
+function known(isDefault: boolean): Pick<ResolvedModel, 'knownDefault'> {
+  return isDefault ? { knownDefault: true } : {};
 }
 
 function definedValues<T extends object>(value: T): Partial<T> {

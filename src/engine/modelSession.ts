@@ -5,8 +5,9 @@ import type * as Transformers from '@huggingface/transformers' with { 'resolutio
 import { EngineError, cancelled } from './errors';
 import { encodeTruncated, prefixCutIsExact } from './truncation';
 import { lengthSortedBatches } from './batching';
-import { meanPoolNormalize } from './pooling';
-import { EMBEDDING_DIMENSION, MAX_SEQ_LENGTH, modelFileFor, type Dtype, type TokenCount } from './types';
+import { sentenceEmbeddings } from './pooling';
+import { readModelConfig, type ModelConfig } from './modelConfig';
+import { modelFileFor, type Dtype, type TokenCount } from './types';
 
 // The package's typings are ESM-only but it ships a CommonJS build for Node; load that build with types attached.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,6 +21,8 @@ export interface SessionConfig {
   dir: string;
   dtype: Dtype;
   threads: number;
+  /** The folder's sentence-transformers configuration, as the engine read it; read here when absent. */
+  config?: ModelConfig;
   /** Wraps every ONNX Runtime call (session creation, run, release); defaults to calling it directly. */
   native?: NativeCall;
 }
@@ -37,15 +40,25 @@ interface TokenizedText {
   truncated: boolean;
 }
 
+/** Graph inputs the engine knows how to fill; a graph declaring others is refused at load. */
+const KNOWN_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'];
+
 /**
- * One loaded model: the WordPiece tokenizer from transformers.js and an ONNX Runtime session. Lives in the engine
- * worker; everything here is synchronous CPU work or native inference, so the caller's thread stays free.
+ * One loaded model: its tokenizer from transformers.js, an ONNX Runtime session and the sentence-transformers head
+ * (pooling, Dense, Normalize) from its configuration. Lives in the engine worker; everything here is synchronous
+ * CPU work or native inference, so the caller's thread stays free.
  */
 export class ModelSession {
+  /** include_prompt false: prompt lengths in tokens, per prompt string (as ST caches them). */
+  private readonly promptLengths = new Map<string, number>();
+
   private constructor(
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly session: ort.InferenceSession,
-    private readonly sepId: number,
+    private readonly config: ModelConfig,
+    /** The post-processor's final special token ([SEP], </s>), kept by truncation; undefined when it adds none. */
+    private readonly endId: number | undefined,
+    private readonly specialIds: ReadonlySet<number>,
     private readonly padId: number,
     /** The tokenizer is the one the prefix cut was proven for; otherwise long texts are tokenised whole. */
     private readonly exactCut: boolean,
@@ -82,19 +95,47 @@ export class ModelSession {
         throw new EngineError('MODEL_CORRUPT', `${modelPath} is not a valid ONNX model (${messageOf(error)}). The file is corrupted or incomplete: delete it and download the model again.`);
       }),
     ]);
-    const sepId = tokenizer.sep_token_id;
     const padId = tokenizer.pad_token_id ?? 0;
-    if (sepId === undefined || sepId === null) throw new EngineError('MODEL_CORRUPT', `The tokenizer in ${config.dir} has no [SEP] token; this is not a BERT tokenizer.`);
-    const model = new ModelSession(tokenizer, session, sepId, padId, prefixCutIsExact({ tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) }),
+    const specialIds = new Set<number>(tokenizer.all_special_ids ?? []);
+    // The id the post-processor puts after a text, if any: the last id of a one-letter text, when it is special.
+    const probe = tokenizer.encode('a');
+    const last = probe.at(-1);
+    const endId = probe.length >= 2 && last !== undefined && specialIds.has(last) ? last : undefined;
+    const model = new ModelSession(tokenizer, session, config.config ?? readModelConfig(config.dir), endId, specialIds, padId, prefixCutIsExact({ tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) }),
       native,
     );
-    model.checkOutputShape();
+    try {
+      model.checkGraph();
+    } catch (error) {
+      await model.dispose().catch(() => undefined);
+      throw error;
+    }
     return model;
   }
 
-  /** Word-piece ids as the model sees them: [CLS] … [SEP], at most 256. */
-  tokenize(text: string): TokenizedText {
-    return encodeTruncated(text, (t) => this.tokenizer.encode(t), this.sepId, MAX_SEQ_LENGTH, this.exactCut);
+  /**
+   * Token ids as the model sees them: `prompt + text` (string concatenation, as ST does) with the special tokens,
+   * at most max_seq_length of them, the final special token kept.
+   */
+  tokenize(text: string, prompt?: string): TokenizedText {
+    let full = prompt ? prompt + text : text;
+    if (this.config.doLowerCase) full = full.toLowerCase();
+    return encodeTruncated(full, (t) => this.tokenizer.encode(t), this.endId, this.config.maxSeqLength, this.exactCut);
+  }
+
+  /**
+   * Positions pooling leaves out for `prompt` when include_prompt is false (ST's `_get_prompt_length`): the prompt's
+   * own ids with specials, truncated like a text, minus its final special token. 0 when pooling sees everything.
+   */
+  promptLength(prompt: string | undefined): number {
+    if (!prompt || this.config.pooling.includePrompt) return 0;
+    let length = this.promptLengths.get(prompt);
+    if (length === undefined) {
+      const { ids } = this.tokenize('', prompt);
+      length = ids.length - (this.specialIds.has(ids.at(-1)!) ? 1 : 0);
+      this.promptLengths.set(prompt, length);
+    }
+    return length;
   }
 
   /**
@@ -105,13 +146,21 @@ export class ModelSession {
    * that a cancel message is seen, then checks for cancellation between batches. `onBatch(0, total)` announces the
    * batches before the first runs.
    */
-  async encode(texts: readonly string[], batchSize: number, maxBatchTokens: number, isCancelled: () => boolean, onBatch: (done: number, total: number) => void): Promise<EncodeBatchesResult> {
+  async encode(
+    texts: readonly string[],
+    prompt: string | undefined,
+    batchSize: number,
+    maxBatchTokens: number,
+    isCancelled: () => boolean,
+    onBatch: (done: number, total: number) => void,
+  ): Promise<EncodeBatchesResult> {
+    const promptLength = this.promptLength(prompt);
     const tokenized = new Array<TokenizedText>(texts.length);
     for (let start = 0; start < texts.length; start += TOKENIZE_CHUNK) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
       if (isCancelled()) throw cancelled();
       const end = Math.min(texts.length, start + TOKENIZE_CHUNK);
-      for (let i = start; i < end; i++) tokenized[i] = this.tokenize(texts[i]!);
+      for (let i = start; i < end; i++) tokenized[i] = this.tokenize(texts[i]!, prompt);
     }
     const batches = lengthSortedBatches(tokenized.map((t) => t.ids.length), batchSize, maxBatchTokens);
     onBatch(0, batches.length);
@@ -120,7 +169,7 @@ export class ModelSession {
     for (let b = 0; b < batches.length; b++) {
       if (isCancelled()) throw cancelled();
       const indices = batches[b]!;
-      const pooled = await this.run(indices.map((i) => tokenized[i]!));
+      const pooled = await this.run(indices.map((i) => tokenized[i]!), promptLength);
       indices.forEach((original, k) => {
         vectors[original] = pooled[k]!;
         tokens[original] = { count: tokenized[original]!.ids.length, truncated: tokenized[original]!.truncated };
@@ -134,7 +183,7 @@ export class ModelSession {
     await this.native(() => this.session.release());
   }
 
-  private async run(batch: TokenizedText[]): Promise<Float32Array[]> {
+  private async run(batch: TokenizedText[], promptLength: number): Promise<Float32Array[]> {
     const size = batch.length;
     const seqLength = Math.max(...batch.map((t) => t.ids.length));
     const ids = new BigInt64Array(size * seqLength).fill(BigInt(this.padId));
@@ -149,29 +198,36 @@ export class ModelSession {
       });
     });
     const dims = [size, seqLength];
-    const feeds = {
-      input_ids: new ort.Tensor('int64', ids, dims),
-      attention_mask: new ort.Tensor('int64', mask, dims),
-      token_type_ids: new ort.Tensor('int64', new BigInt64Array(size * seqLength), dims),
-    };
+    // Exactly the inputs the graph declares: XLM-R exports have no token_type_ids.
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const name of this.session.inputNames) {
+      if (name === 'input_ids') feeds[name] = new ort.Tensor('int64', ids, dims);
+      else if (name === 'attention_mask') feeds[name] = new ort.Tensor('int64', mask, dims);
+      else feeds[name] = new ort.Tensor('int64', new BigInt64Array(size * seqLength), dims);
+    }
     const output = await this.native(() => this.session.run(feeds));
     const hidden = output['last_hidden_state'];
-    if (!hidden) throw new EngineError('MODEL_CORRUPT', 'The ONNX model has no last_hidden_state output; it is not a sentence-transformers BERT export.');
+    if (!hidden) throw new EngineError('MODEL_CORRUPT', 'The ONNX model has no last_hidden_state output; it is not a transformer feature-extraction export.');
     try {
-      const dim = hidden.dims[2];
-      if (dim !== EMBEDDING_DIMENSION) {
-        throw new EngineError('WRONG_DIMENSION', `The model produces ${dim}-dimensional states, expected ${EMBEDDING_DIMENSION}: this is not all-MiniLM-L6-v2. Choose the right model folder.`);
+      const dim = hidden.dims[2]!;
+      if (dim !== this.config.hiddenSize) {
+        throw new EngineError('WRONG_DIMENSION', `The ONNX model produces ${dim}-dimensional token states, but the folder's configuration expects ${this.config.hiddenSize}: the ONNX file does not belong to ${this.config.name}. Choose the right model folder.`);
       }
-      return meanPoolNormalize(hidden.data as Float32Array, maskFlags, size, seqLength, dim);
+      const head = { modes: this.config.pooling.modes, dense: this.config.dense, normalize: this.config.normalize };
+      return sentenceEmbeddings(hidden.data as Float32Array, maskFlags, size, seqLength, dim, head, promptLength);
     } finally {
       for (const tensor of Object.values(output)) tensor.dispose?.();
     }
   }
 
-  private checkOutputShape(): void {
+  private checkGraph(): void {
     const names = this.session.outputNames;
     if (!names.includes('last_hidden_state')) {
-      throw new EngineError('MODEL_CORRUPT', `The ONNX model's outputs are ${names.join(', ')}; expected last_hidden_state. Choose an all-MiniLM-L6-v2 export.`);
+      throw new EngineError('MODEL_CORRUPT', `The ONNX model's outputs are ${names.join(', ')}; expected last_hidden_state. Choose a feature-extraction export of ${this.config.name}.`);
+    }
+    const unknown = this.session.inputNames.filter((name) => !KNOWN_INPUTS.includes(name));
+    if (!this.session.inputNames.includes('input_ids') || unknown.length > 0) {
+      throw new EngineError('MODEL_UNSUPPORTED', `The ONNX model's inputs are ${this.session.inputNames.join(', ')}; the engine feeds ${KNOWN_INPUTS.join(', ')}.`);
     }
   }
 }

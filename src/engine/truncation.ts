@@ -9,14 +9,16 @@ export interface TruncatedIds {
 }
 
 /**
- * sentence-transformers truncates the word pieces and then adds [CLS]/[SEP], so a long text ends in [SEP]
- * (id 102) at position 255. transformers.js cuts after the special tokens are added and would drop [SEP], so the
- * ids are cut here instead: keep [CLS] + the first 254 pieces, then put [SEP] back.
+ * sentence-transformers truncates the content and then adds the special tokens, so a long text still ends in the
+ * post-processor's final token ([SEP], </s>) at position max - 1. transformers.js cuts after the special tokens are
+ * added and would drop it, so the ids are cut here instead: keep the first max - 1 ids, then put `endId` back.
+ * `endId` undefined: the tokenizer adds no final token, and the ids are simply cut.
  */
-export function truncateIds(ids: number[], sepId: number, maxLength = MAX_SEQ_LENGTH): TruncatedIds {
+export function truncateIds(ids: number[], endId: number | undefined, maxLength = MAX_SEQ_LENGTH): TruncatedIds {
   if (ids.length <= maxLength) return { ids, truncated: false };
+  if (endId === undefined) return { ids: ids.slice(0, maxLength), truncated: true };
   const cut = ids.slice(0, maxLength - 1);
-  cut.push(sepId);
+  cut.push(endId);
   return { ids: cut, truncated: true };
 }
 
@@ -226,13 +228,13 @@ function withFinalSigmaOf(head: string, text: string, rest: number): string {
  * 10 MB text costs about what a 4 KB one does, whitespace or not. Without `exact` (a tokenizer other than the one
  * the cut was proven for) the whole text is tokenised.
  */
-export function encodeTruncated(text: string, encode: EncodeIds, sepId: number, maxLength = MAX_SEQ_LENGTH, exact = true): TruncatedIds {
-  if (!exact || text.length <= FIRST_PREFIX_CHARS) return truncateIds(encode(text), sepId, maxLength);
+export function encodeTruncated(text: string, encode: EncodeIds, endId: number | undefined, maxLength = MAX_SEQ_LENGTH, exact = true): TruncatedIds {
+  if (!exact || text.length <= FIRST_PREFIX_CHARS) return truncateIds(encode(text), endId, maxLength);
   for (let budget = FIRST_PREFIX_CHARS; ; budget *= 4) {
     const prefix = modelPrefix(text, budget);
     if (!prefix) continue;
     const ids = encode(prefix.text);
-    if (prefix.complete || ids.length > maxLength) return truncateIds(ids, sepId, maxLength);
+    if (prefix.complete || ids.length > maxLength) return truncateIds(ids, endId, maxLength);
   }
 }
 

@@ -1,9 +1,11 @@
+import type { PoolingMode, SimilarityFunction } from './modelConfig';
+
 /** Weights variant: `fp32` reproduces sentence-transformers; `q8` is per-channel int8 (onnx/model_quantized.onnx). */
 export type Dtype = 'fp32' | 'q8';
 
 export const DTYPES: readonly Dtype[] = ['fp32', 'q8'];
 
-/** Facts about all-MiniLM-L6-v2 that the engine relies on. */
+/** Facts about all-MiniLM-L6-v2, the default model (other folders bring their own). */
 export const MODEL_NAME = 'all-MiniLM-L6-v2';
 export const EMBEDDING_DIMENSION = 384;
 /** sentence-transformers' max_seq_length: the tokenizer's own 512 (and tokenizer.json's 128) are not what the model was trained with. */
@@ -72,13 +74,31 @@ export interface EngineOptions {
 }
 
 export interface ModelInfo {
+  /** The folder's name (all-MiniLM-L6-v2 for the default model, whatever its cache folder is called). */
   name: string;
   source: ModelSource;
   dir: string;
   dtype: Dtype;
   modelFile: string;
+  /** Width of the vectors encode returns. */
   dimension: number;
+  /** Tokens the model sees at most, specials and prompt included. */
   maxSeqLength: number;
+  /** Pooling modes (several are concatenated in this order). */
+  pooling: PoolingMode[];
+  /** false: prompt tokens are left out of pooling. */
+  includePrompt: boolean;
+  /** Dense layers after pooling, as in_features → out_features. */
+  dense: { inFeatures: number; outFeatures: number; activation: string }[];
+  /** Vectors have unit length (the model ends in a Normalize module). */
+  normalize: boolean;
+  /** How the model's vectors are compared: sentence-transformers' similarity_fn_name. */
+  similarityFunction: SimilarityFunction;
+  /** Prompt names and texts (sentence-transformers adds "query" and "document", both empty, when absent). */
+  prompts: Record<string, string>;
+  promptNames: string[];
+  /** Prompt applied when encode names none. */
+  defaultPromptName: string | undefined;
   loadMs: number;
   /** ONNX Runtime intra-op threads of each worker's session. */
   threads: number;
@@ -107,15 +127,19 @@ export interface BatchProgress {
 }
 
 export interface EncodeOptions {
+  /** Put before every text (as sentence-transformers' `prompt`); wins over `promptName`, even when "". */
+  prompt?: string;
+  /** One of the model's prompt names (`ModelInfo.promptNames`); without either, the model's default prompt applies. */
+  promptName?: string;
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (progress: BatchProgress) => void;
 }
 
 export interface TokenCount {
-  /** Word pieces the model sees, [CLS] and [SEP] included, after truncation at 256. */
+  /** Tokens the model sees, specials and prompt included, after truncation at max_seq_length. */
   count: number;
-  /** The text had more than 256 word pieces and its tail was ignored. */
+  /** The text had more than max_seq_length tokens and its tail was ignored. */
   truncated: boolean;
 }
 

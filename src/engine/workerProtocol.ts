@@ -1,12 +1,17 @@
 import type { SerializedEngineError } from './errors';
+import type { ModelConfig } from './modelConfig';
 import type { Dtype, TokenCount } from './types';
 
 /** Messages from the engine to its worker. Every request carries an id that its reply repeats. */
 export type WorkerRequest =
-  | { id: number; kind: 'load'; dir: string; dtype: Dtype; threads: number }
-  /** Batches hold at most `batchSize` texts and `maxBatchTokens` padded word pieces. */
-  | { id: number; kind: 'encode'; texts: string[]; batchSize: number; maxBatchTokens: number }
-  | { id: number; kind: 'tokenize'; texts: string[] }
+  /** `config`: the folder's sentence-transformers configuration, read once by the engine (Dense weights included). */
+  | { id: number; kind: 'load'; dir: string; dtype: Dtype; threads: number; config: ModelConfig }
+  /**
+   * Batches hold at most `batchSize` texts and `maxBatchTokens` padded word pieces. `prompt`: the prompt already
+   * resolved by the engine (undefined = none), put before every text.
+   */
+  | { id: number; kind: 'encode'; texts: string[]; prompt?: string; batchSize: number; maxBatchTokens: number }
+  | { id: number; kind: 'tokenize'; texts: string[]; prompt?: string }
   | { id: number; kind: 'cancel'; target: number }
   /** Finish what is running (cancelled requests stop at their next batch), release the session, end the thread. */
   | { id: number; kind: 'dispose' };

@@ -13,6 +13,8 @@ export function errorActions(code: string | undefined, allowDownload: boolean): 
       // A mirror (hub endpoint setting) or a local copy are the ways around a blocked hub.
       return ['openSettings', 'chooseModelFolder', 'showLog'];
     case 'WRONG_DIMENSION':
+    // A module, pooling mode or activation the engine does not run: another folder is the only way on.
+    case 'MODEL_UNSUPPORTED':
       return ['chooseModelFolder', 'showLog'];
     case 'WORKER_FAILED':
       return ['loadModel', 'showLog'];

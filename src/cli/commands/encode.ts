@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { projectorMetadata, vectorsToCsv, vectorsToNpy, vectorsToProjectorTensors } from '../../core';
-import { EMBEDDING_DIMENSION } from '../../engine';
 import { CliError } from '../cliError';
 import {
   addInputOptions,
   addModelOptions,
+  addPromptOptions,
   addOutputOptions,
   encodeWithProgress,
   outputFormat,
@@ -12,32 +12,36 @@ import {
   type InputOptions,
   type ModelOptions,
   type OutputOptions,
+  type PromptCliOptions,
 } from '../commonOptions';
 import { checkBinaryTarget, emit, emitToFolder } from '../outTarget';
 import { cellText, jsonArrayLines, renderTable, vectorJson } from '../output';
 import { createProgress } from '../progress';
 import { requireTexts } from './texts';
 
-type EncodeOptions = ModelOptions & InputOptions & OutputOptions;
+type EncodeOptions = ModelOptions & InputOptions & OutputOptions & PromptCliOptions;
 
 export function registerEncode(program: Command): void {
   const command = program
     .command('encode')
-    .description('embed texts as 384-d unit vectors (input order)')
+    .description("embed texts as the model's vectors (input order; all-MiniLM-L6-v2: 384-d unit vectors)")
     .argument('[texts...]', 'texts to embed; - reads stdin');
   addInputOptions(command);
+  addPromptOptions(command);
   addModelOptions(command);
-  addOutputOptions(command, ['table', 'json', 'csv', 'npy', 'tsv'], ' (json: array of vectors; npy: float32 (n, 384); tsv: Embedding Projector files, --out DIR)', PROJECTOR_FILES);
+  addOutputOptions(command, ['table', 'json', 'csv', 'npy', 'tsv'], ' (json: array of vectors; npy: float32 (n, dimension); tsv: Embedding Projector files, --out DIR)', PROJECTOR_FILES);
   command.action(async (args: string[], options: EncodeOptions) => {
     const format = outputFormat(options);
     if (format === 'npy') checkBinaryTarget(options.out, format);
     if (format === 'tsv' && !options.out) throw new CliError('--format tsv writes tensors.tsv and metadata.tsv: give the folder with --out DIR');
     const texts = await requireTexts(args, options);
+    const prompt = { prompt: options.prompt, promptName: options.promptName };
     await withEngine(options, async (engine) => {
+      const dimension = (await engine.load()).dimension;
       if (format === 'table') {
         const bar = createProgress('encoding', options.progress);
         const { vectors, tokens } = await engine
-          .encodeWithTokens(texts, { batchSize: options.batchSize, onProgress: ({ done, total }) => bar.update(done, total) })
+          .encodeWithTokens(texts, { ...prompt, batchSize: options.batchSize, onProgress: ({ done, total }) => bar.update(done, total) })
           .finally(() => bar.stop());
         const rows = texts.map((text, i) => [
           String(i),
@@ -45,17 +49,17 @@ export function registerEncode(program: Command): void {
           cellText(text, 48),
           `[${Array.from(vectors[i].subarray(0, 4), (v) => v.toFixed(4)).join(', ')}, …]`,
         ]);
-        await emit(renderTable(['#', 'tokens', 'text', `vector (${EMBEDDING_DIMENSION} dims)`], rows, ['right', 'right']), options.out);
+        await emit(renderTable(['#', 'tokens', 'text', `vector (${dimension} dims)`], rows, ['right', 'right']), options.out);
         return;
       }
-      const vectors = await encodeWithProgress(engine, texts, options);
+      const vectors = await encodeWithProgress(engine, texts, options, 'encoding', prompt);
       switch (format) {
         case 'json':
           return emit(jsonArrayLines(vectors, vectorJson), options.out);
         case 'csv':
           return emit(vectorsToCsv(vectors, texts), options.out);
         case 'npy':
-          return emit(vectorsToNpy(vectors, EMBEDDING_DIMENSION), options.out);
+          return emit(vectorsToNpy(vectors, dimension), options.out);
         case 'tsv':
           return writeProjectorFiles(options.out!, vectors, texts);
       }

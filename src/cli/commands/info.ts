@@ -26,12 +26,23 @@ export function registerInfo(program: Command): void {
       ['folder', info.dir],
       ['dtype', `${info.dtype} (${path.relative(info.dir, info.modelFile)})`],
       ['dimension', String(info.dimension)],
-      ['max word pieces', String(info.maxSeqLength)],
+      ['max tokens', String(info.maxSeqLength)],
+      ['pooling', `${info.pooling.join(' + ')}${info.includePrompt ? '' : ' (prompt tokens left out)'}`],
+      ...info.dense.map((d, i) => [`dense ${i + 1}`, `${d.inFeatures} → ${d.outFeatures}, ${d.activation}`]),
+      ['normalize', info.normalize ? 'yes (unit vectors)' : 'no'],
+      ['similarity', info.similarityFunction],
+      ['prompts', promptSummary(info.prompts, info.defaultPromptName)],
       ['load time', `${info.loadMs.toFixed(0)} ms (${threadLayout(info)})`],
     ];
     const fileRows = files.map((f) => [f.path, humanSize(f.bytes)]);
     await emit(`${renderTable(['', ''], facts).split('\n').slice(2).join('\n')}\n${renderTable(['file', 'size'], fileRows, ['left', 'right'])}`, options.out);
   });
+}
+
+/** `query: "query: ", document: "" (default: query)`. */
+function promptSummary(prompts: Record<string, string>, defaultName: string | undefined): string {
+  const list = Object.entries(prompts).map(([name, text]) => `${name}: ${JSON.stringify(text)}`).join(', ');
+  return `${list || 'none'}${defaultName === undefined ? '' : ` (default: ${defaultName})`}`;
 }
 
 interface FileEntry {

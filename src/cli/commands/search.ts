@@ -4,6 +4,7 @@ import { CliError } from '../cliError';
 import {
   addModelOptions,
   addOutputOptions,
+  addPromptOptions,
   encodeWithProgress,
   encodingErrorsOption,
   outputFormat,
@@ -11,13 +12,14 @@ import {
   withEngine,
   type ModelOptions,
   type OutputOptions,
+  type PromptCliOptions,
 } from '../commonOptions';
 import { INPUT_FORMATS, readTexts, type InputFormat } from '../inputTexts';
 import type { EncodingErrors } from '../textDecoding';
 import { emit } from '../outTarget';
 import { cellText, csvLines, jsonArrayLines, renderTable, score4 } from '../output';
 
-interface SearchOptions extends ModelOptions, OutputOptions {
+interface SearchOptions extends ModelOptions, OutputOptions, PromptCliOptions {
   corpus: string;
   queries?: string;
   inputFormat?: InputFormat;
@@ -41,6 +43,8 @@ export function registerSearch(program: Command): void {
     .option('-k, --top-k <k>', 'results per query', positiveInteger(), 10)
     .option('--query-chunk-size <n>', 'as in sentence-transformers (no effect on results)', positiveInteger(), 100)
     .option('--corpus-chunk-size <n>', 'as in sentence-transformers', positiveInteger(), 500_000);
+  addPromptOptions(command, 'each query');
+  addPromptOptions(command, 'each corpus text', 'corpus-');
   addModelOptions(command);
   addOutputOptions(command, ['table', 'json', 'csv'], ' (json: per query an array of {"corpus_id", "score"}, best first)');
   command.action(async (args: string[], options: SearchOptions) => {
@@ -50,9 +54,10 @@ export function registerSearch(program: Command): void {
     const corpus = await readTexts({ ...read, input: options.corpus, optionName: '--corpus' });
     const queries = await readTexts({ ...read, args, input: options.queries, optionName: '--queries' });
     await withEngine(options, async (engine) => {
-      // Two calls, as a Python caller encodes corpus and queries separately.
-      const corpusVectors = await encodeWithProgress(engine, corpus, options, 'corpus ');
-      const queryVectors = await encodeWithProgress(engine, queries, options, 'queries');
+      // Two calls, as a Python caller encodes corpus and queries separately; each with its own prompt (without one,
+      // the model's default prompt applies to both, as in encode()).
+      const corpusVectors = await encodeWithProgress(engine, corpus, options, 'corpus ', { prompt: options.corpusPrompt, promptName: options.corpusPromptName });
+      const queryVectors = await encodeWithProgress(engine, queries, options, 'queries', { prompt: options.prompt, promptName: options.promptName });
       const hits = semanticSearch(queryVectors, corpusVectors, {
         topK: options.topK,
         queryChunkSize: options.queryChunkSize,

@@ -12,6 +12,14 @@ const info: ModelInfo = {
   modelFile: '/models/all-MiniLM-L6-v2/onnx/model_quantized.onnx',
   dimension: 384,
   maxSeqLength: 256,
+  pooling: ['mean'],
+  includePrompt: true,
+  dense: [],
+  normalize: true,
+  similarityFunction: 'cosine',
+  prompts: { query: '', document: '' },
+  promptNames: ['query', 'document'],
+  defaultPromptName: undefined,
   loadMs: 812.4,
   threads: 2,
   workers: 1,
@@ -63,6 +71,7 @@ describe('error actions', () => {
 
   it('a failed download points at the settings (a mirror) and a local folder', () => {
     assert.deepEqual(errorActions('DOWNLOAD_FAILED', true), ['openSettings', 'chooseModelFolder', 'showLog']);
+    assert.deepEqual(errorActions('MODEL_UNSUPPORTED', true), ['chooseModelFolder', 'showLog']);
   });
 
   it('a corrupt model offers a fresh download; anything unknown the log', () => {

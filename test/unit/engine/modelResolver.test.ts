@@ -31,7 +31,7 @@ describe('resolveModel', () => {
     const model = fakeModel(path.join(tmp, 'shared', 'all-MiniLM-L6-v2'));
     fakeModel(path.join(tmp, 'project', 'all-MiniLM-L6-v2'));
     const direct = await resolveModel({ dtype: 'fp32', modelDir: model, projectModelsDir: path.join(tmp, 'project'), log, env });
-    assert.deepEqual(direct, { dir: model, source: 'folder' });
+    assert.deepEqual(direct, { dir: model, source: 'folder', knownDefault: true });
     const parent = await resolveModel({ dtype: 'fp32', modelDir: path.join(tmp, 'shared'), log, env });
     assert.equal(parent.dir, model);
   });
@@ -68,14 +68,14 @@ describe('resolveModel', () => {
     const cached = fakeModel(path.join(tmp, 'cache', 'unpinned', 'org', 'model', 'abc'), 'fp32');
     fakeModel(path.join(tmp, 'cache', 'unpinned', 'org', 'model', 'abc'), 'q8');
     const request = { projectModelsDir: path.join(tmp, 'empty'), bundledModelsDir: path.join(tmp, 'extension', 'models'), cacheDir: path.join(tmp, 'cache'), hub, log, env };
-    assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: bundled, source: 'bundled' });
+    assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: bundled, source: 'bundled', knownDefault: true });
     assert.match(logs[1]!, /bundled models folder .*found/);
     // The offline VSIX ships q8 only: fp32 goes on to the cache.
     logs.length = 0;
     assert.deepEqual(await resolveModel({ ...request, dtype: 'fp32' }), { dir: cached, source: 'cache', verification: 'hub-reported' });
     assert.match(logs[1]!, /bundled models folder .*no fp32 model/);
     const project = fakeModel(path.join(tmp, 'empty', 'all-MiniLM-L6-v2'), 'q8');
-    assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: project, source: 'project' });
+    assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: project, source: 'project', knownDefault: true });
   });
 
   it('without download permission, names every place it looked', async () => {

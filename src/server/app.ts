@@ -141,6 +141,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
   };
 
   const checkBatch = (texts: string[], param: string) => {
+    if (texts.length === 0) throw validation(`"${param}" is an empty array: send at least one text.`, param);
     if (texts.length > options.maxClientBatchSize) {
       throw new HttpError(413, `${texts.length} inputs in one request; this server takes at most ${options.maxClientBatchSize} (--max-client-batch-size).`, { openai: 'invalid_request_error', tei: 'Validation', param });
     }
@@ -262,7 +263,9 @@ function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string
   scope.setErrorHandler((error: FastifyError | HttpError | Error, request, reply) => {
     if (error instanceof HttpError) {
       // 499: the client is gone, nobody reads the answer; the status only reaches the metrics and the log.
-      return send(reply, error.statusCode, error.message, error.kind, error.headers);
+      // OpenAI answers every invalid request with 400; TEI uses 422 for what it validates.
+      const status = flavour === 'openai' && error.statusCode === 422 ? 400 : error.statusCode;
+      return send(reply, status, error.message, error.kind, error.headers);
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {

@@ -50,6 +50,8 @@ export interface ServerOptions {
   /** Default of TEI's `truncate`, and what /v1/embeddings does with long texts. */
   autoTruncate: boolean;
   version: string;
+  /** Wait before an engine call while clients send concurrently (see BatcherOptions.lingerMs); default 0 (off). */
+  batchLingerMs?: number;
 }
 
 type ApiFlavour = 'openai' | 'tei';
@@ -83,6 +85,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     maxQueue: options.maxQueue,
     // Every word piece covers at least one UTF-16 unit, plus [CLS] and [SEP]: an upper bound without the tokeniser.
     estimateTokens: (text) => Math.min(embedder.maxInputLength, text.length + 2),
+    lingerMs: options.batchLingerMs ?? 0,
     onBatch: ({ requests, texts }) => metrics.batch(requests, texts),
   });
   const metrics = new ServerMetrics(() => batcher.queued);

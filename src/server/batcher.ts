@@ -22,6 +22,12 @@ export interface BatcherOptions {
   maxQueue: number;
   /** An upper bound of a text's word pieces, cheap to compute (no tokeniser). */
   estimateTokens: (text: string) => number;
+  /**
+   * After an engine call that held several requests, wait this long before the next one: their clients send their
+   * next requests a little apart, and without the wait the first of them would start a call alone. Never used while
+   * requests come one at a time, so a lone client pays nothing. 0 turns it off.
+   */
+  lingerMs?: number;
   /** Called when an engine call starts: its requests, texts and estimated tokens. */
   onBatch?: (batch: { requests: number; texts: number; tokens: number }) => void;
 }
@@ -62,6 +68,8 @@ export class Batcher {
   private readonly queue: Job[] = [];
   private running: RunningBatch | undefined;
   private scheduled = false;
+  /** Requests of the last engine call: more than one means clients are sending concurrently. */
+  private lastBatchRequests = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -113,10 +121,13 @@ export class Batcher {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const linger = this.lastBatchRequests > 1 ? (this.options.lingerMs ?? 0) : 0;
+    const run = () => {
       this.scheduled = false;
       void this.pump();
-    });
+    };
+    if (linger > 0) setTimeout(run, linger);
+    else setImmediate(run);
   }
 
   private take(): Job[] {
@@ -145,6 +156,7 @@ export class Batcher {
     const batch: RunningBatch = { jobs, controller: new AbortController() };
     for (const job of jobs) job.batch = batch;
     this.running = batch;
+    this.lastBatchRequests = jobs.length;
     const texts = jobs.flatMap((job) => job.texts);
     this.options.onBatch?.({ requests: jobs.length, texts: texts.length, tokens: jobs.reduce((sum, job) => sum + job.cost, 0) });
     try {
@@ -160,7 +172,8 @@ export class Batcher {
     } finally {
       this.running = undefined;
     }
-    void this.pump();
+    if (this.queue.length > 0) this.schedule();
+    else this.notifyIdle();
   }
 
   /** A job whose client went away: out of the queue, or, when its whole batch has gone, the batch is cancelled. */

@@ -14,6 +14,7 @@ interface ServeOptions extends ModelOptions {
   maxBody: number;
   requestTimeout: number;
   autoTruncate: boolean;
+  batchLingerMs: number;
 }
 
 /** How long a shutdown waits for requests in flight before it closes their connections. */
@@ -39,6 +40,7 @@ export function registerServe(program: Command): void {
     .option('--max-queue <n>', 'requests queued or running at once (more: 429 with Retry-After)', positiveInteger(), 512)
     .option('--max-body <bytes>', 'largest request body in bytes (more: 413)', positiveInteger(), 2 * 1024 * 1024)
     .option('--request-timeout <seconds>', 'a request not answered within this time gets 503', positiveInteger(3600), 60)
+    .option('--batch-linger-ms <ms>', 'while clients send concurrently, wait this long before an engine call so that more requests join it (0: off, as TEI)', (v) => (v === '0' ? 0 : positiveInteger(1000)(v)), 0)
     .option('--auto-truncate', "cut texts longer than the model's 256 word pieces instead of refusing them (TEI's /embed truncate default; /v1/embeddings)", false)
     .action(async (options: ServeOptions) => {
       if (options.maxBatchTokens < 256) throw new CliError('--max-batch-tokens must hold one whole text: at least 256.');
@@ -70,6 +72,7 @@ export function registerServe(program: Command): void {
         maxQueue: options.maxQueue,
         requestTimeoutMs: options.requestTimeout * 1000,
         autoTruncate: options.autoTruncate,
+        batchLingerMs: options.batchLingerMs,
         version: program.version() ?? 'unknown',
       });
       try {

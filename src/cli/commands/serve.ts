@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EngineError } from '../../engine';
 import { CliError } from '../cliError';
 import { addModelOptions, createEngine, positiveInteger, type ModelOptions } from '../commonOptions';
@@ -22,7 +22,7 @@ const SHUTDOWN_GRACE_MS = 8000;
 
 function port(value: string): number {
   const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || n > 65535) throw new CliError(`--port: expected 0 (any free port) to 65535, got ${value}.`);
+  if (!/^\s*\d+\s*$/.test(value) || n > 65535) throw new InvalidArgumentError('expected 0 (any free port) to 65535.');
   return n;
 }
 

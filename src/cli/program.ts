@@ -11,6 +11,7 @@ import { registerExamples } from './commands/examples';
 import { registerInfo } from './commands/info';
 import { registerMine } from './commands/mine';
 import { registerSearch } from './commands/search';
+import { registerServe } from './commands/serve';
 import { registerMatrix, registerSimilarity } from './commands/similarity';
 
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerEvalSts(program);
   registerDownload(program);
   registerInfo(program);
+  registerServe(program);
   return program;
 }
 

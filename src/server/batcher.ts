@@ -1,0 +1,205 @@
+/**
+ * Batching across requests, as text-embeddings-inference does it: requests queue; while the engine is busy the
+ * queue fills, and the next engine call takes the queued requests, oldest first, up to a word-piece budget. Results
+ * are split back per request, in order. A request whose signal aborts while queued is dropped; a running batch is
+ * cancelled only when every request in it has gone.
+ */
+
+/** What one engine call returns: one vector and one word-piece count per text, in order. */
+export interface EncodedBatch {
+  vectors: Float32Array[];
+  tokens: number[];
+}
+
+export type EncodeBatch = (texts: string[], signal: AbortSignal) => Promise<EncodedBatch>;
+
+export interface BatcherOptions {
+  /** Word pieces one engine call may hold, by `estimateTokens`; a single larger request still runs, alone. */
+  maxBatchTokens: number;
+  /** Texts one engine call may hold (a single larger request still runs, alone). */
+  maxBatchTexts: number;
+  /** Requests waiting or running beyond which `submit` refuses with QueueFullError. */
+  maxQueue: number;
+  /** An upper bound of a text's word pieces, cheap to compute (no tokeniser). */
+  estimateTokens: (text: string) => number;
+  /**
+   * After an engine call that held several requests, wait this long before the next one: their clients send their
+   * next requests a little apart, and without the wait the first of them would start a call alone. Never used while
+   * requests come one at a time, so a lone client pays nothing. 0 turns it off.
+   */
+  lingerMs?: number;
+  /** Called when an engine call starts: its requests, texts and estimated tokens. */
+  onBatch?: (batch: { requests: number; texts: number; tokens: number }) => void;
+}
+
+export class QueueFullError extends Error {
+  constructor(readonly limit: number) {
+    super(`The server is busy: ${limit} requests are already queued or running. Retry later.`);
+    this.name = 'QueueFullError';
+  }
+}
+
+/** The request's own signal aborted (client gone or timed out) before its result was ready. */
+export class RequestAbortedError extends Error {
+  constructor(readonly reason: unknown) {
+    super('The request was cancelled before it was encoded.');
+    this.name = 'AbortError';
+  }
+}
+
+interface Job {
+  texts: string[];
+  cost: number;
+  signal: AbortSignal | undefined;
+  resolve: (result: EncodedBatch) => void;
+  reject: (error: unknown) => void;
+  detach: () => void;
+  /** Set once the job left the queue, so an abort after that does not touch the queue. */
+  batch?: RunningBatch;
+  settled: boolean;
+}
+
+interface RunningBatch {
+  jobs: Job[];
+  controller: AbortController;
+}
+
+export class Batcher {
+  private readonly queue: Job[] = [];
+  private running: RunningBatch | undefined;
+  private scheduled = false;
+  /** Requests of the last engine call: more than one means clients are sending concurrently. */
+  private lastBatchRequests = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly encode: EncodeBatch,
+    private readonly options: BatcherOptions,
+  ) {}
+
+  /** Requests waiting for the engine (not yet in a running batch). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Requests waiting or running. */
+  get pending(): number {
+    return this.queue.length + (this.running?.jobs.filter((j) => !j.settled).length ?? 0);
+  }
+
+  /** Queues `texts`; resolves with their vectors and word-piece counts, in order. */
+  submit(texts: string[], signal?: AbortSignal): Promise<EncodedBatch> {
+    if (signal?.aborted) return Promise.reject(new RequestAbortedError(signal.reason));
+    if (this.pending >= this.options.maxQueue) return Promise.reject(new QueueFullError(this.options.maxQueue));
+    return new Promise<EncodedBatch>((resolve, reject) => {
+      const job: Job = {
+        texts,
+        cost: texts.reduce((sum, text) => sum + this.options.estimateTokens(text), 0),
+        signal,
+        resolve,
+        reject,
+        detach: () => undefined,
+        settled: false,
+      };
+      if (signal) {
+        const onAbort = () => this.abandon(job);
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(job);
+      this.schedule();
+    });
+  }
+
+  /** Resolves when nothing is queued or running (for a graceful shutdown). */
+  idle(): Promise<void> {
+    if (this.pending === 0 && !this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Requests that arrive in the same turn of the event loop join one batch. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const linger = this.lastBatchRequests > 1 ? (this.options.lingerMs ?? 0) : 0;
+    const run = () => {
+      this.scheduled = false;
+      void this.pump();
+    };
+    if (linger > 0) setTimeout(run, linger);
+    else setImmediate(run);
+  }
+
+  private take(): Job[] {
+    const jobs: Job[] = [];
+    let tokens = 0;
+    let texts = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      const fits = tokens + next.cost <= this.options.maxBatchTokens && texts + next.texts.length <= this.options.maxBatchTexts;
+      if (jobs.length > 0 && !fits) break;
+      this.queue.shift();
+      jobs.push(next);
+      tokens += next.cost;
+      texts += next.texts.length;
+    }
+    return jobs;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    const jobs = this.take();
+    if (jobs.length === 0) {
+      this.notifyIdle();
+      return;
+    }
+    const batch: RunningBatch = { jobs, controller: new AbortController() };
+    for (const job of jobs) job.batch = batch;
+    this.running = batch;
+    this.lastBatchRequests = jobs.length;
+    const texts = jobs.flatMap((job) => job.texts);
+    this.options.onBatch?.({ requests: jobs.length, texts: texts.length, tokens: jobs.reduce((sum, job) => sum + job.cost, 0) });
+    try {
+      const result = await this.encode(texts, batch.controller.signal);
+      let offset = 0;
+      for (const job of jobs) {
+        const end = offset + job.texts.length;
+        this.settle(job, () => job.resolve({ vectors: result.vectors.slice(offset, end), tokens: result.tokens.slice(offset, end) }));
+        offset = end;
+      }
+    } catch (error) {
+      for (const job of jobs) this.settle(job, () => job.reject(error));
+    } finally {
+      this.running = undefined;
+    }
+    if (this.queue.length > 0) this.schedule();
+    else this.notifyIdle();
+  }
+
+  /** A job whose client went away: out of the queue, or, when its whole batch has gone, the batch is cancelled. */
+  private abandon(job: Job): void {
+    if (job.settled) return;
+    this.settle(job, () => job.reject(new RequestAbortedError(job.signal?.reason)));
+    const batch = job.batch;
+    if (!batch) {
+      const index = this.queue.indexOf(job);
+      if (index >= 0) this.queue.splice(index, 1);
+      if (this.queue.length === 0 && !this.running) this.notifyIdle();
+      return;
+    }
+    if (batch.jobs.every((j) => j.settled)) batch.controller.abort(new RequestAbortedError('every request of the batch was cancelled'));
+  }
+
+  private settle(job: Job, action: () => void): void {
+    if (job.settled) return;
+    job.settled = true;
+    job.detach();
+    action();
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * JSON schemas of the server's requests and answers: fastify validates requests with them, serialises answers with
+ * them, and @fastify/swagger writes the OpenAPI document from them. Field names follow OpenAI's embeddings API and
+ * Hugging Face text-embeddings-inference (TEI).
+ */
+
+const tokenIds = { type: 'array', items: { type: 'integer' } } as const;
+
+export const openAiErrorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['message', 'type'],
+      properties: {
+        message: { type: 'string' },
+        type: { type: 'string' },
+        param: { type: ['string', 'null'] },
+        code: { type: ['string', 'null'] },
+      },
+    },
+  },
+} as const;
+
+export const teiErrorSchema = {
+  type: 'object',
+  required: ['error', 'error_type'],
+  properties: { error: { type: 'string' }, error_type: { type: 'string' } },
+} as const;
+
+export interface OpenAiEmbeddingsBody {
+  input: string | string[] | number[] | number[][];
+  model?: string;
+  encoding_format?: 'float' | 'base64';
+  dimensions?: number;
+  user?: string;
+}
+
+export const openAiEmbeddingsBody = {
+  type: 'object',
+  required: ['input'],
+  properties: {
+    input: {
+      description: 'A text, or an array of texts. Token-id arrays (accepted by OpenAI) are refused: send text.',
+      anyOf: [
+        { type: 'string' },
+        { type: 'array', items: { type: 'string' }, minItems: 1 },
+        tokenIds,
+        { type: 'array', items: tokenIds },
+      ],
+    },
+    model: { type: 'string', description: 'Any name: the served model answers, and its id is echoed.' },
+    encoding_format: { type: 'string', enum: ['float', 'base64'], default: 'float' },
+    dimensions: { type: 'integer', minimum: 1, description: "Only the model's own dimension is accepted." },
+    user: { type: 'string' },
+  },
+} as const;
+
+export const openAiEmbeddingsResponse = {
+  type: 'object',
+  required: ['object', 'data', 'model', 'usage'],
+  properties: {
+    object: { type: 'string', enum: ['list'] },
+    data: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['object', 'embedding', 'index'],
+        properties: {
+          object: { type: 'string', enum: ['embedding'] },
+          embedding: {
+            description: 'Numbers, or with encoding_format base64 the little-endian float32 bytes in base64.',
+            anyOf: [{ type: 'array', items: { type: 'number' } }, { type: 'string' }],
+          },
+          index: { type: 'integer' },
+        },
+      },
+    },
+    model: { type: 'string' },
+    usage: {
+      type: 'object',
+      required: ['prompt_tokens', 'total_tokens'],
+      properties: { prompt_tokens: { type: 'integer' }, total_tokens: { type: 'integer' } },
+    },
+  },
+} as const;
+
+export interface TeiEmbedBody {
+  inputs: string | string[];
+  normalize?: boolean;
+  truncate?: boolean;
+  truncation_direction?: 'Left' | 'Right' | 'left' | 'right';
+  prompt_name?: string | null;
+  dimensions?: number | null;
+}
+
+export const teiEmbedBody = {
+  type: 'object',
+  required: ['inputs'],
+  properties: {
+    inputs: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+    normalize: { type: 'boolean', default: true, description: 'Only true is supported: the engine returns unit vectors.' },
+    truncate: { type: 'boolean', description: "Cut texts longer than the model's max input length (default: the server's --auto-truncate)." },
+    truncation_direction: { type: 'string', enum: ['Left', 'Right', 'left', 'right'], default: 'Right', description: 'Only Right is supported.' },
+    prompt_name: { type: ['string', 'null'], description: 'Not supported by this model: refused unless null.' },
+    dimensions: { type: ['integer', 'null'], minimum: 1, description: "Only the model's own dimension is accepted." },
+  },
+} as const;
+
+export const teiEmbedResponse = { type: 'array', items: { type: 'array', items: { type: 'number' } } } as const;
+
+export const teiInfoResponse = {
+  type: 'object',
+  properties: {
+    model_id: { type: 'string' },
+    model_sha: { type: ['string', 'null'] },
+    model_dtype: { type: 'string' },
+    model_type: {
+      type: 'object',
+      properties: { embedding: { type: 'object', properties: { pooling: { type: 'string' } } } },
+    },
+    max_concurrent_requests: { type: 'integer' },
+    max_input_length: { type: 'integer' },
+    max_batch_tokens: { type: 'integer' },
+    max_batch_requests: { type: ['integer', 'null'] },
+    max_client_batch_size: { type: 'integer' },
+    auto_truncate: { type: 'boolean' },
+    tokenization_workers: { type: 'integer' },
+    version: { type: 'string' },
+  },
+} as const;

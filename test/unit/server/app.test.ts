@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { buildServer, float32Base64, type Embedder, type ServerOptions } from '../../../src/server/app';
+
+/** A model without the model: vectors hold the text length; `hold` keeps calls waiting until released. */
+function fakeEmbedder(hold = false) {
+  const waiting: (() => void)[] = [];
+  const embedder: Embedder = {
+    modelId: 'fake-model',
+    modelSha: null,
+    dtype: 'fp32',
+    dimension: 2,
+    maxInputLength: 16,
+    tokenizationWorkers: 1,
+    encode: async (texts, signal) => {
+      if (hold) await new Promise<void>((resolve, reject) => {
+        waiting.push(resolve);
+        signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
+      });
+      return { vectors: texts.map((t) => Float32Array.of(t.length, 0.5)), tokens: texts.map((t) => Math.min(16, t.length + 2)) };
+    },
+    tooLong: async (texts) => texts.map((t) => t.length + 2 > 16),
+    healthy: () => true,
+  };
+  return { embedder, release: () => waiting.splice(0).forEach((r) => r()) };
+}
+
+const defaults: ServerOptions = { maxBodyBytes: 4096, maxClientBatchSize: 4, maxBatchTokens: 1024, maxQueue: 8, requestTimeoutMs: 60_000, autoTruncate: false, version: 'test' };
+
+describe('server app (fake model)', () => {
+  let app: FastifyInstance;
+  const start = async (options: Partial<ServerOptions> = {}, embedder = fakeEmbedder().embedder) => {
+    app = (await buildServer(embedder, { ...defaults, ...options })).app;
+    await app.ready();
+    return app;
+  };
+  afterEach(async () => app?.close());
+
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload: payload as object, headers });
+
+  it('answers /v1/embeddings in OpenAI shape, float and base64, and echoes the served model id', async () => {
+    await start();
+    const float = await post('/v1/embeddings', { input: ['ab', 'c'], model: 'anything' });
+    assert.equal(float.statusCode, 200);
+    assert.deepEqual(float.json(), {
+      object: 'list',
+      data: [
+        { object: 'embedding', embedding: [2, 0.5], index: 0 },
+        { object: 'embedding', embedding: [1, 0.5], index: 1 },
+      ],
+      model: 'fake-model',
+      usage: { prompt_tokens: 7, total_tokens: 7 },
+    });
+    const base64 = await post('/v1/embeddings', { input: 'ab', encoding_format: 'base64' });
+    assert.equal(base64.json().data[0].embedding, float32Base64(Float32Array.of(2, 0.5)));
+    const bytes = Buffer.from(base64.json().data[0].embedding, 'base64');
+    assert.deepEqual([bytes.readFloatLE(0), bytes.readFloatLE(4)], [2, 0.5]);
+  });
+
+  it('refuses token ids, wrong dimensions, bad fields and empty inputs in OpenAI error shape', async () => {
+    await start();
+    for (const body of [{ input: [1, 2] }, { input: [[1, 2]] }, { input: 'a', dimensions: 3 }, { input: 'a', encoding_format: 'hex' }, { input: '' }, { input: [] }, { model: 'x' }, { input: 'a', model: 5 }]) {
+      const response = await post('/v1/embeddings', body);
+      assert.equal(response.statusCode, 400, JSON.stringify(body));
+      const error = response.json().error;
+      assert.equal(typeof error.message, 'string');
+      assert.equal(error.type, 'invalid_request_error');
+      assert.ok('param' in error && 'code' in error);
+    }
+    assert.equal((await post('/v1/embeddings', { input: 'a', dimensions: 2 })).statusCode, 200);
+  });
+
+  it('answers /embed as TEI, refuses what the engine cannot do with 422 in TEI shape', async () => {
+    await start();
+    const ok = await post('/embed', { inputs: 'abc' });
+    assert.deepEqual(ok.json(), [[3, 0.5]]);
+    for (const body of [{ inputs: 'a', normalize: false }, { inputs: 'a', prompt_name: 'query' }, { inputs: 'a', truncation_direction: 'Left' }, { inputs: 5 }, { input: 'a' }]) {
+      const response = await post('/embed', body);
+      assert.equal(response.statusCode, 422, JSON.stringify(body));
+      assert.equal(response.json().error_type, 'Validation');
+    }
+  });
+
+  it('refuses a text longer than the model takes unless truncate is set', async () => {
+    await start();
+    const long = 'x'.repeat(40);
+    const refused = await post('/embed', { inputs: [long] });
+    assert.equal(refused.statusCode, 413);
+    assert.equal(refused.json().error_type, 'Validation');
+    assert.equal((await post('/embed', { inputs: [long], truncate: true })).statusCode, 200);
+    const openai = await post('/v1/embeddings', { input: long });
+    assert.equal(openai.statusCode, 413);
+    assert.equal(openai.json().error.code, 'context_length_exceeded');
+    await app.close();
+    await start({ autoTruncate: true });
+    assert.equal((await post('/v1/embeddings', { input: long })).statusCode, 200);
+  });
+
+  it('limits texts per request and body size with 413 in each API shape', async () => {
+    await start();
+    const many = await post('/embed', { inputs: ['a', 'b', 'c', 'd', 'e'] });
+    assert.equal(many.statusCode, 413);
+    assert.equal(many.json().error_type, 'Validation');
+    const manyOpenAi = await post('/v1/embeddings', { input: ['a', 'b', 'c', 'd', 'e'] });
+    assert.equal(manyOpenAi.statusCode, 413);
+    assert.equal(manyOpenAi.json().error.type, 'invalid_request_error');
+    const big = await post('/embed', { inputs: 'y'.repeat(5000) });
+    assert.equal(big.statusCode, 413);
+    assert.equal(big.json().error_type, 'Validation');
+    const bigOpenAi = await post('/v1/embeddings', { input: 'y'.repeat(5000) });
+    assert.equal(bigOpenAi.statusCode, 413);
+    assert.ok(bigOpenAi.json().error.message.includes('--max-body'));
+  });
+
+  it('answers invalid JSON with 400 and unknown routes with 404, each in its API shape', async () => {
+    await start();
+    const bad = await app.inject({ method: 'POST', url: '/embed', payload: '{bad', headers: { 'content-type': 'application/json' } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error_type, 'Validation');
+    const badOpenAi = await app.inject({ method: 'POST', url: '/v1/embeddings', payload: '{bad', headers: { 'content-type': 'application/json' } });
+    assert.equal(badOpenAi.statusCode, 400);
+    assert.equal(badOpenAi.json().error.type, 'invalid_request_error');
+    const missing = await app.inject({ method: 'GET', url: '/nope' });
+    assert.equal(missing.statusCode, 404);
+    assert.equal(missing.json().error_type, 'NotFound');
+    const missingOpenAi = await app.inject({ method: 'GET', url: '/v1/models/nope' });
+    assert.equal(missingOpenAi.statusCode, 404);
+    assert.equal(typeof missingOpenAi.json().error.message, 'string');
+  });
+
+  it('requires the Bearer key on every route but /health when one is set', async () => {
+    await start({ apiKey: 'secret' });
+    for (const [url, shape] of [['/v1/embeddings', 'openai'], ['/embed', 'tei']] as const) {
+      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'secret' }] as Record<string, string>[]) {
+        const response = await post(url, url === '/embed' ? { inputs: 'a' } : { input: 'a' }, headers);
+        assert.equal(response.statusCode, 401);
+        if (shape === 'openai') assert.equal(response.json().error.code, 'invalid_api_key');
+        else assert.equal(response.json().error_type, 'Unauthorized');
+      }
+      const ok = await post(url, url === '/embed' ? { inputs: 'a' } : { input: 'a' }, { authorization: 'Bearer secret' });
+      assert.equal(ok.statusCode, 200);
+    }
+    assert.equal((await app.inject({ method: 'GET', url: '/info' })).statusCode, 401);
+    assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401);
+    assert.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
+  });
+
+  it('answers 429 with Retry-After when the queue is full, and 503 when a request times out', async () => {
+    const held = fakeEmbedder(true);
+    await start({ maxQueue: 2, requestTimeoutMs: 60_000 }, held.embedder);
+    const first = post('/embed', { inputs: 'a' });
+    const second = post('/embed', { inputs: 'b' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const third = await post('/embed', { inputs: 'c' });
+    assert.equal(third.statusCode, 429);
+    assert.equal(third.headers['retry-after'], '1');
+    assert.equal(third.json().error_type, 'Overloaded');
+    held.release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    held.release();
+    assert.equal((await first).statusCode, 200);
+    assert.equal((await second).statusCode, 200);
+    await app.close();
+
+    const stuck = fakeEmbedder(true);
+    await start({ requestTimeoutMs: 100 }, stuck.embedder);
+    const late = await post('/v1/embeddings', { input: 'a' });
+    assert.equal(late.statusCode, 503);
+    assert.equal(late.json().error.code, 'timeout');
+  });
+
+  it('serves /info, /health, /metrics and an OpenAPI document built from the route schemas', async () => {
+    await start();
+    await post('/embed', { inputs: ['a', 'b'] });
+    const info = (await app.inject({ method: 'GET', url: '/info' })).json();
+    assert.equal(info.model_id, 'fake-model');
+    assert.equal(info.model_sha, null);
+    assert.deepEqual(info.model_type, { embedding: { pooling: 'mean' } });
+    assert.equal(info.max_client_batch_size, 4);
+    assert.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /minilm_requests_total\{route="\/embed",status="200"\} 1/);
+    assert.match(metrics, /minilm_tokens_total 6/);
+    assert.match(metrics, /minilm_batch_texts_count 1/);
+    const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    assert.match(openapi.openapi, /^3\./);
+    assert.ok(openapi.paths['/v1/embeddings'].post.requestBody);
+    assert.ok(openapi.paths['/embed'].post.requestBody);
+    assert.ok(openapi.paths['/info'].get);
+  });
+});

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { Batcher, QueueFullError, RequestAbortedError, type BatcherOptions, type EncodedBatch } from '../../../src/server/batcher';
+
+/** A fake engine: each text becomes a one-number vector of its length; calls wait until released. */
+function fakeEngine() {
+  const calls: { texts: string[]; signal: AbortSignal; release: () => void; fail: (error: Error) => void }[] = [];
+  const encode = (texts: string[], signal: AbortSignal) =>
+    new Promise<EncodedBatch>((resolve, reject) => {
+      const result = { vectors: texts.map((t) => Float32Array.of(t.length)), tokens: texts.map((t) => t.length + 2) };
+      calls.push({ texts, signal, release: () => resolve(result), fail: reject });
+      signal.addEventListener('abort', () => reject(new Error('engine call cancelled')), { once: true });
+    });
+  return { calls, encode };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+function options(overrides: Partial<BatcherOptions> = {}): BatcherOptions {
+  return { maxBatchTokens: 1000, maxBatchTexts: 100, maxQueue: 100, estimateTokens: (t) => t.length + 2, ...overrides };
+}
+
+describe('server Batcher', () => {
+  it('joins requests queued while the engine is busy into one call and splits the results back in order', async () => {
+    const engine = fakeEngine();
+    const batches: number[] = [];
+    const batcher = new Batcher(engine.encode, options({ onBatch: (b) => batches.push(b.requests) }));
+    const first = batcher.submit(['a']);
+    await tick();
+    assert.equal(engine.calls.length, 1);
+    const second = batcher.submit(['bb', 'ccc']);
+    const third = batcher.submit(['dddd']);
+    await tick();
+    assert.equal(engine.calls.length, 1, 'nothing starts while a call runs');
+    engine.calls[0]!.release();
+    assert.deepEqual((await first).tokens, [3]);
+    await tick();
+    assert.equal(engine.calls.length, 2);
+    assert.deepEqual(engine.calls[1]!.texts, ['bb', 'ccc', 'dddd']);
+    engine.calls[1]!.release();
+    const [r2, r3] = await Promise.all([second, third]);
+    assert.deepEqual(r2.vectors.map((v) => v[0]), [2, 3]);
+    assert.deepEqual(r3.vectors.map((v) => v[0]), [4]);
+    assert.deepEqual(batches, [1, 2]);
+  });
+
+  it('keeps each engine call within the token budget, oldest requests first', async () => {
+    const engine = fakeEngine();
+    const batcher = new Batcher(engine.encode, options({ maxBatchTokens: 10 }));
+    const results = [batcher.submit(['aaa']), batcher.submit(['bbb']), batcher.submit(['ccc']), batcher.submit(['dddddddddddddddd'])];
+    await tick();
+    // 5 + 5 fit in 10; the third would not.
+    assert.deepEqual(engine.calls[0]!.texts, ['aaa', 'bbb']);
+    engine.calls[0]!.release();
+    await tick();
+    await tick();
+    assert.deepEqual(engine.calls[1]!.texts, ['ccc']);
+    engine.calls[1]!.release();
+    await tick();
+    await tick();
+    // A request larger than the budget still runs, alone.
+    assert.deepEqual(engine.calls[2]!.texts, ['dddddddddddddddd']);
+    engine.calls[2]!.release();
+    assert.equal((await Promise.all(results)).length, 4);
+  });
+
+  it('keeps each engine call within the text limit', async () => {
+    const engine = fakeEngine();
+    const batcher = new Batcher(engine.encode, options({ maxBatchTexts: 3 }));
+    const a = batcher.submit(['a', 'b']);
+    const b = batcher.submit(['c', 'd']);
+    await tick();
+    assert.deepEqual(engine.calls[0]!.texts, ['a', 'b']);
+    engine.calls[0]!.release();
+    await a;
+    await tick();
+    assert.deepEqual(engine.calls[1]!.texts, ['c', 'd']);
+    engine.calls[1]!.release();
+    await b;
+  });
+
+  it('drops a queued request whose signal aborts, and never sends its texts', async () => {
+    const engine = fakeEngine();
+    const batcher = new Batcher(engine.encode, options());
+    const first = batcher.submit(['a']);
+    await tick();
+    const controller = new AbortController();
+    const dropped = batcher.submit(['gone'], controller.signal);
+    const kept = batcher.submit(['kept']);
+    controller.abort();
+    await assert.rejects(dropped, RequestAbortedError);
+    assert.equal(batcher.queued, 1);
+    engine.calls[0]!.release();
+    await first;
+    await tick();
+    assert.deepEqual(engine.calls[1]!.texts, ['kept']);
+    engine.calls[1]!.release();
+    await kept;
+  });
+
+  it('cancels a running engine call only when every request in it has gone', async () => {
+    const engine = fakeEngine();
+    const batcher = new Batcher(engine.encode, options());
+    const one = new AbortController();
+    const two = new AbortController();
+    const a = batcher.submit(['a'], one.signal);
+    const b = batcher.submit(['b'], two.signal);
+    await tick();
+    one.abort();
+    await assert.rejects(a, RequestAbortedError);
+    assert.equal(engine.calls[0]!.signal.aborted, false);
+    two.abort();
+    await assert.rejects(b, RequestAbortedError);
+    assert.equal(engine.calls[0]!.signal.aborted, true);
+    await batcher.idle();
+    // The batcher goes on serving.
+    const c = batcher.submit(['c']);
+    await tick();
+    engine.calls[1]!.release();
+    assert.deepEqual((await c).tokens, [3]);
+  });
+
+  it('refuses new requests beyond maxQueue and passes engine failures to every request of the batch', async () => {
+    const engine = fakeEngine();
+    const batcher = new Batcher(engine.encode, options({ maxQueue: 2 }));
+    const a = batcher.submit(['a']);
+    const b = batcher.submit(['b']);
+    await assert.rejects(batcher.submit(['c']), QueueFullError);
+    await tick();
+    engine.calls[0]!.fail(new Error('boom'));
+    await assert.rejects(a, /boom/);
+    await assert.rejects(b, /boom/);
+    await batcher.idle();
+    assert.equal(batcher.pending, 0);
+  });
+
+  it('refuses a request whose signal has already aborted', async () => {
+    const batcher = new Batcher(fakeEngine().encode, options());
+    await assert.rejects(batcher.submit(['a'], AbortSignal.abort()), RequestAbortedError);
+  });
+});

@@ -41,11 +41,14 @@ export function registerServe(program: Command): void {
     .option('--max-body <bytes>', 'largest request body in bytes (more: 413)', positiveInteger(), 2 * 1024 * 1024)
     .option('--request-timeout <seconds>', 'a request not answered within this time gets 503', positiveInteger(3600), 60)
     .option('--batch-linger-ms <ms>', 'while clients send concurrently, wait this long before an engine call so that more requests join it (0: off, as TEI)', (v) => (v === '0' ? 0 : positiveInteger(1000)(v)), 0)
-    .option('--auto-truncate', "cut texts longer than the model's 256 word pieces instead of refusing them (TEI's /embed truncate default; /v1/embeddings)", false)
+    .option('--auto-truncate', "cut texts longer than the model's maximum length (256 word pieces for all-MiniLM-L6-v2) instead of refusing them (TEI's /embed truncate default; /v1/embeddings)", false)
     .action(async (options: ServeOptions) => {
-      if (options.maxBatchTokens < 256) throw new CliError('--max-batch-tokens must hold one whole text: at least 256.');
       const engine = createEngine({ ...options, progress: false });
       const info = await engine.load();
+      if (options.maxBatchTokens < info.maxSeqLength) {
+        await engine.dispose();
+        throw new CliError(`--max-batch-tokens must hold one whole text of ${info.name}: at least ${info.maxSeqLength}.`);
+      }
       let failed = false;
       engine.on('state', (state) => {
         if (state.kind === 'error') failed = true;

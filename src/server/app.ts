@@ -30,6 +30,8 @@ export interface Embedder {
   maxInputLength: number;
   /** Threads that tokenise (the engine tokenises in its inference workers). */
   tokenizationWorkers: number;
+  /** The model's pooling mode as sentence-transformers names it (`mean`, `cls`, …), for /info. */
+  pooling: string;
   /** Unit vectors and word-piece counts (after truncation), in order. */
   encode(texts: string[], signal: AbortSignal): Promise<EncodedBatch>;
   /** Which texts are longer than `maxInputLength` word pieces (without running the model). */
@@ -207,7 +209,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
         if (body.normalize === false) {
           throw validation('"normalize": false is not supported: the engine returns only unit-length (normalised) vectors.', 'normalize');
         }
-        if (body.prompt_name != null) throw validation(`"prompt_name" is not supported: ${embedder.modelId} has no prompts.`, 'prompt_name');
+        if (body.prompt_name != null) throw validation(`"prompt_name" is not supported by minilm serve yet: texts are encoded with ${embedder.modelId}'s default prompt, if it has one.`, 'prompt_name');
         if (body.truncation_direction && body.truncation_direction.toLowerCase() === 'left') {
           throw validation('"truncation_direction": "Left" is not supported: long texts keep their beginning.', 'truncation_direction');
         }
@@ -219,7 +221,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
       model_id: embedder.modelId,
       model_sha: embedder.modelSha,
       model_dtype: embedder.dtype === 'q8' ? 'int8' : 'float32',
-      model_type: { embedding: { pooling: 'mean' } },
+      model_type: { embedding: { pooling: embedder.pooling } },
       max_concurrent_requests: options.maxQueue,
       max_input_length: embedder.maxInputLength,
       max_batch_tokens: options.maxBatchTokens,

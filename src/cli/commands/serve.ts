@@ -60,6 +60,8 @@ export function registerServe(program: Command): void {
         dimension: info.dimension,
         maxInputLength: info.maxSeqLength,
         tokenizationWorkers: info.workers,
+        // TEI names one mode (last_token with an underscore); several concatenated modes are joined with +.
+        pooling: info.pooling.map((mode) => (mode === 'lasttoken' ? 'last_token' : mode)).join('+'),
         encode: async (texts, signal) => {
           const encoded = await engine.encodeWithTokens(texts, { signal, batchSize: options.batchSize });
           return { vectors: encoded.vectors, tokens: encoded.tokens.map((t) => t.count) };

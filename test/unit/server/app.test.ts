@@ -10,6 +10,7 @@ function fakeEmbedder(hold = false) {
     modelSha: null,
     dtype: 'fp32',
     dimension: 2,
+    pooling: 'cls',
     maxInputLength: 16,
     tokenizationWorkers: 1,
     encode: async (texts, signal) => {
@@ -175,7 +176,7 @@ describe('server app (fake model)', () => {
     const info = (await app.inject({ method: 'GET', url: '/info' })).json();
     assert.equal(info.model_id, 'fake-model');
     assert.equal(info.model_sha, null);
-    assert.deepEqual(info.model_type, { embedding: { pooling: 'mean' } });
+    assert.deepEqual(info.model_type, { embedding: { pooling: 'cls' } }, 'the model\'s own pooling, not a fixed mean');
     assert.equal(info.max_client_batch_size, 4);
     assert.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;

@@ -8,6 +8,7 @@ import { registerDownload } from './commands/download';
 import { registerEncode } from './commands/encode';
 import { registerEvalSts } from './commands/evalSts';
 import { registerExamples } from './commands/examples';
+import { registerExplain } from './commands/explain';
 import { registerInfo } from './commands/info';
 import { registerMine } from './commands/mine';
 import { registerSearch } from './commands/search';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSimilarity(program);
   registerSearch(program);
   registerMatrix(program);
+  registerExplain(program);
   registerExamples(program);
   registerMine(program);
   registerCluster(program);

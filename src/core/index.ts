@@ -11,3 +11,4 @@ export * from './pca';
 export * from './clusterOrder';
 export * from './exportFormats';
 export * from './exampleSuite';
+export * from './explainAlignment';

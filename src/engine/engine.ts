@@ -20,6 +20,8 @@ import {
   type EngineState,
   type ModelInfo,
   type TokenCount,
+  type TokenEmbeddings,
+  type TokenEmbeddingsOptions,
 } from './types';
 
 interface CachedEmbedding {
@@ -205,6 +207,23 @@ export class Engine extends EventEmitter<EngineEvents> {
     const reply = await this.request({ kind: 'tokenize', texts: [...texts], prompt }, signal);
     if (reply.kind !== 'tokenized') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
     return reply.tokens;
+  }
+
+  /**
+   * One text's word pieces and their contextual embeddings, exactly sentence-transformers'
+   * `encode(text, output_value="token_embeddings")`: a row of the transformer's last_hidden_state for every token the
+   * model saw (special tokens and prompt pieces included, truncated as `encode` truncates), before pooling. Not cached.
+   */
+  async tokenEmbeddings(text: string, options: TokenEmbeddingsOptions = {}): Promise<TokenEmbeddings> {
+    validateTexts([text]);
+    validatePromptOptions(options);
+    if (options.signal?.aborted) throw cancelled();
+    await this.load(options.signal);
+    const prompt = this.resolvePrompt(options);
+    const reply = await this.request({ kind: 'tokenEmbeddings', text, prompt }, options.signal);
+    if (reply.kind !== 'tokenEmbedded') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
+    const embeddings = reply.ids.map((_, i) => reply.hidden.subarray(i * reply.dim, (i + 1) * reply.dim));
+    return { ids: reply.ids, tokens: reply.tokens, special: reply.special, embeddings, truncated: reply.truncated };
   }
 
   /**

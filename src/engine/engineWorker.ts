@@ -57,6 +57,11 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
         reply({ id: request.id, kind: 'encoded', ...result }, result.vectors.map((v) => v.buffer as ArrayBuffer));
         break;
       }
+      case 'tokenEmbeddings': {
+        const result = await requireModel().tokenEmbeddings(request.text, request.prompt);
+        reply({ id: request.id, kind: 'tokenEmbedded', ...result }, [result.hidden.buffer as ArrayBuffer]);
+        break;
+      }
       case 'tokenize': {
         const loaded = requireModel();
         const tokens = request.texts.map((t) => {

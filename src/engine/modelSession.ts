@@ -35,6 +35,19 @@ export interface EncodeBatchesResult {
 /** Texts tokenised between two looks at the cancel flag (about 20–50 ms of work). */
 const TOKENIZE_CHUNK = 256;
 
+/** One text's word pieces and the transformer's token states for them (see `ModelSession.tokenEmbeddings`). */
+export interface TokenStates {
+  ids: number[];
+  /** The vocabulary's strings for the ids: `[CLS]`, `hello`, `##ing`, `▁world`. */
+  tokens: string[];
+  /** Special tokens the tokenizer adds or reserves ([CLS], [SEP], <s>, </s>, pads, masks); the unknown token is not one. */
+  special: boolean[];
+  /** `last_hidden_state` row after row, `ids.length × dim` floats. */
+  hidden: Float32Array;
+  dim: number;
+  truncated: boolean;
+}
+
 interface TokenizedText {
   ids: number[];
   truncated: boolean;
@@ -51,6 +64,8 @@ const KNOWN_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'];
 export class ModelSession {
   /** include_prompt false: prompt lengths in tokens, per prompt string (as ST caches them). */
   private readonly promptLengths = new Map<string, number>();
+  /** id → token string, built from the vocabulary on first use. */
+  private idToToken: Map<number, string> | undefined;
 
   private constructor(
     private readonly tokenizer: PreTrainedTokenizer,
@@ -179,11 +194,38 @@ export class ModelSession {
     return { vectors, tokens };
   }
 
+  /**
+   * What ST's `encode(text, output_value="token_embeddings")` returns for one text: the transformer's
+   * `last_hidden_state` for every position of `prompt + text` as `tokenize` gives it (special tokens and prompt
+   * pieces included, truncated at max_seq_length with the final special token kept), before pooling, Dense or
+   * Normalize. One text alone is one unpadded batch, so there are no padding rows to remove.
+   */
+  async tokenEmbeddings(text: string, prompt: string | undefined): Promise<TokenStates> {
+    const tokenized = this.tokenize(text, prompt);
+    const { hidden, dim } = await this.infer([tokenized], (states, _mask, _size, seqLength, width) => ({ hidden: states.slice(0, seqLength * width), dim: width }));
+    const vocab = (this.idToToken ??= new Map([...this.tokenizer.get_vocab()].map(([token, id]) => [id, token])));
+    const unk = this.tokenizer.unk_token_id;
+    return {
+      ids: tokenized.ids,
+      tokens: tokenized.ids.map((id) => vocab.get(id) ?? `<${id}>`),
+      special: tokenized.ids.map((id) => id !== unk && this.specialIds.has(id)),
+      hidden,
+      dim,
+      truncated: tokenized.truncated,
+    };
+  }
+
   async dispose(): Promise<void> {
     await this.native(() => this.session.release());
   }
 
-  private async run(batch: TokenizedText[], promptLength: number): Promise<Float32Array[]> {
+  private run(batch: TokenizedText[], promptLength: number): Promise<Float32Array[]> {
+    const head = { modes: this.config.pooling.modes, dense: this.config.dense, normalize: this.config.normalize };
+    return this.infer(batch, (hidden, maskFlags, size, seqLength, dim) => sentenceEmbeddings(hidden, maskFlags, size, seqLength, dim, head, promptLength));
+  }
+
+  /** Runs one right-padded batch and hands `last_hidden_state` ([size, seqLength, dim], flat) to `use` before releasing it. */
+  private async infer<T>(batch: TokenizedText[], use: (hidden: Float32Array, maskFlags: Uint8Array, size: number, seqLength: number, dim: number) => T): Promise<T> {
     const size = batch.length;
     const seqLength = Math.max(...batch.map((t) => t.ids.length));
     const ids = new BigInt64Array(size * seqLength).fill(BigInt(this.padId));
@@ -213,8 +255,7 @@ export class ModelSession {
       if (dim !== this.config.hiddenSize) {
         throw new EngineError('WRONG_DIMENSION', `The ONNX model produces ${dim}-dimensional token states, but the folder's configuration expects ${this.config.hiddenSize}: the ONNX file does not belong to ${this.config.name}. Choose the right model folder.`);
       }
-      const head = { modes: this.config.pooling.modes, dense: this.config.dense, normalize: this.config.normalize };
-      return sentenceEmbeddings(hidden.data as Float32Array, maskFlags, size, seqLength, dim, head, promptLength);
+      return use(hidden.data as Float32Array, maskFlags, size, seqLength, dim);
     } finally {
       for (const tensor of Object.values(output)) tensor.dispose?.();
     }

@@ -147,3 +147,24 @@ export interface EncodedTexts {
   vectors: Float32Array[];
   tokens: TokenCount[];
 }
+
+/** One text's word pieces and their contextual embeddings: sentence-transformers' `encode(text, output_value="token_embeddings")`. */
+export interface TokenEmbeddings {
+  /** Token ids as the model saw them: `prompt + text` with special tokens, truncated at max_seq_length (final special token kept). */
+  ids: number[];
+  /** The tokenizer's strings for the ids: `[CLS]`, `hello`, `##ing`, `▁world`, `</s>`. */
+  tokens: string[];
+  /** True for special tokens ([CLS], [SEP], <s>, </s>, pad, mask); false for text pieces, the unknown token included. */
+  special: boolean[];
+  /** The transformer's last_hidden_state, one row per token, before pooling, Dense and Normalize. */
+  embeddings: Float32Array[];
+  /** The text (with its prompt) had more word pieces than max_seq_length. */
+  truncated: boolean;
+}
+
+export interface TokenEmbeddingsOptions {
+  /** As `EncodeOptions.prompt`: put before the text; its pieces are part of the result, as in sentence-transformers. */
+  prompt?: string;
+  promptName?: string;
+  signal?: AbortSignal;
+}

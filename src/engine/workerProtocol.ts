@@ -12,6 +12,8 @@ export type WorkerRequest =
    */
   | { id: number; kind: 'encode'; texts: string[]; prompt?: string; batchSize: number; maxBatchTokens: number }
   | { id: number; kind: 'tokenize'; texts: string[]; prompt?: string }
+  /** One text's word pieces and contextual token states (ST's `encode(text, output_value="token_embeddings")`). */
+  | { id: number; kind: 'tokenEmbeddings'; text: string; prompt?: string }
   | { id: number; kind: 'cancel'; target: number }
   /** Finish what is running (cancelled requests stop at their next batch), release the session, end the thread. */
   | { id: number; kind: 'dispose' };
@@ -21,6 +23,8 @@ export type WorkerReply =
   | { id: number; kind: 'loaded' }
   | { id: number; kind: 'encoded'; vectors: Float32Array[]; tokens: TokenCount[] }
   | { id: number; kind: 'tokenized'; tokens: TokenCount[] }
+  /** `hidden`: the token states row after row, `ids.length × dim` floats. */
+  | { id: number; kind: 'tokenEmbedded'; ids: number[]; tokens: string[]; special: boolean[]; hidden: Float32Array; dim: number; truncated: boolean }
   | { id: number; kind: 'progress'; done: number; total: number }
   | { id: number; kind: 'failed'; error: SerializedEngineError };
 

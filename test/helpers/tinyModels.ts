@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './sharedPaths';
 
+export { cosine as cosineOf } from './referenceFixtures';
+
 /** test/fixtures/tiny-models: ten tiny random sentence-transformers models and what ST 6.2.0 returns for them. */
 export const tinyModelsDir = path.join(repoRoot, 'test', 'fixtures', 'tiny-models');
 
@@ -45,18 +47,6 @@ export function tinyFixtures(): TinyFixtures {
 
 export function tinyModelDir(name: string): string {
   return path.join(tinyModelsDir, name);
-}
-
-export function cosineOf(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
 }
 
 export function normOf(a: ArrayLike<number>): number {

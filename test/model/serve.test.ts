@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { Engine } from '../../src/engine';
+import { cosine } from '../helpers/referenceFixtures';
 import { repoRoot, testModelDir } from '../helpers/sharedPaths';
 
 interface Server {
@@ -31,18 +32,6 @@ async function startServer(extra: string[] = []): Promise<Server> {
     void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
   });
   return { child, url, stderr: () => stderr, exited };
-}
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
 }
 
 interface Answer {

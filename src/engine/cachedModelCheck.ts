@@ -43,9 +43,8 @@ async function checkFile(
   log: (message: string) => void,
 ): Promise<void> {
   const published = `the Hugging Face hub publishes for ${pin.repository}@${pin.revision}`;
-  if ((expected.size !== undefined && size !== expected.size) || (expected.maxSize !== undefined && size > expected.maxSize)) {
-    const wanted = expected.size !== undefined ? `${expected.size}` : `at most ${expected.maxSize}`;
-    throw damaged(full, dir, `it has ${size} bytes, and ${published} ${wanted}`);
+  if (expected.size !== undefined && size !== expected.size) {
+    throw damaged(full, dir, `it has ${size} bytes, and ${published} ${expected.size}`);
   }
   const started = performance.now();
   const [kind, actual, wanted] = expected.sha256

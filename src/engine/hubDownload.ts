@@ -29,8 +29,6 @@ export interface HubFile {
 interface ExpectedFile extends HubFile {
   /** Git blob id, reported for files kept in git rather than LFS. */
   gitBlobSha1?: string;
-  /** Upper bound when only a rounded size is known (see PinnedFile.maxSize). */
-  maxSize?: number;
 }
 
 export interface DownloadRequest {
@@ -103,8 +101,8 @@ export async function downloadModel(req: DownloadRequest): Promise<void> {
     const unverifiable = files.filter((file) => !hasDigest(pin.files[file]));
     if (unverifiable.length > 0) throw unverifiableError(hub, unverifiable);
     expected = files.map((file) => {
-      const { sha256, gitBlobSha1, size, maxSize } = pin.files[file]!;
-      return { path: file, sha256, gitBlobSha1, size, maxSize };
+      const { sha256, gitBlobSha1, size } = pin.files[file]!;
+      return { path: file, sha256, gitBlobSha1, size };
     });
     log(`Hub: ${hub.repository}@${hub.revision} is pinned in this release: each file is checked against the digest the Hugging Face hub publishes for it, whatever ${hostOf(hub.endpoint)} reports.`);
   } else {
@@ -243,9 +241,8 @@ async function downloadFile(
   await mkdir(path.dirname(partPath), { recursive: true });
 
   let existing = await sizeOf(partPath);
-  const bound = expected.size ?? expected.maxSize;
-  if (bound !== undefined && existing > bound) {
-    ctx.log(`Hub: ${file}.part is larger than the expected ${bound} bytes; starting over.`);
+  if (expected.size !== undefined && existing > expected.size) {
+    ctx.log(`Hub: ${file}.part is larger than the expected ${expected.size} bytes; starting over.`);
     await unlink(partPath);
     existing = 0;
   }
@@ -301,7 +298,7 @@ async function downloadFile(
 
       const startAt = append ? existing : 0;
       // The most bytes the file may have: what is pinned or listed, else the hard ceiling.
-      const limit = facts.size ?? facts.maxSize ?? MAX_FILE_BYTES;
+      const limit = facts.size ?? MAX_FILE_BYTES;
       const announced = contentLength(response);
       if (announced !== undefined) {
         const end = startAt + announced;
@@ -339,7 +336,7 @@ async function downloadFile(
           `${hostOf(url)} ended its answer for ${file} after ${size} of ${facts.size} bytes: that is not the file (an error page?). The download was deleted; try again, or use another hub endpoint.`,
         );
       }
-      await verify(ctx, { ...facts, size: facts.size ?? (facts.maxSize === undefined ? total : undefined) }, partPath, url, hash.digest('hex'));
+      await verify(ctx, { ...facts, size: facts.size ?? total }, partPath, url, hash.digest('hex'));
       overall.fileDone(file, size, onProgress);
       return;
     } catch (error) {
@@ -492,10 +489,9 @@ async function verify(ctx: Context, expected: ExpectedFile, partPath: string, ur
   const size = await sizeOf(partPath);
   const against = ctx.pinned ? 'the digest the Hugging Face hub publishes (pinned in this release)' : `the digest ${hostOf(url)} reported`;
   const damaged = 'The download was deleted and nothing was installed; try again, or use another hub endpoint.';
-  if ((expected.size !== undefined && size !== expected.size) || (expected.maxSize !== undefined && size > expected.maxSize)) {
+  if (expected.size !== undefined && size !== expected.size) {
     await unlink(partPath).catch(() => undefined);
-    const wanted = expected.size !== undefined ? `${expected.size}` : `at most ${expected.maxSize}`;
-    throw new EngineError('CHECKSUM_MISMATCH', `${file} from ${hostOf(url)} has ${size} bytes, expected ${wanted}. ${damaged}`);
+    throw new EngineError('CHECKSUM_MISMATCH', `${file} from ${hostOf(url)} has ${size} bytes, expected ${expected.size}. ${damaged}`);
   }
   if (expected.sha256) {
     const actual = sha256 ?? (await sha256Of(partPath));

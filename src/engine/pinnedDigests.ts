@@ -19,11 +19,6 @@ export interface PinnedFile {
   gitBlobSha1?: string;
   /** Exact size in bytes, when the hub publishes it. */
   size?: number;
-  /**
-   * Upper bound from a rounded size the hub shows ("23 MB") when it publishes no exact one: a download stops
-   * once it passes this. The digest is the real check.
-   */
-  maxSize?: number;
   /** Where the values were published, or why none was found. */
   source: string;
 }

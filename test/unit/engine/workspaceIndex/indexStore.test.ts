@@ -208,6 +208,10 @@ describe('engine/workspaceIndex/indexStore', () => {
     writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, version: 0 }));
     assert.equal((await track(await IndexStore.open(dir, { readOnly: true }))).rebuildReason, 'index format 0 is older than 1');
 
+    const files = manifest.files as Record<string, unknown>[];
+    writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, files: [{ ...files[0], row: -1 }] }));
+    assert.equal((await track(await IndexStore.open(dir, { readOnly: true }))).rebuildReason, `${MANIFEST_FILE} is damaged (files.0 is not a file entry)`);
+
     const segment = (manifest.segments as { name: string }[])[0]!.name;
     writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
     rmSync(path.join(dir, `${segment}.vectors`));

@@ -54,7 +54,7 @@ export function registerIndex(program: Command): void {
       options.exclude.push(`${path.relative(root, indexDir).split(path.sep).join('/')}/**`);
     }
     const result = await withEngine(options, async (engine) => {
-      const store = await IndexStore.open(indexDir, { maxBytes: options.maxSizeMb === undefined ? undefined : options.maxSizeMb * 1024 * 1024 });
+      const store = await IndexStore.open(indexDir, { maxBytes: options.maxSizeMb === undefined ? undefined : options.maxSizeMb * 1024 * 1024, rebuild: options.rebuild });
       const bar = createProgress('indexing', options.progress, 'chunks');
       try {
         return await updateIndex({

@@ -391,11 +391,16 @@ describe('walkFiles', () => {
     });
 
     it('rejects with an AbortError when aborted before or during the walk', async () => {
-      writeTree(root, { 'a/b/c.txt': '' });
+      const files: Record<string, string> = {};
+      for (let d = 0; d < 50; d++) files[`d${d}/f.txt`] = '';
+      writeTree(root, files);
       await assert.rejects(walk({ signal: AbortSignal.abort() }), { name: 'AbortError' });
+      // A few event-loop turns in: 50 folders need at least one fs round trip (one turn) each, so the walk is running.
       const controller = new AbortController();
       const running = walk({ signal: controller.signal });
-      controller.abort();
+      let turns = 0;
+      const tick = () => (++turns < 5 ? setImmediate(tick) : controller.abort());
+      setImmediate(tick);
       await assert.rejects(running, { name: 'AbortError' });
     });
 

@@ -11,10 +11,10 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../../core/atomicWrite';
+import { writeFailureReason, writeFileAtomic } from '../../core/atomicWrite';
 import { FlatCorpus, type ScoreFunction } from '../../core/flatCorpus';
 import { semanticSearch, type SearchHit } from '../../core/semanticSearch';
-import { IndexFullError } from './indexErrors';
+import { IndexFormatError, IndexFullError, IndexLockedError } from './indexErrors';
 import {
   emptyManifest,
   isManifestTemp,
@@ -157,8 +157,12 @@ export class IndexStore {
     const resolved = path.resolve(dir);
     let lock: WriterLock | undefined;
     if (!readOnly) {
-      await fsp.mkdir(resolved, { recursive: true });
-      lock = await WriterLock.acquire(resolved);
+      await fsp.mkdir(resolved, { recursive: true }).catch((error: unknown) => {
+        throw unusableFolder(resolved, error);
+      });
+      lock = await WriterLock.acquire(resolved).catch((error: unknown) => {
+        throw error instanceof IndexLockedError ? error : unusableFolder(resolved, error);
+      });
     }
     const store = new IndexStore(resolved, maxBytes, lock);
     try {
@@ -170,7 +174,7 @@ export class IndexStore {
       }
     } catch (error) {
       await lock?.release();
-      throw error;
+      throw error instanceof IndexFormatError ? error : unusableFolder(resolved, error);
     }
     return store;
   }
@@ -600,6 +604,14 @@ function checkUpdates(updates: readonly FileUpdate[], dim: number): void {
       }
     });
   }
+}
+
+/** A file-system failure while opening, as one line naming the folder (errors of our own pass through). */
+function unusableFolder(dir: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code) return error as Error;
+  // EEXIST comes from mkdir over a file.
+  return new Error(`The index folder ${dir} cannot be used: ${code === 'EEXIST' ? 'it is a file, not a folder' : writeFailureReason(error)}.`);
 }
 
 function isMissingFile(error: unknown): boolean {

@@ -279,6 +279,22 @@ describe('engine/workspaceIndex/indexStore', () => {
     await assert.rejects(IndexStore.open(dir), IndexLockedError);
   });
 
+  it('names the folder when it cannot be used', async () => {
+    writeFileSync(path.join(root, 'a-file'), '');
+    await assert.rejects(IndexStore.open(path.join(root, 'a-file')), /^Error: The index folder .*a-file cannot be used: it is a file, not a folder\.$/);
+    await assert.rejects(IndexStore.open(path.join(root, 'a-file', 'index'), { readOnly: true }), /^Error: The index folder .*a-file.index cannot be used: a part of the path is not a folder\.$/);
+  });
+
+  it('a search racing a commit of the same store answers from the old or the new index', async () => {
+    const store = track(await IndexStore.open(dir));
+    await store.commit({ identity: IDENTITY, removed: [], updated: [file('old', [vec(0)])] });
+    for (let i = 0; i < 5; i++) {
+      const next = file(`new${i}`, [vec(0)]);
+      const [, [hits]] = await Promise.all([store.commit({ identity: IDENTITY, removed: [i === 0 ? 'old' : `new${i - 1}`], updated: [next] }), store.search([vec(0)], 5)]);
+      assert.ok([i === 0 ? 'old #0' : `new${i - 1} #0`, `new${i} #0`].includes(texts(hits!).join()), texts(hits!).join());
+    }
+  });
+
   it('a reader sees another writer’s commit at its next search', async () => {
     const writer = track(await IndexStore.open(dir));
     await writer.commit({ identity: IDENTITY, removed: [], updated: [file('a', [vec(0)])] });

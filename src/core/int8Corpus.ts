@@ -33,7 +33,7 @@ export interface Int8ScanJob {
   readonly memory: WebAssembly.Memory;
   /** Identifies the memory across jobs, so a thread instantiates the kernel once per corpus. */
   readonly memoryId: number;
-  readonly args: readonly [queryByte: number, rowsByte: number, rowCount: number, rowBytes: number, outByte: number];
+  readonly args: readonly [queryByte: number, rowsByte: number, rowCount: number, rowBytes: number, weightsByte: number, outByte: number];
 }
 
 export interface Int8SearchOptions {
@@ -50,7 +50,7 @@ export interface Int8SearchResult {
   readonly threads: number;
 }
 
-const BYTES_I32 = 4;
+const BYTES_F32 = 4;
 /** Above this one WebAssembly memory fails to allocate on some hosts (as in flatCorpus); larger corpora scan in JS. */
 const MAX_WASM_BYTES = 2 ** 31;
 /** Rows scored per kernel call on the caller's thread, so candidate selection reads scores still in cache. */
@@ -76,7 +76,7 @@ export class Int8Corpus {
   /** Row-major codes, `rowBytes` per row (the dimension padded with zeros to a multiple of 16). */
   readonly codes: Int8Array;
   readonly rowBytes: number;
-  /** Per row: the float32 scale s (value ≈ s · code); 0 for a row too small to quantise. */
+  /** Per row: the float32 scale s (value ≈ s · code); 0 for a row too small to quantise. The dot weight. */
   readonly scales: Float32Array;
   /** Per row: 1 / ||row|| as flattenCorpus computes it (0 for a zero row). */
   readonly inverseNorms: Float32Array;
@@ -85,15 +85,19 @@ export class Int8Corpus {
   /** Per row: s / ||row|| (the cosine weight of an integer dot) and ||error|| / ||row||. */
   private readonly cosineWeights: Float32Array;
   private readonly relativeErrors: Float32Array;
-  /** max ||row||, and max ||row|| · (1 / ||row|| as stored): ≈ 1, or 0 when all rows are zero. Set by build. */
+  /** Maxima over the rows, set by build: ||row||, ||row|| · (1 / ||row|| as stored) (≈ 1, 0 when all rows are
+   * zero), ||error|| and ||error|| / ||row||. */
   private maxNorm = 0;
   private maxUnitNorm = 0;
+  private maxErrorNorm = 0;
+  private maxRelativeError = 0;
   private readonly memory: WebAssembly.Memory | null;
   private readonly module: WebAssembly.Module | null;
   private readonly dots: Int8DotsFunction | null;
   private readonly memoryId = nextMemoryId++;
   private readonly querySlot: Int16Array;
-  private readonly scores: Int32Array;
+  /** The scan's output: float32(integer dot) · row weight, per row. */
+  private readonly approximations: Float32Array;
   private readonly codesByte: number;
   private scanLock: Promise<unknown> = Promise.resolve();
 
@@ -106,9 +110,12 @@ export class Int8Corpus {
   ) {
     const rowBytes = paddedRowBytes(dim);
     this.rowBytes = rowBytes;
+    // One buffer, so that the kernel (and worker threads) reach everything it reads and writes:
+    // [query: rowBytes int16][approximations | cosine weights | scales: count float32 each][codes: count * rowBytes]
     const queryBytes = rowBytes * 2;
-    const scoreBytes = (count * BYTES_I32 + 15) & ~15;
-    const bytes = queryBytes + scoreBytes + count * rowBytes;
+    const rowNumbersBytes = (count * BYTES_F32 + 15) & ~15;
+    const codesByte = queryBytes + 3 * rowNumbersBytes;
+    const bytes = codesByte + count * rowBytes;
     let memory: WebAssembly.Memory | null = null;
     let module: WebAssembly.Module | null = null;
     if (wasm && count > 0 && dim > 0 && bytes <= MAX_WASM_BYTES) {
@@ -130,13 +137,13 @@ export class Int8Corpus {
     this.dots = this.memory && this.module ? int8Dots(this.module, this.memory) : null;
     const buffer = this.memory ? this.memory.buffer : new ArrayBuffer(bytes);
     this.querySlot = new Int16Array(buffer, 0, rowBytes);
-    this.scores = new Int32Array(buffer, queryBytes, count);
-    this.codesByte = queryBytes + scoreBytes;
-    this.codes = new Int8Array(buffer, this.codesByte, count * rowBytes);
-    this.scales = new Float32Array(count);
+    this.approximations = new Float32Array(buffer, queryBytes, count);
+    this.cosineWeights = new Float32Array(buffer, queryBytes + rowNumbersBytes, count);
+    this.scales = new Float32Array(buffer, queryBytes + 2 * rowNumbersBytes, count);
+    this.codesByte = codesByte;
+    this.codes = new Int8Array(buffer, codesByte, count * rowBytes);
     this.inverseNorms = new Float32Array(count);
     this.errorNorms = new Float32Array(count);
-    this.cosineWeights = new Float32Array(count);
     this.relativeErrors = new Float32Array(count);
   }
 
@@ -151,6 +158,8 @@ export class Int8Corpus {
       const norm = corpus.quantiseRow(r, row);
       corpus.maxNorm = Math.max(corpus.maxNorm, norm);
       corpus.maxUnitNorm = Math.max(corpus.maxUnitNorm, norm * corpus.inverseNorms[r]);
+      corpus.maxErrorNorm = Math.max(corpus.maxErrorNorm, corpus.errorNorms[r]);
+      corpus.maxRelativeError = Math.max(corpus.maxRelativeError, corpus.relativeErrors[r]);
     }
     return corpus;
   }
@@ -158,35 +167,39 @@ export class Int8Corpus {
   /** Fills row r's codes and numbers; returns its norm. */
   private quantiseRow(r: number, row: Float32Array): number {
     let maxAbs = 0;
+    let sumSq = 0;
     for (let k = 0; k < row.length; k++) {
       const v = row[k];
-      if (!Number.isFinite(v)) throw new RangeError(`Vector ${r} holds a non-finite value (${v}).`);
       const a = v < 0 ? -v : v;
       if (a > maxAbs) maxAbs = a;
+      sumSq += v * v;
+    }
+    // NaN and ±Infinity make the sum non-finite (NaN never wins the max): one test per row finds them.
+    if (!Number.isFinite(sumSq)) {
+      const bad = row.find((v) => !Number.isFinite(v));
+      throw new RangeError(`Vector ${r} holds a non-finite value (${bad}).`);
     }
     const scale = Math.fround(maxAbs / 127);
     const offset = r * this.rowBytes;
+    quantise(row, scale, this.codes, offset);
     let errorSq = 0;
     for (let k = 0; k < row.length; k++) {
-      const code = scale === 0 ? 0 : Math.max(-127, Math.min(127, Math.round(row[k] / scale)));
-      this.codes[offset + k] = code;
-      const e = row[k] - scale * code;
+      const e = row[k] - scale * this.codes[offset + k];
       errorSq += e * e;
     }
     const inv = Math.fround(inverseNorm(row));
-    const norm = Math.sqrt(squareSum(row));
     const errorNorm = Math.sqrt(errorSq);
     this.scales[r] = scale;
     this.inverseNorms[r] = inv;
     this.errorNorms[r] = errorNorm;
     this.cosineWeights[r] = scale * inv;
     this.relativeErrors[r] = errorNorm * inv;
-    return norm;
+    return Math.sqrt(sumSq);
   }
 
   /** Bytes of RAM the corpus holds (codes, per-row numbers, scan buffers); the float32 rows are not among them. */
   get bytes(): number {
-    return this.codes.byteLength + this.scores.byteLength + this.querySlot.byteLength + this.count * 5 * 4;
+    return this.codes.byteLength + this.querySlot.byteLength + this.count * 6 * BYTES_F32;
   }
 
   /** Whether the scan runs in the WebAssembly SIMD kernel. */
@@ -235,12 +248,12 @@ export class Int8Corpus {
     for (let p = 1; p < parts; p++) {
       const start = Math.min(this.count, p * share);
       const end = Math.min(this.count, start + share);
-      if (start < end) others.push(threads!.run({ module: this.module!, memory: this.memory!, memoryId: this.memoryId, args: this.kernelArgs(start, end) }));
+      if (start < end) others.push(threads!.run({ module: this.module!, memory: this.memory!, memoryId: this.memoryId, args: this.kernelArgs(start, end, scoreFunction) }));
     }
     const mine = Math.min(this.count, share);
     for (let start = 0; start < mine; start += BLOCK_ROWS) {
       const end = Math.min(mine, start + BLOCK_ROWS);
-      this.scoreRows(start, end);
+      this.scoreRows(start, end, scoreFunction);
       select(start, end);
     }
     await Promise.all(others);
@@ -248,13 +261,25 @@ export class Int8Corpus {
     return selection.finish();
   }
 
-  private kernelArgs(start: number, end: number): [number, number, number, number, number] {
-    return [this.querySlot.byteOffset, this.codesByte + start * this.rowBytes, end - start, this.rowBytes, this.scores.byteOffset + start * BYTES_I32];
+  private kernelArgs(start: number, end: number, scoreFunction: ScoreFunction): [number, number, number, number, number, number] {
+    const weights = scoreFunction === 'cosine' ? this.cosineWeights : this.scales;
+    return [
+      this.querySlot.byteOffset,
+      this.codesByte + start * this.rowBytes,
+      end - start,
+      this.rowBytes,
+      weights.byteOffset + start * BYTES_F32,
+      this.approximations.byteOffset + start * BYTES_F32,
+    ];
   }
 
-  private scoreRows(start: number, end: number): void {
-    if (this.dots) this.dots(...this.kernelArgs(start, end));
-    else int8DotsInJavaScript(this.querySlot, this.codes, start, end - start, this.rowBytes, this.scores.subarray(start, end));
+  private scoreRows(start: number, end: number, scoreFunction: ScoreFunction): void {
+    if (this.dots) {
+      this.dots(...this.kernelArgs(start, end, scoreFunction));
+    } else {
+      const weights = scoreFunction === 'cosine' ? this.cosineWeights : this.scales;
+      int8DotsInJavaScript(this.querySlot, this.codes, start, end - start, this.rowBytes, weights, this.approximations.subarray(start, end));
+    }
   }
 
   /**
@@ -290,27 +315,36 @@ export class Int8Corpus {
     const queryNorm = Math.sqrt(ySq);
     if (scoreFunction === 'cosine') {
       const qInv = queryInverseNorm;
-      return { weight: t * qInv, perRowError: queryQuantised * qInv, constant: qInv * (queryError * this.maxUnitNorm + eps * queryNorm * this.maxUnitNorm), eps };
+      const constant = qInv * (queryError * this.maxUnitNorm + eps * queryNorm * this.maxUnitNorm);
+      return { weight: t * qInv, perRowError: queryQuantised * qInv, constant, eps, maxRowBound: constant + queryQuantised * qInv * this.maxRelativeError };
     }
-    return { weight: t, perRowError: queryQuantised, constant: queryError * this.maxNorm + eps * queryNorm * this.maxNorm, eps };
+    const constant = queryError * this.maxNorm + eps * queryNorm * this.maxNorm;
+    return { weight: t, perRowError: queryQuantised, constant, eps, maxRowBound: constant + queryQuantised * this.maxErrorNorm };
   }
 
   /**
-   * For rows [start, end): approximate score c = dot · weight_row · weight, bound β = constant + perRowError ·
-   * error_row + eps·|c|; keeps rows whose c + β reaches the k-th best c − β seen so far.
+   * For rows [start, end): approximate score c = approximation · weight, bound β = constant + perRowError ·
+   * error_row + eps·|c|; keeps rows whose c + β reaches the k-th best c − β seen so far. Most rows fail a first
+   * test on the approximation alone against a threshold derived from the largest β, which is all the work they cost.
    */
   private selectRows(selection: CandidateSelection, bound: ScanBound, scoreFunction: ScoreFunction, start: number, end: number): void {
-    const dots = this.scores;
-    const rowWeights = scoreFunction === 'cosine' ? this.cosineWeights : this.scales;
+    const approximations = this.approximations;
     const rowErrors = scoreFunction === 'cosine' ? this.relativeErrors : this.errorNorms;
     const { weight, perRowError, constant, eps } = bound;
     let floor = selection.floor;
+    let skipBelow = prefilterThreshold(floor, bound);
     for (let i = start; i < end; i++) {
-      const c = dots[i] * rowWeights[i] * weight;
+      const a = approximations[i];
+      if (a < skipBelow) continue;
+      const c = a * weight;
       const beta = constant + perRowError * rowErrors[i] + eps * (c < 0 ? -c : c);
       const high = c + beta;
       if (high < floor) continue;
-      floor = selection.add(i, high, c - beta);
+      const next = selection.add(i, high, c - beta);
+      if (next !== floor) {
+        floor = next;
+        skipBelow = prefilterThreshold(floor, bound);
+      }
     }
   }
 
@@ -330,12 +364,13 @@ export class Int8Corpus {
     const row = rows.data.subarray(j * this.dim, (j + 1) * this.dim);
     let maxAbs = 0;
     for (let k = 0; k < row.length; k++) maxAbs = Math.max(maxAbs, Math.abs(row[k]));
-    let same = Math.fround(maxAbs / 127) === this.scales[id] && rows.inverseNorms[j] === this.inverseNorms[id];
-    const offset = id * this.rowBytes;
     const scale = this.scales[id];
-    for (let k = 0; same && k < row.length; k++) {
-      const code = scale === 0 ? 0 : Math.max(-127, Math.min(127, Math.round(row[k] / scale)));
-      same = code === this.codes[offset + k];
+    let same = Math.fround(maxAbs / 127) === scale && rows.inverseNorms[j] === this.inverseNorms[id];
+    if (same) {
+      const codes = new Int8Array(this.dim);
+      quantise(row, scale, codes, 0);
+      const offset = id * this.rowBytes;
+      for (let k = 0; same && k < row.length; k++) same = codes[k] === this.codes[offset + k];
     }
     if (!same) throw new Error(`Row ${id} from the rescore callback is not the vector this int8 corpus was built from: rebuild the int8 corpus from the current vectors.`);
   }
@@ -349,6 +384,34 @@ interface ScanBound {
   /** The part of the bound shared by all rows. */
   readonly constant: number;
   readonly eps: number;
+  /** constant + perRowError · the largest row error: β of every row, but for its eps·|c| part. */
+  readonly maxRowBound: number;
+}
+
+/**
+ * A value τ such that every row with approximation a < τ has c + β < floor, so it can be skipped unseen: the
+ * upper bound a·w + maxRowBound + eps·|a·w| grows with a, τ is where it meets the floor, less a margin for the
+ * float64 rounding of this very computation.
+ */
+function prefilterThreshold(floor: number, bound: ScanBound): number {
+  if (floor === -Infinity) return -Infinity;
+  const { weight, eps, maxRowBound } = bound;
+  const rest = floor - maxRowBound;
+  const tau = rest >= 0 ? rest / (weight * (1 + eps)) : rest / (weight * (1 - eps));
+  return tau - 1e-9 * (Math.abs(tau) + maxRowBound / weight);
+}
+
+/** Codes of `row` at `scale` (rounded, clamped to ±127; all 0 for scale 0): one rule for building and checking. */
+function quantise(row: Float32Array, scale: number, codes: Int8Array, offset: number): void {
+  if (scale === 0) {
+    codes.fill(0, offset, offset + row.length);
+    return;
+  }
+  const inverse = 1 / scale;
+  for (let k = 0; k < row.length; k++) {
+    const code = Math.round(row[k] * inverse);
+    codes[offset + k] = code > 127 ? 127 : code < -127 ? -127 : code;
+  }
 }
 
 /** Candidates (id, upper bound) and a min-heap of the k best lower bounds; `floor` is the k-th best so far. */
@@ -439,12 +502,6 @@ function siftDown(heap: Float64Array, size: number): void {
     heap[c] = t;
     c = m;
   }
-}
-
-function squareSum(row: Float32Array): number {
-  let sum = 0;
-  for (let k = 0; k < row.length; k++) sum += row[k] * row[k];
-  return sum;
 }
 
 interface RowSource {

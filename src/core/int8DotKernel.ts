@@ -1,13 +1,15 @@
 /**
- * A WebAssembly SIMD kernel for "one int16 query against many int8 rows" integer dot products, the scan of
- * {@link Int8Corpus}. A row of 384 int8 codes is a quarter of its float32 bytes, and the scan is bound by memory
- * bandwidth, so it runs about four times faster than the float32 kernel over the same rows (docs/benchmarks.md).
+ * A WebAssembly SIMD kernel for "one int16 query against many int8 rows": the scan of {@link Int8Corpus}. A row of
+ * 384 int8 codes is a quarter of its float32 bytes, and the scan is bound by memory bandwidth, so it runs about
+ * four times faster than the float32 kernel over the same rows (docs/benchmarks.md). Each row's exact integer dot
+ * is converted to float32 and multiplied by the row's weight, so the caller's per-row selection reads one number.
  *
  * Assembled from its opcodes like simdDotKernel. Its text form:
  *
  *   (module
  *     (import "env" "memory" (memory 1))            ;; or (memory 1 65536 shared) for worker threads
- *     (func (export "dots8") (param $q i32) (param $c i32) (param $n i32) (param $rowBytes i32) (param $out i32)
+ *     (func (export "dots8") (param $q i32) (param $c i32) (param $n i32) (param $rowBytes i32) (param $w i32)
+ *                            (param $out i32)
  *       (local $rowEnd i32) (local $qp i32) (local $cEnd i32) (local $a v128) (local $b v128) (local $x v128)
  *       (local.set $cEnd (i32.add (local.get $c) (i32.mul (local.get $n) (local.get $rowBytes))))
  *       (block $done (loop $rows
@@ -25,8 +27,10 @@
  *           (local.set $c (i32.add (local.get $c) (i32.const 16)))
  *           (br_if $k (i32.lt_u (local.get $c) (local.get $rowEnd))))
  *         (local.set $a (i32x4.add (local.get $a) (local.get $b)))
- *         (i32.store (local.get $out) (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a)) (i32x4.extract_lane 1 (local.get $a)))
- *                                             (i32.add (i32x4.extract_lane 2 (local.get $a)) (i32x4.extract_lane 3 (local.get $a)))))
+ *         (f32.store (local.get $out) (f32.mul (f32.load (local.get $w)) (f32.convert_i32_s
+ *           (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a)) (i32x4.extract_lane 1 (local.get $a)))
+ *                    (i32.add (i32x4.extract_lane 2 (local.get $a)) (i32x4.extract_lane 3 (local.get $a)))))))
+ *         (local.set $w (i32.add (local.get $w) (i32.const 4)))
  *         (local.set $out (i32.add (local.get $out) (i32.const 4)))
  *         (br $rows))))
  *
@@ -44,7 +48,7 @@ const I32X4_DOT_I16X8_S = simd(0xba);
 const I32X4_ADD = simd(0xae);
 const I32X4_EXTRACT = simd(0x1b);
 
-const [Q, C, N, ROW_BYTES, OUT, ROW_END, QP, C_END, A, B, X] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const [Q, C, N, ROW_BYTES, W, OUT, ROW_END, QP, C_END, A, B, X] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
 /** Bytes of one int8 row in the kernel's layout: the dimension rounded up to 16. */
 export function paddedRowBytes(dim: number): number {
@@ -73,18 +77,22 @@ function moduleBytes(sharedMemory: boolean): Uint8Array<ArrayBuffer> {
     OP.end, // $k
     GET, A, GET, B, ...I32X4_ADD, SET, A,
     GET, OUT,
+    GET, W, 0x2a, 2, 0, // f32.load align=4 offset=0
     ...lane(0), ...lane(1), I32_ADD, ...lane(2), ...lane(3), I32_ADD, I32_ADD,
-    0x36, 2, 0, // i32.store align=4 offset=0
+    0xb2, // f32.convert_i32_s
+    0x94, // f32.mul
+    0x38, 2, 0, // f32.store align=4 offset=0
+    GET, W, I32_CONST, 4, I32_ADD, SET, W,
     GET, OUT, I32_CONST, 4, I32_ADD, SET, OUT,
     OP.br, 0, // $rows
     OP.end, // $rows
     OP.end, // $done
   ];
-  return kernelModuleBytes({ params: [I32, I32, I32, I32, I32], locals: [[3, I32], [3, V128]], code, exportName: 'dots8', sharedMemory });
+  return kernelModuleBytes({ params: [I32, I32, I32, I32, I32, I32], locals: [[3, I32], [3, V128]], code, exportName: 'dots8', sharedMemory });
 }
 
-/** dots8(queryByte, rowsByte, rowCount, rowBytes, outByte): one int32 per row at `outByte`. */
-export type Int8DotsFunction = (queryByte: number, rowsByte: number, rowCount: number, rowBytes: number, outByte: number) => void;
+/** dots8(queryByte, rowsByte, rowCount, rowBytes, weightsByte, outByte): float32(dot) · weight per row at `outByte`. */
+export type Int8DotsFunction = (queryByte: number, rowsByte: number, rowCount: number, rowBytes: number, weightsByte: number, outByte: number) => void;
 
 const compiled = new Map<boolean, WebAssembly.Module | null>();
 
@@ -99,13 +107,21 @@ export function int8Dots(module: WebAssembly.Module, memory: WebAssembly.Memory)
   return new WebAssembly.Instance(module, { env: { memory } }).exports.dots8 as Int8DotsFunction;
 }
 
-/** The same sums in JavaScript, for hosts without WebAssembly SIMD (exact: integers well below 2^53). */
-export function int8DotsInJavaScript(query: Int16Array, codes: Int8Array, start: number, n: number, rowBytes: number, out: Int32Array): void {
+/** The same in JavaScript, for hosts without WebAssembly SIMD: the same float32 roundings, so the same values. */
+export function int8DotsInJavaScript(
+  query: Int16Array,
+  codes: Int8Array,
+  start: number,
+  n: number,
+  rowBytes: number,
+  weights: Float32Array,
+  out: Float32Array,
+): void {
   for (let r = 0; r < n; r++) {
     const o = (start + r) * rowBytes;
     let s = 0;
     for (let k = 0; k < rowBytes; k++) s += query[k] * codes[o + k];
-    out[r] = s;
+    out[r] = Math.fround(s) * weights[start + r];
   }
 }
 

@@ -19,7 +19,7 @@ parentPort.on('message', (job) => {
       dots = new WebAssembly.Instance(job.module, { env: { memory: job.memory } }).exports.dots8;
       memoryId = job.memoryId;
     }
-    dots(job.args[0], job.args[1], job.args[2], job.args[3], job.args[4]);
+    dots(job.args[0], job.args[1], job.args[2], job.args[3], job.args[4], job.args[5]);
     parentPort.postMessage({ id: job.id });
   } catch (error) {
     parentPort.postMessage({ id: job.id, error: String((error && error.stack) || error) });

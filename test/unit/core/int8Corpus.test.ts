@@ -38,8 +38,48 @@ function nearTies(base: Float32Array, count: number, seed: number): Float32Array
   });
 }
 
+/**
+ * Pairs of rows that int8 ranks the wrong way round by almost twice its error bound. Each row's quantisation error
+ * points along the query (the one case where the Cauchy–Schwarz bound is tight): +a·y for the first of a pair,
+ * −a·y for the second, whose codes are raised along y by just under the 2a the errors take away. So the second
+ * looks higher by ~1.92 bounds while the first truly scores higher. All pairs share base codes (one code nudged
+ * per pair), so they sit together and every cut k from 1 to `pairs` separates such pairs.
+ */
+function flippedPairs(query: Float32Array, pairs: number, seed: number): Float32Array[] {
+  const random = seededRandom(seed);
+  const a = 0.499;
+  const maxQ = Math.max(...Array.from(query, Math.abs));
+  const normSq = query.reduce((sum, v) => sum + v * v, 0);
+  const byWeight = Array.from(query.keys()).filter((k) => k > 0).sort((i, j) => Math.abs(query[j]) - Math.abs(query[i]));
+  // Raise codes along y until c·y gains just under 1.96·a·||y||²/maxQ (the errors take away 2·a·||y||²/maxQ).
+  const raise = new Int8Array(query.length);
+  let gained = 0;
+  for (const k of byWeight) {
+    if (gained + Math.abs(query[k]) > (1.96 * a * normSq) / maxQ) continue;
+    raise[k] = Math.sign(query[k]);
+    gained += Math.abs(query[k]);
+  }
+  const base = Array.from(query, () => Math.round((random() - 0.5) * 160));
+  const row = (scale: number, nudge: number, sign: number, raised: boolean) => {
+    const v = new Float32Array(query.length);
+    v[0] = 127 * scale; // the largest value, quantised exactly, fixes the row's scale (query[0] is 0)
+    for (let k = 1; k < v.length; k++) {
+      const code = base[k] + (raised ? raise[k] : 0) + (k === nudge ? 1 : 0);
+      v[k] = scale * (code + (sign * a * query[k]) / maxQ);
+    }
+    return v;
+  };
+  const rows: Float32Array[] = [];
+  for (let p = 0; p < pairs; p++) {
+    const scale = 0.001 + random() * 0.001;
+    const nudge = 1 + Math.floor(random() * (query.length - 1));
+    rows.push(row(scale, nudge, 1, false), row(scale, nudge, -1, true));
+  }
+  return rows;
+}
+
 describe('core/int8DotKernel', () => {
-  it('sums exactly like JavaScript, at the extremes of the codes and of the query scale', () => {
+  it('computes the same float32 values as JavaScript, at the extremes of the codes and of the query scale', () => {
     const module = int8DotsModule(false);
     assert.ok(module, 'this Node has WebAssembly SIMD');
     const dim = 384;
@@ -47,17 +87,19 @@ describe('core/int8DotKernel', () => {
     const memory = new WebAssembly.Memory({ initial: 2 });
     const dots = int8Dots(module, memory);
     const query = new Int16Array(memory.buffer, 0, dim);
-    const out = new Int32Array(memory.buffer, 4096, rows);
+    const weights = new Float32Array(memory.buffer, 2048, rows);
+    const out = new Float32Array(memory.buffer, 4096, rows);
     const codes = new Int8Array(memory.buffer, 8192, rows * dim);
     const random = seededRandom(3);
     for (let k = 0; k < dim; k++) query[k] = k % 2 === 0 ? 32767 : -32767;
     query[5] = Math.round((random() - 0.5) * 65534);
     for (let i = 0; i < codes.length; i++) codes[i] = Math.round((random() - 0.5) * 254);
+    for (let r = 0; r < rows; r++) weights[r] = r < 2 ? 1 : random() * 1e-3;
     codes.fill(127, 0, dim); // the largest possible sum
     for (let k = 0; k < dim; k++) codes[dim + k] = query[k] > 0 ? -127 : 127; // and the smallest
-    dots(0, 8192, rows, dim, 4096);
-    const expected = new Int32Array(rows);
-    int8DotsInJavaScript(query, codes, 0, rows, dim, expected);
+    dots(0, 8192, rows, dim, 2048, 4096);
+    const expected = new Float32Array(rows);
+    int8DotsInJavaScript(query, codes, 0, rows, dim, weights, expected);
     assert.deepEqual(Array.from(out), Array.from(expected));
     assert.ok(expected[1] < -1.5e9, 'the extreme row reaches far into int32');
   });
@@ -96,6 +138,19 @@ describe('core/int8Corpus', () => {
     assert.ok(new Set(scores).size > 20 && scores[0] - scores[41] < 1e-4, `near-ties with distinct float32 scores: ${scores[0]} .. ${scores[41]}`);
     const { candidates } = await corpus.searchDetailed(aside, 5, fromRows(rows));
     assert.ok(candidates >= 42, 'every near-tie must be rescored');
+  });
+
+  it('keeps every row the bound cannot rule out, where int8 ranks pairs the wrong way round', async () => {
+    const query = randomUnitVectors(1, 384, 61)[0];
+    query[0] = 0; // the error-free component: the errors point exactly along the query
+    const rows = flippedPairs(query, 30, 62);
+    const corpus = buildInt8Corpus(rows);
+    for (const scoreFunction of ['cosine', 'dot'] as const) {
+      for (let topK = 1; topK <= 30; topK++) await assertSameAsFp32(corpus, rows, [query], topK, scoreFunction);
+    }
+    // Worth something only if int8 alone gets it wrong: its best row must not be the float32 best.
+    const hits = fp32Search(query, rows, 1);
+    assert.equal(hits[0].corpus_id % 2, 0, 'a first-of-pair row wins in float32');
   });
 
   it('handles zero rows, a zero query, topK above the count, topK 0 and an empty corpus', async () => {

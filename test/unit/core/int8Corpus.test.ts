@@ -245,12 +245,14 @@ describe('core/int8Corpus', () => {
     const workers = new Int8ScanWorkers(1);
     try {
       const queries = [...randomUnitVectors(6, 384, 52), rows[12_345]];
-      const results = await Promise.all(queries.map((query) => corpus.searchDetailed(query, 10, fromRows(rows), { threads: workers })));
+      const results = await Promise.all(queries.map((query) => corpus.searchDetailed(query, 10, fromRows(rows), { threads: workers, minRowsPerThread: 1000 })));
       for (const [q, result] of results.entries()) {
         assert.equal(result.threads, 2);
         assert.deepEqual(result.hits, fp32Search(queries[q], rows, 10), `query ${q}`);
       }
       assert.equal(results[6].hits[0].corpus_id, 12_345, 'a row in the worker half');
+      const small = await corpus.searchDetailed(queries[0], 10, fromRows(rows), { threads: workers });
+      assert.equal(small.threads, 1, '20,000 rows are too few to hand to a worker by default');
     } finally {
       await workers.close();
     }

@@ -158,7 +158,7 @@ describe('core/int8Corpus', () => {
     const corpus = buildInt8Corpus(rows);
     const queries = [randomUnitVectors(1, 384, 3)[0], new Float32Array(384)];
     for (const scoreFunction of ['cosine', 'dot'] as const) {
-      for (const topK of [1, 10, 62, 100, 2 ** 31 - 1]) await assertSameAsFp32(corpus, rows, queries, topK, scoreFunction);
+      for (const topK of [1, 10, 62, 100, Number.MAX_SAFE_INTEGER]) await assertSameAsFp32(corpus, rows, queries, topK, scoreFunction);
     }
     assert.deepEqual(await corpus.search(queries[0], 0, fromRows(rows)), []);
     const empty = buildInt8Corpus([], 384);

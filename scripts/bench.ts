@@ -15,6 +15,7 @@ import { machineInfo } from './bench/machine';
 import { benchPaths, readCorpus } from './bench/paths';
 import { findPython, runPytorch, type PytorchResult } from './bench/pytorch';
 import { runTaskInChild } from './bench/runTask';
+import type { IndexSearchResult } from './bench/indexSearch';
 import type { HeadlineVariant, LeverVariant, TaskResult, TaskSpec } from './bench/tasks';
 import type { Dtype } from '../src/engine/types';
 
@@ -26,6 +27,8 @@ interface Options {
   leverRuns: number;
   pairIterations: number;
   searchQueries: number;
+  indexQueries: number;
+  index: boolean;
   pytorchRuns: number;
   pytorch: boolean;
   levers: boolean;
@@ -55,6 +58,8 @@ const program = new Command()
   .option('--lever-runs <n>', 'timed runs per lever experiment', toInt, 3)
   .option('--pair-iterations <n>', 'pairs timed for the similarity latency', toInt, 100)
   .option('--search-queries <n>', 'queries timed for the search latency', toInt, 200)
+  .option('--index-queries <n>', 'queries timed per corpus size for the index search (fp32 vs int8)', toInt, 200)
+  .option('--no-index', 'skip the index search at 100k and 1M vectors')
   .option('--pytorch-runs <n>', 'timed PyTorch runs over the whole corpus (median reported)', toInt, 2)
   .option('--no-pytorch', 'skip the PyTorch sentence-transformers baseline')
   .option('--no-levers', 'skip the lever experiments')
@@ -103,7 +108,7 @@ function ratio(value: number | undefined, base: number | undefined, suffix: stri
 
 async function main(): Promise<void> {
   const options = program.parse().opts<Options>();
-  if (options.quick) Object.assign(options, { runs: 1, pytorchRuns: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20, indexChunks: 10_000 });
+  if (options.quick) Object.assign(options, { runs: 1, pytorchRuns: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20, indexChunks: 10_000, indexQueries: 20 });
   const started = new Date();
   const paths = benchPaths();
   const corpusSize = readCorpus(paths.corpusFile).length;
@@ -215,6 +220,8 @@ async function main(): Promise<void> {
   if (search) printRow({ id: 'search_100k', label: 'top-10 semantic search over 100,000 × 384 unit vectors', value: search.ms!, unit: 'ms', note: `median of ${options.searchQueries} queries, p95 ${fmt(search.p95Ms!, 2)} ms; flattenCorpus ${fmt(search.details?.flattenMs as number, 0)} ms once`, result: search });
 
   if (options.indexStore) await indexStore(options);
+  const index = options.index ? await indexSearch(options) : undefined;
+
   if (options.levers) await levers(options);
 
   // Targets (informational).
@@ -229,6 +236,7 @@ async function main(): Promise<void> {
     { name: 'cold q8 load ≤ 1 s', pass: coldMs.q8 === undefined ? undefined : coldMs.q8 <= 1000, measured: coldMs.q8 === undefined ? 'n/a' : `${coldMs.q8.toFixed(0)} ms` },
     { name: 'pair similarity ≤ 15 ms warm (fp32)', pass: pairs.fp32 ? pairs.fp32.ms! <= 15 : undefined, measured: pairs.fp32 ? `${pairs.fp32.ms!.toFixed(2)} ms` : 'n/a' },
     { name: 'top-10 search over 100k ≤ 30 ms', pass: search ? search.ms! <= 30 : undefined, measured: search ? `${search.ms!.toFixed(2)} ms` : 'n/a' },
+    { name: 'index query p99 < 50 ms at 1M (int8, 2 thr.)', pass: index ? index < 50 : undefined, measured: index ? `${index.toFixed(2)} ms` : 'n/a' },
   ];
   console.log('');
   console.log('Targets (informational):');
@@ -271,6 +279,31 @@ async function indexStore(options: Options): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The workspace index's query latency: float32 flat scan against int8 + exact rescoring, one process per corpus
+ * size (scripts/bench/indexSearch.ts). Returns the int8 two-thread p99 at the largest size, for the target.
+ */
+async function indexSearch(options: Options): Promise<number | undefined> {
+  const counts = options.quick ? [10_000, 100_000] : [100_000, 1_000_000];
+  let p99: number | undefined;
+  console.log('');
+  console.log(`Index search: top-10 over random 384-d unit vectors, the three methods query by query in rotating order in one process, ${options.indexQueries} queries after 10 warm-up; ratio against the fp32 scan of the same run`);
+  for (const count of counts) {
+    const r = await measure({ kind: 'indexSearch', count, queries: options.indexQueries }, `index search ${count}`);
+    const details = r?.details as IndexSearchResult['details'] | undefined;
+    if (!r || !details) continue;
+    const size = count >= 1_000_000 ? `${count / 1_000_000}M` : `${count / 1000}k`;
+    const fp32 = details.methods.find((m) => m.id === 'fp32');
+    for (const m of details.methods) {
+      const note = m.id === 'fp32' ? `p99 ${fmt(m.p99Ms, 2)} ms` : `p99 ${fmt(m.p99Ms, 2)} ms (${ratio(m.p99Ms, fp32?.p99Ms, 'fp32')}); ${details.candidatesP50} rows rescored (max ${details.candidatesMax}); ${details.mismatches} answers differ from fp32`;
+      printRow({ id: `index_${m.id}_${size}`, label: `    ${size}: ${m.label}, p50`, value: m.p50Ms, unit: 'ms', ratio: m.id === 'fp32' ? 'base' : ratio(m.p50Ms, fp32?.p50Ms, 'fp32'), note });
+      if (m.id === 'int8_2threads' && count === 1_000_000) p99 = m.p99Ms;
+    }
+    printRow({ id: `index_ram_${size}`, label: `    ${size}: RAM per 100k vectors, int8 corpus (fp32 rows on disk)`, value: details.int8BytesPer100k / 2 ** 20, unit: 'MB', ratio: ratio(details.int8BytesPer100k, details.fp32BytesPer100k, 'fp32'), note: `fp32 flat corpus ${fmt(details.fp32BytesPer100k / 2 ** 20)} MB; int8 build ${fmt(details.int8BuildMs / 1000, 1)} s; load ${details.loadAverageStart[0]!.toFixed(1)} → ${details.loadAverageEnd[0]!.toFixed(1)}`, result: r });
+  }
+  return p99;
 }
 
 /** Lever experiments on raw sessions (an even subset, variants interleaved in one process): what would speed the engine up. */

@@ -11,6 +11,7 @@ import { configureTransformers, loadTokenizer, prepareBatch, prepareBatches, typ
 import { median, percentile, timeRuns } from './stats';
 import { randomUnitVectors } from './syntheticVectors';
 import { indexStoreBuild, indexStoreOpen } from './indexStoreTasks';
+import { indexSearchLatency } from './indexSearch';
 import type { OrtWorkerData, OrtWorkerReply } from './ortWorker';
 
 export type GraphLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -23,6 +24,7 @@ export type TaskSpec =
   | { kind: 'coldLoad'; dtype: Dtype }
   | { kind: 'pair'; dtype: Dtype; iterations: number }
   | { kind: 'search'; count: number; queries: number }
+  | { kind: 'indexSearch'; count: number; queries: number }
   | { kind: 'overheads'; batchSize: number }
   | { kind: 'levers'; dtype: Dtype; limit: number; runs: number }
   | { kind: 'indexStoreBuild'; dir: string; chunks: number; textChars?: number }
@@ -65,6 +67,8 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
       return pairLatency(spec.dtype, spec.iterations);
     case 'search':
       return searchLatency(spec.count, spec.queries);
+    case 'indexSearch':
+      return indexSearchLatency(spec.count, spec.queries);
     case 'overheads':
       return overheads(spec.batchSize);
     case 'levers':
@@ -76,7 +80,7 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
   }
 }
 
-function maxRssKb(): number {
+export function maxRssKb(): number {
   return process.resourceUsage().maxRSS;
 }
 

@@ -20,6 +20,21 @@ const BYTES = Float32Array.BYTES_PER_ELEMENT;
 const MAX_SIMD_BYTES = 2 ** 31;
 const MIN_AUTO_SIMD_VALUES = 16_384;
 
+function simdBytes(count: number, dim: number): number {
+  return (dim + ((count + 7) & ~7) + count * dim) * BYTES;
+}
+
+/**
+ * Whether a corpus of `count` rows of `dim` asks for the SIMD kernel under `simdOption` (see
+ * {@link FlattenOptions.simd}); it gets it when the runtime also has SIMD WebAssembly and the memory allocates.
+ * Scores from the kernel and from the JavaScript loops differ in the last bits, so code that must reproduce a
+ * corpus's scores exactly (the int8 corpus's rescoring) asks which one that corpus used.
+ */
+export function plansSimd(count: number, dim: number, simdOption: boolean | undefined): boolean {
+  const simd = simdOption ?? count * dim >= MIN_AUTO_SIMD_VALUES;
+  return simd && dim > 0 && dim % 8 === 0 && count > 0 && simdBytes(count, dim) <= MAX_SIMD_BYTES;
+}
+
 /**
  * Vectors packed once into one row-major Float32Array, with their inverse norms, so that repeated scoring runs
  * over contiguous memory without per-call conversion. Build with {@link flattenCorpus}.
@@ -42,12 +57,11 @@ export class FlatCorpus {
     readonly dim: number,
     simdOption: boolean | undefined,
   ) {
-    const simd = simdOption ?? count * dim >= MIN_AUTO_SIMD_VALUES;
     const padded = (count + 7) & ~7;
-    const bytes = (dim + padded + count * dim) * BYTES;
+    const bytes = simdBytes(count, dim);
     let dots: DotsFunction | null = null;
     let memory: WebAssembly.Memory | null = null;
-    if (simd && dim > 0 && dim % 8 === 0 && count > 0 && bytes <= MAX_SIMD_BYTES) {
+    if (plansSimd(count, dim, simdOption)) {
       try {
         memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
         dots = simdDots(memory);

@@ -1,8 +1,19 @@
 // The pure core of MiniLM Studio: maths over embedding vectors, the example suite and exports. No vscode import.
-// Everything here also runs in a webview; `./atomicWrite` needs node:fs, so Node callers import it directly.
+// Everything here also runs in a webview; `./atomicWrite` (node:fs) and `./int8ScanWorkers` (node:worker_threads)
+// are Node only, so Node callers import them directly.
 export * from './vector';
 export { FlatCorpus, flattenCorpus, type FlattenOptions, type ScoreFunction } from './flatCorpus';
 export { topKIndices } from './topK';
+export {
+  buildInt8Corpus,
+  Int8Corpus,
+  type Int8CorpusOptions,
+  type Int8ScanJob,
+  type Int8ScanThreads,
+  type Int8SearchOptions,
+  type Int8SearchResult,
+  type RescoreRows,
+} from './int8Corpus';
 export * from './similarityMatrix';
 export * from './semanticSearch';
 export * from './paraphraseMining';

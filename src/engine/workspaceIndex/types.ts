@@ -7,11 +7,14 @@ export interface CandidateFile {
   readonly mtimeMs: number;
 }
 
-export type SkipReason = 'binary' | 'lockfile' | 'too-large' | 'undecodable' | 'unreadable';
+/** `outside-root`: a symbolic link whose target lies outside the walked root (not followed). */
+export type SkipReason = 'binary' | 'lockfile' | 'too-large' | 'undecodable' | 'unreadable' | 'outside-root';
 
 export interface SkippedFile {
   readonly path: string;
   readonly reason: SkipReason;
+  /** What exactly, for the user: the size, the byte that is not UTF-8, the error code, the link target. */
+  readonly note?: string;
 }
 
 /** One chunk as the store keeps it. Lines are 1-based and inclusive. */

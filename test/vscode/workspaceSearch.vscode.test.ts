@@ -122,7 +122,7 @@ describe('workspace search', function () {
 });
 
 // Runs in the second pass of scripts/e2e/runInHostTests.mjs, with workspace trust on and the folder untrusted.
-describe('workspace search in an untrusted workspace @untrusted', function () {
+describe('semantic search index in an untrusted workspace @untrusted', function () {
   this.timeout(120_000);
 
   it('Update Workspace Index refuses to read the files, and says why', async () => {

@@ -118,7 +118,9 @@ function showSearchPick(services: StudioServices, outcomes: CommandOutcomes, sea
       outcomes.lastWorkspaceSearch = latest;
       pick.items = hits.map((hit) => ({
         label: previewLine(hit.text) || locationLabel(hit, multiRoot),
-        description: `${scoreLabel(hit.score)}  ${locationLabel(hit, multiRoot)}`,
+        description: scoreLabel(hit.score),
+        // On its own line, so a long preview never hides where the match is.
+        detail: `$(file) ${locationLabel(hit, multiRoot)}`,
         // The quick pick filters by label; these are ranked by meaning, so every one stays listed, in rank order.
         alwaysShow: true,
         hit,

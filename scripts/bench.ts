@@ -4,9 +4,10 @@
  * measurement and writes everything to results/bench_YYYYMMDD_HHMMSS.json. Targets are informational: a miss is
  * printed, never an exit status. Each measurement runs in its own child process (see scripts/bench/task.ts).
  *
- *   npm run bench -- --runs 3 --naive-limit 500 --no-pytorch --no-levers --quick
+ *   npm run bench -- --runs 3 --naive-limit 500 --no-pytorch --no-levers --no-index-store --index-chunks 100000 --quick
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { writeFileAtomicSync } from '../src/core/atomicWrite';
@@ -29,6 +30,8 @@ interface Options {
   pytorch: boolean;
   levers: boolean;
   sweep: boolean;
+  indexStore: boolean;
+  indexChunks: number;
   quick: boolean;
 }
 
@@ -56,6 +59,8 @@ const program = new Command()
   .option('--no-pytorch', 'skip the PyTorch sentence-transformers baseline')
   .option('--no-levers', 'skip the lever experiments')
   .option('--no-sweep', 'skip the batch-size sweep')
+  .option('--no-index-store', 'skip the workspace index store measurements')
+  .option('--index-chunks <n>', 'synthetic chunks (384-d) in the index store measurements', toInt, 100_000)
   .option('--quick', 'one run each on small subsets (a smoke test, not a measurement)', false);
 
 function toInt(value: string): number {
@@ -98,7 +103,7 @@ function ratio(value: number | undefined, base: number | undefined, suffix: stri
 
 async function main(): Promise<void> {
   const options = program.parse().opts<Options>();
-  if (options.quick) Object.assign(options, { runs: 1, pytorchRuns: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20 });
+  if (options.quick) Object.assign(options, { runs: 1, pytorchRuns: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20, indexChunks: 10_000 });
   const started = new Date();
   const paths = benchPaths();
   const corpusSize = readCorpus(paths.corpusFile).length;
@@ -209,6 +214,7 @@ async function main(): Promise<void> {
   const search = await measure({ kind: 'search', count: 100_000, queries: options.searchQueries }, 'top-10 search');
   if (search) printRow({ id: 'search_100k', label: 'top-10 semantic search over 100,000 × 384 unit vectors', value: search.ms!, unit: 'ms', note: `median of ${options.searchQueries} queries, p95 ${fmt(search.p95Ms!, 2)} ms; flattenCorpus ${fmt(search.details?.flattenMs as number, 0)} ms once`, result: search });
 
+  if (options.indexStore) await indexStore(options);
   if (options.levers) await levers(options);
 
   // Targets (informational).
@@ -241,6 +247,30 @@ async function main(): Promise<void> {
     `${JSON.stringify({ startedAt: started.toISOString(), finishedAt: finished.toISOString(), machine, loadAverageAtEnd: endLoad, options, corpus: { file: paths.corpusFile, sentences: corpusSize }, modelDir: paths.modelDir, rows, pytorch, targets, failures }, null, 2)}\n`,
   );
   console.log(`Results written to ${path.relative(process.cwd(), file) || file}`);
+}
+
+/** The workspace index store on synthetic chunks: built in one child process, opened and searched in a fresh one. */
+async function indexStore(options: Options): Promise<void> {
+  const chunks = options.indexChunks;
+  const n = chunks.toLocaleString('en');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-bench-index-'));
+  try {
+    const build = await measure({ kind: 'indexStoreBuild', dir, chunks }, 'index store build');
+    if (!build) return;
+    const b = build.details as Record<string, number>;
+    const perHundredK = 100_000 / chunks;
+    printRow({ id: 'index_commit', label: `index store: commit ${n} chunks × 384 at once`, value: b.commitMs!, unit: 'ms', note: `${b.files} files, ${b.textChars}-char texts; peak RSS ${mb(build.maxRssKb)} (with the generated input)`, result: build });
+    printRow({ id: 'index_bytes_100k', label: 'index store: bytes on disk per 100,000 chunks', value: (b.bytes! * perHundredK) / (1024 * 1024), unit: 'MB', note: `float32 vectors ${fmt((chunks * 384 * 4 * perHundredK) / (1024 * 1024), 1)} MB + chunk JSONL + manifest` });
+    printRow({ id: 'index_one_file_commit', label: `index store: one-file commit (20 chunks) into ${n}`, value: b.oneFileCommitMs!, unit: 'ms', note: `next search (reloads the live rows) ${fmt(b.searchAfterCommitMs!, 0)} ms, warm ${fmt(b.warmSearchMs!, 1)} ms` });
+    const open = await measure({ kind: 'indexStoreOpen', dir, queries: options.searchQueries }, 'index store open');
+    if (!open) return;
+    const o = open.details as Record<string, number>;
+    printRow({ id: 'index_open_first_search', label: `index store: open + first top-10 search, ${n} chunks`, value: o.openAndFirstSearchMs!, unit: 'ms', ratio: ratio(o.openAndFirstSearchMs, o.baselineLoadAndSearchMs, 'naive load'), note: `fresh process; open ${fmt(o.openMs!, 0)} ms; naive load (read vector files, flattenCorpus, search) ${fmt(o.baselineLoadAndSearchMs!, 0)} ms`, result: open });
+    printRow({ id: 'index_rss_100k', label: 'index store: RSS added by open + first search, per 100,000', value: o.rssAddedMb! * perHundredK, unit: 'MB', note: `peak RSS of that process ${mb(open.maxRssKb)} (the naive load ran after)` });
+    printRow({ id: 'index_warm_search', label: `index store: warm top-10 search over ${n} chunks`, value: o.warmSearchMs!, unit: 'ms', ratio: ratio(o.warmSearchMs, o.directSearchMs, 'semanticSearch'), note: `median of ${options.searchQueries - 1}; semanticSearch on the same rows ${fmt(o.directSearchMs!, 2)} ms` });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Lever experiments on raw sessions (an even subset, variants interleaved in one process): what would speed the engine up. */

@@ -9,6 +9,8 @@ import { benchPaths, evenSubset, readCorpus } from './paths';
 import { lengthSortedBatches } from '../../src/engine/batching';
 import { configureTransformers, loadTokenizer, prepareBatch, prepareBatches, type FeedFill, type PreparedBatch } from './pretokenize';
 import { median, percentile, timeRuns } from './stats';
+import { randomUnitVectors } from './syntheticVectors';
+import { indexStoreBuild, indexStoreOpen } from './indexStoreTasks';
 import type { OrtWorkerData, OrtWorkerReply } from './ortWorker';
 
 export type GraphLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -22,7 +24,9 @@ export type TaskSpec =
   | { kind: 'pair'; dtype: Dtype; iterations: number }
   | { kind: 'search'; count: number; queries: number }
   | { kind: 'overheads'; batchSize: number }
-  | { kind: 'levers'; dtype: Dtype; limit: number; runs: number };
+  | { kind: 'levers'; dtype: Dtype; limit: number; runs: number }
+  | { kind: 'indexStoreBuild'; dir: string; chunks: number; textChars?: number }
+  | { kind: 'indexStoreOpen'; dir: string; queries: number };
 
 /** A corpus tokenised and packed into batches for raw ONNX Runtime runs. */
 interface CorpusSpec {
@@ -65,6 +69,10 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
       return overheads(spec.batchSize);
     case 'levers':
       return leverSuite(spec.dtype, spec.limit, spec.runs);
+    case 'indexStoreBuild':
+      return indexStoreBuild(spec);
+    case 'indexStoreOpen':
+      return indexStoreOpen(spec);
   }
 }
 
@@ -387,29 +395,6 @@ async function pairLatency(dtype: Dtype, iterations: number): Promise<TaskResult
   }
   await engine.dispose();
   return { ms: median(times), p95Ms: percentile(times, 95), maxRssKb: maxRssKb(), details: { iterations } };
-}
-
-/** Deterministic random unit vectors (xorshift + Box–Muller), so every run searches the same corpus. */
-function randomUnitVectors(count: number, dim: number, seed: number): Float32Array {
-  let state = seed >>> 0 || 1;
-  const uniform = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return ((state >>> 0) + 0.5) / 4294967296;
-  };
-  const data = new Float32Array(count * dim);
-  for (let r = 0; r < count; r++) {
-    let sq = 0;
-    for (let d = 0; d < dim; d++) {
-      const v = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-      data[r * dim + d] = v;
-      sq += v * v;
-    }
-    const scale = 1 / Math.sqrt(sq);
-    for (let d = 0; d < dim; d++) data[r * dim + d]! *= scale;
-  }
-  return data;
 }
 
 /** Top-10 search over a flattened corpus of random unit vectors, one query at a time. */

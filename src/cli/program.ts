@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { EngineError } from '../engine';
+import { IndexFormatError, IndexFullError, IndexLockedError } from '../engine/workspaceIndex';
 import { CliError, oneLine } from './cliError';
 import { registerCluster } from './commands/cluster';
 import { registerDownload } from './commands/download';
@@ -67,6 +68,7 @@ export function errorLine(error: unknown): string {
     return `${oneLine(error.message)} No local copy was found; to use one, pass --model-dir DIR or set MINILM_MODEL_DIR.`;
   }
   if (error instanceof CliError || error instanceof EngineError) return oneLine(error.message);
+  if (error instanceof IndexFormatError || error instanceof IndexFullError || error instanceof IndexLockedError) return oneLine(error.message);
   if (error instanceof RangeError) return oneLine(error.message);
   const message = error instanceof Error ? error.message : String(error);
   return `unexpected error: ${oneLine(message)} (set MINILM_DEBUG=1 to see the stack trace and report it)`;

@@ -69,6 +69,7 @@ const FILES: Record<string, string> = {
   '.gitignore': 'ignored/\n*.log\n',
   'debug.log': 'A log line that .gitignore leaves out.',
   'package-lock.json': '{"lockfileVersion": 3}',
+  'node_modules/left-pad/README.md': 'A dependency: VS Code leaves node_modules out of search by default, and so does the index.',
 };
 
 describe('minilm index / minilm query (real model, bundled CLI)', function () {
@@ -100,8 +101,8 @@ describe('minilm index / minilm query (real model, bundled CLI)', function () {
     assert.equal(first.skipped_files, 2);
     assert.ok(first.chunks >= 8, `expected sentence-level chunks, got ${first.chunks}`);
     assert.equal(first.embedded_chunks, first.chunks);
-    const paths = new Set(runQuery(['secret file listed in gitignore', 'log line'], 50).flat().map((h) => h.path));
-    assert.ok(!paths.has('ignored/secret.txt') && !paths.has('debug.log'), [...paths].join(', '));
+    const paths = new Set(runQuery(['secret file listed in gitignore', 'log line', 'a dependency in node_modules'], 50).flat().map((h) => h.path));
+    assert.ok(!paths.has('ignored/secret.txt') && !paths.has('debug.log') && !paths.has('node_modules/left-pad/README.md'), [...paths].join(', '));
   });
 
   it('finds a paraphrase at the right place, with exact line ranges and the scores of `minilm encode`', () => {

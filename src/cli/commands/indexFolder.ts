@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { IndexStore, updateIndex, type IndexProgress, type IndexRunResult } from '../../engine/workspaceIndex';
+import { DEFAULT_EXCLUDES, IndexStore, updateIndex, type IndexProgress, type IndexRunResult } from '../../engine/workspaceIndex';
 import { CliError } from '../cliError';
 import {
   addModelOptions,
@@ -49,12 +49,16 @@ export function registerIndex(program: Command): void {
     const root = path.resolve(dir);
     if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new CliError(`${dir} is not a folder: give the folder to index`);
     const indexDir = path.resolve(options.index);
-    if (isInsideOrEqual(indexDir, root) && !options.exclude.length) {
+    // VS Code's default excludes (node_modules, .git, ...) always apply; --exclude adds to them.
+    const exclude = [...DEFAULT_EXCLUDES, ...options.exclude];
+    if (isInsideOrEqual(indexDir, root)) {
       // The index's own files would be indexed on the next run; leave them out without asking.
-      options.exclude.push(`${path.relative(root, indexDir).split(path.sep).join('/')}/**`);
+      const relative = path.relative(root, indexDir).split(path.sep).join('/');
+      if (relative === '') throw new CliError('the index folder cannot be the indexed folder itself: give --index another folder');
+      exclude.push(relative, `${relative}/**`);
     }
     const result = await withEngine(options, async (engine) => {
-      const store = await IndexStore.open(indexDir, { maxBytes: options.maxSizeMb === undefined ? undefined : options.maxSizeMb * 1024 * 1024 });
+      const store = await IndexStore.open(indexDir, { maxBytes: options.maxSizeMb === undefined ? undefined : options.maxSizeMb * 1024 * 1024, rebuild: options.rebuild });
       const bar = createProgress('indexing', options.progress, 'chunks');
       try {
         return await updateIndex({
@@ -62,7 +66,7 @@ export function registerIndex(program: Command): void {
           store,
           engine,
           include: options.include.length ? options.include : undefined,
-          exclude: options.exclude,
+          exclude,
           useGitIgnore: options.gitignore,
           maxFileBytes: options.maxFileKb * 1024,
           rebuild: options.rebuild,

@@ -16,7 +16,8 @@ export function globMatcher(globs: readonly string[], settingName = 'glob'): Glo
     try {
       return picomatch(glob, { dot: true });
     } catch (error) {
-      throw new Error(`Invalid ${settingName} "${glob}": ${(error as Error).message}`);
+      const shown = glob.length > 80 ? `${glob.slice(0, 80)}…` : glob;
+      throw new Error(`Invalid ${settingName} "${shown}": ${(error as Error).message}`);
     }
   });
   return (relativePath) => tests.some((test) => test(relativePath));

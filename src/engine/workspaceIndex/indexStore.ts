@@ -8,13 +8,13 @@
  * - `minilm-index.lock`: present while a writer has the index open.
  */
 import { promises as fsp } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../../core/atomicWrite';
-import { FlatCorpus, type ScoreFunction } from '../../core/flatCorpus';
+import { writeFailureReason, writeFileAtomic } from '../../core/atomicWrite';
+import type { ScoreFunction } from '../../core/flatCorpus';
 import { semanticSearch, type SearchHit } from '../../core/semanticSearch';
-import { IndexFullError } from './indexErrors';
+import { checkIdentity, checkUpdates, planCommit, segmentBytes, type CommitPlan, type FileUpdate } from './commitPlan';
+import { IndexFormatError, IndexFullError, IndexLockedError } from './indexErrors';
 import {
   emptyManifest,
   isManifestTemp,
@@ -26,18 +26,14 @@ import {
   type FileEntry,
   type IndexIdentity,
   type Manifest,
-  type SegmentRecord,
-  type StoredFile,
 } from './indexManifest';
+import { fileOfRow, loadLiveRows, type CorpusView } from './liveRows';
 import {
   BufferedFileWriter,
-  CHUNKS_SUFFIX,
-  chunkLines,
   chunksFile,
-  newSegmentName,
-  parseChunkLines,
-  readFully,
-  readVectorRows,
+  copyRun,
+  readFileChunks,
+  removeSegment,
   segmentOfFile,
   syncDirectory,
   vectorBytes,
@@ -46,18 +42,9 @@ import {
 import type { ChunkRecord } from './types';
 import { WriterLock } from './writerLock';
 
+export type { FileUpdate } from './commitPlan';
 export { INDEX_FORMAT_VERSION, type FileEntry, type IndexIdentity } from './indexManifest';
 export { IndexFormatError, IndexFullError, IndexLockedError, type LockHolder } from './indexErrors';
-
-/** A file's new content: its chunks and their vectors, in the same order. */
-export interface FileUpdate {
-  readonly path: string;
-  readonly hash: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly chunks: readonly ChunkRecord[];
-  readonly vectors: readonly Float32Array[];
-}
 
 export interface StoreHit extends ChunkRecord {
   readonly score: number;
@@ -99,20 +86,6 @@ export interface IndexChange {
   /** Aborting before the manifest swap leaves the index as it was and no new files. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: CommitProgress) => void;
-}
-
-/** Compaction also runs when this many segments would be live, so that loads open few files. */
-const MAX_SEGMENTS = 16;
-/** Rows copied per read during compaction (bounded memory whatever the index size). */
-const COPY_BLOCK_BYTES = 4 << 20;
-
-interface CorpusView {
-  /** Null when nothing is indexed. */
-  readonly corpus: FlatCorpus | null;
-  /** Files with chunks, in corpus row order. */
-  readonly files: readonly StoredFile[];
-  /** Corpus row of each file's first chunk (ascending). */
-  readonly rowStarts: Int32Array;
 }
 
 /**
@@ -157,8 +130,12 @@ export class IndexStore {
     const resolved = path.resolve(dir);
     let lock: WriterLock | undefined;
     if (!readOnly) {
-      await fsp.mkdir(resolved, { recursive: true });
-      lock = await WriterLock.acquire(resolved);
+      await fsp.mkdir(resolved, { recursive: true }).catch((error: unknown) => {
+        throw unusableFolder(resolved, error);
+      });
+      lock = await WriterLock.acquire(resolved).catch((error: unknown) => {
+        throw error instanceof IndexLockedError ? error : unusableFolder(resolved, error);
+      });
     }
     const store = new IndexStore(resolved, maxBytes, lock);
     try {
@@ -170,7 +147,7 @@ export class IndexStore {
       }
     } catch (error) {
       await lock?.release();
-      throw error;
+      throw error instanceof IndexFormatError ? error : unusableFolder(resolved, error);
     }
     return store;
   }
@@ -317,7 +294,7 @@ export class IndexStore {
 
   private async resolveHits(view: CorpusView, hits: SearchHit[][]): Promise<StoreHit[][]> {
     const wanted = new Set<number>();
-    const fileOf = (row: number) => upperBound(view.rowStarts, row) - 1;
+    const fileOf = (row: number) => fileOfRow(view, row);
     for (const list of hits) for (const h of list) wanted.add(fileOf(h.corpus_id));
     const chunks = new Map<number, ChunkRecord[]>();
     const bySegment = new Map<string, number[]>();
@@ -424,196 +401,14 @@ export class IndexStore {
   }
 }
 
-/** A range of consecutive rows (and their chunk lines) of one old segment, copied as is by a compaction. */
-interface CopyRun {
-  readonly segment: string;
-  readonly row: number;
-  readonly rows: number;
-  readonly chunkOffset: number;
-  readonly chunkBytes: number;
-}
-
-interface CommitPlan {
-  readonly manifest: Manifest;
-  /** The new segment, if the commit writes rows. */
-  readonly segment: SegmentRecord | undefined;
-  readonly segmentBytes: number;
-  /** Old rows the new segment starts with (a compaction), before the updated files' rows. */
-  readonly copied: readonly CopyRun[];
-  /** Each updated file's JSONL lines. */
-  readonly lines: ReadonlyMap<string, Buffer>;
-}
-
-/** Works out the next manifest (and what its new segment holds) without touching the disk. */
-function planCommit(current: Manifest, identity: IndexIdentity, kept: readonly StoredFile[], updates: readonly FileUpdate[], replaceAll: boolean): CommitPlan {
-  const dim = identity.dimension;
-  const generation = current.generation + 1;
-  const name = newSegmentName(generation);
-  const keptNames = new Set(kept.map((f) => f.segment));
-  const keptSegments = replaceAll ? [] : current.segments.filter((s) => keptNames.has(s.name));
-  const keptLive = kept.reduce((n, f) => n + f.chunks, 0);
-  const newRows = updates.reduce((n, u) => n + u.chunks.length, 0);
-  const dead = keptSegments.reduce((n, s) => n + s.rows, 0) - keptLive;
-  const compact = dead > keptLive + newRows || keptSegments.length + (newRows > 0 ? 1 : 0) > MAX_SEGMENTS;
-
-  let row = 0;
-  let offset = 0;
-  const files: StoredFile[] = [];
-  const copied: CopyRun[] = [];
-  if (compact) {
-    for (const f of inRowOrder(kept, keptSegments)) {
-      if (f.segment === null) {
-        files.push(f);
-        continue;
-      }
-      files.push({ ...f, segment: name, row, chunkOffset: offset });
-      const last = copied[copied.length - 1];
-      if (last && last.segment === f.segment && last.row + last.rows === f.row && last.chunkOffset + last.chunkBytes === f.chunkOffset) {
-        copied[copied.length - 1] = { ...last, rows: last.rows + f.chunks, chunkBytes: last.chunkBytes + f.chunkBytes };
-      } else {
-        copied.push({ segment: f.segment, row: f.row, rows: f.chunks, chunkOffset: f.chunkOffset, chunkBytes: f.chunkBytes });
-      }
-      row += f.chunks;
-      offset += f.chunkBytes;
-    }
-  } else {
-    files.push(...kept);
-  }
-  const lines = new Map<string, Buffer>();
-  for (const u of updates) {
-    const bytes = chunkLines(u.chunks);
-    lines.set(u.path, bytes);
-    const stored = { path: u.path, hash: u.hash, size: u.size, mtimeMs: u.mtimeMs, chunks: u.chunks.length };
-    files.push(u.chunks.length === 0 ? { ...stored, segment: null, row: 0, chunkOffset: 0, chunkBytes: 0 } : { ...stored, segment: name, row, chunkOffset: offset, chunkBytes: bytes.byteLength });
-    row += u.chunks.length;
-    offset += bytes.byteLength;
-  }
-  const segment: SegmentRecord | undefined = row > 0 ? { name, rows: row, vectorBytes: row * dim * Float32Array.BYTES_PER_ELEMENT, chunkBytes: offset } : undefined;
-  const segments = [...(compact ? [] : keptSegments), ...(segment ? [segment] : [])];
-  const manifest: Manifest = { ...current, generation, writtenAt: new Date().toISOString(), identity: { ...identity }, segments, files };
-  return { manifest, segment, segmentBytes: segment ? segment.vectorBytes + segment.chunkBytes : 0, copied, lines };
-}
-
-function inRowOrder(files: readonly StoredFile[], segments: readonly SegmentRecord[]): StoredFile[] {
-  const order = new Map(segments.map((s, i) => [s.name, i]));
-  const rank = (f: StoredFile) => (f.segment === null ? -1 : order.get(f.segment)!);
-  return [...files].sort((a, b) => rank(a) - rank(b) || a.row - b.row);
-}
-
-/** Reads every live row of `manifest` into one corpus, segment by segment, runs of adjacent rows at a time. */
-async function loadLiveRows(dir: string, manifest: Manifest): Promise<CorpusView> {
-  const files = inRowOrder(manifest.files, manifest.segments).filter((f) => f.chunks > 0);
-  const rowStarts = new Int32Array(files.length);
-  let rows = 0;
-  files.forEach((f, i) => {
-    rowStarts[i] = rows;
-    rows += f.chunks;
-  });
-  const dim = manifest.identity?.dimension ?? 0;
-  if (rows === 0) return { corpus: null, files, rowStarts };
-  // Filled in place (no intermediate copy of the whole index); the rows were checked finite when committed.
-  const corpus = FlatCorpus.create(rows, dim, undefined);
-  let i = 0;
-  while (i < files.length) {
-    const segment = files[i]!.segment!;
-    const handle = await fsp.open(vectorFile(dir, segment), 'r');
-    try {
-      while (i < files.length && files[i]!.segment === segment) {
-        const first = files[i]!;
-        let count = first.chunks;
-        let j = i + 1;
-        while (j < files.length && files[j]!.segment === segment && files[j]!.row === first.row + count) count += files[j++]!.chunks;
-        await readVectorRows(handle, first.row, count, dim, corpus.data, rowStarts[i]!);
-        i = j;
-      }
-    } finally {
-      await handle.close();
-    }
-  }
-  return { corpus: corpus.finish(), files, rowStarts };
-}
-
-async function copyRun(dir: string, run: CopyRun, dim: number, vectors: BufferedFileWriter, chunks: BufferedFileWriter): Promise<void> {
-  const rowsPerBlock = Math.max(1, Math.floor(COPY_BLOCK_BYTES / (dim * Float32Array.BYTES_PER_ELEMENT)));
-  const block = new Float32Array(Math.min(rowsPerBlock, run.rows) * dim);
-  const vectorHandle = await fsp.open(vectorFile(dir, run.segment), 'r');
-  try {
-    for (let done = 0; done < run.rows; done += rowsPerBlock) {
-      const n = Math.min(rowsPerBlock, run.rows - done);
-      await readVectorRows(vectorHandle, run.row + done, n, dim, block, 0);
-      await vectors.write(new Uint8Array(block.buffer, 0, n * dim * Float32Array.BYTES_PER_ELEMENT));
-    }
-  } finally {
-    await vectorHandle.close();
-  }
-  const chunkHandle = await fsp.open(chunksFile(dir, run.segment), 'r');
-  try {
-    const bytes = new Uint8Array(Math.min(COPY_BLOCK_BYTES, run.chunkBytes));
-    for (let done = 0; done < run.chunkBytes; done += bytes.byteLength) {
-      const part = bytes.subarray(0, Math.min(bytes.byteLength, run.chunkBytes - done));
-      await readFully(chunkHandle, part, run.chunkOffset + done);
-      await chunks.write(part);
-    }
-  } finally {
-    await chunkHandle.close();
-  }
-}
-
-async function readFileChunks(handle: FileHandle, file: StoredFile): Promise<ChunkRecord[]> {
-  const bytes = new Uint8Array(file.chunkBytes);
-  await readFully(handle, bytes, file.chunkOffset);
-  return parseChunkLines(bytes, file.chunks, `${file.segment}${CHUNKS_SUFFIX} (${file.path})`);
-}
-
-async function removeSegment(dir: string, name: string): Promise<void> {
-  await fsp.rm(vectorFile(dir, name), { force: true }).catch(() => undefined);
-  await fsp.rm(chunksFile(dir, name), { force: true }).catch(() => undefined);
-}
-
-function segmentBytes(segments: readonly SegmentRecord[]): number {
-  return segments.reduce((n, s) => n + s.vectorBytes + s.chunkBytes, 0);
-}
-
-function checkIdentity(identity: IndexIdentity): void {
-  if (!Number.isInteger(identity.dimension) || identity.dimension < 1) throw new RangeError(`The index identity needs a positive integer dimension, got ${identity.dimension}.`);
-  for (const key of ['model', 'dtype', 'chunker', 'fingerprint'] as const) {
-    if (typeof identity[key] !== 'string') throw new TypeError(`The index identity needs a string ${key}.`);
-  }
-}
-
-/** Rejects what would make the index wrong, naming the file: ragged or non-finite vectors, mismatched chunks, repeats. */
-function checkUpdates(updates: readonly FileUpdate[], dim: number): void {
-  const seen = new Set<string>();
-  for (const u of updates) {
-    if (typeof u.path !== 'string' || u.path === '') throw new TypeError('Every updated file needs a non-empty path.');
-    if (seen.has(u.path)) throw new RangeError(`${u.path} is updated twice in one commit.`);
-    seen.add(u.path);
-    if (u.chunks.length !== u.vectors.length) throw new RangeError(`${u.path}: ${u.chunks.length} chunks but ${u.vectors.length} vectors.`);
-    u.chunks.forEach((c, i) => {
-      if (c.path !== u.path) throw new RangeError(`${u.path}: chunk ${i} belongs to ${c.path}.`);
-    });
-    u.vectors.forEach((v, i) => {
-      if (!(v instanceof Float32Array)) throw new TypeError(`${u.path}: vector ${i} is not a Float32Array.`);
-      if (v.length !== dim) throw new RangeError(`${u.path}: vector ${i} has dimension ${v.length}, the index has ${dim}.`);
-      for (let k = 0; k < dim; k++) {
-        if (!Number.isFinite(v[k])) throw new RangeError(`${u.path}: vector ${i} holds a non-finite value (${v[k]}).`);
-      }
-    });
-  }
+/** A file-system failure while opening, as one line naming the folder (errors of our own pass through). */
+function unusableFolder(dir: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code) return error as Error;
+  // EEXIST comes from mkdir over a file.
+  return new Error(`The index folder ${dir} cannot be used: ${code === 'EEXIST' ? 'it is a file, not a folder' : writeFailureReason(error)}.`);
 }
 
 function isMissingFile(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-}
-
-/** Index of the first element greater than `value` in an ascending array. */
-function upperBound(sorted: Int32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

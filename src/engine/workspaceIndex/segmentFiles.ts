@@ -7,12 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { StoredFile } from './indexManifest';
 import type { ChunkRecord } from './types';
 
 export const VECTOR_SUFFIX = '.vectors';
 export const CHUNKS_SUFFIX = '.chunks.jsonl';
 const SEGMENT_NAME = /^seg-\d{6,}-[0-9a-f]{8}$/;
 const FLUSH_BYTES = 1 << 20;
+/** Rows copied per read during compaction (bounded memory whatever the index size). */
+const COPY_BLOCK_BYTES = 4 << 20;
 
 /** A fresh segment name: the generation that writes it (sortable) and a random part (no clash with a killed writer). */
 export function newSegmentName(generation: number): string {
@@ -154,4 +157,52 @@ export async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle?.close().catch(() => undefined);
   }
+}
+
+/** A range of consecutive rows (and their chunk lines) of one old segment, copied as is by a compaction. */
+export interface CopyRun {
+  readonly segment: string;
+  readonly row: number;
+  readonly rows: number;
+  readonly chunkOffset: number;
+  readonly chunkBytes: number;
+}
+
+/** Appends a run of an old segment's rows and chunk lines to a new segment, a few MiB at a time. */
+export async function copyRun(dir: string, run: CopyRun, dim: number, vectors: BufferedFileWriter, chunks: BufferedFileWriter): Promise<void> {
+  const rowsPerBlock = Math.max(1, Math.floor(COPY_BLOCK_BYTES / (dim * Float32Array.BYTES_PER_ELEMENT)));
+  const block = new Float32Array(Math.min(rowsPerBlock, run.rows) * dim);
+  const vectorHandle = await fsp.open(vectorFile(dir, run.segment), 'r');
+  try {
+    for (let done = 0; done < run.rows; done += rowsPerBlock) {
+      const n = Math.min(rowsPerBlock, run.rows - done);
+      await readVectorRows(vectorHandle, run.row + done, n, dim, block, 0);
+      await vectors.write(new Uint8Array(block.buffer, 0, n * dim * Float32Array.BYTES_PER_ELEMENT));
+    }
+  } finally {
+    await vectorHandle.close();
+  }
+  const chunkHandle = await fsp.open(chunksFile(dir, run.segment), 'r');
+  try {
+    const bytes = new Uint8Array(Math.min(COPY_BLOCK_BYTES, run.chunkBytes));
+    for (let done = 0; done < run.chunkBytes; done += bytes.byteLength) {
+      const part = bytes.subarray(0, Math.min(bytes.byteLength, run.chunkBytes - done));
+      await readFully(chunkHandle, part, run.chunkOffset + done);
+      await chunks.write(part);
+    }
+  } finally {
+    await chunkHandle.close();
+  }
+}
+
+/** The chunks of one file, read from its byte range of an open chunks file. */
+export async function readFileChunks(handle: FileHandle, file: StoredFile): Promise<ChunkRecord[]> {
+  const bytes = new Uint8Array(file.chunkBytes);
+  await readFully(handle, bytes, file.chunkOffset);
+  return parseChunkLines(bytes, file.chunks, `${file.segment}${CHUNKS_SUFFIX} (${file.path})`);
+}
+
+export async function removeSegment(dir: string, name: string): Promise<void> {
+  await fsp.rm(vectorFile(dir, name), { force: true }).catch(() => undefined);
+  await fsp.rm(chunksFile(dir, name), { force: true }).catch(() => undefined);
 }

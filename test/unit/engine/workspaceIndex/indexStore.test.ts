@@ -208,6 +208,10 @@ describe('engine/workspaceIndex/indexStore', () => {
     writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, version: 0 }));
     assert.equal((await track(await IndexStore.open(dir, { readOnly: true }))).rebuildReason, 'index format 0 is older than 1');
 
+    const files = manifest.files as Record<string, unknown>[];
+    writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, files: [{ ...files[0], row: -1 }] }));
+    assert.equal((await track(await IndexStore.open(dir, { readOnly: true }))).rebuildReason, `${MANIFEST_FILE} is damaged (files.0 is not a file entry)`);
+
     const segment = (manifest.segments as { name: string }[])[0]!.name;
     writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
     rmSync(path.join(dir, `${segment}.vectors`));
@@ -273,6 +277,22 @@ describe('engine/workspaceIndex/indexStore', () => {
 
     writeFileSync(lockFile, JSON.stringify({ pid: deadPid(), host: 'some-other-host', since: '2020-01-01T00:00:00.000Z', token: 'remote' }));
     await assert.rejects(IndexStore.open(dir), IndexLockedError);
+  });
+
+  it('names the folder when it cannot be used', async () => {
+    writeFileSync(path.join(root, 'a-file'), '');
+    await assert.rejects(IndexStore.open(path.join(root, 'a-file')), /^Error: The index folder .*a-file cannot be used: it is a file, not a folder\.$/);
+    await assert.rejects(IndexStore.open(path.join(root, 'a-file', 'index'), { readOnly: true }), /^Error: The index folder .*a-file.index cannot be used: a part of the path is not a folder\.$/);
+  });
+
+  it('a search racing a commit of the same store answers from the old or the new index', async () => {
+    const store = track(await IndexStore.open(dir));
+    await store.commit({ identity: IDENTITY, removed: [], updated: [file('old', [vec(0)])] });
+    for (let i = 0; i < 5; i++) {
+      const next = file(`new${i}`, [vec(0)]);
+      const [, [hits]] = await Promise.all([store.commit({ identity: IDENTITY, removed: [i === 0 ? 'old' : `new${i - 1}`], updated: [next] }), store.search([vec(0)], 5)]);
+      assert.ok([i === 0 ? 'old #0' : `new${i - 1} #0`, `new${i} #0`].includes(texts(hits!).join()), texts(hits!).join());
+    }
   });
 
   it('a reader sees another writer’s commit at its next search', async () => {

@@ -42,6 +42,10 @@ describe('workspace search', function () {
     assert.ok(folder.chunks > 0 && folder.chunks === api.workspaceIndex.chunkCount);
     assert.equal(api.indexStatusBar.view.text, `$(search) ${api.workspaceIndex.chunkCount.toLocaleString('en-US')} chunks`);
     assert.equal(api.indexStatusBar.view.command, 'minilm.searchWorkspace');
+    // The writer lock lasts only as long as a run: the CLI may update the same index between runs.
+    const indexDir = api.workspaceIndex.indexDir(vscode.workspace.workspaceFolders![0]!)!;
+    assert.ok(fs.existsSync(path.join(indexDir, 'manifest.json')) || fs.readdirSync(indexDir).length > 0, `nothing written in ${indexDir}`);
+    assert.ok(!fs.existsSync(path.join(indexDir, 'minilm-index.lock')), 'the writer lock is still held after the run');
 
     const again = await vscode.commands.executeCommand<IndexRunOutcome>('minilm.updateIndex');
     assert.equal(again?.kind, 'done');

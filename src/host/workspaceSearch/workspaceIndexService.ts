@@ -47,13 +47,12 @@ export type IndexActivity =
   | { readonly kind: 'running'; readonly percent: number | undefined; readonly message: string }
   | { readonly kind: 'failed'; readonly message: string };
 
-interface OpenStore {
-  readonly store: IndexStore;
-  readonly maxBytes: number;
-}
-
 export class WorkspaceIndexService implements vscode.Disposable {
-  private readonly stores = new Map<string, OpenStore>();
+  /**
+   * A read-only view of each folder's index, for searches and counts. The writer lock is taken only for the length of
+   * a run, so the CLI may update the same folder between runs and a reloaded window never meets its own stale lock.
+   */
+  private readonly stores = new Map<string, IndexStore>();
   private readonly runner = new CoalescingRunner<IndexRunRequest, IndexRunOutcome>(
     (request) => this.run(request),
     (a, b) => ({ rebuild: a.rebuild || b.rebuild, visible: a.visible || b.visible }),
@@ -97,19 +96,19 @@ export class WorkspaceIndexService implements vscode.Disposable {
   /** Chunks in the index, over every folder. */
   get chunkCount(): number {
     let total = 0;
-    for (const { store } of this.stores.values()) total += store.chunkCount();
+    for (const store of this.stores.values()) total += store.chunkCount();
     return total;
   }
 
   get fileCount(): number {
     let total = 0;
-    for (const { store } of this.stores.values()) total += store.files().size;
+    for (const store of this.stores.values()) total += store.files().size;
     return total;
   }
 
   get bytesOnDisk(): number {
     let total = 0;
-    for (const { store } of this.stores.values()) total += store.bytesOnDisk();
+    for (const store of this.stores.values()) total += store.bytesOnDisk();
     return total;
   }
 
@@ -119,7 +118,7 @@ export class WorkspaceIndexService implements vscode.Disposable {
 
   /** Whether some folder has a committed index (possibly empty). */
   hasIndex(): boolean {
-    return [...this.stores.values()].some(({ store }) => store.identity() !== undefined);
+    return [...this.stores.values()].some((store) => store.identity() !== undefined);
   }
 
   /** Brings the index up to date (or rebuilds it). A request while a run is going is queued once. */
@@ -163,9 +162,9 @@ export class WorkspaceIndexService implements vscode.Disposable {
     const engine = this.engineHost.engineForIndex();
     const rankings: WorkspaceHit[][] = [];
     for (const folder of this.folders()) {
-      const open = this.stores.get(folder.uri.toString());
-      if (!open || open.store.identity() === undefined) continue;
-      const [hits] = await queryIndex(engine, open.store, [query], { topK, signal });
+      const store = this.stores.get(folder.uri.toString());
+      if (!store || store.identity() === undefined) continue;
+      const [hits] = await queryIndex(engine, store, [query], { topK, signal });
       rankings.push(
         (hits ?? []).map((hit) => ({
           folder: folder.name,
@@ -226,27 +225,22 @@ export class WorkspaceIndexService implements vscode.Disposable {
     if (this.hasIndex() && this.settingsFor(this.folders()[0]).autoUpdate) void this.backgroundUpdate('start-up');
   }
 
-  /** Opens the stores whose folder already exists (an index built earlier); creates nothing. */
+  /** Opens read-only views of the indexes built earlier; creates nothing. */
   private async openExisting(): Promise<void> {
     for (const folder of this.folders()) {
       const dir = this.indexDir(folder);
       if (!dir || this.stores.has(folder.uri.toString()) || !fs.existsSync(dir)) continue;
-      await this.storeFor(folder, this.settingsFor(folder).maxBytes);
+      await this.reopenReader(folder);
     }
   }
 
-  private async storeFor(folder: vscode.WorkspaceFolder, maxBytes: number): Promise<IndexStore> {
+  /** Replaces a folder's read-only view by one of the index as it is on disk now (after a run committed). */
+  private async reopenReader(folder: vscode.WorkspaceFolder): Promise<void> {
     const key = folder.uri.toString();
-    const open = this.stores.get(key);
-    if (open && open.maxBytes === maxBytes) return open.store;
-    if (open) {
-      // The cap is given at open: a changed minilm.index.maxSizeMB reopens the store (only between runs).
-      this.stores.delete(key);
-      await open.store.close();
-    }
-    const store = await IndexStore.open(this.indexDir(folder)!, { maxBytes });
-    this.stores.set(key, { store, maxBytes });
-    return store;
+    const reader = await IndexStore.open(this.indexDir(folder)!, { readOnly: true });
+    const previous = this.stores.get(key);
+    this.stores.set(key, reader);
+    await previous?.close();
   }
 
   private fileEvent(uri: vscode.Uri): void {
@@ -332,7 +326,8 @@ export class WorkspaceIndexService implements vscode.Disposable {
     let reported = 0;
     for (const [i, folder] of folders.entries()) {
       const settings = this.settingsFor(folder);
-      const store = await this.storeFor(folder, settings.maxBytes);
+      // The cap is read at every run, so a changed minilm.index.maxSizeMB applies to the next one.
+      const store = await IndexStore.open(this.indexDir(folder)!, { maxBytes: settings.maxBytes });
       const prefix = folders.length > 1 ? `${folder.name}: ` : '';
       const onProgress = (p: IndexProgress) => {
         const message = prefix + progressMessage(p);
@@ -343,19 +338,25 @@ export class WorkspaceIndexService implements vscode.Disposable {
         progress.report({ message, increment });
         this.setActivity({ kind: 'running', percent: percent ?? (this.current.kind === 'running' ? this.current.percent : undefined), message });
       };
-      const result: IndexRunResult = await updateIndex({
-        root: folder.uri.fsPath,
-        store,
-        engine,
-        include: settings.include,
-        exclude: settings.exclude,
-        useGitIgnore: settings.useGitIgnore,
-        maxFileBytes: settings.maxFileBytes,
-        rebuild: request.rebuild,
-        batchSize: currentSettings().batchSize,
-        signal,
-        onProgress,
-      });
+      let result: IndexRunResult;
+      try {
+        result = await updateIndex({
+          root: folder.uri.fsPath,
+          store,
+          engine,
+          include: settings.include,
+          exclude: settings.exclude,
+          useGitIgnore: settings.useGitIgnore,
+          maxFileBytes: settings.maxFileBytes,
+          rebuild: request.rebuild,
+          batchSize: currentSettings().batchSize,
+          signal,
+          onProgress,
+        });
+      } finally {
+        await store.close();
+        await this.reopenReader(folder);
+      }
       summaries.push({
         folder: folder.name,
         files: result.files,
@@ -384,9 +385,9 @@ export class WorkspaceIndexService implements vscode.Disposable {
     this.disposed = true;
     this.running?.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
-    // Release the writer locks once the last run has stopped.
+    // A running update releases its writer lock as it stops; the readers go once it has.
     void this.runner.idle().then(async () => {
-      for (const { store } of this.stores.values()) await store.close().catch(() => undefined);
+      for (const store of this.stores.values()) await store.close().catch(() => undefined);
       this.stores.clear();
     });
   }

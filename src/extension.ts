@@ -6,6 +6,10 @@ import { VscodeEngineHost, currentSettings } from './host/engineHost';
 import { showError } from './host/errorMessages';
 import { ModelStatusBar } from './host/statusBar';
 import type { StudioServices } from './host/studioServices';
+import { IndexStatusBar } from './host/workspaceSearch/indexStatusBar';
+import { SemanticSearchView } from './host/workspaceSearch/semanticSearchView';
+import { WorkspaceIndexService } from './host/workspaceSearch/workspaceIndexService';
+import { registerWorkspaceSearchCommands } from './commands/workspaceSearch';
 import { registerNotebook } from './notebook';
 import { StudioPanel, registerStudioPanel } from './panel/studioPanel';
 
@@ -14,6 +18,10 @@ export interface MiniLmExtensionApi {
   readonly services: StudioServices;
   readonly engineHost: VscodeEngineHost;
   readonly statusBar: ModelStatusBar;
+  /** The workspace semantic-search index, its status bar item and the Semantic Search view. */
+  readonly workspaceIndex: WorkspaceIndexService;
+  readonly indexStatusBar: IndexStatusBar;
+  readonly searchView: SemanticSearchView;
   readonly outcomes: CommandOutcomes;
   /** The open Studio panel, if any (the in-host tests post protocol requests through it). */
   readonly studioPanel: () => StudioPanel | undefined;
@@ -31,19 +39,26 @@ export function activate(context: vscode.ExtensionContext): MiniLmExtensionApi {
   };
   const outcomes = new CommandOutcomes();
   const statusBar = new ModelStatusBar(engineHost);
+  const workspaceIndex = new WorkspaceIndexService(context, engineHost, log);
+  const indexStatusBar = new IndexStatusBar(workspaceIndex);
+  const searchView = new SemanticSearchView();
   context.subscriptions.push(
     log,
     engineHost,
     statusBar,
     registerCommands(services, outcomes),
     registerStudioPanel(services),
-    registerNotebook(services),
+    registerNotebook(services, workspaceIndex),
+    workspaceIndex,
+    indexStatusBar,
+    searchView,
+    registerWorkspaceSearchCommands(services, outcomes, { index: workspaceIndex, view: searchView }),
   );
   log.info(`MiniLM Studio ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: limited mode'})`);
   if (currentSettings().autoLoad) {
     engineHost.ensureLoaded({ silent: true }).catch((error: unknown) => showError(error, log, 'auto-load'));
   }
-  return { services, engineHost, statusBar, outcomes, studioPanel: () => StudioPanel.current };
+  return { services, engineHost, statusBar, workspaceIndex, indexStatusBar, searchView, outcomes, studioPanel: () => StudioPanel.current };
 }
 
 export function deactivate(): void {

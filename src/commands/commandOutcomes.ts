@@ -1,3 +1,4 @@
+import type { WorkspaceHit } from '../host/workspaceSearch/searchResultsModel';
 import type { RankedLine } from './resultMessages';
 
 export interface ComparisonOutcome {
@@ -27,6 +28,12 @@ export interface SearchOutcome {
   readonly hits: RankedLine[];
 }
 
+export interface WorkspaceSearchOutcome {
+  readonly query: string;
+  /** Best first, over every workspace folder's index. */
+  readonly hits: readonly WorkspaceHit[];
+}
+
 export interface ExamplesOutcome {
   readonly file: string;
   readonly texts: number;
@@ -42,6 +49,7 @@ export class CommandOutcomes {
   lastEncode: EncodeOutcome | undefined;
   lastSearch: SearchOutcome | undefined;
   lastExamples: ExamplesOutcome | undefined;
+  lastWorkspaceSearch: WorkspaceSearchOutcome | undefined;
   /** The last information or warning text a command showed (e.g. what to select). */
   lastMessage: string | undefined;
 }

@@ -78,6 +78,14 @@ export class VscodeEngineHost implements EngineHost {
     return this.engine.dtype;
   }
 
+  /**
+   * The engine itself, for the workspace index: the indexer drives it directly (load, countTokens, encode), so its
+   * inference runs in the engine's worker like every other use. Everything else goes through this host.
+   */
+  engineForIndex(): Engine {
+    return this.engine;
+  }
+
   /** Engine options from the settings; `trusted` is a parameter so the in-host tests can check limited mode. */
   engineOptions(trusted: boolean = vscode.workspace.isTrusted): EngineOptions {
     return engineOptionsFrom(currentSettings(trusted), {

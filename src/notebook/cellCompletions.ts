@@ -18,6 +18,7 @@ const OPTION_DETAILS: Record<string, string> = {
   top: 'how many results (search) or partners per text (mine)',
   max: 'how many pairs mine keeps',
   min: 'smallest community cluster reports',
+  workspace: 'search: rank the chunks of the workspace index instead of texts below',
 };
 
 /** Corpus names defined in cells above `document` in its notebook, plus those in the running session. */

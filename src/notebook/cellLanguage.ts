@@ -5,7 +5,7 @@
 export const DIRECTIVES = ['compare', 'similarity', 'search', 'encode', 'mine', 'cluster', 'corpus'] as const;
 export type DirectiveName = (typeof DIRECTIVES)[number];
 
-export const OPTIONS = ['file', 'top', 'max', 'min'] as const;
+export const OPTIONS = ['file', 'top', 'max', 'min', 'workspace'] as const;
 export type OptionName = (typeof OPTIONS)[number];
 
 /** Corpus names: a letter or underscore, then letters, digits, `_`, `-` or `.`. */
@@ -36,11 +36,20 @@ export interface CorpusRef {
   readonly line: number;
 }
 
-/** Where a directive's texts come from: lines below it, `@file` lines, or a named corpus from an earlier cell. */
+/** `@workspace` below `search`: the candidates are the chunks of the workspace index. */
+export interface WorkspaceRef {
+  readonly line: number;
+}
+
+/**
+ * Where a directive's texts come from: lines below it, `@file` lines, a named corpus from an earlier cell, or (for
+ * `search` only) the workspace index.
+ */
 export interface TextInput {
   readonly texts: readonly CellText[];
   readonly files: readonly FileRef[];
   readonly corpus?: CorpusRef;
+  readonly workspace?: WorkspaceRef;
 }
 
 interface DirectiveBase {
@@ -71,7 +80,7 @@ export class CellSyntaxError extends Error {
 const SYNTAX_HINT: Record<DirectiveName, string> = {
   compare: '`compare` with texts below (one per line), or `compare <corpus>`',
   similarity: '`similarity` with exactly two texts below',
-  search: '`search <query>` with candidates below, `@file <path>`, or `search <query> in <corpus>`',
+  search: '`search <query>` with candidates below, `@file <path>`, `@workspace` (the workspace index), or `search <query> in <corpus>`',
   encode: '`encode` with texts below, or `encode <corpus>`',
   mine: '`mine [<corpus>] [top <k>] [max <n>]` with texts below unless a corpus is named',
   cluster: '`cluster <threshold> [in <corpus>] [min <size>]` with texts below unless a corpus is named',
@@ -81,7 +90,7 @@ const SYNTAX_HINT: Record<DirectiveName, string> = {
 const ALLOWED_OPTIONS: Record<DirectiveName, readonly OptionName[]> = {
   compare: ['file'],
   similarity: [],
-  search: ['file', 'top'],
+  search: ['file', 'top', 'workspace'],
   encode: ['file'],
   mine: ['file', 'top', 'max'],
   cluster: ['file', 'min'],
@@ -193,6 +202,7 @@ interface NumberOption {
 interface Body {
   readonly texts: CellText[];
   readonly files: FileRef[];
+  workspace?: WorkspaceRef;
   readonly options: Partial<Record<'top' | 'max' | 'min', NumberOption>>;
 }
 
@@ -222,6 +232,12 @@ function parseBody(lines: readonly string[], from: number, kind: DirectiveName):
     }
     if (!allowed.includes(name as OptionName)) {
       throw new CellSyntaxError(line, `"${kind}" does not take "@${name}"; expected ${SYNTAX_HINT[kind]}.`);
+    }
+    if (name === 'workspace') {
+      if (value) throw new CellSyntaxError(line, `"@workspace" takes nothing after it; put the query on the "search" line.`);
+      if (body.workspace) throw new CellSyntaxError(line, `"@workspace" is given twice (first on line ${body.workspace.line}).`);
+      body.workspace = { line };
+      continue;
     }
     if (name === 'file') {
       if (!value) throw new CellSyntaxError(line, 'expected a workspace-relative path after "@file", e.g. "@file data/faq.txt".');
@@ -341,6 +357,14 @@ function closingQuote(text: string): number {
 }
 
 function inputOf(body: Body, corpus: CorpusRef | undefined, line: number, kind: DirectiveName): TextInput {
+  if (body.workspace) {
+    if (corpus) throw new CellSyntaxError(body.workspace.line, `"${kind}" reads corpus "${corpus.name}"; "@workspace" searches the workspace index instead: keep one of them.`);
+    const stray = body.texts[0] ?? body.files[0];
+    if (stray) {
+      throw new CellSyntaxError(stray.line, `"@workspace" searches the workspace index, so "${kind}" takes no texts or @file below; remove this line or the "@workspace" line.`);
+    }
+    return { texts: [], files: [], workspace: body.workspace };
+  }
   if (corpus) {
     const stray = body.texts[0] ?? body.files[0];
     if (stray) {

@@ -32,6 +32,11 @@ export interface DirectiveContext {
    * it cannot, including when the path leads outside the folder the notebook may read (cellFiles.ts).
    */
   readonly readTextFile: (path: string) => Promise<string>;
+  /**
+   * Searches the workspace index (`search <query>` with `@workspace`), best first; absent where there is no
+   * workspace index (plain-Node runs), and the cell then says so.
+   */
+  readonly searchWorkspace?: (query: string, top: number, signal: AbortSignal) => Promise<WorkspaceSearchRows>;
   /** Named corpora of this notebook; `corpus` adds to it. */
   readonly corpora: Map<string, StoredCorpus>;
   readonly signal: AbortSignal;
@@ -50,6 +55,23 @@ export class DirectiveError extends Error {
 
 export interface SearchHitRow {
   readonly index: number;
+  readonly text: string;
+  readonly score: number;
+}
+
+/** What the workspace index returned for a query: the hits and the size of what was searched. */
+export interface WorkspaceSearchRows {
+  /** Chunks in the index. */
+  readonly chunks: number;
+  readonly hits: readonly WorkspaceHitRow[];
+}
+
+export interface WorkspaceHitRow {
+  /** Path relative to its workspace folder (prefixed with the folder's name when several are open). */
+  readonly path: string;
+  /** 1-based, inclusive. */
+  readonly startLine: number;
+  readonly endLine: number;
   readonly text: string;
   readonly score: number;
 }
@@ -77,6 +99,7 @@ export type DirectiveResult =
       readonly top: number;
       readonly hits: readonly SearchHitRow[];
     }
+  | { readonly kind: 'searchWorkspace'; readonly query: string; readonly chunks: number; readonly top: number; readonly hits: readonly WorkspaceHitRow[] }
   | { readonly kind: 'encode'; readonly corpus?: string; readonly texts: readonly string[]; readonly vectors: readonly Float32Array[] }
   | {
       readonly kind: 'mine';
@@ -126,6 +149,13 @@ export async function runDirective(directive: Directive, context: DirectiveConte
       };
     }
     case 'search': {
+      if (directive.input.workspace) {
+        if (!context.searchWorkspace) throw new DirectiveError(directive.input.workspace.line, '"@workspace" needs the workspace index of VS Code; here there is none.');
+        context.signal.throwIfAborted();
+        const found = await context.searchWorkspace(directive.query, directive.top, context.signal);
+        context.signal.throwIfAborted();
+        return { kind: 'searchWorkspace', query: directive.query, chunks: found.chunks, top: directive.top, hits: found.hits };
+      }
       const gathered = await gather(directive.input, directive.line, context);
       const corpusFlat = gathered.corpus?.flat ?? flattenCorpus(await encode(context, gathered.texts));
       const [queryVector] = await encode(context, [directive.query]);

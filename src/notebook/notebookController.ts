@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { StudioServices } from '../host/studioServices';
 import { readCellFile, type CellFileScope } from './cellFiles';
 import { CellSyntaxError, parseCell } from './cellLanguage';
-import { DirectiveError, runDirective, type StoredCorpus } from './directiveRunner';
+import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from './directiveRunner';
 import { outputItemsOf, RESULT_OUTPUT_METADATA, type Translate } from './resultOutputs';
 
 export const CONTROLLER_ID = 'minilm-kernel';
@@ -28,7 +28,10 @@ export class MiniLmController implements vscode.Disposable {
   private readonly states = new Map<string, KernelState>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly services: StudioServices) {
+  constructor(
+    private readonly services: StudioServices,
+    private readonly searchWorkspace?: DirectiveContext['searchWorkspace'],
+  ) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'MiniLM');
     this.controller.supportedLanguages = ['minilm'];
     this.controller.supportsExecutionOrder = true;
@@ -102,6 +105,7 @@ export class MiniLmController implements vscode.Disposable {
         encode: (texts, signal) => this.encode(texts, signal),
         readTextFile: async (path) => readCellFile(cellFileScope(notebook), path, translate),
         corpora: state.corpora,
+        searchWorkspace: this.searchWorkspace,
         signal: abort.signal,
       });
       const items = outputItemsOf(result, translate).map((i) => vscode.NotebookCellOutputItem.text(i.text, i.mime));

@@ -53,6 +53,14 @@ export function resultDocument(result: DirectiveResult): Record<string, unknown>
         top: result.top,
         hits: result.hits.map((h, rank) => ({ rank: rank + 1, score: f32(h.score), index: h.index, text: h.text })),
       };
+    case 'searchWorkspace':
+      return {
+        kind: 'searchWorkspace',
+        query: result.query,
+        chunks: result.chunks,
+        top: result.top,
+        hits: result.hits.map((h, rank) => ({ rank: rank + 1, score: f32(h.score), path: h.path, startLine: h.startLine, endLine: h.endLine, text: h.text })),
+      };
     case 'encode':
       return {
         kind: 'encode',
@@ -158,6 +166,15 @@ interface Pair {
   a: string;
   b: string;
 }
+interface WorkspaceHit {
+  rank: number;
+  score: number;
+  path: string;
+  startLine: number;
+  endLine: number;
+  text: string;
+}
+
 interface Member {
   index: number;
   text: string;
@@ -167,6 +184,7 @@ type ResultDocument =
   | { kind: 'compare'; corpus?: string; texts: string[]; matrix: number[][] }
   | { kind: 'similarity'; texts: [string, string]; cosine: number; euclidean: number; norms: [number, number] }
   | { kind: 'search'; query: string; corpus?: string; candidates: number; top: number; hits: Hit[] }
+  | { kind: 'searchWorkspace'; query: string; chunks: number; top: number; hits: WorkspaceHit[] }
   | { kind: 'encode'; corpus?: string; dimension: number; texts: string[]; vectors: number[][] }
   | { kind: 'mine'; corpus?: string; top: number; max: number; texts: number; pairs: Pair[] }
   | { kind: 'cluster'; corpus?: string; threshold: number; minSize: number; texts: number; clusters: Member[][] }
@@ -227,6 +245,8 @@ function columnTypes(d: ResultDocument): TableColumn['type'][] {
       return ['text', 'text'];
     case 'search':
       return ['number', 'score', 'text', 'number'];
+    case 'searchWorkspace':
+      return ['number', 'score', 'text', 'text'];
     case 'encode':
       return ['number', 'text', 'number', 'text'];
     case 'mine':
@@ -239,7 +259,7 @@ function columnTypes(d: ResultDocument): TableColumn['type'][] {
 }
 
 function scoresOf(d: ResultDocument): number[] {
-  if (d.kind === 'search') return d.hits.map((h) => h.score);
+  if (d.kind === 'search' || d.kind === 'searchWorkspace') return d.hits.map((h) => h.score);
   if (d.kind === 'mine') return d.pairs.map((p) => p.score);
   return [];
 }
@@ -285,6 +305,12 @@ function tableOf(d: ResultDocument, t: Translate): FallbackTable {
         title: t('Search: "{0}" in {1}', d.query, source(t, d.corpus, d.candidates)),
         columns: [t('rank'), t('score'), t('text'), t('line')],
         rows: d.hits.map((h) => [h.rank, fixed(h.score), h.text, h.index + 1]),
+      };
+    case 'searchWorkspace':
+      return {
+        title: t('Search: "{0}" in the workspace index ({1} chunks)', d.query, d.chunks),
+        columns: [t('rank'), t('score'), t('text'), t('location')],
+        rows: d.hits.map((h) => [h.rank, fixed(h.score), h.text, h.startLine === h.endLine ? `${h.path}:${h.startLine}` : `${h.path}:${h.startLine}-${h.endLine}`]),
       };
     case 'encode':
       return {

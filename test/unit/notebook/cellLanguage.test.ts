@@ -137,3 +137,27 @@ describe('minilm cell language', () => {
     );
   });
 });
+
+describe('search with @workspace', () => {
+  it('parses: the query on the directive line, @workspace and @top below', () => {
+    const directive = parseCell('search how are models loaded?\n@workspace\n@top 3');
+    assert.equal(directive.kind, 'search');
+    if (directive.kind !== 'search') return;
+    assert.equal(directive.query, 'how are models loaded?');
+    assert.deepEqual(directive.input.workspace, { line: 2 });
+    assert.deepEqual(directive.input.texts, []);
+    assert.equal(directive.top, 3);
+  });
+
+  it('refuses texts, @file or a corpus next to @workspace, naming the line', () => {
+    assert.throws(() => parseCell('search q\n@workspace\na text'), (e: CellSyntaxError) => e.line === 3 && /@workspace/.test(e.detail));
+    assert.throws(() => parseCell('search q\n@file a.txt\n@workspace'), (e: CellSyntaxError) => e.line === 2);
+    assert.throws(() => parseCell('search q in faq\n@workspace'), (e: CellSyntaxError) => e.line === 2 && /corpus "faq"/.test(e.detail));
+    assert.throws(() => parseCell('search q\n@workspace docs'), (e: CellSyntaxError) => e.line === 2 && /takes nothing after it/.test(e.detail));
+    assert.throws(() => parseCell('search q\n@workspace\n@workspace'), (e: CellSyntaxError) => e.line === 3 && /twice/.test(e.detail));
+  });
+
+  it('only search takes @workspace', () => {
+    assert.throws(() => parseCell('compare\n@workspace'), (e: CellSyntaxError) => e.line === 2 && /does not take "@workspace"/.test(e.detail));
+  });
+});

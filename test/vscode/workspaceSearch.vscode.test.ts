@@ -1,0 +1,143 @@
+// Workspace semantic search inside a real extension host with the real model: Update Workspace Index over the test
+// workspace (test/vscode/workspace/wsearch/ holds three small documents), search, the Semantic Search view's tree,
+// going to a match, Find Similar in Workspace, the file watcher, and the refusal in an untrusted workspace.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { MiniLmExtensionApi } from '../../src/extension';
+import type { WorkspaceSearchOutcome } from '../../src/commands/commandOutcomes';
+import type { IndexRunOutcome } from '../../src/host/workspaceSearch/workspaceIndexService';
+import { closeAllEditors, extensionApi, waitFor } from './extensionApi';
+
+function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open');
+  return folder.uri.fsPath;
+}
+
+/** Waits for the watcher's debounced update to start and then to finish. */
+async function watcherUpdate(api: MiniLmExtensionApi, what: string): Promise<void> {
+  await waitFor(() => api.workspaceIndex.updatePending, `the watcher to schedule an update (${what})`, 60_000);
+  await waitFor(() => !api.workspaceIndex.updatePending, `the watcher's update to finish (${what})`, 300_000);
+}
+
+describe('workspace search', function () {
+  this.timeout(600_000);
+  let api: MiniLmExtensionApi;
+
+  before(async () => {
+    api = await extensionApi();
+    await api.engineHost.settled();
+  });
+
+  afterEach(closeAllEditors);
+
+  it('Update Workspace Index indexes the workspace and shows the chunk count in the status bar', async () => {
+    const outcome = await vscode.commands.executeCommand<IndexRunOutcome>('minilm.updateIndex');
+    assert.equal(outcome?.kind, 'done', JSON.stringify(outcome));
+    if (outcome.kind !== 'done') return;
+    const [folder] = outcome.folders;
+    assert.ok(folder && folder.files >= 3, `files indexed: ${JSON.stringify(folder)}`);
+    assert.ok(folder.chunks > 0 && folder.chunks === api.workspaceIndex.chunkCount);
+    assert.equal(api.indexStatusBar.view.text, `$(search) ${api.workspaceIndex.chunkCount.toLocaleString('en-US')} chunks`);
+    assert.equal(api.indexStatusBar.view.command, 'minilm.searchWorkspace');
+    // The writer lock lasts only as long as a run: the CLI may update the same index between runs.
+    const indexDir = api.workspaceIndex.indexDir(vscode.workspace.workspaceFolders![0]!)!;
+    assert.ok(fs.existsSync(path.join(indexDir, 'manifest.json')) || fs.readdirSync(indexDir).length > 0, `nothing written in ${indexDir}`);
+    assert.ok(!fs.existsSync(path.join(indexDir, 'minilm-index.lock')), 'the writer lock is still held after the run');
+
+    const again = await vscode.commands.executeCommand<IndexRunOutcome>('minilm.updateIndex');
+    assert.equal(again?.kind, 'done');
+    if (again.kind === 'done') assert.equal(again.folders[0]!.embeddedChunks, 0, 'an update with nothing changed embedded chunks again');
+  });
+
+  it('Search Workspace finds the passage by meaning; the view lists it under its file with a score bar', async () => {
+    const outcome = await vscode.commands.executeCommand<WorkspaceSearchOutcome>('minilm.searchWorkspace', { query: 'how do planets move around the sun', showResults: true });
+    assert.ok(outcome, `no search: ${api.outcomes.lastMessage}`);
+    const [top] = outcome.hits;
+    assert.equal(top?.path, 'wsearch/astronomy.md', JSON.stringify(outcome.hits.slice(0, 3)));
+    assert.match(top.text, /planets travel around the Sun/);
+
+    const view = api.searchView;
+    assert.equal(view.search?.query, 'how do planets move around the sun');
+    const [fileNode] = view.getChildren();
+    assert.ok(fileNode?.kind === 'file');
+    assert.equal(view.getTreeItem(fileNode).label, 'astronomy.md');
+    const [match] = view.getChildren(fileNode);
+    assert.ok(match?.kind === 'match');
+    const item = view.getTreeItem(match);
+    assert.match(String(item.label), /planets travel around the Sun/);
+    assert.match(String(item.description), /^0\.\d{3} [▰▱]{5}/);
+    assert.equal(item.command?.command, 'minilm.revealSearchResult');
+  });
+
+  it('choosing a match opens its file with its lines selected', async () => {
+    const [fileNode] = api.searchView.getChildren();
+    const [match] = api.searchView.getChildren(fileNode);
+    assert.ok(match?.kind === 'match');
+    const command = api.searchView.getTreeItem(match).command!;
+    await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'no editor opened');
+    assert.equal(editor.document.uri.fsPath, path.join(workspaceRoot(), 'wsearch', 'astronomy.md'));
+    assert.equal(editor.selection.start.line, match.hit.startLine - 1);
+    assert.equal(editor.selection.end.line, match.hit.endLine - 1);
+    assert.match(editor.document.getText(editor.selection), /planets travel around the Sun/);
+  });
+
+  it('Find Similar in Workspace ranks other passages and leaves out the selection itself', async () => {
+    const document = await vscode.workspace.openTextDocument(path.join(workspaceRoot(), 'wsearch', 'astronomy.md'));
+    const editor = await vscode.window.showTextDocument(document);
+    const line = document.getText().split('\n').findIndex((l) => l.includes('planets travel around'));
+    editor.selection = new vscode.Selection(line, 0, line, document.lineAt(line).text.length);
+    const outcome = await vscode.commands.executeCommand<WorkspaceSearchOutcome>('minilm.findSimilarInWorkspace');
+    assert.ok(outcome && outcome.hits.length > 0, `no results: ${api.outcomes.lastMessage}`);
+    for (const hit of outcome.hits) {
+      assert.ok(!(hit.path === 'wsearch/astronomy.md' && hit.startLine <= line + 1 && line + 1 <= hit.endLine), `the selection's own chunk was listed: ${JSON.stringify(hit)}`);
+    }
+    assert.equal(api.searchView.search?.query, outcome.query);
+  });
+
+  it('the file watcher indexes a new file and drops a deleted one', async () => {
+    const file = path.join(workspaceRoot(), 'wsearch', 'volcanoes.md');
+    fs.writeFileSync(file, '# Volcanoes\n\nA volcano erupts when molten rock, called lava once it reaches the surface, escapes from the magma chamber.\n');
+    try {
+      await watcherUpdate(api, 'new file');
+      const found = await vscode.commands.executeCommand<WorkspaceSearchOutcome>('minilm.searchWorkspace', { query: 'volcanic eruption and lava' });
+      assert.equal(found?.hits[0]?.path, 'wsearch/volcanoes.md', JSON.stringify(found?.hits.slice(0, 3)));
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    await watcherUpdate(api, 'deleted file');
+    const after = await vscode.commands.executeCommand<WorkspaceSearchOutcome>('minilm.searchWorkspace', { query: 'volcanic eruption and lava' });
+    assert.ok(after && !after.hits.some((h) => h.path === 'wsearch/volcanoes.md'), 'the deleted file is still in the index');
+  });
+
+  it('Rebuild Workspace Index embeds every chunk again', async () => {
+    const before = api.workspaceIndex.chunkCount;
+    const outcome = await vscode.commands.executeCommand<IndexRunOutcome>('minilm.rebuildIndex');
+    assert.equal(outcome?.kind, 'done');
+    if (outcome.kind !== 'done') return;
+    assert.equal(outcome.folders[0]!.rebuilt, true);
+    assert.equal(outcome.folders[0]!.embeddedChunks, outcome.folders[0]!.chunks);
+    assert.equal(api.workspaceIndex.chunkCount, before);
+  });
+});
+
+// Runs in the second pass of scripts/e2e/runInHostTests.mjs, with workspace trust on and the folder untrusted.
+describe('semantic search index in an untrusted workspace @untrusted', function () {
+  this.timeout(120_000);
+
+  it('Update Workspace Index refuses to read the files, and says why', async () => {
+    const api = await extensionApi();
+    assert.equal(vscode.workspace.isTrusted, false);
+    const outcome = await vscode.commands.executeCommand<IndexRunOutcome>('minilm.updateIndex');
+    assert.equal(outcome?.kind, 'refused');
+    if (outcome.kind !== 'refused') return;
+    assert.equal(outcome.reason, 'untrusted');
+    assert.match(outcome.message, /trusted workspace/);
+    assert.equal(api.workspaceIndex.chunkCount, 0);
+    assert.equal(api.workspaceIndex.hasIndex(), false);
+  });
+});

@@ -381,10 +381,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     const failed = new AbortController();
     const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    // A request that is not split goes to the least busy worker, so that concurrent callers run in parallel.
+    const assigned = shards.length === 1 ? [leastBusy(workers)] : workers;
     const replies = await Promise.all(
       shards.map(async (indices, k) => {
         try {
-          const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), prompt, batchSize, maxBatchTokens }, stop, (p) => {
+          const progress = onProgress !== undefined;
+          const reply = await assigned[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), prompt, batchSize, maxBatchTokens, progress }, stop, (p) => {
             done[k] = p.done;
             totals[k] = p.total;
             if (p.done > 0) onProgress?.({ done: sum(done), total: sum(totals) });
@@ -447,9 +450,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private request(message: WorkerRequestBody, signal?: AbortSignal): Promise<WorkerReply> {
-    const worker = this.workers[0];
-    if (!worker) return Promise.reject(new EngineError('WORKER_FAILED', 'The model is not loaded.'));
-    return worker.request(message, signal);
+    if (this.workers.length === 0) return Promise.reject(new EngineError('WORKER_FAILED', 'The model is not loaded.'));
+    return leastBusy(this.workers).request(message, signal);
   }
 
   private setState(state: EngineState): void {
@@ -461,6 +463,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.options.log?.(message);
     this.emit('log', message);
   }
+}
+
+/** The worker with the fewest requests in flight; the first of them on a tie (one idle worker takes lone requests). */
+function leastBusy(workers: readonly WorkerClient[]): WorkerClient {
+  return workers.reduce((best, worker) => (worker.inFlight < best.inFlight ? worker : best));
 }
 
 /** "2 threads", or "2 workers × 1 thread" when the model runs on several workers. */

@@ -52,7 +52,7 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
           request.batchSize,
           request.maxBatchTokens,
           () => cancelledIds.has(request.id),
-          (done, total) => reply({ id: request.id, kind: 'progress', done, total }),
+          request.progress !== false ? (done, total) => reply({ id: request.id, kind: 'progress', done, total }) : () => undefined,
         );
         reply({ id: request.id, kind: 'encoded', ...result }, result.vectors.map((v) => v.buffer as ArrayBuffer));
         break;

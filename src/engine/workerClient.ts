@@ -53,6 +53,11 @@ export class WorkerClient {
     this.worker = worker;
   }
 
+  /** Requests sent and not yet answered: the engine hands new work to the worker with the fewest. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
   request(message: WorkerRequestBody, signal?: AbortSignal, onProgress?: (p: BatchProgress) => void): Promise<WorkerReply> {
     if (this.stopped) return Promise.reject(new EngineError('WORKER_FAILED', 'The model is not loaded.'));
     if (signal?.aborted) return Promise.reject(cancelled());

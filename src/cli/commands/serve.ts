@@ -78,6 +78,7 @@ export function registerServe(program: Command): void {
         requestTimeoutMs: options.requestTimeout * 1000,
         autoTruncate: options.autoTruncate,
         batchLingerMs: options.batchLingerMs,
+        concurrentBatches: info.workers,
         version: program.version() ?? 'unknown',
       });
       try {

@@ -7,7 +7,7 @@ import { EmbeddingCache } from './embeddingCache';
 import { resolveModel } from './modelResolver';
 import { readModelConfig, resolvePrompt, type ModelConfig, type PromptOptions } from './modelConfig';
 import type { WorkerReply } from './workerProtocol';
-import { WorkerClient, type WorkerRequestBody } from './workerClient';
+import { WorkerClient, leastBusy, type WorkerRequestBody } from './workerClient';
 import {
   MAX_SEQ_LENGTH,
   modelFileFor,
@@ -332,9 +332,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     const workerCount = this.options.workers ?? 1;
     // Several workers split the cores between them: each session runs single-batch work on its own threads.
     const threads = this.options.threads ?? Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / workerCount));
+    // Thread pools that together want more cores than there are must not spin: a spinning thread holds a core that
+    // another worker's thread is waiting for.
+    const spin = workerCount * threads <= os.availableParallelism();
     const workers = this.startWorkers(workerCount);
     try {
-      await Promise.all(workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads, config }, signal)));
+      await Promise.all(workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads, spin, config }, signal)));
     } catch (error) {
       // The workers end themselves once their session is made (terminating one inside ONNX Runtime aborts the process).
       await this.retire(workers, signal.aborted ? abortReason(signal) : toEngineError(error));
@@ -463,11 +466,6 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.options.log?.(message);
     this.emit('log', message);
   }
-}
-
-/** The worker with the fewest requests in flight; the first of them on a tie (one idle worker takes lone requests). */
-function leastBusy(workers: readonly WorkerClient[]): WorkerClient {
-  return workers.reduce((best, worker) => (worker.inFlight < best.inFlight ? worker : best));
 }
 
 /** "2 threads", or "2 workers × 1 thread" when the model runs on several workers. */

@@ -41,7 +41,7 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
       case 'load': {
         await model?.dispose();
         model = undefined;
-        model = await ModelSession.load({ dir: request.dir, dtype: request.dtype, threads: request.threads, config: request.config, native });
+        model = await ModelSession.load({ dir: request.dir, dtype: request.dtype, threads: request.threads, spin: request.spin, config: request.config, native });
         reply({ id: request.id, kind: 'loaded' });
         break;
       }

@@ -129,3 +129,12 @@ export class WorkerClient {
     for (const p of pending) p.reject(error);
   }
 }
+
+/**
+ * The worker with the fewest requests in flight, the first of them on a tie: concurrent callers spread over the
+ * workers, and a lone caller always lands on the same one.
+ */
+export function leastBusy<W extends { readonly inFlight: number }>(workers: readonly W[]): W {
+  if (workers.length === 0) throw new RangeError('no workers to choose from');
+  return workers.reduce((best, worker) => (worker.inFlight < best.inFlight ? worker : best));
+}

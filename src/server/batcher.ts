@@ -32,6 +32,11 @@ export interface BatcherOptions {
    * requests come one at a time, so a lone client pays nothing. 0 turns it off.
    */
   lingerMs?: number;
+  /**
+   * With several workers, how long a request that finds every worker idle may wait for the rest of an even share
+   * while clients have recently been sending concurrently (default 2 ms). A lone client waits at most once.
+   */
+  gatherMs?: number;
   /** Called when an engine call starts: its requests, texts and estimated tokens. */
   onBatch?: (batch: { requests: number; texts: number; tokens: number }) => void;
 }
@@ -75,6 +80,9 @@ export class Batcher {
   /** Requests of the last engine call: more than one means clients are sending concurrently. */
   private lastBatchRequests = 0;
   private idleWaiters: (() => void)[] = [];
+  /** Requests recently in flight at once: how many clients are sending concurrently. */
+  private concurrency = 0;
+  private gatherTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly encode: EncodeBatch,
@@ -113,6 +121,7 @@ export class Batcher {
         job.detach = () => signal.removeEventListener('abort', onAbort);
       }
       this.queue.push(job);
+      this.concurrency = Math.max(this.concurrency, this.pending);
       this.schedule();
     });
   }
@@ -154,19 +163,36 @@ export class Batcher {
   }
 
   /**
-   * Starts engine calls while workers are free. With nothing running, whatever is queued starts at once (a lone
-   * client never waits). While another call runs, a free worker starts only once the queue holds an even share of
-   * the requests in flight: a worker that took each request as it arrived would run batches of one, which cost
-   * nearly as much as a batch of four (the model's fixed cost per call dominates short texts); the requests wait at
-   * most until a running call ends.
+   * Starts engine calls while workers are free, each with an even share of the requests in flight (the clients
+   * sending concurrently): a worker that took each request as it arrived would mostly run batches of one, and a
+   * batch of one costs about twice as much per text as a batch of four (small matrix products use a core poorly).
+   * While another call runs, a free worker waits for its share at most until a call ends; with every worker idle, at
+   * most `gatherMs`, after which the remembered concurrency is lowered to what came. A lone client never waits but
+   * once after concurrent traffic; with one worker, whatever is queued starts as soon as the worker is free.
    */
   private pump(): void {
     const slots = this.options.maxConcurrentBatches ?? 1;
-    const waits = this.running.size > 0 && this.queue.length < Math.ceil(this.pending / slots);
-    while (!waits && this.running.size < slots && this.queue.length > 0) {
+    if (this.queue.length === 0) {
+      if (this.running.size === 0) this.notifyIdle();
+      return;
+    }
+    if (this.running.size >= slots) return;
+    const share = Math.ceil(Math.max(this.pending, this.concurrency) / slots);
+    if (slots > 1 && this.queue.length < share) {
+      if (this.running.size === 0 && !this.gatherTimer) {
+        this.gatherTimer = setTimeout(() => {
+          this.gatherTimer = undefined;
+          this.concurrency = this.pending;
+          this.pump();
+        }, this.options.gatherMs ?? 2);
+      }
+      return;
+    }
+    clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
+    while (this.running.size < slots && this.queue.length > 0) {
       void this.start(this.take(Math.ceil(this.queue.length / (slots - this.running.size))));
     }
-    if (this.queue.length === 0 && this.running.size === 0) this.notifyIdle();
   }
 
   private async start(jobs: Job[]): Promise<void> {

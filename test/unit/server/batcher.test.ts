@@ -140,7 +140,7 @@ describe('server Batcher', () => {
 });
 
 describe('server Batcher with two workers (maxConcurrentBatches 2)', () => {
-  const two = (overrides: Partial<BatcherOptions> = {}) => options({ maxConcurrentBatches: 2, ...overrides });
+  const two = (overrides: Partial<BatcherOptions> = {}) => options({ maxConcurrentBatches: 2, gatherMs: 1, ...overrides });
 
   it('starts a lone request at once, and a second one on the free worker while the first runs', async () => {
     const engine = fakeEngine();
@@ -195,16 +195,24 @@ describe('server Batcher with two workers (maxConcurrentBatches 2)', () => {
     assert.deepEqual(engine.calls[2]!.texts, ['e', 'f']);
     engine.calls[2]!.release();
     await Promise.all([e, f]);
-    // A request below its share waits for a running call to end, not for more requests.
+    // A request below its share waits for a running call to end; then, every worker idle, for gatherMs at most.
     const g = batcher.submit(['g']);
     await tick();
     assert.equal(batcher.queued, 1);
     engine.calls[0]!.release();
     await Promise.all(first.slice(0, 2));
     await tick();
+    assert.equal(engine.calls.length, 3, 'g gathers: 4 clients were sending at once a moment ago');
+    await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(engine.calls[3]!.texts, ['g']);
     engine.calls[3]!.release();
     await g;
+    // Fewer came than remembered: the next lone request starts at once.
+    const h = batcher.submit(['h']);
+    await tick();
+    assert.deepEqual(engine.calls[4]!.texts, ['h']);
+    engine.calls[4]!.release();
+    await h;
     await batcher.idle();
     assert.equal(batcher.pending, 0);
   });

@@ -25,6 +25,9 @@ const dtype = arg('dtype', 'fp32');
 const linger = arg('batch-linger-ms', '0');
 const modelDir = arg('model-dir', process.env.MINILM_MODEL_DIR ?? path.join(repoRoot, '..', 'shared', 'models', 'all-MiniLM-L6-v2'));
 
+/** Flags after `--` go to `minilm serve` as they are (e.g. `-- --workers 1` to compare layouts). */
+const extraServeArgs = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
+
 const SUBJECTS = ['A man', 'The committee', 'My neighbour', 'A small robot', 'The orchestra', 'Our team', 'A cat', 'The river'];
 const VERBS = ['plays the guitar', 'discussed the budget', 'planted tomatoes', 'crossed the street', 'rehearsed all night', 'shipped the release', 'sleeps on the sofa', 'floods every spring'];
 
@@ -63,7 +66,7 @@ async function run(url: string, concurrency: number, offset: number): Promise<{ 
 }
 
 async function main(): Promise<void> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'serve', '--model-dir', modelDir, '--dtype', dtype, '--port', '0', '--batch-linger-ms', linger], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'serve', '--model-dir', modelDir, '--dtype', dtype, '--port', '0', '--batch-linger-ms', linger, ...extraServeArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {

@@ -14,6 +14,8 @@ export interface ModelOptions {
   dtype: Dtype;
   batchSize: number;
   workers: number;
+  /** ONNX Runtime threads per worker; the engine's default (the cores divided among the workers) when absent. */
+  threads?: number;
   allowDownload: boolean;
   hubEndpoint?: string;
   progress?: boolean;
@@ -153,6 +155,7 @@ export function createEngine(options: ModelOptions): Engine {
     dtype: options.dtype,
     batchSize: options.batchSize,
     workers: options.workers,
+    threads: options.threads,
     allowDownload: options.allowDownload,
     hub: { endpoint: options.hubEndpoint },
     // q8 vectors shift slightly with the batch they are computed in; a cache hit changes later batches, so a

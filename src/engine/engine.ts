@@ -7,7 +7,7 @@ import { EmbeddingCache } from './embeddingCache';
 import { resolveModel } from './modelResolver';
 import { readModelConfig, resolvePrompt, type ModelConfig, type PromptOptions } from './modelConfig';
 import type { WorkerReply } from './workerProtocol';
-import { WorkerClient, type WorkerRequestBody } from './workerClient';
+import { WorkerClient, leastBusy, type WorkerRequestBody } from './workerClient';
 import {
   MAX_SEQ_LENGTH,
   modelFileFor,
@@ -332,9 +332,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     const workerCount = this.options.workers ?? 1;
     // Several workers split the cores between them: each session runs single-batch work on its own threads.
     const threads = this.options.threads ?? Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / workerCount));
+    // Thread pools that together want more cores than there are must not spin: a spinning thread holds a core that
+    // another worker's thread is waiting for.
+    const spin = workerCount * threads <= os.availableParallelism();
     const workers = this.startWorkers(workerCount);
     try {
-      await Promise.all(workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads, config }, signal)));
+      await Promise.all(workers.map((w) => w.request({ kind: 'load', dir: resolved.dir, dtype, threads, spin, config }, signal)));
     } catch (error) {
       // The workers end themselves once their session is made (terminating one inside ONNX Runtime aborts the process).
       await this.retire(workers, signal.aborted ? abortReason(signal) : toEngineError(error));
@@ -381,10 +384,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     const failed = new AbortController();
     const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    // A request that is not split goes to the least busy worker, so that concurrent callers run in parallel.
+    const assigned = shards.length === 1 ? [leastBusy(workers)] : workers;
     const replies = await Promise.all(
       shards.map(async (indices, k) => {
         try {
-          const reply = await workers[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), prompt, batchSize, maxBatchTokens }, stop, (p) => {
+          const progress = onProgress !== undefined;
+          const reply = await assigned[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), prompt, batchSize, maxBatchTokens, progress }, stop, (p) => {
             done[k] = p.done;
             totals[k] = p.total;
             if (p.done > 0) onProgress?.({ done: sum(done), total: sum(totals) });
@@ -447,9 +453,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private request(message: WorkerRequestBody, signal?: AbortSignal): Promise<WorkerReply> {
-    const worker = this.workers[0];
-    if (!worker) return Promise.reject(new EngineError('WORKER_FAILED', 'The model is not loaded.'));
-    return worker.request(message, signal);
+    if (this.workers.length === 0) return Promise.reject(new EngineError('WORKER_FAILED', 'The model is not loaded.'));
+    return leastBusy(this.workers).request(message, signal);
   }
 
   private setState(state: EngineState): void {

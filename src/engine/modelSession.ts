@@ -21,6 +21,11 @@ export interface SessionConfig {
   dir: string;
   dtype: Dtype;
   threads: number;
+  /**
+   * Let the intra-op threads spin-wait for the next operator (ONNX Runtime's default; default true). Spinning wins a
+   * little when each thread has a core to itself, and burns the cores other threads need when they are shared.
+   */
+  spin?: boolean;
   /** The folder's sentence-transformers configuration, as the engine read it; read here when absent. */
   config?: ModelConfig;
   /** Wraps every ONNX Runtime call (session creation, run, release); defaults to calling it directly. */
@@ -105,6 +110,7 @@ export class ModelSession {
           graphOptimizationLevel: 'all',
           executionMode: 'sequential',
           enableCpuMemArena: true,
+          extra: { session: { intra_op: { allow_spinning: config.spin === false ? '0' : '1' } } },
         }),
       ).catch((error: unknown) => {
         throw new EngineError('MODEL_CORRUPT', `${modelPath} is not a valid ONNX model (${messageOf(error)}). The file is corrupted or incomplete: delete it and download the model again.`);

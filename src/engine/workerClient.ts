@@ -53,6 +53,11 @@ export class WorkerClient {
     this.worker = worker;
   }
 
+  /** Requests sent and not yet answered: the engine hands new work to the worker with the fewest. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
   request(message: WorkerRequestBody, signal?: AbortSignal, onProgress?: (p: BatchProgress) => void): Promise<WorkerReply> {
     if (this.stopped) return Promise.reject(new EngineError('WORKER_FAILED', 'The model is not loaded.'));
     if (signal?.aborted) return Promise.reject(cancelled());
@@ -123,4 +128,13 @@ export class WorkerClient {
     this.pending.clear();
     for (const p of pending) p.reject(error);
   }
+}
+
+/**
+ * The worker with the fewest requests in flight, the first of them on a tie: concurrent callers spread over the
+ * workers, and a lone caller always lands on the same one.
+ */
+export function leastBusy<W extends { readonly inFlight: number }>(workers: readonly W[]): W {
+  if (workers.length === 0) throw new RangeError('no workers to choose from');
+  return workers.reduce((best, worker) => (worker.inFlight < best.inFlight ? worker : best));
 }

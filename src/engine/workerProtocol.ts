@@ -4,13 +4,17 @@ import type { Dtype, TokenCount } from './types';
 
 /** Messages from the engine to its worker. Every request carries an id that its reply repeats. */
 export type WorkerRequest =
-  /** `config`: the folder's sentence-transformers configuration, read once by the engine (Dense weights included). */
-  | { id: number; kind: 'load'; dir: string; dtype: Dtype; threads: number; config: ModelConfig }
+  /**
+   * `config`: the folder's sentence-transformers configuration, read once by the engine (Dense weights included).
+   * `spin`: ONNX Runtime's intra-op threads may spin between operators (see SessionConfig.spin).
+   */
+  | { id: number; kind: 'load'; dir: string; dtype: Dtype; threads: number; spin?: boolean; config: ModelConfig }
   /**
    * Batches hold at most `batchSize` texts and `maxBatchTokens` padded word pieces. `prompt`: the prompt already
-   * resolved by the engine (undefined = none), put before every text.
+   * resolved by the engine (undefined = none), put before every text. `progress: false`: send no progress replies
+   * (each one wakes the engine's thread, which then competes with inference for the cores, when nobody listens).
    */
-  | { id: number; kind: 'encode'; texts: string[]; prompt?: string; batchSize: number; maxBatchTokens: number }
+  | { id: number; kind: 'encode'; texts: string[]; prompt?: string; batchSize: number; maxBatchTokens: number; progress?: boolean }
   | { id: number; kind: 'tokenize'; texts: string[]; prompt?: string }
   /** One text's word pieces and contextual token states (ST's `encode(text, output_value="token_embeddings")`). */
   | { id: number; kind: 'tokenEmbeddings'; text: string; prompt?: string }

@@ -54,6 +54,8 @@ export interface ServerOptions {
   version: string;
   /** Wait before an engine call while clients send concurrently (see BatcherOptions.lingerMs); default 0 (off). */
   batchLingerMs?: number;
+  /** Engine calls run at once, one per inference worker (see BatcherOptions.maxConcurrentBatches); default 1. */
+  concurrentBatches?: number;
 }
 
 type ApiFlavour = 'openai' | 'tei';
@@ -85,6 +87,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     maxBatchTokens: options.maxBatchTokens,
     maxBatchTexts: options.maxClientBatchSize,
     maxQueue: options.maxQueue,
+    maxConcurrentBatches: options.concurrentBatches ?? 1,
     // Every word piece covers at least one UTF-16 unit, plus [CLS] and [SEP]: an upper bound without the tokeniser.
     estimateTokens: (text) => Math.min(embedder.maxInputLength, text.length + 2),
     lingerMs: options.batchLingerMs ?? 0,

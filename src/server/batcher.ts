@@ -1,7 +1,9 @@
 /**
  * Batching across requests, as text-embeddings-inference does it: requests queue; while the engine is busy the
  * queue fills, and the next engine call takes the queued requests, oldest first, up to a word-piece budget. Results
- * are split back per request, in order. A request whose signal aborts while queued is dropped; a running batch is
+ * are split back per request, in order. Up to `maxConcurrentBatches` engine calls run at once (one per inference
+ * worker): a lone request starts at once on a free worker, and requests queued while several workers are free are
+ * shared out evenly between them. A request whose signal aborts while queued is dropped; a running batch is
  * cancelled only when every request in it has gone.
  */
 
@@ -20,6 +22,8 @@ export interface BatcherOptions {
   maxBatchTexts: number;
   /** Requests waiting or running beyond which `submit` refuses with QueueFullError. */
   maxQueue: number;
+  /** Engine calls running at once (the engine's inference workers); default 1. */
+  maxConcurrentBatches?: number;
   /** An upper bound of a text's word pieces, cheap to compute (no tokeniser). */
   estimateTokens: (text: string) => number;
   /**
@@ -28,6 +32,11 @@ export interface BatcherOptions {
    * requests come one at a time, so a lone client pays nothing. 0 turns it off.
    */
   lingerMs?: number;
+  /**
+   * With several workers, how long a request that finds every worker idle may wait for the rest of an even share
+   * while clients have recently been sending concurrently (default 2 ms). A lone client waits at most once.
+   */
+  gatherMs?: number;
   /** Called when an engine call starts: its requests, texts and estimated tokens. */
   onBatch?: (batch: { requests: number; texts: number; tokens: number }) => void;
 }
@@ -66,11 +75,14 @@ interface RunningBatch {
 
 export class Batcher {
   private readonly queue: Job[] = [];
-  private running: RunningBatch | undefined;
+  private readonly running = new Set<RunningBatch>();
   private scheduled = false;
   /** Requests of the last engine call: more than one means clients are sending concurrently. */
   private lastBatchRequests = 0;
   private idleWaiters: (() => void)[] = [];
+  /** Requests recently in flight at once: how many clients are sending concurrently. */
+  private concurrency = 0;
+  private gatherTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly encode: EncodeBatch,
@@ -84,7 +96,9 @@ export class Batcher {
 
   /** Requests waiting or running. */
   get pending(): number {
-    return this.queue.length + (this.running?.jobs.filter((j) => !j.settled).length ?? 0);
+    let running = 0;
+    for (const batch of this.running) running += batch.jobs.filter((j) => !j.settled).length;
+    return this.queue.length + running;
   }
 
   /** Queues `texts`; resolves with their vectors and word-piece counts, in order. */
@@ -107,13 +121,14 @@ export class Batcher {
         job.detach = () => signal.removeEventListener('abort', onAbort);
       }
       this.queue.push(job);
+      this.concurrency = Math.max(this.concurrency, this.pending);
       this.schedule();
     });
   }
 
   /** Resolves when nothing is queued or running (for a graceful shutdown). */
   idle(): Promise<void> {
-    if (this.pending === 0 && !this.running) return Promise.resolve();
+    if (this.pending === 0 && this.running.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -124,17 +139,18 @@ export class Batcher {
     const linger = this.lastBatchRequests > 1 ? (this.options.lingerMs ?? 0) : 0;
     const run = () => {
       this.scheduled = false;
-      void this.pump();
+      this.pump();
     };
     if (linger > 0) setTimeout(run, linger);
     else setImmediate(run);
   }
 
-  private take(): Job[] {
+  /** The oldest queued requests, at most `maxJobs` of them and within the budgets (one request always). */
+  private take(maxJobs: number): Job[] {
     const jobs: Job[] = [];
     let tokens = 0;
     let texts = 0;
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && jobs.length < maxJobs) {
       const next = this.queue[0]!;
       const fits = tokens + next.cost <= this.options.maxBatchTokens && texts + next.texts.length <= this.options.maxBatchTexts;
       if (jobs.length > 0 && !fits) break;
@@ -146,34 +162,61 @@ export class Batcher {
     return jobs;
   }
 
-  private async pump(): Promise<void> {
-    if (this.running) return;
-    const jobs = this.take();
-    if (jobs.length === 0) {
-      this.notifyIdle();
+  /**
+   * Starts engine calls while workers are free, each with an even share of the requests in flight (the clients
+   * sending concurrently): a worker that took each request as it arrived would mostly run batches of one, and a
+   * batch of one costs about twice as much per text as a batch of four (small matrix products use a core poorly).
+   * While another call runs, a free worker waits for its share at most until a call ends; with every worker idle, at
+   * most `gatherMs`, after which the remembered concurrency is lowered to what came. A lone client never waits but
+   * once after concurrent traffic; with one worker, whatever is queued starts as soon as the worker is free.
+   */
+  private pump(): void {
+    const slots = this.options.maxConcurrentBatches ?? 1;
+    if (this.queue.length === 0) {
+      if (this.running.size === 0) this.notifyIdle();
       return;
     }
+    if (this.running.size >= slots) return;
+    const share = Math.ceil(Math.max(this.pending, this.concurrency) / slots);
+    if (slots > 1 && this.queue.length < share) {
+      if (this.running.size === 0 && !this.gatherTimer) {
+        this.gatherTimer = setTimeout(() => {
+          this.gatherTimer = undefined;
+          this.concurrency = this.pending;
+          this.pump();
+        }, this.options.gatherMs ?? 2);
+      }
+      return;
+    }
+    clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
+    while (this.running.size < slots && this.queue.length > 0) {
+      void this.start(this.take(Math.ceil(this.queue.length / (slots - this.running.size))));
+    }
+  }
+
+  private async start(jobs: Job[]): Promise<void> {
     const batch: RunningBatch = { jobs, controller: new AbortController() };
     for (const job of jobs) job.batch = batch;
-    this.running = batch;
+    this.running.add(batch);
     this.lastBatchRequests = jobs.length;
-    const texts = jobs.flatMap((job) => job.texts);
+    const texts = jobs.length === 1 ? jobs[0]!.texts : jobs.flatMap((job) => job.texts);
     this.options.onBatch?.({ requests: jobs.length, texts: texts.length, tokens: jobs.reduce((sum, job) => sum + job.cost, 0) });
     try {
       const result = await this.encode(texts, batch.controller.signal);
       let offset = 0;
       for (const job of jobs) {
         const end = offset + job.texts.length;
-        this.settle(job, () => job.resolve({ vectors: result.vectors.slice(offset, end), tokens: result.tokens.slice(offset, end) }));
+        this.settle(job, () => job.resolve(jobs.length === 1 ? result : { vectors: result.vectors.slice(offset, end), tokens: result.tokens.slice(offset, end) }));
         offset = end;
       }
     } catch (error) {
       for (const job of jobs) this.settle(job, () => job.reject(error));
     } finally {
-      this.running = undefined;
+      this.running.delete(batch);
     }
     if (this.queue.length > 0) this.schedule();
-    else this.notifyIdle();
+    else if (this.running.size === 0) this.notifyIdle();
   }
 
   /** A job whose client went away: out of the queue, or, when its whole batch has gone, the batch is cancelled. */
@@ -184,7 +227,7 @@ export class Batcher {
     if (!batch) {
       const index = this.queue.indexOf(job);
       if (index >= 0) this.queue.splice(index, 1);
-      if (this.queue.length === 0 && !this.running) this.notifyIdle();
+      if (this.queue.length === 0 && this.running.size === 0) this.notifyIdle();
       return;
     }
     if (batch.jobs.every((j) => j.settled)) batch.controller.abort(new RequestAbortedError('every request of the batch was cancelled'));

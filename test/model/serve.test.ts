@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { Engine } from '../../src/engine';
+import { defaultServeLayout } from '../../src/cli/commands/serve';
 import { cosine } from '../helpers/referenceFixtures';
 import { repoRoot, testModelDir } from '../helpers/sharedPaths';
 
@@ -153,6 +154,19 @@ describe('minilm serve (real model, over HTTP)', function () {
     const single = Number(/minilm_batch_requests_bucket\{le="1"\} (\d+)/.exec(metrics)![1]);
     const total = Number(/minilm_batch_requests_count (\d+)/.exec(metrics)![1]);
     assert.ok(single < total, `some engine call held more than one request (${single} of ${total} held one)`);
+  });
+
+  it('with the default layout (one worker per core), answers concurrent one-text requests each with its own vector', async () => {
+    const info = JSON.parse((await request(`${server.url}/info`, 'GET', undefined, auth)).body) as { tokenization_workers: number };
+    assert.equal(info.tokenization_workers, defaultServeLayout().workers);
+    const lone = Array.from({ length: 16 }, (_, i) => `lone text ${i}: ${texts[i % texts.length]}`);
+    const expected = await engine.encode(lone);
+    const answers = await Promise.all(lone.map((text) => request(`${server.url}/embed`, 'POST', JSON.stringify({ inputs: text }), auth)));
+    answers.forEach((answer, i) => {
+      assert.equal(answer.status, 200, answer.body);
+      const [vector] = JSON.parse(answer.body) as number[][];
+      assert.ok(cosine(vector!, expected[i]!) >= 0.99999, `request ${i} got another text's vector`);
+    });
   });
 
   it('keeps serving after a client disconnects mid-request', async () => {

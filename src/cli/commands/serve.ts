@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EngineError } from '../../engine';
 import { CliError } from '../cliError';
@@ -15,6 +16,17 @@ interface ServeOptions extends ModelOptions {
   requestTimeout: number;
   autoTruncate: boolean;
   batchLingerMs: number;
+}
+
+/**
+ * The inference layout `serve` uses when --workers is not given: one worker per core (at most 4, each holds a copy
+ * of the model), and every worker's session with the threads one worker alone would get (the cores, at most 4). A
+ * lone request then runs on all cores, as with one worker; concurrent requests keep every worker busy, and the thread
+ * pools, which together want more cores than there are, wait without spinning (the engine turns spinning off).
+ */
+export function defaultServeLayout(cores = os.availableParallelism()): { workers: number; threads: number } {
+  const n = Math.max(1, Math.min(cores, 4));
+  return { workers: n, threads: n };
 }
 
 /** How long a shutdown waits for requests in flight before it closes their connections. */
@@ -43,7 +55,8 @@ export function registerServe(program: Command): void {
     .option('--batch-linger-ms <ms>', 'while clients send concurrently, wait this long before an engine call so that more requests join it (0: off, as TEI)', (v) => (v === '0' ? 0 : positiveInteger(1000)(v)), 0)
     .option('--auto-truncate', "cut texts longer than the model's maximum length (256 word pieces for all-MiniLM-L6-v2) instead of refusing them (TEI's /embed truncate default; /v1/embeddings)", false)
     .action(async (options: ServeOptions) => {
-      const engine = createEngine({ ...options, progress: false });
+      const layout = command.getOptionValueSource('workers') === 'default' ? defaultServeLayout() : { workers: options.workers };
+      const engine = createEngine({ ...options, ...layout, progress: false });
       const info = await engine.load();
       if (options.maxBatchTokens < info.maxSeqLength) {
         await engine.dispose();
@@ -78,6 +91,7 @@ export function registerServe(program: Command): void {
         requestTimeoutMs: options.requestTimeout * 1000,
         autoTruncate: options.autoTruncate,
         batchLingerMs: options.batchLingerMs,
+        concurrentBatches: info.workers,
         version: program.version() ?? 'unknown',
       });
       try {

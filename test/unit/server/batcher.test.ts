@@ -138,3 +138,101 @@ describe('server Batcher', () => {
     await assert.rejects(batcher.submit(['a'], AbortSignal.abort()), RequestAbortedError);
   });
 });
+
+describe('server Batcher with two workers (maxConcurrentBatches 2)', () => {
+  const two = (overrides: Partial<BatcherOptions> = {}) => options({ maxConcurrentBatches: 2, gatherMs: 1, ...overrides });
+
+  it('starts a lone request at once, and a second one on the free worker while the first runs', async () => {
+    const engine = fakeEngine();
+    const batcher = new Batcher(engine.encode, two());
+    const a = batcher.submit(['a']);
+    await tick();
+    assert.equal(engine.calls.length, 1);
+    const b = batcher.submit(['bb']);
+    await tick();
+    assert.equal(engine.calls.length, 2, 'two requests in flight: an even share is one each');
+    assert.deepEqual(engine.calls.map((c) => c.texts), [['a'], ['bb']]);
+    engine.calls[1]!.release();
+    engine.calls[0]!.release();
+    assert.deepEqual((await a).vectors.map((v) => v[0]), [1]);
+    assert.deepEqual((await b).vectors.map((v) => v[0]), [2]);
+  });
+
+  it('shares requests queued in one turn evenly between the free workers, oldest first, each result to its request', async () => {
+    const engine = fakeEngine();
+    const batches: number[] = [];
+    const batcher = new Batcher(engine.encode, two({ onBatch: (b) => batches.push(b.requests) }));
+    const texts = ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff', 'ggggggg'];
+    const results = texts.map((t) => batcher.submit([t, t + t]));
+    await tick();
+    assert.deepEqual(engine.calls.map((c) => c.texts), [
+      ['a', 'aa', 'bb', 'bbbb', 'ccc', 'cccccc', 'dddd', 'dddddddd'],
+      ['eeeee', 'eeeeeeeeee', 'ffffff', 'ffffffffffff', 'ggggggg', 'gggggggggggggg'],
+    ]);
+    assert.deepEqual(batches, [4, 3]);
+    // The second call ends first: its requests get their own vectors, in their own order.
+    engine.calls[1]!.release();
+    engine.calls[0]!.release();
+    const settled = await Promise.all(results);
+    settled.forEach((result, i) => {
+      assert.deepEqual(result.vectors.map((v) => v[0]), [i + 1, 2 * (i + 1)]);
+      assert.deepEqual(result.tokens, [i + 3, 2 * (i + 1) + 2]);
+    });
+  });
+
+  it('while a call runs, keeps arrivals queued until they make an even share, so that the free worker is not spent on batches of one', async () => {
+    const engine = fakeEngine();
+    const batcher = new Batcher(engine.encode, two());
+    const first = ['a', 'b', 'c', 'd'].map((t) => batcher.submit([t]));
+    await tick();
+    engine.calls[1]!.release(); // c, d answered; a, b still run on the other worker
+    await Promise.all(first.slice(2));
+    const e = batcher.submit(['e']);
+    await tick();
+    assert.equal(engine.calls.length, 2, 'e alone is less than an even share of the 3 in flight (2)');
+    const f = batcher.submit(['f']);
+    await tick();
+    assert.deepEqual(engine.calls[2]!.texts, ['e', 'f']);
+    engine.calls[2]!.release();
+    await Promise.all([e, f]);
+    // A request below its share waits for a running call to end; then, every worker idle, for gatherMs at most.
+    const g = batcher.submit(['g']);
+    await tick();
+    assert.equal(batcher.queued, 1);
+    engine.calls[0]!.release();
+    await Promise.all(first.slice(0, 2));
+    await tick();
+    assert.equal(engine.calls.length, 3, 'g gathers: 4 clients were sending at once a moment ago');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(engine.calls[3]!.texts, ['g']);
+    engine.calls[3]!.release();
+    await g;
+    // Fewer came than remembered: the next lone request starts at once.
+    const h = batcher.submit(['h']);
+    await tick();
+    assert.deepEqual(engine.calls[4]!.texts, ['h']);
+    engine.calls[4]!.release();
+    await h;
+    await batcher.idle();
+    assert.equal(batcher.pending, 0);
+  });
+
+  it('idle() waits for every running call', async () => {
+    const engine = fakeEngine();
+    const batcher = new Batcher(engine.encode, two());
+    const a = batcher.submit(['a']);
+    await tick();
+    const b = batcher.submit(['b']);
+    await tick();
+    let idle = false;
+    const waiting = batcher.idle().then(() => (idle = true));
+    engine.calls[0]!.release();
+    await a;
+    await tick();
+    assert.equal(idle, false, 'one call still runs');
+    engine.calls[1]!.release();
+    await b;
+    await waiting;
+    assert.equal(idle, true);
+  });
+});

@@ -10,6 +10,7 @@ import { lengthSortedBatches } from '../../src/engine/batching';
 import { configureTransformers, loadTokenizer, prepareBatch, prepareBatches, type FeedFill, type PreparedBatch } from './pretokenize';
 import { median, percentile, timeRuns } from './stats';
 import type { OrtWorkerData, OrtWorkerReply } from './ortWorker';
+import { runRetrieval, stsTrainFile } from './retrievalTask';
 
 export type GraphLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -22,7 +23,8 @@ export type TaskSpec =
   | { kind: 'pair'; dtype: Dtype; iterations: number }
   | { kind: 'search'; count: number; queries: number }
   | { kind: 'overheads'; batchSize: number }
-  | { kind: 'levers'; dtype: Dtype; limit: number; runs: number };
+  | { kind: 'levers'; dtype: Dtype; limit: number; runs: number }
+  | { kind: 'retrieval'; limit?: number };
 
 /** A corpus tokenised and packed into batches for raw ONNX Runtime runs. */
 interface CorpusSpec {
@@ -65,7 +67,16 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
       return overheads(spec.batchSize);
     case 'levers':
       return leverSuite(spec.dtype, spec.limit, spec.runs);
+    case 'retrieval':
+      return retrievalQuality(spec.limit);
   }
+}
+
+/** Retrieval quality of the chunking variants (docs/retrieval.md); no timing, so load does not move it. */
+async function retrievalQuality(limit: number | undefined): Promise<TaskResult> {
+  const { modelDir, sharedDir } = benchPaths();
+  const run = await runRetrieval({ modelDir, stsFile: stsTrainFile(sharedDir), limit });
+  return { maxRssKb: maxRssKb(), details: { ...run } };
 }
 
 function maxRssKb(): number {

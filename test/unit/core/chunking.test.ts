@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CHUNKER_VERSION, chunkDocument, documentKindOf, splitChunk, SHIPPED_STRATEGY, type DocumentKind, type TextChunk } from '../../../src/core/chunking';
-import { mergeShortSpans, spanWindows } from '../../../src/core/chunking/windows';
+import { mergeShortSpans, spanWindows, weightedLength } from '../../../src/core/chunking/windows';
 
 const LINE_BREAK = /\r\n|\r|\n/;
 
@@ -41,15 +41,15 @@ const nonSpace = (s: string) => s.replace(/\s+/g, '');
 describe('chunkDocument', () => {
   describe('plain text', () => {
     it('cuts paragraphs into sentences with the lines each sentence is on', () => {
-      const doc = 'The cat sat on the mat. It was warm.\n\nA second paragraph starts here\nand wraps onto a second line. Short.\n';
+      const doc = 'The cat sat on the mat. It was warm and quiet.\n\nA second paragraph starts here\nand wraps onto a second line. A short one at the end.\n';
       const result = chunks(doc);
       assert.deepEqual(
         result.map((c) => [c.text, c.startLine, c.endLine]),
         [
           ['The cat sat on the mat.', 1, 1],
-          ['It was warm.', 1, 1],
+          ['It was warm and quiet.', 1, 1],
           ['A second paragraph starts here\nand wraps onto a second line.', 3, 4],
-          ['Short.', 4, 4],
+          ['A short one at the end.', 4, 4],
         ],
       );
     });
@@ -60,20 +60,26 @@ describe('chunkDocument', () => {
     });
 
     it('reads Chinese sentences ended by 。！？', () => {
-      const result = chunks('今天天气很好。我们去公园吧！\n你来吗？好的');
+      const result = chunks('今天天气很好。我们去公园吧！\n你明天来参加会议吗？');
       assert.deepEqual(
         result.map((c) => [c.text, c.startLine]),
         [
           ['今天天气很好。', 1],
           ['我们去公园吧！', 1],
-          ['你来吗？', 2],
-          ['好的', 2],
+          ['你明天来参加会议吗？', 2],
         ],
       );
     });
 
+    it('joins tiny sentences to a neighbour, in English and in Chinese', () => {
+      const english = chunks('Yes. The meeting moved to Thursday morning. See below.\n\nOK.');
+      assert.deepEqual(texts(english), ['Yes. The meeting moved to Thursday morning. See below.', 'OK.']);
+      const chinese = chunks('好的。我们明天去公园吧！\n你来吗？');
+      assert.deepEqual(texts(chinese), ['好的。我们明天去公园吧！\n你来吗？']);
+    });
+
     it('gives the same chunks and lines for CRLF, LF and lone CR line breaks', () => {
-      const lf = 'First line of a sentence\nthat continues. Next one.\n\nLast paragraph.';
+      const lf = 'First line of a sentence\nthat continues. The next sentence.\n\nThe last paragraph here.';
       const expected = chunks(lf).map((c) => [c.text, c.startLine, c.endLine]);
       for (const eol of ['\r\n', '\r']) {
         const other = chunks(lf.replace(/\n/g, eol)).map((c) => [c.text.replace(/\r\n|\r/g, '\n'), c.startLine, c.endLine]);
@@ -82,7 +88,7 @@ describe('chunkDocument', () => {
     });
 
     it('keeps a last line without a line break', () => {
-      const result = chunks('One.\n\nLast line without newline');
+      const result = chunks('The first paragraph.\n\nLast line without newline');
       assert.deepEqual(result.at(-1), { text: 'Last line without newline', startLine: 3, endLine: 3 });
     });
 
@@ -93,8 +99,9 @@ describe('chunkDocument', () => {
     });
 
     it('defaults to text', () => {
-      assert.deepEqual(chunkDocument('# Not a heading. Really.'), chunkDocument('# Not a heading. Really.', { kind: 'text' }));
-      assert.equal(chunkDocument('# Not a heading. Really.')[0]!.text, '# Not a heading.');
+      const doc = '# Not a heading in text. Really not one at all.';
+      assert.deepEqual(chunkDocument(doc), chunkDocument(doc, { kind: 'text' }));
+      assert.equal(chunkDocument(doc)[0]!.text, '# Not a heading in text.');
     });
   });
 
@@ -105,12 +112,12 @@ describe('chunkDocument', () => {
       '---', // 3
       '# Installing the tool ##', // 4
       '', // 5
-      'Run the installer first. Then restart.', // 6
+      'Run the installer first. Then restart the editor.', // 6
       '', // 7
-      '- The first item. It has two sentences.', // 8
+      '- The first list item. It has two sentences.', // 8
       '- [x] A done task', // 9
       '  continued on a second line.', // 10
-      '1. Numbered item.', // 11
+      '1. A numbered list item.', // 11
       '', // 12
       '> Quoted text here.', // 13
       '> More quoted text.', // 14
@@ -136,11 +143,11 @@ describe('chunkDocument', () => {
           ['title: Guide', 2, 2],
           ['Installing the tool', 4, 4],
           ['Run the installer first.', 6, 6],
-          ['Then restart.', 6, 6],
-          ['The first item.', 8, 8],
+          ['Then restart the editor.', 6, 6],
+          ['The first list item.', 8, 8],
           ['It has two sentences.', 8, 8],
           ['A done task\n  continued on a second line.', 9, 10],
-          ['Numbered item.', 11, 11],
+          ['A numbered list item.', 11, 11],
           ['Quoted text here.', 13, 13],
           ['More quoted text.', 14, 14],
           ['const a = 1;\nconst b = 2;', 17, 18],
@@ -152,13 +159,13 @@ describe('chunkDocument', () => {
     });
 
     it('leaves markup out of sentences but keeps the source text between lines', () => {
-      const result = chunks('> A quoted sentence that\n> wraps. Second.', 'markdown');
-      assert.deepEqual(texts(result), ['A quoted sentence that\n> wraps.', 'Second.']);
+      const result = chunks('> A quoted sentence that\n> wraps. The second sentence.', 'markdown');
+      assert.deepEqual(texts(result), ['A quoted sentence that\n> wraps.', 'The second sentence.']);
     });
 
     it('keeps an unclosed fence as code to the end', () => {
-      const result = chunks('Intro.\n\n```\nlet x = 1;\nlet y = 2;', 'markdown');
-      assert.deepEqual(texts(result), ['Intro.', 'let x = 1;\nlet y = 2;']);
+      const result = chunks('Intro.\n\n```\nlet x = 1;\n\nlet y = 2;', 'markdown');
+      assert.deepEqual(texts(result), ['Intro.', 'let x = 1;', 'let y = 2;']);
     });
   });
 
@@ -179,7 +186,7 @@ describe('chunkDocument', () => {
         ' * @param a the first', // 12
         ' */', // 13
         'def f():', // 14
-        '    """Docstring here.', // 15
+        '    """The docstring starts here.', // 15
         '    Second docstring line."""', // 16
         '    # a hash comment', // 17
         '    return 1', // 18
@@ -197,7 +204,7 @@ describe('chunkDocument', () => {
           ['Multiplies two numbers.', 10, 10],
           ['@param a the first', 12, 12],
           ['def f():', 14, 14],
-          ['Docstring here.', 15, 15],
+          ['The docstring starts here.', 15, 15],
           ['Second docstring line.', 16, 16],
           ['a hash comment', 17, 17],
           ['return 1', 18, 18],
@@ -263,10 +270,17 @@ describe('window helpers', () => {
   const span = (start: number, end: number) => ({ start, end });
 
   it('joins a short sentence to the next, or to the previous when it is last', () => {
-    assert.deepEqual(mergeShortSpans([span(0, 4), span(5, 30), span(31, 35)], 10), [span(0, 35)]);
-    assert.deepEqual(mergeShortSpans([span(0, 20), span(21, 24), span(25, 50)], 10), [span(0, 20), span(21, 50)]);
-    assert.deepEqual(mergeShortSpans([span(0, 3)], 10), [span(0, 3)]);
-    assert.deepEqual(mergeShortSpans([span(0, 3), span(4, 6)], 10), [span(0, 6)]);
+    const text = 'x'.repeat(60);
+    assert.deepEqual(mergeShortSpans(text, [span(0, 4), span(5, 30), span(31, 35)], 10), [span(0, 35)]);
+    assert.deepEqual(mergeShortSpans(text, [span(0, 20), span(21, 24), span(25, 50)], 10), [span(0, 20), span(21, 50)]);
+    assert.deepEqual(mergeShortSpans(text, [span(0, 3)], 10), [span(0, 3)]);
+    assert.deepEqual(mergeShortSpans(text, [span(0, 3), span(4, 6)], 10), [span(0, 6)]);
+  });
+
+  it('counts Han, kana and Hangul characters three times', () => {
+    const text = '今天天气很好。好的 abc';
+    assert.equal(weightedLength(text, span(0, 7)), 19);
+    assert.equal(weightedLength(text, span(7, 13)), 10);
   });
 
   it('slides windows to the last sentence', () => {

@@ -5,6 +5,7 @@ import type { DocumentKind } from './documentKind';
 import type { WindowStrategy } from './windows';
 
 export type { TextChunk } from './chunker';
+export type { WindowStrategy } from './windows';
 export { documentKindOf, type DocumentKind } from './documentKind';
 export { splitChunk } from './splitChunk';
 

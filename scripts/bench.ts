@@ -289,6 +289,19 @@ async function retrieval(options: Options): Promise<void> {
     });
   }
   rows[rows.length - 1]!.result = r;
+  const speed = await measure({ kind: 'chunkerSpeed', runs: options.runs }, 'chunker speed');
+  if (speed?.details) {
+    const d = speed.details as { chars: number; chunks: number; chunkMs: number; wholeSegmenterMs: number };
+    printRow({
+      id: 'chunker_text_paragraph',
+      label: `    chunkDocument, one ${Math.round(d.chars / 1024)} kB paragraph of text`,
+      value: d.chars / 1024 / 1024 / (d.chunkMs / 1000),
+      unit: 'MB/s',
+      ratio: ratio(d.wholeSegmenterMs, d.chunkMs, 'faster'),
+      note: `${d.chunks} chunks; median of ${options.runs}; ratio against one Intl.Segmenter pass over the whole text, ${fmt(d.wholeSegmenterMs, 0)} ms`,
+      result: speed,
+    });
+  }
 }
 
 /** Lever experiments on raw sessions (an even subset, variants interleaved in one process): what would speed the engine up. */

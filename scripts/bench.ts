@@ -3,8 +3,10 @@
  * pipeline, raw ONNX Runtime and PyTorch sentence-transformers, on the STS-B dev sentences. Prints one line per
  * measurement and writes everything to results/bench_YYYYMMDD_HHMMSS.json. Targets are informational: a miss is
  * printed, never an exit status. Each measurement runs in its own child process (see scripts/bench/task.ts).
+ * Last, the retrieval quality of the workspace-index chunkings (docs/retrieval.md), which `--retrieval-only` runs alone.
  *
  *   npm run bench -- --runs 3 --naive-limit 500 --no-pytorch --no-levers --no-index-store --index-chunks 100000 --quick
+ *   npm run bench -- --retrieval-only --retrieval-limit 300
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,7 @@ import { findPython, runPytorch, type PytorchResult } from './bench/pytorch';
 import { runTaskInChild } from './bench/runTask';
 import type { IndexSearchResult } from './bench/indexSearch';
 import type { HeadlineVariant, LeverVariant, TaskResult, TaskSpec } from './bench/tasks';
+import type { RetrievalRun } from './bench/retrievalTask';
 import type { Dtype } from '../src/engine/types';
 
 interface Options {
@@ -36,6 +39,16 @@ interface Options {
   indexStore: boolean;
   indexChunks: number;
   quick: boolean;
+  retrieval: boolean;
+  retrievalOnly: boolean;
+  retrievalLimit?: number;
+}
+
+/** A target the README states, checked against this run (informational). */
+interface Target {
+  name: string;
+  pass: boolean | undefined;
+  measured: string;
 }
 
 interface Row {
@@ -66,7 +79,10 @@ const program = new Command()
   .option('--no-sweep', 'skip the batch-size sweep')
   .option('--no-index-store', 'skip the workspace index store measurements')
   .option('--index-chunks <n>', 'synthetic chunks (384-d) in the index store measurements', toInt, 100_000)
-  .option('--quick', 'one run each on small subsets (a smoke test, not a measurement)', false);
+  .option('--quick', 'one run each on small subsets (a smoke test, not a measurement)', false)
+  .option('--no-retrieval', 'skip the chunking retrieval quality (docs/retrieval.md)')
+  .option('--retrieval-only', 'only the chunking retrieval quality: hit@1, hit@5, MRR and chunks per variant', false)
+  .option('--retrieval-limit <n>', 'documents in the retrieval set (a seeded sample; default all pairs scored ≥ 4.2)', toInt);
 
 function toInt(value: string): number {
   const n = Number.parseInt(value, 10);
@@ -108,7 +124,7 @@ function ratio(value: number | undefined, base: number | undefined, suffix: stri
 
 async function main(): Promise<void> {
   const options = program.parse().opts<Options>();
-  if (options.quick) Object.assign(options, { runs: 1, pytorchRuns: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20, indexChunks: 10_000, indexQueries: 20 });
+  if (options.quick) Object.assign(options, { retrievalLimit: options.retrievalLimit ?? 100, runs: 1, pytorchRuns: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20, indexChunks: 10_000, indexQueries: 20 });
   const started = new Date();
   const paths = benchPaths();
   const corpusSize = readCorpus(paths.corpusFile).length;
@@ -123,6 +139,29 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`${'measurement'.padEnd(58)} ${'value'.padStart(16)}  ${'ratio'.padEnd(18)} notes`);
 
+  let speed: { pytorch?: PytorchResult; targets: Target[] } = { targets: [] };
+  if (!options.retrievalOnly) speed = await speedSections(options, corpusSize);
+  if (options.retrieval || options.retrievalOnly) await retrieval(options);
+  const { pytorch, targets } = speed;
+
+  const finished = new Date();
+  const endLoad = machineInfo().loadAverage;
+  console.log('');
+  console.log(`Load average at end ${endLoad.map((l) => l.toFixed(2)).join(' ')}; total ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s.`);
+  if (failures.length > 0) console.log(`${failures.length} measurement(s) failed: see above.`);
+
+  fs.mkdirSync(paths.resultsDir, { recursive: true });
+  const file = path.join(paths.resultsDir, `bench_${stamp(started)}.json`);
+  writeFileAtomicSync(
+    file,
+    `${JSON.stringify({ startedAt: started.toISOString(), finishedAt: finished.toISOString(), machine, loadAverageAtEnd: endLoad, options, corpus: { file: paths.corpusFile, sentences: corpusSize }, modelDir: paths.modelDir, rows, pytorch, targets, failures }, null, 2)}\n`,
+  );
+  console.log(`Results written to ${path.relative(process.cwd(), file) || file}`);
+}
+
+/** (a)-(d), memory, batch sweep, PyTorch, latencies, levers and the targets they are held to. */
+async function speedSections(options: Options, corpusSize: number): Promise<{ pytorch?: PytorchResult; targets: Target[] }> {
+  const paths = benchPaths();
   const { runs } = options;
 
   // (a)-(d): one process, interleaved rounds, so that the ratios compare runs made under the same load.
@@ -228,7 +267,7 @@ async function main(): Promise<void> {
   const b = engine.fp32;
   const c = engine.q8;
   const d = raw.fp32;
-  const targets: { name: string; pass: boolean | undefined; measured: string }[] = [
+  const targets: Target[] = [
     { name: '(b) ≥ 1.6× (a)', pass: b && a ? b >= 1.6 * a : undefined, measured: b && a ? `${(b / a).toFixed(2)}×` : 'n/a' },
     { name: '(b) ≥ 90% of (d)', pass: b && d ? b >= 0.9 * d : undefined, measured: b && d ? `${((100 * b) / d).toFixed(1)}%` : 'n/a' },
     { name: '(c) ≥ 1.4× (b)', pass: b && c ? c >= 1.4 * b : undefined, measured: b && c ? `${(c / b).toFixed(2)}×` : 'n/a' },
@@ -241,20 +280,42 @@ async function main(): Promise<void> {
   console.log('');
   console.log('Targets (informational):');
   for (const t of targets) console.log(`  ${t.pass === undefined ? 'N/A ' : t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(40)} ${t.measured}`);
+  return { pytorch, targets };
+}
 
-  const finished = new Date();
-  const endLoad = machineInfo().loadAverage;
+/**
+ * Retrieval quality of the chunking variants on the STS-B planted-sentence set (scripts/bench/retrievalSet.ts): a
+ * measure of quality, not speed, so it carries no ratio and the machine's load does not move it.
+ */
+async function retrieval(options: Options): Promise<void> {
   console.log('');
-  console.log(`Load average at end ${endLoad.map((l) => l.toFixed(2)).join(' ')}; total ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s.`);
-  if (failures.length > 0) console.log(`${failures.length} measurement(s) failed: see above.`);
-
-  fs.mkdirSync(paths.resultsDir, { recursive: true });
-  const file = path.join(paths.resultsDir, `bench_${stamp(started)}.json`);
-  writeFileAtomicSync(
-    file,
-    `${JSON.stringify({ startedAt: started.toISOString(), finishedAt: finished.toISOString(), machine, loadAverageAtEnd: endLoad, options, corpus: { file: paths.corpusFile, sentences: corpusSize }, modelDir: paths.modelDir, rows, pytorch, targets, failures }, null, 2)}\n`,
-  );
-  console.log(`Results written to ${path.relative(process.cwd(), file) || file}`);
+  const r = await measure({ kind: 'retrieval', limit: options.retrievalLimit }, 'retrieval quality');
+  if (!r?.details) return;
+  const run = r.details as unknown as RetrievalRun;
+  console.log(`Retrieval: ${run.documents} documents (STS-B train pairs ≥ 4.2, one sentence planted among 6–12 others; ${run.duplicatePairs} near-repeat pairs left out), files ranked by their best chunk, fp32; ${run.distinctTexts} distinct texts embedded`);
+  for (const row of run.rows) {
+    printRow({
+      id: `retrieval_${row.set}_${row.id}`,
+      label: `    ${row.set}: ${row.label}`,
+      value: 100 * row.hitAt5,
+      unit: '% hit@5',
+      note: `hit@1 ${(100 * row.hitAt1).toFixed(1)}%, MRR ${row.mrr.toFixed(3)}, ${row.chunks} chunks`,
+    });
+  }
+  rows[rows.length - 1]!.result = r;
+  const speed = await measure({ kind: 'chunkerSpeed', runs: options.runs }, 'chunker speed');
+  if (speed?.details) {
+    const d = speed.details as { chars: number; chunks: number; chunkMs: number; wholeSegmenterMs: number };
+    printRow({
+      id: 'chunker_text_paragraph',
+      label: `    chunkDocument, one ${Math.round(d.chars / 1024)} kB paragraph of text`,
+      value: d.chars / 1024 / 1024 / (d.chunkMs / 1000),
+      unit: 'MB/s',
+      ratio: ratio(d.wholeSegmenterMs, d.chunkMs, 'faster'),
+      note: `${d.chunks} chunks; median of ${options.runs}; ratio against one Intl.Segmenter pass over the whole text, ${fmt(d.wholeSegmenterMs, 0)} ms`,
+      result: speed,
+    });
+  }
 }
 
 /** The workspace index store on synthetic chunks: built in one child process, opened and searched in a fresh one. */

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
@@ -13,6 +14,8 @@ import { randomUnitVectors } from './syntheticVectors';
 import { indexStoreBuild, indexStoreOpen } from './indexStoreTasks';
 import { indexSearchLatency } from './indexSearch';
 import type { OrtWorkerData, OrtWorkerReply } from './ortWorker';
+import { runRetrieval, stsTrainFile } from './retrievalTask';
+import { chunkDocument } from '../../src/core/chunking';
 
 export type GraphLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
@@ -28,7 +31,9 @@ export type TaskSpec =
   | { kind: 'overheads'; batchSize: number }
   | { kind: 'levers'; dtype: Dtype; limit: number; runs: number }
   | { kind: 'indexStoreBuild'; dir: string; chunks: number; textChars?: number }
-  | { kind: 'indexStoreOpen'; dir: string; queries: number };
+  | { kind: 'indexStoreOpen'; dir: string; queries: number }
+  | { kind: 'retrieval'; limit?: number }
+  | { kind: 'chunkerSpeed'; runs: number };
 
 /** A corpus tokenised and packed into batches for raw ONNX Runtime runs. */
 interface CorpusSpec {
@@ -77,7 +82,37 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
       return indexStoreBuild(spec);
     case 'indexStoreOpen':
       return indexStoreOpen(spec);
+    case 'retrieval':
+      return retrievalQuality(spec.limit);
+    case 'chunkerSpeed':
+      return chunkerSpeed(spec.runs);
   }
+}
+
+/** Retrieval quality of the chunking variants (docs/retrieval.md); no timing, so load does not move it. */
+async function retrievalQuality(limit: number | undefined): Promise<TaskResult> {
+  const { modelDir, sharedDir } = benchPaths();
+  const run = await runRetrieval({ modelDir, stsFile: stsTrainFile(sharedDir), limit });
+  return { maxRssKb: maxRssKb(), details: { ...run } };
+}
+
+/**
+ * chunkDocument on the bench corpus as one plain-text paragraph (no blank line: one prose block of ~190 kB), against
+ * one Intl.Segmenter pass over the same text, the baseline the windowed segmentation replaced.
+ */
+async function chunkerSpeed(runs: number): Promise<TaskResult> {
+  const { corpusFile } = benchPaths();
+  const text = fs.readFileSync(corpusFile, 'utf8');
+  const flat = text.replace(/[\r\n]/g, ' ');
+  const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+  let chunks = 0;
+  const chunkMs = await timeRuns(runs, async () => {
+    chunks = chunkDocument(text, { kind: 'text' }).length;
+  });
+  const wholeMs = await timeRuns(runs, async () => {
+    for (const segment of segmenter.segment(flat)) void segment;
+  });
+  return { maxRssKb: maxRssKb(), details: { chars: text.length, chunks, chunkMs: median(chunkMs), wholeSegmenterMs: median(wholeMs) } };
 }
 
 export function maxRssKb(): number {

@@ -15,7 +15,7 @@ export interface TextChunk {
   readonly endLine: number;
 }
 
-export function structuralBlocks(lines: SourceLines, kind: DocumentKind): StructuralBlock[] {
+function structuralBlocks(lines: SourceLines, kind: DocumentKind): StructuralBlock[] {
   switch (kind) {
     case 'markdown':
       return markdownBlocks(lines);

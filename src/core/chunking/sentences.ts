@@ -6,6 +6,13 @@ import { trimSpan, type Span } from './spans';
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
 /**
+ * V8's segmenter costs time in proportion to the whole string for every segment it yields (a 187 kB paragraph took
+ * seconds), so long text is read through a window of this many characters, restarted at the last sentence start
+ * seen. A sentence longer than the window is cut at the window's end, which capSpan would cut anyway.
+ */
+const SEGMENT_WINDOW = 4096;
+
+/**
  * Sentences of a prose block as trimmed spans of the document. Line breaks and markup between the content ranges
  * are read as spaces: UAX #29 ends a sentence at every line break, which would cut hard-wrapped text at each line.
  */
@@ -14,9 +21,25 @@ export function sentenceSpans(text: string, lines: readonly ContentRange[]): Spa
   const from = lines[0]!.start;
   const masked = maskedText(text, lines);
   const spans: Span[] = [];
-  for (const { index, segment } of segmenter.segment(masked)) {
-    const span = trimSpan(masked, { start: index, end: index + segment.length });
-    if (span) spans.push({ start: from + span.start, end: from + span.end });
+  for (const span of segmentSentences(masked)) {
+    const trimmed = trimSpan(masked, span);
+    if (trimmed) spans.push({ start: from + trimmed.start, end: from + trimmed.end });
+  }
+  return spans;
+}
+
+/** Sentence spans of `text`, read through windows of SEGMENT_WINDOW characters. */
+function segmentSentences(text: string): Span[] {
+  const spans: Span[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const end = Math.min(at + SEGMENT_WINDOW, text.length);
+    const window: Span[] = [];
+    for (const { index, segment } of segmenter.segment(text.slice(at, end))) window.push({ start: at + index, end: at + index + segment.length });
+    // The last sentence of a window may go on past it: read it again at the start of the next window.
+    const keep = end < text.length && window.length > 1 ? window.length - 1 : window.length;
+    spans.push(...window.slice(0, keep));
+    at = spans[spans.length - 1]!.end;
   }
   return spans;
 }

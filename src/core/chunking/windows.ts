@@ -8,7 +8,11 @@ export interface WindowStrategy {
   readonly sentences: number;
   /** Sentences from one window's start to the next's: equal to `sentences` for no overlap, 1 for a sliding window. */
   readonly stride: number;
-  /** A sentence shorter than this ("Yes.", "See below.") is joined to the next one, or to the previous if last. */
+  /**
+   * A sentence shorter than this ("Yes.", "See below.") is joined to the next one, or to the previous if last. A
+   * Han, kana or Hangul character counts as 3: it carries about as much as a short English word, so that
+   * "今天天气很好。" (7 characters) is a sentence of its own and "好的" is not.
+   */
   readonly minSentenceChars: number;
   /** Lines per chunk inside a lines block (code, tables). */
   readonly codeLines: number;
@@ -16,13 +20,22 @@ export interface WindowStrategy {
   readonly maxChars: number;
 }
 
-/** Joins spans shorter than `minChars` to a neighbour: the next one, or the previous one for the last span. */
-export function mergeShortSpans(spans: readonly Span[], minChars: number): Span[] {
+const DENSE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+
+/** Characters of a span, Han, kana and Hangul counted three times (see WindowStrategy.minSentenceChars). */
+export function weightedLength(text: string, span: Span): number {
+  const slice = text.slice(span.start, span.end);
+  return slice.length + 2 * (slice.match(DENSE_SCRIPT)?.length ?? 0);
+}
+
+/** Joins spans shorter than `minChars` (weightedLength) to a neighbour: the next one, or the previous one for the last span. */
+export function mergeShortSpans(text: string, spans: readonly Span[], minChars: number): Span[] {
+  if (minChars <= 0) return [...spans];
   const merged: Span[] = [];
   let pending: Span | undefined;
   for (const span of spans) {
     const current: Span = pending ? { start: pending.start, end: span.end } : span;
-    pending = current.end - current.start < minChars ? current : undefined;
+    pending = weightedLength(text, current) < minChars ? current : undefined;
     if (!pending) merged.push(current);
   }
   if (pending) {
@@ -46,7 +59,7 @@ export function spanWindows(spans: readonly Span[], size: number, stride: number
 
 /** Prose sentences → chunk spans under the strategy, each at most maxChars long. */
 export function proseSpans(text: string, sentences: readonly Span[], strategy: WindowStrategy): Span[] {
-  const units = mergeShortSpans(sentences, strategy.minSentenceChars);
+  const units = mergeShortSpans(text, sentences, strategy.minSentenceChars);
   return spanWindows(units, strategy.sentences, strategy.stride).flatMap((w) => capSpan(text, w, strategy.maxChars));
 }
 

@@ -7,6 +7,7 @@ export { topKIndices } from './topK';
 export {
   buildInt8Corpus,
   Int8Corpus,
+  Int8CorpusBuilder,
   type Int8CorpusOptions,
   type Int8ScanJob,
   type Int8ScanThreads,

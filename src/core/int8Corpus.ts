@@ -46,6 +46,11 @@ export interface Int8SearchOptions {
    * several ms on a loaded one, so smaller corpora scan on the caller's thread alone.
    */
   readonly minRowsPerThread?: number;
+  /**
+   * Rows that are not part of the corpus for this search (1 = skip), `count` long: the index store's dead rows,
+   * which stay in their immutable segment. The answer is then semanticSearch's over the other rows (ids unchanged).
+   */
+  readonly skipRows?: Uint8Array;
 }
 
 export interface Int8SearchResult {
@@ -159,18 +164,28 @@ export class Int8Corpus {
   static build(rows: FlatCorpus | readonly Vector[] | Float32Array, dim: number | undefined, options: Int8CorpusOptions): Int8Corpus {
     const source = rowSource(rows, dim);
     const fp32Simd = rows instanceof FlatCorpus ? rows.usesSimd : plansSimd(source.count, source.dim, options.simd);
-    const corpus = new Int8Corpus(source.count, source.dim, fp32Simd, options.wasm ?? true);
+    const corpus = Int8Corpus.empty(source.count, source.dim, fp32Simd, options);
     const row = new Float32Array(source.dim);
     const codes = new Int8Array(source.dim);
     for (let r = 0; r < source.count; r++) {
       source.read(r, row);
-      const norm = corpus.quantiseRow(r, row, codes);
-      corpus.maxNorm = Math.max(corpus.maxNorm, norm);
-      corpus.maxUnitNorm = Math.max(corpus.maxUnitNorm, norm * corpus.inverseNorms[r]);
-      corpus.maxErrorNorm = Math.max(corpus.maxErrorNorm, corpus.errorNorms[r]);
-      corpus.maxRelativeError = Math.max(corpus.maxRelativeError, corpus.relativeErrors[r]);
+      corpus.addRow(r, row, codes);
     }
     return corpus;
+  }
+
+  /** @internal an unfilled corpus, for {@link Int8CorpusBuilder}. */
+  static empty(count: number, dim: number, fp32Simd: boolean, options: Int8CorpusOptions): Int8Corpus {
+    return new Int8Corpus(count, dim, fp32Simd, options.wasm ?? true);
+  }
+
+  /** @internal quantises row r and folds it into the corpus-wide maxima. */
+  addRow(r: number, row: Float32Array, scratch: Int8Array): void {
+    const norm = this.quantiseRow(r, row, scratch);
+    this.maxNorm = Math.max(this.maxNorm, norm);
+    this.maxUnitNorm = Math.max(this.maxUnitNorm, norm * this.inverseNorms[r]);
+    this.maxErrorNorm = Math.max(this.maxErrorNorm, this.errorNorms[r]);
+    this.maxRelativeError = Math.max(this.maxRelativeError, this.relativeErrors[r]);
   }
 
   /** Fills row r's codes and numbers (through `codes`, a scratch row); returns its norm. */
@@ -228,25 +243,38 @@ export class Int8Corpus {
     const scoreFunction = options.scoreFunction ?? 'cosine';
     if (scoreFunction !== 'cosine' && scoreFunction !== 'dot') throw new RangeError(`Unknown score function "${String(scoreFunction)}".`);
     const flatQuery = flattenCorpus([query], { simd: false });
+    const skip = options.skipRows;
+    if (skip !== undefined && skip.length !== this.count) throw new RangeError(`skipRows holds ${skip.length} flags for ${this.count} rows.`);
     if (topK === 0 || this.count === 0) return { hits: [], candidates: 0, threads: 0 };
 
     const minRows = Math.max(1, options.minRowsPerThread ?? MIN_ROWS_PER_THREAD);
     const parts = options.threads && this.shareable && this.dots ? Math.max(1, Math.min(options.threads.threads + 1, Math.floor(this.count / minRows))) : 1;
-    const scan = this.scanLock.then(() => this.candidates(flatQuery, topK, scoreFunction, parts > 1 ? options.threads : undefined, parts));
+    const scan = this.scanLock.then(() => this.candidates(flatQuery, topK, scoreFunction, parts > 1 ? options.threads : undefined, parts, skip));
     this.scanLock = scan.catch(() => undefined);
     const ids = await scan;
     return { hits: await this.rescore(flatQuery, ids, topK, scoreFunction, rescore), candidates: ids.length, threads: parts };
   }
 
   /** Ids (ascending) of every row whose float32 score can still reach the top k. */
-  private async candidates(flatQuery: FlatCorpus, topK: number, scoreFunction: ScoreFunction, threads: Int8ScanThreads | undefined, parts: number): Promise<number[]> {
+  private async candidates(
+    flatQuery: FlatCorpus,
+    topK: number,
+    scoreFunction: ScoreFunction,
+    threads: Int8ScanThreads | undefined,
+    parts: number,
+    skip: Uint8Array | undefined,
+  ): Promise<number[]> {
     const y = flatQuery.data;
     const bound = this.quantiseQuery(y, scoreFunction, flatQuery.inverseNorms[0]);
-    // A zero query scores exactly 0 against every row (its inverse norm is 0; its dots are +0), so ids 0..k-1 win.
-    if (!bound) return Array.from({ length: Math.min(topK, this.count) }, (_, i) => i);
+    // A zero query scores exactly 0 against every row (its inverse norm is 0; its dots are +0), so the first k win.
+    if (!bound) {
+      const first: number[] = [];
+      for (let i = 0; i < this.count && first.length < topK; i++) if (!skip?.[i]) first.push(i);
+      return first;
+    }
 
     const selection = new CandidateSelection(Math.min(topK, this.count));
-    const select = (start: number, end: number) => this.selectRows(selection, bound, scoreFunction, start, end);
+    const select = (start: number, end: number) => this.selectRows(selection, bound, scoreFunction, start, end, skip);
     const share = Math.ceil(this.count / parts);
     const others: Promise<void>[] = [];
     for (let p = 1; p < parts; p++) {
@@ -331,7 +359,7 @@ export class Int8Corpus {
    * error_row + eps·|c|; keeps rows whose c + β reaches the k-th best c − β seen so far. Most rows fail a first
    * test on the approximation alone against a threshold derived from the largest β, which is all the work they cost.
    */
-  private selectRows(selection: CandidateSelection, bound: ScanBound, scoreFunction: ScoreFunction, start: number, end: number): void {
+  private selectRows(selection: CandidateSelection, bound: ScanBound, scoreFunction: ScoreFunction, start: number, end: number, skip: Uint8Array | undefined): void {
     const approximations = this.approximations;
     const rowErrors = scoreFunction === 'cosine' ? this.relativeErrors : this.errorNorms;
     const { weight, perRowError, constant, eps } = bound;
@@ -339,7 +367,7 @@ export class Int8Corpus {
     let skipBelow = prefilterThreshold(floor, bound);
     for (let i = start; i < end; i++) {
       const a = approximations[i];
-      if (a < skipBelow) continue;
+      if (a < skipBelow || (skip !== undefined && skip[i] !== 0)) continue;
       const c = a * weight;
       const beta = constant + perRowError * rowErrors[i] + eps * (c < 0 ? -c : c);
       const high = c + beta;
@@ -464,4 +492,43 @@ function rowSource(rows: FlatCorpus | readonly Vector[] | Float32Array, dim: num
  */
 export function buildInt8Corpus(rows: FlatCorpus | readonly Vector[] | Float32Array, dim?: number, options: Int8CorpusOptions = {}): Int8Corpus {
   return Int8Corpus.build(rows, dim, options);
+}
+
+/**
+ * Builds an {@link Int8Corpus} of a known row count from blocks of float32 rows given in order, so that a caller
+ * reading rows from disk never holds more than one block of float32 values (the index store's segments).
+ */
+export class Int8CorpusBuilder {
+  private readonly corpus: Int8Corpus;
+  private readonly scratch: Int8Array;
+  private filled = 0;
+
+  /** `options.simd`: as for {@link buildInt8Corpus}, the flattenCorpus choice that rescoring must reproduce. */
+  constructor(
+    readonly count: number,
+    readonly dim: number,
+    options: Int8CorpusOptions = {},
+  ) {
+    if (!Number.isInteger(count) || count < 0 || !Number.isInteger(dim) || dim < 1) throw new RangeError(`An int8 corpus needs a row count and a positive dimension, got ${count} × ${dim}.`);
+    this.corpus = Int8Corpus.empty(count, dim, plansSimd(count, dim, options.simd), options);
+    this.scratch = new Int8Array(dim);
+  }
+
+  /** Rows added so far. */
+  get rows(): number {
+    return this.filled;
+  }
+
+  /** Quantises the next `rows.length / dim` rows. */
+  add(rows: Float32Array): void {
+    const n = rows.length / this.dim;
+    if (!Number.isInteger(n) || this.filled + n > this.count) throw new RangeError(`A block of ${rows.length} values does not fit: ${this.filled} of ${this.count} rows of ${this.dim} filled.`);
+    for (let r = 0; r < n; r++) this.corpus.addRow(this.filled + r, rows.subarray(r * this.dim, (r + 1) * this.dim), this.scratch);
+    this.filled += n;
+  }
+
+  finish(): Int8Corpus {
+    if (this.filled !== this.count) throw new RangeError(`Only ${this.filled} of ${this.count} rows were added.`);
+    return this.corpus;
+  }
 }

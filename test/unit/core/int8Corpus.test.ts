@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { flattenCorpus, type ScoreFunction } from '../../../src/core/flatCorpus';
-import { buildInt8Corpus, type Int8Corpus, type RescoreRows } from '../../../src/core/int8Corpus';
+import { buildInt8Corpus, Int8CorpusBuilder, type Int8Corpus, type RescoreRows } from '../../../src/core/int8Corpus';
 import { int8Dots, int8DotsInJavaScript, int8DotsModule, paddedRowBytes } from '../../../src/core/int8DotKernel';
 import { Int8ScanWorkers } from '../../../src/core/int8ScanWorkers';
 import { semanticSearch } from '../../../src/core/semanticSearch';
@@ -257,5 +257,43 @@ describe('core/int8Corpus', () => {
       await workers.close();
     }
     assert.throws(() => new Int8ScanWorkers(0), /1 to 16 threads/);
+  });
+
+  it('skips the rows flagged in skipRows: the answer is the float32 scan over the others, ids unchanged', async () => {
+    const rows = randomUnitVectors(2000, 384, 71);
+    const query = randomUnitVectors(1, 384, 72)[0];
+    const corpus = buildInt8Corpus(rows);
+    // Skip the float32 top 5 itself (so a skip that is ignored shows), and every third row.
+    const skip = new Uint8Array(rows.length);
+    for (const hit of fp32Search(query, rows, 5)) skip[hit.corpus_id] = 1;
+    for (let i = 0; i < rows.length; i += 3) skip[i] = 1;
+    const kept = rows.map((_, i) => i).filter((i) => !skip[i]);
+    for (const scoreFunction of ['cosine', 'dot'] as const) {
+      for (const q of [query, rows[4], new Float32Array(384)]) {
+        const expected = fp32Search(q, kept.map((i) => rows[i]), 10, scoreFunction).map((h) => ({ corpus_id: kept[h.corpus_id], score: h.score }));
+        assert.deepEqual(await corpus.search(q, 10, fromRows(rows), { scoreFunction, skipRows: skip }), expected);
+      }
+    }
+    const all = new Uint8Array(rows.length).fill(1);
+    assert.deepEqual(await corpus.search(query, 10, fromRows(rows), { skipRows: all }), []);
+    await assert.rejects(corpus.search(query, 10, fromRows(rows), { skipRows: new Uint8Array(3) }), /skipRows holds 3 flags for 2000 rows/);
+  });
+
+  it('builds block by block exactly what buildInt8Corpus builds from the whole', async () => {
+    const rows = randomUnitVectors(1000, 384, 81);
+    const flat = new Float32Array(rows.length * 384);
+    rows.forEach((r, i) => flat.set(r, i * 384));
+    const builder = new Int8CorpusBuilder(rows.length, 384);
+    for (let start = 0; start < rows.length; start += 300) builder.add(flat.subarray(start * 384, Math.min(rows.length, start + 300) * 384));
+    const blocks = builder.finish();
+    const whole = buildInt8Corpus(rows);
+    assert.deepEqual(blocks.codes, whole.codes);
+    assert.deepEqual(blocks.scales, whole.scales);
+    assert.equal(blocks.fp32Simd, whole.fp32Simd);
+    await assertSameAsFp32(blocks, rows, randomUnitVectors(4, 384, 82), 10);
+    assert.throws(() => new Int8CorpusBuilder(2, 384).finish(), /Only 0 of 2 rows/);
+    assert.throws(() => new Int8CorpusBuilder(1, 384).add(flat.subarray(0, 768)), /does not fit/);
+    const bad = new Int8CorpusBuilder(1, 384);
+    assert.throws(() => bad.add(new Float32Array(384).fill(Number.NaN)), /non-finite/);
   });
 });

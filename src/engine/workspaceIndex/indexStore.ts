@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFailureReason, writeFileAtomic } from '../../core/atomicWrite';
 import type { ScoreFunction } from '../../core/flatCorpus';
-import { semanticSearch, type SearchHit } from '../../core/semanticSearch';
+import { Int8ScanWorkers } from '../../core/int8ScanWorkers';
 import { checkIdentity, checkUpdates, planCommit, segmentBytes, type CommitPlan, type FileUpdate } from './commitPlan';
 import { IndexFormatError, IndexFullError, IndexLockedError } from './indexErrors';
 import {
@@ -27,7 +27,9 @@ import {
   type IndexIdentity,
   type Manifest,
 } from './indexManifest';
-import { fileOfRow, loadLiveRows, type CorpusView } from './liveRows';
+import { loadInt8Segments, SegmentCodes } from './int8Segments';
+import { loadLiveRows } from './liveRows';
+import type { SearchView, ViewHit } from './searchView';
 import {
   BufferedFileWriter,
   chunksFile,
@@ -60,7 +62,25 @@ export interface IndexStoreOptions {
    * replaces everything. For `--rebuild`.
    */
   readonly rebuild?: boolean;
+  /**
+   * How searches hold the vectors. `fp32`: every live row in memory, reloaded whole after a commit. `int8`: int8
+   * codes per segment in memory (a quarter of the bytes), the few rows each search rescores read from disk, and
+   * only new segments loaded after a commit; answers are identical. `auto` (default): int8 from
+   * {@link INT8_MIN_ROWS} live rows on.
+   */
+  readonly scan?: 'auto' | 'fp32' | 'int8';
+  /**
+   * Worker threads (besides the caller's) that split the int8 scan of segments of at least 262,144 rows
+   * (default 0, at most 16). The store starts them on first need and stops them on close().
+   */
+  readonly scanThreads?: number;
 }
+
+/**
+ * Live rows from which `scan: 'auto'` searches through int8 codes. Below, the float32 rows take little memory
+ * (15 MB at 384-d) and reloading them all after a commit is fast. See docs/benchmarks.md (index store, int8).
+ */
+export const INT8_MIN_ROWS = 20_000;
 
 /**
  * Where a commit is. `segment`: new rows being written (reported after every MiB); `manifest`: the new segment is
@@ -97,14 +117,17 @@ export interface IndexChange {
  * dead in their segment (never searched: only rows the manifest assigns to a file are loaded); a segment without
  * live rows is deleted, and the live rows are rewritten into one segment when dead rows outnumber live ones.
  *
- * Vectors are loaded on the first search (not by open(): the indexer only needs {@link files}) into one
- * {@link FlatCorpus} holding live rows only; chunk texts stay on disk and are read for the hits.
+ * Vectors are loaded on the first search (not by open(): the indexer only needs {@link files}): small indexes as
+ * one float32 corpus of the live rows, large ones as int8 codes per segment with exact float32 rescoring from disk
+ * (see {@link IndexStoreOptions.scan}); chunk texts stay on disk and are read for the hits.
  */
 export class IndexStore {
   private manifest: Manifest;
   private stamp: string | undefined;
   private fileMap: Map<string, FileEntry> | undefined;
-  private corpusView: Promise<CorpusView> | undefined;
+  private view: Promise<SearchView> | undefined;
+  private readonly codes = new SegmentCodes();
+  private workers: Int8ScanWorkers | undefined;
   private commits: Promise<unknown> = Promise.resolve();
   private closed = false;
   private reason: string | undefined;
@@ -113,6 +136,8 @@ export class IndexStore {
     readonly dir: string,
     private readonly maxBytes: number | undefined,
     private readonly lock: WriterLock | undefined,
+    private readonly scan: 'auto' | 'fp32' | 'int8',
+    private readonly scanThreads: number,
   ) {
     this.manifest = emptyManifest();
   }
@@ -124,7 +149,9 @@ export class IndexStore {
    */
   static async open(dir: string, options: IndexStoreOptions = {}): Promise<IndexStore> {
     if (os.endianness() !== 'LE') throw new Error('The workspace index stores little-endian float32 rows and does not run on big-endian hosts.');
-    const { maxBytes, readOnly = false, rebuild = false } = options;
+    const { maxBytes, readOnly = false, rebuild = false, scan = 'auto', scanThreads = 0 } = options;
+    if (!['auto', 'fp32', 'int8'].includes(scan)) throw new RangeError(`scan must be "auto", "fp32" or "int8", got ${String(scan)}.`);
+    if (!Number.isInteger(scanThreads) || scanThreads < 0 || scanThreads > 16) throw new RangeError(`scanThreads must be an integer from 0 to 16, got ${scanThreads}.`);
     if (maxBytes !== undefined && !(Number.isFinite(maxBytes) && maxBytes > 0)) throw new RangeError(`maxBytes must be a positive number, got ${maxBytes}.`);
     if (readOnly && rebuild) throw new RangeError('A read-only index cannot be rebuilt: open it for writing.');
     const resolved = path.resolve(dir);
@@ -137,7 +164,7 @@ export class IndexStore {
         throw error instanceof IndexLockedError ? error : unusableFolder(resolved, error);
       });
     }
-    const store = new IndexStore(resolved, maxBytes, lock);
+    const store = new IndexStore(resolved, maxBytes, lock, scan, scanThreads);
     try {
       if (rebuild) store.reason = 'a rebuild was requested';
       else await store.reload();
@@ -201,20 +228,19 @@ export class IndexStore {
     if (!Number.isInteger(topK) || topK < 0) throw new RangeError(`topK must be a non-negative integer, got ${topK}.`);
     for (let attempt = 1; ; attempt++) {
       await this.refresh();
-      const view = await this.loadedCorpus();
+      const view = await this.loadedView();
       if (queries.length === 0) return [];
-      if (!view.corpus) return queries.map(() => []);
-      const dim = view.corpus.dim;
+      if (view.rows === 0) return queries.map(() => []);
+      const dim = this.manifest.identity!.dimension;
       queries.forEach((q, i) => {
         if (q.length !== dim) throw new RangeError(`Query ${i} has dimension ${q.length}, the index has ${dim}.`);
       });
-      const hits = semanticSearch(queries, view.corpus, { topK, scoreFunction: score });
       try {
-        return await this.resolveHits(view, hits);
+        return await this.resolveHits(view, await view.search(queries, topK, score));
       } catch (error) {
         // Another process's commit deleted a segment between our manifest read and now: search its new index.
         if (attempt < 3 && isMissingFile(error)) {
-          this.corpusView = undefined;
+          this.view = undefined;
           continue;
         }
         throw error;
@@ -240,7 +266,9 @@ export class IndexStore {
     if (this.closed) return;
     this.closed = true;
     await this.commits;
-    this.corpusView = undefined;
+    this.view = undefined;
+    this.codes.clear();
+    await this.workers?.close();
     await this.lock?.release();
   }
 
@@ -267,24 +295,30 @@ export class IndexStore {
     this.stamp = stamp;
     this.reason = reason;
     this.fileMap = undefined;
-    this.corpusView = undefined;
+    this.view = undefined; // the int8 codes of segments still live are kept (this.codes): only new ones load
   }
 
-  private loadedCorpus(): Promise<CorpusView> {
-    if (!this.corpusView) {
-      const loading = this.loadCorpus();
-      this.corpusView = loading;
+  private loadedView(): Promise<SearchView> {
+    if (!this.view) {
+      const loading = this.loadView();
+      this.view = loading;
       loading.catch(() => {
-        if (this.corpusView === loading) this.corpusView = undefined;
+        if (this.view === loading) this.view = undefined;
       });
     }
-    return this.corpusView;
+    return this.view;
   }
 
-  private async loadCorpus(): Promise<CorpusView> {
+  private async loadView(): Promise<SearchView> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await loadLiveRows(this.dir, this.manifest);
+        const int8 = this.scan === 'int8' || (this.scan === 'auto' && this.chunkCount() >= INT8_MIN_ROWS);
+        if (!int8) {
+          this.codes.clear();
+          return await loadLiveRows(this.dir, this.manifest);
+        }
+        if (this.scanThreads > 0) this.workers ??= new Int8ScanWorkers(this.scanThreads);
+        return await loadInt8Segments(this.dir, this.manifest, this.codes, this.workers);
       } catch (error) {
         if (attempt >= 3 || !isMissingFile(error)) throw error;
         await this.reload();
@@ -292,10 +326,9 @@ export class IndexStore {
     }
   }
 
-  private async resolveHits(view: CorpusView, hits: SearchHit[][]): Promise<StoreHit[][]> {
+  private async resolveHits(view: SearchView, hits: ViewHit[][]): Promise<StoreHit[][]> {
     const wanted = new Set<number>();
-    const fileOf = (row: number) => fileOfRow(view, row);
-    for (const list of hits) for (const h of list) wanted.add(fileOf(h.corpus_id));
+    for (const list of hits) for (const h of list) wanted.add(h.file);
     const chunks = new Map<number, ChunkRecord[]>();
     const bySegment = new Map<string, number[]>();
     for (const i of wanted) {
@@ -311,11 +344,7 @@ export class IndexStore {
       }
     }
     return hits.map((list) =>
-      list.map((h) => {
-        const i = fileOf(h.corpus_id);
-        const chunk = chunks.get(i)![h.corpus_id - view.rowStarts[i]!]!;
-        return { ...chunk, score: h.score };
-      }),
+      list.map((h) => ({ ...chunks.get(h.file)![h.chunk]!, score: h.score })),
     );
   }
 

@@ -1,24 +1,41 @@
 /**
- * The searchable view of an index: its live rows in one FlatCorpus (dead rows are never loaded), and which file
- * each row belongs to.
+ * The float32 search view of an index: its live rows in one FlatCorpus (dead rows are never loaded), and which
+ * file each row belongs to. Simple and without disk reads per search; every commit reloads it whole.
  */
 import { promises as fsp } from 'node:fs';
-import { FlatCorpus } from '../../core/flatCorpus';
+import { FlatCorpus, type ScoreFunction } from '../../core/flatCorpus';
+import { semanticSearch } from '../../core/semanticSearch';
 import { inRowOrder } from './commitPlan';
 import type { Manifest, StoredFile } from './indexManifest';
+import { upperBound, type SearchView, type ViewHit } from './searchView';
 import { readVectorRows, vectorFile } from './segmentFiles';
 
-export interface CorpusView {
-  /** Null when nothing is indexed. */
-  readonly corpus: FlatCorpus | null;
-  /** Files with chunks, in corpus row order. */
-  readonly files: readonly StoredFile[];
-  /** Corpus row of each file's first chunk (ascending). */
-  readonly rowStarts: Int32Array;
+class LiveRowsView implements SearchView {
+  constructor(
+    /** Null when nothing is indexed. */
+    private readonly corpus: FlatCorpus | null,
+    readonly files: readonly StoredFile[],
+    /** Corpus row of each file's first chunk (ascending). */
+    private readonly rowStarts: Int32Array,
+  ) {}
+
+  get rows(): number {
+    return this.corpus?.count ?? 0;
+  }
+
+  async search(queries: readonly Float32Array[], topK: number, score: ScoreFunction): Promise<ViewHit[][]> {
+    if (!this.corpus) return queries.map(() => []);
+    return semanticSearch(queries, this.corpus, { topK, scoreFunction: score }).map((list) =>
+      list.map((h) => {
+        const file = upperBound(this.rowStarts, h.corpus_id) - 1;
+        return { file, chunk: h.corpus_id - this.rowStarts[file]!, score: h.score };
+      }),
+    );
+  }
 }
 
 /** Reads every live row of `manifest` into one corpus, segment by segment, runs of adjacent rows at a time. */
-export async function loadLiveRows(dir: string, manifest: Manifest): Promise<CorpusView> {
+export async function loadLiveRows(dir: string, manifest: Manifest): Promise<SearchView> {
   const files = inRowOrder(manifest.files, manifest.segments).filter((f) => f.chunks > 0);
   const rowStarts = new Int32Array(files.length);
   let rows = 0;
@@ -27,7 +44,7 @@ export async function loadLiveRows(dir: string, manifest: Manifest): Promise<Cor
     rows += f.chunks;
   });
   const dim = manifest.identity?.dimension ?? 0;
-  if (rows === 0) return { corpus: null, files, rowStarts };
+  if (rows === 0) return new LiveRowsView(null, files, rowStarts);
   // Filled in place (no intermediate copy of the whole index); the rows were checked finite when committed.
   const corpus = FlatCorpus.create(rows, dim, undefined);
   let i = 0;
@@ -47,22 +64,5 @@ export async function loadLiveRows(dir: string, manifest: Manifest): Promise<Cor
       await handle.close();
     }
   }
-  return { corpus: corpus.finish(), files, rowStarts };
-}
-
-/** Which file (index into `view.files`) holds corpus row `row`. */
-export function fileOfRow(view: CorpusView, row: number): number {
-  return upperBound(view.rowStarts, row) - 1;
-}
-
-/** Index of the first element greater than `value` in an ascending array. */
-function upperBound(sorted: Int32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return new LiveRowsView(corpus.finish(), files, rowStarts);
 }

@@ -16,8 +16,11 @@ import { randomUnitVectors } from './syntheticVectors';
 import type { TaskResult } from './tasks';
 
 const DIM = 384;
+export const BENCH_DIM = DIM;
 const CHUNKS_PER_FILE = 20;
 const IDENTITY: IndexIdentity = { model: 'bench/synthetic', dtype: 'fp32', dimension: DIM, chunker: 'bench', fingerprint: 'bench' };
+export const BENCH_IDENTITY = IDENTITY;
+const DEFAULT_TEXT_CHARS = 800;
 
 function rssMb(): number {
   return process.memoryUsage().rss / (1024 * 1024);
@@ -47,9 +50,17 @@ function syntheticFiles(vectors: Float32Array, firstRow: number, rows: number, t
   return files;
 }
 
-/** Writes a fresh index of `chunks` chunks in one commit, then times a one-file replace and the search after it. */
+/** The bench's one-file change: src/module0.ts (20 chunks) with vectors of `seed`. */
+export function oneFileUpdate(seed: number, version: string, textChars = DEFAULT_TEXT_CHARS): FileUpdate {
+  return syntheticFiles(randomUnitVectors(CHUNKS_PER_FILE, DIM, seed), 0, CHUNKS_PER_FILE, textChars, version)[0]!;
+}
+
+/**
+ * Writes a fresh index of `chunks` chunks in one commit, then times a one-file replace and the search after it
+ * (the store's default scan: int8 from 20,000 chunks on).
+ */
 export async function indexStoreBuild(spec: { dir: string; chunks: number; textChars?: number }): Promise<TaskResult> {
-  const textChars = spec.textChars ?? 800;
+  const textChars = spec.textChars ?? DEFAULT_TEXT_CHARS;
   fs.rmSync(spec.dir, { recursive: true, force: true });
   const vectors = randomUnitVectors(spec.chunks, DIM, 42);
   const updated = syntheticFiles(vectors, 0, spec.chunks, textChars);
@@ -70,9 +81,9 @@ export async function indexStoreBuild(spec: { dir: string; chunks: number; textC
     warm.push(performance.now() - started);
   }
   // The indexer's everyday case: one saved file re-embedded; the next search reloads the live rows.
-  const one = syntheticFiles(randomUnitVectors(CHUNKS_PER_FILE, DIM, 9), 0, CHUNKS_PER_FILE, textChars, 'v2');
+  const one = oneFileUpdate(9, 'v2', textChars);
   started = performance.now();
-  await store.commit({ identity: IDENTITY, removed: [], updated: one });
+  await store.commit({ identity: IDENTITY, removed: [], updated: [one] });
   const oneFileCommitMs = performance.now() - started;
   started = performance.now();
   await store.search([query], 10);

@@ -11,6 +11,7 @@ import { lengthSortedBatches } from '../../src/engine/batching';
 import { configureTransformers, loadTokenizer, prepareBatch, prepareBatches, type FeedFill, type PreparedBatch } from './pretokenize';
 import { median, percentile, timeRuns } from './stats';
 import { randomUnitVectors } from './syntheticVectors';
+import { indexStoreModes } from './indexStoreModes';
 import { indexStoreBuild, indexStoreOpen } from './indexStoreTasks';
 import { indexSearchLatency } from './indexSearch';
 import type { OrtWorkerData, OrtWorkerReply } from './ortWorker';
@@ -32,6 +33,7 @@ export type TaskSpec =
   | { kind: 'levers'; dtype: Dtype; limit: number; runs: number }
   | { kind: 'indexStoreBuild'; dir: string; chunks: number; textChars?: number }
   | { kind: 'indexStoreOpen'; dir: string; queries: number }
+  | { kind: 'indexStoreModes'; dir: string; queries: number }
   | { kind: 'retrieval'; limit?: number }
   | { kind: 'chunkerSpeed'; runs: number };
 
@@ -82,6 +84,8 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
       return indexStoreBuild(spec);
     case 'indexStoreOpen':
       return indexStoreOpen(spec);
+    case 'indexStoreModes':
+      return indexStoreModes(spec);
     case 'retrieval':
       return retrievalQuality(spec.limit);
     case 'chunkerSpeed':

@@ -205,6 +205,14 @@ export class IndexStore {
     return n;
   }
 
+  /**
+   * Bytes of RAM the loaded vectors take (0 before the first search loads them): all live float32 rows, or the
+   * int8 codes (see {@link IndexStoreOptions.scan}).
+   */
+  async vectorBytesInMemory(): Promise<number> {
+    return this.view ? (await this.view.catch(() => undefined))?.vectorBytes ?? 0 : 0;
+  }
+
   /** Segments plus manifest, as the manifest records them (what the size cap counts). */
   bytesOnDisk(): number {
     return segmentBytes(this.manifest.segments) + Buffer.byteLength(serializeManifest(this.manifest));

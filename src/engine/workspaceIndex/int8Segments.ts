@@ -92,6 +92,10 @@ class Int8SegmentsView implements SearchView {
     private readonly threads: Int8ScanThreads | undefined,
   ) {}
 
+  get vectorBytes(): number {
+    return this.segments.reduce((n, s) => n + s.corpus.bytes + s.dead.byteLength, 0);
+  }
+
   async search(queries: readonly Float32Array[], topK: number, score: ScoreFunction): Promise<ViewHit[][]> {
     const answers: ViewHit[][] = [];
     for (const query of queries) answers.push(await this.searchOne(query, topK, score));

@@ -23,6 +23,10 @@ class LiveRowsView implements SearchView {
     return this.corpus?.count ?? 0;
   }
 
+  get vectorBytes(): number {
+    return this.corpus ? this.corpus.data.byteLength + this.corpus.inverseNorms.byteLength : 0;
+  }
+
   async search(queries: readonly Float32Array[], topK: number, score: ScoreFunction): Promise<ViewHit[][]> {
     if (!this.corpus) return queries.map(() => []);
     return semanticSearch(queries, this.corpus, { topK, scoreFunction: score }).map((list) =>

@@ -18,6 +18,8 @@ export interface SearchView {
   readonly files: readonly StoredFile[];
   /** Live rows; 0 when nothing is indexed. */
   readonly rows: number;
+  /** Bytes of RAM the vectors take (float32 rows, or int8 codes with their per-row numbers and dead-row flags). */
+  readonly vectorBytes: number;
   /** Top-k per query, best first; equal scores keep index row order. Queries have the index's dimension. */
   search(queries: readonly Float32Array[], topK: number, score: ScoreFunction): Promise<ViewHit[][]>;
 }

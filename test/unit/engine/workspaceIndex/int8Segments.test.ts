@@ -96,6 +96,10 @@ describe('engine/workspaceIndex/int8Segments (store search through int8 codes)',
     assert.equal((await manifestOf(dir)).segments.length, 1, 'compacted');
     await check('compacted');
 
+    const int8Bytes = await reader.vectorBytesInMemory();
+    const fp32Bytes = await fp32.vectorBytesInMemory();
+    assert.ok(fp32Bytes >= writer.chunkCount() * DIM * 4, `fp32 holds every live row: ${fp32Bytes}`);
+    assert.ok(int8Bytes > 0 && int8Bytes < 0.3 * fp32Bytes, `int8 ${int8Bytes} B against fp32 ${fp32Bytes} B`);
     for (const store of [writer, reader, fp32]) await store.close();
   });
 

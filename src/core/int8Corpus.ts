@@ -188,6 +188,24 @@ export class Int8Corpus {
     this.maxRelativeError = Math.max(this.maxRelativeError, this.relativeErrors[r]);
   }
 
+  /**
+   * @internal What a corpus is made of, for storing it and loading it back (the index store's codes files): the
+   * codes (`rowBytes` per row), the per-row float32 numbers in a fixed order, and the corpus-wide maxima. The
+   * arrays are the corpus's own: filling those of an {@link empty} corpus and then {@link setMaxima} restores one.
+   */
+  parts(): { codes: Int8Array; rowNumbers: Float32Array[]; maxima: Float64Array } {
+    return {
+      codes: this.codes,
+      rowNumbers: [this.scales, this.cosineWeights, this.inverseNorms, this.errorNorms, this.relativeErrors],
+      maxima: Float64Array.of(this.maxNorm, this.maxUnitNorm, this.maxErrorNorm, this.maxRelativeError),
+    };
+  }
+
+  /** @internal see {@link parts}. */
+  setMaxima(maxima: Float64Array): void {
+    [this.maxNorm, this.maxUnitNorm, this.maxErrorNorm, this.maxRelativeError] = maxima;
+  }
+
   /** Fills row r's codes and numbers (through `codes`, a scratch row); returns its norm. */
   private quantiseRow(r: number, row: Float32Array, codes: Int8Array): number {
     let maxAbs = 0;

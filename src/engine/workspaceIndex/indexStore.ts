@@ -11,7 +11,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFailureReason, writeFileAtomic } from '../../core/atomicWrite';
-import type { ScoreFunction } from '../../core/flatCorpus';
+import { plansSimd, type ScoreFunction } from '../../core/flatCorpus';
 import { Int8ScanWorkers } from '../../core/int8ScanWorkers';
 import { checkIdentity, checkUpdates, planCommit, segmentBytes, type CommitPlan, type FileUpdate } from './commitPlan';
 import { IndexFormatError, IndexFullError, IndexLockedError } from './indexErrors';
@@ -26,14 +26,18 @@ import {
   type FileEntry,
   type IndexIdentity,
   type Manifest,
+  type SegmentRecord,
 } from './indexManifest';
-import { loadInt8Segments, SegmentCodes } from './int8Segments';
+import { loadInt8Segments, quantiseSegment, SegmentCodes } from './int8Segments';
+import { CODES_FILE_MIN_ROWS, writeCodesFile } from './segmentCodesFile';
 import { loadLiveRows } from './liveRows';
 import type { SearchView, ViewHit } from './searchView';
 import {
   BufferedFileWriter,
   chunksFile,
+  codesFile,
   copyRun,
+  isCodesTemp,
   readFileChunks,
   removeSegment,
   segmentOfFile,
@@ -320,8 +324,7 @@ export class IndexStore {
   private async loadView(): Promise<SearchView> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const int8 = this.scan === 'int8' || (this.scan === 'auto' && this.chunkCount() >= INT8_MIN_ROWS);
-        if (!int8) {
+        if (!this.int8Scan()) {
           this.codes.clear();
           return await loadLiveRows(this.dir, this.manifest);
         }
@@ -392,6 +395,29 @@ export class IndexStore {
     this.setManifest(plan.manifest, stamp, undefined);
     report('cleanup');
     await this.removeUnreferenced();
+    if (plan.segment && plan.segment.rows >= CODES_FILE_MIN_ROWS) await this.writeCodes(plan.segment, change.signal);
+  }
+
+  /**
+   * Quantises a new large segment and stores its codes (segmentCodesFile.ts), so that the next process to load it
+   * reads a quarter of the bytes and quantises nothing. The commit is complete already: a failure here (or an
+   * abort) only leaves the segment without codes file, which loads the slower way.
+   */
+  private async writeCodes(segment: SegmentRecord, signal: AbortSignal | undefined): Promise<void> {
+    const dim = this.manifest.identity!.dimension;
+    const simd = plansSimd(this.chunkCount(), dim, undefined); // as loadInt8Segments will ask for it
+    try {
+      signal?.throwIfAborted();
+      const corpus = await quantiseSegment(this.dir, segment, dim, simd);
+      await writeCodesFile(codesFile(this.dir, segment.name), corpus, signal);
+      if (this.int8Scan()) this.codes.adopt(segment.name, simd, corpus);
+    } catch {
+      // See above: nothing to undo.
+    }
+  }
+
+  private int8Scan(): boolean {
+    return this.scan === 'int8' || (this.scan === 'auto' && this.chunkCount() >= INT8_MIN_ROWS);
   }
 
   /** Writes and flushes the new segment; on any failure (or abort) removes what was written and rethrows. */
@@ -424,13 +450,13 @@ export class IndexStore {
     }
   }
 
-  /** Deletes segment files the manifest does not name and manifest temp files (from this or a killed writer). */
+  /** Deletes segment files the manifest does not name, and manifest and codes temp files (from this or a killed writer). */
   private async removeUnreferenced(): Promise<void> {
     const live = new Set(this.manifest.segments.map((s) => s.name));
     const names = await fsp.readdir(this.dir).catch(() => [] as string[]);
     for (const name of names) {
       const segment = segmentOfFile(name);
-      if ((segment !== undefined && !live.has(segment)) || isManifestTemp(name)) {
+      if ((segment !== undefined && !live.has(segment)) || isManifestTemp(name) || isCodesTemp(name)) {
         // A reader on Windows may hold the file open; the next commit tries again.
         await fsp.rm(path.join(this.dir, name), { force: true }).catch(() => undefined);
       }

@@ -10,7 +10,8 @@ import { Int8CorpusBuilder, type Int8Corpus, type Int8ScanThreads } from '../../
 import { inRowOrder } from './commitPlan';
 import type { Manifest, SegmentRecord, StoredFile } from './indexManifest';
 import { upperBound, type SearchView, type ViewHit } from './searchView';
-import { readVectorRows, vectorFile } from './segmentFiles';
+import { CODES_FILE_MIN_ROWS, readCodesFile } from './segmentCodesFile';
+import { codesFile, readVectorRows, vectorFile } from './segmentFiles';
 
 /** Rows read per block while a segment is quantised: 6 MiB of float32 at 384-d, whatever the segment's size. */
 const LOAD_BLOCK_ROWS = 4096;
@@ -22,15 +23,16 @@ const LOAD_BLOCK_ROWS = 4096;
  */
 export class SegmentCodes {
   private readonly loaded = new Map<string, Promise<Int8Corpus>>();
-  /** Segments read from disk and quantised so far (what a commit should add one to, not the index's count). */
+  /** Segments quantised from their float32 rows so far (what a commit should add one to, not the index's count). */
   quantised = 0;
+  /** Segments loaded from their codes file so far. */
+  restored = 0;
 
   get(dir: string, segment: SegmentRecord, dim: number, simd: boolean): Promise<Int8Corpus> {
-    const key = `${segment.name}:${simd ? 'simd' : 'js'}`;
+    const key = codesKey(segment.name, simd);
     let corpus = this.loaded.get(key);
     if (!corpus) {
-      const loading = quantiseSegment(dir, segment, dim, simd);
-      this.quantised++;
+      const loading = this.load(dir, segment, dim, simd);
       corpus = loading;
       this.loaded.set(key, loading);
       loading.catch(() => {
@@ -38,6 +40,23 @@ export class SegmentCodes {
       });
     }
     return corpus;
+  }
+
+  /** Takes a corpus the caller quantised (a commit that wrote the segment's codes file). */
+  adopt(segment: string, simd: boolean, corpus: Int8Corpus): void {
+    this.loaded.set(codesKey(segment, simd), Promise.resolve(corpus));
+  }
+
+  private async load(dir: string, segment: SegmentRecord, dim: number, simd: boolean): Promise<Int8Corpus> {
+    if (segment.rows >= CODES_FILE_MIN_ROWS) {
+      const stored = await readCodesFile(codesFile(dir, segment.name), segment.rows, dim, plansSimd(segment.rows, dim, simd));
+      if (stored) {
+        this.restored++;
+        return stored;
+      }
+    }
+    this.quantised++;
+    return quantiseSegment(dir, segment, dim, simd);
   }
 
   /** Drops every corpus but those of `keep` (segment names). */
@@ -50,7 +69,12 @@ export class SegmentCodes {
   }
 }
 
-async function quantiseSegment(dir: string, segment: SegmentRecord, dim: number, simd: boolean): Promise<Int8Corpus> {
+function codesKey(segment: string, simd: boolean): string {
+  return `${segment}:${simd ? 'simd' : 'js'}`;
+}
+
+/** Reads a segment's float32 rows block by block into an int8 corpus. */
+export async function quantiseSegment(dir: string, segment: SegmentRecord, dim: number, simd: boolean): Promise<Int8Corpus> {
   const builder = new Int8CorpusBuilder(segment.rows, dim, { simd });
   const block = new Float32Array(Math.min(LOAD_BLOCK_ROWS, segment.rows) * dim);
   const handle = await fsp.open(vectorFile(dir, segment.name), 'r');

@@ -12,6 +12,8 @@ import type { ChunkRecord } from './types';
 
 export const VECTOR_SUFFIX = '.vectors';
 export const CHUNKS_SUFFIX = '.chunks.jsonl';
+/** Optional: the int8 codes of a large segment (segmentCodesFile.ts), so that loading it needs no quantising. */
+export const CODES_SUFFIX = '.int8';
 const SEGMENT_NAME = /^seg-\d{6,}-[0-9a-f]{8}$/;
 const FLUSH_BYTES = 1 << 20;
 /** Rows copied per read during compaction (bounded memory whatever the index size). */
@@ -34,9 +36,19 @@ export function chunksFile(dir: string, segment: string): string {
   return path.join(dir, segment + CHUNKS_SUFFIX);
 }
 
+export function codesFile(dir: string, segment: string): string {
+  return path.join(dir, segment + CODES_SUFFIX);
+}
+
+/** A codes file's temp name while it is written (`<name>.int8.<digits>`, write-file-atomic's), left by a killed writer. */
+export function isCodesTemp(fileName: string): boolean {
+  const at = fileName.lastIndexOf(`${CODES_SUFFIX}.`);
+  return at > 0 && isSegmentName(fileName.slice(0, at)) && /^\d+$/.test(fileName.slice(at + CODES_SUFFIX.length + 1));
+}
+
 /** The segment a directory entry belongs to, if it is one of ours. */
 export function segmentOfFile(fileName: string): string | undefined {
-  for (const suffix of [VECTOR_SUFFIX, CHUNKS_SUFFIX]) {
+  for (const suffix of [VECTOR_SUFFIX, CHUNKS_SUFFIX, CODES_SUFFIX]) {
     if (fileName.endsWith(suffix)) {
       const name = fileName.slice(0, -suffix.length);
       return isSegmentName(name) ? name : undefined;
@@ -205,4 +217,5 @@ export async function readFileChunks(handle: FileHandle, file: StoredFile): Prom
 export async function removeSegment(dir: string, name: string): Promise<void> {
   await fsp.rm(vectorFile(dir, name), { force: true }).catch(() => undefined);
   await fsp.rm(chunksFile(dir, name), { force: true }).catch(() => undefined);
+  await fsp.rm(codesFile(dir, name), { force: true }).catch(() => undefined);
 }

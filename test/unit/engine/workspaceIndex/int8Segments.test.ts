@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ScoreFunction } from '../../../../src/core/flatCorpus';
@@ -8,6 +8,7 @@ import { inRowOrder } from '../../../../src/engine/workspaceIndex/commitPlan';
 import { IndexStore, type FileUpdate, type IndexIdentity, type StoreHit } from '../../../../src/engine/workspaceIndex/indexStore';
 import { readManifest, type Manifest } from '../../../../src/engine/workspaceIndex/indexManifest';
 import { loadInt8Segments, SegmentCodes } from '../../../../src/engine/workspaceIndex/int8Segments';
+import { CODES_FILE_MIN_ROWS } from '../../../../src/engine/workspaceIndex/segmentCodesFile';
 import { randomUnitVectors } from '../../core/testVectors';
 
 const DIM = 384;
@@ -126,6 +127,49 @@ describe('engine/workspaceIndex/int8Segments (store search through int8 codes)',
     await loadInt8Segments(dir, await manifestOf(dir), codes, undefined);
     assert.equal(codes.quantised, 3, 'nothing new, nothing read');
     await writer.close();
+  });
+
+  it('a large segment gets a codes file: a fresh process loads it without quantising, with the same answers; a bad one is ignored', async function () {
+    this.timeout(60_000);
+    const dir = path.join(root, 'index');
+    const dim = 16; // small rows: the row count is what decides
+    const identity = { ...IDENTITY, dimension: dim };
+    const rows = randomUnitVectors(CODES_FILE_MIN_ROWS, dim, 41);
+    const files = Array.from({ length: CODES_FILE_MIN_ROWS / 64 }, (_, i) => file(`f${i}`, rows.slice(64 * i, 64 * (i + 1))));
+    const writer = await IndexStore.open(dir, { scan: 'int8' });
+    await writer.commit({ identity, removed: [], updated: files });
+    const [segment] = (await manifestOf(dir)).segments;
+    const codesPath = path.join(dir, `${segment!.name}.int8`);
+    assert.ok(existsSync(codesPath), 'the commit wrote the codes file');
+    await writer.commit({ identity, removed: [], updated: [file('small', rows.slice(0, 3))] });
+    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.int8')), [`${segment!.name}.int8`], 'small segments get none');
+
+    const queries = [...randomUnitVectors(3, dim, 42), rows[100]!];
+    const fp32 = await IndexStore.open(dir, { readOnly: true, scan: 'fp32' });
+    const reference = await fp32.search(queries, 10);
+    const manifest = await manifestOf(dir);
+    const codes = new SegmentCodes();
+    const view = await loadInt8Segments(dir, manifest, codes, undefined);
+    assert.deepEqual([codes.restored, codes.quantised], [1, 1], 'the large segment from its file, the small one quantised');
+    const reader = await IndexStore.open(dir, { readOnly: true, scan: 'int8' });
+    assert.deepEqual(await reader.search(queries, 10), reference);
+    assert.equal((await view.search(queries, 10, 'cosine')).length, queries.length);
+
+    // A file of the wrong size, or with a foreign header, is ignored: the segment is quantised instead.
+    truncateSync(codesPath, 100);
+    const fallback = new SegmentCodes();
+    await loadInt8Segments(dir, manifest, fallback, undefined);
+    assert.deepEqual([fallback.restored, fallback.quantised], [0, 2]);
+    const fresh = await IndexStore.open(dir, { readOnly: true, scan: 'int8' });
+    assert.deepEqual(await fresh.search(queries, 10), reference);
+
+    // A temp file left by a killed writer, and the codes of a segment no longer live, go with the next commits.
+    const temp = `${codesPath}.123456`;
+    writeFileSync(temp, 'partial');
+    await writer.commit({ identity, removed: files.map((f) => f.path), updated: [] }); // compaction: segment 1 dropped
+    assert.ok(!existsSync(temp), 'temp file removed');
+    assert.ok(!existsSync(codesPath), 'codes of the dropped segment removed');
+    for (const store of [writer, fp32, reader, fresh]) await store.close();
   });
 
   it('validates its options with one clear line', async () => {

@@ -33,7 +33,7 @@ export type TaskSpec =
   | { kind: 'levers'; dtype: Dtype; limit: number; runs: number }
   | { kind: 'indexStoreBuild'; dir: string; chunks: number; textChars?: number }
   | { kind: 'indexStoreOpen'; dir: string; queries: number }
-  | { kind: 'indexStoreModes'; dir: string; queries: number }
+  | { kind: 'indexStoreModes'; dir: string; queries: number; only?: ('fp32' | 'int8' | 'int8_2threads')[] }
   | { kind: 'retrieval'; limit?: number }
   | { kind: 'chunkerSpeed'; runs: number };
 

@@ -29,7 +29,7 @@ import {
   type SegmentRecord,
 } from './indexManifest';
 import { loadInt8Segments, quantiseSegment, SegmentCodes } from './int8Segments';
-import { CODES_FILE_MIN_ROWS, writeCodesFile } from './segmentCodesFile';
+import { CODES_FILE_MIN_ROWS, codesFileBytes, writeCodesFile } from './segmentCodesFile';
 import { loadLiveRows } from './liveRows';
 import type { SearchView, ViewHit } from './searchView';
 import {
@@ -57,7 +57,7 @@ export interface StoreHit extends ChunkRecord {
 }
 
 export interface IndexStoreOptions {
-  /** Cap on the index's size on disk (segments + manifest), in bytes. A commit that would grow the index past it throws {@link IndexFullError}. */
+  /** Cap on the index's size on disk (segments, the codes files of large ones, manifest), in bytes. A commit that would grow the index past it throws {@link IndexFullError}. */
   readonly maxBytes?: number;
   /** Open without the writer lock; commit() is refused. A missing index reads as empty and is not created. */
   readonly readOnly?: boolean;
@@ -217,9 +217,9 @@ export class IndexStore {
     return this.view ? (await this.view.catch(() => undefined))?.vectorBytes ?? 0 : 0;
   }
 
-  /** Segments plus manifest, as the manifest records them (what the size cap counts). */
+  /** Segments (with the codes files of large ones) plus manifest, as the manifest records them (what the size cap counts). */
   bytesOnDisk(): number {
-    return segmentBytes(this.manifest.segments) + Buffer.byteLength(serializeManifest(this.manifest));
+    return diskBytes(this.manifest, serializeManifest(this.manifest));
   }
 
   /**
@@ -375,7 +375,7 @@ export class IndexStore {
 
     const plan = planCommit(current, identity, kept, updates, replaceAll);
     const text = serializeManifest(plan.manifest);
-    const newBytes = segmentBytes(plan.manifest.segments) + Buffer.byteLength(text);
+    const newBytes = diskBytes(plan.manifest, text);
     if (this.maxBytes !== undefined && newBytes > this.maxBytes && newBytes > this.bytesOnDisk()) {
       throw new IndexFullError(this.dir, newBytes, this.maxBytes);
     }
@@ -395,7 +395,22 @@ export class IndexStore {
     this.setManifest(plan.manifest, stamp, undefined);
     report('cleanup');
     await this.removeUnreferenced();
-    if (plan.segment && plan.segment.rows >= CODES_FILE_MIN_ROWS) await this.writeCodes(plan.segment, change.signal);
+    await this.writeMissingCodes(change.signal);
+  }
+
+  /**
+   * Codes files for the live large segments that lack one: the new segment, or (once) the segments of an index
+   * written before codes files existed.
+   */
+  private async writeMissingCodes(signal: AbortSignal | undefined): Promise<void> {
+    for (const segment of this.manifest.segments) {
+      if (segment.rows < CODES_FILE_MIN_ROWS) continue;
+      const exists = await fsp.stat(codesFile(this.dir, segment.name)).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) await this.writeCodes(segment, signal);
+    }
   }
 
   /**
@@ -462,6 +477,12 @@ export class IndexStore {
       }
     }
   }
+}
+
+/** Segments, their codes files and the manifest text: the index's size on disk, as the size cap counts it. */
+function diskBytes(manifest: Manifest, manifestText: string): number {
+  const dim = manifest.identity?.dimension ?? 0;
+  return segmentBytes(manifest.segments) + manifest.segments.reduce((n, s) => n + codesFileBytes(s.rows, dim), 0) + Buffer.byteLength(manifestText);
 }
 
 /** A file-system failure while opening, as one line naming the folder (errors of our own pass through). */

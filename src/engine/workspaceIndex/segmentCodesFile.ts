@@ -12,6 +12,7 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { writeFileAtomic } from '../../core/atomicWrite';
 import { Int8Corpus } from '../../core/int8Corpus';
+import { paddedRowBytes } from '../../core/int8DotKernel';
 import { readFully } from './segmentFiles';
 
 /** Segments from this many rows get a codes file; smaller ones quantise in milliseconds. */
@@ -20,6 +21,13 @@ const MAGIC = Buffer.from('minilm-int8-code', 'latin1');
 const VERSION = 1;
 const HEADER_BYTES = 64;
 const BYTES_F32 = 4;
+/** Float32 numbers stored per row (Int8Corpus.parts().rowNumbers). */
+const ROW_NUMBERS = 5;
+
+/** Bytes of the codes file a segment of `rows` rows of `dim` has (0 below {@link CODES_FILE_MIN_ROWS}): what the size cap counts. */
+export function codesFileBytes(rows: number, dim: number): number {
+  return rows < CODES_FILE_MIN_ROWS ? 0 : HEADER_BYTES + rows * (paddedRowBytes(dim) + ROW_NUMBERS * BYTES_F32);
+}
 
 /** Writes the codes file of `corpus` atomically (temp file, fsync, rename). */
 export async function writeCodesFile(file: string, corpus: Int8Corpus, signal?: AbortSignal): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ScoreFunction } from '../../../../src/core/flatCorpus';
@@ -143,7 +143,16 @@ describe('engine/workspaceIndex/int8Segments (store search through int8 codes)',
     assert.ok(existsSync(codesPath), 'the commit wrote the codes file');
     await writer.commit({ identity, removed: [], updated: [file('small', rows.slice(0, 3))] });
     assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.int8')), [`${segment!.name}.int8`], 'small segments get none');
+    const onDisk = readdirSync(dir)
+      .filter((n) => n.startsWith('seg-') || n === 'minilm-index.json')
+      .reduce((n, name) => n + statSync(path.join(dir, name)).size, 0);
+    assert.equal(writer.bytesOnDisk(), onDisk, 'the size cap counts the codes file');
+    // An index without codes files (written before they existed) gets them at its next commit.
+    rmSync(codesPath);
+    await writer.commit({ identity, removed: ['small'], updated: [] });
+    assert.ok(existsSync(codesPath), 'written again');
 
+    await writer.commit({ identity, removed: [], updated: [file('small', rows.slice(0, 3))] });
     const queries = [...randomUnitVectors(3, dim, 42), rows[100]!];
     const fp32 = await IndexStore.open(dir, { readOnly: true, scan: 'fp32' });
     const reference = await fp32.search(queries, 10);

@@ -346,7 +346,7 @@ async function indexStore(options: Options): Promise<number | undefined> {
     const b = build.details as Record<string, number>;
     const perHundredK = 100_000 / chunks;
     printRow({ id: 'index_commit', label: `index store: commit ${n} chunks × 384 at once`, value: b.commitMs!, unit: 'ms', note: `${b.files} files, ${b.textChars}-char texts; peak RSS ${mb(build.maxRssKb)} (with the generated input)`, result: build });
-    printRow({ id: 'index_bytes_100k', label: 'index store: bytes on disk per 100,000 chunks', value: (b.bytes! * perHundredK) / (1024 * 1024), unit: 'MB', note: `float32 vectors ${fmt((chunks * 384 * 4 * perHundredK) / (1024 * 1024), 1)} MB + chunk JSONL + manifest` });
+    printRow({ id: 'index_bytes_100k', label: 'index store: bytes on disk per 100,000 chunks', value: (b.bytes! * perHundredK) / (1024 * 1024), unit: 'MB', note: `float32 vectors ${fmt((chunks * 384 * 4 * perHundredK) / (1024 * 1024), 1)} MB + int8 codes file (segments ≥ 16,384 rows) + chunk JSONL + manifest` });
     printRow({ id: 'index_one_file_commit', label: `index store: one-file commit (20 chunks) into ${n}`, value: b.oneFileCommitMs!, unit: 'ms', note: `next search (default scan) ${fmt(b.searchAfterCommitMs!, 0)} ms, warm ${fmt(b.warmSearchMs!, 1)} ms` });
     const open = await measure({ kind: 'indexStoreOpen', dir, queries: options.searchQueries }, 'index store open');
     if (!open) return undefined;

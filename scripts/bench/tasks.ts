@@ -12,6 +12,7 @@ import { configureTransformers, loadTokenizer, prepareBatch, prepareBatches, typ
 import { median, percentile, timeRuns } from './stats';
 import { randomUnitVectors } from './syntheticVectors';
 import { indexStoreBuild, indexStoreOpen } from './indexStoreTasks';
+import { indexThroughput } from './indexThroughput';
 import { indexSearchLatency } from './indexSearch';
 import type { OrtWorkerData, OrtWorkerReply } from './ortWorker';
 import { runRetrieval, stsTrainFile } from './retrievalTask';
@@ -32,6 +33,7 @@ export type TaskSpec =
   | { kind: 'levers'; dtype: Dtype; limit: number; runs: number }
   | { kind: 'indexStoreBuild'; dir: string; chunks: number; textChars?: number }
   | { kind: 'indexStoreOpen'; dir: string; queries: number }
+  | { kind: 'indexThroughput'; files: number; dtype: Dtype }
   | { kind: 'retrieval'; limit?: number }
   | { kind: 'chunkerSpeed'; runs: number };
 
@@ -82,6 +84,8 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
       return indexStoreBuild(spec);
     case 'indexStoreOpen':
       return indexStoreOpen(spec);
+    case 'indexThroughput':
+      return indexThroughput(spec);
     case 'retrieval':
       return retrievalQuality(spec.limit);
     case 'chunkerSpeed':

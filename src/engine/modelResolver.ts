@@ -126,7 +126,10 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
   const table = request.pinned ?? (request.catalogue ? request.catalogue : RELEASE_PINNED);
   const knownDefault = isDefaultRepository(hub.repository);
   const entry = catalogueEntryFor(hub.repository, hub.revision.trim(), catalogue);
-  const localName = knownDefault ? MODEL_NAME : (entry?.id ?? hub.repository.split('/').at(-1)!);
+  // Only a model named by the caller (--model) is looked for under its own name in the local models folders; without
+  // one they answer with all-MiniLM-L6-v2, as they always have.
+  const named = Boolean(request.modelNamed) && !knownDefault;
+  const localName = named ? (entry?.id ?? hub.repository.split('/').at(-1)!) : MODEL_NAME;
   const localFolders: Array<[string | undefined, 'project' | 'bundled', string]> = [
     [request.projectModelsDir, 'project', 'project models folder'],
     [request.bundledModelsDir, 'bundled', 'bundled models folder'],
@@ -137,8 +140,8 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
     const found = modelFolderFound(dir, dtype, localName);
     log(`${label} ${dir}: ${found ? `found (${found.dir})` : `no ${dtype} model`}`);
     if (found) {
-      if (entry && !knownDefault) applyCatalogueConfig(found.dir, entry, log);
-      return { dir: found.dir, source, ...known(knownDefault && found.nested) };
+      if (named && entry) applyCatalogueConfig(found.dir, entry, log);
+      return { dir: found.dir, source, ...known(!named && found.nested) };
     }
     tried.push(path.join(dir, localName));
   }

@@ -41,6 +41,8 @@ interface Options {
   indexChunks: number;
   indexStoreLarge: number | false;
   indexStoreOnly: boolean;
+  indexThroughput: boolean;
+  indexFiles: number;
   quick: boolean;
   retrieval: boolean;
   retrievalOnly: boolean;
@@ -81,6 +83,8 @@ const program = new Command()
   .option('--no-levers', 'skip the lever experiments')
   .option('--no-sweep', 'skip the batch-size sweep')
   .option('--no-index-store', 'skip the workspace index store measurements')
+  .option('--no-index-throughput', 'skip indexing a generated workspace (minilm index) against the engine\'s encode')
+  .option('--index-files <n>', 'files in the generated workspace of the index throughput measurement', toInt, 10_000)
   .option('--index-chunks <n>', 'synthetic chunks (384-d) in the index store measurements', toInt, 100_000)
   .option('--index-store-large <n>', 'chunks of the large index store run (fp32 vs int8 store; writes ~1.8 GB to the temp folder)', toInt, 1_000_000)
   .option('--no-index-store-large', 'skip the large index store run')
@@ -130,7 +134,7 @@ function ratio(value: number | undefined, base: number | undefined, suffix: stri
 
 async function main(): Promise<void> {
   const options = program.parse().opts<Options>();
-  if (options.quick) Object.assign(options, { retrievalLimit: options.retrievalLimit ?? 100, runs: 1, pytorchRuns: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20, indexChunks: 10_000, indexQueries: 20, indexStoreLarge: false });
+  if (options.quick) Object.assign(options, { retrievalLimit: options.retrievalLimit ?? 100, runs: 1, pytorchRuns: 1, sweepRuns: 1, naiveLimit: 100, leverLimit: 300, leverRuns: 1, pairIterations: 20, searchQueries: 20, indexChunks: 10_000, indexQueries: 20, indexFiles: 300, indexStoreLarge: false });
   const started = new Date();
   const paths = benchPaths();
   const corpusSize = readCorpus(paths.corpusFile).length;
@@ -270,6 +274,7 @@ async function speedSections(options: Options, corpusSize: number): Promise<{ py
   const search = await measure({ kind: 'search', count: 100_000, queries: options.searchQueries }, 'top-10 search');
   if (search) printRow({ id: 'search_100k', label: 'top-10 semantic search over 100,000 × 384 unit vectors', value: search.ms!, unit: 'ms', note: `median of ${options.searchQueries} queries, p95 ${fmt(search.p95Ms!, 2)} ms; flattenCorpus ${fmt(search.details?.flattenMs as number, 0)} ms once`, result: search });
 
+  if (options.indexThroughput) await indexThroughputSection(options);
   const storeP99 = options.indexStore ? await indexStore(options) : undefined;
   const index = options.index ? await indexSearch(options) : undefined;
 
@@ -329,6 +334,17 @@ async function retrieval(options: Options): Promise<void> {
       result: speed,
     });
   }
+}
+
+/** Indexing a generated workspace from scratch against the engine's encode of the same chunks; incremental re-runs. */
+async function indexThroughputSection(options: Options): Promise<void> {
+  const r = await measure({ kind: 'indexThroughput', files: options.indexFiles, dtype: 'fp32' }, 'index throughput');
+  if (!r) return;
+  const d = r.details as Record<string, number>;
+  const n = d.files!.toLocaleString('en');
+  printRow({ id: 'index_first_run', label: `index ${n} generated Markdown files (fp32), first run`, value: d.indexMs! / 1000, unit: 's', ratio: ratio(d.indexMs, d.encodeMs, 'encode'), note: `${fmt(d.files! / (d.indexMs! / 1000), 0)} files/s, ${fmt(d.chunks! / (d.indexMs! / 1000), 0)} chunks/s (${d.chunks} chunks); engine.encode of the same ${d.encodedTexts} texts ${fmt(d.encodeMs! / 1000, 1)} s; target ≤ 1.5× encode; peak RSS ${mb(r.maxRssKb)}`, result: r });
+  printRow({ id: 'index_unchanged_run', label: '  re-run, nothing changed', value: d.unchangedMs!, unit: 'ms', note: `${d.unchangedEmbedded} chunks embedded` });
+  printRow({ id: 'index_one_change_run', label: '  re-run after one file changed', value: d.oneChangeMs!, unit: 'ms', note: `${d.oneChangeEmbedded} chunks embedded; target < 1 s; index ${fmt(d.bytes! / 2 ** 20, 1)} MB on disk` });
 }
 
 /**

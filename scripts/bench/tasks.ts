@@ -13,6 +13,7 @@ import { median, percentile, timeRuns } from './stats';
 import { randomUnitVectors } from './syntheticVectors';
 import { indexStoreModes } from './indexStoreModes';
 import { indexStoreBuild, indexStoreOpen } from './indexStoreTasks';
+import { indexThroughput } from './indexThroughput';
 import { indexSearchLatency } from './indexSearch';
 import type { OrtWorkerData, OrtWorkerReply } from './ortWorker';
 import { runRetrieval, stsTrainFile } from './retrievalTask';
@@ -34,6 +35,7 @@ export type TaskSpec =
   | { kind: 'indexStoreBuild'; dir: string; chunks: number; textChars?: number }
   | { kind: 'indexStoreOpen'; dir: string; queries: number }
   | { kind: 'indexStoreModes'; dir: string; queries: number; only?: ('fp32' | 'int8' | 'int8_2threads')[] }
+  | { kind: 'indexThroughput'; files: number; dtype: Dtype }
   | { kind: 'retrieval'; limit?: number }
   | { kind: 'chunkerSpeed'; runs: number };
 
@@ -86,6 +88,8 @@ export async function runTask(spec: TaskSpec): Promise<TaskResult> {
       return indexStoreOpen(spec);
     case 'indexStoreModes':
       return indexStoreModes(spec);
+    case 'indexThroughput':
+      return indexThroughput(spec);
     case 'retrieval':
       return retrievalQuality(spec.limit);
     case 'chunkerSpeed':

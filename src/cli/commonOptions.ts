@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DTYPES, Engine, type Dtype, type PromptOptions } from '../engine';
+import { DTYPES, Engine, MODEL_CATALOGUE, parseModelSpec, type Dtype, type EngineOptions, type PromptOptions } from '../engine';
+import { CliError } from './cliError';
 import { INPUT_FORMATS, type InputFormat } from './inputTexts';
 import { ENCODING_ERRORS, type EncodingErrors } from './textDecoding';
 import { checkOutTarget } from './outTarget';
@@ -10,6 +11,8 @@ import { createProgress, type Progress } from './progress';
 
 /** Options every model-using command accepts. */
 export interface ModelOptions {
+  /** `--model`: a catalogue id, owner/name[@revision] or a folder. */
+  model?: string;
   modelDir?: string;
   dtype: Dtype;
   batchSize: number;
@@ -85,6 +88,7 @@ export function scoreThreshold(value: string): number {
 
 export function addModelOptions(command: Command): Command {
   return command
+    .option('--model <name>', `the model: a catalogue id (${MODEL_CATALOGUE.map((e) => e.id).join(', ')}; see minilm models), a hub repository owner/name[@revision], or a folder (default: all-MiniLM-L6-v2)`)
     .option('--model-dir <dir>', 'a sentence-transformers model folder (config.json, tokenizer.json, onnx/model.onnx; its modules.json, pooling, Dense, Normalize and prompts are followed), or a folder holding all-MiniLM-L6-v2/ (default: $MINILM_MODEL_DIR, then ./models, then the per-user cache)')
     .addOption(new Option('--dtype <dtype>', 'weights: fp32 (matches PyTorch) or q8 (int8, faster)').choices(DTYPES).default('fp32'))
     .option('--batch-size <n>', `texts per inference batch, 1 to ${MAX_BATCH_SIZE}`, positiveInteger(MAX_BATCH_SIZE, ' (larger batches only take more memory)'), 32)
@@ -150,14 +154,13 @@ export function outputFormat(options: OutputOptions): OutputFormat {
 /** The engine as the CLI uses it: the project models folder is ./models of the current directory. */
 export function createEngine(options: ModelOptions): Engine {
   const engine = new Engine({
-    modelDir: options.modelDir,
+    ...modelChoice(options),
     projectModelsDir: path.resolve('models'),
     dtype: options.dtype,
     batchSize: options.batchSize,
     workers: options.workers,
     threads: options.threads,
     allowDownload: options.allowDownload,
-    hub: { endpoint: options.hubEndpoint },
     // q8 vectors shift slightly with the batch they are computed in; a cache hit changes later batches, so a
     // one-shot command encodes every call afresh and `search` gives the same query vectors as `encode`.
     cacheEntries: 0,
@@ -169,6 +172,21 @@ export function createEngine(options: ModelOptions): Engine {
     if (state.kind !== 'downloading') bar.stop();
   });
   return engine;
+}
+
+/** Engine options for `--model` / `--model-dir` / `--hub-endpoint`: one clear error for a name that is none of them. */
+export function modelChoice(options: Pick<ModelOptions, 'model' | 'modelDir' | 'hubEndpoint'>): Pick<EngineOptions, 'modelDir' | 'hub' | 'modelNamed'> {
+  if (options.model === undefined) return { modelDir: options.modelDir, hub: { endpoint: options.hubEndpoint } };
+  if (options.modelDir !== undefined) throw new CliError('--model and --model-dir both name a model; give one of them.');
+  const spec = parseModelSpec(options.model);
+  switch (spec.kind) {
+    case 'folder':
+      return { modelDir: spec.dir, hub: { endpoint: options.hubEndpoint } };
+    case 'catalogue':
+      return { hub: { endpoint: options.hubEndpoint, repository: spec.entry.repository, revision: spec.entry.revision }, modelNamed: true };
+    case 'hub':
+      return { hub: { endpoint: options.hubEndpoint, repository: spec.repository, revision: spec.revision }, modelNamed: true };
+  }
 }
 
 /** Runs `work` with an engine and always releases its worker, so the process can exit. */

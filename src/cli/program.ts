@@ -13,6 +13,7 @@ import { registerExplain } from './commands/explain';
 import { registerIndex } from './commands/indexFolder';
 import { registerInfo } from './commands/info';
 import { registerMine } from './commands/mine';
+import { registerModels } from './commands/models';
 import { registerQuery } from './commands/queryIndex';
 import { registerSearch } from './commands/search';
 import { registerServe } from './commands/serve';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerEvalSts(program);
   registerIndex(program);
   registerQuery(program);
+  registerModels(program);
   registerDownload(program);
   registerInfo(program);
   registerServe(program);

@@ -317,6 +317,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       cacheDir: this.options.cacheDir,
       allowDownload: this.options.allowDownload,
       hub: this.options.hub,
+      modelNamed: this.options.modelNamed,
       signal,
       log,
       onDownload: (progress) => {
@@ -346,7 +347,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const loadMs = performance.now() - started;
     log(`loaded ${config.name} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threadLayout({ workers: workerCount, threads })}`);
     const info: ModelInfo = {
-      name: config.name,
+      // A cache folder is named by its commit: a catalogue model goes by its id.
+      name: resolved.origin?.catalogueId ?? config.name,
       source: resolved.source,
       dir: resolved.dir,
       dtype,
@@ -361,6 +363,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       prompts: { ...config.prompts },
       promptNames: Object.keys(config.prompts),
       defaultPromptName: config.defaultPromptName,
+      ...(resolved.origin ? { origin: resolved.origin } : {}),
       loadMs,
       threads,
       workers: workerCount,

@@ -3,7 +3,8 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } f
 import * as path from 'node:path';
 import { z } from 'zod';
 import { EngineError, cancelled } from './errors';
-import { DEFAULT_REPOSITORY, PINNED_DIGESTS, PINNED_REVISION, hasDigest, pinnedRevisionFor, type PinnedTable } from './pinnedDigests';
+import { RELEASE_PINNED } from './modelCatalogue';
+import { DEFAULT_REPOSITORY, PINNED_REVISION, hasDigest, pinnedRevisionFor, type PinnedTable } from './pinnedDigests';
 import { gitBlobSha1File, hashFileInto } from './sha256File';
 import { requiredFiles, type DownloadProgress, type Dtype, type HubOptions } from './types';
 
@@ -84,7 +85,7 @@ export async function downloadModel(req: DownloadRequest): Promise<void> {
   const destDir = path.resolve(req.destDir);
   const staging = stagingDirFor(destDir);
   const log = req.log ?? (() => undefined);
-  const pin = pinnedRevisionFor(req.pinned ?? PINNED_DIGESTS, hub.repository, hub.revision);
+  const pin = pinnedRevisionFor(req.pinned ?? RELEASE_PINNED, hub.repository, hub.revision);
   const ctx: Context = {
     fetch: req.fetchImpl ?? globalThis.fetch,
     signal: req.signal,

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { checkPinnedCache } from './cachedModelCheck';
 import { EngineError } from './errors';
 import { downloadModel, defaultHub, isCommit } from './hubDownload';
-import { DEFAULT_REPOSITORY, PINNED_DIGESTS, pinnedRevisionFor, type PinnedRevision, type PinnedTable } from './pinnedDigests';
+import { MODEL_CATALOGUE, RELEASE_PINNED, catalogueEntryFor, verifiedDtypes, type CatalogueEntry } from './modelCatalogue';
+import { DEFAULT_REPOSITORY, hasDigest, pinnedRevisionFor, type PinnedRevision, type PinnedTable } from './pinnedDigests';
+import { writeStConfigFiles } from './stConfigFiles';
 import { MODEL_NAME, requiredFiles, type Dtype, type DownloadProgress, type HubOptions, type ModelSource } from './types';
 
 export interface ResolveRequest {
@@ -20,8 +22,12 @@ export interface ResolveRequest {
   log: (message: string) => void;
   onDownload?: (progress: DownloadProgress) => void;
   env?: NodeJS.ProcessEnv;
-  /** Digests each repository and revision is held to (defaults to the table shipped in this release). */
+  /** Digests each repository and revision is held to (defaults to the catalogue's, else the table shipped in this release). */
   pinned?: PinnedTable;
+  /** Catalogue entries (tests inject their own); their pins and sentence-transformers configurations apply. */
+  catalogue?: readonly CatalogueEntry[];
+  /** The caller named the model (a catalogue id or a hub repository): MINILM_MODEL_DIR does not replace it. */
+  modelNamed?: boolean;
 }
 
 export interface ResolvedModel {
@@ -37,6 +43,8 @@ export interface ResolvedModel {
    * inside a models folder): without sentence-transformers files it is read with that model's configuration.
    */
   knownDefault?: boolean;
+  /** Where the files came from, for the cache and the hub. */
+  origin?: { catalogueId?: string; repository: string; revision: string };
 }
 
 /** Per-user cache: $XDG_CACHE_HOME/minilm-studio or ~/.cache/minilm-studio. */
@@ -54,9 +62,14 @@ function modelFolderIn(dir: string, dtype: Dtype): string | undefined {
   return modelFolderFound(dir, dtype)?.dir;
 }
 
-function modelFolderFound(dir: string, dtype: Dtype): { dir: string; nested: boolean } | undefined {
-  const nested = path.join(dir, MODEL_NAME);
-  for (const candidate of [dir, nested]) {
+/**
+ * The model in `dir` or in `dir/<name>`. For a model other than the default only `dir/<name>` counts: a models
+ * folder holding all-MiniLM-L6-v2 must not answer for bge-small-zh-v1.5.
+ */
+function modelFolderFound(dir: string, dtype: Dtype, name: string = MODEL_NAME): { dir: string; nested: boolean } | undefined {
+  const nested = path.join(dir, name);
+  const candidates = name === MODEL_NAME ? [dir, nested] : [nested];
+  for (const candidate of candidates) {
     if (missingFiles(candidate, dtype).length === 0) return { dir: candidate, nested: candidate === nested || path.basename(candidate) === MODEL_NAME };
   }
   return undefined;
@@ -75,7 +88,7 @@ export const UNPINNED_CACHE_DIR = 'unpinned';
  * other source lives under `<cache>/unpinned/`, its revision one encoded folder name, so that no spelling of a
  * repository or revision (a branch such as main, capitals, "./<commit>", "..") reaches a pinned folder.
  */
-export function cacheLocation(cacheDir: string, hub: HubOptions, table: PinnedTable = PINNED_DIGESTS): { dir: string; pin?: PinnedRevision } {
+export function cacheLocation(cacheDir: string, hub: HubOptions, table: PinnedTable = RELEASE_PINNED): { dir: string; pin?: PinnedRevision } {
   const trimmed = hub.revision.trim();
   const revision = isCommit(trimmed) ? trimmed.toLowerCase() : trimmed;
   const pin = pinnedRevisionFor(table, hub.repository, revision);
@@ -95,7 +108,7 @@ export function cacheLocation(cacheDir: string, hub: HubOptions, table: PinnedTa
 export async function resolveModel(request: ResolveRequest): Promise<ResolvedModel> {
   const env = request.env ?? process.env;
   const { dtype, log } = request;
-  const explicit = request.modelDir || env.MINILM_MODEL_DIR;
+  const explicit = request.modelDir || (request.modelNamed ? undefined : env.MINILM_MODEL_DIR);
   if (explicit) {
     const dir = path.resolve(explicit);
     const found = modelFolderFound(dir, dtype);
@@ -108,6 +121,15 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
     );
   }
   const tried: string[] = [];
+  const hub = { ...defaultHub(env), ...definedValues(request.hub ?? {}) };
+  const catalogue = request.catalogue ?? MODEL_CATALOGUE;
+  const table = request.pinned ?? (request.catalogue ? request.catalogue : RELEASE_PINNED);
+  const knownDefault = isDefaultRepository(hub.repository);
+  const entry = catalogueEntryFor(hub.repository, hub.revision.trim(), catalogue);
+  // Only a model named by the caller (--model) is looked for under its own name in the local models folders; without
+  // one they answer with all-MiniLM-L6-v2, as they always have.
+  const named = Boolean(request.modelNamed) && !knownDefault;
+  const localName = named ? (entry?.id ?? hub.repository.split('/').at(-1)!) : MODEL_NAME;
   const localFolders: Array<[string | undefined, 'project' | 'bundled', string]> = [
     [request.projectModelsDir, 'project', 'project models folder'],
     [request.bundledModelsDir, 'bundled', 'bundled models folder'],
@@ -115,24 +137,26 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
   for (const [folder, source, label] of localFolders) {
     if (!folder) continue;
     const dir = path.resolve(folder);
-    const found = modelFolderFound(dir, dtype);
+    const found = modelFolderFound(dir, dtype, localName);
     log(`${label} ${dir}: ${found ? `found (${found.dir})` : `no ${dtype} model`}`);
-    if (found) return { dir: found.dir, source, ...known(found.nested) };
-    tried.push(path.join(dir, MODEL_NAME));
+    if (found) {
+      if (named && entry) applyCatalogueConfig(found.dir, entry, log);
+      return { dir: found.dir, source, ...known(!named && found.nested) };
+    }
+    tried.push(path.join(dir, localName));
   }
-  const hub = { ...defaultHub(env), ...definedValues(request.hub ?? {}) };
-  const table = request.pinned ?? PINNED_DIGESTS;
   const cacheDir = request.cacheDir ?? defaultCacheDir(env);
   const { dir: cached, pin } = cacheLocation(cacheDir, hub, table);
   const verification = pin ? 'pinned' : 'hub-reported';
-  const knownDefault = isDefaultRepository(hub.repository);
+  const origin = { ...(entry ? { catalogueId: entry.id } : {}), repository: pin?.repository ?? hub.repository, revision: pin?.revision ?? hub.revision };
   const wanted = knownDefault ? MODEL_NAME : hub.repository;
   const label = pin ? `pinned ${pin.repository}@${pin.revision}` : `unpinned ${hub.repository}@${hub.revision}, digests as the hub reports them`;
   const found = modelFolderIn(cached, dtype);
   log(`cache ${cached} (${label}): ${found ? 'found' : 'no model'}`);
   if (found) {
     if (pin) await checkPinnedCache(found, requiredFiles(dtype), pin, log);
-    return { dir: found, source: 'cache', verification, ...known(knownDefault) };
+    if (entry && !knownDefault) applyCatalogueConfig(found, entry, log);
+    return { dir: found, source: 'cache', verification, ...known(knownDefault), origin };
   }
   tried.push(cached);
   if (!request.allowDownload) {
@@ -144,12 +168,41 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
   // Only what is missing is fetched (the other dtype's folder already holds config and tokenizer); what is
   // there is checked first, as on a load.
   const missing = missingFiles(cached, dtype);
+  if (pin) refuseUnverifiable(pin, dtype, missing);
   if (pin) await checkPinnedCache(cached, requiredFiles(dtype).filter((file) => !missing.includes(file)), pin, log);
   log(`downloading ${missing.join(', ')} of ${hub.repository}@${hub.revision} from ${hub.endpoint} into ${cached}`);
   await downloadModel({ hub, files: missing, destDir: cached, signal: request.signal, onProgress: request.onDownload, log, pinned: table });
   const downloaded = modelFolderIn(cached, dtype);
   if (!downloaded) throw new EngineError('DOWNLOAD_FAILED', `The download finished but ${cached} is still missing ${missingFiles(cached, dtype).join(', ')}.`);
-  return { dir: downloaded, source: 'hub', verification, ...known(knownDefault) };
+  if (entry && !knownDefault) applyCatalogueConfig(downloaded, entry, log);
+  return { dir: downloaded, source: 'hub', verification, ...known(knownDefault), origin };
+}
+
+/** The engine reads a transformers.js download with the configuration its original repository publishes. */
+function applyCatalogueConfig(dir: string, entry: CatalogueEntry, log: (message: string) => void): void {
+  let hiddenSize = entry.dimension;
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { hidden_size?: unknown };
+    if (typeof config.hidden_size === 'number') hiddenSize = config.hidden_size;
+  } catch {
+    // readModelConfig reports an unreadable config.json, naming it.
+  }
+  writeStConfigFiles(dir, entry.st, hiddenSize, log);
+}
+
+/**
+ * One clear line before any request when this release pins no digest for a file the dtype needs, naming the
+ * dtype that can be verified.
+ */
+function refuseUnverifiable(pin: PinnedRevision, dtype: Dtype, missing: string[]): void {
+  const unverifiable = missing.filter((file) => !hasDigest(pin.files[file]));
+  if (unverifiable.length === 0) return;
+  const other = verifiedDtypes(pin);
+  const hint = other.length > 0 ? ` Use --dtype ${other.join(' or ')} (the "minilm.dtype" setting), whose files are all pinned.` : '';
+  throw new EngineError(
+    'DOWNLOAD_FAILED',
+    `${unverifiable.join(', ')} of ${pin.repository}@${pin.revision} (${dtype}) cannot be verified: no digest published by the Hugging Face hub was found for it, and this release does not install a file on a server's word.${hint}`,
+  );
 }
 
 /** `knownDefault: true`, or nothing. */

@@ -51,6 +51,11 @@ export interface EngineOptions {
   allowDownload?: boolean;
   hub?: Partial<HubOptions>;
   /**
+   * The caller named the model (a catalogue id or hub repository, as `--model`): MINILM_MODEL_DIR does not
+   * replace it.
+   */
+  modelNamed?: boolean;
+  /**
    * ONNX Runtime intra-op threads per worker; defaults to the available cores (at most 4) divided among the workers.
    */
   threads?: number;
@@ -99,6 +104,8 @@ export interface ModelInfo {
   promptNames: string[];
   /** Prompt applied when encode names none. */
   defaultPromptName: string | undefined;
+  /** For a model from the cache or the hub: its catalogue id (when it has one) and repository@revision. */
+  origin?: { catalogueId?: string; repository: string; revision: string };
   loadMs: number;
   /** ONNX Runtime intra-op threads of each worker's session. */
   threads: number;

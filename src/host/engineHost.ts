@@ -88,14 +88,30 @@ export class VscodeEngineHost implements EngineHost {
 
   /** Engine options from the settings; `trusted` is a parameter so the in-host tests can check limited mode. */
   engineOptions(trusted: boolean = vscode.workspace.isTrusted): EngineOptions {
-    return engineOptionsFrom(currentSettings(trusted), {
+    const settings = currentSettings(trusted);
+    const paths = {
       workspaceFolder: localWorkspaceFolder(),
       globalStorage: this.context.globalStorageUri.fsPath,
       workerPath: path.join(this.context.extensionPath, 'dist', 'engineWorker.js'),
       extensionPath: this.context.extensionPath,
       trusted,
-    });
+    };
+    try {
+      return engineOptionsFrom(settings, paths);
+    } catch (error) {
+      // An unusable minilm.model must not stop activation: say so once, and use the other settings.
+      const message = `minilm.model: ${error instanceof Error ? error.message : String(error)}`;
+      if (message !== this.reportedModelError) {
+        this.reportedModelError = message;
+        this.log.error(message);
+        void vscode.window.showWarningMessage(message);
+      }
+      return engineOptionsFrom({ ...settings, model: '' }, paths);
+    }
   }
+
+  /** The last invalid minilm.model reported, so that each distinct mistake is shown once. */
+  private reportedModelError: string | undefined;
 
   /** The results folder named by the settings (throws when it leaves the workspace folder). */
   resultsFolder(trusted: boolean = vscode.workspace.isTrusted): vscode.Uri | undefined {

@@ -1,5 +1,5 @@
 // What the status bar item shows for each engine state. Pure, so every state's text is unit-tested.
-import type { Dtype, EngineState } from '../engine/types';
+import { MODEL_NAME, type Dtype, type EngineState } from '../engine/types';
 import type { Translate } from './translate';
 
 export interface StatusBarView {
@@ -53,7 +53,8 @@ export function statusBarView(state: EngineState, dtype: Dtype, t: Translate): S
     case 'ready': {
       const info = state.info;
       return {
-        text: t('$(check) MiniLM {0}', info.dtype),
+        // Another model than the default is named, so the user sees which one scores (English-only or multilingual).
+        text: info.name === MODEL_NAME ? t('$(check) MiniLM {0}', info.dtype) : t('$(check) MiniLM {0} · {1}', info.name, info.dtype),
         tooltip: t(
           'MiniLM: {0} {1} ready ({2} dimensions, max {3} word pieces), from {4} ({5}), loaded in {6} ms. Click to open the Studio.',
           info.name,

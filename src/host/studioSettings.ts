@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EngineError } from '../engine/errors';
 import { DTYPES, type Dtype, type EngineOptions } from '../engine/types';
+import { parseModelSpec } from '../engine/modelSpec';
 import { isInside } from './containedPath';
 
 /** What `WorkspaceConfiguration.inspect` returns (the layers this extension reads). */
@@ -21,9 +22,11 @@ export type InspectSetting = <T>(key: string) => SettingLayers<T> | undefined;
  * it, a model load the user did not ask for): in an untrusted workspace only the user's own value counts. Same list
  * as `capabilities.untrustedWorkspaces.restrictedConfigurations` in package.json (a unit test keeps them equal).
  */
-export const RESTRICTED_SETTINGS = ['modelFolder', 'hubEndpoint', 'hubRepository', 'hubRevision', 'resultsFolder', 'allowDownload', 'autoLoad'] as const;
+export const RESTRICTED_SETTINGS = ['model', 'modelFolder', 'hubEndpoint', 'hubRepository', 'hubRevision', 'resultsFolder', 'allowDownload', 'autoLoad'] as const;
 
 export interface StudioSettings {
+  /** A catalogue id, owner/name[@revision] or a folder; empty: the default model (or `modelFolder`). */
+  model: string;
   modelFolder: string;
   hubEndpoint: string;
   hubRepository: string;
@@ -37,6 +40,7 @@ export interface StudioSettings {
 }
 
 const DEFAULTS: StudioSettings = {
+  model: '',
   modelFolder: '',
   hubEndpoint: 'https://huggingface.co',
   hubRepository: 'Xenova/all-MiniLM-L6-v2',
@@ -65,6 +69,7 @@ export function readStudioSettings(inspect: InspectSetting, trusted: boolean): S
   const isString = (v: unknown) => typeof v === 'string';
   const isBoolean = (v: unknown) => typeof v === 'boolean';
   return {
+    model: read('model', isString).trim(),
     modelFolder: read('modelFolder', isString).trim(),
     hubEndpoint: read('hubEndpoint', (v) => isString(v) && (v as string).trim() !== '').trim(),
     hubRepository: read('hubRepository', (v) => isString(v) && (v as string).trim() !== '').trim(),
@@ -112,8 +117,22 @@ export function engineOptionsFrom(settings: StudioSettings, paths: HostPaths): E
   if (settings.hubEndpoint !== DEFAULTS.hubEndpoint) hub.endpoint = settings.hubEndpoint;
   if (settings.hubRepository !== DEFAULTS.hubRepository) hub.repository = settings.hubRepository;
   if (settings.hubRevision) hub.revision = settings.hubRevision;
+  let modelDir = settings.modelFolder ? resolveUserPath(settings.modelFolder, paths.workspaceFolder) : undefined;
+  let modelNamed: boolean | undefined;
+  if (settings.model) {
+    // minilm.model wins over the folder and hub settings; an invalid value throws (the caller reports it).
+    const spec = parseModelSpec(settings.model.startsWith('~') ? resolveUserPath(settings.model, paths.workspaceFolder) : settings.model, undefined, paths.workspaceFolder ?? os.homedir());
+    if (spec.kind === 'folder') modelDir = spec.dir;
+    else {
+      modelDir = undefined;
+      modelNamed = true;
+      hub.repository = spec.kind === 'catalogue' ? spec.entry.repository : spec.repository;
+      hub.revision = spec.kind === 'catalogue' ? spec.entry.revision : spec.revision;
+    }
+  }
   return {
-    modelDir: settings.modelFolder ? resolveUserPath(settings.modelFolder, paths.workspaceFolder) : undefined,
+    modelDir,
+    ...(modelNamed ? { modelNamed } : {}),
     projectModelsDir: paths.workspaceFolder && paths.trusted ? path.join(paths.workspaceFolder, 'models') : undefined,
     bundledModelsDir: paths.extensionPath ? path.join(paths.extensionPath, 'models') : undefined,
     cacheDir: path.join(paths.globalStorage, 'models'),

@@ -22,7 +22,7 @@ export function registerInfo(program: Command): void {
     }
     const facts = [
       ['model', info.name],
-      ['source', info.source],
+      ['source', info.origin ? `${info.source}: ${info.origin.catalogueId ? `catalogue ${info.origin.catalogueId}, ` : ''}${info.origin.repository}@${info.origin.revision}` : info.source],
       ['folder', info.dir],
       ['dtype', `${info.dtype} (${path.relative(info.dir, info.modelFile)})`],
       ['dimension', String(info.dimension)],

@@ -43,6 +43,11 @@ describe('status bar view', () => {
     assert.equal(statusBarView({ kind: 'loading' }, 'q8', english).text, '$(loading~spin) MiniLM');
   });
 
+  it('ready with another model than the default: its name is in the text, so the user sees which model scores', () => {
+    const view = statusBarView({ kind: 'ready', info: { ...info, name: 'paraphrase-multilingual-MiniLM-L12-v2' } }, 'fp32', english);
+    assert.equal(view.text, '$(check) MiniLM paraphrase-multilingual-MiniLM-L12-v2 · q8');
+  });
+
   it('ready: the loaded dtype (not the configured one), details in the tooltip, click opens the Studio', () => {
     const view = statusBarView({ kind: 'ready', info }, 'fp32', english);
     assert.equal(view.text, '$(check) MiniLM q8');

@@ -98,6 +98,33 @@ describe('studio settings', () => {
     assert.deepEqual(engineOptionsFrom(settings, paths).hub, { endpoint: 'https://hf-mirror.com' });
   });
 
+  it('minilm.model: a catalogue id pins its repository and revision and wins over the model folder', () => {
+    const settings = readStudioSettings(inspector({ model: { globalValue: 'paraphrase-multilingual-MiniLM-L12-v2' }, modelFolder: { globalValue: '/home/me/model' } }), true);
+    const options = engineOptionsFrom(settings, paths);
+    assert.equal(options.modelDir, undefined);
+    assert.equal(options.modelNamed, true);
+    assert.equal(options.hub?.repository, 'Xenova/paraphrase-multilingual-MiniLM-L12-v2');
+    assert.match(options.hub?.revision ?? '', /^[0-9a-f]{40}$/);
+  });
+
+  it('minilm.model: a folder is the model folder; a hub repository keeps its revision; nonsense is one clear error', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-setting-model-'));
+    try {
+      assert.equal(engineOptionsFrom(readStudioSettings(inspector({ model: { globalValue: folder } }), true), paths).modelDir, folder);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+    const hub = engineOptionsFrom(readStudioSettings(inspector({ model: { globalValue: 'someone/their-model@abc123' } }), true), paths);
+    assert.deepEqual([hub.hub?.repository, hub.hub?.revision, hub.modelNamed], ['someone/their-model', 'abc123', true]);
+    assert.throws(() => engineOptionsFrom(readStudioSettings(inspector({ model: { globalValue: 'not a model' } }), true), paths), /minilm models/);
+  });
+
+  it('untrusted: a workspace minilm.model is ignored (it could name a download of its choosing)', () => {
+    const settings = readStudioSettings(inspector({ model: { defaultValue: '', workspaceValue: 'attacker/model' } }), false);
+    assert.equal(settings.model, '');
+    assert.equal(engineOptionsFrom(settings, { ...paths, trusted: false }).modelNamed, undefined);
+  });
+
   it('~ expands to the home folder', () => {
     assert.equal(resolveUserPath('~/m', '/ws'), path.join(os.homedir(), 'm'));
   });

@@ -45,12 +45,12 @@ describe('cached model check (pinned revision)', () => {
 
   it('checks each file against the pinned digests on the first load in a process, then trusts that version', async () => {
     const { dir, resolve } = pinnedCache();
-    assert.deepEqual(await resolve(), { dir, source: 'cache', verification: 'pinned' });
+    assert.deepEqual(await resolve(), { dir, source: 'cache', verification: 'pinned', origin: { repository: 'org/model', revision: 'c0ffee00000000000000000000000000000000aa' } });
     for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']) {
       assert.ok(logs.some((m) => m.includes(`cache ${file}:`) && m.includes('matches the pinned digest')), logs.join('\n'));
     }
     logs.length = 0;
-    assert.deepEqual(await resolve(), { dir, source: 'cache', verification: 'pinned' });
+    assert.deepEqual(await resolve(), { dir, source: 'cache', verification: 'pinned', origin: { repository: 'org/model', revision: 'c0ffee00000000000000000000000000000000aa' } });
     assert.equal(logs.filter((m) => m.includes('matches the pinned digest')).length, 0, 'the same versions are not hashed again');
   });
 
@@ -95,7 +95,7 @@ describe('cached model check (pinned revision)', () => {
 
       writeFiles(dir, small);
       const resolved = await resolveModel({ dtype: 'fp32', cacheDir, hub, pinned, allowDownload: true, log, env });
-      assert.deepEqual(resolved, { dir, source: 'hub', verification: 'pinned' });
+      assert.deepEqual(resolved, { dir, source: 'hub', verification: 'pinned', origin: { repository: 'org/model', revision: hubServer.revision } });
       assert.deepEqual(
         [...new Set(hubServer.requests.filter((r) => !r.url.startsWith('/cdn/')).map((r) => r.url.split('/').pop()))],
         ['model.onnx'],

@@ -56,7 +56,7 @@ describe('resolveModel', () => {
     const hub = { endpoint: 'http://127.0.0.1:9', repository: 'org/model', revision: 'abc' };
     const cached = fakeModel(path.join(tmp, 'cache', 'unpinned', 'org', 'model', 'abc'));
     const found = await resolveModel({ dtype: 'fp32', projectModelsDir: path.join(tmp, 'empty'), cacheDir: path.join(tmp, 'cache'), hub, log, env });
-    assert.deepEqual(found, { dir: cached, source: 'cache', verification: 'hub-reported' });
+    assert.deepEqual(found, { dir: cached, source: 'cache', verification: 'hub-reported', origin: { repository: 'org/model', revision: 'abc' } });
     assert.equal(logs.length, 2);
     assert.match(logs[0]!, /project models folder .*no fp32 model/);
     assert.match(logs[1]!, /cache .*found/);
@@ -72,7 +72,7 @@ describe('resolveModel', () => {
     assert.match(logs[1]!, /bundled models folder .*found/);
     // The offline VSIX ships q8 only: fp32 goes on to the cache.
     logs.length = 0;
-    assert.deepEqual(await resolveModel({ ...request, dtype: 'fp32' }), { dir: cached, source: 'cache', verification: 'hub-reported' });
+    assert.deepEqual(await resolveModel({ ...request, dtype: 'fp32' }), { dir: cached, source: 'cache', verification: 'hub-reported', origin: { repository: 'org/model', revision: 'abc' } });
     assert.match(logs[1]!, /bundled models folder .*no fp32 model/);
     const project = fakeModel(path.join(tmp, 'empty', 'all-MiniLM-L6-v2'), 'q8');
     assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: project, source: 'project', knownDefault: true });

@@ -23,7 +23,13 @@ export interface IndexThroughputSpec {
 /** Two paragraphs of two to four corpus sentences under a heading, so files differ in length as notes do. */
 function generateWorkspace(root: string, files: number, sentences: readonly string[]): void {
   let next = 0;
-  const take = (n: number) => Array.from({ length: n }, () => sentences[next++ % sentences.length]!.trim()).join(' ');
+  // Every sentence is made unique (the corpus repeats after a few thousand): the engine encodes a repeated text
+  // once per call, which would flatter the single-call baseline against the indexer's rounds.
+  const take = (n: number) =>
+    Array.from({ length: n }, () => {
+      const k = next++;
+      return `${sentences[k % sentences.length]!.trim()} (${k})`;
+    }).join(' ');
   for (let i = 0; i < files; i++) {
     const folder = path.join(root, `notes${Math.floor(i / 500)}`);
     if (i % 500 === 0) fs.mkdirSync(folder, { recursive: true });

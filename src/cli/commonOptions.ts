@@ -116,6 +116,11 @@ export function addPromptOptions(command: Command, what = 'every text', prefix =
     .option(`--${prefix}prompt <text>`, `put this text before ${what} (wins over --${prefix}prompt-name; "" turns the model's default prompt off)`);
 }
 
+/** The prompt the user asked for, or undefined when neither option was given (so a command's own default applies). */
+export function explicitPrompt(options: Pick<PromptCliOptions, 'prompt' | 'promptName'>): PromptOptions | undefined {
+  return options.prompt !== undefined || options.promptName !== undefined ? { prompt: options.prompt, promptName: options.promptName } : undefined;
+}
+
 export function addInputOptions(command: Command, what = 'texts'): Command {
   return command
     .option('-i, --input <file>', `read ${what} from a file (.txt one per line, .jsonl, .json, .csv/.tsv with --column) or - for stdin`)

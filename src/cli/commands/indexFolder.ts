@@ -7,6 +7,7 @@ import {
   addModelOptions,
   addOutputOptions,
   addPromptOptions,
+  explicitPrompt,
   outputFormat,
   positiveInteger,
   withEngine,
@@ -70,7 +71,7 @@ export function registerIndex(program: Command): void {
           useGitIgnore: options.gitignore,
           maxFileBytes: options.maxFileKb * 1024,
           rebuild: options.rebuild,
-          documentPrompt: options.prompt !== undefined || options.promptName !== undefined ? { prompt: options.prompt, promptName: options.promptName } : undefined,
+          documentPrompt: explicitPrompt(options),
           batchSize: options.batchSize,
           onProgress: (p: IndexProgress) => {
             if (p.phase === 'embed') bar.update(p.done, p.total);

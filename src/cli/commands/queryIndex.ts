@@ -8,6 +8,7 @@ import {
   addOutputOptions,
   addPromptOptions,
   encodingErrorsOption,
+  explicitPrompt,
   outputFormat,
   positiveInteger,
   withEngine,
@@ -56,7 +57,7 @@ export function registerQuery(program: Command): void {
       // Without --dtype, query with the weights that built the index.
       const dtype = command.getOptionValueSource('dtype') === 'default' ? (identity.dtype as Dtype) : options.dtype;
       const hits = await withEngine({ ...options, dtype }, (engine) =>
-        queryIndex(engine, store, queries, { topK: options.topK, queryPrompt: options.prompt !== undefined || options.promptName !== undefined ? { prompt: options.prompt, promptName: options.promptName } : undefined }),
+        queryIndex(engine, store, queries, { topK: options.topK, queryPrompt: explicitPrompt(options) }),
       );
       if (outputFormat(options) === 'json') {
         return await emit(jsonArrayLines(hits, (list) => JSON.stringify(list.map((h) => ({ path: h.path, start_line: h.startLine, end_line: h.endLine, score: h.score, text: h.text })))), options.out);

@@ -106,16 +106,13 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<IndexRun
       { ...documentPrompt, batchSize: options.batchSize, signal, onProgress: (p: BatchProgress) => options.onProgress?.({ phase: 'embed', done: embeddedChunks + Math.round((p.done / p.total) * fitted.length), total: embeddedChunks + fitted.length }) },
     );
     embeddedChunks += fitted.length;
-    for (const r of round) {
-      const chunks: ChunkRecord[] = [];
-      const rowVectors: Float32Array[] = [];
-      fitted.forEach((f, i) => {
-        if (f.owner !== r) return;
-        chunks.push({ path: r.update.path, startLine: f.chunk.startLine, endLine: f.chunk.endLine, text: f.chunk.text });
-        rowVectors.push(vectors[i]!);
-      });
-      updated.push({ ...r.update, chunks, vectors: rowVectors });
-    }
+    const rows = new Map(round.map((r) => [r, { chunks: [] as ChunkRecord[], vectors: [] as Float32Array[] }]));
+    fitted.forEach((f, i) => {
+      const row = rows.get(f.owner)!;
+      row.chunks.push({ path: f.owner.update.path, startLine: f.chunk.startLine, endLine: f.chunk.endLine, text: f.chunk.text });
+      row.vectors.push(vectors[i]!);
+    });
+    for (const [r, row] of rows) updated.push({ ...r.update, ...row });
   }
 
   const present = new Set([...kept, ...updated.map((u) => u.path)]);

@@ -53,6 +53,7 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
           request.maxBatchTokens,
           () => cancelledIds.has(request.id),
           request.progress !== false ? (done, total) => reply({ id: request.id, kind: 'progress', done, total }) : () => undefined,
+          request.normalize,
         );
         reply({ id: request.id, kind: 'encoded', ...result }, result.vectors.map((v) => v.buffer as ArrayBuffer));
         break;

@@ -14,7 +14,7 @@ export type WorkerRequest =
    * resolved by the engine (undefined = none), put before every text. `progress: false`: send no progress replies
    * (each one wakes the engine's thread, which then competes with inference for the cores, when nobody listens).
    */
-  | { id: number; kind: 'encode'; texts: string[]; prompt?: string; batchSize: number; maxBatchTokens: number; progress?: boolean }
+  | { id: number; kind: 'encode'; texts: string[]; prompt?: string; batchSize: number; maxBatchTokens: number; progress?: boolean; normalize?: boolean }
   | { id: number; kind: 'tokenize'; texts: string[]; prompt?: string }
   /** One text's word pieces and contextual token states (ST's `encode(text, output_value="token_embeddings")`). */
   | { id: number; kind: 'tokenEmbeddings'; text: string; prompt?: string }

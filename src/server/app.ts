@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
-import { Batcher, QueueFullError, RequestAbortedError, type EncodedBatch } from './batcher';
+import { Batcher, QueueFullError, RequestAbortedError, type EncodeVariant, type EncodedBatch } from './batcher';
 import { ServerMetrics } from './metrics';
 import {
   openAiEmbeddingsBody,
@@ -32,10 +32,13 @@ export interface Embedder {
   tokenizationWorkers: number;
   /** The model's pooling mode as sentence-transformers names it (`mean`, `cls`, …), for /info. */
   pooling: string;
-  /** Unit vectors and word-piece counts (after truncation), in order. */
-  encode(texts: string[], signal: AbortSignal): Promise<EncodedBatch>;
-  /** Which texts are longer than `maxInputLength` word pieces (without running the model). */
-  tooLong(texts: string[], signal: AbortSignal): Promise<boolean[]>;
+  /** The model's prompt names (`prompt_name` must be one of them) and the one applied when none is given. */
+  promptNames: string[];
+  defaultPromptName: string | null;
+  /** Vectors (unit length unless `variant.normalize` is false) and word-piece counts (after truncation), in order. */
+  encode(texts: string[], signal: AbortSignal, variant: EncodeVariant): Promise<EncodedBatch>;
+  /** Which texts are longer than `maxInputLength` word pieces with the prompt applied (without running the model). */
+  tooLong(texts: string[], signal: AbortSignal, promptName?: string): Promise<boolean[]>;
   /** False once the model failed (its worker stopped): /health answers 503. */
   healthy(): boolean;
 }
@@ -109,7 +112,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
   });
 
   /** Runs `texts` through the batcher with the request's timeout and its client's disconnect as signals. */
-  const encode = async (request: FastifyRequest, reply: FastifyReply, texts: string[], truncate: boolean): Promise<EncodedBatch> => {
+  const encode = async (request: FastifyRequest, reply: FastifyReply, texts: string[], truncate: boolean, variant: EncodeVariant = {}): Promise<EncodedBatch> => {
     const gone = new AbortController();
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) gone.abort(new Error('client disconnected'));
@@ -117,8 +120,8 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     const timeout = AbortSignal.timeout(options.requestTimeoutMs);
     const signal = AbortSignal.any([gone.signal, timeout]);
     try {
-      if (!truncate) await refuseLongTexts(texts, signal);
-      const result = await batcher.submit(texts, signal);
+      if (!truncate) await refuseLongTexts(texts, signal, variant.promptName);
+      const result = await batcher.submit(texts, signal, variant);
       metrics.encoded(texts.length, result.tokens.reduce((a, b) => a + b, 0));
       return result;
     } catch (error) {
@@ -134,10 +137,12 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     }
   };
 
-  const refuseLongTexts = async (texts: string[], signal: AbortSignal) => {
-    const candidates = texts.map((text, i) => [text, i] as const).filter(([text]) => text.length + 2 > embedder.maxInputLength);
+  const refuseLongTexts = async (texts: string[], signal: AbortSignal, promptName: string | undefined) => {
+    // A prompt's own pieces count too, so with one every text is a candidate.
+    const prompted = promptName !== undefined || embedder.defaultPromptName !== null;
+    const candidates = texts.map((text, i) => [text, i] as const).filter(([text]) => prompted || text.length + 2 > embedder.maxInputLength);
     if (candidates.length === 0) return;
-    const long = await embedder.tooLong(candidates.map(([text]) => text), signal);
+    const long = await embedder.tooLong(candidates.map(([text]) => text), signal, promptName);
     const first = candidates.find((_, k) => long[k]);
     if (first) {
       throw new HttpError(
@@ -184,7 +189,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
           const texts = typeof input === 'string' ? [input] : (input as string[]);
           checkBatch(texts, 'input');
           checkDimensions(body.dimensions);
-          const result = await encode(request, reply, texts, options.autoTruncate);
+          const result = await encode(request, reply, texts, options.autoTruncate, { normalize: true });
           const base64 = body.encoding_format === 'base64';
           const tokens = result.tokens.reduce((a, b) => a + b, 0);
           return {
@@ -209,14 +214,16 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
         const texts = typeof body.inputs === 'string' ? [body.inputs] : body.inputs;
         checkBatch(texts, 'inputs');
         checkDimensions(body.dimensions);
-        if (body.normalize === false) {
-          throw validation('"normalize": false is not supported: the engine returns only unit-length (normalised) vectors.', 'normalize');
+        const promptName = body.prompt_name ?? undefined;
+        if (promptName !== undefined && !embedder.promptNames.includes(promptName)) {
+          const known = embedder.promptNames.length > 0 ? `its prompts are ${embedder.promptNames.map((n) => `"${n}"`).join(', ')}` : 'it has no prompts';
+          throw validation(`"prompt_name": "${promptName}" is not a prompt of ${embedder.modelId}: ${known}.`, 'prompt_name');
         }
-        if (body.prompt_name != null) throw validation(`"prompt_name" is not supported by minilm serve yet: texts are encoded with ${embedder.modelId}'s default prompt, if it has one.`, 'prompt_name');
         if (body.truncation_direction && body.truncation_direction.toLowerCase() === 'left') {
           throw validation('"truncation_direction": "Left" is not supported: long texts keep their beginning.', 'truncation_direction');
         }
-        const result = await encode(request, reply, texts, body.truncate ?? options.autoTruncate);
+        // As text-embeddings-inference: unit vectors unless the request says otherwise, whatever the model's last module.
+        const result = await encode(request, reply, texts, body.truncate ?? options.autoTruncate, { promptName, normalize: body.normalize ?? true });
         return result.vectors.map((vector) => Array.from(vector));
       },
     );
@@ -233,6 +240,8 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
       auto_truncate: options.autoTruncate,
       tokenization_workers: embedder.tokenizationWorkers,
       version: options.version,
+      prompt_names: embedder.promptNames,
+      default_prompt_name: embedder.defaultPromptName,
     }));
     tei.get('/health', { schema: { summary: '200 when the model is loaded and working', security: [] } }, async (_request, reply) => {
       if (!embedder.healthy()) return reply.code(503).send({ error: 'The model failed; restart the server.', error_type: 'Unhealthy' });

@@ -16,6 +16,7 @@ import {
   teiEmbedResponse,
   teiErrorSchema,
   teiInfoResponse,
+  withDimension,
   type OpenAiEmbeddingsBody,
   type TeiEmbedBody,
 } from './schemas';
@@ -85,6 +86,16 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     // Keep-alive connections of idle clients must not hold a shutdown.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A "__proto__" or "constructor.prototype" key is dropped, as any other unknown field is, instead of failing the request.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+  });
+  // Each path's methods, so that a known path asked with another method answers 405 with Allow.
+  const routeMethods = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = routeMethods.get(route.url) ?? new Set<string>();
+    for (const method of [route.method].flat()) methods.add(method);
+    routeMethods.set(route.url, methods);
   });
   const batcher = new Batcher(embedder.encode.bind(embedder), {
     maxBatchTokens: options.maxBatchTokens,
@@ -162,21 +173,16 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     if (empty >= 0) throw validation(`Input ${empty} is empty: send at least one character.`, param);
   };
 
-  const checkDimensions = (dimensions: number | null | undefined) => {
-    if (dimensions != null && dimensions !== embedder.dimension) {
-      throw validation(`This model's embeddings have ${embedder.dimension} dimensions; "dimensions": ${dimensions} is not supported (omit it, or send ${embedder.dimension}).`, 'dimensions');
-    }
-  };
 
   await app.register(
     async (v1) => {
-      scopeErrors(v1, 'openai', options.apiKey);
+      scopeErrors(v1, 'openai', options.apiKey, routeMethods, embedder.dimension);
       v1.post<{ Body: OpenAiEmbeddingsBody }>(
         '/embeddings',
         {
           schema: {
             summary: 'OpenAI-compatible embeddings',
-            body: openAiEmbeddingsBody,
+            body: withDimension(openAiEmbeddingsBody, embedder.dimension),
             response: { 200: openAiEmbeddingsResponse, '4xx': openAiErrorSchema, '5xx': openAiErrorSchema },
           },
         },
@@ -188,7 +194,6 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
           }
           const texts = typeof input === 'string' ? [input] : (input as string[]);
           checkBatch(texts, 'input');
-          checkDimensions(body.dimensions);
           const result = await encode(request, reply, texts, options.autoTruncate, { normalize: true });
           const base64 = body.encoding_format === 'base64';
           const tokens = result.tokens.reduce((a, b) => a + b, 0);
@@ -205,15 +210,14 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
   );
 
   await app.register(async (tei) => {
-    scopeErrors(tei, 'tei', options.apiKey);
+    scopeErrors(tei, 'tei', options.apiKey, routeMethods, embedder.dimension);
     tei.post<{ Body: TeiEmbedBody }>(
       '/embed',
-      { schema: { summary: 'text-embeddings-inference: embed', body: teiEmbedBody, response: { 200: teiEmbedResponse, '4xx': teiErrorSchema, '5xx': teiErrorSchema } } },
+      { schema: { summary: 'text-embeddings-inference: embed', body: withDimension(teiEmbedBody, embedder.dimension), response: { 200: teiEmbedResponse, '4xx': teiErrorSchema, '5xx': teiErrorSchema } } },
       async (request, reply) => {
         const body = request.body;
         const texts = typeof body.inputs === 'string' ? [body.inputs] : body.inputs;
         checkBatch(texts, 'inputs');
-        checkDimensions(body.dimensions);
         const promptName = body.prompt_name ?? undefined;
         if (promptName !== undefined && !embedder.promptNames.includes(promptName)) {
           const known = embedder.promptNames.length > 0 ? `its prompts are ${embedder.promptNames.map((n) => `"${n}"`).join(', ')}` : 'it has no prompts';
@@ -257,7 +261,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
 }
 
 /** Authentication, validation, 404 and failures answered in one API's error shape, for one encapsulated scope. */
-function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string | undefined): void {
+function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string | undefined, routeMethods: ReadonlyMap<string, ReadonlySet<string>>, dimension: number): void {
   const send = (reply: FastifyReply, status: number, message: string, kind: { openai: string; tei: string; code?: string; param?: string }, headers: Record<string, string> = {}) => {
     reply.code(status).headers(headers);
     if (flavour === 'openai') return reply.send({ error: { message, type: kind.openai, param: kind.param ?? null, code: kind.code ?? null } });
@@ -275,9 +279,16 @@ function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string
     });
   }
   scope.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = routeMethods.get(path);
+    if (allowed) {
+      const allow = [...allowed].sort().join(', ');
+      return send(reply, 405, `${path} does not take ${request.method}; it takes ${allow}.`, { openai: 'invalid_request_error', tei: 'MethodNotAllowed' }, { allow });
+    }
     send(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}. Routes: POST /v1/embeddings, POST /embed, GET /info, GET /health, GET /metrics, GET /openapi.json.`, { openai: 'invalid_request_error', tei: 'NotFound' });
   });
-  scope.setErrorHandler((error: FastifyError | HttpError | Error, request, reply) => {
+  scope.setErrorHandler((caught: FastifyError | HttpError | Error, request, reply) => {
+    const error = plainValidationError(caught, dimension) ?? caught;
     if (error instanceof HttpError) {
       // 499: the client is gone, nobody reads the answer; the status only reaches the metrics and the log.
       // OpenAI answers every invalid request with 400; TEI uses 422 for what it validates.
@@ -299,6 +310,22 @@ function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string
     request.log.error(error);
     return send(reply, flavour === 'openai' ? 500 : 424, `Inference failed: ${error.message}`, { openai: 'server_error', tei: 'Backend' });
   });
+}
+
+/**
+ * The schema's failures that have a plainer message than ajv's: an empty text ("minLength") and a dimension other
+ * than the model's ("enum" on dimensions). The schema states both, so that clients generated from it know.
+ */
+function plainValidationError(error: Error, dimension: number): HttpError | undefined {
+  const failures = (error as FastifyError).validation ?? [];
+  const empty = failures.find((v) => v.keyword === 'minLength');
+  if (empty) {
+    const index = /\/(\d+)$/.exec(empty.instancePath)?.[1] ?? '0';
+    return validation(`Input ${index} is empty: send at least one character.`, empty.instancePath.replace(/^\//, '').split('/')[0]);
+  }
+  const dimensions = failures.find((v) => v.instancePath === '/dimensions');
+  if (dimensions) return validation(`This model's embeddings have ${dimension} dimensions; "dimensions" must be ${dimension} or left out.`, 'dimensions');
+  return undefined;
 }
 
 /** OpenAI's base64 encoding: the vector's float32 values as little-endian bytes. */

@@ -37,6 +37,11 @@ export interface OpenAiEmbeddingsBody {
   user?: string;
 }
 
+/** A request body schema whose `dimensions` accepts only the served model's dimension (so the OpenAPI document says it). */
+export function withDimension<T extends { properties: { dimensions: object } }>(schema: T, dimension: number): T {
+  return { ...schema, properties: { ...schema.properties, dimensions: { ...schema.properties.dimensions, enum: [dimension, null] } } };
+}
+
 export const openAiEmbeddingsBody = {
   type: 'object',
   required: ['input'],
@@ -44,8 +49,8 @@ export const openAiEmbeddingsBody = {
     input: {
       description: 'A text, or an array of texts. Token-id arrays (accepted by OpenAI) are refused: send text.',
       anyOf: [
-        { type: 'string' },
-        { type: 'array', items: { type: 'string' }, minItems: 1 },
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
         tokenIds,
         { type: 'array', items: tokenIds },
       ],
@@ -99,7 +104,7 @@ export const teiEmbedBody = {
   type: 'object',
   required: ['inputs'],
   properties: {
-    inputs: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+    inputs: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] },
     normalize: { type: 'boolean', default: true, description: 'false: the pooled vectors as they are (the model\'s Normalize module skipped); true: unit vectors.' },
     truncate: { type: 'boolean', description: "Cut texts longer than the model's max input length (default: the server's --auto-truncate)." },
     truncation_direction: { type: 'string', enum: ['Left', 'Right', 'left', 'right'], default: 'Right', description: 'Only Right is supported.' },

@@ -79,6 +79,12 @@ describe('server app (fake model)', () => {
       assert.ok('param' in error && 'code' in error);
     }
     assert.equal((await post('/v1/embeddings', { input: 'a', dimensions: 2 })).statusCode, 200);
+    const wrong = await post('/embed', { inputs: 'a', dimensions: 3 });
+    assert.equal(wrong.statusCode, 422);
+    assert.equal(wrong.json().error, 'This model\'s embeddings have 2 dimensions; "dimensions" must be 2 or left out.');
+    assert.equal((await post('/embed', { inputs: 'a', dimensions: null })).statusCode, 200);
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    assert.match(JSON.stringify(spec.paths['/v1/embeddings'].post.requestBody), /"dimensions":\{[^}]*"enum":\[2,null\]/);
   });
 
   it('answers /embed as TEI, refuses what the engine cannot do with 422 in TEI shape', async () => {
@@ -161,6 +167,34 @@ describe('server app (fake model)', () => {
     const missingOpenAi = await app.inject({ method: 'GET', url: '/v1/models/nope' });
     assert.equal(missingOpenAi.statusCode, 404);
     assert.equal(typeof missingOpenAi.json().error.message, 'string');
+  });
+
+  it('answers a known path asked with another method 405 with Allow (found by schemathesis)', async () => {
+    await start();
+    const trace = await app.inject({ method: 'DELETE', url: '/embed' });
+    assert.equal(trace.statusCode, 405);
+    assert.equal(trace.headers.allow, 'POST');
+    assert.equal(trace.json().error_type, 'MethodNotAllowed');
+    const info = await app.inject({ method: 'POST', url: '/info', payload: {} });
+    assert.equal(info.statusCode, 405);
+    assert.equal(info.headers.allow, 'GET, HEAD');
+    const openai = await app.inject({ method: 'GET', url: '/v1/embeddings' });
+    assert.equal(openai.statusCode, 405);
+    assert.equal(openai.json().error.type, 'invalid_request_error');
+  });
+
+  it('drops a "__proto__" key like any unknown field, and says an empty text is empty (the schema says so too)', async () => {
+    await start();
+    const poisoned = await app.inject({ method: 'POST', url: '/embed', payload: '{"__proto__": {"polluted": 1}, "inputs": "abc"}', headers: { 'content-type': 'application/json' } });
+    assert.equal(poisoned.statusCode, 200, poisoned.body);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    for (const [url, body, status] of [['/embed', { inputs: ['a', ''] }, 422], ['/v1/embeddings', { input: '' }, 400]] as const) {
+      const response = await post(url, body);
+      assert.equal(response.statusCode, status);
+      assert.match(response.body, url === '/embed' ? /Input 1 is empty: send at least one character/ : /Input 0 is empty/);
+    }
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    assert.equal(JSON.stringify(spec.paths['/embed'].post.requestBody).includes('"minLength":1'), true);
   });
 
   it('requires the Bearer key on every route but /health when one is set', async () => {

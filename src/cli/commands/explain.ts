@@ -46,7 +46,7 @@ export function registerExplain(program: Command): void {
   addPromptOptions(command, 'both texts');
   command.option('--top <n>', 'table: aligned pairs to show', positiveInteger(1000), 10);
   command.option('--idf <file>', 'weight precision and recall by idf over this corpus (BERTScore: log((M+1)/(df+1)) per word piece; same formats as --input)');
-  addOutputOptions(command, ['table', 'json'], ' (json: {tokens_a, tokens_b, matrix, precision, recall, f1, cosine})');
+  addOutputOptions(command, ['table', 'json'], ' (json: {tokens_a, tokens_b, matrix, precision, recall, f1, cosine}, plus "idf": true with --idf)');
   command.action(async (args: string[], options: Options) => {
     const format = outputFormat(options);
     if (options.idf === '-' && (options.input === '-' || (args.length === 1 && args[0] === '-'))) throw new CliError('stdin can hold the texts or the --idf corpus, not both: give one of them as a file');

@@ -212,6 +212,21 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /**
+   * Each text's token ids as the model sees them (special tokens included, truncated at max_seq_length as `encode`
+   * truncates), without running the model: what idf weights are counted over.
+   */
+  async tokenIds(texts: readonly string[], signal?: AbortSignal, promptOptions: PromptOptions = {}): Promise<number[][]> {
+    validateTexts(texts);
+    validatePromptOptions(promptOptions);
+    if (texts.length === 0) return [];
+    await this.load(signal);
+    const prompt = this.resolvePrompt(promptOptions);
+    const reply = await this.request({ kind: 'tokenize', texts: [...texts], prompt, withIds: true }, signal);
+    if (reply.kind !== 'tokenized' || !reply.ids) throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
+    return reply.ids;
+  }
+
+  /**
    * One text's word pieces and their contextual embeddings, exactly sentence-transformers'
    * `encode(text, output_value="token_embeddings")`: a row of the transformer's last_hidden_state for every token the
    * model saw (special tokens and prompt pieces included, truncated as `encode` truncates), before pooling. Not cached.

@@ -351,6 +351,8 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
   it('state survives a reload of the webview (getState/setState)', async () => {
     await selectTab(page, 'similarity');
     await fill(page, 'similarity-a', 'Kept across reloads');
+    await page.locator('#compare-button').click();
+    await page.locator('[data-testid="similarity-reading"]').waitFor();
     await page.waitForTimeout(300); // setState is debounced
     await page.reload();
     await page.locator('vscode-tabs').waitFor();

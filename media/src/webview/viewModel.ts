@@ -202,7 +202,7 @@ export interface StudioState {
   hasResultsFolder: boolean;
   model: { status?: ModelStatus; busy?: Busy; error?: RequestError };
   similarity: Outcome<SimilarityResult> & { a: string; b: string };
-  /** The word-piece alignment of the Similarity tab's texts ("Explain"); cleared when either text changes. */
+  /** The word-piece alignment of the Similarity tab's texts ("Explain"); it and the score are cleared when either text changes. */
   explain: Outcome<ExplainView>;
   encode: Outcome<EncodeResult> & { text: string; notice?: string };
   search: Outcome<SearchResult> & { query: string; candidates: string; topK: number; notice?: string };
@@ -313,8 +313,9 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
       return { ...state, model: { ...state.model, status: action.status } };
     case 'input': {
       const next = { ...state, [action.slot]: { ...state[action.slot], [action.field]: action.value } };
-      // An alignment of other texts must not stay on screen as if it explained these.
-      return action.slot === 'similarity' && state.explain.result ? { ...next, explain: { ...state.explain, result: undefined } } : next;
+      // A score or an alignment of other texts must not stay on screen as if it were these texts'.
+      if (action.slot !== 'similarity') return next;
+      return { ...next, similarity: { ...next.similarity, result: undefined }, explain: { ...state.explain, result: undefined } };
     }
     case 'topK':
       return { ...state, search: { ...state.search, topK: clampTopK(action.value) } };

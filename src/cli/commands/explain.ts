@@ -4,6 +4,7 @@ import type { TokenEmbeddings } from '../../engine';
 import { CliError } from '../cliError';
 import {
   addInputOptions,
+  addLocalOnlyBackendOption,
   addModelOptions,
   addOutputOptions,
   addPromptOptions,
@@ -40,6 +41,7 @@ export function registerExplain(program: Command): void {
     .argument('[texts...]', 'the two texts A and B; - reads stdin');
   addInputOptions(command);
   addModelOptions(command);
+  addLocalOnlyBackendOption(command, 'it compares the token embeddings, which no embedding server returns');
   addPromptOptions(command, 'both texts');
   command.option('--top <n>', 'table: aligned pairs to show', positiveInteger(1000), 10);
   addOutputOptions(command, ['table', 'json'], ' (json: {tokens_a, tokens_b, matrix, precision, recall, f1, cosine})');

@@ -137,11 +137,11 @@ export function addBackendOptions(command: Command): Command {
     .addOption(new Option('--api-key <key>', 'API key for the remote backend, sent as "Authorization: Bearer"; better in the environment than on the command line').env('MINILM_API_KEY'))
     .option('--remote-model <name>', 'model name sent to an openai or ollama backend (default: all-MiniLM-L6-v2 for openai, all-minilm for ollama; tei serves one model)')
     .option('--remote-timeout <seconds>', 'longest wait for one answer of the remote backend', positiveInteger(3600), 60)
-    .option('--no-normalize', 'remote backends: keep the vectors as the server returns them (default: scaled to unit length, as all-MiniLM-L6-v2 does)');
+    .option('--no-normalize', 'remote backends: keep the vectors as the server returns them (default: scaled to unit length when the model ends in Normalize: all-MiniLM-L6-v2, or the catalogue model named with --model)');
 }
 
 /** The remote backend the options name, or undefined for the local engine. */
-export function remoteEmbedder(options: BackendOptions & Pick<ModelOptions, 'batchSize' | 'verbose'>): RemoteEmbedder | undefined {
+export function remoteEmbedder(options: BackendOptions & Pick<ModelOptions, 'batchSize' | 'verbose' | 'model'>): RemoteEmbedder | undefined {
   if (options.backend === 'local' || options.backend === undefined) {
     for (const [given, flag] of [
       [options.endpoint, '--endpoint'],
@@ -152,11 +152,15 @@ export function remoteEmbedder(options: BackendOptions & Pick<ModelOptions, 'bat
     return undefined;
   }
   const log = options.verbose ? (message: string) => process.stderr.write(`minilm: ${message}\n`) : undefined;
+  // A catalogue model named with --model says what the server's vectors should be: normalised or not, its prompts.
+  const spec = options.model === undefined ? undefined : parseModelSpec(options.model);
+  const entry = spec?.kind === 'catalogue' ? spec.entry : undefined;
   return new RemoteEmbedder({
     api: options.backend as RemoteApi,
     endpoint: options.endpoint,
-    model: options.remoteModel,
-    normalize: options.normalize,
+    model: options.remoteModel ?? (options.backend === 'openai' ? entry?.id : undefined),
+    normalize: options.normalize && (entry?.st.normalize ?? true),
+    prompts: entry ? { query: '', document: '', ...entry.st.prompts } : undefined,
     batchSize: options.batchSize,
     log,
     policy: {

@@ -167,7 +167,11 @@ export class RemoteEmbedder {
       let squares = 0;
       for (const v of vector) squares += v * v;
       const norm = Math.sqrt(squares);
-      this.unitVectors = (this.unitVectors ?? true) && Math.abs(norm - 1) <= UNIT_TOLERANCE;
+      const unit = Math.abs(norm - 1) <= UNIT_TOLERANCE;
+      if (this.unitVectors === undefined) {
+        this.log(`${describe(this.place)} returns ${unit ? 'unit-length' : `non-unit (norm ${norm.toFixed(3)})`} vectors; ${this.normalize ? 'scaled to unit length here' : 'kept as they are (--no-normalize)'}`);
+      }
+      this.unitVectors = (this.unitVectors ?? true) && unit;
       if (this.normalize && norm > 0) for (let d = 0; d < vector.length; d++) vector[d]! /= norm;
       return vector;
     });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { EngineError } from '../engine/errors';
 import { DTYPES, type Dtype, type EngineOptions } from '../engine/types';
 import { parseModelSpec } from '../engine/modelSpec';
-import { BACKENDS, type Backend, type RemoteEmbedderOptions } from '../engine/remote';
+import { BACKENDS, type Backend, type RemoteEmbedderOptions, type SettingNames } from '../engine/remote';
 import { isInside } from './containedPath';
 
 /** What `WorkspaceConfiguration.inspect` returns (the layers this extension reads). */
@@ -95,6 +95,15 @@ export function readStudioSettings(inspect: InspectSetting, trusted: boolean): S
   };
 }
 
+/** What a remote backend's error messages tell an editor user to change. */
+export const EDITOR_SETTING_NAMES: SettingNames = {
+  endpoint: 'minilm.backendEndpoint',
+  apiKey: 'the command "MiniLM: Set Backend API Key"',
+  model: 'minilm.remoteModel',
+  batchSize: 'minilm.batchSize',
+  prompt: 'an explicit prompt text',
+};
+
 /**
  * The remote embedder the settings name, or undefined for the local engine. The API key comes from VS Code's
  * secret storage, never from a setting.
@@ -107,6 +116,7 @@ export function remoteOptionsFrom(settings: StudioSettings, apiKey: string | und
     model: settings.remoteModel || undefined,
     batchSize: settings.batchSize,
     policy: { apiKey: apiKey || undefined },
+    names: EDITOR_SETTING_NAMES,
   };
 }
 

@@ -3,7 +3,7 @@ import type { EncodeOptions } from '../types';
 import { API_SHAPES } from './remoteApis';
 import { requestBatches, limitsFromTeiInfo } from './remoteLimits';
 import { DEFAULT_POLICY, describe, requestJson, type BackendPlace, type RequestPolicy } from './remoteRequest';
-import { DEFAULT_ENDPOINT, DEFAULT_REMOTE_MODEL, type RemoteApi, type RemoteDescription, type ServerLimits } from './remoteTypes';
+import { CLI_NAMES, DEFAULT_ENDPOINT, DEFAULT_REMOTE_MODEL, type RemoteApi, type RemoteDescription, type ServerLimits, type SettingNames } from './remoteTypes';
 
 export interface RemoteEmbedderOptions {
   api: RemoteApi;
@@ -24,6 +24,8 @@ export interface RemoteEmbedderOptions {
   /** Texts per request at most (the server's own limit, when it publishes one, may lower it). Default 32. */
   batchSize?: number;
   policy?: Partial<RequestPolicy>;
+  /** What error messages call the settings: the CLI's options by default. */
+  names?: SettingNames;
   log?: (message: string) => void;
 }
 
@@ -45,6 +47,7 @@ export class RemoteEmbedder {
   private readonly batchSize: number;
   private readonly policy: RequestPolicy;
   private readonly log: (message: string) => void;
+  private readonly names: SettingNames;
   private description: Promise<RemoteDescription> | undefined;
   private knownDimension: number | undefined;
   private unitVectors: boolean | undefined;
@@ -52,18 +55,20 @@ export class RemoteEmbedder {
   /** Throws EngineError INVALID_INPUT for an endpoint that is not an http(s) URL. */
   constructor(options: RemoteEmbedderOptions) {
     this.api = options.api;
+    const names = options.names ?? CLI_NAMES;
+    this.names = names;
     const endpoint = options.endpoint ?? DEFAULT_ENDPOINT[options.api];
     if (endpoint === undefined || endpoint.trim() === '') {
-      throw new EngineError('INVALID_INPUT', `the ${options.api} backend needs its address: give --endpoint URL (e.g. ${exampleEndpoint(options.api)}).`);
+      throw new EngineError('INVALID_INPUT', `the ${options.api} backend needs its address: give ${names.endpoint} (e.g. ${exampleEndpoint(options.api)}).`);
     }
     let url: URL;
     try {
       url = new URL(endpoint.trim());
     } catch {
-      throw new EngineError('INVALID_INPUT', `--endpoint ${endpoint} is not a URL: give it as ${exampleEndpoint(options.api)}.`);
+      throw new EngineError('INVALID_INPUT', `${names.endpoint} ${endpoint} is not a URL: give it as ${exampleEndpoint(options.api)}.`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EngineError('INVALID_INPUT', `--endpoint ${endpoint} must start with http:// or https://.`);
-    if (url.username || url.password) throw new EngineError('INVALID_INPUT', '--endpoint must not hold a user name or password: give the key with --api-key or MINILM_API_KEY.');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EngineError('INVALID_INPUT', `${names.endpoint} ${endpoint} must start with http:// or https://.`);
+    if (url.username || url.password) throw new EngineError('INVALID_INPUT', `${names.endpoint} must not hold a user name or password: give the key with ${names.apiKey}.`);
     // Routes are resolved relative to the base, so it must end in a slash (…/v1/ + embeddings).
     if (!url.pathname.endsWith('/')) url.pathname += '/';
     this.base = url;
@@ -129,14 +134,14 @@ export class RemoteEmbedder {
   async dispose(): Promise<void> {}
 
   private get place(): BackendPlace {
-    return { api: this.api, endpoint: this.endpoint };
+    return { api: this.api, endpoint: this.endpoint, names: this.names };
   }
 
   private async fetchDescription(signal?: AbortSignal): Promise<RemoteDescription> {
     if (this.api !== 'tei') return { api: this.api, endpoint: this.endpoint, model: this.model!, limits: {} };
     const info = (await requestJson(new URL('info', this.base), undefined, this.place, this.policy, signal)) as { model_id?: unknown };
     if (typeof info?.model_id !== 'string' || info.model_id === '') {
-      throw new EngineError('REMOTE_BAD_RESPONSE', `${describe(this.place)} answered GET /info without a "model_id": is --endpoint a text-embeddings-inference server?`);
+      throw new EngineError('REMOTE_BAD_RESPONSE', `${describe(this.place)} answered GET /info without a "model_id": is ${this.names.endpoint} a text-embeddings-inference server?`);
     }
     const limits: ServerLimits = limitsFromTeiInfo(info);
     this.log(`${describe(this.place)} serves ${info.model_id} (max ${limits.maxClientBatchSize ?? '?'} texts, ${limits.maxBatchTokens ?? '?'} tokens per request)`);
@@ -148,7 +153,7 @@ export class RemoteEmbedder {
     if (options.promptName === undefined) return '';
     const text = this.prompts[options.promptName];
     if (text === undefined) {
-      throw new EngineError('INVALID_INPUT', `prompt "${options.promptName}" is not known for ${describe(this.place)} (a server applies only its own default prompt): give the prompt text with --prompt instead.`);
+      throw new EngineError('INVALID_INPUT', `prompt "${options.promptName}" is not known for ${describe(this.place)} (a server applies only its own default prompt): give the prompt text with ${this.names.prompt} instead.`);
     }
     return text;
   }

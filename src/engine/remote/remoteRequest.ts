@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { EngineError, cancelled } from '../errors';
-import type { RemoteApi } from './remoteTypes';
+import { CLI_NAMES, type RemoteApi, type SettingNames } from './remoteTypes';
 
 /** How one backend is asked: its key, and how long and how often to wait for it. */
 export interface RequestPolicy {
@@ -22,6 +22,8 @@ export interface RequestPolicy {
 export interface BackendPlace {
   api: RemoteApi;
   endpoint: string;
+  /** What error messages call the settings (default: the CLI's options). */
+  names?: SettingNames;
 }
 
 export const DEFAULT_POLICY: RequestPolicy = { timeoutMs: 60_000, maxRetries: 5, maxRetryWaitMs: 30_000 };
@@ -40,6 +42,7 @@ export async function requestJson(url: URL, body: unknown, place: BackendPlace, 
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (policy.apiKey) headers.authorization = `Bearer ${policy.apiKey}`;
   const payload = body === undefined ? undefined : JSON.stringify(body);
+  const names = place.names ?? CLI_NAMES;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw cancelled();
     const timeout = AbortSignal.timeout(policy.timeoutMs);
@@ -55,7 +58,7 @@ export async function requestJson(url: URL, body: unknown, place: BackendPlace, 
     } catch (error) {
       if (signal?.aborted) throw cancelled();
       if (timeout.aborted) {
-        throw new EngineError('REMOTE_UNREACHABLE', `${describe(place)} did not answer within ${policy.timeoutMs / 1000} s: check that it is up, or allow longer with --remote-timeout.`);
+        throw new EngineError('REMOTE_UNREACHABLE', `${describe(place)} did not answer within ${policy.timeoutMs / 1000} s: check that it is up${names.timeout ? `, or allow longer with ${names.timeout}` : ''}.`);
       }
       throw unreachable(error, place);
     }
@@ -69,7 +72,7 @@ export async function requestJson(url: URL, body: unknown, place: BackendPlace, 
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new EngineError('REMOTE_BAD_RESPONSE', `${describe(place)} answered ${url.pathname} with something that is not JSON (${excerpt(text)}): is --endpoint a ${place.api} server?`);
+      throw new EngineError('REMOTE_BAD_RESPONSE', `${describe(place)} answered ${url.pathname} with something that is not JSON (${excerpt(text)}): is ${names.endpoint} a ${place.api} server?`);
     }
   }
 }
@@ -100,39 +103,41 @@ async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<voi
 
 /** Network failures, named by their system error code (undici puts it on `cause`). */
 function unreachable(error: unknown, place: BackendPlace): EngineError {
+  const endpoint = (place.names ?? CLI_NAMES).endpoint;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const code = cause?.code ?? (error as { code?: string }).code;
   const why: Record<string, string> = {
     ECONNREFUSED: 'connection refused: is the server running on that port?',
-    ENOTFOUND: 'host not found: check the host name in --endpoint',
-    EAI_AGAIN: 'host name could not be resolved now: check the network and --endpoint',
-    ECONNRESET: 'the server closed the connection: check that --endpoint is the server, and its logs',
-    EHOSTUNREACH: 'host unreachable: check the network and --endpoint',
-    ETIMEDOUT: 'connection timed out: check the network and --endpoint',
+    ENOTFOUND: `host not found: check the host name in ${endpoint}`,
+    EAI_AGAIN: `host name could not be resolved now: check the network and ${endpoint}`,
+    ECONNRESET: `the server closed the connection: check that ${endpoint} is the server, and its logs`,
+    EHOSTUNREACH: `host unreachable: check the network and ${endpoint}`,
+    ETIMEDOUT: `connection timed out: check the network and ${endpoint}`,
   };
-  const reason = (code && why[code]) ?? `${cause?.message ?? (error as Error).message}: check --endpoint`;
+  const reason = (code && why[code]) ?? `${cause?.message ?? (error as Error).message}: check ${endpoint}`;
   return new EngineError('REMOTE_UNREACHABLE', `cannot reach ${describe(place)} (${reason})`);
 }
 
 /** An error status as one line: what the server said, and what to change. */
 function statusError(status: number, text: string, place: BackendPlace, url: URL, keyGiven: boolean): EngineError {
+  const names = place.names ?? CLI_NAMES;
   const said = serverMessage(text);
   const saying = said ? `: ${said.replace(/[.\s]+$/, '')}` : '';
   if (status === 401 || status === 403) {
-    const advice = keyGiven ? 'check the key given with --api-key or MINILM_API_KEY' : 'give its API key with --api-key or the MINILM_API_KEY environment variable';
+    const advice = keyGiven ? `check the key given with ${names.apiKey}` : `give its API key with ${names.apiKey}`;
     return new EngineError('REMOTE_UNAUTHORIZED', `${describe(place)} refused the request (${status}${saying}): ${advice}.`);
   }
   if (status === 404) {
     const advice =
       place.api === 'tei'
-        ? `check --endpoint (no ${url.pathname} there)`
+        ? `check ${names.endpoint} (no ${url.pathname} there)`
         : place.api === 'openai'
-          ? `check --remote-model and --endpoint (an OpenAI-compatible endpoint usually ends in /v1; ${url.pathname} was not found)`
-          : 'check --remote-model (for Ollama, `ollama pull <model>` first) and --endpoint';
+          ? `check ${names.model} and ${names.endpoint} (an OpenAI-compatible endpoint usually ends in /v1; ${url.pathname} was not found)`
+          : `check ${names.model} (for Ollama, \`ollama pull <model>\` first) and ${names.endpoint}`;
     return new EngineError('REMOTE_NOT_FOUND', `${describe(place)} answered 404${saying}: ${advice}.`);
   }
-  if (status === 413) return new EngineError('REMOTE_FAILED', `${describe(place)} refused a request as too large (413${saying}): lower --batch-size.`);
-  if (status === 429 || status === 503) return new EngineError('REMOTE_FAILED', `${describe(place)} is still busy (${status}${saying}) after retrying: try again later, or lower --batch-size.`);
+  if (status === 413) return new EngineError('REMOTE_FAILED', `${describe(place)} refused a request as too large (413${saying}): lower ${names.batchSize}.`);
+  if (status === 429 || status === 503) return new EngineError('REMOTE_FAILED', `${describe(place)} is still busy (${status}${saying}) after retrying: try again later, or lower ${names.batchSize}.`);
   return new EngineError('REMOTE_FAILED', `${describe(place)} answered ${status}${saying}.`);
 }
 

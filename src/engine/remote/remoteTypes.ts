@@ -41,3 +41,24 @@ export interface RemoteDescription {
   model: string;
   limits: ServerLimits;
 }
+
+/** How the user sets what an error message points at: command-line options by default, settings in the editor. */
+export interface SettingNames {
+  endpoint: string;
+  /** How to give the key, as a phrase: "--api-key or the MINILM_API_KEY environment variable". */
+  apiKey: string;
+  model: string;
+  /** Undefined where the wait cannot be changed. */
+  timeout?: string;
+  batchSize: string;
+  prompt: string;
+}
+
+export const CLI_NAMES: SettingNames = {
+  endpoint: '--endpoint',
+  apiKey: '--api-key or the MINILM_API_KEY environment variable',
+  model: '--remote-model',
+  timeout: '--remote-timeout',
+  batchSize: '--batch-size',
+  prompt: '--prompt',
+};

@@ -105,7 +105,7 @@ describe('RemoteEmbedder (stub servers)', () => {
     server = await stub(() => ({ status: 401, body: { error: { message: 'Missing or wrong API key.' } } }));
     const error = await rejection(embedder({ api: 'openai', policy: { apiKey: 'secret-123' } }).encode(['x']));
     assert.equal(error.code, 'REMOTE_UNAUTHORIZED');
-    assert.match(error.message, /--api-key or MINILM_API_KEY/);
+    assert.match(error.message, /check the key given with --api-key or the MINILM_API_KEY environment variable/);
     assert.doesNotMatch(error.message, /secret-123/);
     assert.equal(server.seen[0]!.headers.authorization, 'Bearer secret-123');
   });

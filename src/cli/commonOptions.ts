@@ -115,6 +115,8 @@ export interface BackendOptions {
   remoteModel?: string;
   /** Seconds one request may take. */
   remoteTimeout: number;
+  /** Requests in flight at once. */
+  remoteConcurrency: number;
   /** `--no-normalize`: keep a remote server's vectors as they come. */
   normalize: boolean;
 }
@@ -137,6 +139,7 @@ export function addBackendOptions(command: Command): Command {
     .addOption(new Option('--api-key <key>', 'API key for the remote backend, sent as "Authorization: Bearer"; better in the environment than on the command line').env('MINILM_API_KEY'))
     .option('--remote-model <name>', 'model name sent to an openai or ollama backend (default: all-MiniLM-L6-v2 for openai, all-minilm for ollama; tei serves one model)')
     .option('--remote-timeout <seconds>', 'longest wait for one answer of the remote backend', positiveInteger(3600), 60)
+    .option('--remote-concurrency <n>', 'requests to the remote backend in flight at once (a server batches them together; replicas behind a load balancer answer them in parallel)', positiveInteger(64), 4)
     .option('--no-normalize', 'remote backends: keep the vectors as the server returns them (default: scaled to unit length when the model ends in Normalize: all-MiniLM-L6-v2, or the catalogue model named with --model)');
 }
 
@@ -162,6 +165,7 @@ export function remoteEmbedder(options: BackendOptions & Pick<ModelOptions, 'bat
     normalize: options.normalize && (entry?.st.normalize ?? true),
     prompts: entry ? { query: '', document: '', ...entry.st.prompts } : undefined,
     batchSize: options.batchSize,
+    concurrency: options.remoteConcurrency,
     log,
     policy: {
       apiKey: options.apiKey || undefined,

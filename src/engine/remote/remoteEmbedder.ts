@@ -1,4 +1,4 @@
-import { EngineError, cancelled } from '../errors';
+import { EngineError, cancelled, isCancellation } from '../errors';
 import type { EncodeOptions } from '../types';
 import { API_SHAPES } from './remoteApis';
 import { requestBatches, limitsFromTeiInfo } from './remoteLimits';
@@ -23,11 +23,19 @@ export interface RemoteEmbedderOptions {
   prompts?: Readonly<Record<string, string>>;
   /** Texts per request at most (the server's own limit, when it publishes one, may lower it). Default 32. */
   batchSize?: number;
+  /**
+   * Requests in flight at once (default 4): a server batches concurrent requests together, and replicas behind a
+   * load balancer serve them in parallel. Vectors keep the input order whatever order the answers come in.
+   */
+  concurrency?: number;
   policy?: Partial<RequestPolicy>;
   /** What error messages call the settings: the CLI's options by default. */
   names?: SettingNames;
   log?: (message: string) => void;
 }
+
+/** Requests in flight at once by default: enough to keep a server's batcher fed, few enough not to queue up. */
+export const DEFAULT_CONCURRENCY = 4;
 
 /** Distance from 1 within which a vector counts as unit length (float32 sums of 384 squares). */
 const UNIT_TOLERANCE = 1e-3;
@@ -35,7 +43,7 @@ const UNIT_TOLERANCE = 1e-3;
 /**
  * Embeds texts on a serving engine — text-embeddings-inference, an OpenAI-compatible server or Ollama — with the
  * local engine's `encode` contract: one vector per text, in input order. Requests are sized to the server's
- * published limits, sent one at a time, retried on 429/503 and cancellable.
+ * published limits, sent a few at a time, retried on 429/503 and cancellable.
  */
 export class RemoteEmbedder {
   readonly api: RemoteApi;
@@ -45,6 +53,7 @@ export class RemoteEmbedder {
   private readonly normalize: boolean;
   private readonly prompts: Readonly<Record<string, string>>;
   private readonly batchSize: number;
+  private readonly concurrency: number;
   private readonly policy: RequestPolicy;
   private readonly log: (message: string) => void;
   private readonly names: SettingNames;
@@ -77,6 +86,7 @@ export class RemoteEmbedder {
     this.normalize = options.normalize ?? true;
     this.prompts = options.prompts ?? { query: '', document: '' };
     this.batchSize = options.batchSize ?? 32;
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.log = options.log ?? (() => undefined);
   }
@@ -120,14 +130,31 @@ export class RemoteEmbedder {
     const batches = requestBatches(sent, options.batchSize ?? this.batchSize, limits);
     const shape = API_SHAPES[this.api];
     const url = new URL(shape.embedPath, this.base);
-    const vectors: Float32Array[] = [];
-    for (const [k, batch] of batches.entries()) {
-      const slice = sent.slice(batch.start, batch.end);
-      const answer = await requestJson(url, shape.body(slice, this.model, this.normalize), this.place, this.policy, options.signal);
-      vectors.push(...this.checkedVectors(shape.vectors(answer), slice.length));
-      options.onProgress?.({ done: k + 1, total: batches.length });
-    }
-    return vectors;
+    const results = new Array<Float32Array[]>(batches.length);
+    // The first failure stops the requests still to be sent and those in flight.
+    const failed = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
+    let next = 0;
+    let done = 0;
+    const sender = async () => {
+      while (next < batches.length) {
+        const k = next++;
+        const slice = sent.slice(batches[k]!.start, batches[k]!.end);
+        const answer = await requestJson(url, shape.body(slice, this.model, this.normalize), this.place, this.policy, signal);
+        results[k] = this.checkedVectors(shape.vectors(answer), slice.length);
+        options.onProgress?.({ done: ++done, total: batches.length });
+      }
+    };
+    const senders = Array.from({ length: Math.min(this.concurrency, batches.length) }, () =>
+      sender().catch((error: unknown) => {
+        failed.abort();
+        throw error;
+      }),
+    );
+    const errors = (await Promise.allSettled(senders)).flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    // The error that stopped the others, not the cancellations it caused.
+    if (errors.length > 0) throw errors.find((e) => !isCancellation(e)) ?? errors[0];
+    return results.flat();
   }
 
   /** Nothing to release: requests end with their call. Here so that a remote embedder stands where an engine does. */

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { remoteEmbedder, type BackendOptions } from '../../../src/cli/commonOptions';
 
-const base: BackendOptions & { batchSize: number } = { backend: 'local', remoteTimeout: 60, normalize: true, batchSize: 32 };
+const base: BackendOptions & { batchSize: number } = { backend: 'local', remoteTimeout: 60, remoteConcurrency: 4, normalize: true, batchSize: 32 };
 
 describe('CLI backend options', () => {
   let server: http.Server | undefined;

@@ -80,6 +80,37 @@ describe('RemoteEmbedder (stub servers)', () => {
     assert.equal(server.seen.filter((s) => s.url === '/info').length, 1);
   });
 
+  it('keeps several requests in flight, and the input order whatever order the answers come in', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const held: Array<() => void> = [];
+    const server2 = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () => {
+        const input = (JSON.parse(text) as { input: string[] }).input;
+        inFlight++;
+        most = Math.max(most, inFlight);
+        held.push(() => {
+          inFlight--;
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ embeddings: vectorsFor(input) }));
+        });
+        // Answer in reverse once three requests wait.
+        if (held.length === 3) held.splice(0).reverse().forEach((answer) => answer());
+      });
+    });
+    await new Promise<void>((resolve) => server2.listen(0, '127.0.0.1', resolve));
+    try {
+      const remote = new RemoteEmbedder({ api: 'ollama', endpoint: `http://127.0.0.1:${(server2.address() as AddressInfo).port}`, normalize: false, batchSize: 1, concurrency: 3 });
+      const vectors = await remote.encode(['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff']);
+      assert.deepEqual(vectors.map((v) => v[0]), [1, 2, 3, 4, 5, 6]);
+      assert.equal(most, 3);
+    } finally {
+      server2.closeAllConnections();
+      await new Promise((resolve) => server2.close(resolve));
+    }
+  });
+
   it('retries 429 after the Retry-After the server asks for, then succeeds', async () => {
     server = await stub((request, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'slow down' } } } : { body: { data: vectorsFor(inputsOf(request)).map((embedding, index) => ({ embedding, index })) } }));
     const waits: number[] = [];

@@ -58,7 +58,8 @@ export function registerQuery(program: Command): void {
       const identity = store.identity();
       if (identity === undefined) throw new CliError(`${options.index} holds no index yet: build it with \`minilm index DIR --index ${options.index}\``);
       // Without --dtype, query with the weights that built the index.
-      const dtype = command.getOptionValueSource('dtype') === 'default' ? (identity.dtype as Dtype) : options.dtype;
+      // (An index built by a remote backend records no weights of ours: "remote".)
+      const dtype = command.getOptionValueSource('dtype') === 'default' && identity.backend === undefined ? (identity.dtype as Dtype) : options.dtype;
       const hits = await withEmbedder({ ...options, dtype }, (embedder) =>
         queryIndex(embedder, store, queries, { topK: options.topK, queryPrompt: explicitPrompt(options) }),
       );

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DTYPES, Engine, MODEL_CATALOGUE, parseModelSpec, type Dtype, type EngineOptions, type PromptOptions } from '../engine';
+import { BACKENDS, RemoteEmbedder, type Backend, type RemoteApi } from '../engine/remote';
 import { CliError } from './cliError';
 import { INPUT_FORMATS, type InputFormat } from './inputTexts';
 import { ENCODING_ERRORS, type EncodingErrors } from './textDecoding';
@@ -105,6 +106,91 @@ export function addModelOptions(command: Command): Command {
     .option('-v, --verbose', 'log where the model was found and how long it took, on stderr');
 }
 
+/** `--backend` and what a remote backend needs: where it is, its key, the model name, how long to wait. */
+export interface BackendOptions {
+  backend: Backend;
+  endpoint?: string;
+  /** Never printed or written into a message. */
+  apiKey?: string;
+  remoteModel?: string;
+  /** Seconds one request may take. */
+  remoteTimeout: number;
+  /** Requests in flight at once. */
+  remoteConcurrency: number;
+  /** `--no-normalize`: keep a remote server's vectors as they come. */
+  normalize: boolean;
+}
+
+/**
+ * `--backend local|tei|openai|ollama` and its companions, on the commands that embed texts. The key may come from
+ * MINILM_API_KEY so that it stays out of shell history and process lists.
+ */
+export function addBackendOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--backend <backend>',
+        'where texts are embedded: local (this machine, default), or a serving engine over HTTP: tei (text-embeddings-inference), openai (any OpenAI-compatible /v1/embeddings), ollama. A remote server applies only its own default prompt: --prompt / --prompt-name text is put before each text here',
+      )
+        .choices(BACKENDS)
+        .default('local'),
+    )
+    .option('--endpoint <url>', "the remote backend's base URL: tei http://host:8080, openai http://host:8080/v1, ollama (default http://127.0.0.1:11434)")
+    .addOption(new Option('--api-key <key>', 'API key for the remote backend, sent as "Authorization: Bearer"; better in the environment than on the command line').env('MINILM_API_KEY'))
+    .option('--remote-model <name>', 'model name sent to an openai or ollama backend (default: all-MiniLM-L6-v2 for openai, all-minilm for ollama; tei serves one model)')
+    .option('--remote-timeout <seconds>', 'longest wait for one answer of the remote backend', positiveInteger(3600), 60)
+    .option('--remote-concurrency <n>', 'requests to the remote backend in flight at once (a server batches them together; replicas behind a load balancer answer them in parallel)', positiveInteger(64), 4)
+    .option('--no-normalize', 'remote backends: keep the vectors as the server returns them (default: scaled to unit length when the model ends in Normalize: all-MiniLM-L6-v2, or the catalogue model named with --model)');
+}
+
+/** The remote backend the options name, or undefined for the local engine. */
+export function remoteEmbedder(options: BackendOptions & Pick<ModelOptions, 'batchSize' | 'verbose' | 'model'>): RemoteEmbedder | undefined {
+  if (options.backend === 'local' || options.backend === undefined) {
+    for (const [given, flag] of [
+      [options.endpoint, '--endpoint'],
+      [options.remoteModel, '--remote-model'],
+    ] as const) {
+      if (given !== undefined) throw new CliError(`${flag} is for a remote backend: add --backend tei, openai or ollama.`);
+    }
+    return undefined;
+  }
+  const log = options.verbose ? (message: string) => process.stderr.write(`minilm: ${message}\n`) : undefined;
+  // A catalogue model named with --model says what the server's vectors should be: normalised or not, its prompts.
+  const spec = options.model === undefined ? undefined : parseModelSpec(options.model);
+  const entry = spec?.kind === 'catalogue' ? spec.entry : undefined;
+  return new RemoteEmbedder({
+    api: options.backend as RemoteApi,
+    endpoint: options.endpoint,
+    model: options.remoteModel ?? (options.backend === 'openai' ? entry?.id : undefined),
+    normalize: options.normalize && (entry?.st.normalize ?? true),
+    prompts: entry ? { query: '', document: '', ...entry.st.prompts } : undefined,
+    batchSize: options.batchSize,
+    concurrency: options.remoteConcurrency,
+    log,
+    policy: {
+      apiKey: options.apiKey || undefined,
+      timeoutMs: options.remoteTimeout * 1000,
+      onRetry: log && (({ status, waitMs, attempt }) => log(`${options.backend} backend answered ${status}: retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s`)),
+    },
+  });
+}
+
+/**
+ * `--backend` on a command that needs what only the local engine has (token embeddings): accepted so that a remote
+ * choice, passed along with the other commands' options, is refused with one line saying why.
+ */
+export function addLocalOnlyBackendOption(command: Command, why: string): Command {
+  return command.addOption(
+    new Option('--backend <backend>', `only local: ${why}`)
+      .choices(BACKENDS)
+      .default('local')
+      .argParser((value) => {
+        if (value !== 'local') throw new InvalidArgumentError(`${command.name()} needs the local model (${why}); a remote backend cannot give it: leave out --backend ${value}.`);
+        return value;
+      }),
+  );
+}
+
 /**
  * `--prompt TEXT` and `--prompt-name NAME`, as sentence-transformers' encode(prompt=…, prompt_name=…): the text wins
  * (even ""), and without either the model's default prompt applies. `what` says what they apply to; `prefix` makes
@@ -204,8 +290,15 @@ export async function withEngine<T>(options: ModelOptions, work: (engine: Engine
   }
 }
 
-/** Encodes with a progress bar (batches) on stderr. */
-export async function encodeWithProgress(engine: Engine, texts: readonly string[], options: ModelOptions, label = 'encoding', prompt: PromptOptions = {}): Promise<Float32Array[]> {
+/** Runs `work` with the backend the options name: the local engine (released afterwards) or a remote server. */
+export async function withEmbedder<T>(options: ModelOptions & BackendOptions, work: (embedder: Engine | RemoteEmbedder) => Promise<T>): Promise<T> {
+  const remote = remoteEmbedder(options);
+  if (remote) return work(remote);
+  return withEngine(options, work);
+}
+
+/** Encodes with a progress bar (batches, or requests for a remote backend) on stderr. */
+export async function encodeWithProgress(engine: Pick<Engine, 'encode'>, texts: readonly string[], options: ModelOptions, label = 'encoding', prompt: PromptOptions = {}): Promise<Float32Array[]> {
   const bar: Progress = createProgress(label, options.progress);
   try {
     return await engine.encode(texts, { ...prompt, batchSize: options.batchSize, onProgress: ({ done, total }) => bar.update(done, total) });

@@ -5,6 +5,7 @@ import { EngineError } from '../engine';
 import { IndexFormatError, IndexFullError, IndexLockedError } from '../engine/workspaceIndex';
 import { CliError, oneLine } from './cliError';
 import { registerCluster } from './commands/cluster';
+import { registerDoctor } from './commands/doctor';
 import { registerDownload } from './commands/download';
 import { registerEncode } from './commands/encode';
 import { registerEvalSts } from './commands/evalSts';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerDownload(program);
   registerInfo(program);
   registerServe(program);
+  registerDoctor(program);
   return program;
 }
 

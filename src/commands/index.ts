@@ -5,6 +5,7 @@ import type { StudioServices } from '../host/studioServices';
 import { showError } from '../host/errorMessages';
 import { StudioPanel, type StudioShowRequest } from '../panel/studioPanel';
 import { CommandOutcomes } from './commandOutcomes';
+import { setBackendApiKey, type SetBackendApiKeyArgs } from './backendApiKey';
 import { compareSelection, type CompareSelectionArgs } from './compareSelection';
 import { encodeSelection, type EncodeSelectionArgs } from './encodeSelection';
 import { findSimilar, type FindSimilarArgs } from './findSimilar';
@@ -39,6 +40,7 @@ export function registerCommands(services: StudioServices, outcomes: CommandOutc
     register('minilm.downloadModel', () => downloadModel(services, outcomes)),
     register('minilm.chooseModelFolder', (arg) => chooseModelFolder(services, outcomes, options<ChooseModelFolderArgs>(arg))),
     register('minilm.newNotebook', () => newNotebook()),
+    register('minilm.setBackendApiKey', (arg) => setBackendApiKey(services, outcomes, options<SetBackendApiKeyArgs>(arg))),
     register('minilm.showLog', () => services.log.show(true)),
   );
 }

@@ -10,7 +10,17 @@ export type EngineErrorCode =
   | 'WRONG_DIMENSION'
   | 'CANCELLED'
   | 'WORKER_FAILED'
-  | 'DISPOSED';
+  | 'DISPOSED'
+  /** A remote backend could not be reached (connection refused, host unknown, no answer in time). */
+  | 'REMOTE_UNREACHABLE'
+  /** A remote backend refused the API key (401/403). */
+  | 'REMOTE_UNAUTHORIZED'
+  /** A remote backend does not know the model or the route (404). */
+  | 'REMOTE_NOT_FOUND'
+  /** A remote backend answered with something that is not one vector of numbers per text. */
+  | 'REMOTE_BAD_RESPONSE'
+  /** A remote backend answered with another error status. */
+  | 'REMOTE_FAILED';
 
 export class EngineError extends Error {
   constructor(

@@ -1,12 +1,16 @@
 // The one engine of the extension host, configured from the `minilm.*` settings, with VS Code progress and logging.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Engine, resolveModel, withAbort, type EncodedTexts, type EngineOptions, type EngineState, type ModelInfo } from '../engine';
+import { Engine, EngineError, resolveModel, withAbort, type BatchProgress, type EncodedTexts, type EngineOptions, type EngineState, type ModelInfo } from '../engine';
+import { RemoteEmbedder } from '../engine/remote';
 import type { DownloadProgress, Dtype, TokenEmbeddings } from '../engine/types';
 import type { EngineHost, HostEncodeOptions } from './studioServices';
 import { downloadPercent, formatMegabytes } from './statusBarView';
 import { isReallyWithin } from './containedPath';
-import { engineOptionsFrom, readStudioSettings, resultsFolderOutside, resultsFolderPath, type StudioSettings } from './studioSettings';
+import { engineOptionsFrom, readStudioSettings, remoteOptionsFrom, resultsFolderOutside, resultsFolderPath, type StudioSettings } from './studioSettings';
+
+/** Where the remote backend's API key is kept: VS Code's secret storage, never a setting. */
+export const BACKEND_API_KEY_SECRET = 'minilm.backendApiKey';
 
 /** Encodes of more texts than this show a progress notification (smaller ones finish before it would be read). */
 const PROGRESS_THRESHOLD = 64;
@@ -43,6 +47,8 @@ export class VscodeEngineHost implements EngineHost {
   private configuring: Promise<void> = Promise.resolve();
   /** The options last given to the engine, as JSON. */
   private applied: string;
+  /** The remote backend of `minilm.backend`, rebuilt when its settings or key change. */
+  private remote: { embedder: RemoteEmbedder; options: string } | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -84,6 +90,21 @@ export class VscodeEngineHost implements EngineHost {
    */
   engineForIndex(): Engine {
     return this.engine;
+  }
+
+  /**
+   * The serving engine `minilm.backend` names (its key from secret storage), or undefined for `local`. The local
+   * model still loads: it gives the model's facts, token counts and the index's chunking.
+   */
+  async remoteEmbedder(): Promise<RemoteEmbedder | undefined> {
+    const options = remoteOptionsFrom(currentSettings(), await this.context.secrets.get(BACKEND_API_KEY_SECRET));
+    if (!options) return (this.remote = undefined);
+    const id = JSON.stringify(options);
+    if (this.remote?.options !== id) {
+      this.remote = { embedder: new RemoteEmbedder({ ...options, log: (message) => this.log.info(message) }), options: id };
+      this.log.info(`embedding on the ${options.api} backend at ${this.remote.embedder.endpoint}`);
+    }
+    return this.remote.embedder;
   }
 
   /** Engine options from the settings; `trusted` is a parameter so the in-host tests can check limited mode. */
@@ -202,11 +223,12 @@ export class VscodeEngineHost implements EngineHost {
   }
 
   async encodeWithTokens(texts: string[], options: HostEncodeOptions = {}): Promise<EncodedTexts> {
-    await this.ensureLoaded({ token: options.token, silent: options.onProgress !== undefined });
+    const remote = await this.remoteEmbedder();
+    const info = await this.ensureLoaded({ token: options.token, silent: options.onProgress !== undefined });
+    const run = (signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined) =>
+      remote ? this.encodeRemotely(remote, info, texts, signal, onProgress, options.batchSize) : this.engine.encodeWithTokens(texts, { signal, onProgress, batchSize: options.batchSize });
     if (options.onProgress || texts.length <= PROGRESS_THRESHOLD) {
-      return this.withSignal(options.token, (signal) =>
-        this.engine.encodeWithTokens(texts, { signal, onProgress: options.onProgress, batchSize: options.batchSize }),
-      );
+      return this.withSignal(options.token, (signal) => run(signal, options.onProgress));
     }
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('MiniLM: encoding {0} texts', texts.length), cancellable: true },
@@ -217,14 +239,10 @@ export class VscodeEngineHost implements EngineHost {
         let reported = 0;
         try {
           return await this.withSignal(source.token, (signal) =>
-            this.engine.encodeWithTokens(texts, {
-              signal,
-              batchSize: options.batchSize,
-              onProgress: ({ done, total }) => {
-                const percent = Math.floor((done / Math.max(1, total)) * 100);
-                progress.report({ message: vscode.l10n.t('batch {0} of {1}', done, total), increment: percent - reported });
-                reported = percent;
-              },
+            run(signal, ({ done, total }) => {
+              const percent = Math.floor((done / Math.max(1, total)) * 100);
+              progress.report({ message: vscode.l10n.t('batch {0} of {1}', done, total), increment: percent - reported });
+              reported = percent;
             }),
           );
         } finally {
@@ -238,6 +256,16 @@ export class VscodeEngineHost implements EngineHost {
   async tokenEmbeddings(text: string, options: { token?: vscode.CancellationToken } = {}): Promise<TokenEmbeddings> {
     await this.ensureLoaded({ token: options.token, silent: true });
     return this.withSignal(options.token, (signal) => this.engine.tokenEmbeddings(text, { signal }));
+  }
+
+  /** Vectors from the server, word-piece counts from the local tokenizer (as the panel shows them). */
+  private async encodeRemotely(remote: RemoteEmbedder, info: ModelInfo, texts: string[], signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined, batchSize: number | undefined): Promise<EncodedTexts> {
+    const [vectors, tokens] = await Promise.all([remote.encode(texts, { signal, onProgress, batchSize }), this.engine.countTokens(texts, signal)]);
+    const wrong = vectors.find((v) => v.length !== info.dimension);
+    if (wrong) {
+      throw new EngineError('WRONG_DIMENSION', `The ${remote.api} backend at ${remote.endpoint} returns ${wrong.length}-dimensional vectors, the local ${info.name} ${info.dimension}: point minilm.backendEndpoint at a server of the same model, or set minilm.model to it.`);
+    }
+    return { vectors, tokens };
   }
 
   unload(): Promise<void> {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { EngineError } from '../engine/errors';
 import { DTYPES, type Dtype, type EngineOptions } from '../engine/types';
 import { parseModelSpec } from '../engine/modelSpec';
+import { BACKENDS, type Backend, type RemoteEmbedderOptions, type SettingNames } from '../engine/remote';
 import { isInside } from './containedPath';
 
 /** What `WorkspaceConfiguration.inspect` returns (the layers this extension reads). */
@@ -22,7 +23,7 @@ export type InspectSetting = <T>(key: string) => SettingLayers<T> | undefined;
  * it, a model load the user did not ask for): in an untrusted workspace only the user's own value counts. Same list
  * as `capabilities.untrustedWorkspaces.restrictedConfigurations` in package.json (a unit test keeps them equal).
  */
-export const RESTRICTED_SETTINGS = ['model', 'modelFolder', 'hubEndpoint', 'hubRepository', 'hubRevision', 'resultsFolder', 'allowDownload', 'autoLoad'] as const;
+export const RESTRICTED_SETTINGS = ['model', 'modelFolder', 'hubEndpoint', 'hubRepository', 'hubRevision', 'resultsFolder', 'allowDownload', 'autoLoad', 'backend', 'backendEndpoint', 'remoteModel'] as const;
 
 export interface StudioSettings {
   /** A catalogue id, owner/name[@revision] or a folder; empty: the default model (or `modelFolder`). */
@@ -37,6 +38,11 @@ export interface StudioSettings {
   resultsFolder: string;
   autoLoad: boolean;
   allowDownload: boolean;
+  /** Where texts are embedded: this machine, or a serving engine at `backendEndpoint`. */
+  backend: Backend;
+  backendEndpoint: string;
+  /** Model name for an openai or ollama backend; empty: the API's default name for all-MiniLM-L6-v2. */
+  remoteModel: string;
 }
 
 const DEFAULTS: StudioSettings = {
@@ -51,6 +57,9 @@ const DEFAULTS: StudioSettings = {
   resultsFolder: 'results',
   autoLoad: false,
   allowDownload: true,
+  backend: 'local',
+  backendEndpoint: '',
+  remoteModel: '',
 };
 
 function layered<T>(layers: SettingLayers<T> | undefined, trusted: boolean, restricted: boolean): T | undefined {
@@ -80,6 +89,34 @@ export function readStudioSettings(inspect: InspectSetting, trusted: boolean): S
     resultsFolder: read('resultsFolder', (v) => isString(v) && (v as string).trim() !== '').trim(),
     autoLoad: read('autoLoad', isBoolean),
     allowDownload: read('allowDownload', isBoolean),
+    backend: read('backend', (v) => (BACKENDS as readonly unknown[]).includes(v)),
+    backendEndpoint: read('backendEndpoint', isString).trim(),
+    remoteModel: read('remoteModel', isString).trim(),
+  };
+}
+
+/** What a remote backend's error messages tell an editor user to change. */
+export const EDITOR_SETTING_NAMES: SettingNames = {
+  endpoint: 'minilm.backendEndpoint',
+  apiKey: 'the command "MiniLM: Set Backend API Key"',
+  model: 'minilm.remoteModel',
+  batchSize: 'minilm.batchSize',
+  prompt: 'an explicit prompt text',
+};
+
+/**
+ * The remote embedder the settings name, or undefined for the local engine. The API key comes from VS Code's
+ * secret storage, never from a setting.
+ */
+export function remoteOptionsFrom(settings: StudioSettings, apiKey: string | undefined): RemoteEmbedderOptions | undefined {
+  if (settings.backend === 'local') return undefined;
+  return {
+    api: settings.backend,
+    endpoint: settings.backendEndpoint || undefined,
+    model: settings.remoteModel || undefined,
+    batchSize: settings.batchSize,
+    policy: { apiKey: apiKey || undefined },
+    names: EDITOR_SETTING_NAMES,
   };
 }
 

@@ -2,14 +2,16 @@ import type { Command } from 'commander';
 import { communityDetection } from '../../core';
 import {
   addInputOptions,
+  addBackendOptions,
   addModelOptions,
   addOutputOptions,
   encodeWithProgress,
   outputFormat,
   positiveInteger,
   scoreThreshold,
-  withEngine,
+  withEmbedder,
   type InputOptions,
+  type BackendOptions,
   type ModelOptions,
   type OutputOptions,
 } from '../commonOptions';
@@ -17,7 +19,7 @@ import { emit } from '../outTarget';
 import { cellText, csvLines, jsonArrayLines } from '../output';
 import { requireTexts } from './texts';
 
-interface ClusterOptions extends ModelOptions, InputOptions, OutputOptions {
+interface ClusterOptions extends ModelOptions, BackendOptions, InputOptions, OutputOptions {
   threshold: number;
   minSize: number;
 }
@@ -31,12 +33,13 @@ export function registerCluster(program: Command): void {
     .option('-m, --min-size <n>', 'smallest community reported (min_community_size)', positiveInteger(), 10);
   addInputOptions(command);
   addModelOptions(command);
+  addBackendOptions(command);
   addOutputOptions(command, ['table', 'json', 'csv'], ' (json: [[centre, member, ...], ...], largest first)');
   command.action(async (args: string[], options: ClusterOptions) => {
     const format = outputFormat(options);
     const texts = await requireTexts(args, options);
-    await withEngine(options, async (engine) => {
-      const vectors = await encodeWithProgress(engine, texts, options);
+    await withEmbedder(options, async (embedder) => {
+      const vectors = await encodeWithProgress(embedder, texts, options);
       const communities = communityDetection(vectors, { threshold: options.threshold, minCommunitySize: options.minSize });
       if (format === 'json') return emit(jsonArrayLines(communities), options.out);
       if (format === 'csv') {

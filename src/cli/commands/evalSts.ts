@@ -3,14 +3,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { similarityMatrix } from '../../core';
 import { CliError } from '../cliError';
-import { addModelOptions, encodeWithProgress, encodingErrorsOption, withEngine, type ModelOptions } from '../commonOptions';
+import { addBackendOptions, addModelOptions, encodeWithProgress, encodingErrorsOption, withEmbedder, type BackendOptions, type ModelOptions } from '../commonOptions';
 import { decodeInput } from '../inputTexts';
 import type { EncodingErrors } from '../textDecoding';
 import { pearson, spearman } from '../correlation';
 import { emit } from '../outTarget';
 import { parseStsFile, type StsPair } from '../stsBenchmark';
 
-interface EvalStsOptions extends ModelOptions {
+interface EvalStsOptions extends ModelOptions, BackendOptions {
   json?: boolean;
   encodingErrors: EncodingErrors;
 }
@@ -30,6 +30,7 @@ export function registerEvalSts(program: Command): void {
     .option('--json', 'print {"pairs", "spearman", "pearson"} as JSON')
     .addOption(encodingErrorsOption());
   addModelOptions(command);
+  addBackendOptions(command);
   command.action(async (file: string, options: EvalStsOptions) => {
     let bytes: Buffer;
     try {
@@ -45,7 +46,7 @@ export function registerEvalSts(program: Command): void {
     }
     if (pairs.length < 2) throw new CliError(`${file}: ${pairs.length} usable pairs; expected tab-separated lines with the gold score in column 5 and sentences in columns 6 and 7`);
     const started = performance.now();
-    const result = await withEngine(options, (engine) => evaluatePairs(pairs, (texts) => encodeWithProgress(engine, texts, options)));
+    const result = await withEmbedder(options, (embedder) => evaluatePairs(pairs, (texts) => encodeWithProgress(embedder, texts, options)));
     const seconds = (performance.now() - started) / 1000;
     if (options.json) {
       // Spaced like Python's json.dumps, so the line reads the same as the contract's example.

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXAMPLE_TEXTS, buildExampleResult, resultFileName, type ExampleResultDocument } from '../../core';
-import { MODEL_NAME } from '../../engine';
-import { addModelOptions, encodeWithProgress, withEngine, type ModelOptions } from '../commonOptions';
+import { Engine, MODEL_NAME } from '../../engine';
+import { addBackendOptions, addModelOptions, encodeWithProgress, withEmbedder, type BackendOptions, type ModelOptions } from '../commonOptions';
 import { emit, prepareOutDir } from '../outTarget';
 import { cellText, score4 } from '../output';
 
-interface ExamplesOptions extends ModelOptions {
+interface ExamplesOptions extends ModelOptions, BackendOptions {
   outDir: string;
   quiet?: boolean;
 }
@@ -19,20 +19,25 @@ export function registerExamples(program: Command): void {
     .option('-d, --out-dir <dir>', 'folder for the result document', 'results')
     .option('-q, --quiet', 'print only the path (no summary on stderr)');
   addModelOptions(command);
+  addBackendOptions(command);
   command.action(async (options: ExamplesOptions) => {
     // Checked before the model loads: a folder that cannot be written fails at once.
     const dir = await prepareOutDir(options.outDir);
-    const document = await withEngine(options, async (engine) => {
-      const info = await engine.load();
+    const document = await withEmbedder(options, async (embedder) => {
+      // A remote backend: the server's model, no weights of ours ("remote:tei"), nothing loaded here.
+      const source =
+        embedder instanceof Engine
+          ? { model: MODEL_NAME, ...(await embedder.load()) }
+          : { model: (await embedder.describe()).model, dtype: `remote:${embedder.api}`, loadMs: 0 };
       const texts = EXAMPLE_TEXTS.map((e) => e.text);
       const started = performance.now();
-      const embeddings = await encodeWithProgress(engine, texts, options);
+      const embeddings = await encodeWithProgress(embedder, texts, options);
       const encodeMs = performance.now() - started;
-      return { info, embeddings, encodeMs };
+      return { info: source, embeddings, encodeMs };
     });
     const date = freeSecond(dir, new Date());
     const result: ExampleResultDocument = buildExampleResult({
-      model: MODEL_NAME,
+      model: document.info.model,
       dtype: document.info.dtype,
       examples: EXAMPLE_TEXTS,
       embeddings: document.embeddings,

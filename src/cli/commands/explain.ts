@@ -4,6 +4,7 @@ import type { TokenEmbeddings } from '../../engine';
 import { CliError } from '../cliError';
 import {
   addInputOptions,
+  addLocalOnlyBackendOption,
   addModelOptions,
   addOutputOptions,
   addPromptOptions,
@@ -43,6 +44,7 @@ export function registerExplain(program: Command): void {
     .argument('[texts...]', 'the two texts A and B; - reads stdin');
   addInputOptions(command);
   addModelOptions(command);
+  addLocalOnlyBackendOption(command, 'it compares the token embeddings, which no embedding server returns');
   addPromptOptions(command, 'both texts');
   command.option('--top <n>', 'table: aligned pairs to show', positiveInteger(1000), 10);
   command.option('--idf <file>', 'weight precision and recall by idf over this corpus (BERTScore: log((M+1)/(df+1)) per word piece; same formats as --input)');

@@ -4,13 +4,16 @@ import type { Command } from 'commander';
 import { DEFAULT_EXCLUDES, IndexStore, updateIndex, type IndexProgress, type IndexRunResult } from '../../engine/workspaceIndex';
 import { CliError } from '../cliError';
 import {
+  addBackendOptions,
   addModelOptions,
   addOutputOptions,
   addPromptOptions,
   explicitPrompt,
   outputFormat,
   positiveInteger,
+  remoteEmbedder,
   withEngine,
+  type BackendOptions,
   type ModelOptions,
   type OutputOptions,
   type PromptCliOptions,
@@ -19,7 +22,7 @@ import { emit } from '../outTarget';
 import { renderTable } from '../output';
 import { createProgress } from '../progress';
 
-interface IndexCliOptions extends ModelOptions, OutputOptions, PromptCliOptions {
+interface IndexCliOptions extends ModelOptions, BackendOptions, OutputOptions, PromptCliOptions {
   index: string;
   include: string[];
   exclude: string[];
@@ -45,6 +48,7 @@ export function registerIndex(program: Command): void {
     .option('--rebuild', 'drop the index and embed every file again');
   addPromptOptions(command, 'each chunk (default: the model\'s "document" prompt, as encode_document)');
   addModelOptions(command);
+  addBackendOptions(command);
   addOutputOptions(command, ['table', 'json'], ' (json: {"files", "chunks", "embedded_chunks", "skipped_files", "seconds"})');
   command.action(async (dir: string, options: IndexCliOptions) => {
     const root = path.resolve(dir);
@@ -58,6 +62,8 @@ export function registerIndex(program: Command): void {
       if (relative === '') throw new CliError('the index folder cannot be the indexed folder itself: give --index another folder');
       exclude.push(relative, `${relative}/**`);
     }
+    // With a remote backend the local model still cuts the files into chunks that fit it (its tokenizer).
+    const remote = remoteEmbedder(options);
     const result = await withEngine(options, async (engine) => {
       const store = await IndexStore.open(indexDir, { maxBytes: options.maxSizeMb === undefined ? undefined : options.maxSizeMb * 1024 * 1024, rebuild: options.rebuild });
       const bar = createProgress('indexing', options.progress, 'chunks');
@@ -66,6 +72,7 @@ export function registerIndex(program: Command): void {
           root,
           store,
           engine,
+          remote,
           include: options.include.length ? options.include : undefined,
           exclude,
           useGitIgnore: options.gitignore,

@@ -2,13 +2,15 @@ import type { Command } from 'commander';
 import { paraphraseMining } from '../../core';
 import {
   addInputOptions,
+  addBackendOptions,
   addModelOptions,
   addOutputOptions,
   encodeWithProgress,
   outputFormat,
   positiveInteger,
-  withEngine,
+  withEmbedder,
   type InputOptions,
+  type BackendOptions,
   type ModelOptions,
   type OutputOptions,
 } from '../commonOptions';
@@ -16,7 +18,7 @@ import { emit } from '../outTarget';
 import { cellText, csvLines, jsonArrayLines, renderTable, score4 } from '../output';
 import { requireTexts } from './texts';
 
-interface MineOptions extends ModelOptions, InputOptions, OutputOptions {
+interface MineOptions extends ModelOptions, BackendOptions, InputOptions, OutputOptions {
   topK: number;
   maxPairs: number;
   queryChunkSize: number;
@@ -34,12 +36,13 @@ export function registerMine(program: Command): void {
     .option('--corpus-chunk-size <n>', 'as in sentence-transformers (affects which partners are considered)', positiveInteger(), 100_000);
   addInputOptions(command);
   addModelOptions(command);
+  addBackendOptions(command);
   addOutputOptions(command, ['table', 'json', 'csv'], ' (json: [[score, i, j], ...] with i < j, best first)');
   command.action(async (args: string[], options: MineOptions) => {
     const format = outputFormat(options);
     const texts = await requireTexts(args, options);
-    await withEngine(options, async (engine) => {
-      const vectors = await encodeWithProgress(engine, texts, options);
+    await withEmbedder(options, async (embedder) => {
+      const vectors = await encodeWithProgress(embedder, texts, options);
       const pairs = paraphraseMining(vectors, {
         topK: options.topK,
         maxPairs: options.maxPairs,

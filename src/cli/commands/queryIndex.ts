@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { IndexStore, queryIndex } from '../../engine/workspaceIndex';
 import { CliError } from '../cliError';
 import {
+  addBackendOptions,
   addModelOptions,
   addOutputOptions,
   addPromptOptions,
@@ -11,7 +12,8 @@ import {
   explicitPrompt,
   outputFormat,
   positiveInteger,
-  withEngine,
+  withEmbedder,
+  type BackendOptions,
   type ModelOptions,
   type OutputOptions,
   type PromptCliOptions,
@@ -22,7 +24,7 @@ import { emit } from '../outTarget';
 import { cellText, jsonArrayLines, renderTable, score4 } from '../output';
 import type { Dtype } from '../../engine';
 
-interface QueryCliOptions extends ModelOptions, OutputOptions, PromptCliOptions {
+interface QueryCliOptions extends ModelOptions, BackendOptions, OutputOptions, PromptCliOptions {
   index: string;
   queries?: string;
   inputFormat?: InputFormat;
@@ -44,6 +46,7 @@ export function registerQuery(program: Command): void {
     .option('-k, --top-k <k>', 'results per query', positiveInteger(), 10);
   addPromptOptions(command, 'each query (default: the model\'s "query" prompt, as encode_query)');
   addModelOptions(command);
+  addBackendOptions(command);
   addOutputOptions(command, ['table', 'json'], ' (json: per query an array of {"path", "start_line", "end_line", "score", "text"}, best first)');
   command.action(async (args: string[], options: QueryCliOptions) => {
     if (options.queries === undefined && args.length === 0) throw new CliError('no queries: give them as arguments or with --queries FILE');
@@ -55,9 +58,10 @@ export function registerQuery(program: Command): void {
       const identity = store.identity();
       if (identity === undefined) throw new CliError(`${options.index} holds no index yet: build it with \`minilm index DIR --index ${options.index}\``);
       // Without --dtype, query with the weights that built the index.
-      const dtype = command.getOptionValueSource('dtype') === 'default' ? (identity.dtype as Dtype) : options.dtype;
-      const hits = await withEngine({ ...options, dtype }, (engine) =>
-        queryIndex(engine, store, queries, { topK: options.topK, queryPrompt: explicitPrompt(options) }),
+      // (An index built by a remote backend records no weights of ours: "remote".)
+      const dtype = command.getOptionValueSource('dtype') === 'default' && identity.backend === undefined ? (identity.dtype as Dtype) : options.dtype;
+      const hits = await withEmbedder({ ...options, dtype }, (embedder) =>
+        queryIndex(embedder, store, queries, { topK: options.topK, queryPrompt: explicitPrompt(options) }),
       );
       if (outputFormat(options) === 'json') {
         return await emit(jsonArrayLines(hits, (list) => JSON.stringify(list.map((h) => ({ path: h.path, start_line: h.startLine, end_line: h.endLine, score: h.score, text: h.text })))), options.out);

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { semanticSearch } from '../../core';
 import { CliError } from '../cliError';
 import {
+  addBackendOptions,
   addModelOptions,
   addOutputOptions,
   addPromptOptions,
@@ -9,7 +10,8 @@ import {
   encodingErrorsOption,
   outputFormat,
   positiveInteger,
-  withEngine,
+  withEmbedder,
+  type BackendOptions,
   type ModelOptions,
   type OutputOptions,
   type PromptCliOptions,
@@ -19,7 +21,7 @@ import type { EncodingErrors } from '../textDecoding';
 import { emit } from '../outTarget';
 import { cellText, csvLines, jsonArrayLines, renderTable, score4 } from '../output';
 
-interface SearchOptions extends ModelOptions, OutputOptions, PromptCliOptions {
+interface SearchOptions extends ModelOptions, BackendOptions, OutputOptions, PromptCliOptions {
   corpus: string;
   queries?: string;
   inputFormat?: InputFormat;
@@ -46,6 +48,7 @@ export function registerSearch(program: Command): void {
   addPromptOptions(command, 'each query');
   addPromptOptions(command, 'each corpus text', 'corpus-');
   addModelOptions(command);
+  addBackendOptions(command);
   addOutputOptions(command, ['table', 'json', 'csv'], ' (json: per query an array of {"corpus_id", "score"}, best first)');
   command.action(async (args: string[], options: SearchOptions) => {
     const format = outputFormat(options);
@@ -53,11 +56,11 @@ export function registerSearch(program: Command): void {
     const read = { inputFormat: options.inputFormat, column: options.column, encodingErrors: options.encodingErrors };
     const corpus = await readTexts({ ...read, input: options.corpus, optionName: '--corpus' });
     const queries = await readTexts({ ...read, args, input: options.queries, optionName: '--queries' });
-    await withEngine(options, async (engine) => {
+    await withEmbedder(options, async (embedder) => {
       // Two calls, as a Python caller encodes corpus and queries separately; each with its own prompt (without one,
       // the model's default prompt applies to both, as in encode()).
-      const corpusVectors = await encodeWithProgress(engine, corpus, options, 'corpus ', { prompt: options.corpusPrompt, promptName: options.corpusPromptName });
-      const queryVectors = await encodeWithProgress(engine, queries, options, 'queries', { prompt: options.prompt, promptName: options.promptName });
+      const corpusVectors = await encodeWithProgress(embedder, corpus, options, 'corpus ', { prompt: options.corpusPrompt, promptName: options.corpusPromptName });
+      const queryVectors = await encodeWithProgress(embedder, queries, options, 'queries', { prompt: options.prompt, promptName: options.promptName });
       const hits = semanticSearch(queryVectors, corpusVectors, {
         topK: options.topK,
         queryChunkSize: options.queryChunkSize,

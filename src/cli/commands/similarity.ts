@@ -2,12 +2,14 @@ import type { Command } from 'commander';
 import { similarityMatrix, vectorsToNpy } from '../../core';
 import {
   addInputOptions,
+  addBackendOptions,
   addModelOptions,
   addOutputOptions,
   encodeWithProgress,
   outputFormat,
-  withEngine,
+  withEmbedder,
   type InputOptions,
+  type BackendOptions,
   type ModelOptions,
   type OutputOptions,
 } from '../commonOptions';
@@ -15,7 +17,7 @@ import { checkBinaryTarget, emit } from '../outTarget';
 import { cellText, csvLines, jsonArrayLines, renderTable, score4 } from '../output';
 import { requireTexts } from './texts';
 
-type Options = ModelOptions & InputOptions & OutputOptions;
+type Options = ModelOptions & BackendOptions & InputOptions & OutputOptions;
 
 export function registerSimilarity(program: Command): void {
   const command = program
@@ -24,12 +26,13 @@ export function registerSimilarity(program: Command): void {
     .argument('[texts...]', 'two or more texts; - reads stdin');
   addInputOptions(command);
   addModelOptions(command);
+  addBackendOptions(command);
   addOutputOptions(command, ['table', 'json', 'csv'], ' (json: array of scores, one per other text)');
   command.action(async (args: string[], options: Options) => {
     const format = outputFormat(options);
     const texts = await requireTexts(args, options, 2);
-    await withEngine(options, async (engine) => {
-      const vectors = await encodeWithProgress(engine, texts, options);
+    await withEmbedder(options, async (embedder) => {
+      const vectors = await encodeWithProgress(embedder, texts, options);
       // float32 scores, like util.cos_sim(a, b)
       const scores = Array.from(similarityMatrix([vectors[0]], vectors.slice(1)).data);
       const others = texts.slice(1);
@@ -48,13 +51,14 @@ export function registerMatrix(program: Command): void {
     .argument('[texts...]', 'texts; - reads stdin');
   addInputOptions(command);
   addModelOptions(command);
+  addBackendOptions(command);
   addOutputOptions(command, ['table', 'json', 'csv', 'npy'], ' (json: array of rows; npy: float32 (n, n))');
   command.action(async (args: string[], options: Options) => {
     const format = outputFormat(options);
     if (format === 'npy') checkBinaryTarget(options.out, format);
     const texts = await requireTexts(args, options, 1);
-    await withEngine(options, async (engine) => {
-      const vectors = await encodeWithProgress(engine, texts, options);
+    await withEmbedder(options, async (embedder) => {
+      const vectors = await encodeWithProgress(embedder, texts, options);
       const matrix = similarityMatrix(vectors);
       const n = matrix.rows;
       const rows = Array.from({ length: n }, (_, r) => matrix.data.subarray(r * n, (r + 1) * n));

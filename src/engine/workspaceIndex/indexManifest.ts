@@ -16,6 +16,11 @@ const FORMAT_MARK = 'minilm-workspace-index';
 
 /** What the vectors depend on; a different identity means the caller resets the index. */
 export interface IndexIdentity {
+  /**
+   * Where the vectors were computed: absent for this machine's engine (indexes written before remote backends have
+   * none), else the remote API (`tei`, `openai`, `ollama`). `model` is then the server's model identity, never its URL.
+   */
+  readonly backend?: string;
   readonly model: string;
   readonly dtype: string;
   readonly dimension: number;
@@ -70,7 +75,7 @@ const manifestSchema = z.object({
   generation: count,
   writtenAt: z.string(),
   identity: z
-    .object({ model: z.string(), dtype: z.string(), dimension: z.number().int().positive(), chunker: z.string(), fingerprint: z.string() })
+    .object({ backend: z.string().optional(), model: z.string(), dtype: z.string(), dimension: z.number().int().positive(), chunker: z.string(), fingerprint: z.string() })
     .nullable(),
   segments: z.array(z.object({ name: z.string().refine(isSegmentName), rows: count, vectorBytes: count, chunkBytes: count })),
   // Checked by isStoredFile: zod took ~150 ms (cold, load 14) for 5,000 entries, the loop below ~5 ms.
@@ -116,7 +121,13 @@ export function manifestStamp(stats: Stats): string {
 
 export function sameIdentity(a: IndexIdentity | null | undefined, b: IndexIdentity | null | undefined): boolean {
   if (!a || !b) return false;
-  return a.model === b.model && a.dtype === b.dtype && a.dimension === b.dimension && a.chunker === b.chunker && a.fingerprint === b.fingerprint;
+  return (a.backend ?? 'local') === (b.backend ?? 'local') && a.model === b.model && a.dtype === b.dtype && a.dimension === b.dimension && a.chunker === b.chunker && a.fingerprint === b.fingerprint;
+}
+
+/** "all-MiniLM-L6-v2 (384 dimensions)", or for a remote backend "the tei backend's model X (384 dimensions)". */
+export function identityLabel(identity: Pick<IndexIdentity, 'backend' | 'model' | 'dimension'>): string {
+  const model = identity.backend === undefined || identity.backend === 'local' ? identity.model : `the ${identity.backend} backend's ${identity.model}`;
+  return `${model} (${identity.dimension} dimensions)`;
 }
 
 export type ManifestRead =

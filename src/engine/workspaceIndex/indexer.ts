@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CHUNKER_VERSION, chunkDocument, documentKindOf, splitChunk, type TextChunk } from '../../core/chunking';
 import type { Engine } from '../engine';
+import type { RemoteEmbedder } from '../remote';
 import { cancelled, EngineError } from '../errors';
 import type { PromptOptions } from '../modelConfig';
 import type { BatchProgress, ModelInfo } from '../types';
@@ -20,7 +21,13 @@ export interface UpdateIndexOptions extends Omit<WalkOptions, 'root' | 'signal'>
   /** Folder whose files are indexed; stored paths are relative to it. */
   root: string;
   store: IndexStore;
+  /** The local model: its tokenizer fits chunks to max_seq_length, and without `remote` it embeds them. */
   engine: Engine;
+  /**
+   * A serving engine that embeds the chunks instead; it is part of the index's identity (by its model identity, not
+   * its address), so switching backends rebuilds.
+   */
+  remote?: RemoteEmbedder;
   /**
    * Prompt for the chunks, as sentence-transformers' `encode_document`: by default the model's "document" prompt
    * (empty unless the model configures one). It is part of the index's identity: changing it rebuilds.
@@ -61,10 +68,13 @@ const FILES_PER_ROUND = 256;
  */
 export async function updateIndex(options: UpdateIndexOptions): Promise<IndexRunResult> {
   const started = performance.now();
-  const { engine, store, signal } = options;
+  const { engine, store, signal, remote } = options;
   const info = await engine.load(signal);
   const documentPrompt = options.documentPrompt ?? { promptName: 'document' };
-  const identity = indexIdentity(info, documentPrompt);
+  const identity = remote ? await remoteIndexIdentity(remote, documentPrompt, signal) : indexIdentity(info, documentPrompt);
+  // A server applies its own default prompt: only an explicit one is sent (the local default stays for counting).
+  const sentPrompt = remote ? (options.documentPrompt ?? {}) : documentPrompt;
+  const embedder = remote ?? engine;
   const rebuilt = options.rebuild === true || !sameIdentity(store.identity(), identity);
   const previous = rebuilt ? new Map() : store.files();
 
@@ -101,9 +111,9 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<IndexRun
     }
     options.onProgress?.({ phase: 'read', done: Math.min(start + FILES_PER_ROUND, walk.files.length), total: walk.files.length });
     const fitted = await fitChunks(engine, round.flatMap((r) => r.chunks.map((chunk) => ({ owner: r, chunk }))), documentPrompt, info, signal);
-    const vectors = await engine.encode(
+    const vectors = await embedder.encode(
       fitted.map((f) => f.chunk.text),
-      { ...documentPrompt, batchSize: options.batchSize, signal, onProgress: (p: BatchProgress) => options.onProgress?.({ phase: 'embed', done: embeddedChunks + Math.round((p.done / p.total) * fitted.length), total: embeddedChunks + fitted.length }) },
+      { ...sentPrompt, batchSize: options.batchSize, signal, onProgress: (p: BatchProgress) => options.onProgress?.({ phase: 'embed', done: embeddedChunks + Math.round((p.done / p.total) * fitted.length), total: embeddedChunks + fitted.length }) },
     );
     embeddedChunks += fitted.length;
     const rows = new Map(round.map((r) => [r, { chunks: [] as ChunkRecord[], vectors: [] as Float32Array[] }]));
@@ -189,6 +199,17 @@ export function indexIdentity(info: ModelInfo, documentPrompt: PromptOptions): I
   return { model: info.name, dtype: info.dtype, dimension: info.dimension, chunker: CHUNKER_VERSION, fingerprint };
 }
 
+/** The identity of vectors from a remote backend: its API and model identity, the width it returns, the prompt sent. */
+async function remoteIndexIdentity(remote: RemoteEmbedder, documentPrompt: PromptOptions, signal: AbortSignal | undefined): Promise<IndexIdentity> {
+  const { model } = await remote.describe(signal);
+  const dimension = await remote.dimension(signal);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ documentPrompt: documentPrompt.prompt ?? documentPrompt.promptName ?? null }))
+    .digest('hex')
+    .slice(0, 16);
+  return { backend: remote.api, model, dtype: 'remote', dimension, chunker: CHUNKER_VERSION, fingerprint };
+}
+
 function sameIdentity(a: IndexIdentity | undefined, b: IndexIdentity): boolean {
-  return a !== undefined && a.model === b.model && a.dtype === b.dtype && a.dimension === b.dimension && a.chunker === b.chunker && a.fingerprint === b.fingerprint;
+  return a !== undefined && (a.backend ?? 'local') === (b.backend ?? 'local') && a.model === b.model && a.dtype === b.dtype && a.dimension === b.dimension && a.chunker === b.chunker && a.fingerprint === b.fingerprint;
 }

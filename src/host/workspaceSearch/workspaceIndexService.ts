@@ -160,11 +160,13 @@ export class WorkspaceIndexService implements vscode.Disposable {
   /** The `topK` chunks closest to `query` over every folder's index, best first. */
   async search(query: string, topK: number, signal?: AbortSignal): Promise<WorkspaceHit[]> {
     const engine = this.engineHost.engineForIndex();
+    // Queries go to the backend that embeds (an index built by another one is refused with one message).
+    const embedder = (await this.engineHost.remoteEmbedder()) ?? engine;
     const rankings: WorkspaceHit[][] = [];
     for (const folder of this.folders()) {
       const store = this.stores.get(folder.uri.toString());
       if (!store || store.identity() === undefined) continue;
-      const [hits] = await queryIndex(engine, store, [query], { topK, signal });
+      const [hits] = await queryIndex(embedder, store, [query], { topK, signal });
       rankings.push(
         (hits ?? []).map((hit) => ({
           folder: folder.name,
@@ -321,6 +323,8 @@ export class WorkspaceIndexService implements vscode.Disposable {
     progress: vscode.Progress<{ message?: string; increment?: number }>,
   ): Promise<FolderRunSummary[]> {
     const engine = this.engineHost.engineForIndex();
+    // With minilm.backend the server embeds the chunks; the local model still cuts the files into chunks.
+    const remote = await this.engineHost.remoteEmbedder();
     const folders = this.folders();
     const summaries: FolderRunSummary[] = [];
     let reported = 0;
@@ -344,6 +348,7 @@ export class WorkspaceIndexService implements vscode.Disposable {
           root: folder.uri.fsPath,
           store,
           engine,
+          remote,
           include: settings.include,
           exclude: settings.exclude,
           useGitIgnore: settings.useGitIgnore,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RESTRICTED_SETTINGS, engineOptionsFrom, readStudioSettings, resolveUserPath, resultsFolderPath, type SettingLayers } from '../../../src/host/studioSettings';
+import { EDITOR_SETTING_NAMES, RESTRICTED_SETTINGS, engineOptionsFrom, readStudioSettings, remoteOptionsFrom, resolveUserPath, resultsFolderPath, type SettingLayers } from '../../../src/host/studioSettings';
 import { repoRoot } from '../../helpers/sharedPaths';
 
 function inspector(layers: Record<string, SettingLayers<unknown>>) {
@@ -42,6 +42,20 @@ describe('studio settings', () => {
     assert.equal(s.batchSize, 8);
     assert.equal(s.workers, 2);
     assert.equal(s.autoLoad, false, 'a cloned repository cannot make the extension load a model on activation');
+  });
+
+  it('a remote backend is named by the user settings only in an untrusted workspace; the key comes from secret storage', () => {
+    const remote = {
+      backend: { defaultValue: 'local', globalValue: 'tei', workspaceValue: 'openai' },
+      backendEndpoint: { defaultValue: '', globalValue: 'http://tei.internal:8080', workspaceValue: 'http://attacker.example/v1' },
+      remoteModel: { defaultValue: '', workspaceValue: 'their-model' },
+      batchSize: { defaultValue: 32 },
+    };
+    const untrusted = readStudioSettings(inspector(remote), false);
+    assert.deepEqual(remoteOptionsFrom(untrusted, 'k'), { api: 'tei', endpoint: 'http://tei.internal:8080', model: undefined, batchSize: 32, policy: { apiKey: 'k' }, names: EDITOR_SETTING_NAMES });
+    const trusted = readStudioSettings(inspector(remote), true);
+    assert.deepEqual(remoteOptionsFrom(trusted, undefined), { api: 'openai', endpoint: 'http://attacker.example/v1', model: 'their-model', batchSize: 32, policy: { apiKey: undefined }, names: EDITOR_SETTING_NAMES });
+    assert.equal(remoteOptionsFrom(readStudioSettings(inspector({ backend: { defaultValue: 'local', globalValue: 'grpc' } }), true), 'k'), undefined, 'an unknown backend falls back to local');
   });
 
   it('the restricted settings are exactly those package.json declares for untrusted workspaces', () => {

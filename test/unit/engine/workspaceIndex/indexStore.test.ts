@@ -178,6 +178,18 @@ describe('engine/workspaceIndex/indexStore', () => {
     assert.deepEqual(texts((await store.search([vec(1)], 10))[0]!), ['a #0']);
   });
 
+  it('records a remote backend in the identity: the same model from another backend replaces everything; an index without one reads as local', async () => {
+    const store = track(await IndexStore.open(dir));
+    await store.commit({ identity: IDENTITY, removed: [], updated: [file('a', [vec(0)])] });
+    assert.equal(JSON.parse(readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')).identity.backend, undefined);
+    const remote: IndexIdentity = { ...IDENTITY, backend: 'tei' };
+    await store.commit({ identity: remote, removed: [], updated: [file('b', [vec(1)])] });
+    assert.deepEqual([...store.files().keys()], ['b']);
+    await store.close();
+    const reader = track(await IndexStore.open(dir, { readOnly: true }));
+    assert.deepEqual(reader.identity(), remote);
+  });
+
   it('refuses an index written by a newer format with one line naming the fix; --rebuild replaces it', async () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ format: 'minilm-workspace-index', version: INDEX_FORMAT_VERSION + 1, generation: 9, layout: 'future' }));

@@ -1,0 +1,4 @@
+export { RemoteEmbedder, type RemoteEmbedderOptions } from './remoteEmbedder';
+export { requestBatches, limitsFromTeiInfo } from './remoteLimits';
+export { retryAfterMs, DEFAULT_POLICY, type RequestPolicy } from './remoteRequest';
+export * from './remoteTypes';

@@ -16,7 +16,7 @@ import {
   teiEmbedResponse,
   teiErrorSchema,
   teiInfoResponse,
-  withDimension,
+  forModel,
   type OpenAiEmbeddingsBody,
   type TeiEmbedBody,
 } from './schemas';
@@ -63,6 +63,9 @@ export interface ServerOptions {
 }
 
 type ApiFlavour = 'openai' | 'tei';
+
+/** What validation messages say about the served model. */
+type ModelFacts = Pick<Embedder, 'modelId' | 'dimension' | 'promptNames'>;
 
 /** An error answered with a status and a message, in the shape of the API it was raised in. */
 class HttpError extends Error {
@@ -176,13 +179,13 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
 
   await app.register(
     async (v1) => {
-      scopeErrors(v1, 'openai', options.apiKey, routeMethods, embedder.dimension);
+      scopeErrors(v1, 'openai', options.apiKey, routeMethods, embedder);
       v1.post<{ Body: OpenAiEmbeddingsBody }>(
         '/embeddings',
         {
           schema: {
             summary: 'OpenAI-compatible embeddings',
-            body: withDimension(openAiEmbeddingsBody, embedder.dimension),
+            body: forModel(openAiEmbeddingsBody, embedder),
             response: { 200: openAiEmbeddingsResponse, '4xx': openAiErrorSchema, '5xx': openAiErrorSchema },
           },
         },
@@ -210,22 +213,15 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
   );
 
   await app.register(async (tei) => {
-    scopeErrors(tei, 'tei', options.apiKey, routeMethods, embedder.dimension);
+    scopeErrors(tei, 'tei', options.apiKey, routeMethods, embedder);
     tei.post<{ Body: TeiEmbedBody }>(
       '/embed',
-      { schema: { summary: 'text-embeddings-inference: embed', body: withDimension(teiEmbedBody, embedder.dimension), response: { 200: teiEmbedResponse, '4xx': teiErrorSchema, '5xx': teiErrorSchema } } },
+      { schema: { summary: 'text-embeddings-inference: embed', body: forModel(teiEmbedBody, embedder), response: { 200: teiEmbedResponse, '4xx': teiErrorSchema, '5xx': teiErrorSchema } } },
       async (request, reply) => {
         const body = request.body;
         const texts = typeof body.inputs === 'string' ? [body.inputs] : body.inputs;
         checkBatch(texts, 'inputs');
         const promptName = body.prompt_name ?? undefined;
-        if (promptName !== undefined && !embedder.promptNames.includes(promptName)) {
-          const known = embedder.promptNames.length > 0 ? `its prompts are ${embedder.promptNames.map((n) => `"${n}"`).join(', ')}` : 'it has no prompts';
-          throw validation(`"prompt_name": "${promptName}" is not a prompt of ${embedder.modelId}: ${known}.`, 'prompt_name');
-        }
-        if (body.truncation_direction && body.truncation_direction.toLowerCase() === 'left') {
-          throw validation('"truncation_direction": "Left" is not supported: long texts keep their beginning.', 'truncation_direction');
-        }
         // As text-embeddings-inference: unit vectors unless the request says otherwise, whatever the model's last module.
         const result = await encode(request, reply, texts, body.truncate ?? options.autoTruncate, { promptName, normalize: body.normalize ?? true });
         return result.vectors.map((vector) => Array.from(vector));
@@ -261,7 +257,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
 }
 
 /** Authentication, validation, 404 and failures answered in one API's error shape, for one encapsulated scope. */
-function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string | undefined, routeMethods: ReadonlyMap<string, ReadonlySet<string>>, dimension: number): void {
+function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string | undefined, routeMethods: ReadonlyMap<string, ReadonlySet<string>>, model: ModelFacts): void {
   const send = (reply: FastifyReply, status: number, message: string, kind: { openai: string; tei: string; code?: string; param?: string }, headers: Record<string, string> = {}) => {
     reply.code(status).headers(headers);
     if (flavour === 'openai') return reply.send({ error: { message, type: kind.openai, param: kind.param ?? null, code: kind.code ?? null } });
@@ -278,17 +274,20 @@ function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string
       }
     });
   }
-  scope.setNotFoundHandler((request, reply) => {
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0]!;
     const allowed = routeMethods.get(path);
     if (allowed) {
       const allow = [...allowed].sort().join(', ');
       return send(reply, 405, `${path} does not take ${request.method}; it takes ${allow}.`, { openai: 'invalid_request_error', tei: 'MethodNotAllowed' }, { allow });
     }
-    send(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}. Routes: POST /v1/embeddings, POST /embed, GET /info, GET /health, GET /metrics, GET /openapi.json.`, { openai: 'invalid_request_error', tei: 'NotFound' });
-  });
+    return send(reply, 404, `No route ${request.method} ${path}. Routes: POST /v1/embeddings, POST /embed, GET /info, GET /health, GET /metrics, GET /openapi.json.`, { openai: 'invalid_request_error', tei: 'NotFound' });
+  };
+  scope.setNotFoundHandler(notFound);
   scope.setErrorHandler((caught: FastifyError | HttpError | Error, request, reply) => {
-    const error = plainValidationError(caught, dimension) ?? caught;
+    // A body the not-found route could not parse (a QUERY without Content-Type): the route, not the body, is wrong.
+    if (request.is404) return notFound(request, reply);
+    const error = plainValidationError(caught, model) ?? caught;
     if (error instanceof HttpError) {
       // 499: the client is gone, nobody reads the answer; the status only reaches the metrics and the log.
       // OpenAI answers every invalid request with 400; TEI uses 422 for what it validates.
@@ -316,7 +315,7 @@ function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string
  * The schema's failures that have a plainer message than ajv's: an empty text ("minLength") and a dimension other
  * than the model's ("enum" on dimensions). The schema states both, so that clients generated from it know.
  */
-function plainValidationError(error: Error, dimension: number): HttpError | undefined {
+function plainValidationError(error: Error, model: ModelFacts): HttpError | undefined {
   const failures = (error as FastifyError).validation ?? [];
   const empty = failures.find((v) => v.keyword === 'minLength');
   if (empty) {
@@ -324,7 +323,15 @@ function plainValidationError(error: Error, dimension: number): HttpError | unde
     return validation(`Input ${index} is empty: send at least one character.`, empty.instancePath.replace(/^\//, '').split('/')[0]);
   }
   const dimensions = failures.find((v) => v.instancePath === '/dimensions');
-  if (dimensions) return validation(`This model's embeddings have ${dimension} dimensions; "dimensions" must be ${dimension} or left out.`, 'dimensions');
+  if (dimensions) return validation(`This model's embeddings have ${model.dimension} dimensions; "dimensions" must be ${model.dimension} or left out.`, 'dimensions');
+  if (failures.some((v) => v.instancePath === '/truncation_direction')) {
+    return validation('"truncation_direction" must be "Right": long texts keep their beginning ("Left" is not supported).', 'truncation_direction');
+  }
+  const prompt = failures.find((v) => v.instancePath === '/prompt_name');
+  if (prompt) {
+    const known = model.promptNames.length > 0 ? `its prompts are ${model.promptNames.map((n) => `"${n}"`).join(', ')}` : 'it has no prompts';
+    return validation(`"prompt_name" must be a prompt of ${model.modelId}: ${known}.`, 'prompt_name');
+  }
   return undefined;
 }
 

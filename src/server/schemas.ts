@@ -4,7 +4,7 @@
  * Hugging Face text-embeddings-inference (TEI).
  */
 
-const tokenIds = { type: 'array', items: { type: 'integer' } } as const;
+const tokenIds = { type: 'array', items: { type: 'integer' }, minItems: 1 } as const;
 
 export const openAiErrorSchema = {
   type: 'object',
@@ -37,9 +37,14 @@ export interface OpenAiEmbeddingsBody {
   user?: string;
 }
 
-/** A request body schema whose `dimensions` accepts only the served model's dimension (so the OpenAPI document says it). */
-export function withDimension<T extends { properties: { dimensions: object } }>(schema: T, dimension: number): T {
-  return { ...schema, properties: { ...schema.properties, dimensions: { ...schema.properties.dimensions, enum: [dimension, null] } } };
+/**
+ * A request body schema that accepts only the served model's dimension and (where the body has one) prompt names, so
+ * that the OpenAPI document says what the server takes.
+ */
+export function forModel<T extends { properties: { dimensions: object; prompt_name?: object } }>(schema: T, model: { dimension: number; promptNames: string[] }): T {
+  const properties: Record<string, object> = { ...schema.properties, dimensions: { ...schema.properties.dimensions, enum: [model.dimension, null] } };
+  if (schema.properties.prompt_name) properties.prompt_name = { ...schema.properties.prompt_name, enum: [...model.promptNames, null] };
+  return { ...schema, properties } as T;
 }
 
 export const openAiEmbeddingsBody = {
@@ -52,7 +57,7 @@ export const openAiEmbeddingsBody = {
         { type: 'string', minLength: 1 },
         { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
         tokenIds,
-        { type: 'array', items: tokenIds },
+        { type: 'array', items: tokenIds, minItems: 1 },
       ],
     },
     model: { type: 'string', description: 'Any name: the served model answers, and its id is echoed.' },
@@ -107,7 +112,7 @@ export const teiEmbedBody = {
     inputs: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] },
     normalize: { type: 'boolean', default: true, description: 'false: the pooled vectors as they are (the model\'s Normalize module skipped); true: unit vectors.' },
     truncate: { type: 'boolean', description: "Cut texts longer than the model's max input length (default: the server's --auto-truncate)." },
-    truncation_direction: { type: 'string', enum: ['Left', 'Right', 'left', 'right'], default: 'Right', description: 'Only Right is supported.' },
+    truncation_direction: { type: 'string', enum: ['Right', 'right'], default: 'Right', description: 'Only Right: long texts keep their beginning (TEI also takes Left, which this server refuses).' },
     prompt_name: { type: ['string', 'null'], description: "One of the model's prompts (GET /info lists them), put before every input; absent or null: the model's default prompt, if it has one." },
     dimensions: { type: ['integer', 'null'], minimum: 1, description: "Only the model's own dimension is accepted." },
   },

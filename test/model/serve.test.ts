@@ -246,7 +246,7 @@ describe('minilm serve /embed prompt_name and normalize (tiny model with prompts
     assert.deepEqual([...info.prompt_names].sort(), ['document', 'passage', 'query']);
     const refused = await request(`${server.url}/embed`, 'POST', JSON.stringify({ inputs: 'x', prompt_name: 'Query' }));
     assert.equal(refused.status, 422);
-    assert.match(JSON.parse(refused.body).error, /"Query" is not a prompt/);
+    assert.match(JSON.parse(refused.body).error, /"prompt_name" must be a prompt of bert-prompts-exclude/);
   });
 });
 

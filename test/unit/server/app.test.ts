@@ -110,7 +110,11 @@ describe('server app (fake model)', () => {
       { normalize: true },
     ]);
     const unknown = await post('/embed', { inputs: 'abc', prompt_name: 'qurey' });
-    assert.match(unknown.json().error, /"qurey" is not a prompt of fake-model: its prompts are "query", "passage"/);
+    assert.equal(unknown.json().error, '"prompt_name" must be a prompt of fake-model: its prompts are "query", "passage".');
+    assert.equal((await post('/v1/embeddings', { input: [] })).statusCode, 400);
+    const left = await post('/embed', { inputs: 'abc', truncation_direction: 'Left' });
+    assert.match(left.json().error, /"truncation_direction" must be "Right"/);
+    assert.equal((await post('/embed', { inputs: 'abc', truncation_direction: 'right' })).statusCode, 200);
     const info = await app.inject({ method: 'GET', url: '/info' });
     assert.deepEqual([info.json().prompt_names, info.json().default_prompt_name], [['query', 'passage'], null]);
   });
@@ -178,6 +182,8 @@ describe('server app (fake model)', () => {
     const info = await app.inject({ method: 'POST', url: '/info', payload: {} });
     assert.equal(info.statusCode, 405);
     assert.equal(info.headers.allow, 'GET, HEAD');
+    const query = await app.inject({ method: 'QUERY' as 'GET', url: '/info' });
+    assert.equal(query.statusCode, 405, 'a body method without Content-Type on a GET route');
     const openai = await app.inject({ method: 'GET', url: '/v1/embeddings' });
     assert.equal(openai.statusCode, 405);
     assert.equal(openai.json().error.type, 'invalid_request_error');

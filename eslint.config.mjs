@@ -10,7 +10,10 @@ import tseslint from 'typescript-eslint';
 // `../../host/…`) or one that names the folder from the repository (`src/engine/…`, used by media/ and tests).
 const layer = (...names) => `^(\\.\\./)+(src/)?(${names.join('|')})(/|$)`;
 
-const vscodeModule = { name: 'vscode', message: 'Only the extension host (src/host, src/panel, src/notebook, src/commands, src/extension.ts) talks to VS Code.' };
+const vscodeModule = {
+  name: 'vscode',
+  message: 'Only the extension host (src/host, src/panel, src/notebook, src/commands, src/extension.ts) talks to VS Code.',
+};
 const fileSystemModules = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'write-file-atomic'].map((name) => ({
   name,
   message: 'src/core is pure maths: file access belongs to src/engine (e.g. src/engine/atomicWrite).',
@@ -50,7 +53,12 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: restrict(
       [vscodeModule, ...fileSystemModules],
-      [{ regex: layer('engine', 'cli', 'server', 'shared', ...editorLayers), message: 'src/core imports nothing above it: no engine, CLI, server or editor code.' }],
+      [
+        {
+          regex: layer('engine', 'cli', 'server', 'shared', ...editorLayers),
+          message: 'src/core imports nothing above it: no engine, CLI, server or editor code.',
+        },
+      ],
     ),
   },
   {

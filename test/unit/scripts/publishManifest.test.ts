@@ -34,7 +34,28 @@ describe('publishable manifest (package.json, LICENSE, icon)', () => {
 
   it('has Marketplace categories, keywords and a gallery banner', () => {
     // The categories VS Code's manifest schema offers; the Marketplace takes at most 30 keywords.
-    const known = ['AI', 'Azure', 'Chat', 'Data Science', 'Debuggers', 'Education', 'Extension Packs', 'Formatters', 'Keymaps', 'Language Packs', 'Linters', 'Machine Learning', 'Notebooks', 'Programming Languages', 'SCM Providers', 'Snippets', 'Testing', 'Themes', 'Visualization', 'Other'];
+    const known = [
+      'AI',
+      'Azure',
+      'Chat',
+      'Data Science',
+      'Debuggers',
+      'Education',
+      'Extension Packs',
+      'Formatters',
+      'Keymaps',
+      'Language Packs',
+      'Linters',
+      'Machine Learning',
+      'Notebooks',
+      'Programming Languages',
+      'SCM Providers',
+      'Snippets',
+      'Testing',
+      'Themes',
+      'Visualization',
+      'Other',
+    ];
     for (const category of manifest.categories) assert.ok(known.includes(category), `unknown category ${category}`);
     assert.ok(manifest.keywords.length > 0 && manifest.keywords.length <= 30, 'at most 30 keywords');
     assert.match(manifest.galleryBanner.color, /^#[0-9a-fA-F]{6}$/);

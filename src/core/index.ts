@@ -24,3 +24,5 @@ export * from './clusterOrder';
 export * from './exportFormats';
 export * from './exampleSuite';
 export * from './explainAlignment';
+export * from './idfWeights';
+export * from './pieceWords';

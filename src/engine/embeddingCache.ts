@@ -36,12 +36,13 @@ export class EmbeddingCache<V> implements ByteBoundedCache<V> {
   }
 
   /**
-   * Digest of model folder, dtype, the prompt applied (if any) and text: 64 hex characters whatever the text's length. The text is hashed as
+   * Digest of model folder, dtype, the prompt applied (if any), whether the vector was normalised and text: 64 hex characters whatever the text's length. The text is hashed as
    * UTF-16 code units, so that texts differing only in lone surrogates (which UTF-8 would turn into the same
    * U+FFFD) never share a key. A model folder path and a dtype hold no NUL, so the parts cannot run into each other.
    */
-  static key(model: string, dtype: string, text: string, prompt?: string): string {
+  static key(model: string, dtype: string, text: string, prompt?: string, normalized = true): string {
     const hash = createHash('sha256').update(model).update('\u0000').update(dtype).update('\u0000');
+    if (!normalized) hash.update('raw\u0000');
     // "none" or the prompt's length in front of it: no prompt and text can run into each other.
     if (prompt === undefined) hash.update('none\u0000');
     else hash.update(`prompt ${prompt.length}\u0000`).update(prompt, 'utf16le');

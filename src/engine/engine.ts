@@ -156,12 +156,14 @@ export class Engine extends EventEmitter<EngineEvents> {
   async encodeWithTokens(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodedTexts> {
     validateTexts(texts);
     validatePromptOptions(options);
+    if (options.normalize !== undefined && typeof options.normalize !== 'boolean') throw new EngineError('INVALID_INPUT', `normalize must be true or false, got ${typeof options.normalize}.`);
     if (options.batchSize !== undefined) validateOptions({ batchSize: options.batchSize });
     if (texts.length === 0) return { vectors: [], tokens: [] };
     if (options.signal?.aborted) throw cancelled();
     const info = await this.load(options.signal);
     const prompt = this.resolvePrompt(options);
-    const keyOf = (text: string) => EmbeddingCache.key(info.dir, info.dtype, text, prompt);
+    const normalize = options.normalize ?? this.currentConfig!.normalize;
+    const keyOf = (text: string) => EmbeddingCache.key(info.dir, info.dtype, text, prompt, normalize);
     const results = new Array<CachedEmbedding | undefined>(texts.length);
     const missing: string[] = [];
     const missingIndex = new Map<string, number[]>();
@@ -181,7 +183,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (missing.length > 0) {
       const batchSize = options.batchSize ?? this.options.batchSize ?? 32;
       const maxBatchTokens = this.options.maxBatchTokens ?? DEFAULT_MAX_BATCH_TOKENS;
-      const encoded = await this.encodeOnWorkers(missing, prompt, batchSize, maxBatchTokens, options.signal, options.onProgress);
+      const encoded = await this.encodeOnWorkers(missing, { prompt, normalize }, batchSize, maxBatchTokens, options.signal, options.onProgress);
       missing.forEach((text, k) => {
         const vector = encoded.vectors[k]!;
         if (vector.length !== info.dimension) {
@@ -207,6 +209,21 @@ export class Engine extends EventEmitter<EngineEvents> {
     const reply = await this.request({ kind: 'tokenize', texts: [...texts], prompt }, signal);
     if (reply.kind !== 'tokenized') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
     return reply.tokens;
+  }
+
+  /**
+   * Each text's token ids as the model sees them (special tokens included, truncated at max_seq_length as `encode`
+   * truncates), without running the model: what idf weights are counted over.
+   */
+  async tokenIds(texts: readonly string[], signal?: AbortSignal, promptOptions: PromptOptions = {}): Promise<number[][]> {
+    validateTexts(texts);
+    validatePromptOptions(promptOptions);
+    if (texts.length === 0) return [];
+    await this.load(signal);
+    const prompt = this.resolvePrompt(promptOptions);
+    const reply = await this.request({ kind: 'tokenize', texts: [...texts], prompt, withIds: true }, signal);
+    if (reply.kind !== 'tokenized' || !reply.ids) throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
+    return reply.ids;
   }
 
   /**
@@ -376,7 +393,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    * adds up the batches of all of them (each worker announces its count once it has tokenised; until then a count
    * by texts stands in), and the first failure cancels the rest.
    */
-  private async encodeOnWorkers(texts: string[], prompt: string | undefined, batchSize: number, maxBatchTokens: number, signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<EncodedTexts> {
+  private async encodeOnWorkers(texts: string[], { prompt, normalize }: { prompt: string | undefined; normalize: boolean }, batchSize: number, maxBatchTokens: number, signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<EncodedTexts> {
     if (signal?.aborted) throw cancelled();
     const workers = this.workers;
     if (workers.length === 0) throw new EngineError('WORKER_FAILED', 'The model is not loaded.');
@@ -393,7 +410,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       shards.map(async (indices, k) => {
         try {
           const progress = onProgress !== undefined;
-          const reply = await assigned[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), prompt, batchSize, maxBatchTokens, progress }, stop, (p) => {
+          const reply = await assigned[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), prompt, normalize, batchSize, maxBatchTokens, progress }, stop, (p) => {
             done[k] = p.done;
             totals[k] = p.total;
             if (p.done > 0) onProgress?.({ done: sum(done), total: sum(totals) });

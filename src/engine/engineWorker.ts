@@ -53,6 +53,7 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
           request.maxBatchTokens,
           () => cancelledIds.has(request.id),
           request.progress !== false ? (done, total) => reply({ id: request.id, kind: 'progress', done, total }) : () => undefined,
+          request.normalize,
         );
         reply({ id: request.id, kind: 'encoded', ...result }, result.vectors.map((v) => v.buffer as ArrayBuffer));
         break;
@@ -64,11 +65,9 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
       }
       case 'tokenize': {
         const loaded = requireModel();
-        const tokens = request.texts.map((t) => {
-          const { ids, truncated } = loaded.tokenize(t, request.prompt);
-          return { count: ids.length, truncated };
-        });
-        reply({ id: request.id, kind: 'tokenized', tokens });
+        const tokenized = request.texts.map((t) => loaded.tokenize(t, request.prompt));
+        const tokens = tokenized.map(({ ids, truncated }) => ({ count: ids.length, truncated }));
+        reply({ id: request.id, kind: 'tokenized', tokens, ...(request.withIds ? { ids: tokenized.map((t) => t.ids) } : {}) });
         break;
       }
     }

@@ -174,6 +174,7 @@ export class ModelSession {
     maxBatchTokens: number,
     isCancelled: () => boolean,
     onBatch: (done: number, total: number) => void,
+    normalize: boolean = this.config.normalize,
   ): Promise<EncodeBatchesResult> {
     const promptLength = this.promptLength(prompt);
     const tokenized = new Array<TokenizedText>(texts.length);
@@ -190,7 +191,7 @@ export class ModelSession {
     for (let b = 0; b < batches.length; b++) {
       if (isCancelled()) throw cancelled();
       const indices = batches[b]!;
-      const pooled = await this.run(indices.map((i) => tokenized[i]!), promptLength);
+      const pooled = await this.run(indices.map((i) => tokenized[i]!), promptLength, normalize);
       indices.forEach((original, k) => {
         vectors[original] = pooled[k]!;
         tokens[original] = { count: tokenized[original]!.ids.length, truncated: tokenized[original]!.truncated };
@@ -225,8 +226,8 @@ export class ModelSession {
     await this.native(() => this.session.release());
   }
 
-  private run(batch: TokenizedText[], promptLength: number): Promise<Float32Array[]> {
-    const head = { modes: this.config.pooling.modes, dense: this.config.dense, normalize: this.config.normalize };
+  private run(batch: TokenizedText[], promptLength: number, normalize: boolean): Promise<Float32Array[]> {
+    const head = { modes: this.config.pooling.modes, dense: this.config.dense, normalize };
     return this.infer(batch, (hidden, maskFlags, size, seqLength, dim) => sentenceEmbeddings(hidden, maskFlags, size, seqLength, dim, head, promptLength));
   }
 

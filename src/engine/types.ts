@@ -138,6 +138,12 @@ export interface EncodeOptions {
   prompt?: string;
   /** One of the model's prompt names (`ModelInfo.promptNames`); without either, the model's default prompt applies. */
   promptName?: string;
+  /**
+   * Override the model's Normalize module: false returns the pooled (and Dense) vectors as they are, true scales them
+   * to unit length even when the model ends without Normalize (text-embeddings-inference's `normalize`). Default: the
+   * model's own pipeline, as `SentenceTransformer.encode` runs it.
+   */
+  normalize?: boolean;
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (progress: BatchProgress) => void;

@@ -14,8 +14,9 @@ export type WorkerRequest =
    * resolved by the engine (undefined = none), put before every text. `progress: false`: send no progress replies
    * (each one wakes the engine's thread, which then competes with inference for the cores, when nobody listens).
    */
-  | { id: number; kind: 'encode'; texts: string[]; prompt?: string; batchSize: number; maxBatchTokens: number; progress?: boolean }
-  | { id: number; kind: 'tokenize'; texts: string[]; prompt?: string }
+  | { id: number; kind: 'encode'; texts: string[]; prompt?: string; batchSize: number; maxBatchTokens: number; progress?: boolean; normalize?: boolean }
+  /** `withIds`: also send each text's token ids (as `tokenize` gives them), not only the counts. */
+  | { id: number; kind: 'tokenize'; texts: string[]; prompt?: string; withIds?: boolean }
   /** One text's word pieces and contextual token states (ST's `encode(text, output_value="token_embeddings")`). */
   | { id: number; kind: 'tokenEmbeddings'; text: string; prompt?: string }
   | { id: number; kind: 'cancel'; target: number }
@@ -26,7 +27,7 @@ export type WorkerRequest =
 export type WorkerReply =
   | { id: number; kind: 'loaded' }
   | { id: number; kind: 'encoded'; vectors: Float32Array[]; tokens: TokenCount[] }
-  | { id: number; kind: 'tokenized'; tokens: TokenCount[] }
+  | { id: number; kind: 'tokenized'; tokens: TokenCount[]; ids?: number[][] }
   /** `hidden`: the token states row after row, `ids.length × dim` floats. */
   | { id: number; kind: 'tokenEmbedded'; ids: number[]; tokens: string[]; special: boolean[]; hidden: Float32Array; dim: number; truncated: boolean }
   | { id: number; kind: 'progress'; done: number; total: number }

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { Engine, resolveModel, withAbort, type EncodedTexts, type EngineOptions, type EngineState, type ModelInfo } from '../engine';
-import type { DownloadProgress, Dtype } from '../engine/types';
+import type { DownloadProgress, Dtype, TokenEmbeddings } from '../engine/types';
 import type { EngineHost, HostEncodeOptions } from './studioServices';
 import { downloadPercent, formatMegabytes } from './statusBarView';
 import { isReallyWithin } from './containedPath';
@@ -233,6 +233,11 @@ export class VscodeEngineHost implements EngineHost {
         }
       },
     );
+  }
+
+  async tokenEmbeddings(text: string, options: { token?: vscode.CancellationToken } = {}): Promise<TokenEmbeddings> {
+    await this.ensureLoaded({ token: options.token, silent: true });
+    return this.withSignal(options.token, (signal) => this.engine.tokenEmbeddings(text, { signal }));
   }
 
   unload(): Promise<void> {

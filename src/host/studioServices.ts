@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { EncodedTexts, EngineState, ModelInfo, BatchProgress, Dtype } from '../engine/types';
+import type { EncodedTexts, EngineState, ModelInfo, BatchProgress, Dtype, TokenEmbeddings } from '../engine/types';
 
 /**
  * What the panel, the notebook controller and the commands get from the extension host: one shared model, its
@@ -15,6 +15,8 @@ export interface EngineHost extends vscode.Disposable {
   encode(texts: string[], options?: HostEncodeOptions): Promise<Float32Array[]>;
   /** Like encode, plus the word-piece count and truncation flag of each text. */
   encodeWithTokens(texts: string[], options?: HostEncodeOptions): Promise<EncodedTexts>;
+  /** One text's word pieces and contextual token embeddings (ST's `output_value="token_embeddings"`), loading first when needed. */
+  tokenEmbeddings(text: string, options?: { token?: vscode.CancellationToken }): Promise<TokenEmbeddings>;
   unload(): Promise<void>;
   /** Downloads the model for the configured dtype into the per-user cache. */
   download(options?: { token?: vscode.CancellationToken }): Promise<ModelInfo>;

@@ -2,7 +2,7 @@
 // Pure and vscode-free so that the parser is property-tested in plain Node. The syntax is documented in
 // docs/notebook-format.md; every error names the 1-based line within the cell and what was expected there.
 
-export const DIRECTIVES = ['compare', 'similarity', 'search', 'encode', 'mine', 'cluster', 'corpus'] as const;
+export const DIRECTIVES = ['compare', 'similarity', 'explain', 'search', 'encode', 'mine', 'cluster', 'corpus'] as const;
 export type DirectiveName = (typeof DIRECTIVES)[number];
 
 export const OPTIONS = ['file', 'top', 'max', 'min', 'workspace'] as const;
@@ -60,6 +60,8 @@ interface DirectiveBase {
 export type Directive =
   | (DirectiveBase & { readonly kind: 'compare'; readonly input: TextInput })
   | (DirectiveBase & { readonly kind: 'similarity'; readonly texts: readonly [CellText, CellText] })
+  /** Which word pieces make the score of two texts: their token alignment. */
+  | (DirectiveBase & { readonly kind: 'explain'; readonly texts: readonly [CellText, CellText] })
   | (DirectiveBase & { readonly kind: 'search'; readonly query: string; readonly input: TextInput; readonly top: number })
   | (DirectiveBase & { readonly kind: 'encode'; readonly input: TextInput })
   | (DirectiveBase & { readonly kind: 'mine'; readonly input: TextInput; readonly top: number; readonly max: number })
@@ -80,6 +82,7 @@ export class CellSyntaxError extends Error {
 const SYNTAX_HINT: Record<DirectiveName, string> = {
   compare: '`compare` with texts below (one per line), or `compare <corpus>`',
   similarity: '`similarity` with exactly two texts below',
+  explain: '`explain` with exactly two texts below',
   search: '`search <query>` with candidates below, `@file <path>`, `@workspace` (the workspace index), or `search <query> in <corpus>`',
   encode: '`encode` with texts below, or `encode <corpus>`',
   mine: '`mine [<corpus>] [top <k>] [max <n>]` with texts below unless a corpus is named',
@@ -90,6 +93,7 @@ const SYNTAX_HINT: Record<DirectiveName, string> = {
 const ALLOWED_OPTIONS: Record<DirectiveName, readonly OptionName[]> = {
   compare: ['file'],
   similarity: [],
+  explain: [],
   search: ['file', 'top', 'workspace'],
   encode: ['file'],
   mine: ['file', 'top', 'max'],
@@ -148,15 +152,16 @@ export function parseCell(source: string): Directive {
       noExtraArguments(args!, line, kind, []);
       return { kind, line, input };
     }
-    case 'similarity': {
+    case 'similarity':
+    case 'explain': {
       noExtraArguments(args!, line, kind, []);
-      if (args!.corpus) throw new CellSyntaxError(line, `similarity takes no corpus; expected ${SYNTAX_HINT.similarity}.`);
+      if (args!.corpus) throw new CellSyntaxError(line, `${kind} takes no corpus; expected ${SYNTAX_HINT[kind]}.`);
       if (body.texts.length < 2) {
         const missingAt = body.texts.length === 0 ? line + 1 : body.texts[0].line + 1;
-        throw new CellSyntaxError(missingAt, `expected two texts below "similarity", one per line; found ${body.texts.length}.`);
+        throw new CellSyntaxError(missingAt, `expected two texts below "${kind}", one per line; found ${body.texts.length}.`);
       }
       if (body.texts.length > 2) {
-        throw new CellSyntaxError(body.texts[2].line, 'similarity compares exactly two texts; this is a third (use "compare" for more).');
+        throw new CellSyntaxError(body.texts[2].line, `${kind} compares exactly two texts; this is a third (use "compare" for more).`);
       }
       return { kind, line, texts: [body.texts[0], body.texts[1]] };
     }

@@ -13,6 +13,7 @@ import {
   type FlatCorpus,
   type ScoreMatrix,
 } from '../core';
+import { buildExplainView, type ExplainSide, type ExplainView } from '../shared/explainView';
 import { MAX_COMPARE_TEXTS, type CellText, type Directive, type TextInput } from './cellLanguage';
 
 export type EncodeFunction = (texts: string[], signal: AbortSignal) => Promise<Float32Array[]>;
@@ -37,6 +38,8 @@ export interface DirectiveContext {
    * workspace index (plain-Node runs), and the cell then says so.
    */
   readonly searchWorkspace?: (query: string, top: number, signal: AbortSignal) => Promise<WorkspaceSearchRows>;
+  /** One text's word pieces and contextual token embeddings (`explain`); absent where the engine offers none. */
+  readonly tokenEmbeddings?: (text: string, signal: AbortSignal) => Promise<ExplainSide>;
   /** Named corpora of this notebook; `corpus` adds to it. */
   readonly corpora: Map<string, StoredCorpus>;
   readonly signal: AbortSignal;
@@ -91,6 +94,7 @@ export type DirectiveResult =
       readonly euclidean: number;
       readonly norms: readonly [number, number];
     }
+  | { readonly kind: 'explain'; readonly texts: readonly [string, string]; readonly view: ExplainView }
   | {
       readonly kind: 'search';
       readonly query: string;
@@ -147,6 +151,17 @@ export async function runDirective(directive: Directive, context: DirectiveConte
         euclidean: euclideanDistance(a, b),
         norms: [norm(a), norm(b)],
       };
+    }
+    case 'explain': {
+      if (!context.tokenEmbeddings) throw new DirectiveError(directive.line, '"explain" needs the token embeddings of the engine; here there are none.');
+      const texts = [directive.texts[0].text, directive.texts[1].text] as const;
+      const [va, vb] = await encode(context, [...texts]);
+      const a = await context.tokenEmbeddings(texts[0], context.signal);
+      const b = await context.tokenEmbeddings(texts[1], context.signal);
+      context.signal.throwIfAborted();
+      // A truncated text holds exactly max_seq_length pieces: that is the limit the warning names.
+      const maxTokens = Math.max(a.truncated ? a.tokens.length : 0, b.truncated ? b.tokens.length : 0);
+      return { kind: 'explain', texts, view: buildExplainView(a, b, cosineSimilarity(va, vb), maxTokens) };
     }
     case 'search': {
       if (directive.input.workspace) {

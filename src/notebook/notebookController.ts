@@ -3,6 +3,7 @@
 // cancels the running cell (the engine's AbortSignal, through the EngineHost cancellation token) and drops the rest.
 import * as vscode from 'vscode';
 import type { StudioServices } from '../host/studioServices';
+import type { TokenEmbeddings } from '../engine/types';
 import { readCellFile, type CellFileScope } from './cellFiles';
 import { CellSyntaxError, parseCell } from './cellLanguage';
 import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from './directiveRunner';
@@ -103,6 +104,7 @@ export class MiniLmController implements vscode.Disposable {
       const directive = parseCell(cell.document.getText());
       const result = await runDirective(directive, {
         encode: (texts, signal) => this.encode(texts, signal),
+        tokenEmbeddings: (text, signal) => this.tokenEmbeddings(text, signal),
         readTextFile: async (path) => readCellFile(cellFileScope(notebook), path, translate),
         corpora: state.corpora,
         searchWorkspace: this.searchWorkspace,
@@ -125,14 +127,24 @@ export class MiniLmController implements vscode.Disposable {
     }
   }
 
-  private async encode(texts: string[], signal: AbortSignal): Promise<Float32Array[]> {
+  private encode(texts: string[], signal: AbortSignal): Promise<Float32Array[]> {
+    return this.withToken(signal, async (token) => {
+      await this.services.engine.ensureLoaded({ token });
+      return this.services.engine.encode(texts, { token });
+    });
+  }
+
+  private tokenEmbeddings(text: string, signal: AbortSignal): Promise<TokenEmbeddings> {
+    return this.withToken(signal, (token) => this.services.engine.tokenEmbeddings(text, { token }));
+  }
+
+  private async withToken<T>(signal: AbortSignal, run: (token: vscode.CancellationToken) => Promise<T>): Promise<T> {
     const source = new vscode.CancellationTokenSource();
     const onAbort = () => source.cancel();
     signal.addEventListener('abort', onAbort);
     try {
       if (signal.aborted) source.cancel();
-      await this.services.engine.ensureLoaded({ token: source.token });
-      return await this.services.engine.encode(texts, { token: source.token });
+      return await run(source.token);
     } finally {
       signal.removeEventListener('abort', onAbort);
       source.dispose();

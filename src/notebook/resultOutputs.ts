@@ -3,7 +3,8 @@
 // item saved in the .minilm file, and every other item is derived from it (on run and again on load), so a saved
 // notebook shows the same outputs without storing them twice. vscode-free.
 import { formatFloat32 } from '../core';
-import { DEFAULT_RENDERER_STRINGS, MATRIX_MIME, type MatrixOutput, type RendererStrings, type TableColumn } from '../shared/matrixOutput';
+import { DEFAULT_RENDERER_STRINGS, MATRIX_MIME, type ExplainOutput, type MatrixOutput, type RendererPayload, type RendererStrings, type TableColumn } from '../shared/matrixOutput';
+import { EXPLAIN_STRINGS, explainViewOf, type ExplainStringKey, type ExplainView } from '../shared/explainView';
 import type { DirectiveResult } from './directiveRunner';
 
 /** Output metadata marking an output whose items derive from its `application/json` item. */
@@ -35,6 +36,22 @@ export function resultDocument(result: DirectiveResult): Record<string, unknown>
         rows.push(Array.from(result.matrix.data.subarray(r * result.matrix.cols, (r + 1) * result.matrix.cols), f32));
       }
       return { kind: 'compare', ...corpusField(result.corpus), texts: [...result.texts], matrix: rows };
+    }
+    case 'explain': {
+      const v = result.view;
+      return {
+        kind: 'explain',
+        texts: [...result.texts],
+        tokens_a: v.tokensA,
+        tokens_b: v.tokensB,
+        matrix: v.matrix.map((row) => row.map(f32)),
+        precision: f32(v.precision),
+        recall: f32(v.recall),
+        f1: f32(v.f1),
+        cosine: f32(v.cosine),
+        truncated: [v.truncatedA, v.truncatedB],
+        max_tokens: v.maxTokens,
+      };
     }
     case 'similarity':
       return {
@@ -115,7 +132,7 @@ function formatValue(value: unknown): string {
 /** Every output item of a result, from its JSON text (the saved form). Throws on a document it does not know. */
 export function outputItemsFromJson(json: string, t: Translate = english): TextOutputItem[] {
   const document = JSON.parse(json) as ResultDocument;
-  const payload: MatrixOutput = { ...payloadOf(document, t), strings: rendererStrings(t) };
+  const payload: RendererPayload = document.kind === 'explain' ? explainPayload(document, t) : { ...payloadOf(document, t), strings: rendererStrings(t) };
   const table = tableOf(document, t);
   return [
     { mime: MATRIX_MIME, text: JSON.stringify(payload) },
@@ -123,6 +140,31 @@ export function outputItemsFromJson(json: string, t: Translate = english): TextO
     { mime: 'text/markdown', text: markdownOf(table) },
     { mime: 'application/json', text: json },
   ];
+}
+
+function explainViewOfDocument(d: ExplainDocument): ExplainView {
+  return explainViewOf({
+    tokensA: d.tokens_a,
+    tokensB: d.tokens_b,
+    matrix: d.matrix,
+    precision: d.precision,
+    recall: d.recall,
+    f1: d.f1,
+    cosine: d.cosine,
+    truncatedA: d.truncated[0],
+    truncatedB: d.truncated[1],
+    maxTokens: d.max_tokens,
+  });
+}
+
+function explainPayload(d: ExplainDocument, t: Translate): ExplainOutput {
+  const strings: Partial<Record<ExplainStringKey, string>> = {};
+  for (const [key, english] of Object.entries(EXPLAIN_STRINGS)) strings[key as ExplainStringKey] = t(english, '{0}', '{1}', '{2}', '{3}', '{4}');
+  return { kind: 'explain', title: explainTitle(d, t), view: explainViewOfDocument(d), strings };
+}
+
+function explainTitle(d: ExplainDocument, t: Translate): string {
+  return t('Word-piece alignment: precision {0}, recall {1}, F1 {2}, sentence cosine {3}', fixed(d.precision), fixed(d.recall), fixed(d.f1), fixed(d.cosine));
 }
 
 /** The renderer's words in the display language (placeholders stay for the renderer to fill). */
@@ -180,8 +222,23 @@ interface Member {
   text: string;
 }
 
+interface ExplainDocument {
+  kind: 'explain';
+  texts: [string, string];
+  tokens_a: string[];
+  tokens_b: string[];
+  matrix: number[][];
+  precision: number;
+  recall: number;
+  f1: number;
+  cosine: number;
+  truncated: [boolean, boolean];
+  max_tokens: number;
+}
+
 type ResultDocument =
   | { kind: 'compare'; corpus?: string; texts: string[]; matrix: number[][] }
+  | ExplainDocument
   | { kind: 'similarity'; texts: [string, string]; cosine: number; euclidean: number; norms: [number, number] }
   | { kind: 'search'; query: string; corpus?: string; candidates: number; top: number; hits: Hit[] }
   | { kind: 'searchWorkspace'; query: string; chunks: number; top: number; hits: WorkspaceHit[] }
@@ -243,6 +300,8 @@ function columnTypes(d: ResultDocument): TableColumn['type'][] {
       return ['text', ...d.texts.map(() => 'score' as const)];
     case 'similarity':
       return ['text', 'text'];
+    case 'explain':
+      return ['text', 'text', 'text', 'score'];
     case 'search':
       return ['number', 'score', 'text', 'number'];
     case 'searchWorkspace':
@@ -300,6 +359,15 @@ function tableOf(d: ResultDocument, t: Translate): FallbackTable {
           [t('norm of B'), fixed(d.norms[1])],
         ],
       };
+    case 'explain': {
+      const view = explainViewOfDocument(d);
+      return {
+        title: explainTitle(d, t),
+        note: view.truncatedA || view.truncatedB ? t('a text was longer than {0} word pieces; only its first ones are aligned', view.maxTokens) : undefined,
+        columns: [t('piece of A'), t('word'), t('best match in B'), t('cosine')],
+        rows: view.bestInB.map((c, r) => [view.tokensA[r]!, view.wordsA[r]!, c >= 0 ? view.tokensB[c]! : '', c >= 0 ? fixed(view.matrix[r]![c]!) : '']),
+      };
+    }
     case 'search':
       return {
         title: t('Search: "{0}" in {1}', d.query, source(t, d.corpus, d.candidates)),

@@ -14,7 +14,8 @@ import { pca2d } from '../core/pca';
 import { EXAMPLE_TEXTS, buildExampleResult, resultFileName, type ExampleResultDocument } from '../core/exampleSuite';
 import { vectorsToCsv, vectorsToJson, vectorsToNpy, formatFloat32 } from '../core/exportFormats';
 import { writeFileAtomic } from '../engine/atomicWrite';
-import type { EncodedTexts, BatchProgress } from '../engine/types';
+import type { EncodedTexts, BatchProgress, TokenEmbeddings } from '../engine/types';
+import { buildExplainView } from '../shared/explainView';
 import {
   type ExportFormat,
   type MatrixView,
@@ -40,6 +41,8 @@ export interface StudioBackend {
   unload(): Promise<void>;
   setDtype(dtype: StudioDtype): Promise<void>;
   encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts>;
+  /** One text's word pieces and contextual token embeddings (ST's `output_value="token_embeddings"`). */
+  tokenEmbeddings(text: string, options: { signal: AbortSignal }): Promise<TokenEmbeddings>;
   copyText(text: string): Promise<void>;
   /** Asks where to save (null: the user cancelled) and returns the chosen file path. */
   chooseSaveFile(suggestedName: string, format: ExportFormat): Promise<string | null>;
@@ -125,6 +128,13 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
         tokensB: tokens[1],
         maxTokens: backend.status().info?.maxSeqLength ?? 256,
       };
+    },
+
+    'similarity/explain': async ({ a, b }, { signal }) => {
+      const { vectors } = await backend.encodeWithTokens([a, b], { signal });
+      const sideA = await backend.tokenEmbeddings(a, { signal });
+      const sideB = await backend.tokenEmbeddings(b, { signal });
+      return buildExplainView(sideA, sideB, cosineSimilarity(vectors[0], vectors[1]), backend.status().info?.maxSeqLength ?? 256);
     },
 
     'encode/compute': async ({ text }, { signal }) => {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { StudioServices } from '../host/studioServices';
-import type { EncodedTexts } from '../engine/types';
+import type { EncodedTexts, TokenEmbeddings } from '../engine/types';
 import type { ExportFormat, ModelStatus, StudioDtype, WebviewCommand } from '../shared/studioProtocol';
 import type { BackendEncodeOptions, StudioBackend } from './studioRequests';
 
@@ -77,6 +77,10 @@ export class VscodeStudioBackend implements StudioBackend {
 
   encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts> {
     return withToken(options.signal, (token) => this.services.engine.encodeWithTokens(texts, { token, onProgress: options.onProgress }));
+  }
+
+  tokenEmbeddings(text: string, options: { signal: AbortSignal }): Promise<TokenEmbeddings> {
+    return withToken(options.signal, (token) => this.services.engine.tokenEmbeddings(text, { token }));
   }
 
   async copyText(text: string): Promise<void> {

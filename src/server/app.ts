@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
-import { Batcher, QueueFullError, RequestAbortedError, type EncodedBatch } from './batcher';
+import { Batcher, QueueFullError, RequestAbortedError, type EncodeVariant, type EncodedBatch } from './batcher';
 import { ServerMetrics } from './metrics';
 import {
   openAiEmbeddingsBody,
@@ -16,6 +16,7 @@ import {
   teiEmbedResponse,
   teiErrorSchema,
   teiInfoResponse,
+  withDimension,
   type OpenAiEmbeddingsBody,
   type TeiEmbedBody,
 } from './schemas';
@@ -32,10 +33,13 @@ export interface Embedder {
   tokenizationWorkers: number;
   /** The model's pooling mode as sentence-transformers names it (`mean`, `cls`, …), for /info. */
   pooling: string;
-  /** Unit vectors and word-piece counts (after truncation), in order. */
-  encode(texts: string[], signal: AbortSignal): Promise<EncodedBatch>;
-  /** Which texts are longer than `maxInputLength` word pieces (without running the model). */
-  tooLong(texts: string[], signal: AbortSignal): Promise<boolean[]>;
+  /** The model's prompt names (`prompt_name` must be one of them) and the one applied when none is given. */
+  promptNames: string[];
+  defaultPromptName: string | null;
+  /** Vectors (unit length unless `variant.normalize` is false) and word-piece counts (after truncation), in order. */
+  encode(texts: string[], signal: AbortSignal, variant: EncodeVariant): Promise<EncodedBatch>;
+  /** Which texts are longer than `maxInputLength` word pieces with the prompt applied (without running the model). */
+  tooLong(texts: string[], signal: AbortSignal, promptName?: string): Promise<boolean[]>;
   /** False once the model failed (its worker stopped): /health answers 503. */
   healthy(): boolean;
 }
@@ -82,6 +86,16 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     // Keep-alive connections of idle clients must not hold a shutdown.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A "__proto__" or "constructor.prototype" key is dropped, as any other unknown field is, instead of failing the request.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+  });
+  // Each path's methods, so that a known path asked with another method answers 405 with Allow.
+  const routeMethods = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = routeMethods.get(route.url) ?? new Set<string>();
+    for (const method of [route.method].flat()) methods.add(method);
+    routeMethods.set(route.url, methods);
   });
   const batcher = new Batcher(embedder.encode.bind(embedder), {
     maxBatchTokens: options.maxBatchTokens,
@@ -109,7 +123,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
   });
 
   /** Runs `texts` through the batcher with the request's timeout and its client's disconnect as signals. */
-  const encode = async (request: FastifyRequest, reply: FastifyReply, texts: string[], truncate: boolean): Promise<EncodedBatch> => {
+  const encode = async (request: FastifyRequest, reply: FastifyReply, texts: string[], truncate: boolean, variant: EncodeVariant = {}): Promise<EncodedBatch> => {
     const gone = new AbortController();
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) gone.abort(new Error('client disconnected'));
@@ -117,8 +131,8 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     const timeout = AbortSignal.timeout(options.requestTimeoutMs);
     const signal = AbortSignal.any([gone.signal, timeout]);
     try {
-      if (!truncate) await refuseLongTexts(texts, signal);
-      const result = await batcher.submit(texts, signal);
+      if (!truncate) await refuseLongTexts(texts, signal, variant.promptName);
+      const result = await batcher.submit(texts, signal, variant);
       metrics.encoded(texts.length, result.tokens.reduce((a, b) => a + b, 0));
       return result;
     } catch (error) {
@@ -134,10 +148,12 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     }
   };
 
-  const refuseLongTexts = async (texts: string[], signal: AbortSignal) => {
-    const candidates = texts.map((text, i) => [text, i] as const).filter(([text]) => text.length + 2 > embedder.maxInputLength);
+  const refuseLongTexts = async (texts: string[], signal: AbortSignal, promptName: string | undefined) => {
+    // A prompt's own pieces count too, so with one every text is a candidate.
+    const prompted = promptName !== undefined || embedder.defaultPromptName !== null;
+    const candidates = texts.map((text, i) => [text, i] as const).filter(([text]) => prompted || text.length + 2 > embedder.maxInputLength);
     if (candidates.length === 0) return;
-    const long = await embedder.tooLong(candidates.map(([text]) => text), signal);
+    const long = await embedder.tooLong(candidates.map(([text]) => text), signal, promptName);
     const first = candidates.find((_, k) => long[k]);
     if (first) {
       throw new HttpError(
@@ -157,21 +173,16 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     if (empty >= 0) throw validation(`Input ${empty} is empty: send at least one character.`, param);
   };
 
-  const checkDimensions = (dimensions: number | null | undefined) => {
-    if (dimensions != null && dimensions !== embedder.dimension) {
-      throw validation(`This model's embeddings have ${embedder.dimension} dimensions; "dimensions": ${dimensions} is not supported (omit it, or send ${embedder.dimension}).`, 'dimensions');
-    }
-  };
 
   await app.register(
     async (v1) => {
-      scopeErrors(v1, 'openai', options.apiKey);
+      scopeErrors(v1, 'openai', options.apiKey, routeMethods, embedder.dimension);
       v1.post<{ Body: OpenAiEmbeddingsBody }>(
         '/embeddings',
         {
           schema: {
             summary: 'OpenAI-compatible embeddings',
-            body: openAiEmbeddingsBody,
+            body: withDimension(openAiEmbeddingsBody, embedder.dimension),
             response: { 200: openAiEmbeddingsResponse, '4xx': openAiErrorSchema, '5xx': openAiErrorSchema },
           },
         },
@@ -183,8 +194,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
           }
           const texts = typeof input === 'string' ? [input] : (input as string[]);
           checkBatch(texts, 'input');
-          checkDimensions(body.dimensions);
-          const result = await encode(request, reply, texts, options.autoTruncate);
+          const result = await encode(request, reply, texts, options.autoTruncate, { normalize: true });
           const base64 = body.encoding_format === 'base64';
           const tokens = result.tokens.reduce((a, b) => a + b, 0);
           return {
@@ -200,23 +210,24 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
   );
 
   await app.register(async (tei) => {
-    scopeErrors(tei, 'tei', options.apiKey);
+    scopeErrors(tei, 'tei', options.apiKey, routeMethods, embedder.dimension);
     tei.post<{ Body: TeiEmbedBody }>(
       '/embed',
-      { schema: { summary: 'text-embeddings-inference: embed', body: teiEmbedBody, response: { 200: teiEmbedResponse, '4xx': teiErrorSchema, '5xx': teiErrorSchema } } },
+      { schema: { summary: 'text-embeddings-inference: embed', body: withDimension(teiEmbedBody, embedder.dimension), response: { 200: teiEmbedResponse, '4xx': teiErrorSchema, '5xx': teiErrorSchema } } },
       async (request, reply) => {
         const body = request.body;
         const texts = typeof body.inputs === 'string' ? [body.inputs] : body.inputs;
         checkBatch(texts, 'inputs');
-        checkDimensions(body.dimensions);
-        if (body.normalize === false) {
-          throw validation('"normalize": false is not supported: the engine returns only unit-length (normalised) vectors.', 'normalize');
+        const promptName = body.prompt_name ?? undefined;
+        if (promptName !== undefined && !embedder.promptNames.includes(promptName)) {
+          const known = embedder.promptNames.length > 0 ? `its prompts are ${embedder.promptNames.map((n) => `"${n}"`).join(', ')}` : 'it has no prompts';
+          throw validation(`"prompt_name": "${promptName}" is not a prompt of ${embedder.modelId}: ${known}.`, 'prompt_name');
         }
-        if (body.prompt_name != null) throw validation(`"prompt_name" is not supported by minilm serve yet: texts are encoded with ${embedder.modelId}'s default prompt, if it has one.`, 'prompt_name');
         if (body.truncation_direction && body.truncation_direction.toLowerCase() === 'left') {
           throw validation('"truncation_direction": "Left" is not supported: long texts keep their beginning.', 'truncation_direction');
         }
-        const result = await encode(request, reply, texts, body.truncate ?? options.autoTruncate);
+        // As text-embeddings-inference: unit vectors unless the request says otherwise, whatever the model's last module.
+        const result = await encode(request, reply, texts, body.truncate ?? options.autoTruncate, { promptName, normalize: body.normalize ?? true });
         return result.vectors.map((vector) => Array.from(vector));
       },
     );
@@ -233,6 +244,8 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
       auto_truncate: options.autoTruncate,
       tokenization_workers: embedder.tokenizationWorkers,
       version: options.version,
+      prompt_names: embedder.promptNames,
+      default_prompt_name: embedder.defaultPromptName,
     }));
     tei.get('/health', { schema: { summary: '200 when the model is loaded and working', security: [] } }, async (_request, reply) => {
       if (!embedder.healthy()) return reply.code(503).send({ error: 'The model failed; restart the server.', error_type: 'Unhealthy' });
@@ -248,7 +261,7 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
 }
 
 /** Authentication, validation, 404 and failures answered in one API's error shape, for one encapsulated scope. */
-function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string | undefined): void {
+function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string | undefined, routeMethods: ReadonlyMap<string, ReadonlySet<string>>, dimension: number): void {
   const send = (reply: FastifyReply, status: number, message: string, kind: { openai: string; tei: string; code?: string; param?: string }, headers: Record<string, string> = {}) => {
     reply.code(status).headers(headers);
     if (flavour === 'openai') return reply.send({ error: { message, type: kind.openai, param: kind.param ?? null, code: kind.code ?? null } });
@@ -266,9 +279,16 @@ function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string
     });
   }
   scope.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = routeMethods.get(path);
+    if (allowed) {
+      const allow = [...allowed].sort().join(', ');
+      return send(reply, 405, `${path} does not take ${request.method}; it takes ${allow}.`, { openai: 'invalid_request_error', tei: 'MethodNotAllowed' }, { allow });
+    }
     send(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}. Routes: POST /v1/embeddings, POST /embed, GET /info, GET /health, GET /metrics, GET /openapi.json.`, { openai: 'invalid_request_error', tei: 'NotFound' });
   });
-  scope.setErrorHandler((error: FastifyError | HttpError | Error, request, reply) => {
+  scope.setErrorHandler((caught: FastifyError | HttpError | Error, request, reply) => {
+    const error = plainValidationError(caught, dimension) ?? caught;
     if (error instanceof HttpError) {
       // 499: the client is gone, nobody reads the answer; the status only reaches the metrics and the log.
       // OpenAI answers every invalid request with 400; TEI uses 422 for what it validates.
@@ -290,6 +310,22 @@ function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string
     request.log.error(error);
     return send(reply, flavour === 'openai' ? 500 : 424, `Inference failed: ${error.message}`, { openai: 'server_error', tei: 'Backend' });
   });
+}
+
+/**
+ * The schema's failures that have a plainer message than ajv's: an empty text ("minLength") and a dimension other
+ * than the model's ("enum" on dimensions). The schema states both, so that clients generated from it know.
+ */
+function plainValidationError(error: Error, dimension: number): HttpError | undefined {
+  const failures = (error as FastifyError).validation ?? [];
+  const empty = failures.find((v) => v.keyword === 'minLength');
+  if (empty) {
+    const index = /\/(\d+)$/.exec(empty.instancePath)?.[1] ?? '0';
+    return validation(`Input ${index} is empty: send at least one character.`, empty.instancePath.replace(/^\//, '').split('/')[0]);
+  }
+  const dimensions = failures.find((v) => v.instancePath === '/dimensions');
+  if (dimensions) return validation(`This model's embeddings have ${dimension} dimensions; "dimensions" must be ${dimension} or left out.`, 'dimensions');
+  return undefined;
 }
 
 /** OpenAI's base64 encoding: the vector's float32 values as little-endian bytes. */

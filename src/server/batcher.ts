@@ -4,7 +4,9 @@
  * are split back per request, in order. Up to `maxConcurrentBatches` engine calls run at once (one per inference
  * worker): a lone request starts at once on a free worker, and requests queued while several workers are free are
  * shared out evenly between them. A request whose signal aborts while queued is dropped; a running batch is
- * cancelled only when every request in it has gone.
+ * cancelled only when every request in it has gone. Requests that ask for different encodings (a prompt name, no
+ * normalisation) never share an engine call: a call takes the oldest request and those queued after it that ask for
+ * the same.
  */
 
 /** What one engine call returns: one vector and one word-piece count per text, in order. */
@@ -13,7 +15,13 @@ export interface EncodedBatch {
   tokens: number[];
 }
 
-export type EncodeBatch = (texts: string[], signal: AbortSignal) => Promise<EncodedBatch>;
+/** How a request wants its texts encoded, beyond the texts: the model's default when a field is absent. */
+export interface EncodeVariant {
+  promptName?: string;
+  normalize?: boolean;
+}
+
+export type EncodeBatch = (texts: string[], signal: AbortSignal, variant: EncodeVariant) => Promise<EncodedBatch>;
 
 export interface BatcherOptions {
   /** Word pieces one engine call may hold, by `estimateTokens`; a single larger request still runs, alone. */
@@ -58,6 +66,9 @@ export class RequestAbortedError extends Error {
 
 interface Job {
   texts: string[];
+  variant: EncodeVariant;
+  /** Equal for requests that may share an engine call. */
+  variantKey: string;
   cost: number;
   signal: AbortSignal | undefined;
   resolve: (result: EncodedBatch) => void;
@@ -102,12 +113,14 @@ export class Batcher {
   }
 
   /** Queues `texts`; resolves with their vectors and word-piece counts, in order. */
-  submit(texts: string[], signal?: AbortSignal): Promise<EncodedBatch> {
+  submit(texts: string[], signal?: AbortSignal, variant: EncodeVariant = {}): Promise<EncodedBatch> {
     if (signal?.aborted) return Promise.reject(new RequestAbortedError(signal.reason));
     if (this.pending >= this.options.maxQueue) return Promise.reject(new QueueFullError(this.options.maxQueue));
     return new Promise<EncodedBatch>((resolve, reject) => {
       const job: Job = {
         texts,
+        variant,
+        variantKey: JSON.stringify([variant.promptName ?? null, variant.normalize ?? null]),
         cost: texts.reduce((sum, text) => sum + this.options.estimateTokens(text), 0),
         signal,
         resolve,
@@ -145,16 +158,24 @@ export class Batcher {
     else setImmediate(run);
   }
 
-  /** The oldest queued requests, at most `maxJobs` of them and within the budgets (one request always). */
+  /**
+   * The oldest queued request and the next ones that ask for the same encoding, at most `maxJobs` of them and within
+   * the budgets (one request always).
+   */
   private take(maxJobs: number): Job[] {
     const jobs: Job[] = [];
+    const key = this.queue[0]?.variantKey;
     let tokens = 0;
     let texts = 0;
-    while (this.queue.length > 0 && jobs.length < maxJobs) {
-      const next = this.queue[0]!;
+    for (let i = 0; i < this.queue.length && jobs.length < maxJobs; ) {
+      const next = this.queue[i]!;
+      if (next.variantKey !== key) {
+        i++;
+        continue;
+      }
       const fits = tokens + next.cost <= this.options.maxBatchTokens && texts + next.texts.length <= this.options.maxBatchTexts;
       if (jobs.length > 0 && !fits) break;
-      this.queue.shift();
+      this.queue.splice(i, 1);
       jobs.push(next);
       tokens += next.cost;
       texts += next.texts.length;
@@ -203,7 +224,7 @@ export class Batcher {
     const texts = jobs.length === 1 ? jobs[0]!.texts : jobs.flatMap((job) => job.texts);
     this.options.onBatch?.({ requests: jobs.length, texts: texts.length, tokens: jobs.reduce((sum, job) => sum + job.cost, 0) });
     try {
-      const result = await this.encode(texts, batch.controller.signal);
+      const result = await this.encode(texts, batch.controller.signal, jobs[0]!.variant);
       let offset = 0;
       for (const job of jobs) {
         const end = offset + job.texts.length;

@@ -37,6 +37,11 @@ export interface OpenAiEmbeddingsBody {
   user?: string;
 }
 
+/** A request body schema whose `dimensions` accepts only the served model's dimension (so the OpenAPI document says it). */
+export function withDimension<T extends { properties: { dimensions: object } }>(schema: T, dimension: number): T {
+  return { ...schema, properties: { ...schema.properties, dimensions: { ...schema.properties.dimensions, enum: [dimension, null] } } };
+}
+
 export const openAiEmbeddingsBody = {
   type: 'object',
   required: ['input'],
@@ -44,8 +49,8 @@ export const openAiEmbeddingsBody = {
     input: {
       description: 'A text, or an array of texts. Token-id arrays (accepted by OpenAI) are refused: send text.',
       anyOf: [
-        { type: 'string' },
-        { type: 'array', items: { type: 'string' }, minItems: 1 },
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
         tokenIds,
         { type: 'array', items: tokenIds },
       ],
@@ -99,11 +104,11 @@ export const teiEmbedBody = {
   type: 'object',
   required: ['inputs'],
   properties: {
-    inputs: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
-    normalize: { type: 'boolean', default: true, description: 'Only true is supported: the engine returns unit vectors.' },
+    inputs: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] },
+    normalize: { type: 'boolean', default: true, description: 'false: the pooled vectors as they are (the model\'s Normalize module skipped); true: unit vectors.' },
     truncate: { type: 'boolean', description: "Cut texts longer than the model's max input length (default: the server's --auto-truncate)." },
     truncation_direction: { type: 'string', enum: ['Left', 'Right', 'left', 'right'], default: 'Right', description: 'Only Right is supported.' },
-    prompt_name: { type: ['string', 'null'], description: 'Not supported by this model: refused unless null.' },
+    prompt_name: { type: ['string', 'null'], description: "One of the model's prompts (GET /info lists them), put before every input; absent or null: the model's default prompt, if it has one." },
     dimensions: { type: ['integer', 'null'], minimum: 1, description: "Only the model's own dimension is accepted." },
   },
 } as const;
@@ -128,5 +133,7 @@ export const teiInfoResponse = {
     auto_truncate: { type: 'boolean' },
     tokenization_workers: { type: 'integer' },
     version: { type: 'string' },
+    prompt_names: { type: 'array', items: { type: 'string' }, description: "The model's prompts, for /embed's prompt_name (not in TEI's /info)." },
+    default_prompt_name: { type: ['string', 'null'], description: 'The prompt applied when a request names none (not in TEI\'s /info).' },
   },
 } as const;

@@ -1,6 +1,7 @@
 // The payload of `application/vnd.minilm.matrix+json` outputs and the messages of the renderer's messaging channel.
 // Imported by the notebook controller (extension host) and the notebook renderer (output iframe): both compile
 // against this one file, so neither side can drift from the other. No vscode or DOM import.
+import type { ExplainStringKey, ExplainView } from './explainView';
 
 export const MATRIX_MIME = 'application/vnd.minilm.matrix+json';
 export const MATRIX_RENDERER_ID = 'minilm-matrix-renderer';
@@ -74,6 +75,18 @@ export const DEFAULT_RENDERER_STRINGS: RendererStrings = {
 };
 
 export type MatrixOutput = (MatrixPayload | TablePayload) & { readonly strings?: Partial<RendererStrings> };
+
+/** The word-piece alignment of two texts (`explain`), drawn as the Studio panel draws it. */
+export interface ExplainOutput {
+  readonly kind: 'explain';
+  readonly title: string;
+  readonly view: ExplainView;
+  /** The explain view's words in the display language; missing ones fall back to English. */
+  readonly strings?: Partial<Record<ExplainStringKey, string>>;
+}
+
+/** Everything the renderer draws. */
+export type RendererPayload = MatrixOutput | ExplainOutput;
 
 /** Renderer → extension: save this CSV through a save dialog. */
 export interface ExportCsvRequest {

@@ -7,6 +7,9 @@
  * receives is parsed with {@link parseWebviewMessage}; anything else is logged and dropped.
  */
 import { z } from 'zod';
+import { EXPLAIN_STRINGS, type ExplainView } from './explainView';
+
+export type { ExplainView } from './explainView';
 
 export const STUDIO_TABS = ['model', 'similarity', 'encode', 'search', 'examples'] as const;
 export type StudioTab = (typeof STUDIO_TABS)[number];
@@ -151,6 +154,8 @@ export interface StudioRequestMap {
   'model/unload': { params: Record<string, never>; result: ModelStatus };
   'model/setDtype': { params: { dtype: StudioDtype }; result: ModelStatus };
   'similarity/compute': { params: { a: string; b: string }; result: SimilarityResult };
+  /** Which word pieces make the score: the token alignment of A and B (the engine's token embeddings). */
+  'similarity/explain': { params: { a: string; b: string }; result: ExplainView };
   'encode/compute': { params: { text: string }; result: EncodeResult };
   'encode/copy': { params: { text: string }; result: { characters: number } };
   'encode/export': { params: { text: string; format: ExportFormat }; result: { saved: string | null } };
@@ -227,6 +232,7 @@ function buildSchemas() {
     'model/unload': none,
     'model/setDtype': z.strictObject({ dtype: z.enum(['fp32', 'q8']) }),
     'similarity/compute': z.strictObject({ a: text, b: text }),
+    'similarity/explain': z.strictObject({ a: text, b: text }),
     'encode/compute': z.strictObject({ text }),
     'encode/copy': z.strictObject({ text }),
     'encode/export': z.strictObject({ text, format: z.enum(['json', 'csv', 'npy']) }),
@@ -261,6 +267,7 @@ export const STUDIO_METHODS: readonly StudioMethod[] = [
   'model/unload',
   'model/setDtype',
   'similarity/compute',
+  'similarity/explain',
   'encode/compute',
   'encode/copy',
   'encode/export',
@@ -356,6 +363,8 @@ export const ENGLISH_STRINGS = {
   'similarity.tokensA': 'Word pieces in A',
   'similarity.tokensB': 'Word pieces in B',
   'similarity.truncated': 'Longer than {0} word pieces: only the first {0} were used.',
+  'similarity.explain': 'Explain',
+  ...EXPLAIN_STRINGS,
   'band.veryHigh': 'Very similar',
   'band.high': 'Similar',
   'band.medium': 'Somewhat related',

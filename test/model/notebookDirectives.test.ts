@@ -18,7 +18,8 @@ import { parseCell } from '../../src/notebook/cellLanguage';
 import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from '../../src/notebook/directiveRunner';
 import { outputItemsOf } from '../../src/notebook/resultOutputs';
 import { readNotebook } from '../../src/notebook/notebookFile';
-import { MATRIX_MIME } from '../../src/shared/matrixOutput';
+import { MATRIX_MIME, type ExplainOutput } from '../../src/shared/matrixOutput';
+import { buildExplainView } from '../../src/shared/explainView';
 import { testModelDir } from '../helpers/sharedPaths';
 
 /** The repository's samples folder, searched upwards (out/test/model when compiled, test/model in source). */
@@ -48,6 +49,7 @@ describe('notebook directives with the real model', function () {
 
   const context = (signal = new AbortController().signal): DirectiveContext => ({
     encode: (texts, s) => engine.encode(texts, { signal: s }),
+    tokenEmbeddings: (text, s) => engine.tokenEmbeddings(text, { signal: s }),
     readTextFile: async (p) => {
       const content = files.get(p);
       if (content === undefined) throw new Error('no such file');
@@ -79,6 +81,43 @@ describe('notebook directives with the real model', function () {
     assert.equal(result.euclidean, euclideanDistance(vectors[3], vectors[6]));
     assert.deepEqual(result.norms, [norm(vectors[3]), norm(vectors[6])]);
     assert.ok(Math.abs(result.norms[0] - 1) < 1e-5);
+  });
+
+  it('explain: the word-piece alignment of the two texts, as the Studio panel builds it, drawn by the renderer and saved as JSON', async () => {
+    const [a, b] = ['The guitarist was strumming a tune.', 'Someone plays an acoustic guitar.'];
+    const result = await run(`explain\n${a}\n${b}`);
+    assert.ok(result.kind === 'explain');
+    const [va, vb] = await engine.encode([a, b]);
+    const expected = buildExplainView(await engine.tokenEmbeddings(a), await engine.tokenEmbeddings(b), cosineSimilarity(va, vb), 0);
+    assert.deepEqual(result.view, expected);
+    assert.ok(expected.tokensA.includes('##rum'), expected.tokensA.join(' '));
+    assert.equal(expected.wordsA[expected.tokensA.indexOf('##rum')], 'strumming');
+
+    const items = outputItemsOf(result);
+    const payload = JSON.parse(items.find((i) => i.mime === MATRIX_MIME)!.text) as ExplainOutput;
+    assert.equal(payload.kind, 'explain');
+    assert.deepEqual(payload.view.tokensA, expected.tokensA);
+    assert.deepEqual(payload.view.bestInB, expected.bestInB, 'best matches survive the float32 JSON');
+    assert.deepEqual(payload.view.wordsB, expected.wordsB);
+    assert.ok(Math.abs(payload.view.precision - expected.precision) < 1e-6);
+    assert.ok(payload.view.matrix.every((row, r) => row.every((v, c) => Math.abs(v - expected.matrix[r]![c]!) < 1e-6)));
+    assert.match(payload.title, new RegExp(`precision ${expected.precision.toFixed(4).replace(/0+$/, '')}`));
+    assert.equal(payload.strings?.['explain.up'], 'Pull the score up');
+    const json = JSON.parse(items.find((i) => i.mime === 'application/json')!.text) as { kind: string; tokens_a: string[]; truncated: boolean[] };
+    assert.equal(json.kind, 'explain');
+    assert.deepEqual(json.tokens_a, expected.tokensA);
+    assert.deepEqual(json.truncated, [false, false]);
+    assert.match(items.find((i) => i.mime === 'text/markdown')!.text, /\| \\#\\#rum \| strumming \|/);
+  });
+
+  it('explain: a text past 256 word pieces is aligned on its first 254 pieces and says so; without token embeddings the cell is an error', async () => {
+    const result = await run(`explain\n${'word '.repeat(400)}\na few words`);
+    assert.ok(result.kind === 'explain');
+    assert.equal(result.view.tokensA.length, 254);
+    assert.equal(result.view.truncatedA, true);
+    assert.equal(result.view.maxTokens, 256);
+    const { tokenEmbeddings: _none, ...withoutTokens } = context();
+    await assert.rejects(runDirective(parseCell('explain\na\nb'), withoutTokens), (error: unknown) => error instanceof DirectiveError && /token embeddings/.test(error.message));
   });
 
   it('search with candidates from @file (CRLF, blank lines) and @top equals core semanticSearch', async () => {

@@ -7,6 +7,7 @@ import { Engine } from '../../src/engine';
 import { defaultServeLayout } from '../../src/cli/commands/serve';
 import { cosine } from '../helpers/referenceFixtures';
 import { repoRoot, testModelDir } from '../helpers/sharedPaths';
+import { normOf, tinyModelDir } from '../helpers/tinyModels';
 
 interface Server {
   child: ChildProcess;
@@ -16,8 +17,8 @@ interface Server {
 }
 
 /** Starts `node bin/minilm.js serve … --port 0` (node itself, so that signals reach it) and waits for its address. */
-async function startServer(extra: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'serve', '--model-dir', testModelDir(), '--host', '127.0.0.1', '--port', '0', ...extra], {
+async function startServer(extra: string[] = [], modelDir = testModelDir()): Promise<Server> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'serve', '--model-dir', modelDir, '--host', '127.0.0.1', '--port', '0', ...extra], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, MINILM_API_KEY: '' },
@@ -194,6 +195,58 @@ describe('minilm serve (real model, over HTTP)', function () {
     assert.equal(JSON.parse(answer.body).length, 32);
     assert.equal(await server.exited, 0);
     assert.match(server.stderr(), /SIGTERM: finishing requests in flight/);
+  });
+});
+
+
+describe('minilm serve /embed prompt_name and normalize (tiny model with prompts, over HTTP)', function () {
+  // bert-prompts-exclude: prompts "query: " / "passage: " left out of the pooling, and a Normalize module.
+  const model = tinyModelDir('bert-prompts-exclude');
+  const tinyTexts = ['hello world', 'the quick brown fox', 'a third text'];
+  let server: Server;
+  let engine: Engine;
+
+  before(async () => {
+    server = await startServer(['--workers', '1'], model);
+    engine = new Engine({ modelDir: model, cacheEntries: 0, threads: 1 });
+  });
+
+  after(async () => {
+    await engine?.dispose();
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
+  const embed = async (body: object) => {
+    const answer = await request(`${server.url}/embed`, 'POST', JSON.stringify(body));
+    assert.equal(answer.status, 200, answer.body);
+    return JSON.parse(answer.body) as number[][];
+  };
+
+  it('encodes with the named prompt, and without normalisation when asked, as the engine does', async () => {
+    const query = await engine.encode(tinyTexts, { promptName: 'query' });
+    const plain = await engine.encode(tinyTexts);
+    const raw = await engine.encode(tinyTexts, { promptName: 'passage', normalize: false });
+    const [gotQuery, gotPlain, gotRaw] = await Promise.all([
+      embed({ inputs: tinyTexts, prompt_name: 'query' }),
+      embed({ inputs: tinyTexts }),
+      embed({ inputs: tinyTexts, prompt_name: 'passage', normalize: false }),
+    ]);
+    tinyTexts.forEach((_, i) => {
+      assert.ok(cosine(gotQuery[i]!, query[i]!) >= 0.99999 && cosine(gotPlain[i]!, plain[i]!) >= 0.99999, `text ${i}`);
+      assert.ok(cosine(gotQuery[i]!, plain[i]!) < 0.9999, 'the prompt changed the vector');
+      assert.ok(Math.abs(normOf(gotRaw[i]!) - normOf(raw[i]!)) < 1e-4 && Math.abs(normOf(gotRaw[i]!) - 1) > 0.01, `raw norm ${normOf(gotRaw[i]!)}`);
+    });
+  });
+
+  it('lists the prompts in /info and refuses an unknown prompt_name with 422', async () => {
+    const info = JSON.parse((await request(`${server.url}/info`, 'GET')).body) as { prompt_names: string[] };
+    assert.deepEqual([...info.prompt_names].sort(), ['document', 'passage', 'query']);
+    const refused = await request(`${server.url}/embed`, 'POST', JSON.stringify({ inputs: 'x', prompt_name: 'Query' }));
+    assert.equal(refused.status, 422);
+    assert.match(JSON.parse(refused.body).error, /"Query" is not a prompt/);
   });
 });
 

@@ -31,6 +31,35 @@ describe('tiny sentence-transformers models: the engine follows each folder as S
     assert.equal(engine.cacheUsage.entries, 3);
   });
 
+  it('normalize overrides the folder\'s Normalize module both ways, and the cache keeps the two apart', async () => {
+    // bert-cls ends without Normalize (ST returns its CLS vectors as they are); bert-mean-norm ends with it.
+    const raw = fixtures.models['bert-cls']!;
+    const unit = fixtures.models['bert-mean-norm']!;
+    const rawEngine = new Engine({ modelDir: tinyModelDir('bert-cls'), threads: 1 });
+    const unitEngine = new Engine({ modelDir: tinyModelDir('bert-mean-norm'), threads: 1 });
+    engines.push(rawEngine, unitEngine);
+    const pick = (model: typeof raw) => {
+      const setting = model.settings.find((s) => s.name === 'none')!;
+      const i = model.texts.indexOf('hello world');
+      return { text: model.texts[i]!, st: setting.embeddings[i]!, stNorm: setting.norms[i]! };
+    };
+    const a = pick(raw);
+    assert.ok(Math.abs(a.stNorm - 1) > 0.01, 'the fixture is a vector that is not unit length');
+    const [asIs] = await rawEngine.encode([a.text]);
+    const [scaled] = await rawEngine.encode([a.text], { normalize: true });
+    assert.ok(Math.abs(normOf(asIs!) - a.stNorm) < 1e-4 && Math.abs(normOf(scaled!) - 1) < 1e-6);
+    assert.ok(cosineOf(scaled!, a.st) >= 0.99999);
+
+    const b = pick(unit);
+    const [normalised] = await unitEngine.encode([b.text]);
+    const [pooled] = await unitEngine.encode([b.text], { normalize: false });
+    const [again] = await unitEngine.encode([b.text]);
+    assert.ok(Math.abs(normOf(normalised!) - 1) < 1e-6 && Math.abs(normOf(pooled!) - 1) > 0.01, `pooled norm ${normOf(pooled!)}`);
+    assert.ok(cosineOf(pooled!, b.st) >= 0.99999 && cosineOf(again!, b.st) >= 0.99999);
+    assert.deepEqual(Array.from(again!), Array.from(normalised!), 'the unit vector is not served from the raw one\'s cache entry');
+    await assert.rejects(unitEngine.encode(['x'], { normalize: 'no' as unknown as boolean }), /normalize must be true or false/);
+  });
+
   it('an unknown prompt name is INVALID_INPUT listing the model\'s prompt names', async () => {
     const engine = new Engine({ modelDir: tinyModelDir('bert-prompts-include'), threads: 1 });
     engines.push(engine);

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { MatrixPayload, TablePayload } from '../../src/shared/matrixOutput';
+import type { ExplainOutput, MatrixPayload, TablePayload } from '../../src/shared/matrixOutput';
+import { explainViewOf } from '../../src/shared/explainView';
 
 const ORIGIN = 'http://renderer.minilm.test';
 
@@ -242,6 +243,47 @@ describe('notebook matrix renderer (headless chromium)', function () {
     assert.equal(await page.locator('#zh button[data-action="reset"]').textContent(), '恢复顺序');
     assert.equal(await page.locator('#zh button[data-action="export"]').textContent(), '导出 CSV…');
     assert.match((await page.locator('#zh th.col-header').first().getAttribute('title'))!, /click: sort rows by this column/);
+  });
+
+  it('draws an explain payload as the Studio panel does: pieces as rows and columns, each row\'s best match outlined, whole words on hover, translated words', async () => {
+    const view = explainViewOf({
+      tokensA: ['the', 'guitar', '##ist', 'plays'],
+      tokensB: ['▁someone', '▁play', 's', '▁guitar'],
+      matrix: [
+        [0.5, 0.2, 0.1, 0.3],
+        [0.1, 0.3, 0.2, 0.9],
+        [0.2, 0.1, 0.05, 0.7],
+        [0.3, 0.8, 0.6, 0.2],
+      ],
+      precision: 0.775,
+      recall: 0.6,
+      f1: 0.676,
+      cosine: 0.71,
+      truncatedA: false,
+      truncatedB: false,
+      maxTokens: 0,
+    });
+    const payload: ExplainOutput = { kind: 'explain', title: 'Word-piece alignment', view, strings: { 'explain.up': '拉高分数的词片' } };
+    await render('x', payload);
+    const inShadow = await page.evaluate(() => !!document.querySelector('#x')!.shadowRoot!.querySelector('table.explain-table'));
+    assert.ok(inShadow, 'no explain table in the output element\'s shadow root');
+    assert.deepEqual(await page.locator('#x [data-testid="explain-row"]').allTextContents(), view.tokensA);
+    assert.deepEqual(await page.locator('#x [data-testid="explain-col"]').allTextContents(), view.tokensB);
+    const best = await page.locator('#x td.explain-best').evaluateAll((cells) => cells.map((c) => `${(c as HTMLElement).dataset.r},${(c as HTMLElement).dataset.c}`));
+    assert.deepEqual(best, ['0,0', '1,3', '2,3', '3,1']);
+    const levels = await page.locator('#x td').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).style.getPropertyValue('--level')));
+    assert.equal(levels[7], '1.000', 'the highest cosine is the strongest colour');
+    assert.equal(levels[10], '0.000', 'the lowest the weakest');
+    await page.locator('#x td[data-r="2"][data-c="2"]').hover();
+    assert.equal(await page.locator('#x [data-testid="explain-detail"]').textContent(), 'A “##ist” (guitarist) ↔ B “s” (plays): 0.0500');
+    await page.locator('#x [data-testid="explain-col"][data-c="1"]').hover();
+    assert.match((await page.locator('#x [data-testid="explain-detail"]').textContent())!, /^B “▁play” in “plays”; best match “plays” \(0\.8000\)$/);
+    assert.equal(await page.locator('#x h4').first().textContent(), '拉高分数的词片');
+    assert.equal(await page.locator('#x h4').nth(1).textContent(), 'Pull the score down');
+    assert.equal(await page.locator('#x [data-testid="explain-up"] li').count(), 4);
+    assert.match((await page.locator('#x [data-testid="explain-up"] li').first().textContent())!, /“guitar” \(guitarist\) → “▁guitar” 0\.9000/);
+    assert.equal(await page.locator('#x [data-testid="explain-f1"] .explain-score-value').textContent(), '0.6760');
+    assert.equal(await page.locator('#x .title').textContent(), 'Word-piece alignment');
   });
 
   it('shows damaged data as an error, not a blank output', async () => {

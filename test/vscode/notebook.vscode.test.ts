@@ -83,6 +83,24 @@ describe('minilm notebook', function () {
     assert.equal(new Set(orders).size, orders.length, 'each cell got its own execution number');
   });
 
+  it('runs an explain cell: the renderer gets the alignment, the JSON its pieces and scores', async () => {
+    const data = new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'explain\nThe cat sat on the mat.\nA kitten is sitting on a rug.', 'minilm')]);
+    const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
+    await vscode.window.showNotebookDocument(notebook);
+    await selectKernel();
+    await runCell(notebook, 0);
+    const cell = notebook.cellAt(0);
+    assert.equal(cell.executionSummary?.success, true, describeOutputs(cell));
+    const items = cell.outputs[0]!.items;
+    const payload = JSON.parse(new TextDecoder().decode(items.find((i) => i.mime === MATRIX_MIME)!.data)) as { kind: string; view: { tokensA: string[]; bestInB: number[] } };
+    assert.equal(payload.kind, 'explain');
+    assert.deepEqual(payload.view.tokensA, ['the', 'cat', 'sat', 'on', 'the', 'mat', '.']);
+    assert.equal(payload.view.bestInB.length, 7);
+    const json = JSON.parse(new TextDecoder().decode(items.find((i) => i.mime === 'application/json')!.data)) as { kind: string; f1: number };
+    assert.equal(json.kind, 'explain');
+    assert.ok(json.f1 > 0 && json.f1 <= 1);
+  });
+
   it('stops Run All at the first failing cell and shows the error with its line', async () => {
     const data = new vscode.NotebookData([
       new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'similarity\nfirst text\nsecond text', 'minilm'),
@@ -172,7 +190,7 @@ describe('minilm notebook', function () {
     };
     assert.ok((await labels(1, new vscode.Position(0, 17))).includes('faq_docs'), 'corpus name of an earlier cell');
     const directives = await labels(2, new vscode.Position(0, 0));
-    for (const d of ['compare', 'similarity', 'search', 'encode', 'mine', 'cluster', 'corpus']) assert.ok(directives.includes(d), d);
+    for (const d of ['compare', 'similarity', 'explain', 'search', 'encode', 'mine', 'cluster', 'corpus']) assert.ok(directives.includes(d), d);
     assert.ok((await labels(4, new vscode.Position(1, 1))).includes('@top'));
 
     await waitFor(() => vscode.languages.getDiagnostics(notebook.cellAt(3).document.uri).length > 0, 'a diagnostic', 10_000);

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { MiniLmExtensionApi } from '../../src/extension';
 import type {
   EncodeResult,
+  ExplainView,
   HostResponse,
   MatrixView,
   ModelStatus,
@@ -102,6 +103,22 @@ describe('Studio panel over the protocol', function () {
     const truncated = await request<SimilarityResult>('similarity/compute', { a: long, b });
     assert.equal(truncated.tokensA.count, 256);
     assert.equal(truncated.tokensA.truncated, true);
+  });
+
+  it('Similarity tab, Explain: the word-piece alignment of the engine\'s token embeddings, each row\'s best match its maximum', async () => {
+    const a = 'The guitarist was strumming a tune.';
+    const b = 'Someone plays an acoustic guitar.';
+    const view = await request<ExplainView>('similarity/explain', { a, b });
+    const tokensA = await api.services.engine.tokenEmbeddings(a);
+    assert.deepEqual(view.tokensA, tokensA.tokens.slice(1, -1), 'A\'s pieces without [CLS] and [SEP]');
+    assert.equal(view.matrix.length, view.tokensA.length);
+    assert.ok(view.matrix.every((row) => row.length === view.tokensB.length));
+    view.matrix.forEach((row, r) => assert.equal(row[view.bestInB[r]!], Math.max(...row)));
+    assert.equal(view.wordsA[view.tokensA.indexOf('##rum')], 'strumming');
+    const [va, vb] = await api.services.engine.encode([a, b]);
+    assert.ok(Math.abs(view.cosine - dot(va!, vb!)) < 1e-5);
+    assert.ok(view.precision > 0 && view.precision <= 1 && view.recall > 0 && view.recall <= 1);
+    assert.equal(view.maxTokens, 256);
   });
 
   it('Encode tab: the 384 numbers of the engine vector, its norm and token count; copy puts them on the clipboard', async () => {

@@ -14,6 +14,7 @@ import { npyToVectors } from '../../src/core/exportFormats';
 import { EXAMPLE_TEXTS } from '../../src/core/exampleSuite';
 import { clusterOrder } from '../../src/core/clusterOrder';
 import { similarityMatrix } from '../../src/core/similarityMatrix';
+import { buildExplainView } from '../../src/shared/explainView';
 import { repoRoot, testModelDir } from '../helpers/sharedPaths';
 import { StudioHarness } from './harness/studioHarness';
 
@@ -183,6 +184,59 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.equal((await page.locator('[data-testid="metric-tokens-a"] .metric-value').innerText()).trim(), '256 ⚠');
   });
 
+  it('Similarity tab: Explain draws the word-piece heatmap with each row\'s best match outlined, whole words on hover and the pieces that pull the score', async () => {
+    const a = 'The guitarist was strumming a tune.';
+    const b = 'Someone plays an acoustic guitar.';
+    await selectTab(page, 'similarity');
+    await fill(page, 'similarity-a', a);
+    await fill(page, 'similarity-b', b);
+    await page.locator('#explain-button').click();
+    const heatmap = page.locator('[data-testid="explain-heatmap"]');
+    await heatmap.waitFor();
+    const [va, vb] = await engine.encode([a, b]);
+    const expected = buildExplainView(await engine.tokenEmbeddings(a), await engine.tokenEmbeddings(b), cosineSimilarity(va, vb), 256);
+    assert.deepEqual(await heatmap.locator('[data-testid="explain-row"]').allInnerTexts(), expected.tokensA);
+    assert.deepEqual(await heatmap.locator('[data-testid="explain-col"]').allInnerTexts(), expected.tokensB);
+    assert.ok(expected.tokensA.some((p) => p.startsWith('##')), 'A has a continuation piece to rebuild');
+    // One outline per row, on the row's best column.
+    const best = await heatmap.locator('td.explain-best').evaluateAll((cells) => cells.map((c) => [Number((c as HTMLElement).dataset.r), Number((c as HTMLElement).dataset.c)]));
+    assert.deepEqual(best, expected.bestInB.map((c, r) => [r, c]));
+    assert.equal(await page.locator('[data-testid="explain-precision"] .explain-score-value').innerText(), expected.precision.toFixed(4));
+    assert.equal(await page.locator('[data-testid="explain-recall"] .explain-score-value').innerText(), expected.recall.toFixed(4));
+    assert.equal(await page.locator('[data-testid="explain-f1"] .explain-score-value').innerText(), expected.f1.toFixed(4));
+    assert.equal(await page.locator('[data-testid="explain-cosine"] .explain-score-value').innerText(), expected.cosine.toFixed(4));
+    // Hovering a continuation piece's cell names the whole word it belongs to.
+    const r = expected.tokensA.findIndex((p) => p.startsWith('##'));
+    await heatmap.locator(`td[data-r="${r}"][data-c="0"]`).hover();
+    const detail = await page.locator('[data-testid="explain-detail"]').innerText();
+    assert.ok(detail.includes(`“${expected.tokensA[r]}” (${expected.wordsA[r]})`), detail);
+    assert.ok(!expected.wordsA[r]!.includes('#'), `rebuilt word ${expected.wordsA[r]}`);
+    assert.equal(await page.locator('[data-testid="explain-up"] li').count(), 5);
+    assert.equal(await page.locator('[data-testid="explain-down"] li').count(), 5);
+    const top = Math.max(...expected.bestInB.map((c, i) => expected.matrix[i]![c]!), ...expected.bestInA.map((i, c) => expected.matrix[i]![c]!));
+    assert.ok((await page.locator('[data-testid="explain-up"] li').first().innerText()).endsWith(top.toFixed(4)));
+    await page.locator('#explain-output').scrollIntoViewIfNeeded();
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, '13_explain.png'), fullPage: true });
+  });
+
+  it('Similarity tab: Explain on a text past 256 word pieces warns, and the heatmap scrolls under sticky headers', async () => {
+    await fill(page, 'similarity-a', 'word '.repeat(400));
+    await fill(page, 'similarity-b', 'a few words');
+    await page.locator('#explain-button').click();
+    await page.locator('[data-testid="explain-truncated"]').waitFor();
+    const heatmap = page.locator('[data-testid="explain-heatmap"]');
+    assert.equal(await heatmap.locator('[data-testid="explain-row"]').count(), 254, '256 pieces less [CLS] and [SEP]');
+    assert.equal(await heatmap.locator('td.explain-best').count(), 254);
+    const scroll = await page.locator('.explain-scroll').evaluate((e) => ({ scrolls: e.scrollHeight > e.clientHeight }));
+    assert.ok(scroll.scrolls, 'the heatmap scrolls inside its box');
+    const sticky = await heatmap.evaluate((table) => [getComputedStyle(table.querySelector('thead th')!).position, getComputedStyle(table.querySelector('tbody th')!).position]);
+    assert.deepEqual(sticky, ['sticky', 'sticky']);
+    // Typing in a box drops the alignment of the old texts.
+    await fill(page, 'similarity-b', 'other words');
+    assert.equal(await page.locator('[data-testid="explain"]').count(), 0);
+  });
+
   it('Encode tab: shows the vector, charts 384 components, copies JSON and exports .npy', async () => {
     const text = 'Sentence embeddings map texts to vectors.';
     await selectTab(page, 'encode');
@@ -297,6 +351,8 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
   it('state survives a reload of the webview (getState/setState)', async () => {
     await selectTab(page, 'similarity');
     await fill(page, 'similarity-a', 'Kept across reloads');
+    await page.locator('#compare-button').click();
+    await page.locator('[data-testid="similarity-reading"]').waitFor();
     await page.waitForTimeout(300); // setState is debounced
     await page.reload();
     await page.locator('vscode-tabs').waitFor();

@@ -7,13 +7,17 @@ import {
   DEFAULT_RENDERER_STRINGS,
   isExportCsvResult,
   payloadToCsv,
+  type ExplainOutput,
   type ExportCsvRequest,
   type MatrixOutput,
+  type RendererPayload,
   type MatrixPayload,
   type RendererStrings,
   type TablePayload,
 } from '../../../src/shared/matrixOutput';
 import { styles } from './styles';
+import { EXPLAIN_CSS, renderExplain } from '../explain/explainHeatmap';
+import { EXPLAIN_STRINGS, type ExplainStringKey } from '../../../src/shared/explainView';
 
 /** Matrices with more texts than this are drawn on a canvas. */
 export const TABLE_LIMIT = 40;
@@ -57,13 +61,16 @@ export const activate: ActivationFunction = (context) => {
       const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
       root.replaceChildren();
       adoptStyles(root);
-      let payload: MatrixOutput;
+      let payload: RendererPayload;
       try {
-        payload = item.json() as MatrixOutput;
-        if (payload?.kind !== 'matrix' && payload?.kind !== 'table') throw new Error('unknown payload');
+        payload = item.json() as RendererPayload;
+        if (payload?.kind !== 'matrix' && payload?.kind !== 'table' && payload?.kind !== 'explain') throw new Error('unknown payload');
+        if (payload.kind === 'explain') {
+          root.append(explainView(payload));
+          return;
+        }
       } catch {
-        const error = el('div', 'error', 'This MiniLM output cannot be shown: its data is damaged.');
-        root.append(error);
+        root.replaceChildren(el('div', 'error', 'This MiniLM output cannot be shown: its data is damaged.'));
         return;
       }
       const view = createView(root, element, payload, context, pending);
@@ -82,13 +89,23 @@ export const activate: ActivationFunction = (context) => {
 };
 
 function adoptStyles(root: ShadowRoot): void {
+  const css = `${styles}\n${EXPLAIN_CSS}`;
   try {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(styles);
+    sheet.replaceSync(css);
     root.adoptedStyleSheets = [sheet];
   } catch {
-    root.append(el('style', undefined, styles));
+    root.append(el('style', undefined, css));
   }
+}
+
+/** An `explain` output: the same view as the Studio panel's, under the payload's title. */
+function explainView(payload: ExplainOutput): HTMLElement {
+  const given = payload.strings ?? {};
+  const t = (key: ExplainStringKey, ...args: (string | number)[]) => fill(typeof given[key] === 'string' ? given[key] : EXPLAIN_STRINGS[key], ...args);
+  const output = el('div', 'minilm-output');
+  output.append(el('div', 'title', payload.title), renderExplain(payload.view, t));
+  return output;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {

@@ -3,15 +3,29 @@ import { h, icon, replaceChildren } from './dom';
 import { busyIndicator, button, errorBox, labelled, metric, syncValue, textarea } from './common';
 import type { Tab, TabContext } from './context';
 import { bandDetailKey, bandLabelKey, formatScore, scoreBarPercent, similarityBand } from './viewModel';
+import { EXPLAIN_CSS, renderExplain } from '../explain/explainHeatmap';
+
+/** The explain view's stylesheet, shared with the notebook renderer; a constructed sheet, which the CSP allows. */
+function adoptExplainStyles(): void {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(EXPLAIN_CSS);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
 
 export function createSimilarityTab(ctx: TabContext): Tab {
   const state = ctx.state().similarity;
   const a = textarea('similarity-a', ctx.t('similarity.textA'), state.a, 4, (value) => ctx.dispatch({ type: 'input', slot: 'similarity', field: 'a', value }));
   const b = textarea('similarity-b', ctx.t('similarity.textB'), state.b, 4, (value) => ctx.dispatch({ type: 'input', slot: 'similarity', field: 'b', value }));
+  adoptExplainStyles();
   const output = h('div', { class: 'stack', id: 'similarity-output', 'aria-live': 'polite' });
+  const explainOutput = h('div', { class: 'stack', id: 'explain-output' });
   const compare = () => {
     const { a: textA, b: textB } = ctx.state().similarity;
     ctx.run('similarity', 'similarity/compute', { a: textA, b: textB }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'similarity', id, result }));
+  };
+  const explain = () => {
+    const { a: textA, b: textB } = ctx.state().similarity;
+    ctx.run('explain', 'similarity/explain', { a: textA, b: textB }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'explain', id, result }));
   };
   // Ctrl/Cmd+Enter compares from either box, as in a chat input.
   for (const area of [a, b]) {
@@ -24,8 +38,14 @@ export function createSimilarityTab(ctx: TabContext): Tab {
     'section',
     { class: 'tab-body' },
     h('div', { class: 'two-columns' }, labelled(ctx.t('similarity.textA'), 'similarity-a', a), labelled(ctx.t('similarity.textB'), 'similarity-b', b)),
-    h('div', { class: 'toolbar' }, button(ctx.t('similarity.compare'), 'arrow-both', compare, { id: 'compare-button' })),
+    h(
+      'div',
+      { class: 'toolbar' },
+      button(ctx.t('similarity.compare'), 'arrow-both', compare, { id: 'compare-button' }),
+      button(ctx.t('similarity.explain'), 'lightbulb', explain, { id: 'explain-button', secondary: true }),
+    ),
     output,
+    explainOutput,
   );
 
   const tokens = (label: string, info: TokenInfo, testId: string) =>
@@ -37,6 +57,11 @@ export function createSimilarityTab(ctx: TabContext): Tab {
       const s = next.similarity;
       syncValue(a, s.a);
       syncValue(b, s.b);
+      const e = next.explain;
+      if (!previous || previous.explain.result !== e.result || previous.explain.busy !== e.busy || previous.explain.error !== e.error) {
+        const view = e.result ? h('div', { class: 'stack' }, h('h3', {}, ctx.t('explain.title')), renderExplain(e.result, ctx.t)) : null;
+        replaceChildren(explainOutput, busyIndicator(ctx, e.busy), errorBox(ctx, e.error), view);
+      }
       if (previous && previous.similarity.result === s.result && previous.similarity.busy === s.busy && previous.similarity.error === s.error) return;
       const r = s.result;
       let result: HTMLElement | null = null;

@@ -4,6 +4,7 @@
  */
 import type {
   EncodeResult,
+  ExplainView,
   MatrixView,
   ModelStatus,
   RequestError,
@@ -201,12 +202,14 @@ export interface StudioState {
   hasResultsFolder: boolean;
   model: { status?: ModelStatus; busy?: Busy; error?: RequestError };
   similarity: Outcome<SimilarityResult> & { a: string; b: string };
+  /** The word-piece alignment of the Similarity tab's texts ("Explain"); it and the score are cleared when either text changes. */
+  explain: Outcome<ExplainView>;
   encode: Outcome<EncodeResult> & { text: string; notice?: string };
   search: Outcome<SearchResult> & { query: string; candidates: string; topK: number; notice?: string };
   examples: Outcome<MatrixView> & { clustered: boolean; files?: ResultFileEntry[]; notice?: string };
 }
 
-export type Slot = 'model' | 'similarity' | 'encode' | 'search' | 'examples';
+export type Slot = 'model' | 'similarity' | 'explain' | 'encode' | 'search' | 'examples';
 
 export type StudioAction =
   | { type: 'selectTab'; tab: StudioTab }
@@ -220,6 +223,7 @@ export type StudioAction =
   | { type: 'started'; slot: Slot; id: number }
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'succeeded'; slot: 'similarity'; id: number; result: SimilarityResult }
+  | { type: 'succeeded'; slot: 'explain'; id: number; result: ExplainView }
   | { type: 'succeeded'; slot: 'encode'; id: number; result: EncodeResult }
   | { type: 'succeeded'; slot: 'search'; id: number; result: SearchResult }
   | { type: 'succeeded'; slot: 'examples'; id: number; result: MatrixView }
@@ -238,6 +242,7 @@ export function initialState(): StudioState {
     hasResultsFolder: false,
     model: {},
     similarity: { a: '', b: '' },
+    explain: {},
     encode: { text: '' },
     search: { query: '', candidates: '', topK: DEFAULT_TOP_K },
     examples: { clustered: false },
@@ -255,6 +260,7 @@ export function restoreState(saved: unknown): StudioState {
     hasResultsFolder: false,
     model: {},
     similarity: { a: str(s.similarity?.a, ''), b: str(s.similarity?.b, ''), result: s.similarity?.result },
+    explain: { result: s.explain?.result },
     encode: { text: str(s.encode?.text, ''), result: s.encode?.result },
     search: {
       query: str(s.search?.query, ''),
@@ -271,10 +277,13 @@ export function persistedState(state: StudioState): StudioState {
   const drop = <T extends { busy?: Busy }>(o: T): T => ({ ...o, busy: undefined });
   // A huge matrix would make every setState slow; such a view is recomputed instead of restored.
   const examples = (state.examples.result?.texts.length ?? 0) > 300 ? { ...state.examples, result: undefined } : state.examples;
+  const explainCells = (state.explain.result?.tokensA.length ?? 0) * (state.explain.result?.tokensB.length ?? 0);
+  const explain = explainCells > 20_000 ? { ...state.explain, result: undefined } : state.explain;
   return {
     ...state,
     model: {},
     similarity: drop(state.similarity),
+    explain: drop(explain),
     encode: drop(state.encode),
     search: drop(state.search),
     examples: drop({ ...examples, files: undefined }),
@@ -302,8 +311,12 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
       return { ...state, hasResultsFolder: action.hasResultsFolder, model: { ...state.model, status: action.status } };
     case 'status':
       return { ...state, model: { ...state.model, status: action.status } };
-    case 'input':
-      return { ...state, [action.slot]: { ...state[action.slot], [action.field]: action.value } };
+    case 'input': {
+      const next = { ...state, [action.slot]: { ...state[action.slot], [action.field]: action.value } };
+      // A score or an alignment of other texts must not stay on screen as if it were these texts'.
+      if (action.slot !== 'similarity') return next;
+      return { ...next, similarity: { ...next.similarity, result: undefined }, explain: { ...state.explain, result: undefined } };
+    }
     case 'topK':
       return { ...state, search: { ...state.search, topK: clampTopK(action.value) } };
     case 'clustered':
@@ -311,7 +324,7 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
     case 'started':
       return { ...state, [action.slot]: { ...state[action.slot], busy: { id: action.id }, error: undefined, notice: undefined } };
     case 'progress': {
-      for (const slot of ['model', 'similarity', 'encode', 'search', 'examples'] as const) {
+      for (const slot of ['model', 'similarity', 'explain', 'encode', 'search', 'examples'] as const) {
         if (state[slot].busy?.id === action.id) {
           return { ...state, [slot]: { ...state[slot], busy: { id: action.id, done: action.done, total: action.total } } };
         }
@@ -342,7 +355,7 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
 /** A command's request: fills the inputs it names and switches to the tab that shows them. */
 export function applyShowRequest(state: StudioState, request: StudioShowRequest): StudioState {
   let next = state;
-  if (request.similarity) next = { ...next, tab: 'similarity', similarity: { a: request.similarity.a, b: request.similarity.b } };
+  if (request.similarity) next = { ...next, tab: 'similarity', similarity: { a: request.similarity.a, b: request.similarity.b }, explain: {} };
   if (request.encode) next = { ...next, tab: 'encode', encode: { text: request.encode.text } };
   if (request.search) {
     next = { ...next, tab: 'search', search: { ...next.search, query: request.search.query, candidates: request.search.candidates.join('\n'), result: undefined, notice: undefined } };

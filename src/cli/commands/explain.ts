@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { cosineSimilarity, explainAlignment } from '../../core';
+import { cosineSimilarity, explainAlignment, idfWeights, type IdfWeights } from '../../core';
 import type { TokenEmbeddings } from '../../engine';
 import { CliError } from '../cliError';
 import {
@@ -16,11 +16,12 @@ import {
   type OutputOptions,
   type PromptCliOptions,
 } from '../commonOptions';
+import { readTexts } from '../inputTexts';
 import { emit } from '../outTarget';
 import { cellText, renderTable, score4 } from '../output';
 import { requireTexts } from './texts';
 
-type Options = ModelOptions & InputOptions & OutputOptions & PromptCliOptions & { top: number };
+type Options = ModelOptions & InputOptions & OutputOptions & PromptCliOptions & { top: number; idf?: string };
 
 /** What `minilm explain --format json` prints: the matrix rows are tokens_a, its columns tokens_b. */
 export interface ExplainJson {
@@ -31,6 +32,8 @@ export interface ExplainJson {
   recall: number;
   f1: number;
   cosine: number;
+  /** Present (true) only with `--idf`: precision and recall are idf-weighted means. */
+  idf?: true;
 }
 
 export function registerExplain(program: Command): void {
@@ -42,26 +45,38 @@ export function registerExplain(program: Command): void {
   addModelOptions(command);
   addPromptOptions(command, 'both texts');
   command.option('--top <n>', 'table: aligned pairs to show', positiveInteger(1000), 10);
-  addOutputOptions(command, ['table', 'json'], ' (json: {tokens_a, tokens_b, matrix, precision, recall, f1, cosine})');
+  command.option('--idf <file>', 'weight precision and recall by idf over this corpus (BERTScore: log((M+1)/(df+1)) per word piece; same formats as --input)');
+  addOutputOptions(command, ['table', 'json'], ' (json: {tokens_a, tokens_b, matrix, precision, recall, f1, cosine}, plus "idf": true with --idf)');
   command.action(async (args: string[], options: Options) => {
     const format = outputFormat(options);
+    if (options.idf === '-' && (options.input === '-' || (args.length === 1 && args[0] === '-'))) throw new CliError('stdin can hold the texts or the --idf corpus, not both: give one of them as a file');
     const texts = await requireTexts(args, options, 2);
     if (texts.length !== 2) throw new CliError(`explain compares exactly two texts, got ${texts.length}`);
+    const corpus = options.idf === undefined ? undefined : await readIdfCorpus(options.idf, options);
     const prompt = { prompt: options.prompt, promptName: options.promptName };
     await withEngine(options, async (engine) => {
+      // The corpus is tokenised as A and B are (same prompt, same truncation): a prompt's pieces, in every
+      // document, weigh 0.
+      const weights = corpus && idfWeights(await engine.tokenIds(corpus, undefined, prompt));
       const vectors = await encodeWithProgress(engine, texts, options, 'encoding', prompt);
       const a = await engine.tokenEmbeddings(texts[0]!, prompt);
       const b = await engine.tokenEmbeddings(texts[1]!, prompt);
-      const result = explain(a, b, cosineSimilarity(vectors[0]!, vectors[1]!));
+      const result = explain(a, b, cosineSimilarity(vectors[0]!, vectors[1]!), weights);
       if (format === 'json') return emit(`${JSON.stringify(result)}\n`, options.out);
       return emit(explainTable(result, texts as [string, string], options.top, a.truncated || b.truncated), options.out);
     });
   });
 }
 
-/** The alignment of two texts' token embeddings in the JSON contract's shape. */
-export function explain(a: TokenEmbeddings, b: TokenEmbeddings, cosine: number): ExplainJson {
-  const alignment = explainAlignment(a, b);
+async function readIdfCorpus(file: string, options: InputOptions): Promise<string[]> {
+  const corpus = await readTexts({ input: file, inputFormat: options.inputFormat, column: options.column, encodingErrors: options.encodingErrors, optionName: '--idf' });
+  if (corpus.length === 0) throw new CliError(`--idf ${file} holds no texts: give a corpus with one text per line (or .jsonl, .json, .csv/.tsv)`);
+  return corpus;
+}
+
+/** The alignment of two texts' token embeddings in the JSON contract's shape; `weights` make it idf-weighted. */
+export function explain(a: TokenEmbeddings, b: TokenEmbeddings, cosine: number, weights?: IdfWeights): ExplainJson {
+  const alignment = explainAlignment(a, b, weights ? { idf: weights.idf, defaultWeight: weights.defaultWeight } : {});
   return {
     tokens_a: alignment.rowsA.map((i) => a.tokens[i]!),
     tokens_b: alignment.colsB.map((j) => b.tokens[j]!),
@@ -70,6 +85,7 @@ export function explain(a: TokenEmbeddings, b: TokenEmbeddings, cosine: number):
     recall: alignment.recall,
     f1: alignment.f1,
     cosine,
+    ...(weights ? { idf: true as const } : {}),
   };
 }
 
@@ -90,9 +106,10 @@ export function explainTable(result: ExplainJson, texts: [string, string], top: 
   const lines = [`A  ${cellText(texts[0], 70)}`, `B  ${cellText(texts[1], 70)}`, ''];
   if (ta.length === 0 || tb.length === 0) lines.push('(a text has no word pieces to align)', '');
   else lines.push(renderTable(['A piece', 'B piece', 'cosine', 'best match of'], rows, ['left', 'left', 'right']));
+  const mean = result.idf ? 'idf-weighted mean' : 'mean';
   lines.push(
-    `precision ${score4(result.precision)}  (A's pieces, mean best cosine in B)`,
-    `recall    ${score4(result.recall)}  (B's pieces, mean best cosine in A)`,
+    `precision ${score4(result.precision)}  (A's pieces, ${mean} best cosine in B)`,
+    `recall    ${score4(result.recall)}  (B's pieces, ${mean} best cosine in A)`,
     `F1        ${score4(result.f1)}`,
     `cosine    ${score4(result.cosine)}  (sentence embeddings)`,
   );

@@ -75,11 +75,13 @@ export function registerServe(program: Command): void {
         tokenizationWorkers: info.workers,
         // TEI names one mode (last_token with an underscore); several concatenated modes are joined with +.
         pooling: info.pooling.map((mode) => (mode === 'lasttoken' ? 'last_token' : mode)).join('+'),
-        encode: async (texts, signal) => {
-          const encoded = await engine.encodeWithTokens(texts, { signal, batchSize: options.batchSize });
+        promptNames: info.promptNames,
+        defaultPromptName: info.defaultPromptName ?? null,
+        encode: async (texts, signal, { promptName, normalize }) => {
+          const encoded = await engine.encodeWithTokens(texts, { signal, batchSize: options.batchSize, promptName, normalize });
           return { vectors: encoded.vectors, tokens: encoded.tokens.map((t) => t.count) };
         },
-        tooLong: async (texts, signal) => (await engine.countTokens(texts, signal)).map((t) => t.truncated),
+        tooLong: async (texts, signal, promptName) => (await engine.countTokens(texts, signal, { promptName })).map((t) => t.truncated),
         healthy: () => !failed && engine.state.kind === 'ready',
       };
       const { app, batcher } = await buildServer(embedder, {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { CellSyntaxError, definedCorpusName, parseCell, type Directive } from '../../../src/notebook/cellLanguage';
 
 function texts(d: Directive): string[] {
-  if (d.kind === 'similarity') return d.texts.map((t) => t.text);
+  if (d.kind === 'similarity' || d.kind === 'explain') return d.texts.map((t) => t.text);
   return d.input.texts.map((t) => t.text);
 }
 
@@ -40,6 +40,14 @@ describe('minilm cell language', () => {
     assert.deepEqual(d.kind === 'similarity' && d.texts.map((t) => [t.text, t.line]), [['first', 2], ['second', 3]]);
     syntaxError('similarity\nonly one', 3, /expected two texts/);
     syntaxError('similarity\na\nb\nc', 4, /exactly two texts/);
+  });
+
+  it('explain takes exactly two texts, no corpus', () => {
+    const d = parseCell('# why?\nexplain\nA cat sat.\nA kitten sits.');
+    assert.deepEqual(d.kind === 'explain' && d.texts.map((t) => [t.text, t.line]), [['A cat sat.', 3], ['A kitten sits.', 4]]);
+    syntaxError('explain\nonly one', 3, /expected two texts below "explain"/);
+    syntaxError('explain\na\nb\nc', 4, /explain compares exactly two texts/);
+    syntaxError('explain docs\na\nb', 1, /explain/);
   });
 
   it('search: query on the directive line, candidates, @file and @top below', () => {
@@ -120,7 +128,7 @@ describe('minilm cell language', () => {
   });
 
   it('never throws anything but CellSyntaxError, and errors stay within the cell', () => {
-    const word = fc.constantFrom('compare', 'similarity', 'search', 'encode', 'mine', 'cluster', 'corpus', 'in', 'top', 'max', 'min', '@file', '@top', '#', '\\', '0.5', '3', '"', 'docs');
+    const word = fc.constantFrom('compare', 'similarity', 'explain', 'search', 'encode', 'mine', 'cluster', 'corpus', 'in', 'top', 'max', 'min', '@file', '@top', '#', '\\', '0.5', '3', '"', 'docs');
     const line = fc.oneof(fc.array(word, { maxLength: 5 }).map((w) => w.join(' ')), fc.string({ unit: 'binary', maxLength: 15 }));
     fc.assert(
       fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), (lines, eol) => {

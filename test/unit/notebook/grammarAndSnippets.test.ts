@@ -43,6 +43,7 @@ describe('minilm grammar and snippets', () => {
     const lines: Record<string, string> = {
       compare: 'compare docs',
       similarity: 'similarity',
+      explain: 'explain',
       search: 'search what is a neural network? in docs',
       encode: 'encode',
       mine: 'mine docs top 5 max 10',

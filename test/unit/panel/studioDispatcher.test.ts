@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
 import { createStudioRequestHandlers, parseResultDocument, type StudioBackend } from '../../../src/panel/studioRequests';
-import type { HostMessage, ModelStatus, SimilarityResult, SearchResult, MatrixView } from '../../../src/shared/studioProtocol';
+import type { ExplainView, HostMessage, ModelStatus, SimilarityResult, SearchResult, MatrixView } from '../../../src/shared/studioProtocol';
 import { cosineSimilarity, manhattanDistance, normalize } from '../../../src/core/vector';
 import { EXAMPLE_TEXTS } from '../../../src/core/exampleSuite';
 
@@ -33,6 +33,17 @@ class FakeBackend implements StudioBackend {
     }
     options.onProgress?.({ done: texts.length, total: texts.length });
     return { vectors: texts.map(fakeVector), tokens: texts.map((t) => ({ count: Math.min(256, t.split(' ').length + 2), truncated: t.split(' ').length + 2 > 256 })) };
+  }
+  /** [CLS], one piece per space-separated word (a `##` piece stays a piece), [SEP]; each piece's fake vector. */
+  async tokenEmbeddings(text: string) {
+    const tokens = ['[CLS]', ...text.split(' ').filter(Boolean), '[SEP]'];
+    return {
+      ids: tokens.map((_, i) => i),
+      tokens,
+      special: tokens.map((_, i) => i === 0 || i === tokens.length - 1),
+      embeddings: tokens.map(fakeVector),
+      truncated: false,
+    };
   }
   async copyText() {}
   async chooseSaveFile() {
@@ -75,6 +86,24 @@ describe('Studio dispatcher and request handlers', () => {
     assert.equal(r.dimension, 8);
     assert.equal(r.maxTokens, 256);
     assert.deepEqual(posted.at(-1), response);
+  });
+
+  it('explains a pair: the cosine matrix of the non-special pieces, each row\'s best match, whole words and P/R/F1', async () => {
+    const { dispatcher } = setup();
+    const response = await dispatcher.handle({ type: 'request', id: 2, method: 'similarity/explain', params: { a: 'play ##ing cat', b: 'cat dog' } });
+    assert.ok(response?.ok, JSON.stringify(response));
+    const r = response.result as ExplainView;
+    assert.deepEqual(r.tokensA, ['play', '##ing', 'cat']);
+    assert.deepEqual(r.tokensB, ['cat', 'dog']);
+    assert.deepEqual(r.wordsA, ['playing', 'playing', 'cat']);
+    r.tokensA.forEach((pa, i) => r.tokensB.forEach((pb, j) => assert.ok(Math.abs(r.matrix[i]![j]! - cosineSimilarity(fakeVector(pa), fakeVector(pb))) < 1e-6)));
+    assert.equal(r.bestInB[2], 0, 'cat matches cat');
+    assert.equal(r.matrix[2]![0], 1);
+    const precision = r.matrix.reduce((sum, row) => sum + Math.max(...row), 0) / 3;
+    assert.ok(Math.abs(r.precision - precision) < 1e-12);
+    assert.equal(r.cosine, cosineSimilarity(fakeVector('play ##ing cat'), fakeVector('cat dog')));
+    const invalid = await dispatcher.handle({ type: 'request', id: 3, method: 'similarity/explain', params: { a: 'only a' } });
+    assert.equal(invalid, undefined, 'a request without b is dropped');
   });
 
   it('ranks search candidates best first, with progress before the response', async () => {

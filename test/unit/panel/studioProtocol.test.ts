@@ -21,6 +21,7 @@ const valid: WebviewMessage[] = [
   { type: 'request', id: 14, method: 'examples/load', params: { path: '/w/results/test_20250101_120000.json' } },
   { type: 'request', id: 15, method: 'examples/open', params: { path: 'test_20250101_120000.json' } },
   { type: 'request', id: 16, method: 'command/run', params: { command: 'minilm.chooseModelFolder' } },
+  { type: 'request', id: 17, method: 'similarity/explain', params: { a: 'The cat sat.', b: 'A kitten sits.' } },
 ];
 
 describe('Studio protocol validation', () => {
@@ -64,6 +65,8 @@ describe('Studio protocol validation', () => {
       { type: 'request', id: 1, method: 'model/setDtype', params: { dtype: 'fp16' } },
       { type: 'request', id: 1, method: 'similarity/compute', params: { a: 'x' } },
       { type: 'request', id: 1, method: 'similarity/compute', params: { a: 1, b: 'y' } },
+      { type: 'request', id: 1, method: 'similarity/explain', params: { a: 'x', b: 'y', idf: true } },
+      { type: 'request', id: 1, method: 'similarity/explain', params: { a: 'x', b: 'y'.repeat(LIMITS.textLength + 1) } },
       { type: 'request', id: 1, method: 'encode/export', params: { text: 'x', format: 'exe' } },
       { type: 'request', id: 1, method: 'search/run', params: { query: 'q', candidates: [], topK: 5 } },
       { type: 'request', id: 1, method: 'search/run', params: { query: 'q', candidates: ['a'], topK: 0 } },

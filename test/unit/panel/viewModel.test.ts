@@ -24,7 +24,7 @@ import {
   type HeatmapScale,
   type StudioState,
 } from '../../../media/src/webview/viewModel';
-import type { MatrixView, ModelStatus, SimilarityResult } from '../../../src/shared/studioProtocol';
+import type { ExplainView, MatrixView, ModelStatus, SimilarityResult } from '../../../src/shared/studioProtocol';
 
 describe('Studio view-models', () => {
   describe('similarityBand', () => {
@@ -178,6 +178,20 @@ describe('Studio view-models', () => {
       assert.equal(studioReducer(s, { type: 'init', status, hasResultsFolder: true }).hasResultsFolder, true);
       assert.equal(studioReducer(s, { type: 'status', status }).model.status, status);
       assert.equal(clampTopK(NaN), 5);
+    });
+
+    it('editing either Similarity text clears the score and the alignment, which belonged to the old texts', () => {
+      let s = studioReducer(initialState(), { type: 'started', slot: 'similarity', id: 1 });
+      s = studioReducer(s, { type: 'succeeded', slot: 'similarity', id: 1, result: { cosine: 0.5 } as unknown as SimilarityResult });
+      s = studioReducer(s, { type: 'started', slot: 'explain', id: 2 });
+      s = studioReducer(s, { type: 'succeeded', slot: 'explain', id: 2, result: { tokensA: ['a'], tokensB: ['b'] } as unknown as ExplainView });
+      assert.ok(s.similarity.result && s.explain.result);
+      const edited = studioReducer(s, { type: 'input', slot: 'similarity', field: 'b', value: 'other' });
+      assert.equal(edited.similarity.result, undefined);
+      assert.equal(edited.explain.result, undefined);
+      assert.equal(edited.similarity.b, 'other');
+      const elsewhere = studioReducer(s, { type: 'input', slot: 'encode', field: 'text', value: 'x' });
+      assert.equal(elsewhere.similarity.result, s.similarity.result, 'an edit on another tab keeps the score');
     });
 
     it('a command request fills the inputs and switches tab', () => {

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, float32Base64, type Embedder, type ServerOptions } from '../../../src/server/app';
+import type { EncodeVariant } from '../../../src/server/batcher';
 
-/** A model without the model: vectors hold the text length; `hold` keeps calls waiting until released. */
+/**
+ * A model without the model: vectors hold the text length (times 10 when not normalised); `hold` keeps calls waiting
+ * until released; `variants` records what each engine call was asked for.
+ */
 function fakeEmbedder(hold = false) {
   const waiting: (() => void)[] = [];
+  const variants: EncodeVariant[] = [];
   const embedder: Embedder = {
     modelId: 'fake-model',
     modelSha: null,
@@ -13,17 +18,22 @@ function fakeEmbedder(hold = false) {
     pooling: 'cls',
     maxInputLength: 16,
     tokenizationWorkers: 1,
-    encode: async (texts, signal) => {
+    promptNames: ['query', 'passage'],
+    defaultPromptName: null,
+    encode: async (texts, signal, variant) => {
+      variants.push(variant);
       if (hold) await new Promise<void>((resolve, reject) => {
         waiting.push(resolve);
         signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
       });
-      return { vectors: texts.map((t) => Float32Array.of(t.length, 0.5)), tokens: texts.map((t) => Math.min(16, t.length + 2)) };
+      const scale = variant.normalize === false ? 10 : 1;
+      return { vectors: texts.map((t) => Float32Array.of(t.length * scale, 0.5)), tokens: texts.map((t) => Math.min(16, t.length + 2)) };
     },
-    tooLong: async (texts) => texts.map((t) => t.length + 2 > 16),
+    // The prompt "query" counts 4 word pieces.
+    tooLong: async (texts, _signal, promptName) => texts.map((t) => t.length + 2 + (promptName === 'query' ? 4 : 0) > 16),
     healthy: () => true,
   };
-  return { embedder, release: () => waiting.splice(0).forEach((r) => r()) };
+  return { embedder, variants, release: () => waiting.splice(0).forEach((r) => r()) };
 }
 
 const defaults: ServerOptions = { maxBodyBytes: 4096, maxClientBatchSize: 4, maxBatchTokens: 1024, maxQueue: 8, requestTimeoutMs: 60_000, autoTruncate: false, version: 'test' };
@@ -69,17 +79,47 @@ describe('server app (fake model)', () => {
       assert.ok('param' in error && 'code' in error);
     }
     assert.equal((await post('/v1/embeddings', { input: 'a', dimensions: 2 })).statusCode, 200);
+    const wrong = await post('/embed', { inputs: 'a', dimensions: 3 });
+    assert.equal(wrong.statusCode, 422);
+    assert.equal(wrong.json().error, 'This model\'s embeddings have 2 dimensions; "dimensions" must be 2 or left out.');
+    assert.equal((await post('/embed', { inputs: 'a', dimensions: null })).statusCode, 200);
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    assert.match(JSON.stringify(spec.paths['/v1/embeddings'].post.requestBody), /"dimensions":\{[^}]*"enum":\[2,null\]/);
   });
 
   it('answers /embed as TEI, refuses what the engine cannot do with 422 in TEI shape', async () => {
     await start();
     const ok = await post('/embed', { inputs: 'abc' });
     assert.deepEqual(ok.json(), [[3, 0.5]]);
-    for (const body of [{ inputs: 'a', normalize: false }, { inputs: 'a', prompt_name: 'query' }, { inputs: 'a', truncation_direction: 'Left' }, { inputs: 5 }, { input: 'a' }]) {
+    for (const body of [{ inputs: 'a', prompt_name: 'qurey' }, { inputs: 'a', prompt_name: 5 }, { inputs: 'a', normalize: 'no' }, { inputs: 'a', truncation_direction: 'Left' }, { inputs: 5 }, { input: 'a' }]) {
       const response = await post('/embed', body);
       assert.equal(response.statusCode, 422, JSON.stringify(body));
       assert.equal(response.json().error_type, 'Validation');
     }
+  });
+
+  it('passes /embed\'s prompt_name and normalize to the engine; /v1/embeddings always asks for unit vectors', async () => {
+    const fake = fakeEmbedder();
+    await start({}, fake.embedder);
+    assert.deepEqual((await post('/embed', { inputs: 'abc', normalize: false, prompt_name: 'query' })).json(), [[30, 0.5]]);
+    assert.deepEqual((await post('/embed', { inputs: 'abc', prompt_name: null })).json(), [[3, 0.5]]);
+    assert.equal((await post('/v1/embeddings', { input: 'abc' })).statusCode, 200);
+    assert.deepEqual(fake.variants, [
+      { promptName: 'query', normalize: false },
+      { promptName: undefined, normalize: true },
+      { normalize: true },
+    ]);
+    const unknown = await post('/embed', { inputs: 'abc', prompt_name: 'qurey' });
+    assert.match(unknown.json().error, /"qurey" is not a prompt of fake-model: its prompts are "query", "passage"/);
+    const info = await app.inject({ method: 'GET', url: '/info' });
+    assert.deepEqual([info.json().prompt_names, info.json().default_prompt_name], [['query', 'passage'], null]);
+  });
+
+  it('counts the prompt\'s word pieces when it refuses a long text', async () => {
+    await start();
+    const text = 'x'.repeat(12);
+    assert.equal((await post('/embed', { inputs: text })).statusCode, 200);
+    assert.equal((await post('/embed', { inputs: text, prompt_name: 'query' })).statusCode, 413);
   });
 
   it('refuses a text longer than the model takes unless truncate is set', async () => {
@@ -127,6 +167,34 @@ describe('server app (fake model)', () => {
     const missingOpenAi = await app.inject({ method: 'GET', url: '/v1/models/nope' });
     assert.equal(missingOpenAi.statusCode, 404);
     assert.equal(typeof missingOpenAi.json().error.message, 'string');
+  });
+
+  it('answers a known path asked with another method 405 with Allow (found by schemathesis)', async () => {
+    await start();
+    const trace = await app.inject({ method: 'DELETE', url: '/embed' });
+    assert.equal(trace.statusCode, 405);
+    assert.equal(trace.headers.allow, 'POST');
+    assert.equal(trace.json().error_type, 'MethodNotAllowed');
+    const info = await app.inject({ method: 'POST', url: '/info', payload: {} });
+    assert.equal(info.statusCode, 405);
+    assert.equal(info.headers.allow, 'GET, HEAD');
+    const openai = await app.inject({ method: 'GET', url: '/v1/embeddings' });
+    assert.equal(openai.statusCode, 405);
+    assert.equal(openai.json().error.type, 'invalid_request_error');
+  });
+
+  it('drops a "__proto__" key like any unknown field, and says an empty text is empty (the schema says so too)', async () => {
+    await start();
+    const poisoned = await app.inject({ method: 'POST', url: '/embed', payload: '{"__proto__": {"polluted": 1}, "inputs": "abc"}', headers: { 'content-type': 'application/json' } });
+    assert.equal(poisoned.statusCode, 200, poisoned.body);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    for (const [url, body, status] of [['/embed', { inputs: ['a', ''] }, 422], ['/v1/embeddings', { input: '' }, 400]] as const) {
+      const response = await post(url, body);
+      assert.equal(response.statusCode, status);
+      assert.match(response.body, url === '/embed' ? /Input 1 is empty: send at least one character/ : /Input 0 is empty/);
+    }
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    assert.equal(JSON.stringify(spec.paths['/embed'].post.requestBody).includes('"minLength":1'), true);
   });
 
   it('requires the Bearer key on every route but /health when one is set', async () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { Batcher, QueueFullError, RequestAbortedError, type BatcherOptions, type EncodedBatch } from '../../../src/server/batcher';
+import { Batcher, QueueFullError, RequestAbortedError, type BatcherOptions, type EncodeVariant, type EncodedBatch } from '../../../src/server/batcher';
 
 /** A fake engine: each text becomes a one-number vector of its length; calls wait until released. */
 function fakeEngine() {
-  const calls: { texts: string[]; signal: AbortSignal; release: () => void; fail: (error: Error) => void }[] = [];
-  const encode = (texts: string[], signal: AbortSignal) =>
+  const calls: { texts: string[]; signal: AbortSignal; variant: EncodeVariant; release: () => void; fail: (error: Error) => void }[] = [];
+  const encode = (texts: string[], signal: AbortSignal, variant: EncodeVariant) =>
     new Promise<EncodedBatch>((resolve, reject) => {
       const result = { vectors: texts.map((t) => Float32Array.of(t.length)), tokens: texts.map((t) => t.length + 2) };
-      calls.push({ texts, signal, release: () => resolve(result), fail: reject });
+      calls.push({ texts, signal, variant, release: () => resolve(result), fail: reject });
       signal.addEventListener('abort', () => reject(new Error('engine call cancelled')), { once: true });
     });
   return { calls, encode };
@@ -61,6 +61,37 @@ describe('server Batcher', () => {
     assert.deepEqual(engine.calls[2]!.texts, ['dddddddddddddddd']);
     engine.calls[2]!.release();
     assert.equal((await Promise.all(results)).length, 4);
+  });
+
+  it('never puts requests that ask for different prompts or normalisation into one call; the oldest goes first', async () => {
+    const engine = fakeEngine();
+    const batcher = new Batcher(engine.encode, options());
+    const busy = batcher.submit(['a']);
+    await tick();
+    const results = [
+      batcher.submit(['q1'], undefined, { promptName: 'query' }),
+      batcher.submit(['d1']),
+      batcher.submit(['q2'], undefined, { promptName: 'query' }),
+      batcher.submit(['r1'], undefined, { normalize: false }),
+      batcher.submit(['d2'], undefined, {}),
+    ];
+    engine.calls[0]!.release();
+    await busy;
+    for (let k = 1; k <= 3; k++) {
+      await tick();
+      await tick();
+      assert.equal(engine.calls.length, k + 1, `call ${k} started`);
+      engine.calls[k]!.release();
+    }
+    await Promise.all(results);
+    assert.deepEqual(
+      engine.calls.slice(1).map((c) => [c.texts, c.variant]),
+      [
+        [['q1', 'q2'], { promptName: 'query' }],
+        [['d1', 'd2'], {}],
+        [['r1'], { normalize: false }],
+      ],
+    );
   });
 
   it('keeps each engine call within the text limit', async () => {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Engine } from '../../../src/engine';
-import type { EncodedTexts } from '../../../src/engine/types';
+import type { EncodedTexts, TokenEmbeddings } from '../../../src/engine/types';
 import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
 import { createStudioRequestHandlers, type BackendEncodeOptions, type StudioBackend } from '../../../src/panel/studioRequests';
 import { studioHtml } from '../../../src/panel/studioHtml';
@@ -60,6 +60,9 @@ export class HarnessBackend implements StudioBackend {
   }
   encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts> {
     return this.engine.encodeWithTokens(texts, { signal: options.signal, onProgress: options.onProgress });
+  }
+  tokenEmbeddings(text: string, options: { signal: AbortSignal }): Promise<TokenEmbeddings> {
+    return this.engine.tokenEmbeddings(text, { signal: options.signal });
   }
   async copyText(text: string): Promise<void> {
     this.clipboard = text;

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { writeFileAtomicSync } from '../src/core/atomicWrite';
+import { writeFileAtomicSync } from '../src/engine/atomicWrite';
 import { machineInfo } from './bench/machine';
 import { benchPaths, readCorpus } from './bench/paths';
 import { findPython, runPytorch, type PytorchResult } from './bench/pytorch';

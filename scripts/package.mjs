@@ -128,7 +128,7 @@ function listVsix(stage) {
 }
 
 function checkContents(files) {
-  const required = ['package.json', 'dist/extension.js', `dist/node_modules/onnxruntime-node/bin/napi-v6/${targetOs}/${targetArch}/onnxruntime_binding.node`, 'dist/node_modules/onnxruntime-common/dist/cjs/index.js'];
+  const required = ['package.json', 'LICENSE', pkg.icon, 'dist/extension.js', `dist/node_modules/onnxruntime-node/bin/napi-v6/${targetOs}/${targetArch}/onnxruntime_binding.node`, 'dist/node_modules/onnxruntime-common/dist/cjs/index.js'];
   if (offline) required.push('models/all-MiniLM-L6-v2/onnx/model_quantized.onnx');
   const absent = required.filter((f) => !files.includes(f));
   if (absent.length > 0) fail(`the package would miss: ${absent.join(', ')}`);
@@ -170,8 +170,10 @@ function main() {
     checkContents(files);
 
     fs.rmSync(out, { force: true });
-    const args = [vsceBin(), 'package', '--target', target, '--no-dependencies', '--out', out, '--allow-missing-repository', '--no-rewrite-relative-links'];
-    if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => fs.existsSync(path.join(stage, f)))) args.push('--skip-license');
+    // No --skip-license / --allow-missing-repository: LICENSE and `repository` are part of a publishable package.
+    // vsce rewrites the README's relative links from `repository` (images to …/raw/HEAD/…, pages to …/blob/HEAD/…),
+    // so the screenshots show on the Marketplace without being shipped.
+    const args = [vsceBin(), 'package', '--target', target, '--no-dependencies', '--out', out];
     const r = spawnSync(process.execPath, args, { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (r.status !== 0) fail(`vsce package failed:\n${r.stdout}${r.stderr}`);
     const sizeMb = (fs.statSync(out).size / 1024 / 1024).toFixed(1);

@@ -1,6 +1,6 @@
 // `npm test`: every suite, in order, on a fresh machine after `npm ci`.
 // Sets up what the end-to-end suites need first (Debian chromium/libkrb5-dev/ripgrep when root, code-server in
-// .tools/), then runs unit, model, in-host (code-server extension host) and UI (Playwright) suites.
+// .tools/), then runs lint (ESLint), unit, model, in-host (code-server extension host) and UI (Playwright) suites.
 // Exits non-zero when a suite fails or runs no test. The last line, `N passed, N failed`, is what CI reads.
 //
 // `node scripts/test-all.mjs unit model` runs only the named suites.
@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const suites = [
+  // ESLint reports no test counts: each error counts as one failure, a clean run as one pass.
+  { name: 'lint', script: 'lint', counts: lintCounts },
   { name: 'unit', script: 'test:unit' },
   { name: 'model', script: 'test:model' },
   { name: 'webview', script: 'test:webview' },
@@ -64,6 +66,27 @@ export function failureDigest(output, maxLines = 30) {
   return lines;
 }
 
+/**
+ * ESLint's default (stylish) report: a file's path on a line of its own, then `  line:col  error  message  rule`
+ * per problem. One failure per error, the errors as `file:line:col message (rule)` for the digest. A non-zero exit
+ * without any error line (a broken config, too many warnings) is one failure with ESLint's own words.
+ */
+export function lintCounts(output, code, root = repoRoot, maxLines = 30) {
+  const errors = [];
+  let file = '';
+  for (const line of output.split('\n')) {
+    const problem = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.*?)\s{2,}(\S+)\s*$/.exec(line);
+    if (problem) {
+      if (problem[3] === 'error') errors.push(`${file}:${problem[1]}:${problem[2]} ${problem[4]} (${problem[5]})`);
+    } else if (/^\S/.test(line) && !/^✖/.test(line)) {
+      file = line.trim().startsWith(root + path.sep) ? line.trim().slice(root.length + 1) : line.trim();
+    }
+  }
+  const failed = code === 0 ? 0 : Math.max(errors.length, 1);
+  const digest = code === 0 ? [] : errors.length > 0 ? errors : output.trim().split('\n');
+  return { passed: failed === 0 ? 1 : 0, failed, pending: 0, digest: digest.length > maxLines ? [...digest.slice(0, maxLines), '…'] : digest };
+}
+
 function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -87,14 +110,14 @@ async function main() {
     console.log(`\n=== ${suite.name}: npm run ${suite.script} ===`);
     const t = Date.now();
     const { code, output } = await run(npm, ['run', '--silent', suite.script]);
-    const counts = mochaCounts(output);
+    const counts = suite.counts ? suite.counts(output, code) : mochaCounts(output);
     let note = '';
     if (code !== 0) note = `exit code ${code}`;
     if (counts.passed + counts.failed === 0) note = note ? `${note}, no test ran` : 'no test ran';
     const ok = code === 0 && counts.failed === 0 && counts.passed > 0;
     // A suite that broke before reporting any failure still counts as one failure.
     const failed = ok ? 0 : Math.max(counts.failed, 1);
-    rows.push({ name: suite.name, ok, passed: counts.passed, failed, pending: counts.pending, ms: Date.now() - t, note, digest: ok ? [] : failureDigest(output) });
+    rows.push({ name: suite.name, ok, passed: counts.passed, failed, pending: counts.pending, ms: Date.now() - t, note, digest: ok ? [] : (counts.digest ?? failureDigest(output)) });
   }
 
   console.log('\n=== summary ===');

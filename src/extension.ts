@@ -1,7 +1,10 @@
 // Activation: creates the shared services (log, engine host) and registers commands, status bar, panel and notebook.
-// The model is not loaded here (unless minilm.autoLoad): activation stays cheap, the first use loads it.
+// The model is not loaded here unless minilm.autoLoad: activation (at start-up, onStartupFinished) stays cheap and
+// the first use loads it. A package.json activation event cannot depend on a setting, so the extension starts
+// after start-up in every window and looks at the setting itself.
 import * as vscode from 'vscode';
 import { CommandOutcomes, registerCommands } from './commands';
+import { ContextKeys } from './host/contextKeys';
 import { VscodeEngineHost, currentSettings } from './host/engineHost';
 import { showError } from './host/errorMessages';
 import { ModelStatusBar } from './host/statusBar';
@@ -23,6 +26,8 @@ export interface MiniLmExtensionApi {
   readonly indexStatusBar: IndexStatusBar;
   readonly searchView: SemanticSearchView;
   readonly outcomes: CommandOutcomes;
+  /** The when-clause context keys as last set (minilm.modelLoaded, minilm.indexReady, minilm.indexing). */
+  readonly contextKeys: ContextKeys;
   /** The open Studio panel, if any (the in-host tests post protocol requests through it). */
   readonly studioPanel: () => StudioPanel | undefined;
 }
@@ -39,13 +44,15 @@ export function activate(context: vscode.ExtensionContext): MiniLmExtensionApi {
   };
   const outcomes = new CommandOutcomes();
   const statusBar = new ModelStatusBar(engineHost);
-  const workspaceIndex = new WorkspaceIndexService(context, engineHost, log);
+  const contextKeys = new ContextKeys();
+  const workspaceIndex = new WorkspaceIndexService(context, engineHost, log, contextKeys);
   const indexStatusBar = new IndexStatusBar(workspaceIndex);
   const searchView = new SemanticSearchView();
   context.subscriptions.push(
     log,
     engineHost,
     statusBar,
+    contextKeys.followModel(engineHost),
     registerCommands(services, outcomes),
     registerStudioPanel(services),
     registerNotebook(services, workspaceIndex),
@@ -55,10 +62,12 @@ export function activate(context: vscode.ExtensionContext): MiniLmExtensionApi {
     registerWorkspaceSearchCommands(services, outcomes, { index: workspaceIndex, view: searchView }),
   );
   log.info(`MiniLM Studio ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: limited mode'})`);
+  // currentSettings() reads only the user's own value in an untrusted workspace: a cloned repository cannot turn
+  // this on.
   if (currentSettings().autoLoad) {
     engineHost.ensureLoaded({ silent: true }).catch((error: unknown) => showError(error, log, 'auto-load'));
   }
-  return { services, engineHost, statusBar, workspaceIndex, indexStatusBar, searchView, outcomes, studioPanel: () => StudioPanel.current };
+  return { services, engineHost, statusBar, workspaceIndex, indexStatusBar, searchView, outcomes, contextKeys, studioPanel: () => StudioPanel.current };
 }
 
 export function deactivate(): void {

@@ -7,7 +7,8 @@
 // MINILM_TEST_GREP (mocha grep inside the host).
 //
 // Tests whose title contains `@untrusted` run in a second pass with workspace trust enabled and the workspace left
-// untrusted (restricted mode); every other test runs in a trusted workspace.
+// untrusted (restricted mode); tests tagged `@autoload` in a third, trusted pass whose user settings turn
+// minilm.autoLoad on (start-up alone must load the model); every other test runs in the first, trusted pass.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -27,15 +28,16 @@ const testsPath = path.resolve(process.env.MINILM_E2E_TESTS_PATH ?? path.join(re
 const timeoutMs = Number(process.env.MINILM_E2E_TIMEOUT_S ?? 900) * 1000;
 const consoleFile = path.join(outputDir, 'vscode-console.log');
 const UNTRUSTED_TAG = '@untrusted';
+const AUTOLOAD_TAG = '@autoload';
 
-/** Whether any compiled suite mentions the tag (then the untrusted pass is needed). */
-function hasUntrustedTests() {
+/** Whether any compiled suite mentions the tag (then that tag's pass is needed). */
+function hasTaggedTests(tag) {
   const dir = path.dirname(testsPath);
   if (!fs.existsSync(dir)) return false;
   return fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.vscode.test.js'))
-    .some((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes(UNTRUSTED_TAG));
+    .some((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes(tag));
 }
 
 async function main() {
@@ -53,8 +55,12 @@ async function main() {
   fs.writeFileSync(consoleFile, '');
 
   const userGrep = process.env.MINILM_TEST_GREP;
-  const passes = [{ label: 'trusted workspace', trusted: true, grep: userGrep ?? UNTRUSTED_TAG, invert: userGrep === undefined }];
-  if (userGrep === undefined && hasUntrustedTests()) passes.push({ label: 'untrusted workspace', trusted: false, grep: UNTRUSTED_TAG, invert: false });
+  // mocha takes a grep string as a regular expression.
+  const passes = [{ label: 'trusted workspace', trusted: true, grep: userGrep ?? `${UNTRUSTED_TAG}|${AUTOLOAD_TAG}`, invert: userGrep === undefined }];
+  if (userGrep === undefined && hasTaggedTests(UNTRUSTED_TAG)) passes.push({ label: 'untrusted workspace', trusted: false, grep: UNTRUSTED_TAG, invert: false });
+  if (userGrep === undefined && hasTaggedTests(AUTOLOAD_TAG)) {
+    passes.push({ label: 'autoLoad at start-up', trusted: true, grep: AUTOLOAD_TAG, invert: false, settings: { 'minilm.autoLoad': true }, results: 'vscode-results-autoload.json' });
+  }
 
   let ok = true;
   const totals = { passes: 0, failures: 0, pending: 0 };
@@ -78,7 +84,7 @@ async function runPass(pass) {
   const started = Date.now();
   // A name per run, so two runs in one checkout (several people or agents) never read each other's results;
   // the last run's results are then copied to the stable name.
-  const stableName = pass.trusted ? 'vscode-results.json' : 'vscode-results-untrusted.json';
+  const stableName = pass.results ?? (pass.trusted ? 'vscode-results.json' : 'vscode-results-untrusted.json');
   const resultsFile = path.join(outputDir, `${path.basename(stableName, '.json')}-${process.pid}.json`);
   fs.rmSync(resultsFile, { force: true });
   const dirs = makeScratch('vscode-tests');
@@ -89,7 +95,7 @@ async function runPass(pass) {
     dirs,
     workspaceTrust: !pass.trusted,
     settings: pass.trusted
-      ? {}
+      ? (pass.settings ?? {})
       : {
           'security.workspace.trust.enabled': true,
           // No modal at start-up: the folder simply opens in restricted mode.

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { WriteTargetError, checkFolderWritable, checkWriteTarget, writeFailureReason, writeFileAtomic } from '../core/atomicWrite';
+import { WriteTargetError, checkFolderWritable, checkWriteTarget, writeFailureReason, writeFileAtomic } from '../engine/atomicWrite';
 import { CliError } from './cliError';
 
 /** Content for stdout or a file: text, bytes, or text produced piece by piece (large outputs stay streamed). */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { EXAMPLE_TEXTS, buildExampleResult, resultFileName } from '../core';
-import { writeFileAtomic } from '../core/atomicWrite';
+import { writeFileAtomic } from '../engine/atomicWrite';
 import { EngineError, MODEL_NAME } from '../engine';
 import type { StudioServices } from '../host/studioServices';
 import { t } from '../host/l10n';

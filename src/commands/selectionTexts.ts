@@ -19,8 +19,9 @@ export type SelectionTexts =
  * - several selections (multi-cursor): each selection is one text, trimmed; a bare cursor among them stands for its
  *   whole line, as copy does in VS Code; empty results are dropped;
  * - one selection spanning several lines: each non-empty line of it is a text (trimmed);
- * - one selection within a line: a single text (the command asks for the other one);
- * - a bare cursor or only whitespace: none.
+ * - one selection within a line, or a bare cursor on a non-empty line (that line, as the context menu offers the
+ *   command without a selection): a single text (the command asks for the other one);
+ * - a bare cursor on a blank line, or only whitespace: none.
  */
 export function selectionTexts(documentText: string, selections: readonly OffsetRange[]): SelectionTexts {
   const ordered = selections.map(normalise);
@@ -32,7 +33,8 @@ export function selectionTexts(documentText: string, selections: readonly Offset
     return fromTexts(texts, 'selections');
   }
   const only = ordered[0];
-  if (!only || only.start === only.end) return { kind: 'none' };
+  if (!only) return { kind: 'none' };
+  if (only.start === only.end) return fromTexts([lineAt(documentText, only.start).trim()].filter((line) => line.length > 0), 'lines');
   const lines = splitLines(documentText.slice(only.start, only.end))
     .map((line) => line.trim())
     .filter((line) => line.length > 0);

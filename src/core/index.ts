@@ -1,6 +1,6 @@
 // The pure core of MiniLM Studio: maths over embedding vectors, the example suite and exports. No vscode import.
-// Everything here also runs in a webview; `./atomicWrite` (node:fs) and `./int8ScanWorkers` (node:worker_threads)
-// are Node only, so Node callers import them directly.
+// Everything here also runs in a webview; `./int8ScanWorkers` (node:worker_threads) is Node only, so Node callers
+// import it directly. File access lives in src/engine (atomicWrite).
 export * from './vector';
 export { FlatCorpus, flattenCorpus, type FlattenOptions, type ScoreFunction } from './flatCorpus';
 export { topKIndices } from './topK';

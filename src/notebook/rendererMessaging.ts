@@ -12,6 +12,7 @@ export function registerRendererMessaging(log: vscode.LogOutputChannel): vscode.
     }
     const reply = (outcome: ExportCsvResult['outcome'], detail?: string) =>
       messaging.postMessage({ type: 'exportCsvResult', requestId: message.requestId, outcome, detail } satisfies ExportCsvResult, editor);
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not hold
     const fileName = message.fileName.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 120) || 'matrix.csv';
     const folder = vscode.workspace.getWorkspaceFolder(editor.notebook.uri)?.uri ?? vscode.Uri.joinPath(editor.notebook.uri, '..');
     try {

@@ -13,7 +13,7 @@ import { clusterOrder } from '../core/clusterOrder';
 import { pca2d } from '../core/pca';
 import { EXAMPLE_TEXTS, buildExampleResult, resultFileName, type ExampleResultDocument } from '../core/exampleSuite';
 import { vectorsToCsv, vectorsToJson, vectorsToNpy, formatFloat32 } from '../core/exportFormats';
-import { writeFileAtomic } from '../core/atomicWrite';
+import { writeFileAtomic } from '../engine/atomicWrite';
 import type { EncodedTexts, BatchProgress, TokenEmbeddings } from '../engine/types';
 import { buildExplainView } from '../shared/explainView';
 import {

@@ -17,10 +17,12 @@ describe('activation', () => {
     assert.equal(extension.packageJSON.name, 'minilm-studio');
   });
 
-  it('is not activated by start-up alone (activation is lazy)', () => {
+  it('activates by itself once start-up has finished (onStartupFinished, for minilm.autoLoad)', async () => {
     const extension = vscode.extensions.getExtension(extensionId);
     assert.ok(extension);
-    assert.equal(extension.isActive, false, 'activated before any MiniLM command, notebook or panel was used');
+    const deadline = Date.now() + 60_000;
+    while (!extension.isActive && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(extension.isActive, true, 'not active 60 s after the test host started, with no MiniLM command used');
   });
 
   it('activates and registers every contributed minilm.* command', async () => {
@@ -97,5 +99,26 @@ describe('a cloned repository in an untrusted workspace @untrusted', function ()
       await api.engineHost.settled();
       await vscode.commands.executeCommand('minilm.unloadModel');
     }
+  });
+});
+
+// Runs in the third pass of scripts/e2e/runInHostTests.mjs: a trusted workspace whose user settings have
+// "minilm.autoLoad": true. Nothing here activates the extension or runs a command: start-up alone must load.
+describe('minilm.autoLoad at start-up @autoload', function () {
+  this.timeout(180_000);
+
+  it('loads the model after start-up with no command, and says so through minilm.modelLoaded', async () => {
+    assert.equal(vscode.workspace.getConfiguration('minilm').get('autoLoad'), true, 'the autoload pass did not set minilm.autoLoad');
+    const extension = vscode.extensions.getExtension<MiniLmExtensionApi>(extensionId);
+    assert.ok(extension);
+    const deadline = Date.now() + 150_000;
+    while (!(extension.isActive && extension.exports?.engineHost.state.kind === 'ready') && Date.now() < deadline) {
+      if (extension.isActive && extension.exports?.engineHost.state.kind === 'error') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(extension.isActive, true, 'the extension did not activate after start-up');
+    const api = extension.exports;
+    assert.equal(api.engineHost.state.kind, 'ready', `state ${JSON.stringify(api.engineHost.state)}`);
+    assert.equal(api.contextKeys.get('minilm.modelLoaded'), true);
   });
 });

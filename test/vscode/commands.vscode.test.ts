@@ -96,9 +96,20 @@ describe('commands', function () {
     assert.ok(outcome.cosine! > 0.6, `cosine ${outcome.cosine}`);
   });
 
-  it('Compare Selection without a selection says what to select and compares nothing', async () => {
+  it('Compare Selection with a bare cursor (the context menu offers it without a selection) compares its line', async () => {
     const editor = await openEditor();
-    editor.selection = new vscode.Selection(new vscode.Position(3, 2), new vscode.Position(3, 2));
+    editor.selection = new vscode.Selection(new vscode.Position(2, 5), new vscode.Position(2, 5));
+    const outcome = await vscode.commands.executeCommand<ComparisonOutcome | undefined>('minilm.compareSelection', {
+      secondText: 'A man eats bread.',
+    });
+    assert.ok(outcome);
+    assert.equal(outcome.from, 'input');
+    assert.deepEqual(outcome.texts, ['A man is eating a piece of bread.', 'A man eats bread.']);
+  });
+
+  it('Compare Selection on a blank line without a selection says what to select and compares nothing', async () => {
+    const editor = await openEditor();
+    editor.selection = new vscode.Selection(new vscode.Position(1, 0), new vscode.Position(1, 0));
     const before = api.outcomes.lastComparison;
     const outcome = await vscode.commands.executeCommand('minilm.compareSelection');
     assert.equal(outcome, undefined);

@@ -34,7 +34,10 @@ describe('workspace search', function () {
   afterEach(closeAllEditors);
 
   it('Update Workspace Index indexes the workspace and shows the chunk count in the status bar', async () => {
+    assert.equal(api.contextKeys.get('minilm.indexReady'), false, 'minilm.indexReady before any index exists');
     const outcome = await vscode.commands.executeCommand<IndexRunOutcome>('minilm.updateIndex');
+    assert.equal(api.contextKeys.get('minilm.indexReady'), true, 'minilm.indexReady after the first index');
+    assert.equal(api.contextKeys.get('minilm.indexing'), false, 'minilm.indexing after the run');
     assert.equal(outcome?.kind, 'done', JSON.stringify(outcome));
     if (outcome.kind !== 'done') return;
     const [folder] = outcome.folders;
@@ -139,5 +142,6 @@ describe('semantic search index in an untrusted workspace @untrusted', function 
     assert.match(outcome.message, /trusted workspace/);
     assert.equal(api.workspaceIndex.chunkCount, 0);
     assert.equal(api.workspaceIndex.hasIndex(), false);
+    assert.equal(api.contextKeys.get('minilm.indexReady'), false);
   });
 });

@@ -86,7 +86,12 @@ function heatmapTable(view: ExplainView, t: ExplainTranslate, detail: HTMLElemen
   const { matrix } = view;
   let min = Infinity;
   let max = -Infinity;
-  for (const row of matrix) for (const v of row) (min = Math.min(min, v)), (max = Math.max(max, v));
+  for (const row of matrix) {
+    for (const v of row) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+  }
   const span = max - min || 1;
   const showValues = view.tokensA.length * view.tokensB.length <= VALUES_LIMIT;
 

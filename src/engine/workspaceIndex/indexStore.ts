@@ -10,7 +10,7 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFailureReason, writeFileAtomic } from '../../core/atomicWrite';
+import { writeFailureReason, writeFileAtomic } from '../atomicWrite';
 import { plansSimd, type ScoreFunction } from '../../core/flatCorpus';
 import { Int8ScanWorkers } from '../../core/int8ScanWorkers';
 import { checkIdentity, checkUpdates, planCommit, segmentBytes, type CommitPlan, type FileUpdate } from './commitPlan';

@@ -10,7 +10,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { writeFileAtomic } from '../../core/atomicWrite';
+import { writeFileAtomic } from '../atomicWrite';
 import { Int8Corpus } from '../../core/int8Corpus';
 import { paddedRowBytes } from '../../core/int8DotKernel';
 import { readFully } from './segmentFiles';

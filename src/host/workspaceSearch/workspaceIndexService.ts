@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellation } from '../../engine';
 import { IndexStore, queryIndex, updateIndex, type IndexProgress, type IndexRunResult } from '../../engine/workspaceIndex';
+import type { ContextKeys } from '../contextKeys';
 import type { VscodeEngineHost } from '../engineHost';
 import { currentSettings } from '../engineHost';
 import { readIndexSettings, type IndexSettings } from './indexSettings';
@@ -72,6 +73,7 @@ export class WorkspaceIndexService implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly engineHost: VscodeEngineHost,
     private readonly log: vscode.LogOutputChannel,
+    private readonly contextKeys: ContextKeys,
   ) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');
     const onEvent = (uri: vscode.Uri) => this.fileEvent(uri);
@@ -223,7 +225,7 @@ export class WorkspaceIndexService implements vscode.Disposable {
       return;
     }
     this.changeEmitter.fire();
-    void vscode.commands.executeCommand('setContext', 'minilm.indexReady', this.chunkCount > 0);
+    this.contextKeys.set('minilm.indexReady', this.chunkCount > 0);
     if (this.hasIndex() && this.settingsFor(this.folders()[0]).autoUpdate) void this.backgroundUpdate('start-up');
   }
 
@@ -262,7 +264,7 @@ export class WorkspaceIndexService implements vscode.Disposable {
   private setActivity(activity: IndexActivity): void {
     const wasRunning = this.current.kind === 'running';
     this.current = activity;
-    if (wasRunning !== (activity.kind === 'running') && !this.disposed) void vscode.commands.executeCommand('setContext', 'minilm.indexing', activity.kind === 'running');
+    if (wasRunning !== (activity.kind === 'running') && !this.disposed) this.contextKeys.set('minilm.indexing', activity.kind === 'running');
     this.changeEmitter.fire();
   }
 
@@ -312,7 +314,7 @@ export class WorkspaceIndexService implements vscode.Disposable {
     } finally {
       if (this.running === controller) this.running = undefined;
     }
-    if (!this.disposed) void vscode.commands.executeCommand('setContext', 'minilm.indexReady', this.chunkCount > 0);
+    if (!this.disposed) this.contextKeys.set('minilm.indexReady', this.chunkCount > 0);
     this.changeEmitter.fire();
     return (this.lastOutcome = outcome);
   }

@@ -61,8 +61,14 @@ describe('selectionTexts (Compare Selection)', () => {
     assert.deepEqual(selectionTexts(doc, [{ start, end }]), { kind: 'single', text: 'A man is eating bread.' });
   });
 
-  it('a bare cursor, whitespace or no selection at all is nothing', () => {
-    assert.deepEqual(selectionTexts(doc, [{ start: 3, end: 3 }]), { kind: 'none' });
+  it('a bare cursor stands for its line (trimmed): a single text', () => {
+    const inSecondLine = doc.indexOf('eating bread') + 2;
+    assert.deepEqual(selectionTexts(doc, [{ start: inSecondLine, end: inSecondLine }]), { kind: 'single', text: 'A man is eating bread.' });
+    assert.deepEqual(selectionTexts('  padded  \r\nnext', [{ start: 0, end: 0 }]), { kind: 'single', text: 'padded' });
+  });
+
+  it('a bare cursor on a blank line, whitespace or no selection at all is nothing', () => {
+    assert.deepEqual(selectionTexts('first\n   \nthird', [{ start: 7, end: 7 }]), { kind: 'none' });
     assert.deepEqual(selectionTexts(doc, [rangeOf(doc, '\n\t\n')]), { kind: 'none' });
     assert.deepEqual(selectionTexts(doc, []), { kind: 'none' });
     assert.deepEqual(selectionTexts('', [{ start: 0, end: 0 }]), { kind: 'none' });

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 interface TestAllModule {
   mochaCounts(output: string): { passed: number; failed: number; pending: number };
   failureDigest(output: string, maxLines?: number): string[];
+  lintCounts(output: string, code: number, root?: string): { passed: number; failed: number; pending: number; digest: string[] };
 }
 
 // The CI log keeps only the tail of `npm test`: the summary must carry the counts and the names of what failed.
@@ -46,5 +47,35 @@ describe('npm test summary (scripts/test-all.mjs)', () => {
     const digest = testAll.failureDigest(many, 10);
     assert.equal(digest.length, 11);
     assert.equal(digest.at(-1), '    …');
+  });
+
+  it('counts a clean lint as one pass and each lint error as one failure, naming file, line and rule', () => {
+    assert.deepEqual(testAll.lintCounts('', 0, '/repo'), { passed: 1, failed: 0, pending: 0, digest: [] });
+    const red = [
+      '',
+      '/repo/src/core/a.ts',
+      "  1:1  error  'vscode' import is restricted from being used. Only the extension host talks to VS Code  no-restricted-imports",
+      "  4:7  error  'x' is assigned a value but never used                                                  @typescript-eslint/no-unused-vars",
+      '',
+      '/repo/src/cli/c.ts',
+      '  9:2  warning  Unexpected console statement  no-console',
+      '',
+      '✖ 3 problems (2 errors, 1 warning)',
+      '',
+    ].join('\n');
+    const counts = testAll.lintCounts(red, 1, '/repo');
+    assert.equal(counts.passed, 0);
+    assert.equal(counts.failed, 2);
+    assert.deepEqual(counts.digest, [
+      "src/core/a.ts:1:1 'vscode' import is restricted from being used. Only the extension host talks to VS Code (no-restricted-imports)",
+      "src/core/a.ts:4:7 'x' is assigned a value but never used (@typescript-eslint/no-unused-vars)",
+    ]);
+  });
+
+  it('counts a lint run that broke before reporting (a bad config) as one failure with its message', () => {
+    const counts = testAll.lintCounts('Oops! Something went wrong! :(\nESLint: 9.39.5\nSyntaxError: Unexpected token', 2, '/repo');
+    assert.equal(counts.failed, 1);
+    assert.equal(counts.passed, 0);
+    assert.ok(counts.digest.some((line) => line.includes('SyntaxError')));
   });
 });

@@ -4,11 +4,11 @@ import { once } from 'node:events';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { WriteTargetError, checkWriteTarget, writeFileAtomic, writeFileAtomicSync } from '../../../src/core/atomicWrite';
+import { WriteTargetError, checkWriteTarget, writeFileAtomic, writeFileAtomicSync } from '../../../src/engine/atomicWrite';
 
 const posix = process.platform !== 'win32';
 
-describe('core/atomicWrite', () => {
+describe('engine/atomicWrite', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'minilm-atomic-'));

@@ -7,21 +7,10 @@ import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { MiniLmExtensionApi } from '../../src/extension';
 import { extensionApi } from './extensionApi';
+import { cosine } from '../helpers/referenceFixtures';
 
 const KEY = 'in-host-test-key';
 const TEXTS = ['A man is playing a guitar.', 'Someone plays music.', '今天天气很好。', 'The stock market fell sharply.', 'Rain is expected tomorrow.'];
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 describe('remote backend (minilm.backend = tei)', function () {
   this.timeout(180_000);

@@ -1,6 +1,7 @@
 // The Model tab's picker as the host sees it: the catalogue for the configured dtype, what `minilm.model` says, and
 // where each entry would load from without a download. No vscode import: settings and paths come in, so it is
 // unit-tested with real folders.
+import path from 'node:path';
 import { DEFAULT_CATALOGUE_ID, MODEL_CATALOGUE, downloadSize, findLocalModel, parseModelSpec, verifiedDtypes, type CatalogueEntry } from '../engine';
 import type { CatalogueItemView, ModelPickerView } from '../shared/studioProtocol';
 import { engineOptionsFrom, type HostPaths, type SettingLayers, type StudioSettings } from './studioSettings';
@@ -22,6 +23,21 @@ export function catalogueIdOf(value: string, paths: Pick<HostPaths, 'workspaceFo
     return spec.kind === 'catalogue' ? spec.entry.id : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The short name of the model `minilm.model` names, for the status bar before it is loaded: a catalogue id, a hub
+ * repository, or a folder's name; undefined for the default model (the status bar then says only "MiniLM").
+ */
+export function configuredModelName(value: string, paths: Pick<HostPaths, 'workspaceFolder'>): string | undefined {
+  const id = catalogueIdOf(value, paths);
+  if (id !== undefined) return id === DEFAULT_CATALOGUE_ID ? undefined : id;
+  try {
+    const spec = parseModelSpec(value, MODEL_CATALOGUE, paths.workspaceFolder);
+    return spec.kind === 'folder' ? path.basename(spec.dir) : value.trim();
+  } catch {
+    return value.trim();
   }
 }
 

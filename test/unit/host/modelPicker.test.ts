@@ -5,7 +5,7 @@ import path from 'node:path';
 import { cacheLocation, findLocalModel, resolveModel } from '../../../src/engine/modelResolver';
 import { MODEL_CATALOGUE, catalogueEntry } from '../../../src/engine/modelCatalogue';
 import { requiredFiles, type Dtype } from '../../../src/engine/types';
-import { catalogueIdOf, modelPickerView, modelSettingUpdate, settingValueFor } from '../../../src/host/modelPicker';
+import { catalogueIdOf, configuredModelName, modelPickerView, modelSettingUpdate, settingValueFor } from '../../../src/host/modelPicker';
 import { readStudioSettings, type HostPaths, type StudioSettings } from '../../../src/host/studioSettings';
 
 function fakeModel(dir: string, dtype: Dtype): string {
@@ -84,6 +84,16 @@ describe('model picker (host side)', () => {
     assert.deepEqual(findLocalModel(base), { dir: local, source: 'project' });
     assert.equal((await resolveModel({ ...base, log: () => undefined })).dir, local);
     assert.equal(findLocalModel({ ...base, modelDir: path.join(tmp, 'nothing') }), undefined, 'an explicit folder is the only place looked at');
+  });
+
+  it('the status bar name: none for the default, the id, the hub repository or the folder\'s name otherwise', () => {
+    assert.equal(configuredModelName('', paths), undefined);
+    assert.equal(configuredModelName('all-MiniLM-L6-v2', paths), undefined);
+    assert.equal(configuredModelName('multilingual-e5-small', paths), 'multilingual-e5-small');
+    assert.equal(configuredModelName('BAAI/bge-m3@main', paths), 'BAAI/bge-m3@main');
+    fs.mkdirSync(path.join(paths.workspaceFolder!, 'my-model'));
+    assert.equal(configuredModelName('my-model', paths), 'my-model');
+    assert.equal(configuredModelName(path.join(paths.workspaceFolder!, 'my-model'), paths), 'my-model');
   });
 
   it('the default entry is picked as an empty minilm.model, every other one by its id', () => {

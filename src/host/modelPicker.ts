@@ -71,13 +71,11 @@ export type SettingTarget = 'global' | 'workspace' | 'workspaceFolder';
 /**
  * Where a picker change of `minilm.model` is written, and what: the layer whose value is in effect (as a settings
  * edit in VS Code would), else the user settings. In an untrusted workspace the workspace layers do not apply to
- * this restricted setting, so the user settings are written. Going back to the default clears the layer, or writes
- * '' when a lower layer would otherwise name another model.
+ * this restricted setting, so the user settings are written. Going back to the default writes '' (the setting's
+ * default), so that in a workspace layer it also hides a user value naming another model.
  */
-export function modelSettingUpdate(layers: SettingLayers<string> | undefined, trusted: boolean, value: string): { target: SettingTarget; value: string | undefined } {
+export function modelSettingUpdate(layers: SettingLayers<string> | undefined, trusted: boolean, value: string): { target: SettingTarget; value: string } {
   const target: SettingTarget =
     trusted && layers?.workspaceFolderValue !== undefined ? 'workspaceFolder' : trusted && layers?.workspaceValue !== undefined ? 'workspace' : 'global';
-  if (value !== '') return { target, value };
-  const below = target === 'workspaceFolder' ? (layers?.workspaceValue ?? layers?.globalValue) : target === 'workspace' ? layers?.globalValue : undefined;
-  return { target, value: below !== undefined && below.trim() !== '' ? '' : undefined };
+  return { target, value };
 }

@@ -1,7 +1,7 @@
 // The Studio's model picker in a real extension host: a pick writes minilm.model in the user settings, the status bar
 // names the model at once, nothing is downloaded (minilm.allowDownload is off in the test settings, and the load that
-// follows says the model is not found), and picking all-MiniLM-L6-v2 back clears the setting so the test model
-// folder is used again.
+// follows says the model is not found), and picking all-MiniLM-L6-v2 back empties the setting so the test model
+// folder is used again, and stays so through later settings changes.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +18,7 @@ describe('Studio model picker', function () {
   let api: MiniLmExtensionApi;
   let panel: Panel;
   let nextId = 1_000;
+  let originalModelFolder: string | undefined;
 
   async function send(method: string, params: unknown = {}): Promise<HostResponse> {
     const response = await panel.handleRequestForTest({ type: 'request', id: nextId++, method, params });
@@ -32,6 +33,7 @@ describe('Studio model picker', function () {
 
   before(async () => {
     api = await extensionApi();
+    originalModelFolder = config().inspect<string>('modelFolder')?.globalValue;
     await vscode.commands.executeCommand('minilm.openStudio');
     await waitFor(() => api.studioPanel() !== undefined, 'the Studio panel', 30_000);
     panel = api.studioPanel()!;
@@ -40,6 +42,10 @@ describe('Studio model picker', function () {
 
   after(async () => {
     await config().update('model', undefined, vscode.ConfigurationTarget.Global);
+    // In code-server, a write to the user settings leaves the extension host without the machine-overridable
+    // minilm.modelFolder the launcher wrote (the file still has it); writing it again brings it back for later suites.
+    await config().update('modelFolder', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('modelFolder', originalModelFolder, vscode.ConfigurationTarget.Global);
     await api.services.engine.settled();
     await closeAllEditors();
   });
@@ -75,7 +81,7 @@ describe('Studio model picker', function () {
     assert.equal(config().inspect<string>('model')?.globalValue, 'bge-small-en-v1.5');
 
     const back = await request<ModelPickerView>('model/pick', { id: 'all-MiniLM-L6-v2' });
-    assert.equal(config().inspect<string>('model')?.globalValue, undefined, 'the default clears the setting');
+    assert.equal(config().get<string>('model'), '', 'the default is the empty value');
     assert.equal(back.entries.find((e) => e.current)?.id, 'all-MiniLM-L6-v2');
     const loaded = await request<ModelStatus>('model/load');
     assert.equal(loaded.state, 'ready');

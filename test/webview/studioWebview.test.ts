@@ -453,7 +453,7 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     await page.locator('#model-other input').press('Enter');
     await page.locator('[data-testid="picker-other-current"]').waitFor();
     assert.match(await page.locator('[data-testid="picker-other-current"]').innerText(), /Current model: BAAI\/bge-m3@main/);
-    // Back to the default: the setting is cleared, so the model folder applies again.
+    // Back to the default: the setting is emptied, so the model folder applies again.
     await page.locator('#pick-all-MiniLM-L6-v2').click();
     await page.locator('[data-testid="picker-row"][data-model="all-MiniLM-L6-v2"][aria-current="true"]').waitFor();
     assert.deepEqual(harness.backend.models, ['bge-small-en-v1.5', 'BAAI/bge-m3@main', '']);

@@ -109,10 +109,8 @@ describe('model picker (host side)', () => {
     assert.deepEqual(modelSettingUpdate({ workspaceValue: 'x' }, false, 'y'), { target: 'global', value: 'y' }, 'the workspace value does not apply in restricted mode');
   });
 
-  it('going back to the default clears the layer, unless a lower layer would then name another model', () => {
-    assert.deepEqual(modelSettingUpdate({ globalValue: 'bge-small-zh-v1.5' }, true, ''), { target: 'global', value: undefined });
-    assert.deepEqual(modelSettingUpdate({ workspaceValue: 'a', globalValue: '' }, true, ''), { target: 'workspace', value: undefined });
+  it('going back to the default writes an empty value in that layer (never removes the key, see modelSettingUpdate)', () => {
+    assert.deepEqual(modelSettingUpdate({ globalValue: 'bge-small-zh-v1.5' }, true, ''), { target: 'global', value: '' });
     assert.deepEqual(modelSettingUpdate({ workspaceValue: 'a', globalValue: 'b' }, true, ''), { target: 'workspace', value: '' });
-    assert.deepEqual(modelSettingUpdate({ workspaceFolderValue: 'a', workspaceValue: 'b' }, true, ''), { target: 'workspaceFolder', value: '' });
   });
 });

@@ -143,7 +143,7 @@ describe('Studio dispatcher and request handlers', () => {
     assert.equal((picked.result as ModelPickerView).entries.find((e) => e.current)?.id, 'bge-small-zh-v1.5');
     const back = await dispatcher.handle({ type: 'request', id: 2, method: 'model/pick', params: { id: 'all-MiniLM-L6-v2' } });
     assert.ok(back?.ok);
-    assert.equal(backend.model, '', 'going back to the default clears minilm.model, so minilm.modelFolder applies again');
+    assert.equal(backend.model, '', 'going back to the default empties minilm.model, so minilm.modelFolder applies again');
   });
 
   it('model picker: an id outside the catalogue, or a dtype with no published digest and no local copy, is refused and nothing is written', async () => {

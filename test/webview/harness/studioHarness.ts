@@ -74,6 +74,8 @@ export class HarnessBackend implements StudioBackend {
   async setModel(value: string): Promise<void> {
     this.model = value;
     this.models.push(value);
+    // As the extension host does on a changed model: unload; the next use loads what the settings name.
+    await this.engine.unload();
   }
   /** Every value setModel was given. */
   readonly models: string[] = [];

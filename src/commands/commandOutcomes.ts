@@ -8,6 +8,9 @@ export interface ComparisonOutcome {
   /** Two texts: their cosine similarity and Euclidean distance. */
   readonly cosine?: number;
   readonly euclidean?: number;
+  /** Two texts: the loaded model's similarity_fn_name and its score (Euclidean and Manhattan as distances). */
+  readonly similarityFunction?: 'cosine' | 'dot' | 'euclidean' | 'manhattan';
+  readonly score?: number;
   /** More than two texts: the cosine matrix (also opened in the Studio). */
   readonly matrix?: number[][];
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { euclideanDistance, cosineSimilarity, matrixToRows, similarityMatrix } from '../core';
+import { euclideanDistance, cosineSimilarity, dot, manhattanDistance, matrixToRows, similarityMatrix } from '../core';
 import type { StudioServices } from '../host/studioServices';
 import { t } from '../host/l10n';
 import { StudioPanel } from '../panel/studioPanel';
@@ -67,10 +67,15 @@ export async function compareSelection(
     const [a, b] = texts as [string, string];
     const cosine = cosineSimilarity(vectors[0]!, vectors[1]!);
     const euclidean = euclideanDistance(vectors[0]!, vectors[1]!);
-    const outcome: ComparisonOutcome = { texts, from, cosine, euclidean };
+    const state = services.engine.state;
+    const info = state.kind === 'ready' ? state.info : undefined;
+    const similarityFunction = info?.similarityFunction ?? 'cosine';
+    const [va, vb] = [vectors[0]!, vectors[1]!];
+    const score = { cosine, dot: dot(va, vb), euclidean, manhattan: manhattanDistance(va, vb) }[similarityFunction];
+    const outcome: ComparisonOutcome = { texts, from, cosine, euclidean, similarityFunction, score };
     outcomes.lastComparison = outcome;
     const open = t('Open in Studio');
-    const message = comparisonMessage(a, b, cosine, euclidean, t);
+    const message = comparisonMessage(a, b, cosine, euclidean, t, info && { name: info.name, similarityFunction, score });
     outcomes.lastMessage = message;
     void vscode.window.showInformationMessage(message, open).then((picked) => {
       if (picked === open) StudioPanel.show(services, { tab: 'similarity', similarity: { a, b } });

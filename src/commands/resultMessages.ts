@@ -1,6 +1,7 @@
 // Texts the selection commands show. Pure (the translator is a parameter) so that they are unit-tested.
 import { formatFloat32 } from '../core/exportFormats';
 import type { Translate } from '../host/translate';
+import type { SimilarityFunction } from '../engine/modelConfig';
 
 /** A text shortened to `max` characters for a one-line notification. */
 export function shorten(text: string, max = 60): string {
@@ -23,7 +24,39 @@ export function similarityReading(cosine: number, t: Translate): string {
   return t('unrelated');
 }
 
-export function comparisonMessage(a: string, b: string, cosine: number, euclidean: number, t: Translate): string {
+/** The Studio's names of sentence-transformers' similarity functions (the same English keys as the webview's). */
+const FUNCTION_LABELS: Record<SimilarityFunction, string> = {
+  cosine: 'Cosine similarity',
+  dot: 'Dot product',
+  euclidean: 'Euclidean distance',
+  manhattan: 'Manhattan distance',
+};
+
+/**
+ * Two texts compared. A model whose similarity_fn_name is not cosine leads with its own score, named (Euclidean and
+ * Manhattan as distances); the cosine reading follows, as before.
+ */
+export function comparisonMessage(
+  a: string,
+  b: string,
+  cosine: number,
+  euclidean: number,
+  t: Translate,
+  model?: { name: string; similarityFunction: SimilarityFunction; score: number },
+): string {
+  if (model && model.similarityFunction !== 'cosine') {
+    return t(
+      '{0} {1} (the score {2} is trained for); cosine similarity {3} ({4}), Euclidean distance {5}: “{6}” vs “{7}”',
+      t(FUNCTION_LABELS[model.similarityFunction]),
+      score4(model.score),
+      model.name,
+      score4(cosine),
+      similarityReading(cosine, t),
+      score4(euclidean),
+      shorten(a, 40),
+      shorten(b, 40),
+    );
+  }
   return t(
     'Cosine similarity {0} ({1}), Euclidean distance {2}: “{3}” vs “{4}”',
     score4(cosine),

@@ -5,4 +5,4 @@ export * from './types';
 export { readModelConfig, resolvePrompt, POOLING_MODES, type ModelConfig, type PoolingMode, type PromptOptions, type SimilarityFunction } from './modelConfig';
 export { MODEL_CATALOGUE, DEFAULT_CATALOGUE_ID, catalogueEntry, downloadSize, verifiedDtypes, type CatalogueEntry, type CatalogueStConfig, type DownloadSize } from './modelCatalogue';
 export { parseModelSpec, type ModelSpec } from './modelSpec';
-export { cacheLocation } from './modelResolver';
+export { cacheLocation, findLocalModel } from './modelResolver';

@@ -101,26 +101,11 @@ export function cacheLocation(cacheDir: string, hub: HubOptions, table: PinnedTa
   return { dir: path.join(cacheDir, UNPINNED_CACHE_DIR, ...segments, folder) };
 }
 
-/**
- * Finds the model: the explicit folder, the project's models/ folder, the per-user cache, then the hub.
- * Each step is logged so that "where did my model come from" always has an answer.
- */
-export async function resolveModel(request: ResolveRequest): Promise<ResolvedModel> {
+/** Where {@link resolveModel} looks, in order, for a request: worked out once so that a lookup without side effects agrees with it. */
+function lookupPlan(request: Omit<ResolveRequest, 'log'>) {
   const env = request.env ?? process.env;
-  const { dtype, log } = request;
+  const { dtype } = request;
   const explicit = request.modelDir || (request.modelNamed ? undefined : env.MINILM_MODEL_DIR);
-  if (explicit) {
-    const dir = path.resolve(explicit);
-    const found = modelFolderFound(dir, dtype);
-    log(`model folder ${dir}: ${found ? `found (${found.dir})` : 'not usable'}`);
-    if (found) return { dir: found.dir, source: 'folder', ...known(found.nested) };
-    const missing = fs.existsSync(dir) ? missingFiles(dir, dtype).join(', ') : 'the folder itself';
-    throw new EngineError(
-      'MODEL_NOT_FOUND',
-      `No ${dtype} model in ${dir} (missing ${missing}). Point the model folder at a folder with config.json, tokenizer.json and ${requiredFiles(dtype).at(-1)}, or clear it to use the cache or a download.`,
-    );
-  }
-  const tried: string[] = [];
   const hub = { ...defaultHub(env), ...definedValues(request.hub ?? {}) };
   const catalogue = request.catalogue ?? MODEL_CATALOGUE;
   const table = request.pinned ?? (request.catalogue ? request.catalogue : RELEASE_PINNED);
@@ -134,6 +119,47 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
     [request.projectModelsDir, 'project', 'project models folder'],
     [request.bundledModelsDir, 'bundled', 'bundled models folder'],
   ];
+  return { env, dtype, explicit, hub, table, knownDefault, entry, named, localName, localFolders, cacheDir: request.cacheDir ?? defaultCacheDir(env) };
+}
+
+/**
+ * Where {@link resolveModel} would find the model right now, without downloading, hashing or writing anything: the
+ * folder it would load, or undefined when it would have to download (or fail). For showing "downloaded" before a
+ * choice; resolveModel still checks the files' digests when it loads them.
+ */
+export function findLocalModel(request: Omit<ResolveRequest, 'log'>): { dir: string; source: ModelSource } | undefined {
+  const plan = lookupPlan(request);
+  if (plan.explicit) {
+    const found = modelFolderFound(path.resolve(plan.explicit), plan.dtype);
+    return found && { dir: found.dir, source: 'folder' };
+  }
+  for (const [folder, source] of plan.localFolders) {
+    const found = folder ? modelFolderFound(path.resolve(folder), plan.dtype, plan.localName) : undefined;
+    if (found) return { dir: found.dir, source };
+  }
+  const found = modelFolderIn(cacheLocation(plan.cacheDir, plan.hub, plan.table).dir, plan.dtype);
+  return found ? { dir: found, source: 'cache' } : undefined;
+}
+
+/**
+ * Finds the model: the explicit folder, the project's models/ folder, the per-user cache, then the hub.
+ * Each step is logged so that "where did my model come from" always has an answer.
+ */
+export async function resolveModel(request: ResolveRequest): Promise<ResolvedModel> {
+  const { log } = request;
+  const { dtype, explicit, hub, table, knownDefault, entry, named, localName, localFolders, cacheDir } = lookupPlan(request);
+  if (explicit) {
+    const dir = path.resolve(explicit);
+    const found = modelFolderFound(dir, dtype);
+    log(`model folder ${dir}: ${found ? `found (${found.dir})` : 'not usable'}`);
+    if (found) return { dir: found.dir, source: 'folder', ...known(found.nested) };
+    const missing = fs.existsSync(dir) ? missingFiles(dir, dtype).join(', ') : 'the folder itself';
+    throw new EngineError(
+      'MODEL_NOT_FOUND',
+      `No ${dtype} model in ${dir} (missing ${missing}). Point the model folder at a folder with config.json, tokenizer.json and ${requiredFiles(dtype).at(-1)}, or clear it to use the cache or a download.`,
+    );
+  }
+  const tried: string[] = [];
   for (const [folder, source, label] of localFolders) {
     if (!folder) continue;
     const dir = path.resolve(folder);
@@ -145,7 +171,6 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
     }
     tried.push(path.join(dir, localName));
   }
-  const cacheDir = request.cacheDir ?? defaultCacheDir(env);
   const { dir: cached, pin } = cacheLocation(cacheDir, hub, table);
   const verification = pin ? 'pinned' : 'hub-reported';
   const origin = { ...(entry ? { catalogueId: entry.id } : {}), repository: pin?.repository ?? hub.repository, revision: pin?.revision ?? hub.revision };

@@ -7,7 +7,7 @@ import type { DownloadProgress, Dtype, TokenEmbeddings } from '../engine/types';
 import type { EngineHost, HostEncodeOptions } from './studioServices';
 import { downloadPercent, formatMegabytes } from './statusBarView';
 import { isReallyWithin } from './containedPath';
-import { engineOptionsFrom, readStudioSettings, remoteOptionsFrom, resultsFolderOutside, resultsFolderPath, type StudioSettings } from './studioSettings';
+import { engineOptionsFrom, readStudioSettings, remoteOptionsFrom, resultsFolderOutside, resultsFolderPath, type HostPaths, type StudioSettings } from './studioSettings';
 
 /** Where the remote backend's API key is kept: VS Code's secret storage, never a setting. */
 export const BACKEND_API_KEY_SECRET = 'minilm.backendApiKey';
@@ -110,13 +110,7 @@ export class VscodeEngineHost implements EngineHost {
   /** Engine options from the settings; `trusted` is a parameter so the in-host tests can check limited mode. */
   engineOptions(trusted: boolean = vscode.workspace.isTrusted): EngineOptions {
     const settings = currentSettings(trusted);
-    const paths = {
-      workspaceFolder: localWorkspaceFolder(),
-      globalStorage: this.context.globalStorageUri.fsPath,
-      workerPath: path.join(this.context.extensionPath, 'dist', 'engineWorker.js'),
-      extensionPath: this.context.extensionPath,
-      trusted,
-    };
+    const paths = this.hostPaths(trusted);
     try {
       return engineOptionsFrom(settings, paths);
     } catch (error) {
@@ -129,6 +123,17 @@ export class VscodeEngineHost implements EngineHost {
       }
       return engineOptionsFrom({ ...settings, model: '' }, paths);
     }
+  }
+
+  /** The folders the settings are read against (workspace, storage, extension). */
+  hostPaths(trusted: boolean = vscode.workspace.isTrusted): HostPaths {
+    return {
+      workspaceFolder: localWorkspaceFolder(),
+      globalStorage: this.context.globalStorageUri.fsPath,
+      workerPath: path.join(this.context.extensionPath, 'dist', 'engineWorker.js'),
+      extensionPath: this.context.extensionPath,
+      trusted,
+    };
   }
 
   /** The last invalid minilm.model reported, so that each distinct mistake is shown once. */

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { EngineHost } from './studioServices';
 import { t } from './l10n';
 import { statusBarView, type StatusBarView } from './statusBarView';
+import { currentSettings } from './engineHost';
+import { configuredModelName } from './modelPicker';
 
 /** The status bar item that shows the model state and loads the model (or shows the log) on click. */
 export class ModelStatusBar implements vscode.Disposable {
@@ -17,7 +19,7 @@ export class ModelStatusBar implements vscode.Disposable {
       engine.onDidChangeState(() => this.render()),
       // The dtype shown while unloaded follows the setting.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('minilm.dtype')) setTimeout(() => this.render(), 0);
+        if (e.affectsConfiguration('minilm.dtype') || e.affectsConfiguration('minilm.model')) setTimeout(() => this.render(), 0);
       }),
     );
     this.item.show();
@@ -29,7 +31,7 @@ export class ModelStatusBar implements vscode.Disposable {
   }
 
   private render(): StatusBarView {
-    const view = statusBarView(this.engine.state, this.engine.dtype, t);
+    const view = statusBarView(this.engine.state, this.engine.dtype, t, configuredModelName(currentSettings().model, this.engine.hostPaths()));
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.command = view.command;

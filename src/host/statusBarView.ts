@@ -22,12 +22,16 @@ export function downloadPercent(received: number, total: number | undefined): nu
   return Math.min(100, Math.floor((received / total) * 100));
 }
 
-export function statusBarView(state: EngineState, dtype: Dtype, t: Translate): StatusBarView {
+/**
+ * `configured` names the model the settings pick when it is not the default (a catalogue id, hub repository or
+ * folder name): before it is loaded, the item says which model a click would load.
+ */
+export function statusBarView(state: EngineState, dtype: Dtype, t: Translate, configured?: string): StatusBarView {
   switch (state.kind) {
     case 'unloaded':
       return {
-        text: t('$(circle-large-outline) MiniLM'),
-        tooltip: t('MiniLM: model not loaded ({0}). Click to load it.', dtype),
+        text: configured ? t('$(circle-large-outline) MiniLM · {0}', configured) : t('$(circle-large-outline) MiniLM'),
+        tooltip: configured ? t('MiniLM: {0} not loaded ({1}). Click to load it.', configured, dtype) : t('MiniLM: model not loaded ({0}). Click to load it.', dtype),
         command: 'minilm.loadModel',
         error: false,
       };
@@ -71,7 +75,7 @@ export function statusBarView(state: EngineState, dtype: Dtype, t: Translate): S
     }
     case 'error':
       return {
-        text: t('$(error) MiniLM'),
+        text: configured ? t('$(error) MiniLM · {0}', configured) : t('$(error) MiniLM'),
         tooltip: t('MiniLM: {0} ({1}). Click to show the log.', state.message, state.code),
         command: 'minilm.showLog',
         error: true,

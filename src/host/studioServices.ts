@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { HostPaths } from './studioSettings';
 import type { EncodedTexts, EngineState, ModelInfo, BatchProgress, Dtype, TokenEmbeddings } from '../engine/types';
 
 /**
@@ -21,6 +22,8 @@ export interface EngineHost extends vscode.Disposable {
   /** Downloads the model for the configured dtype into the per-user cache. */
   download(options?: { token?: vscode.CancellationToken }): Promise<ModelInfo>;
   readonly dtype: Dtype;
+  /** The folders the `minilm.*` settings are read against. */
+  hostPaths(trusted?: boolean): HostPaths;
   /** Resolves once the current `minilm.*` settings have reached the engine (settings apply from a change listener). */
   settled(): Promise<void>;
 }

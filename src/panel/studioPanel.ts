@@ -87,17 +87,31 @@ export class StudioPanel {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((data: unknown) => void this.dispatcher.handle(data)),
-      services.engine.onDidChangeState(() => this.post({ type: 'notification', method: 'model/state', params: modelStatusOf(services) })),
+      services.engine.onDidChangeState((state) => {
+        this.post({ type: 'notification', method: 'model/state', params: modelStatusOf(services) });
+        // A download or a load may have filled the cache: the picker's "downloaded" column follows.
+        if (state.kind === 'ready' || state.kind === 'error') this.postPicker(backend);
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('minilm.dtype')) {
           this.post({ type: 'notification', method: 'model/state', params: modelStatusOf(services) });
         }
+        if (e.affectsConfiguration('minilm')) this.postPicker(backend);
       }),
       // A hidden webview is destroyed (retainContextWhenHidden is off); it says ready again when shown.
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.ready = false;
       }),
     );
+  }
+
+  private postPicker(backend: VscodeStudioBackend): void {
+    if (!this.ready) return;
+    try {
+      this.post({ type: 'notification', method: 'model/picker', params: backend.modelPicker() });
+    } catch (error) {
+      this.services.log.warn(`Studio: the model picker could not be refreshed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Sends a request from a command to the webview (now, or with `init` if it is not listening yet). */

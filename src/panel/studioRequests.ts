@@ -16,9 +16,11 @@ import { vectorsToCsv, vectorsToJson, vectorsToNpy, formatFloat32 } from '../cor
 import { writeFileAtomic } from '../engine/atomicWrite';
 import type { EncodedTexts, BatchProgress, TokenEmbeddings } from '../engine/types';
 import { buildExplainView } from '../shared/explainView';
+import { DEFAULT_CATALOGUE_ID } from '../engine/modelCatalogue';
 import {
   type ExportFormat,
   type MatrixView,
+  type ModelPickerView,
   type ModelStatus,
   type RequestError,
   type RequestParams,
@@ -40,6 +42,12 @@ export interface StudioBackend {
   load(signal: AbortSignal): Promise<void>;
   unload(): Promise<void>;
   setDtype(dtype: StudioDtype): Promise<void>;
+  /** The catalogue for the picker, with what the engine would find without a download. */
+  modelPicker(): ModelPickerView;
+  /** Throws one line saying why, when `minilm.model` could not be this value. */
+  checkModel(value: string): void;
+  /** Writes `minilm.model` ('' is the default) and resolves once the engine has the new options (unloaded, nothing downloaded). */
+  setModel(value: string): Promise<void>;
   encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts>;
   /** One text's word pieces and contextual token embeddings (ST's `output_value="token_embeddings"`). */
   tokenEmbeddings(text: string, options: { signal: AbortSignal }): Promise<TokenEmbeddings>;
@@ -113,10 +121,32 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
       return backend.status();
     },
 
+    'model/catalogue': async () => backend.modelPicker(),
+    'model/pick': async ({ id }) => {
+      const entry = backend.modelPicker().entries.find((e) => e.id === id);
+      if (!entry) throw new StudioRequestError('INVALID_INPUT', `"${id.slice(0, 80)}" is not in the model catalogue.`);
+      const dtype = backend.status().dtype;
+      if (!entry.local && !entry.verifiedDtypes.includes(dtype)) {
+        throw new StudioRequestError('INVALID_INPUT', unverifiableReason(entry.id, dtype, entry.verifiedDtypes));
+      }
+      await backend.setModel(entry.id === DEFAULT_CATALOGUE_ID ? '' : entry.id);
+      return backend.modelPicker();
+    },
+    'model/useOther': async ({ model }) => {
+      try {
+        backend.checkModel(model);
+      } catch (error) {
+        throw new StudioRequestError('INVALID_INPUT', firstLine(error));
+      }
+      await backend.setModel(model);
+      return backend.modelPicker();
+    },
+
     'similarity/compute': async ({ a, b }, { signal }) => {
       const { vectors, tokens } = await backend.encodeWithTokens([a, b], { signal });
       const [va, vb] = vectors;
       return {
+        similarityFunction: backend.status().info?.similarityFunction ?? 'cosine',
         cosine: cosineSimilarity(va, vb),
         euclidean: euclideanDistance(va, vb),
         dot: dot(va, vb),
@@ -270,6 +300,14 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
 }
 
 const round = (ms: number) => Number(ms.toFixed(1));
+
+/** Why a catalogue entry cannot be downloaded in this dtype, with the dtype that can. */
+export function unverifiableReason(id: string, dtype: StudioDtype, verified: readonly StudioDtype[]): string {
+  const other = verified.length > 0 ? ` Switch Weights to ${verified.join(' or ')}, whose files are all pinned.` : '';
+  return `${id} (${dtype}) has no published digest for its files, so this release does not download it.${other}`;
+}
+
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 
 /** Lines of a candidates file: trimmed of line-end whitespace, blank lines dropped. */
 export function candidateLines(text: string): string[] {

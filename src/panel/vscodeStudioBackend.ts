@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import type { StudioServices } from '../host/studioServices';
 import type { EncodedTexts, TokenEmbeddings } from '../engine/types';
-import type { ExportFormat, ModelStatus, StudioDtype, WebviewCommand } from '../shared/studioProtocol';
+import type { ExportFormat, ModelPickerView, ModelStatus, StudioDtype, WebviewCommand } from '../shared/studioProtocol';
+import { currentSettings } from '../host/engineHost';
+import { modelPickerView, modelSettingUpdate, type SettingTarget } from '../host/modelPicker';
+import { engineOptionsFrom } from '../host/studioSettings';
 import type { BackendEncodeOptions, StudioBackend } from './studioRequests';
 
 /** The engine state as the webview shows it, with the memory of this (the extension host) process. */
@@ -44,6 +47,12 @@ const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
   npy: { 'NumPy array': ['npy'] },
 };
 
+const CONFIGURATION_TARGETS: Record<SettingTarget, vscode.ConfigurationTarget> = {
+  global: vscode.ConfigurationTarget.Global,
+  workspace: vscode.ConfigurationTarget.Workspace,
+  workspaceFolder: vscode.ConfigurationTarget.WorkspaceFolder,
+};
+
 export class VscodeStudioBackend implements StudioBackend {
   constructor(private readonly services: StudioServices) {}
 
@@ -73,6 +82,23 @@ export class VscodeStudioBackend implements StudioBackend {
     // The engine host applies settings from its own change listener; wait for it (when it offers a way) so that
     // the status answered next already shows the new dtype.
     await (this.services.engine as { settled?: () => Promise<void> }).settled?.();
+  }
+
+  modelPicker(): ModelPickerView {
+    return modelPickerView(currentSettings(), this.services.engine.hostPaths());
+  }
+
+  checkModel(value: string): void {
+    // The same reading the engine host gives the setting ("~", relative folders, catalogue ids, hub names).
+    engineOptionsFrom({ ...currentSettings(), model: value.trim() }, this.services.engine.hostPaths());
+  }
+
+  async setModel(value: string): Promise<void> {
+    const config = vscode.workspace.getConfiguration('minilm');
+    const update = modelSettingUpdate(config.inspect<string>('model'), vscode.workspace.isTrusted, value.trim());
+    await config.update('model', update.value, CONFIGURATION_TARGETS[update.target]);
+    this.services.log.info(`minilm.model set to ${JSON.stringify(value.trim())} (${update.target} settings) from the Studio's model picker`);
+    await this.services.engine.settled();
   }
 
   encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts> {

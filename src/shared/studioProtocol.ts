@@ -64,13 +64,58 @@ export interface ModelStatus {
     threads: number;
     /** Inference workers, each with its own session (`minilm.workers`). */
     workers?: number;
+    /** The model's similarity_fn_name. */
+    similarityFunction?: SimilarityFunctionName;
   };
   error?: { code: string; message: string };
   /** Resident set size of the process running the model, bytes. */
   memoryRss: number;
 }
 
+/** Largest `minilm.model` value the picker accepts (a folder path or owner/name@revision). */
+export const MODEL_SPEC_MAX = 4096;
+
+/** sentence-transformers' similarity_fn_name: how a model's vectors are meant to be compared. */
+export type SimilarityFunctionName = 'cosine' | 'dot' | 'euclidean' | 'manhattan';
+
+/** One catalogue entry as the Model tab's picker lists it. */
+export interface CatalogueItemView {
+  id: string;
+  /** The sentence-transformers model the ONNX export was made from. */
+  baseModel: string;
+  /** The pinned hub repository and commit the files come from. */
+  repository: string;
+  revision: string;
+  languageSummary: string;
+  dimension: number;
+  pooling: string[];
+  licence: string;
+  similarityFunction: SimilarityFunctionName;
+  /** Bytes a download of the picker's dtype fetches (`exact: false`: partly the hub's rounded figure). */
+  download: { bytes: number; exact: boolean };
+  /** Dtypes whose every file has a published digest: the ones this release downloads. */
+  verifiedDtypes: StudioDtype[];
+  /** Where the engine would load it from now, without a download; absent: it has to be downloaded first. */
+  local?: { source: 'folder' | 'project' | 'bundled' | 'cache'; dir: string };
+  /** The `minilm.model` setting names this entry. */
+  current: boolean;
+}
+
+/** The Model tab's picker: the catalogue for the configured dtype, and what `minilm.model` says now. */
+export interface ModelPickerView {
+  dtype: StudioDtype;
+  /** `minilm.model` as it applies ('' is the default model, or `minilm.modelFolder` when that is set). */
+  setting: string;
+  /** `minilm.modelFolder` as it applies (it is used while `minilm.model` is empty). */
+  modelFolder: string;
+  entries: CatalogueItemView[];
+  /** `minilm.allowDownload`: whether using a model that is not downloaded fetches it on first use. */
+  allowDownload: boolean;
+}
+
 export interface SimilarityResult {
+  /** The loaded model's similarity_fn_name: the score the Studio leads with (cosine for most models). */
+  similarityFunction: SimilarityFunctionName;
   cosine: number;
   euclidean: number;
   dot: number;
@@ -153,6 +198,12 @@ export interface StudioRequestMap {
   'model/load': { params: Record<string, never>; result: ModelStatus };
   'model/unload': { params: Record<string, never>; result: ModelStatus };
   'model/setDtype': { params: { dtype: StudioDtype }; result: ModelStatus };
+  /** The catalogue with what is downloaded, for the picker. */
+  'model/catalogue': { params: Record<string, never>; result: ModelPickerView };
+  /** Makes a catalogue entry the model (`minilm.model`); never downloads. Unknown ids are refused. */
+  'model/pick': { params: { id: string }; result: ModelPickerView };
+  /** Makes owner/name[@revision] or a folder the model, after checking it names one; never downloads. */
+  'model/useOther': { params: { model: string }; result: ModelPickerView };
   'similarity/compute': { params: { a: string; b: string }; result: SimilarityResult };
   /** Which word pieces make the score: the token alignment of A and B (the engine's token embeddings). */
   'similarity/explain': { params: { a: string; b: string }; result: ExplainView };
@@ -192,6 +243,8 @@ export type WebviewMessage = WebviewRequest | WebviewNotification;
 export interface HostNotificationMap {
   init: InitParams;
   'model/state': ModelStatus;
+  /** The picker changed: a setting was edited or a model was downloaded. */
+  'model/picker': ModelPickerView;
   show: StudioShowRequest;
 }
 export type HostNotificationMethod = keyof HostNotificationMap;
@@ -231,6 +284,9 @@ function buildSchemas() {
     'model/load': none,
     'model/unload': none,
     'model/setDtype': z.strictObject({ dtype: z.enum(['fp32', 'q8']) }),
+    'model/catalogue': none,
+    'model/pick': z.strictObject({ id: z.string().min(1).max(200) }),
+    'model/useOther': z.strictObject({ model: z.string().trim().min(1).max(MODEL_SPEC_MAX) }),
     'similarity/compute': z.strictObject({ a: text, b: text }),
     'similarity/explain': z.strictObject({ a: text, b: text }),
     'encode/compute': z.strictObject({ text }),
@@ -266,6 +322,9 @@ export const STUDIO_METHODS: readonly StudioMethod[] = [
   'model/load',
   'model/unload',
   'model/setDtype',
+  'model/catalogue',
+  'model/pick',
+  'model/useOther',
   'similarity/compute',
   'similarity/explain',
   'encode/compute',
@@ -350,6 +409,24 @@ export const ENGLISH_STRINGS = {
   'model.download': 'Download Model',
   'model.showLog': 'Show Log',
   'model.notLoadedHint': 'The model loads on first use; load it now to see where it comes from.',
+  'picker.title': "Models",
+  'picker.intro': "Pick the model every face uses (setting minilm.model). Picking never downloads: the files come with Download Model, or on first use when minilm.allowDownload is on.",
+  'picker.model': "Model",
+  'picker.languages': "Languages",
+  'picker.dimension': "Dimension",
+  'picker.pooling': "Pooling",
+  'picker.licence': "Licence",
+  'picker.download': "Download ({0})",
+  'picker.local': "On this machine",
+  'picker.notDownloaded': "Not downloaded",
+  'picker.current': "Current",
+  'picker.use': "Use",
+  'picker.noDigest': "No published digest for {0}: switch Weights to {1}.",
+  'picker.noDigestAny': "No published digest for {0}.",
+  'picker.needsDownload': "{0} ({1}) is not on this machine yet: Download Model fetches {2} from the hub.",
+  'picker.other': "Use another model…",
+  'picker.otherPlaceholder': "owner/name[@revision] or a folder path",
+  'picker.otherCurrent': "Current model: {0}",
   'similarity.textA': 'Text A',
   'similarity.textB': 'Text B',
   'similarity.compare': 'Compare',
@@ -364,6 +441,7 @@ export const ENGLISH_STRINGS = {
   'similarity.tokensB': 'Word pieces in B',
   'similarity.truncated': 'Longer than {0} word pieces: only the first {0} were used.',
   'similarity.explain': 'Explain',
+  'similarity.modelScore': "The score {0} is trained for ({1})",
   ...EXPLAIN_STRINGS,
   'band.veryHigh': 'Very similar',
   'band.high': 'Similar',

@@ -15,6 +15,8 @@ import { EXAMPLE_TEXTS } from '../../src/core/exampleSuite';
 import { clusterOrder } from '../../src/core/clusterOrder';
 import { similarityMatrix } from '../../src/core/similarityMatrix';
 import { buildExplainView } from '../../src/shared/explainView';
+import { MODEL_CATALOGUE, catalogueEntry, downloadSize } from '../../src/engine/modelCatalogue';
+import { tinyModelDir } from '../helpers/tinyModels';
 import { repoRoot, testModelDir } from '../helpers/sharedPaths';
 import { StudioHarness } from './harness/studioHarness';
 
@@ -411,6 +413,53 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     }
   });
 
+  it('Model tab picker: lists the catalogue with sizes and what is on this machine, posts a pick, disables what cannot be verified, checks another name inline', async () => {
+    await selectTab(page, 'model');
+    const rows = page.locator('[data-testid="picker-row"]');
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))), MODEL_CATALOGUE.map((e) => e.id));
+    const row = (id: string) => page.locator(`[data-testid="picker-row"][data-model="${id}"]`);
+    // The default is current and found in the harness's model folder; nothing else is downloaded.
+    assert.equal(await row('all-MiniLM-L6-v2').getAttribute('aria-current'), 'true');
+    assert.match(await row('all-MiniLM-L6-v2').locator('[data-testid="picker-local"]').innerText(), /Model folder/);
+    assert.match(await row('bge-small-en-v1.5').locator('[data-testid="picker-local"]').innerText(), /Not downloaded/);
+    assert.equal(await row('bge-small-en-v1.5').locator('[data-testid="picker-size"]').innerText(), `${(downloadSize(catalogueEntry('bge-small-en-v1.5')!, 'fp32').bytes / 1e6).toFixed(1)} MB`);
+    assert.match(await row('bge-small-zh-v1.5').innerText(), /Chinese\s+512\s+cls\s+MIT/);
+    // fp32 of bge-small-zh-v1.5 has no published digest: the button is off, and the row says why.
+    assert.equal(await page.locator('#pick-bge-small-zh-v1\\.5').getAttribute('disabled'), '');
+    assert.match(await row('bge-small-zh-v1.5').locator('[data-testid="picker-reason"]').innerText(), /No published digest for fp32: switch Weights to q8/);
+    const sent = harness.received.length;
+    await page.locator('#pick-bge-small-en-v1\\.5').click();
+    await page.locator('[data-testid="picker-row"][data-model="bge-small-en-v1.5"][aria-current="true"]').waitFor();
+    assert.deepEqual(harness.backend.models, ['bge-small-en-v1.5']);
+    assert.deepEqual(
+      harness.received.slice(sent).filter((m) => (m as { method?: string }).method === 'model/pick').map((m) => (m as { params: unknown }).params),
+      [{ id: 'bge-small-en-v1.5' }],
+    );
+    // Picking downloads nothing: the tab offers Download Model, which runs the existing command.
+    assert.match(await page.locator('[data-testid="picker-needs-download"]').innerText(), /bge-small-en-v1\.5 \(fp32\) is not on this machine yet/);
+    await page.locator('#model-picker').scrollIntoViewIfNeeded();
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, '14_model_picker.png'), fullPage: true });
+    await page.locator('#picker-download-button').click();
+    await waitFor(() => harness.backend.commands.includes('minilm.downloadModel'));
+    // Another model: a name that is neither a catalogue id, a folder nor owner/name is one line, inline.
+    await page.locator('#model-other input').fill('not a model!');
+    await page.locator('#model-other-button').click();
+    await page.locator('#picker-status .error-box').waitFor();
+    assert.match(await page.locator('#picker-status .error-box').innerText(), /INVALID_INPUT.*"not a model!" is not a catalogue model/);
+    assert.deepEqual(harness.backend.models, ['bge-small-en-v1.5'], 'nothing was written');
+    await page.locator('#model-other input').fill('BAAI/bge-m3@main');
+    await page.locator('#model-other input').press('Enter');
+    await page.locator('[data-testid="picker-other-current"]').waitFor();
+    assert.match(await page.locator('[data-testid="picker-other-current"]').innerText(), /Current model: BAAI\/bge-m3@main/);
+    // Back to the default: the setting is emptied, so the model folder applies again.
+    await page.locator('#pick-all-MiniLM-L6-v2').click();
+    await page.locator('[data-testid="picker-row"][data-model="all-MiniLM-L6-v2"][aria-current="true"]').waitFor();
+    assert.deepEqual(harness.backend.models, ['bge-small-en-v1.5', 'BAAI/bge-m3@main', '']);
+    assert.equal(await page.locator('[data-testid="picker-needs-download"]').count(), 0);
+  });
+
   it('light theme: the Examples and Encode tabs are readable', async () => {
     const light = await openStudio(context, `${url}/?theme=light`);
     try {
@@ -479,3 +528,44 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('Studio webview with a model scored by dot product', function () {
+  this.timeout(400_000);
+  let browser: Browser;
+  let engine: Engine;
+  let harness: StudioHarness;
+
+  before(async () => {
+    engine = new Engine({ modelDir: tinyModelDir('bert-mean-sqrt-len'), dtype: 'fp32' });
+    harness = new StudioHarness({ engine });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await harness?.stop();
+    await engine?.dispose();
+  });
+
+  it('the Similarity tab leads with the dot product and names it; cosine stays among the metrics', async () => {
+    const url = await harness.start();
+    const context = await browser.newContext({ viewport: { width: 1100, height: 820 } });
+    const { page, problems } = await openStudio(context, `${url}/?theme=dark`);
+    const [a, b] = ['A man is playing a guitar.', 'Someone plays an acoustic guitar.'];
+    await selectTab(page, 'similarity');
+    await fill(page, 'similarity-a', a);
+    await fill(page, 'similarity-b', b);
+    await page.locator('#compare-button').click();
+    const reading = page.locator('[data-testid="similarity-reading"]');
+    await reading.waitFor();
+    assert.equal(engine.info?.similarityFunction, 'dot');
+    const [va, vb] = await engine.encode([a, b]);
+    const expected = va.reduce((sum, x, i) => sum + x * vb[i]!, 0);
+    assert.equal(await reading.getAttribute('data-function'), 'dot');
+    assert.equal(await page.locator('[data-testid="similarity-score"]').innerText(), expected.toFixed(4));
+    assert.match(await reading.innerText(), /Dot product/);
+    assert.equal(await page.locator('[data-testid="cosine"]').count(), 0, 'no cosine headline or band for a dot-product model');
+    assert.equal((await number(page, 'metric-cosine')).toFixed(4), cosineSimilarity(va, vb).toFixed(4));
+    assert.deepEqual(problems.csp, []);
+    assert.deepEqual(problems.errors, []);
+  });
+});

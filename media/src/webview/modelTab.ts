@@ -3,6 +3,7 @@ import { h, icon, replaceChildren } from './dom';
 import { button, errorBox, metric } from './common';
 import type { Tab, TabContext } from './context';
 import { downloadPercent, errorFix, formatBytes, formatTemplate } from './viewModel';
+import { createModelPicker } from './modelPicker';
 
 const STATE_ICON: Record<ModelStatus['state'], string> = {
   unloaded: 'circle-outline',
@@ -32,6 +33,7 @@ export function createModelTab(ctx: TabContext): Tab {
   const command = (name: 'minilm.chooseModelFolder' | 'minilm.showLog' | 'minilm.downloadModel') =>
     ctx.run('model', 'command/run', { command: name }, (_r, id) => ctx.dispatch({ type: 'finished', slot: 'model', id }));
 
+  const picker = createModelPicker(ctx);
   const element = h(
     'section',
     { class: 'tab-body' },
@@ -43,11 +45,13 @@ export function createModelTab(ctx: TabContext): Tab {
       h('div', { class: 'field inline' }, h('vscode-label', { for: 'dtype-select' }, ctx.t('model.dtype')), dtypeSelect),
     ),
     output,
+    picker.element,
   );
 
   return {
     element,
     render(state, previous) {
+      picker.render(state, previous);
       const model = state.model;
       if (previous && previous.model === model) return;
       const status = model.status;

@@ -2,7 +2,7 @@ import type { TokenInfo } from '../../../src/shared/studioProtocol';
 import { h, icon, replaceChildren } from './dom';
 import { busyIndicator, button, errorBox, labelled, metric, syncValue, textarea } from './common';
 import type { Tab, TabContext } from './context';
-import { bandDetailKey, bandLabelKey, formatScore, scoreBarPercent, similarityBand } from './viewModel';
+import { bandDetailKey, bandLabelKey, formatScore, headlineScore, scoreBarPercent, similarityBand } from './viewModel';
 import { EXPLAIN_CSS, renderExplain } from '../explain/explainHeatmap';
 
 /** The explain view's stylesheet, shared with the notebook renderer; a constructed sheet, which the CSP allows. */
@@ -66,22 +66,32 @@ export function createSimilarityTab(ctx: TabContext): Tab {
       const r = s.result;
       let result: HTMLElement | null = null;
       if (r) {
+        const headline = headlineScore(r);
         const band = similarityBand(r.cosine);
         const bar = h('div', { class: 'score-bar large' }, h('div', { class: `score-fill band-${band}` }));
         (bar.firstChild as HTMLElement).style.width = `${scoreBarPercent(r.cosine)}%`;
+        // A model scored by another function leads with that score and names it; the cosine bands do not read it.
+        const reading = headline.banded
+          ? h(
+              'div',
+              { class: `reading band-${band}`, 'data-testid': 'similarity-reading', 'data-band': band, 'data-function': headline.fn },
+              h('div', { class: 'reading-score', 'data-testid': 'cosine' }, formatScore(r.cosine)),
+              h('div', {}, h('div', { class: 'reading-label' }, ctx.t(bandLabelKey(band))), h('div', { class: 'muted' }, ctx.t(bandDetailKey(band)))),
+            )
+          : h(
+              'div',
+              { class: 'reading', 'data-testid': 'similarity-reading', 'data-function': headline.fn },
+              h('div', { class: 'reading-score', 'data-testid': 'similarity-score' }, formatScore(headline.value)),
+              h('div', {}, h('div', { class: 'reading-label' }, ctx.t(headline.label)), h('div', { class: 'muted' }, ctx.t('similarity.modelScore', ctx.state().model.status?.info?.name ?? '', headline.fn))),
+            );
         const truncation = [r.tokensA, r.tokensB].some((t) => t.truncated)
           ? h('div', { class: 'warning-box', role: 'alert', 'data-testid': 'truncation-warning' }, icon('warning'), ctx.t('similarity.truncated', r.maxTokens))
           : null;
         result = h(
           'div',
           { class: 'stack' },
-          h(
-            'div',
-            { class: `reading band-${band}`, 'data-testid': 'similarity-reading', 'data-band': band },
-            h('div', { class: 'reading-score', 'data-testid': 'cosine' }, formatScore(r.cosine)),
-            h('div', {}, h('div', { class: 'reading-label' }, ctx.t(bandLabelKey(band))), h('div', { class: 'muted' }, ctx.t(bandDetailKey(band)))),
-          ),
-          bar,
+          reading,
+          headline.banded ? bar : null,
           truncation,
           h(
             'div',

@@ -3,15 +3,19 @@
  * plain Node (test/unit/panel).
  */
 import type {
+  CatalogueItemView,
   EncodeResult,
   ExplainView,
   MatrixView,
+  ModelPickerView,
   ModelStatus,
   RequestError,
   ResultFileEntry,
   SearchResult,
+  SimilarityFunctionName,
   SimilarityResult,
   StringKey,
+  StudioDtype,
   StudioShowRequest,
   StudioTab,
 } from '../../../src/shared/studioProtocol';
@@ -43,6 +47,63 @@ export function bandLabelKey(band: SimilarityBand): StringKey {
 
 export function bandDetailKey(band: SimilarityBand): StringKey {
   return `band.${band}.detail` as StringKey;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model's own score (similarity_fn_name)
+
+/** The label of each similarity function, as the Similarity tab's metrics already name them. */
+export const SIMILARITY_FUNCTION_LABEL: Record<SimilarityFunctionName, StringKey> = {
+  cosine: 'similarity.cosine',
+  dot: 'similarity.dot',
+  euclidean: 'similarity.euclidean',
+  manhattan: 'similarity.manhattan',
+};
+
+/**
+ * The score a result leads with: the model's similarity function. Euclidean and Manhattan are shown as the
+ * distances (sentence-transformers' similarity() returns them negated so that higher means closer). Only cosine has
+ * the plain-language bands; a function whose values are unbounded is not read against them.
+ */
+export function headlineScore(result: Pick<SimilarityResult, 'cosine' | 'dot' | 'euclidean' | 'manhattan'> & { similarityFunction?: SimilarityFunctionName }): {
+  fn: SimilarityFunctionName;
+  value: number;
+  label: StringKey;
+  banded: boolean;
+} {
+  const fn = result.similarityFunction ?? 'cosine';
+  return { fn, value: result[fn], label: SIMILARITY_FUNCTION_LABEL[fn], banded: fn === 'cosine' };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model picker
+
+export interface PickerRow {
+  /** The pick button is off: the current entry, or a dtype this release cannot download and no local copy. */
+  disabled: boolean;
+  /** Why it is off when it is not simply the current one. */
+  reason?: { key: StringKey; args: string[] };
+}
+
+/** What the picker offers for one entry with the configured dtype. */
+export function pickerRow(item: CatalogueItemView, dtype: StudioDtype): PickerRow {
+  if (item.current) return { disabled: true };
+  if (!item.local && !item.verifiedDtypes.includes(dtype)) {
+    return item.verifiedDtypes.length > 0
+      ? { disabled: true, reason: { key: 'picker.noDigest', args: [dtype, item.verifiedDtypes.join(', ')] } }
+      : { disabled: true, reason: { key: 'picker.noDigestAny', args: [dtype] } };
+  }
+  return { disabled: false };
+}
+
+/** A download size as the CLI's `minilm models` prints it: decimal MB, `~` when partly the hub's rounded figure. */
+export function downloadSizeText(size: { bytes: number; exact: boolean }): string {
+  return `${size.exact ? '' : '~'}${(size.bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** The current choice when it is not a catalogue entry (a hub repository or a folder), else undefined. */
+export function otherModel(view: ModelPickerView): string | undefined {
+  return view.entries.some((e) => e.current) ? undefined : view.setting || undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -201,6 +262,8 @@ export interface StudioState {
   /** A workspace is open, so results can be saved and listed. */
   hasResultsFolder: boolean;
   model: { status?: ModelStatus; busy?: Busy; error?: RequestError };
+  /** The catalogue picker (host state, not persisted) and the "Use another model" box. */
+  picker: Outcome<ModelPickerView> & { other: string };
   similarity: Outcome<SimilarityResult> & { a: string; b: string };
   /** The word-piece alignment of the Similarity tab's texts ("Explain"); it and the score are cleared when either text changes. */
   explain: Outcome<ExplainView>;
@@ -209,12 +272,14 @@ export interface StudioState {
   examples: Outcome<MatrixView> & { clustered: boolean; files?: ResultFileEntry[]; notice?: string };
 }
 
-export type Slot = 'model' | 'similarity' | 'explain' | 'encode' | 'search' | 'examples';
+export type Slot = 'model' | 'picker' | 'similarity' | 'explain' | 'encode' | 'search' | 'examples';
 
 export type StudioAction =
   | { type: 'selectTab'; tab: StudioTab }
   | { type: 'init'; status: ModelStatus; hasResultsFolder: boolean }
   | { type: 'status'; status: ModelStatus }
+  | { type: 'picker'; view: ModelPickerView }
+  | { type: 'input'; slot: 'picker'; field: 'other'; value: string }
   | { type: 'input'; slot: 'similarity'; field: 'a' | 'b'; value: string }
   | { type: 'input'; slot: 'encode'; field: 'text'; value: string }
   | { type: 'input'; slot: 'search'; field: 'query' | 'candidates'; value: string }
@@ -228,6 +293,7 @@ export type StudioAction =
   | { type: 'succeeded'; slot: 'search'; id: number; result: SearchResult }
   | { type: 'succeeded'; slot: 'examples'; id: number; result: MatrixView }
   | { type: 'succeeded'; slot: 'model'; id: number; result: ModelStatus }
+  | { type: 'succeeded'; slot: 'picker'; id: number; result: ModelPickerView }
   | { type: 'finished'; slot: Slot; id: number; notice?: string }
   | { type: 'failed'; slot: Slot; id: number; error: RequestError }
   | { type: 'files'; files: ResultFileEntry[] }
@@ -241,6 +307,7 @@ export function initialState(): StudioState {
     tab: 'model',
     hasResultsFolder: false,
     model: {},
+    picker: { other: '' },
     similarity: { a: '', b: '' },
     explain: {},
     encode: { text: '' },
@@ -259,6 +326,7 @@ export function restoreState(saved: unknown): StudioState {
     tab: STUDIO_TABS.includes(s.tab as StudioTab) ? (s.tab as StudioTab) : base.tab,
     hasResultsFolder: false,
     model: {},
+    picker: { other: str(s.picker?.other, '') },
     similarity: { a: str(s.similarity?.a, ''), b: str(s.similarity?.b, ''), result: s.similarity?.result },
     explain: { result: s.explain?.result },
     encode: { text: str(s.encode?.text, ''), result: s.encode?.result },
@@ -282,6 +350,7 @@ export function persistedState(state: StudioState): StudioState {
   return {
     ...state,
     model: {},
+    picker: { other: state.picker.other },
     similarity: drop(state.similarity),
     explain: drop(explain),
     encode: drop(state.encode),
@@ -311,6 +380,8 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
       return { ...state, hasResultsFolder: action.hasResultsFolder, model: { ...state.model, status: action.status } };
     case 'status':
       return { ...state, model: { ...state.model, status: action.status } };
+    case 'picker':
+      return { ...state, picker: { ...state.picker, result: action.view } };
     case 'input': {
       const next = { ...state, [action.slot]: { ...state[action.slot], [action.field]: action.value } };
       // A score or an alignment of other texts must not stay on screen as if it were these texts'.
@@ -324,7 +395,7 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
     case 'started':
       return { ...state, [action.slot]: { ...state[action.slot], busy: { id: action.id }, error: undefined, notice: undefined } };
     case 'progress': {
-      for (const slot of ['model', 'similarity', 'explain', 'encode', 'search', 'examples'] as const) {
+      for (const slot of ['model', 'picker', 'similarity', 'explain', 'encode', 'search', 'examples'] as const) {
         if (state[slot].busy?.id === action.id) {
           return { ...state, [slot]: { ...state[slot], busy: { id: action.id, done: action.done, total: action.total } } };
         }

@@ -8,6 +8,13 @@ describe('command result messages', () => {
     assert.equal(message, 'Cosine similarity 0.7542 (similar), Euclidean distance 0.7011: “A man is eating food.” vs “A man is eating a piece of bread.”');
   });
 
+  it('a model scored by another function leads with that score, named; a cosine model reads as before', () => {
+    const dot = comparisonMessage('a', 'b', 0.5, 1, english, { name: 'my-dot-model', similarityFunction: 'dot', score: 12.5 });
+    assert.equal(dot, 'Dot product 12.5000 (the score my-dot-model is trained for); cosine similarity 0.5000 (somewhat related), Euclidean distance 1.0000: “a” vs “b”');
+    const cosine = comparisonMessage('a', 'b', 0.5, 1, english, { name: 'all-MiniLM-L6-v2', similarityFunction: 'cosine', score: 0.5 });
+    assert.equal(cosine, comparisonMessage('a', 'b', 0.5, 1, english));
+  });
+
   it('long texts are shortened to one line with an ellipsis', () => {
     const long = `${'word '.repeat(30)}\nend`;
     const short = shorten(long, 40);

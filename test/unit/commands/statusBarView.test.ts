@@ -31,6 +31,13 @@ describe('status bar view', () => {
     assert.deepEqual(view, { text: '$(circle-large-outline) MiniLM', tooltip: 'MiniLM: model not loaded (fp32). Click to load it.', command: 'minilm.loadModel', error: false });
   });
 
+  it('not loaded or failed with another model configured: the item names it', () => {
+    const view = statusBarView({ kind: 'unloaded' }, 'q8', english, 'bge-small-zh-v1.5');
+    assert.equal(view.text, '$(circle-large-outline) MiniLM · bge-small-zh-v1.5');
+    assert.equal(view.tooltip, 'MiniLM: bge-small-zh-v1.5 not loaded (q8). Click to load it.');
+    assert.equal(statusBarView({ kind: 'error', code: 'MODEL_NOT_FOUND', message: 'm' }, 'q8', english, 'bge-small-zh-v1.5').text, '$(error) MiniLM · bge-small-zh-v1.5');
+  });
+
   it('downloading: the percentage, or megabytes while the size is unknown', () => {
     const known = statusBarView({ kind: 'downloading', file: 'onnx/model.onnx', received: 45_500_000, total: 90_400_000 }, 'fp32', english);
     assert.equal(known.text, '$(cloud-download) MiniLM 50%');

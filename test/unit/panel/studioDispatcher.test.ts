@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
 import { createStudioRequestHandlers, parseResultDocument, type StudioBackend } from '../../../src/panel/studioRequests';
-import type { ExplainView, HostMessage, ModelStatus, SimilarityResult, SearchResult, MatrixView } from '../../../src/shared/studioProtocol';
+import type { ExplainView, HostMessage, ModelPickerView, ModelStatus, SimilarityResult, SearchResult, MatrixView } from '../../../src/shared/studioProtocol';
 import { cosineSimilarity, manhattanDistance, normalize } from '../../../src/core/vector';
 import { EXAMPLE_TEXTS } from '../../../src/core/exampleSuite';
 
@@ -16,17 +16,52 @@ function fakeVector(text: string): Float32Array {
   return normalize(v);
 }
 
+/** Two catalogue rows: the default (downloaded) and one whose fp32 files have no published digest. */
+function fakePicker(model: string, dtype: 'fp32' | 'q8'): ModelPickerView {
+  const item = (id: string, verified: Array<'fp32' | 'q8'>, local: boolean) => ({
+    id,
+    baseModel: `sentence-transformers/${id}`,
+    repository: `Xenova/${id}`,
+    revision: 'a'.repeat(40),
+    languageSummary: 'English',
+    dimension: 384,
+    pooling: ['mean'],
+    licence: 'Apache-2.0',
+    similarityFunction: 'cosine' as const,
+    download: { bytes: 1, exact: true },
+    verifiedDtypes: verified,
+    ...(local ? { local: { source: 'cache' as const, dir: '/c' } } : {}),
+    current: (model === '' ? 'all-MiniLM-L6-v2' : model) === id,
+  });
+  return { dtype, setting: model, modelFolder: '', allowDownload: false, entries: [item('all-MiniLM-L6-v2', ['fp32', 'q8'], true), item('bge-small-zh-v1.5', ['q8'], false)] };
+}
+
 class FakeBackend implements StudioBackend {
   /** While set, encoding waits until its signal aborts. */
   hold = false;
   commands: string[] = [];
   constructor(private readonly folder: string | undefined) {}
+  dtype: 'fp32' | 'q8' = 'fp32';
+  /** The loaded model's similarity_fn_name (absent: as older hosts sent it). */
+  similarityFunction: 'cosine' | 'dot' | undefined;
   status(): ModelStatus {
-    return { state: 'ready', dtype: 'fp32', memoryRss: 1, info: { name: 'all-MiniLM-L6-v2', source: 'folder', dir: '/m', dtype: 'fp32', dimension: 8, maxSeqLength: 256, loadMs: 1, threads: 1 } };
+    const info = { name: 'all-MiniLM-L6-v2', source: 'folder' as const, dir: '/m', dtype: this.dtype, dimension: 8, maxSeqLength: 256, loadMs: 1, threads: 1 };
+    return { state: 'ready', dtype: this.dtype, memoryRss: 1, info: this.similarityFunction ? { ...info, similarityFunction: this.similarityFunction } : info };
   }
   async load() {}
   async unload() {}
   async setDtype() {}
+  /** `minilm.model` as the fake settings hold it. */
+  model = '';
+  modelPicker(): ModelPickerView {
+    return fakePicker(this.model, this.status().dtype);
+  }
+  checkModel(value: string) {
+    if (!/^[\w.-]+\/[\w.-]+(@[\w.-]+)?$/.test(value)) throw new Error(`"${value}" is not a model\nsecond line`);
+  }
+  async setModel(value: string) {
+    this.model = value;
+  }
   async encodeWithTokens(texts: string[], options: { signal: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }) {
     if (this.hold) {
       await new Promise((_resolve, reject) => options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true }));
@@ -86,6 +121,56 @@ describe('Studio dispatcher and request handlers', () => {
     assert.equal(r.dimension, 8);
     assert.equal(r.maxTokens, 256);
     assert.deepEqual(posted.at(-1), response);
+  });
+
+  it('names the loaded model\'s similarity function in a similarity result (cosine when the host does not say)', async () => {
+    const { dispatcher, backend } = setup();
+    const first = await dispatcher.handle({ type: 'request', id: 1, method: 'similarity/compute', params: { a: 'x', b: 'y' } });
+    assert.ok(first?.ok);
+    assert.equal((first.result as SimilarityResult).similarityFunction, 'cosine');
+    backend.similarityFunction = 'dot';
+    const second = await dispatcher.handle({ type: 'request', id: 2, method: 'similarity/compute', params: { a: 'x', b: 'y' } });
+    assert.ok(second?.ok);
+    assert.equal((second.result as SimilarityResult).similarityFunction, 'dot');
+  });
+
+  it('model picker: a catalogue pick writes the setting (the default as empty) and answers the new picker', async () => {
+    const { dispatcher, backend } = setup();
+    backend.dtype = 'q8';
+    const picked = await dispatcher.handle({ type: 'request', id: 1, method: 'model/pick', params: { id: 'bge-small-zh-v1.5' } });
+    assert.ok(picked?.ok, JSON.stringify(picked));
+    assert.equal(backend.model, 'bge-small-zh-v1.5');
+    assert.equal((picked.result as ModelPickerView).entries.find((e) => e.current)?.id, 'bge-small-zh-v1.5');
+    const back = await dispatcher.handle({ type: 'request', id: 2, method: 'model/pick', params: { id: 'all-MiniLM-L6-v2' } });
+    assert.ok(back?.ok);
+    assert.equal(backend.model, '', 'going back to the default empties minilm.model, so minilm.modelFolder applies again');
+  });
+
+  it('model picker: an id outside the catalogue, or a dtype with no published digest and no local copy, is refused and nothing is written', async () => {
+    const { dispatcher, backend, warnings } = setup();
+    backend.model = 'keep';
+    const unknown = await dispatcher.handle({ type: 'request', id: 1, method: 'model/pick', params: { id: 'evil/model' } });
+    assert.equal(unknown?.ok, false);
+    assert.equal(!unknown?.ok && unknown?.error.code, 'INVALID_INPUT');
+    assert.match(!unknown?.ok ? unknown!.error.message : '', /"evil\/model" is not in the model catalogue/);
+    const unverifiable = await dispatcher.handle({ type: 'request', id: 2, method: 'model/pick', params: { id: 'bge-small-zh-v1.5' } });
+    assert.equal(unverifiable?.ok, false);
+    assert.match(!unverifiable?.ok ? unverifiable!.error.message : '', /bge-small-zh-v1\.5 \(fp32\) has no published digest.*Switch Weights to q8/);
+    assert.equal(backend.model, 'keep');
+    assert.equal(warnings.length, 2, 'each refusal is logged');
+  });
+
+  it('model picker: another model is checked first; a bad name is one line shown inline and is not written', async () => {
+    const { dispatcher, backend } = setup();
+    const bad = await dispatcher.handle({ type: 'request', id: 1, method: 'model/useOther', params: { model: 'not a model' } });
+    assert.equal(bad?.ok, false);
+    assert.equal(!bad?.ok && bad!.error.code, 'INVALID_INPUT');
+    assert.equal(!bad?.ok && bad!.error.message, '"not a model" is not a model', 'only the first line');
+    assert.equal(backend.model, '');
+    const good = await dispatcher.handle({ type: 'request', id: 2, method: 'model/useOther', params: { model: 'BAAI/bge-m3@main' } });
+    assert.ok(good?.ok);
+    assert.equal(backend.model, 'BAAI/bge-m3@main');
+    assert.equal((good.result as ModelPickerView).setting, 'BAAI/bge-m3@main');
   });
 
   it('explains a pair: the cosine matrix of the non-special pieces, each row\'s best match, whole words and P/R/F1', async () => {

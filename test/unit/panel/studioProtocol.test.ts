@@ -22,6 +22,9 @@ const valid: WebviewMessage[] = [
   { type: 'request', id: 15, method: 'examples/open', params: { path: 'test_20250101_120000.json' } },
   { type: 'request', id: 16, method: 'command/run', params: { command: 'minilm.chooseModelFolder' } },
   { type: 'request', id: 17, method: 'similarity/explain', params: { a: 'The cat sat.', b: 'A kitten sits.' } },
+  { type: 'request', id: 18, method: 'model/catalogue', params: {} },
+  { type: 'request', id: 19, method: 'model/pick', params: { id: 'bge-small-zh-v1.5' } },
+  { type: 'request', id: 20, method: 'model/useOther', params: { model: 'BAAI/bge-small-en-v1.5@main' } },
 ];
 
 describe('Studio protocol validation', () => {
@@ -33,6 +36,25 @@ describe('Studio protocol validation', () => {
       assert.ok(parsed.ok, `${message.method}: ${parsed.ok ? '' : parsed.reason}`);
       assert.deepEqual(parsed.message, message);
     }
+  });
+
+  it('model picker requests: a catalogue id and a model name are non-empty strings of bounded length, nothing else', () => {
+    for (const junk of [
+      { type: 'request', id: 1, method: 'model/pick', params: {} },
+      { type: 'request', id: 1, method: 'model/pick', params: { id: '' } },
+      { type: 'request', id: 1, method: 'model/pick', params: { id: 7 } },
+      { type: 'request', id: 1, method: 'model/pick', params: { id: 'x'.repeat(201) } },
+      { type: 'request', id: 1, method: 'model/pick', params: { id: 'all-MiniLM-L6-v2', download: true } },
+      { type: 'request', id: 1, method: 'model/useOther', params: { model: '   ' } },
+      { type: 'request', id: 1, method: 'model/useOther', params: { model: 'a/b'.padEnd(4097, 'c') } },
+      { type: 'request', id: 1, method: 'model/useOther', params: { model: ['a/b'] } },
+      { type: 'request', id: 1, method: 'model/catalogue', params: { dtype: 'q8' } },
+    ]) {
+      assert.equal(parseWebviewMessage(junk).ok, false, JSON.stringify(junk).slice(0, 120));
+    }
+    const spaced = parseWebviewMessage({ type: 'request', id: 1, method: 'model/useOther', params: { model: '  ./models/x  ' } });
+    assert.ok(spaced.ok);
+    assert.deepEqual(spaced.message.params, { model: './models/x' }, 'the name is trimmed before the host reads it');
   });
 
   it('rejects unknown methods, wrong kinds and prototype keys', () => {

@@ -13,8 +13,13 @@ import type { EncodedTexts, TokenEmbeddings } from '../../../src/engine/types';
 import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
 import { createStudioRequestHandlers, type BackendEncodeOptions, type StudioBackend } from '../../../src/panel/studioRequests';
 import { studioHtml } from '../../../src/panel/studioHtml';
-import { ENGLISH_STRINGS, type ExportFormat, type HostMessage, type ModelStatus, type StudioDtype, type StudioShowRequest, type WebviewCommand } from '../../../src/shared/studioProtocol';
-import { repoRoot } from '../../helpers/sharedPaths';
+import { ENGLISH_STRINGS, type ExportFormat, type HostMessage, type ModelPickerView, type ModelStatus, type StudioDtype, type StudioShowRequest, type WebviewCommand } from '../../../src/shared/studioProtocol';
+import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
+import { modelPickerView } from '../../../src/host/modelPicker';
+import { engineOptionsFrom, readStudioSettings, type HostPaths } from '../../../src/host/studioSettings';
+
+/** The settings' defaults, with the test model as the model folder (as the in-host tests set minilm.modelFolder). */
+const HARNESS_SETTINGS = { ...readStudioSettings(() => undefined, true), modelFolder: testModelDir() };
 
 const HARNESS_DIR = path.join(repoRoot, 'test', 'webview', 'harness');
 const DIST_DIR = path.join(repoRoot, 'media', 'dist');
@@ -58,6 +63,25 @@ export class HarnessBackend implements StudioBackend {
   setDtype(dtype: StudioDtype): Promise<void> {
     return this.engine.configure({ dtype });
   }
+  /** The harness's `minilm.model`; a pick reconfigures the engine as the extension host's settings listener does. */
+  model = '';
+  modelPicker(): ModelPickerView {
+    return modelPickerView({ ...HARNESS_SETTINGS, model: this.model, dtype: this.engine.dtype }, this.paths);
+  }
+  checkModel(value: string): void {
+    engineOptionsFrom({ ...HARNESS_SETTINGS, model: value }, this.paths);
+  }
+  async setModel(value: string): Promise<void> {
+    this.model = value;
+    this.models.push(value);
+    // As the extension host does on a changed model: unload; the next use loads what the settings name.
+    await this.engine.unload();
+  }
+  /** Every value setModel was given. */
+  readonly models: string[] = [];
+  /** Folders the picker reads: an empty scratch cache, so nothing but the model folder counts as downloaded. */
+  paths: HostPaths = { globalStorage: '/nonexistent-minilm-harness', workerPath: '', trusted: true };
+
   encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts> {
     return this.engine.encodeWithTokens(texts, { signal: options.signal, onProgress: options.onProgress });
   }

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import OpenAI from 'openai';
+import { OpenAIEmbeddings } from '@langchain/openai';
 import { Engine } from '../../src/engine';
 import { defaultServeLayout } from '../../src/cli/commands/serve';
 import { cosine } from '../helpers/referenceFixtures';
@@ -100,6 +101,18 @@ describe('minilm serve (real model, over HTTP)', function () {
         assert.ok(cosine(vector, reference[i]!) >= 0.99999, `text ${i} (${format})`);
       });
     }
+  });
+
+  it('gives LangChain\'s OpenAIEmbeddings the local engine\'s vectors (embedDocuments and embedQuery)', async () => {
+    const embeddings = new OpenAIEmbeddings({ model: 'all-MiniLM-L6-v2', apiKey: KEY, configuration: { baseURL: `${server.url}/v1` }, maxRetries: 0 });
+    const documents = await embeddings.embedDocuments(texts);
+    assert.equal(documents.length, texts.length);
+    documents.forEach((vector, i) => {
+      assert.equal(vector.length, 384);
+      assert.ok(cosine(vector, reference[i]!) >= 0.99999, `document ${i}`);
+    });
+    const query = await embeddings.embedQuery(texts[2]!);
+    assert.ok(cosine(query, reference[2]!) >= 0.99999);
   });
 
   it('answers TEI /embed with the same vectors, and /info, /health, /metrics', async () => {

@@ -152,7 +152,9 @@ async function main(): Promise<void> {
     console.log(`model: ${dtype}; batch linger ${linger} ms; ${requests} requests of ${textsPerRequest} text${textsPerRequest === 1 ? '' : 's'} each, POST /embed on ${url}`);
     console.log(`1 sequential client:      ${fmt(sequential)}`);
     console.log(`${clients} concurrent clients:    ${fmt(concurrent)}`);
-    console.log(`ratio: ${ratio.toFixed(2)}x (contract: >= 1.8x) ${ratio >= 1.8 ? 'met' : 'MISSED'}`);
+    // The contract is for one text per request; with many, one request already fills an engine call.
+    const verdict = textsPerRequest === 1 ? ` (contract: >= 1.8x) ${ratio >= 1.8 ? 'met' : 'MISSED'}` : '';
+    console.log(`ratio: ${ratio.toFixed(2)}x${verdict}`);
     const metrics = await new Promise<string>((resolve, reject) => {
       http.get(`${url}/metrics`, { agent }, (res) => {
         let text = '';

@@ -117,6 +117,24 @@ describe('workspace search', function () {
     assert.ok(after && !after.hits.some((h) => h.path === 'wsearch/volcanoes.md'), 'the deleted file is still in the index');
   });
 
+  it('the file watcher starts no update for a change the index leaves out (node_modules)', async () => {
+    // Directly in node_modules: VS Code's files.watcherExclude leaves out node_modules/*/** but reports this file;
+    // search.exclude's **/node_modules, which the index follows, leaves it out.
+    const folder = path.join(workspaceRoot(), 'wsearch', 'node_modules');
+    fs.mkdirSync(folder, { recursive: true });
+    try {
+      // The same change outside node_modules schedules an update at once (the test above); here nothing may come.
+      fs.writeFileSync(path.join(folder, 'notes.md'), '# A package\n\nNothing here belongs in the index.\n');
+      const deadline = Date.now() + 3000;
+      while (Date.now() < deadline) {
+        assert.equal(api.workspaceIndex.updatePending, false, 'a change under node_modules scheduled an index update');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      fs.rmSync(path.join(workspaceRoot(), 'wsearch', 'node_modules'), { recursive: true, force: true });
+    }
+  });
+
   it('Rebuild Workspace Index embeds every chunk again', async () => {
     const before = api.workspaceIndex.chunkCount;
     const outcome = await vscode.commands.executeCommand<IndexRunOutcome>('minilm.rebuildIndex');

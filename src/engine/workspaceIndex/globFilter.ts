@@ -24,6 +24,16 @@ export function globMatcher(globs: readonly string[], settingName = 'glob'): Glo
 }
 
 /**
+ * Whether the walker leaves `relativePath` out through an exclude glob: the path itself or one of its folders matches
+ * (a glob that matches a folder leaves out all of it). A file watcher asks this before it schedules an update.
+ */
+export function excludedByGlobs(exclude: GlobMatcher, relativePath: string): boolean {
+  const parts = relativePath.split('/');
+  for (let i = 1; i <= parts.length; i++) if (exclude(parts.slice(0, i).join('/'))) return true;
+  return false;
+}
+
+/**
  * The globs VS Code exclude settings turn on, given in order (`files.exclude`, then `search.exclude`): a later
  * setting overrides an earlier one for the same key, as search does when it merges the two, and the keys left
  * `true` are returned. Sibling clauses (`{ "when": "$(basename).ts" }`) are left out: they need the folder

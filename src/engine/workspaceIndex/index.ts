@@ -5,3 +5,4 @@ export { readIndexableFile } from './fileContent';
 export * from './indexStore';
 export { updateIndex, indexIdentity, type IndexProgress, type IndexRunResult, type UpdateIndexOptions } from './indexer';
 export { queryIndex, type QueryIndexOptions } from './indexQuery';
+export { globMatcher, excludedByGlobs, type GlobMatcher } from './globFilter';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellation } from '../../engine';
-import { IndexStore, queryIndex, updateIndex, type IndexProgress, type IndexRunResult } from '../../engine/workspaceIndex';
+import { IndexStore, excludedByGlobs, globMatcher, queryIndex, updateIndex, type IndexProgress, type IndexRunResult } from '../../engine/workspaceIndex';
 import type { ContextKeys } from '../contextKeys';
 import type { VscodeEngineHost } from '../engineHost';
 import { currentSettings } from '../engineHost';
@@ -87,7 +87,8 @@ export class WorkspaceIndexService implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.catchUp()),
       vscode.workspace.onDidChangeConfiguration((event) => {
         // Another model or dtype changes the index's identity: the next run rebuilds; do it now if the index is kept.
-        if (event.affectsConfiguration('minilm.dtype') || event.affectsConfiguration('minilm.modelFolder') || event.affectsConfiguration('minilm.index')) {
+        const identity = ['minilm.model', 'minilm.dtype', 'minilm.modelFolder', 'minilm.backend', 'minilm.backendEndpoint', 'minilm.remoteModel', 'minilm.index'];
+        if (identity.some((section) => event.affectsConfiguration(section))) {
           if (this.hasIndex()) this.watchDebounce.trigger();
         }
       }),
@@ -252,8 +253,31 @@ export class WorkspaceIndexService implements vscode.Disposable {
     const storage = this.context.storageUri?.fsPath;
     if (storage && uri.fsPath.startsWith(storage)) return;
     if (!vscode.workspace.isTrusted || !this.hasIndex()) return;
-    if (!this.settingsFor(vscode.workspace.getWorkspaceFolder(uri)).autoUpdate) return;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const settings = this.settingsFor(folder);
+    if (!settings.autoUpdate) return;
+    // A change the walker would leave out (node_modules, build output, files.exclude) starts no update.
+    if (folder && this.isExcluded(settings.exclude, path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/'))) return;
     this.watchDebounce.trigger();
+  }
+
+  /** The exclude globs compiled once per distinct list (settings are read afresh for every event). */
+  private excludeMatchers = new Map<string, ReturnType<typeof globMatcher>>();
+
+  private isExcluded(exclude: readonly string[], relativePath: string): boolean {
+    const key = JSON.stringify(exclude);
+    let matcher = this.excludeMatchers.get(key);
+    if (!matcher) {
+      try {
+        matcher = globMatcher(exclude, 'minilm.index.exclude glob');
+      } catch {
+        // An invalid glob is reported by the update itself; meanwhile every change counts.
+        matcher = () => false;
+      }
+      if (this.excludeMatchers.size > 16) this.excludeMatchers.clear();
+      this.excludeMatchers.set(key, matcher);
+    }
+    return excludedByGlobs(matcher, relativePath);
   }
 
   private async backgroundUpdate(reason: string): Promise<void> {

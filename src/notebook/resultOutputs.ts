@@ -4,7 +4,7 @@
 // notebook shows the same outputs without storing them twice. vscode-free.
 import { formatFloat32 } from '../core';
 import { DEFAULT_RENDERER_STRINGS, MATRIX_MIME, type ExplainOutput, type MatrixOutput, type RendererPayload, type RendererStrings, type TableColumn } from '../shared/matrixOutput';
-import { EXPLAIN_STRINGS, explainViewOf, type ExplainStringKey, type ExplainView } from '../shared/explainView';
+import { EXPLAIN_STRINGS, explainViewOf, type ExplainJson, type ExplainStringKey, type ExplainView } from '../shared/explainView';
 import type { DirectiveResult } from './directiveRunner';
 
 /** Output metadata marking an output whose items derive from its `application/json` item. */
@@ -222,16 +222,10 @@ interface Member {
   text: string;
 }
 
-interface ExplainDocument {
+/** The CLI's `explain` JSON plus what the view needs again: the texts, whether each was cut, and where. */
+interface ExplainDocument extends Omit<ExplainJson, 'idf'> {
   kind: 'explain';
   texts: [string, string];
-  tokens_a: string[];
-  tokens_b: string[];
-  matrix: number[][];
-  precision: number;
-  recall: number;
-  f1: number;
-  cosine: number;
   truncated: [boolean, boolean];
   max_tokens: number;
 }

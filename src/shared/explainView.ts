@@ -1,7 +1,7 @@
 // "Explain a score": the word-piece alignment of two texts as the Studio panel and the notebook renderer draw it.
 // The host builds an ExplainView from the engine's token embeddings; the webview and the renderer draw it with the
 // same module (media/src/explain). No vscode or DOM import.
-import { explainAlignment } from '../core/explainAlignment';
+import { explainAlignment, type AlignmentOptions, type AlignmentSide } from '../core/explainAlignment';
 import { pieceWords } from '../core/pieceWords';
 import type { Vector } from '../core/vector';
 
@@ -38,20 +38,37 @@ export interface ExplainView {
   readonly maxTokens: number;
 }
 
-export function buildExplainView(a: ExplainSide, b: ExplainSide, cosine: number, maxTokens: number): ExplainView {
-  const alignment = explainAlignment(a, b);
-  return explainViewOf({
+/**
+ * What `minilm explain --format json` prints and a notebook's explain output saves: the matrix rows are tokens_a, its
+ * columns tokens_b.
+ */
+export interface ExplainJson {
+  tokens_a: string[];
+  tokens_b: string[];
+  matrix: number[][];
+  precision: number;
+  recall: number;
+  f1: number;
+  cosine: number;
+  /** Present (true) only when precision and recall are idf-weighted means. */
+  idf?: true;
+}
+
+/** The alignment of A's and B's pieces (special tokens left out), named by their pieces; `options` weight it by idf. */
+export function alignPieces(a: AlignmentSide & { readonly tokens: readonly string[] }, b: AlignmentSide & { readonly tokens: readonly string[] }, options: AlignmentOptions = {}) {
+  const alignment = explainAlignment(a, b, options);
+  return {
     tokensA: alignment.rowsA.map((i) => a.tokens[i]!),
     tokensB: alignment.colsB.map((j) => b.tokens[j]!),
     matrix: alignment.matrix,
     precision: alignment.precision,
     recall: alignment.recall,
     f1: alignment.f1,
-    cosine,
-    truncatedA: a.truncated,
-    truncatedB: b.truncated,
-    maxTokens,
-  });
+  };
+}
+
+export function buildExplainView(a: ExplainSide, b: ExplainSide, cosine: number, maxTokens: number): ExplainView {
+  return explainViewOf({ ...alignPieces(a, b), cosine, truncatedA: a.truncated, truncatedB: b.truncated, maxTokens });
 }
 
 /** The view of a saved alignment (a notebook's JSON): whole words and best matches derived from pieces and matrix. */

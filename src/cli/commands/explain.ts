@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { cosineSimilarity, explainAlignment, idfWeights, type IdfWeights } from '../../core';
+import { cosineSimilarity, idfWeights, type IdfWeights } from '../../core';
 import type { TokenEmbeddings } from '../../engine';
+import { alignPieces, type ExplainJson } from '../../shared/explainView';
 import { CliError } from '../cliError';
 import {
   addInputOptions,
@@ -23,19 +24,6 @@ import { cellText, renderTable, score4 } from '../output';
 import { requireTexts } from './texts';
 
 type Options = ModelOptions & InputOptions & OutputOptions & PromptCliOptions & { top: number; idf?: string };
-
-/** What `minilm explain --format json` prints: the matrix rows are tokens_a, its columns tokens_b. */
-export interface ExplainJson {
-  tokens_a: string[];
-  tokens_b: string[];
-  matrix: number[][];
-  precision: number;
-  recall: number;
-  f1: number;
-  cosine: number;
-  /** Present (true) only with `--idf`: precision and recall are idf-weighted means. */
-  idf?: true;
-}
 
 export function registerExplain(program: Command): void {
   const command = program
@@ -78,14 +66,14 @@ async function readIdfCorpus(file: string, options: InputOptions): Promise<strin
 
 /** The alignment of two texts' token embeddings in the JSON contract's shape; `weights` make it idf-weighted. */
 export function explain(a: TokenEmbeddings, b: TokenEmbeddings, cosine: number, weights?: IdfWeights): ExplainJson {
-  const alignment = explainAlignment(a, b, weights ? { idf: weights.idf, defaultWeight: weights.defaultWeight } : {});
+  const pieces = alignPieces(a, b, weights ? { idf: weights.idf, defaultWeight: weights.defaultWeight } : {});
   return {
-    tokens_a: alignment.rowsA.map((i) => a.tokens[i]!),
-    tokens_b: alignment.colsB.map((j) => b.tokens[j]!),
-    matrix: alignment.matrix,
-    precision: alignment.precision,
-    recall: alignment.recall,
-    f1: alignment.f1,
+    tokens_a: pieces.tokensA,
+    tokens_b: pieces.tokensB,
+    matrix: pieces.matrix,
+    precision: pieces.precision,
+    recall: pieces.recall,
+    f1: pieces.f1,
     cosine,
     ...(weights ? { idf: true as const } : {}),
   };

@@ -1,4 +1,5 @@
-import { parseWebviewMessage, type HostMessage, type HostResponse, type StudioMethod } from '../shared/studioProtocol';
+import { parseWebviewMessage } from '../shared/studioMessageValidation';
+import type { HostMessage, HostResponse, StudioMethod } from '../shared/studioProtocol';
 import { toRequestError, type createStudioRequestHandlers } from './studioRequests';
 
 export interface DispatcherLog {

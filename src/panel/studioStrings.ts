@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ENGLISH_STRINGS } from '../shared/studioProtocol';
+import { ENGLISH_STRINGS } from '../shared/studioUiStrings';
 
 /**
  * The webview's strings in the UI language. l10n bundles are keyed by the English text; placeholders are passed

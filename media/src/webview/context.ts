@@ -1,4 +1,5 @@
-import type { RequestParams, RequestResult, StringKey, StudioMethod } from '../../../src/shared/studioProtocol';
+import type { RequestParams, RequestResult, StudioMethod } from '../../../src/shared/studioProtocol';
+import type { StringKey } from '../../../src/shared/studioUiStrings';
 import type { Slot, StudioAction, StudioState } from './viewModel';
 import type { HostConnection } from './hostConnection';
 

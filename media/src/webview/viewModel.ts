@@ -14,12 +14,12 @@ import type {
   SearchResult,
   SimilarityFunctionName,
   SimilarityResult,
-  StringKey,
   StudioDtype,
   StudioShowRequest,
   StudioTab,
 } from '../../../src/shared/studioProtocol';
 import { STUDIO_TABS } from '../../../src/shared/studioProtocol';
+import type { StringKey } from '../../../src/shared/studioUiStrings';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading a cosine score

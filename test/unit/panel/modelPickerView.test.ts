@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CatalogueItemView, ModelPickerView } from '../../../src/shared/studioProtocol';
-import { ENGLISH_STRINGS } from '../../../src/shared/studioProtocol';
+import { ENGLISH_STRINGS } from '../../../src/shared/studioUiStrings';
 import { downloadSizeText, headlineScore, initialState, otherModel, persistedState, pickerRow, restoreState, studioReducer } from '../../../media/src/webview/viewModel';
 
 const item = (overrides: Partial<CatalogueItemView> = {}): CatalogueItemView => ({

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { LIMITS, STUDIO_METHODS, STUDIO_NOTIFICATION_METHODS, parseWebviewMessage, type WebviewMessage } from '../../../src/shared/studioProtocol';
+import { LIMITS, type WebviewMessage } from '../../../src/shared/studioProtocol';
+import { STUDIO_METHODS, STUDIO_NOTIFICATION_METHODS, parseWebviewMessage } from '../../../src/shared/studioMessageValidation';
 
 const valid: WebviewMessage[] = [
   { type: 'notification', method: 'webview/ready', params: {} },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENGLISH_STRINGS } from '../../../src/shared/studioProtocol';
+import { ENGLISH_STRINGS } from '../../../src/shared/studioUiStrings';
 import { repoRoot } from '../../helpers/sharedPaths';
 
 const bundle = (name: string) => JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', name), 'utf8')) as Record<string, string>;

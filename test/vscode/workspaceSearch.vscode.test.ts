@@ -110,6 +110,10 @@ describe('workspace search', function () {
     assert.equal(editor.selection.start.line, match.hit.startLine - 1);
     assert.equal(editor.selection.end.line, match.hit.endLine - 1);
     assert.match(editor.document.getText(editor.selection), /planets travel around the Sun/);
+    assert.deepEqual(api.highlightedLines(), { uri: editor.document.uri.toString(), startLine: match.hit.startLine, endLine: match.hit.endLine }, 'the lines are highlighted');
+    // Moving the selection elsewhere clears the highlight.
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await waitFor(() => api.highlightedLines() === undefined, 'the highlight to clear after the selection moved', 10_000);
   });
 
   it('Find Similar in Workspace ranks other passages and leaves out the selection itself', async () => {

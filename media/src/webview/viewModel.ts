@@ -135,10 +135,8 @@ export function downloadPercent(received: number, total: number | undefined): nu
   return Math.min(100, Math.round((received / total) * 1000) / 10);
 }
 
-/** Fills `{0}`, `{1}`… in a translated template. */
-export function formatTemplate(template: string, ...args: Array<string | number>): string {
-  return template.replace(/\{(\d+)\}/g, (match, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : match));
-}
+/** The webview's name for the one placeholder fill (src/shared/translate). */
+export { fillPlaceholders as formatTemplate } from '../../../src/shared/translate';
 
 /** A score bar's width in percent: cosine clamped to [0, 1] (a negative cosine means unrelated: an empty bar). */
 export function scoreBarPercent(score: number): number {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ModelInfo } from '../../../src/engine/types';
 import { downloadPercent, statusBarView } from '../../../src/host/statusBarView';
-import { english } from '../../../src/host/translate';
+import { english } from '../../../src/shared/translate';
 import { errorActions } from '../../../src/host/errorActions';
 
 const info: ModelInfo = {

@@ -493,7 +493,7 @@ describe('Studio webview when the model is missing', function () {
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-webview-missing-'));
     engine = new Engine({ modelDir: path.join(scratch, 'no-model'), projectModelsDir: path.join(scratch, 'models'), cacheDir: path.join(scratch, 'cache'), allowDownload: false });
-    harness = new StudioHarness({ engine });
+    harness = new StudioHarness({ engine, allowDownload: false });
     origin = await harness.start();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });

@@ -1,13 +1,14 @@
 // `npm run test:ui`: packages the extension, installs the .vsix into a fresh code-server and runs the Playwright
 // suites (test/e2e/*.ui.test.ts, compiled by tsc) against its workbench, as a person would use it.
-// Screenshots go to docs/screenshots/.
+// Screenshots go to MINILM_SCREENSHOTS_DIR (`npm run screenshots`: docs/screenshots/), else <tmpdir>/minilm-screenshots.
 // A second phase packages the offline .vsix (q8 model inside) and runs test/e2e/*.offline-ui.test.ts against a
 // code-server that has no model folder, no MINILM_MODEL_DIR, an unreachable hub and downloads turned off.
 //
 // Environment: MINILM_UI_VSIX / MINILM_UI_OFFLINE_VSIX (use these .vsix files instead of packaging),
-// MINILM_UI_HEADED=1 (visible browser, needs a display), MINILM_SCREENSHOTS_DIR (default docs/screenshots).
+// MINILM_UI_HEADED=1 (visible browser, needs a display), MINILM_SCREENSHOTS_DIR (default <tmpdir>/minilm-screenshots).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   chromiumArgs,
@@ -99,7 +100,8 @@ async function main() {
   const testsDir = path.join(repoRoot, 'out', 'test', 'e2e');
   const files = findUiTests(testsDir, '.ui.test.js');
   if (files.length === 0) throw new Error('no out/test/e2e/**/*.ui.test.js: nothing to run');
-  const screenshots = path.resolve(process.env.MINILM_SCREENSHOTS_DIR ?? path.join(repoRoot, 'docs', 'screenshots'));
+  // test/helpers/screenshotsDir.ts spells the same default.
+  const screenshots = path.resolve(process.env.MINILM_SCREENSHOTS_DIR ?? path.join(os.tmpdir(), 'minilm-screenshots'));
   fs.mkdirSync(screenshots, { recursive: true });
   fs.mkdirSync(outputDir, { recursive: true });
 

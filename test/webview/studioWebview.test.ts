@@ -18,9 +18,10 @@ import { buildExplainView } from '../../src/shared/explainView';
 import { MODEL_CATALOGUE, catalogueEntry, downloadSize } from '../../src/engine/modelCatalogue';
 import { tinyModelDir } from '../helpers/tinyModels';
 import { repoRoot, testModelDir } from '../helpers/sharedPaths';
+import { screenshotsDir } from '../helpers/screenshotsDir';
 import { StudioHarness } from './harness/studioHarness';
 
-const SCREENSHOTS = path.join(repoRoot, 'docs', 'screenshots');
+const SCREENSHOTS = screenshotsDir();
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // launch() (not launchPersistentContext) gives every run a fresh temporary profile.
 const CHROMIUM_ARGS = [

@@ -15,6 +15,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const suites = [
   // ESLint reports no test counts: each error counts as one failure, a clean run as one pass.
   { name: 'lint', script: 'lint', counts: lintCounts },
+  // Node-only and browser-only type checks (tsconfig/): a `vscode` import or a DOM type in the wrong layer.
+  { name: 'layers', script: 'check:layers', counts: tscCounts },
   { name: 'unit', script: 'test:unit:run' },
   { name: 'model', script: 'test:model:run' },
   { name: 'webview', script: 'test:webview:run' },
@@ -88,6 +90,14 @@ export function lintCounts(output, code, root = repoRoot, maxLines = 30) {
       file = line.trim().startsWith(root + path.sep) ? line.trim().slice(root.length + 1) : line.trim();
     }
   }
+  const failed = code === 0 ? 0 : Math.max(errors.length, 1);
+  const digest = code === 0 ? [] : errors.length > 0 ? errors : output.trim().split('\n');
+  return { passed: failed === 0 ? 1 : 0, failed, pending: 0, digest: digest.length > maxLines ? [...digest.slice(0, maxLines), '…'] : digest };
+}
+
+/** tsc's report: `file(line,col): error TSnnnn: message` per error; one failure per error, a clean run one pass. */
+export function tscCounts(output, code, maxLines = 30) {
+  const errors = output.split('\n').filter((line) => /: error TS\d+:/.test(line)).map((line) => line.trim());
   const failed = code === 0 ? 0 : Math.max(errors.length, 1);
   const digest = code === 0 ? [] : errors.length > 0 ? errors : output.trim().split('\n');
   return { passed: failed === 0 ? 1 : 0, failed, pending: 0, digest: digest.length > maxLines ? [...digest.slice(0, maxLines), '…'] : digest };

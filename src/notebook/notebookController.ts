@@ -7,7 +7,8 @@ import type { TokenEmbeddings } from '../engine/types';
 import { readCellFile, type CellFileScope } from './cellFiles';
 import { CellSyntaxError, parseCell } from './cellLanguage';
 import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from './directiveRunner';
-import { outputItemsOf, RESULT_OUTPUT_METADATA, type Translate } from './resultOutputs';
+import { outputItemsOf, RESULT_OUTPUT_METADATA } from './resultOutputs';
+import type { Translate } from '../shared/translate';
 
 export const CONTROLLER_ID = 'minilm-kernel';
 export const NOTEBOOK_TYPE = 'minilm-notebook';

@@ -68,6 +68,11 @@ export interface ModelStatus {
     similarityFunction?: SimilarityFunctionName;
   };
   error?: { code: string; message: string };
+  /**
+   * Set when `minilm.backend` names a serving engine: texts are embedded there and the local model (state, info,
+   * dtype) is not used. `host` is the endpoint's host:port, `model` the name sent (none for TEI).
+   */
+  backend?: { api: 'tei' | 'openai' | 'ollama'; host: string; model?: string };
   /** Resident set size of the process running the model, bytes. */
   memoryRss: number;
 }
@@ -123,8 +128,9 @@ export interface SimilarityResult {
   dimension: number;
   normA: number;
   normB: number;
-  tokensA: TokenInfo;
-  tokensB: TokenInfo;
+  /** Absent when a remote backend embedded the texts (it gives no word-piece counts). */
+  tokensA?: TokenInfo;
+  tokensB?: TokenInfo;
   maxTokens: number;
 }
 
@@ -133,7 +139,8 @@ export interface EncodeResult {
   dimension: number;
   norm: number;
   vector: number[];
-  tokens: TokenInfo;
+  /** Absent when a remote backend embedded the text. */
+  tokens?: TokenInfo;
 }
 
 export interface SearchHitView {

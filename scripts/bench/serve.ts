@@ -8,6 +8,10 @@
  * (RSS, from /proc, Linux) every N/10 requests: it must stay flat.
  *
  *   npx tsc -p . && node out/scripts/bench/serve.js [--requests 400] [--clients 8] [--texts-per-request 1] [--soak 10000] [--dtype fp32] [--batch-linger-ms 0] [--model-dir DIR]
+ *     [--peer-url URL [--peer-model NAME]]
+ *
+ * `--peer-url` runs the same load against another OpenAI-compatible server (its base URL, the one `/embeddings`
+ * hangs off, e.g. infinity-emb's root) and against `minilm serve`'s `/v1/embeddings`, and prints both side by side.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +33,8 @@ const dtype = arg('dtype', 'fp32');
 const linger = arg('batch-linger-ms', '0');
 const textsPerRequest = Number(arg('texts-per-request', '1'));
 const soak = Number(arg('soak', '0'));
+const peerUrl = arg('peer-url', '').replace(/\/$/, '');
+const peerModel = arg('peer-model', 'all-MiniLM-L6-v2');
 /** The server's --max-body in the soak: a faulty request sends more than this. */
 const SOAK_MAX_BODY = 64 * 1024;
 const modelDir = arg('model-dir', process.env.MINILM_MODEL_DIR ?? path.join(repoRoot, '..', 'shared', 'models', 'all-MiniLM-L6-v2'));
@@ -52,10 +58,19 @@ function inputsOf(i: number): string | string[] {
   return Array.from({ length: textsPerRequest }, (_, k) => sentence(i * textsPerRequest + k));
 }
 
-function embed(url: string, body: string, expected = 200): Promise<number> {
+/** Where a load goes: a route and the body it takes. */
+interface Target {
+  route: string;
+  body(inputs: string | string[]): string;
+}
+
+const teiTarget = (url: string): Target => ({ route: `${url}/embed`, body: (inputs) => JSON.stringify({ inputs }) });
+const openaiTarget = (base: string): Target => ({ route: `${base}/embeddings`, body: (input) => JSON.stringify({ model: peerModel, input }) });
+
+function embed(url: string, body: string, expected = 200, route = `${url}/embed`): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = http.request(`${url}/embed`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = http.request(route, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
       res.resume();
       res.on('end', () => (res.statusCode === expected ? resolve(performance.now() - started) : reject(new Error(`status ${res.statusCode}, expected ${expected}`))));
     });
@@ -92,7 +107,7 @@ function rssMegabytes(pid: number): number {
   return kb / 1024;
 }
 
-async function run(url: string, concurrency: number, offset: number): Promise<{ textsPerSecond: number; latencies: number[] }> {
+async function run(url: string, concurrency: number, offset: number, target: Target = teiTarget(url)): Promise<{ textsPerSecond: number; latencies: number[] }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -100,7 +115,7 @@ async function run(url: string, concurrency: number, offset: number): Promise<{ 
     Array.from({ length: concurrency }, async () => {
       while (next < requests) {
         const i = next++;
-        latencies.push(await embed(url, JSON.stringify({ inputs: inputsOf(offset + i) })));
+        latencies.push(await embed(url, target.body(inputsOf(offset + i)), 200, target.route));
       }
     }),
   );
@@ -165,11 +180,29 @@ async function main(): Promise<void> {
     const count = Number(/minilm_batch_requests_count (\d+)/.exec(metrics)?.[1]);
     const sum = Number(/minilm_batch_requests_sum (\d+)/.exec(metrics)?.[1]);
     console.log(`engine calls: ${count}, mean requests per call ${(sum / count).toFixed(2)} (all phases)`);
+    if (peerUrl) await sideBySide(url, fmt);
     if (soak > 0) await runSoak(url, child.pid!);
   } finally {
     agent.destroy();
     child.kill('SIGTERM');
   }
+}
+
+/** The same load through the OpenAI route of `minilm serve` and of the peer, one after the other. */
+async function sideBySide(url: string, fmt: (r: { textsPerSecond: number; latencies: number[] }) => string): Promise<void> {
+  const targets: [string, Target][] = [
+    ['minilm serve /v1/embeddings', openaiTarget(`${url}/v1`)],
+    [`peer ${peerUrl}/embeddings`, openaiTarget(peerUrl)],
+  ];
+  const rates: number[] = [];
+  for (const [name, target] of targets) {
+    await run(url, clients, 2_000_000, target); // warm-up
+    const sequential = await run(url, 1, 5_000_000, target);
+    const concurrent = await run(url, clients, 6_000_000, target);
+    console.log(`${name}: 1 client ${fmt(sequential)}; ${clients} clients ${fmt(concurrent)}`);
+    rates.push(concurrent.textsPerSecond);
+  }
+  console.log(`minilm serve / peer at ${clients} clients: ${(rates[0]! / rates[1]!).toFixed(2)}x (load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
 }
 
 main().catch((error: unknown) => {

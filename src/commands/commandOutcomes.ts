@@ -19,7 +19,8 @@ export interface EncodeOutcome {
   readonly text: string;
   readonly dimension: number;
   readonly norm: number;
-  readonly tokens: number;
+  /** Word pieces; undefined when a remote backend embedded the text (it gives no counts). */
+  readonly tokens: number | undefined;
   readonly truncated: boolean;
 }
 

@@ -30,11 +30,11 @@ export async function encodeSelection(services: StudioServices, outcomes: Comman
   }
   const { vectors, tokens } = await services.engine.encodeWithTokens([text]);
   const vector = vectors[0]!;
-  const outcome: EncodeOutcome = { text, dimension: vector.length, norm: norm(vector), tokens: tokens[0]!.count, truncated: tokens[0]!.truncated };
+  const outcome: EncodeOutcome = { text, dimension: vector.length, norm: norm(vector), tokens: tokens?.[0]!.count, truncated: tokens?.[0]!.truncated ?? false };
   outcomes.lastEncode = outcome;
   const copy = t('Copy as JSON');
   const open = t('Open in Studio');
-  const message = encodeMessage(text, vector, outcome.norm, tokens[0]!, t);
+  const message = encodeMessage(text, vector, outcome.norm, tokens?.[0], t);
   outcomes.lastMessage = message;
   void vscode.window.showInformationMessage(message, copy, open).then(async (picked) => {
     if (picked === copy) {

@@ -6,7 +6,16 @@ import type { StudioServices } from '../host/studioServices';
 import { t } from '../host/l10n';
 import type { CommandOutcomes } from './commandOutcomes';
 
-export async function loadModel(services: StudioServices): Promise<ModelInfo> {
+/** MiniLM: Load Model. With a remote backend there is none to load: the backend is asked what it serves instead. */
+export async function loadModel(services: StudioServices): Promise<ModelInfo | undefined> {
+  const backend = services.engine.backend();
+  if (backend) {
+    const facts = await services.engine.ensureReady();
+    void vscode.window.showInformationMessage(
+      t('MiniLM: texts are embedded by the {0} backend at {1} ({2}); no local model is loaded. Set minilm.backend to "local" to use one.', backend.api, backend.host, facts.model),
+    );
+    return undefined;
+  }
   const info = await services.engine.ensureLoaded();
   vscode.window.setStatusBarMessage(
     t('$(check) MiniLM: {0} {1} loaded from {2} in {3} ms', info.name, info.dtype, info.source, Math.round(info.loadMs)),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { EXAMPLE_TEXTS, buildExampleResult, resultFileName } from '../core';
 import { writeFileAtomic } from '../engine/atomicWrite';
-import { EngineError, MODEL_NAME } from '../engine';
+import { EngineError } from '../engine';
 import type { StudioServices } from '../host/studioServices';
 import { t } from '../host/l10n';
 import { StudioPanel } from '../panel/studioPanel';
@@ -53,7 +53,7 @@ export async function runExamples(services: StudioServices, outcomes: CommandOut
       try {
         checkCancelled();
         progress.report({ message: t('Loading the model…') });
-        const info = await services.engine.ensureLoaded({ token: source.token, silent: true });
+        const info = await services.engine.ensureReady({ token: source.token, silent: true });
         const texts = EXAMPLE_TEXTS.map((e) => e.text);
         let reported = 0;
         const started = performance.now();
@@ -73,7 +73,7 @@ export async function runExamples(services: StudioServices, outcomes: CommandOut
         await fs.promises.mkdir(dir, { recursive: true });
         const date = freeSecond(dir, new Date());
         const document = buildExampleResult({
-          model: MODEL_NAME,
+          model: info.model,
           dtype: info.dtype,
           examples: EXAMPLE_TEXTS,
           embeddings,

@@ -20,7 +20,9 @@ export type EngineErrorCode =
   /** A remote backend answered with something that is not one vector of numbers per text. */
   | 'REMOTE_BAD_RESPONSE'
   /** A remote backend answered with another error status. */
-  | 'REMOTE_FAILED';
+  | 'REMOTE_FAILED'
+  /** What was asked needs the local model (token embeddings, say), and a remote backend is set. */
+  | 'REMOTE_UNSUPPORTED';
 
 export class EngineError extends Error {
   constructor(

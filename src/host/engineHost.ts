@@ -1,10 +1,10 @@
 // The one engine of the extension host, configured from the `minilm.*` settings, with VS Code progress and logging.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Engine, EngineError, resolveModel, withAbort, type BatchProgress, type EncodedTexts, type EngineOptions, type EngineState, type ModelInfo } from '../engine';
-import { RemoteEmbedder } from '../engine/remote';
+import { Engine, EngineError, resolveModel, withAbort, type BatchProgress, type EngineOptions, type EngineState, type ModelInfo } from '../engine';
+import { DEFAULT_ENDPOINT, DEFAULT_REMOTE_MODEL, RemoteEmbedder, remoteVectorCache } from '../engine/remote';
 import type { DownloadProgress, Dtype, TokenEmbeddings } from '../engine/types';
-import type { EngineHost, HostEncodeOptions } from './studioServices';
+import type { EmbedderFacts, EngineHost, HostEncodedTexts, HostEncodeOptions, RemoteBackendView } from './studioServices';
 import { downloadPercent, formatMegabytes } from './statusBarView';
 import { isReallyWithin } from './containedPath';
 import { engineOptionsFrom, readStudioSettings, remoteOptionsFrom, resultsFolderOutside, resultsFolderPath, type HostPaths, type StudioSettings } from './studioSettings';
@@ -49,6 +49,8 @@ export class VscodeEngineHost implements EngineHost {
   private applied: string;
   /** The remote backend of `minilm.backend`, rebuilt when its settings or key change. */
   private remote: { embedder: RemoteEmbedder; options: string } | undefined;
+  /** Remote vectors, kept across settings changes (keyed by backend, endpoint and model, so never mixed up). */
+  private readonly remoteCache = remoteVectorCache();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -93,18 +95,42 @@ export class VscodeEngineHost implements EngineHost {
   }
 
   /**
-   * The serving engine `minilm.backend` names (its key from secret storage), or undefined for `local`. The local
-   * model still loads: it gives the model's facts, token counts and the index's chunking.
+   * The serving engine `minilm.backend` names (its key from secret storage), or undefined for `local`. With one, no
+   * local model is loaded or downloaded: vectors, the model's identity and the index's chunk limit come from it.
    */
   async remoteEmbedder(): Promise<RemoteEmbedder | undefined> {
     const options = remoteOptionsFrom(currentSettings(), await this.context.secrets.get(BACKEND_API_KEY_SECRET));
     if (!options) return (this.remote = undefined);
     const id = JSON.stringify(options);
     if (this.remote?.options !== id) {
-      this.remote = { embedder: new RemoteEmbedder({ ...options, log: (message) => this.log.info(message) }), options: id };
+      this.remote = { embedder: new RemoteEmbedder({ ...options, cache: this.remoteCache, log: (message) => this.log.info(message) }), options: id };
       this.log.info(`embedding on the ${options.api} backend at ${this.remote.embedder.endpoint}`);
     }
     return this.remote.embedder;
+  }
+
+  /** The remote backend the settings name, as the panel and status bar show it (no request is made). */
+  backend(): RemoteBackendView | undefined {
+    const settings = currentSettings();
+    if (settings.backend === 'local') return undefined;
+    let host = settings.backendEndpoint;
+    try {
+      host = new URL(settings.backendEndpoint || DEFAULT_ENDPOINT[settings.backend] || '').host;
+    } catch {
+      // not a URL: shown as written, the first request says what is wrong with it
+    }
+    return { api: settings.backend, host, model: settings.remoteModel || DEFAULT_REMOTE_MODEL[settings.backend] };
+  }
+
+  async ensureReady(options: { token?: vscode.CancellationToken; silent?: boolean } = {}): Promise<EmbedderFacts> {
+    const remote = await this.remoteEmbedder();
+    if (!remote) {
+      const info = await this.ensureLoaded(options);
+      return { model: info.name, dtype: info.dtype, loadMs: info.loadMs };
+    }
+    // Asks the server what it serves (TEI: GET /info), so an unreachable or wrong endpoint is told before any work.
+    const { model } = await this.withSignal(options.token, (signal) => remote.describe(signal));
+    return { model, dtype: `remote:${remote.api}`, loadMs: 0 };
   }
 
   /** Engine options from the settings; `trusted` is a parameter so the in-host tests can check limited mode. */
@@ -227,11 +253,12 @@ export class VscodeEngineHost implements EngineHost {
     return this.encodeWithTokens(texts, options).then((result) => result.vectors);
   }
 
-  async encodeWithTokens(texts: string[], options: HostEncodeOptions = {}): Promise<EncodedTexts> {
+  async encodeWithTokens(texts: string[], options: HostEncodeOptions = {}): Promise<HostEncodedTexts> {
     const remote = await this.remoteEmbedder();
-    const info = await this.ensureLoaded({ token: options.token, silent: options.onProgress !== undefined });
-    const run = (signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined) =>
-      remote ? this.encodeRemotely(remote, info, texts, signal, onProgress, options.batchSize) : this.engine.encodeWithTokens(texts, { signal, onProgress, batchSize: options.batchSize });
+    if (!remote) await this.ensureLoaded({ token: options.token, silent: options.onProgress !== undefined });
+    // A server gives vectors only: word-piece counts would need the model's tokenizer here, so there are none.
+    const run = (signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<HostEncodedTexts> =>
+      remote ? remote.encode(texts, { signal, onProgress, batchSize: options.batchSize }).then((vectors) => ({ vectors })) : this.engine.encodeWithTokens(texts, { signal, onProgress, batchSize: options.batchSize });
     if (options.onProgress || texts.length <= PROGRESS_THRESHOLD) {
       return this.withSignal(options.token, (signal) => run(signal, options.onProgress));
     }
@@ -259,18 +286,12 @@ export class VscodeEngineHost implements EngineHost {
   }
 
   async tokenEmbeddings(text: string, options: { token?: vscode.CancellationToken } = {}): Promise<TokenEmbeddings> {
+    const remote = await this.remoteEmbedder();
+    if (remote) {
+      throw new EngineError('REMOTE_UNSUPPORTED', vscode.l10n.t('Explain needs the token embeddings of a local model, which the {0} backend at {1} does not give: set minilm.backend to "local" to explain a score.', remote.api, remote.endpoint));
+    }
     await this.ensureLoaded({ token: options.token, silent: true });
     return this.withSignal(options.token, (signal) => this.engine.tokenEmbeddings(text, { signal }));
-  }
-
-  /** Vectors from the server, word-piece counts from the local tokenizer (as the panel shows them). */
-  private async encodeRemotely(remote: RemoteEmbedder, info: ModelInfo, texts: string[], signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined, batchSize: number | undefined): Promise<EncodedTexts> {
-    const [vectors, tokens] = await Promise.all([remote.encode(texts, { signal, onProgress, batchSize }), this.engine.countTokens(texts, signal)]);
-    const wrong = vectors.find((v) => v.length !== info.dimension);
-    if (wrong) {
-      throw new EngineError('WRONG_DIMENSION', `The ${remote.api} backend at ${remote.endpoint} returns ${wrong.length}-dimensional vectors, the local ${info.name} ${info.dimension}: point minilm.backendEndpoint at a server of the same model, or set minilm.model to it.`);
-    }
-    return { vectors, tokens };
   }
 
   unload(): Promise<void> {

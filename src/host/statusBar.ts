@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { EngineHost } from './studioServices';
 import { t } from './l10n';
-import { statusBarView, type StatusBarView } from './statusBarView';
+import { remoteStatusBarView, statusBarView, type StatusBarView } from './statusBarView';
 import { currentSettings } from './engineHost';
 import { configuredModelName } from './modelPicker';
 
@@ -17,9 +17,9 @@ export class ModelStatusBar implements vscode.Disposable {
     this.current = this.render();
     this.subscriptions.push(
       engine.onDidChangeState(() => this.render()),
-      // The dtype shown while unloaded follows the setting.
+      // The dtype shown while unloaded, and the backend, follow the settings.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('minilm.dtype') || e.affectsConfiguration('minilm.model')) setTimeout(() => this.render(), 0);
+        if (['minilm.dtype', 'minilm.model', 'minilm.backend', 'minilm.backendEndpoint', 'minilm.remoteModel'].some((key) => e.affectsConfiguration(key))) setTimeout(() => this.render(), 0);
       }),
     );
     this.item.show();
@@ -31,7 +31,8 @@ export class ModelStatusBar implements vscode.Disposable {
   }
 
   private render(): StatusBarView {
-    const view = statusBarView(this.engine.state, this.engine.dtype, t, configuredModelName(currentSettings().model, this.engine.hostPaths()));
+    const backend = this.engine.backend();
+    const view = backend ? remoteStatusBarView(backend, t) : statusBarView(this.engine.state, this.engine.dtype, t, configuredModelName(currentSettings().model, this.engine.hostPaths()));
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.command = view.command;

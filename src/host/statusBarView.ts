@@ -82,3 +82,15 @@ export function statusBarView(state: EngineState, dtype: Dtype, t: Translate, co
       };
   }
 }
+
+/** With a remote backend the local model's state does not matter: the item names where texts are embedded. */
+export function remoteStatusBarView(backend: { api: string; host: string; model: string | undefined }, t: Translate): StatusBarView {
+  return {
+    text: t('$(cloud) MiniLM · {0}', backend.api),
+    tooltip: backend.model
+      ? t('MiniLM: texts are embedded by the {0} backend at {1}, model {2} (minilm.backend). Click to open the Studio.', backend.api, backend.host, backend.model)
+      : t('MiniLM: texts are embedded by the {0} backend at {1} (minilm.backend). Click to open the Studio.', backend.api, backend.host),
+    command: 'minilm.openStudio',
+    error: false,
+  };
+}

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { HostPaths } from './studioSettings';
-import type { EncodedTexts, EngineState, ModelInfo, BatchProgress, Dtype, TokenEmbeddings } from '../engine/types';
+import type { EngineState, ModelInfo, BatchProgress, Dtype, TokenCount, TokenEmbeddings } from '../engine/types';
+import type { RemoteApi } from '../engine/remote';
 
 /**
  * What the panel, the notebook controller and the commands get from the extension host: one shared model, its
@@ -10,13 +11,23 @@ import type { EncodedTexts, EngineState, ModelInfo, BatchProgress, Dtype, TokenE
 export interface EngineHost extends vscode.Disposable {
   readonly state: EngineState;
   readonly onDidChangeState: vscode.Event<EngineState>;
-  /** Loads the model if needed (shared by concurrent callers), with VS Code progress unless `silent`. */
+  /**
+   * Makes the configured embedder ready: the local model is loaded (as `ensureLoaded`), a remote backend is asked
+   * what it serves. Call it rather than `ensureLoaded` before encoding.
+   */
+  ensureReady(options?: { token?: vscode.CancellationToken; silent?: boolean }): Promise<EmbedderFacts>;
+  /** The remote backend `minilm.backend` names, undefined for the local model. */
+  backend(): RemoteBackendView | undefined;
+  /** Loads the local model if needed (shared by concurrent callers), with VS Code progress unless `silent`. */
   ensureLoaded(options?: { token?: vscode.CancellationToken; silent?: boolean }): Promise<ModelInfo>;
   /** Encodes texts (loading the model first when needed). Rejects with a cancellation error when the token fires. */
   encode(texts: string[], options?: HostEncodeOptions): Promise<Float32Array[]>;
-  /** Like encode, plus the word-piece count and truncation flag of each text. */
-  encodeWithTokens(texts: string[], options?: HostEncodeOptions): Promise<EncodedTexts>;
-  /** One text's word pieces and contextual token embeddings (ST's `output_value="token_embeddings"`), loading first when needed. */
+  /** Like encode, plus the word-piece count and truncation flag of each text (none from a remote backend). */
+  encodeWithTokens(texts: string[], options?: HostEncodeOptions): Promise<HostEncodedTexts>;
+  /**
+   * One text's word pieces and contextual token embeddings (ST's `output_value="token_embeddings"`), loading first
+   * when needed. A remote backend has none: it rejects with REMOTE_UNSUPPORTED, in one line.
+   */
   tokenEmbeddings(text: string, options?: { token?: vscode.CancellationToken }): Promise<TokenEmbeddings>;
   unload(): Promise<void>;
   /** Downloads the model for the configured dtype into the per-user cache. */
@@ -26,6 +37,31 @@ export interface EngineHost extends vscode.Disposable {
   hostPaths(trusted?: boolean): HostPaths;
   /** Resolves once the current `minilm.*` settings have reached the engine (settings apply from a change listener). */
   settled(): Promise<void>;
+}
+
+export interface HostEncodedTexts {
+  vectors: Float32Array[];
+  /** Word pieces per text, from the local tokenizer; absent when a remote backend embedded the texts. */
+  tokens?: TokenCount[];
+}
+
+/** What a result document records of the embedder. */
+export interface EmbedderFacts {
+  /** The local model's name, or the model the server says it serves (TEI's model_id, else the name sent). */
+  model: string;
+  /** fp32 or q8 locally; `remote:<api>` for a server (its weights are not ours to name). */
+  dtype: string;
+  /** Load time of the local model; 0 for a server. */
+  loadMs: number;
+}
+
+/** Which serving engine embeds, as settings name it. */
+export interface RemoteBackendView {
+  api: RemoteApi;
+  /** The endpoint's host and port (its path and scheme left out), or the setting as written when it is no URL. */
+  host: string;
+  /** The model name sent (undefined for TEI, which serves one model). */
+  model: string | undefined;
 }
 
 export interface HostEncodeOptions {

@@ -130,7 +130,7 @@ export class MiniLmController implements vscode.Disposable {
 
   private encode(texts: string[], signal: AbortSignal): Promise<Float32Array[]> {
     return this.withToken(signal, async (token) => {
-      await this.services.engine.ensureLoaded({ token });
+      await this.services.engine.ensureReady({ token });
       return this.services.engine.encode(texts, { token });
     });
   }

@@ -93,7 +93,7 @@ export class StudioPanel {
         if (state.kind === 'ready' || state.kind === 'error') this.postPicker(backend);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('minilm.dtype')) {
+        if (['minilm.dtype', 'minilm.backend', 'minilm.backendEndpoint', 'minilm.remoteModel'].some((key) => e.affectsConfiguration(key))) {
           this.post({ type: 'notification', method: 'model/state', params: modelStatusOf(services) });
         }
         if (e.affectsConfiguration('minilm')) this.postPicker(backend);

@@ -14,7 +14,8 @@ import { pca2d } from '../core/pca';
 import { EXAMPLE_TEXTS, buildExampleResult, resultFileName, type ExampleResultDocument } from '../core/exampleSuite';
 import { vectorsToCsv, vectorsToJson, vectorsToNpy, formatFloat32 } from '../core/exportFormats';
 import { writeFileAtomic } from '../engine/atomicWrite';
-import type { EncodedTexts, BatchProgress, TokenEmbeddings } from '../engine/types';
+import type { BatchProgress, TokenEmbeddings } from '../engine/types';
+import type { HostEncodedTexts } from '../host/studioServices';
 import { buildExplainView } from '../shared/explainView';
 import { DEFAULT_CATALOGUE_ID } from '../engine/modelCatalogue';
 import {
@@ -48,7 +49,8 @@ export interface StudioBackend {
   checkModel(value: string): void;
   /** Writes `minilm.model` ('' is the default) and resolves once the engine has the new options (unloaded, nothing downloaded). */
   setModel(value: string): Promise<void>;
-  encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts>;
+  /** `tokens` is absent when a remote backend embedded the texts. */
+  encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<HostEncodedTexts>;
   /** One text's word pieces and contextual token embeddings (ST's `output_value="token_embeddings"`). */
   tokenEmbeddings(text: string, options: { signal: AbortSignal }): Promise<TokenEmbeddings>;
   copyText(text: string): Promise<void>;
@@ -84,7 +86,7 @@ const RESULT_FILE = /^test_\d{8}_\d{6}\.json$/;
 export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
   const encodeOne = async (text: string, signal: AbortSignal) => {
     const { vectors, tokens } = await backend.encodeWithTokens([text], { signal });
-    return { vector: vectors[0], tokens: tokens[0] };
+    return { vector: vectors[0], tokens: tokens?.[0] };
   };
 
   const resultsFolder = async (): Promise<string> => {
@@ -154,8 +156,8 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
         dimension: va.length,
         normA: norm(va),
         normB: norm(vb),
-        tokensA: tokens[0],
-        tokensB: tokens[1],
+        tokensA: tokens?.[0],
+        tokensB: tokens?.[1],
         maxTokens: backend.status().info?.maxSeqLength ?? 256,
       };
     },

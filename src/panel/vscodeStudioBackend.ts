@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { StudioServices } from '../host/studioServices';
-import type { EncodedTexts, TokenEmbeddings } from '../engine/types';
+import type { HostEncodedTexts, StudioServices } from '../host/studioServices';
+import type { TokenEmbeddings } from '../engine/types';
 import type { ExportFormat, ModelPickerView, ModelStatus, StudioDtype, WebviewCommand } from '../shared/studioProtocol';
 import { currentSettings } from '../host/engineHost';
 import { SETTINGS_QUERY } from '../shared/errorActions';
@@ -20,6 +20,8 @@ export function modelStatusOf(services: StudioServices): ModelStatus {
   if (state.kind === 'downloading') status.download = { file: state.file, received: state.received, total: state.total };
   if (state.kind === 'ready') status.info = { ...state.info };
   if (state.kind === 'error') status.error = { code: state.code, message: state.message };
+  const backend = services.engine.backend();
+  if (backend) status.backend = { api: backend.api, host: backend.host, ...(backend.model ? { model: backend.model } : {}) };
   return status;
 }
 
@@ -67,7 +69,7 @@ export class VscodeStudioBackend implements StudioBackend {
   }
 
   async load(signal: AbortSignal): Promise<void> {
-    await withToken(signal, (token) => this.services.engine.ensureLoaded({ token, silent: true }));
+    await withToken(signal, (token) => this.services.engine.ensureReady({ token, silent: true }));
   }
 
   unload(): Promise<void> {
@@ -107,7 +109,7 @@ export class VscodeStudioBackend implements StudioBackend {
     await this.services.engine.settled();
   }
 
-  encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts> {
+  encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<HostEncodedTexts> {
     return withToken(options.signal, (token) => this.services.engine.encodeWithTokens(texts, { token, onProgress: options.onProgress }));
   }
 

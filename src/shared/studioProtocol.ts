@@ -70,6 +70,11 @@ export interface ModelStatus {
   error?: { code: string; message: string };
   /** `minilm.allowDownload` now: whether the fixes for a missing model include a download (src/shared/errorActions). */
   allowDownload: boolean;
+  /**
+   * Set when `minilm.backend` names a serving engine: texts are embedded there and the local model (state, info,
+   * dtype) is not used. `host` is the endpoint's host:port, `model` the name sent (none for TEI).
+   */
+  backend?: { api: 'tei' | 'openai' | 'ollama'; host: string; model?: string };
   /** Resident set size of the process running the model, bytes. */
   memoryRss: number;
 }
@@ -125,8 +130,9 @@ export interface SimilarityResult {
   dimension: number;
   normA: number;
   normB: number;
-  tokensA: TokenInfo;
-  tokensB: TokenInfo;
+  /** Absent when a remote backend embedded the texts (it gives no word-piece counts). */
+  tokensA?: TokenInfo;
+  tokensB?: TokenInfo;
   maxTokens: number;
 }
 
@@ -135,7 +141,8 @@ export interface EncodeResult {
   dimension: number;
   norm: number;
   vector: number[];
-  tokens: TokenInfo;
+  /** Absent when a remote backend embedded the text. */
+  tokens?: TokenInfo;
 }
 
 export interface SearchHitView {

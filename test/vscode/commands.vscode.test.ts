@@ -125,7 +125,7 @@ describe('commands', function () {
     assert.equal(outcome.text, 'The girl is carrying a baby.');
     assert.equal(outcome.dimension, 384);
     assert.ok(Math.abs(outcome.norm - 1) < 1e-4, `norm ${outcome.norm}`);
-    assert.ok(outcome.tokens >= 8 && outcome.tokens <= 12, `${outcome.tokens} word pieces`);
+    assert.ok(outcome.tokens! >= 8 && outcome.tokens! <= 12, `${outcome.tokens} word pieces`);
     assert.equal(outcome.truncated, false);
     assert.match(api.outcomes.lastMessage ?? '', /384 dimensions, norm 1\.0000/);
   });

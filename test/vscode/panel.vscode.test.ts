@@ -95,14 +95,14 @@ describe('Studio panel over the protocol', function () {
     let manhattan = 0;
     for (let i = 0; i < 384; i++) manhattan += Math.abs(va![i]! - vb![i]!);
     assert.ok(Math.abs(result.manhattan - manhattan) < 1e-3);
-    assert.equal(result.tokensA.truncated, false);
-    assert.ok(result.tokensA.count >= 8 && result.tokensA.count < 20, `tokens ${result.tokensA.count}`);
+    assert.equal(result.tokensA!.truncated, false);
+    assert.ok(result.tokensA!.count >= 8 && result.tokensA!.count < 20, `tokens ${result.tokensA!.count}`);
     assert.equal(result.maxTokens, 256);
 
     const long = 'word '.repeat(400);
     const truncated = await request<SimilarityResult>('similarity/compute', { a: long, b });
-    assert.equal(truncated.tokensA.count, 256);
-    assert.equal(truncated.tokensA.truncated, true);
+    assert.equal(truncated.tokensA!.count, 256);
+    assert.equal(truncated.tokensA!.truncated, true);
   });
 
   it('Similarity tab, Explain: the word-piece alignment of the engine\'s token embeddings, each row\'s best match its maximum', async () => {
@@ -129,7 +129,7 @@ describe('Studio panel over the protocol', function () {
     assert.equal(result.vector.length, 384);
     assert.ok(result.vector.every((x, i) => Math.abs(x - vector![i]!) < 1e-6), 'same vector as the engine');
     assert.ok(Math.abs(result.norm - 1) < 1e-5);
-    assert.equal(result.tokens.truncated, false);
+    assert.equal(result.tokens!.truncated, false);
 
     await vscode.env.clipboard.writeText('');
     const copied = await request<{ characters: number }>('encode/copy', { text });

@@ -20,6 +20,9 @@ import { tinyModelDir } from '../helpers/tinyModels';
 import { repoRoot, testModelDir } from '../helpers/sharedPaths';
 import { screenshotsDir } from '../helpers/screenshotsDir';
 import { StudioHarness } from './harness/studioHarness';
+import { RemoteEmbedder } from '../../src/engine/remote';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const SCREENSHOTS = screenshotsDir();
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -566,6 +569,73 @@ describe('Studio webview with a model scored by dot product', function () {
     assert.match(await reading.innerText(), /Dot product/);
     assert.equal(await page.locator('[data-testid="cosine"]').count(), 0, 'no cosine headline or band for a dot-product model');
     assert.equal((await number(page, 'metric-cosine')).toFixed(4), cosineSimilarity(va, vb).toFixed(4));
+    assert.deepEqual(problems.csp, []);
+    assert.deepEqual(problems.errors, []);
+  });
+});
+
+describe('Studio webview with a remote backend and no local model', function () {
+  this.timeout(400_000);
+  let browser: Browser;
+  let local: Engine;
+  let serverEngine: Engine;
+  let harness: StudioHarness;
+  let server: http.Server;
+  let scratch: string;
+  let endpoint: string;
+
+  before(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-webview-remote-'));
+    // The panel's own engine has no model: every vector must come from the server.
+    local = new Engine({ modelDir: path.join(scratch, 'no-model'), projectModelsDir: path.join(scratch, 'models'), cacheDir: path.join(scratch, 'cache'), allowDownload: false });
+    serverEngine = new Engine({ modelDir: testModelDir(), dtype: 'fp32' });
+    // A TEI-shaped server embedding with the real model.
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const send = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+        if (req.url === '/info') return send({ model_id: 'all-MiniLM-L6-v2', max_client_batch_size: 32, max_input_length: 256 });
+        void serverEngine.encode((JSON.parse(body) as { inputs: string[] }).inputs).then((vectors) => send(vectors.map((v) => Array.from(v))));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    harness = new StudioHarness({ engine: local, remote: new RemoteEmbedder({ api: 'tei', endpoint }) });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await harness?.stop();
+    await new Promise((resolve) => server?.close(resolve));
+    await local?.dispose();
+    await serverEngine?.dispose();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('the Model tab names the backend and its host instead of load controls; Similarity scores with the server\'s vectors, without word-piece counts', async () => {
+    const url = await harness.start();
+    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+    const { page, problems } = await openStudio(context, `${url}/?theme=dark`);
+    const backend = page.locator('[data-testid="model-backend"]');
+    await backend.waitFor();
+    assert.match(await backend.innerText(), /Backend: tei/);
+    assert.equal(await page.locator('[data-testid="backend-host"]').innerText(), new URL(endpoint).host);
+    assert.equal(await page.locator('#load-button').isVisible(), false);
+    assert.equal(await page.locator('#dtype-select').isVisible(), false);
+    await screenshot(page, 'model-remote-backend');
+
+    const [a, b] = ['A man is playing a guitar.', 'Someone plays music.'];
+    await selectTab(page, 'similarity');
+    await fill(page, 'similarity-a', a);
+    await fill(page, 'similarity-b', b);
+    await page.locator('#compare-button').click();
+    await page.locator('[data-testid="metric-cosine"]').waitFor();
+    const [va, vb] = await serverEngine.encode([a, b]);
+    assert.ok(Math.abs((await number(page, 'metric-cosine')) - cosineSimilarity(va!, vb!)) < 1e-4);
+    assert.equal(await page.locator('[data-testid="metric-tokens-a"]').count(), 0);
+    // The panel's own engine was never asked to load.
+    assert.equal(local.state.kind, 'unloaded');
     assert.deepEqual(problems.csp, []);
     assert.deepEqual(problems.errors, []);
   });

@@ -109,7 +109,7 @@ export function createEncodeTab(ctx: TabContext): Tab {
               { class: 'metrics' },
               metric(ctx.t('similarity.dimension'), String(r.dimension), 'encode-dimension'),
               metric(ctx.t('encode.norm'), formatScore(r.norm, 6), 'encode-norm'),
-              metric(ctx.t('encode.tokens'), `${r.tokens.count}${r.tokens.truncated ? ' ⚠' : ''}`, 'encode-tokens', r.tokens.truncated ? 'warning' : ''),
+              r.tokens ? metric(ctx.t('encode.tokens'), `${r.tokens.count}${r.tokens.truncated ? ' ⚠' : ''}`, 'encode-tokens', r.tokens.truncated ? 'warning' : '') : null,
             )
           : null,
         first,

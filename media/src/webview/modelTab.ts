@@ -34,19 +34,14 @@ export function createModelTab(ctx: TabContext): Tab {
     ctx.run('model', 'command/run', { command: name }, (_r, id) => ctx.dispatch({ type: 'finished', slot: 'model', id }));
 
   const picker = createModelPicker(ctx);
-  const element = h(
-    'section',
-    { class: 'tab-body' },
-    h(
+  const localControls = h(
       'div',
       { class: 'toolbar' },
       button(ctx.t('model.load'), 'play', load, { id: 'load-button' }),
       button(ctx.t('model.unload'), 'debug-stop', unload, { id: 'unload-button', secondary: true }),
       h('div', { class: 'field inline' }, h('vscode-label', { for: 'dtype-select' }, ctx.t('model.dtype')), dtypeSelect),
-    ),
-    output,
-    picker.element,
-  );
+    );
+  const element = h('section', { class: 'tab-body' }, localControls, output, picker.element);
 
   return {
     element,
@@ -58,6 +53,12 @@ export function createModelTab(ctx: TabContext): Tab {
       if (status && dtypeSelect.value !== status.dtype) dtypeSelect.value = status.dtype;
       if (!status) {
         replaceChildren(output, h('vscode-progress-ring', {}));
+        return;
+      }
+      // A remote backend embeds: the local model's load, dtype and picker do not apply.
+      localControls.hidden = picker.element.hidden = status.backend !== undefined;
+      if (status.backend) {
+        replaceChildren(output, remoteBackendView(ctx, status.backend), errorBox(ctx, model.error));
         return;
       }
       const stateText = ctx.t(`model.state.${status.state}`);
@@ -140,4 +141,22 @@ export function createModelTab(ctx: TabContext): Tab {
       replaceChildren(output, header, ...rows, fix, metrics, source, errorBox(ctx, requestError));
     },
   };
+}
+
+/** Which server embeds: its kind, host and the model name sent. */
+function remoteBackendView(ctx: TabContext, backend: NonNullable<ModelStatus['backend']>): HTMLElement {
+  return h(
+    'div',
+    { class: 'stack', 'data-testid': 'model-backend' },
+    h('div', { class: 'model-state', role: 'status' }, icon('cloud'), h('span', { class: 'state-text' }, `${ctx.t('model.backend')}: ${backend.api}`)),
+    h(
+      'dl',
+      { class: 'details' },
+      h('dt', {}, ctx.t('model.backend.endpoint')),
+      h('dd', {}, h('code', { class: 'path', 'data-testid': 'backend-host' }, backend.host)),
+      h('dt', {}, ctx.t('model.backend.model')),
+      h('dd', { 'data-testid': 'backend-model' }, backend.model ?? ctx.t('model.backend.servedModel')),
+    ),
+    h('p', { class: 'muted' }, ctx.t('model.backend.hint')),
+  );
 }

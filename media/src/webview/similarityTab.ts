@@ -48,8 +48,9 @@ export function createSimilarityTab(ctx: TabContext): Tab {
     explainOutput,
   );
 
-  const tokens = (label: string, info: TokenInfo, testId: string) =>
-    metric(label, `${info.count}${info.truncated ? ' ⚠' : ''}`, testId, info.truncated ? 'warning' : '');
+  // A remote backend gives no word-piece counts: the metric is left out rather than guessed.
+  const tokens = (label: string, info: TokenInfo | undefined, testId: string) =>
+    info ? metric(label, `${info.count}${info.truncated ? ' ⚠' : ''}`, testId, info.truncated ? 'warning' : '') : null;
 
   return {
     element,
@@ -84,7 +85,7 @@ export function createSimilarityTab(ctx: TabContext): Tab {
               h('div', { class: 'reading-score', 'data-testid': 'similarity-score' }, formatScore(headline.value)),
               h('div', {}, h('div', { class: 'reading-label' }, ctx.t(headline.label)), h('div', { class: 'muted' }, ctx.t('similarity.modelScore', ctx.state().model.status?.info?.name ?? '', headline.fn))),
             );
-        const truncation = [r.tokensA, r.tokensB].some((t) => t.truncated)
+        const truncation = [r.tokensA, r.tokensB].some((t) => t?.truncated)
           ? h('div', { class: 'warning-box', role: 'alert', 'data-testid': 'truncation-warning' }, icon('warning'), ctx.t('similarity.truncated', r.maxTokens))
           : null;
         result = h(

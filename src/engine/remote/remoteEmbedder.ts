@@ -1,3 +1,4 @@
+import { EmbeddingCache } from '../embeddingCache';
 import { EngineError, cancelled, isCancellation } from '../errors';
 import type { EncodeOptions } from '../types';
 import { API_SHAPES } from './remoteApis';
@@ -29,6 +30,12 @@ export interface RemoteEmbedderOptions {
    */
   concurrency?: number;
   policy?: Partial<RequestPolicy>;
+  /**
+   * Vectors already fetched, keyed by backend, endpoint, model, prompt and text (never by a local model folder, so
+   * they cannot mix with local vectors). Pass one to share it between embedders (the extension keeps one across
+   * settings changes); default: this embedder's own, of REMOTE_CACHE_BYTES.
+   */
+  cache?: EmbeddingCache<Float32Array>;
   /** What error messages call the settings: the CLI's options by default. */
   names?: SettingNames;
   log?: (message: string) => void;
@@ -36,6 +43,14 @@ export interface RemoteEmbedderOptions {
 
 /** Requests in flight at once by default: enough to keep a server's batcher fed, few enough not to queue up. */
 export const DEFAULT_CONCURRENCY = 4;
+
+/** Bytes of vectors an embedder keeps by default (as the local engine's default cache). */
+export const REMOTE_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** A cache of remote vectors bounded by bytes. */
+export function remoteVectorCache(maxBytes = REMOTE_CACHE_BYTES): EmbeddingCache<Float32Array> {
+  return new EmbeddingCache<Float32Array>({ maxBytes }, (vector) => vector.byteLength);
+}
 
 /** Distance from 1 within which a vector counts as unit length (float32 sums of 384 squares). */
 const UNIT_TOLERANCE = 1e-3;
@@ -57,6 +72,7 @@ export class RemoteEmbedder {
   private readonly policy: RequestPolicy;
   private readonly log: (message: string) => void;
   private readonly names: SettingNames;
+  private readonly cache: EmbeddingCache<Float32Array>;
   private description: Promise<RemoteDescription> | undefined;
   private knownDimension: number | undefined;
   private unitVectors: boolean | undefined;
@@ -89,6 +105,7 @@ export class RemoteEmbedder {
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.log = options.log ?? (() => undefined);
+    this.cache = options.cache ?? remoteVectorCache();
   }
 
   /** Width of the vectors, once a request has returned some (see `dimension` to ask for it). */
@@ -112,8 +129,8 @@ export class RemoteEmbedder {
 
   /** Width of the model's vectors; embeds one short text when no request has told it yet. */
   async dimension(signal?: AbortSignal): Promise<number> {
-    if (this.knownDimension === undefined) await this.encode(['dimension'], { signal });
-    return this.knownDimension!;
+    if (this.knownDimension === undefined) this.knownDimension = (await this.encode(['dimension'], { signal }))[0]!.length;
+    return this.knownDimension;
   }
 
   /**
@@ -124,8 +141,41 @@ export class RemoteEmbedder {
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new EngineError('INVALID_INPUT', 'Expected an array of strings.');
     if (options.signal?.aborted) throw cancelled();
     const prefix = this.promptText(options);
-    const sent = prefix ? texts.map((t) => prefix + t) : texts;
-    if (sent.length === 0) return [];
+    if (texts.length === 0) return [];
+    // The prompt is part of the key as given: without one, the server's own default applies, the same each time.
+    const explicitPrompt = options.prompt !== undefined || options.promptName !== undefined ? prefix : undefined;
+    const keyOf = (text: string) => EmbeddingCache.key(this.cacheIdentity, `remote:${this.api}`, text, explicitPrompt, this.normalize);
+    const results = new Array<Float32Array | undefined>(texts.length);
+    const missing: string[] = [];
+    const slotsOf = new Map<string, number[]>();
+    texts.forEach((text, i) => {
+      const hit = this.cache.get(keyOf(text));
+      if (hit) results[i] = hit;
+      else if (slotsOf.has(text)) slotsOf.get(text)!.push(i);
+      else {
+        slotsOf.set(text, [i]);
+        missing.push(text);
+      }
+    });
+    if (missing.length === 0) {
+      options.onProgress?.({ done: 1, total: 1 });
+      return results as Float32Array[];
+    }
+    const fetched = await this.fetchVectors(prefix ? missing.map((t) => prefix + t) : missing, options);
+    missing.forEach((text, k) => {
+      this.cache.set(keyOf(text), fetched[k]!);
+      for (const i of slotsOf.get(text)!) results[i] = fetched[k]!;
+    });
+    return results as Float32Array[];
+  }
+
+  /** What the cache keys vectors by besides the text: which backend, where, and which model it was asked for. */
+  private get cacheIdentity(): string {
+    return `${this.api}\u0000${this.endpoint}\u0000${this.model ?? ''}`;
+  }
+
+  /** Vectors for `sent` (prompts already applied) from the server, in requests sized to its limits. */
+  private async fetchVectors(sent: readonly string[], options: EncodeOptions): Promise<Float32Array[]> {
     const { limits } = await this.describe(options.signal);
     const batches = requestBatches(sent, options.batchSize ?? this.batchSize, limits);
     const shape = API_SHAPES[this.api];

@@ -1,4 +1,8 @@
+import type { TokenCount } from '../types';
 import type { ServerLimits } from './remoteTypes';
+
+/** Word pieces a text is fitted to for a server that publishes no max_input_length (all-MiniLM-L6-v2's limit). */
+export const DEFAULT_REMOTE_INPUT_TOKENS = 256;
 
 /**
  * Splits texts into consecutive request batches a server accepts: at most `maxTexts` texts (the caller's batch size
@@ -36,4 +40,13 @@ export function limitsFromTeiInfo(info: unknown): ServerLimits {
     return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
   };
   return { maxClientBatchSize: positive('max_client_batch_size'), maxBatchTokens: positive('max_batch_tokens'), maxInputLength: positive('max_input_length') };
+}
+
+/**
+ * Word pieces per text without the model's tokenizer: the text's UTF-16 length plus [CLS] and [SEP], an upper bound
+ * (a word piece covers at least one unit). `truncated` says the server might cut the text at `limit`, so a caller
+ * that must lose nothing (the workspace index) splits it first.
+ */
+export function estimatedTokenCounts(texts: readonly string[], limit: number): TokenCount[] {
+  return texts.map((text) => ({ count: Math.min(limit, text.length + 2), truncated: text.length + 2 > limit }));
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { CHUNKER_VERSION, chunkDocument, documentKindOf, splitChunk, type TextChunk } from '../../core/chunking';
 import type { Engine } from '../engine';
-import type { RemoteEmbedder } from '../remote';
+import { DEFAULT_REMOTE_INPUT_TOKENS, estimatedTokenCounts, type RemoteEmbedder } from '../remote';
 import { cancelled, EngineError } from '../errors';
 import type { PromptOptions } from '../modelConfig';
-import type { BatchProgress, ModelInfo } from '../types';
+import type { BatchProgress, ModelInfo, TokenCount } from '../types';
 import { readIndexableFile } from './fileContent';
 import { walkFiles, type WalkOptions } from './fileWalker';
 import type { FileUpdate, IndexIdentity, IndexStore } from './indexStore';
@@ -21,11 +21,12 @@ export interface UpdateIndexOptions extends Omit<WalkOptions, 'root' | 'signal'>
   /** Folder whose files are indexed; stored paths are relative to it. */
   root: string;
   store: IndexStore;
-  /** The local model: its tokenizer fits chunks to max_seq_length, and without `remote` it embeds them. */
-  engine: Engine;
+  /** The local model: its tokenizer fits chunks to max_seq_length and it embeds them. Unused with `remote`. */
+  engine?: Engine;
   /**
-   * A serving engine that embeds the chunks instead; it is part of the index's identity (by its model identity, not
-   * its address), so switching backends rebuilds.
+   * A serving engine that embeds the chunks instead (no local model needed): chunks are fitted to its
+   * max_input_length (default 256) by an upper-bound estimate of their word pieces. It is part of the index's
+   * identity (by its model identity, not its address), so switching backends rebuilds.
    */
   remote?: RemoteEmbedder;
   /**
@@ -69,12 +70,23 @@ const FILES_PER_ROUND = 256;
 export async function updateIndex(options: UpdateIndexOptions): Promise<IndexRunResult> {
   const started = performance.now();
   const { engine, store, signal, remote } = options;
-  const info = await engine.load(signal);
+  if (!remote && !engine) throw new EngineError('INVALID_INPUT', 'updateIndex needs the local engine or a remote backend.');
   const documentPrompt = options.documentPrompt ?? { promptName: 'document' };
-  const identity = remote ? await remoteIndexIdentity(remote, documentPrompt, signal) : indexIdentity(info, documentPrompt);
-  // A server applies its own default prompt: only an explicit one is sent (the local default stays for counting).
+  // A server applies its own default prompt: only an explicit one is sent.
   const sentPrompt = remote ? (options.documentPrompt ?? {}) : documentPrompt;
-  const embedder = remote ?? engine;
+  let identity: IndexIdentity;
+  let fit: ChunkFit;
+  if (remote) {
+    const limit = (await remote.describe(signal)).limits.maxInputLength ?? DEFAULT_REMOTE_INPUT_TOKENS;
+    const prefix = sentPrompt.prompt ?? '';
+    identity = await remoteIndexIdentity(remote, documentPrompt, limit, signal);
+    fit = { maxTokens: limit, count: async (texts) => estimatedTokenCounts(prefix ? texts.map((t) => prefix + t) : texts, limit) };
+  } else {
+    const info = await engine!.load(signal);
+    identity = indexIdentity(info, documentPrompt);
+    fit = { maxTokens: info.maxSeqLength, count: (texts) => engine!.countTokens(texts, signal, documentPrompt) };
+  }
+  const embedder = remote ?? engine!;
   const rebuilt = options.rebuild === true || !sameIdentity(store.identity(), identity);
   const previous = rebuilt ? new Map() : store.files();
 
@@ -110,7 +122,7 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<IndexRun
       });
     }
     options.onProgress?.({ phase: 'read', done: Math.min(start + FILES_PER_ROUND, walk.files.length), total: walk.files.length });
-    const fitted = await fitChunks(engine, round.flatMap((r) => r.chunks.map((chunk) => ({ owner: r, chunk }))), documentPrompt, info, signal);
+    const fitted = await fitChunks(fit, round.flatMap((r) => r.chunks.map((chunk) => ({ owner: r, chunk }))));
     const vectors = await embedder.encode(
       fitted.map((f) => f.chunk.text),
       { ...sentPrompt, batchSize: options.batchSize, signal, onProgress: (p: BatchProgress) => options.onProgress?.({ phase: 'embed', done: embeddedChunks + Math.round((p.done / p.total) * fitted.length), total: embeddedChunks + fitted.length }) },
@@ -148,13 +160,19 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<IndexRun
  * Splits every chunk the model would truncate until all fit in max_seq_length word pieces (prompt included), so no
  * text of a file is silently left out of the index.
  */
-async function fitChunks<T>(engine: Engine, items: { owner: T; chunk: TextChunk }[], prompt: PromptOptions, info: ModelInfo, signal: AbortSignal | undefined): Promise<{ owner: T; chunk: TextChunk }[]> {
+/** How chunks are measured: the local tokenizer, or an estimate against a server's limit. */
+interface ChunkFit {
+  maxTokens: number;
+  count(texts: string[]): Promise<TokenCount[]>;
+}
+
+async function fitChunks<T>(fit: ChunkFit, items: { owner: T; chunk: TextChunk }[]): Promise<{ owner: T; chunk: TextChunk }[]> {
   // `order` is the chunk's position, then its part numbers after each split: sorting by it restores reading order.
   type Placed = { owner: T; chunk: TextChunk; order: number[] };
   const fitting: Placed[] = [];
   let pending: Placed[] = items.map((item, i) => ({ ...item, order: [i] }));
   for (let round = 0; pending.length > 0; round++) {
-    const counts = await engine.countTokens(pending.map((p) => p.chunk.text), signal, prompt);
+    const counts = await fit.count(pending.map((p) => p.chunk.text));
     const next: Placed[] = [];
     pending.forEach((p, i) => {
       if (!counts[i]!.truncated) {
@@ -163,7 +181,7 @@ async function fitChunks<T>(engine: Engine, items: { owner: T; chunk: TextChunk 
       }
       const parts = splitChunk(p.chunk);
       if (parts.length < 2 || round >= MAX_SPLIT_ROUNDS) {
-        throw new EngineError('INVALID_INPUT', `lines ${p.chunk.startLine}-${p.chunk.endLine} (${p.chunk.text.length} characters) cannot be split below ${info.maxSeqLength} word pieces`);
+        throw new EngineError('INVALID_INPUT', `lines ${p.chunk.startLine}-${p.chunk.endLine} (${p.chunk.text.length} characters) cannot be split below ${fit.maxTokens} word pieces`);
       }
       parts.forEach((chunk, k) => next.push({ owner: p.owner, chunk, order: [...p.order, k] }));
     });
@@ -200,11 +218,12 @@ export function indexIdentity(info: ModelInfo, documentPrompt: PromptOptions): I
 }
 
 /** The identity of vectors from a remote backend: its API and model identity, the width it returns, the prompt sent. */
-async function remoteIndexIdentity(remote: RemoteEmbedder, documentPrompt: PromptOptions, signal: AbortSignal | undefined): Promise<IndexIdentity> {
+async function remoteIndexIdentity(remote: RemoteEmbedder, documentPrompt: PromptOptions, chunkTokens: number, signal: AbortSignal | undefined): Promise<IndexIdentity> {
   const { model } = await remote.describe(signal);
   const dimension = await remote.dimension(signal);
+  // Chunks are cut by an estimate against the server's limit: another limit cuts them elsewhere.
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ documentPrompt: documentPrompt.prompt ?? documentPrompt.promptName ?? null }))
+    .update(JSON.stringify({ documentPrompt: documentPrompt.prompt ?? documentPrompt.promptName ?? null, chunkFit: `estimate ${chunkTokens}` }))
     .digest('hex')
     .slice(0, 16);
   return { backend: remote.api, model, dtype: 'remote', dimension, chunker: CHUNKER_VERSION, fingerprint };

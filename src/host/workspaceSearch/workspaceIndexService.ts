@@ -305,7 +305,7 @@ export class WorkspaceIndexService implements vscode.Disposable {
     this.setActivity({ kind: 'running', percent: undefined, message: vscode.l10n.t('Indexing the workspace…') });
     let outcome: IndexRunOutcome;
     try {
-      await this.engineHost.ensureLoaded({ silent: !request.visible });
+      await this.engineHost.ensureReady({ silent: !request.visible });
       const folders = await vscode.window.withProgress(
         {
           location: request.visible ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
@@ -348,9 +348,9 @@ export class WorkspaceIndexService implements vscode.Disposable {
     signal: AbortSignal,
     progress: vscode.Progress<{ message?: string; increment?: number }>,
   ): Promise<FolderRunSummary[]> {
-    const engine = this.engineHost.engineForIndex();
-    // With minilm.backend the server embeds the chunks; the local model still cuts the files into chunks.
+    // With minilm.backend the server embeds the chunks and the local model is left alone.
     const remote = await this.engineHost.remoteEmbedder();
+    const engine = remote ? undefined : this.engineHost.engineForIndex();
     const folders = this.folders();
     const summaries: FolderRunSummary[] = [];
     let reported = 0;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ModelInfo } from '../../../src/engine/types';
-import { downloadPercent, statusBarView } from '../../../src/host/statusBarView';
+import { downloadPercent, remoteStatusBarView, statusBarView } from '../../../src/host/statusBarView';
 import { english } from '../../../src/shared/translate';
 import { errorActions } from '../../../src/shared/errorActions';
 
@@ -90,5 +90,15 @@ describe('error actions', () => {
     assert.equal(errorActions('CHECKSUM_MISMATCH', true)[0], 'downloadModel');
     assert.deepEqual(errorActions('SOMETHING_ELSE', true), ['showLog']);
     assert.deepEqual(errorActions(undefined, true), ['showLog']);
+  });
+});
+
+describe('remoteStatusBarView', () => {
+  it('names the backend kind, host and model, and opens the Studio', () => {
+    const view = remoteStatusBarView({ api: 'openai', host: '127.0.0.1:7997', model: 'all-MiniLM-L6-v2' }, english);
+    assert.equal(view.text, '$(cloud) MiniLM · openai');
+    assert.match(view.tooltip, /openai backend at 127\.0\.0\.1:7997, model all-MiniLM-L6-v2/);
+    assert.equal(view.command, 'minilm.openStudio');
+    assert.doesNotMatch(remoteStatusBarView({ api: 'tei', host: 'tei:8080', model: undefined }, english).tooltip, /model/);
   });
 });

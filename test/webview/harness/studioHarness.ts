@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Engine } from '../../../src/engine';
-import type { EncodedTexts, TokenEmbeddings } from '../../../src/engine/types';
+import type { TokenEmbeddings } from '../../../src/engine/types';
+import type { RemoteEmbedder } from '../../../src/engine/remote';
+import type { HostEncodedTexts } from '../../../src/host/studioServices';
 import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
 import { createStudioRequestHandlers, type BackendEncodeOptions, type StudioBackend } from '../../../src/panel/studioRequests';
 import { studioHtml } from '../../../src/panel/studioHtml';
@@ -46,6 +48,8 @@ export class HarnessBackend implements StudioBackend {
     readonly engine: Engine,
     private readonly results: string | undefined,
     private readonly allowDownload: boolean,
+    /** Embeds instead of the engine, as minilm.backend does in the extension (the engine is then never loaded). */
+    private readonly remote?: RemoteEmbedder,
   ) {}
 
   status(): ModelStatus {
@@ -54,10 +58,12 @@ export class HarnessBackend implements StudioBackend {
     if (state.kind === 'downloading') status.download = { file: state.file, received: state.received, total: state.total };
     if (state.kind === 'ready') status.info = { ...state.info };
     if (state.kind === 'error') status.error = { code: state.code, message: state.message };
+    if (this.remote) status.backend = { api: this.remote.api, host: new URL(this.remote.endpoint).host };
     return status;
   }
   async load(signal: AbortSignal): Promise<void> {
-    await this.engine.load(signal);
+    if (this.remote) await this.remote.describe(signal);
+    else await this.engine.load(signal);
   }
   unload(): Promise<void> {
     return this.engine.unload();
@@ -84,7 +90,8 @@ export class HarnessBackend implements StudioBackend {
   /** Folders the picker reads: an empty scratch cache, so nothing but the model folder counts as downloaded. */
   paths: HostPaths = { globalStorage: '/nonexistent-minilm-harness', workerPath: '', trusted: true };
 
-  encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<EncodedTexts> {
+  encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<HostEncodedTexts> {
+    if (this.remote) return this.remote.encode(texts, { signal: options.signal, onProgress: options.onProgress }).then((vectors) => ({ vectors }));
     return this.engine.encodeWithTokens(texts, { signal: options.signal, onProgress: options.onProgress });
   }
   tokenEmbeddings(text: string, options: { signal: AbortSignal }): Promise<TokenEmbeddings> {
@@ -119,6 +126,8 @@ export interface HarnessOptions {
   language?: string;
   /** What `minilm.allowDownload` says to the panel (default true, the setting's default). */
   allowDownload?: boolean;
+  /** A remote backend that embeds instead of `engine`. */
+  remote?: RemoteEmbedder;
 }
 
 export class StudioHarness {
@@ -133,7 +142,7 @@ export class StudioHarness {
   private origin = '';
 
   constructor(private readonly options: HarnessOptions) {
-    this.backend = new HarnessBackend(options.engine, options.resultsFolder, options.allowDownload ?? true);
+    this.backend = new HarnessBackend(options.engine, options.resultsFolder, options.allowDownload ?? true, options.remote);
     this.dispatcher = new StudioDispatcher(
       createStudioRequestHandlers(this.backend),
       (message) => this.post(message),

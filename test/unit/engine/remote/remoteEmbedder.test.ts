@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EngineError } from '../../../../src/engine';
-import { RemoteEmbedder, type RemoteEmbedderOptions } from '../../../../src/engine/remote';
+import { RemoteEmbedder, remoteVectorCache, type RemoteEmbedderOptions } from '../../../../src/engine/remote';
 
 interface Seen {
   method: string;
@@ -212,6 +212,35 @@ describe('RemoteEmbedder (stub servers)', () => {
     const pending = embedder({ api: 'openai' }).encode(['x'], { signal: controller.signal });
     setImmediate(() => controller.abort());
     assert.equal((await rejection(pending)).code, 'CANCELLED');
+  });
+
+  it('caches vectors: a repeated text is not sent again; another endpoint or model sharing the cache is asked itself', async () => {
+    server = await stub((request) => ({ body: { data: inputsOf(request).map((t, index) => ({ embedding: [t.length, 1, 0], index })) } }));
+    const other = await stub((request) => ({ body: { data: inputsOf(request).map((t, index) => ({ embedding: [0, 1, t.length], index })) } }));
+    try {
+      const cache = remoteVectorCache();
+      const first = new RemoteEmbedder({ api: 'openai', endpoint: server.url, cache });
+      const [a] = await first.encode(['hello', 'hi']);
+      // Same texts, a duplicate and one new one: only the new one goes out.
+      const again = await new RemoteEmbedder({ api: 'openai', endpoint: server.url, cache }).encode(['hi', 'hello', 'hello', 'new']);
+      assert.deepEqual(server.seen.map(inputsOf), [['hello', 'hi'], ['new']]);
+      assert.deepEqual(Array.from(again[1]!), Array.from(a!));
+      assert.deepEqual(Array.from(again[2]!), Array.from(a!));
+      // A prompt changes what the server embeds: not served from the plain text's entry.
+      await first.encode(['hello'], { prompt: 'query: ' });
+      assert.deepEqual(server.seen.map(inputsOf).at(-1), ['query: hello']);
+      // Another endpoint, and another model at the same endpoint, are other vectors.
+      const elsewhere = await new RemoteEmbedder({ api: 'openai', endpoint: other.url, cache }).encode(['hello']);
+      assert.deepEqual(other.seen.map(inputsOf), [['hello']]);
+      assert.notDeepEqual(Array.from(elsewhere[0]!), Array.from(a!));
+      await new RemoteEmbedder({ api: 'openai', endpoint: server.url, model: 'another-model', cache }).encode(['hello']);
+      assert.deepEqual(server.seen.map(inputsOf).at(-1), ['hello']);
+      assert.equal((server.seen.at(-1)!.body as { model: string }).model, 'another-model');
+      // Served from the cache, a new embedder still knows the width.
+      assert.equal(await new RemoteEmbedder({ api: 'openai', endpoint: other.url, cache }).dimension(), 3);
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses an endpoint that is not an http(s) URL, or that carries credentials', () => {

@@ -2,7 +2,8 @@ import type { ModelStatus, StudioDtype } from '../../../src/shared/studioProtoco
 import { h, icon, replaceChildren } from './dom';
 import { button, errorBox, metric } from './common';
 import type { Tab, TabContext } from './context';
-import { downloadPercent, errorFix, formatBytes, formatTemplate } from './viewModel';
+import { downloadPercent, formatBytes, formatTemplate } from './formatting';
+import { errorFix, modelPrimaryAction } from './modelActions';
 import { createModelPicker } from './modelPicker';
 
 const STATE_ICON: Record<ModelStatus['state'], string> = {
@@ -34,13 +35,14 @@ export function createModelTab(ctx: TabContext): Tab {
     ctx.run('model', 'command/run', { command: name }, (_r, id) => ctx.dispatch({ type: 'finished', slot: 'model', id }));
 
   const picker = createModelPicker(ctx);
+  const loadButton = button(ctx.t('model.load'), 'play', load, { id: 'load-button' }) as HTMLElement & { secondary: boolean };
   const element = h(
     'section',
     { class: 'tab-body' },
     h(
       'div',
       { class: 'toolbar' },
-      button(ctx.t('model.load'), 'play', load, { id: 'load-button' }),
+      loadButton,
       button(ctx.t('model.unload'), 'debug-stop', unload, { id: 'unload-button', secondary: true }),
       h('div', { class: 'field inline' }, h('vscode-label', { for: 'dtype-select' }, ctx.t('model.dtype')), dtypeSelect),
     ),
@@ -55,6 +57,7 @@ export function createModelTab(ctx: TabContext): Tab {
       const model = state.model;
       if (previous && previous.model === model) return;
       const status = model.status;
+      loadButton.secondary = modelPrimaryAction(status) !== 'load';
       if (status && dtypeSelect.value !== status.dtype) dtypeSelect.value = status.dtype;
       if (!status) {
         replaceChildren(output, h('vscode-progress-ring', {}));
@@ -106,15 +109,17 @@ export function createModelTab(ctx: TabContext): Tab {
       let fix: HTMLElement | null = null;
       if (status.error) {
         const plan = errorFix(status.error.code);
-        const actions = plan.actions.map((action) =>
-          action === 'chooseFolder'
-            ? button(ctx.t('model.chooseFolder'), 'folder-opened', () => command('minilm.chooseModelFolder'), { id: 'choose-folder-button' })
+        // The first fix is the one to try: it alone is primary.
+        const actions = plan.actions.map((action, i) => {
+          const secondary = i > 0;
+          return action === 'chooseFolder'
+            ? button(ctx.t('model.chooseFolder'), 'folder-opened', () => command('minilm.chooseModelFolder'), { secondary, id: 'choose-folder-button' })
             : action === 'download'
-              ? button(ctx.t('model.download'), 'cloud-download', () => command('minilm.downloadModel'), { secondary: true, id: 'download-button' })
+              ? button(ctx.t('model.download'), 'cloud-download', () => command('minilm.downloadModel'), { secondary, id: 'download-button' })
               : action === 'showLog'
-                ? button(ctx.t('model.showLog'), 'output', () => command('minilm.showLog'), { secondary: true, id: 'show-log-button' })
-                : button(ctx.t('model.load'), 'refresh', load, { secondary: true }),
-        );
+                ? button(ctx.t('model.showLog'), 'output', () => command('minilm.showLog'), { secondary, id: 'show-log-button' })
+                : button(ctx.t('model.load'), 'refresh', load, { secondary, id: 'retry-load-button' });
+        });
         fix = h(
           'div',
           { class: 'error-box', role: 'alert', 'data-testid': 'model-error' },

@@ -1,8 +1,9 @@
-import type { TokenInfo } from '../../../src/shared/studioProtocol';
+import type { SimilarityResult, TokenInfo } from '../../../src/shared/studioProtocol';
 import { h, icon, replaceChildren } from './dom';
 import { busyIndicator, button, errorBox, labelled, metric, syncValue, textarea } from './common';
 import type { Tab, TabContext } from './context';
-import { bandDetailKey, bandLabelKey, formatScore, headlineScore, scoreBarPercent, similarityBand } from './viewModel';
+import { formatScore } from './formatting';
+import { bandDetailKey, bandLabelKey, headlineScore, scoreBarPercent, similarityBand, similarityMetrics, type SimilarityMetric } from './similarityReading';
 import { EXPLAIN_CSS, renderExplain } from '../explain/explainHeatmap';
 
 /** The explain view's stylesheet, shared with the notebook renderer; a constructed sheet, which the CSP allows. */
@@ -50,6 +51,28 @@ export function createSimilarityTab(ctx: TabContext): Tab {
 
   const tokens = (label: string, info: TokenInfo, testId: string) =>
     metric(label, `${info.count}${info.truncated ? ' ⚠' : ''}`, testId, info.truncated ? 'warning' : '');
+  const metricOf = (m: SimilarityMetric, r: SimilarityResult): HTMLElement => {
+    switch (m) {
+      case 'cosine':
+        return metric(ctx.t('similarity.cosine'), formatScore(r.cosine), 'metric-cosine');
+      case 'euclidean':
+        return metric(ctx.t('similarity.euclidean'), formatScore(r.euclidean), 'metric-euclidean');
+      case 'dot':
+        return metric(ctx.t('similarity.dot'), formatScore(r.dot), 'metric-dot');
+      case 'manhattan':
+        return metric(ctx.t('similarity.manhattan'), formatScore(r.manhattan), 'metric-manhattan');
+      case 'dimension':
+        return metric(ctx.t('similarity.dimension'), String(r.dimension), 'metric-dimension');
+      case 'normA':
+        return metric(ctx.t('similarity.normA'), formatScore(r.normA), 'metric-norm-a');
+      case 'normB':
+        return metric(ctx.t('similarity.normB'), formatScore(r.normB), 'metric-norm-b');
+      case 'tokensA':
+        return tokens(ctx.t('similarity.tokensA'), r.tokensA, 'metric-tokens-a');
+      case 'tokensB':
+        return tokens(ctx.t('similarity.tokensB'), r.tokensB, 'metric-tokens-b');
+    }
+  };
 
   return {
     element,
@@ -75,7 +98,7 @@ export function createSimilarityTab(ctx: TabContext): Tab {
           ? h(
               'div',
               { class: `reading band-${band}`, 'data-testid': 'similarity-reading', 'data-band': band, 'data-function': headline.fn },
-              h('div', { class: 'reading-score', 'data-testid': 'cosine' }, formatScore(r.cosine)),
+              h('div', {}, h('div', { class: 'reading-score', 'data-testid': 'cosine' }, formatScore(r.cosine)), h('div', { class: 'muted small', 'data-testid': 'reading-function' }, ctx.t('similarity.cosine'))),
               h('div', {}, h('div', { class: 'reading-label' }, ctx.t(bandLabelKey(band))), h('div', { class: 'muted' }, ctx.t(bandDetailKey(band)))),
             )
           : h(
@@ -93,19 +116,7 @@ export function createSimilarityTab(ctx: TabContext): Tab {
           reading,
           headline.banded ? bar : null,
           truncation,
-          h(
-            'div',
-            { class: 'metrics' },
-            metric(ctx.t('similarity.cosine'), formatScore(r.cosine), 'metric-cosine'),
-            metric(ctx.t('similarity.euclidean'), formatScore(r.euclidean), 'metric-euclidean'),
-            metric(ctx.t('similarity.dot'), formatScore(r.dot), 'metric-dot'),
-            metric(ctx.t('similarity.manhattan'), formatScore(r.manhattan), 'metric-manhattan'),
-            metric(ctx.t('similarity.dimension'), String(r.dimension), 'metric-dimension'),
-            metric(ctx.t('similarity.normA'), formatScore(r.normA), 'metric-norm-a'),
-            metric(ctx.t('similarity.normB'), formatScore(r.normB), 'metric-norm-b'),
-            tokens(ctx.t('similarity.tokensA'), r.tokensA, 'metric-tokens-a'),
-            tokens(ctx.t('similarity.tokensB'), r.tokensB, 'metric-tokens-b'),
-          ),
+          h('div', { class: 'metrics' }, ...similarityMetrics(r).map((m) => metricOf(m, r))),
         );
       }
       replaceChildren(output, busyIndicator(ctx, s.busy), errorBox(ctx, s.error), result);

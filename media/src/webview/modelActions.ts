@@ -1,0 +1,31 @@
+/** What the Model tab offers: the fix to try when the model fails, and which button is the primary one. */
+import type { ModelStatus } from '../../../src/shared/studioProtocol';
+import type { StringKey } from '../../../src/shared/studioUiStrings';
+
+export interface ErrorFix {
+  hint: StringKey;
+  actions: Array<'chooseFolder' | 'download' | 'showLog' | 'load'>;
+}
+
+export function errorFix(code: string): ErrorFix {
+  switch (code) {
+    case 'MODEL_NOT_FOUND':
+      return { hint: 'model.fix.notFound', actions: ['chooseFolder', 'download', 'showLog'] };
+    case 'MODEL_CORRUPT':
+    case 'CHECKSUM_MISMATCH':
+    case 'WRONG_DIMENSION':
+      return { hint: 'model.fix.notFound', actions: ['download', 'chooseFolder', 'showLog'] };
+    default:
+      return { hint: 'model.fix.generic', actions: ['load', 'showLog', 'chooseFolder'] };
+  }
+}
+
+/**
+ * The Model tab's one primary button for a state: Load until the model is ready, the first fix while it is in error
+ * (the fix box has its own buttons), none once it is ready or busy (the other tabs' compute buttons lead then).
+ */
+export function modelPrimaryAction(status: ModelStatus | undefined): 'load' | 'fix' | undefined {
+  if (!status) return undefined;
+  if (status.error || status.state === 'error') return 'fix';
+  return status.state === 'unloaded' ? 'load' : undefined;
+}

@@ -21,10 +21,12 @@ export function errorFix(code: string): ErrorFix {
 }
 
 /**
- * The Model tab's one primary button for a state: Load until the model is ready, the first fix while it is in error
- * (the fix box has its own buttons), none once it is ready or busy (the other tabs' compute buttons lead then).
+ * The Model tab's one primary button for a state: Download when the chosen catalogue entry is not on this machine
+ * (the picker's button; nothing else can work before it), the first fix while the model is in error, Load until the
+ * model is loaded, none once it is ready or busy (the other tabs' compute buttons lead then).
  */
-export function modelPrimaryAction(status: ModelStatus | undefined): 'load' | 'fix' | undefined {
+export function modelPrimaryAction(status: ModelStatus | undefined, currentNeedsDownload = false): 'download' | 'fix' | 'load' | undefined {
+  if (currentNeedsDownload) return 'download';
   if (!status) return undefined;
   if (status.error || status.state === 'error') return 'fix';
   return status.state === 'unloaded' ? 'load' : undefined;

@@ -55,9 +55,10 @@ export function createModelTab(ctx: TabContext): Tab {
     render(state, previous) {
       picker.render(state, previous);
       const model = state.model;
-      if (previous && previous.model === model) return;
+      const primary = modelPrimaryAction(model.status, state.picker.result?.entries.some((e) => e.current && !e.local));
+      loadButton.secondary = primary !== 'load';
+      if (previous && previous.model === model && modelPrimaryAction(previous.model.status, previous.picker.result?.entries.some((e) => e.current && !e.local)) === primary) return;
       const status = model.status;
-      loadButton.secondary = modelPrimaryAction(status) !== 'load';
       if (status && dtypeSelect.value !== status.dtype) dtypeSelect.value = status.dtype;
       if (!status) {
         replaceChildren(output, h('vscode-progress-ring', {}));
@@ -109,9 +110,9 @@ export function createModelTab(ctx: TabContext): Tab {
       let fix: HTMLElement | null = null;
       if (status.error) {
         const plan = errorFix(status.error.code);
-        // The first fix is the one to try: it alone is primary.
+        // The first fix is the one to try: it alone is primary (unless the picker's Download comes first).
         const actions = plan.actions.map((action, i) => {
-          const secondary = i > 0;
+          const secondary = i > 0 || primary !== 'fix';
           return action === 'chooseFolder'
             ? button(ctx.t('model.chooseFolder'), 'folder-opened', () => command('minilm.chooseModelFolder'), { secondary, id: 'choose-folder-button' })
             : action === 'download'

@@ -10,12 +10,14 @@ describe('Model tab actions', () => {
     assert.ok(errorFix('WORKER_FAILED').actions.includes('showLog'));
   });
 
-  it('makes Load the primary button only while the model is not loaded, the fix while it fails', () => {
+  it('makes Load the primary button only while the model is not loaded, the fix while it fails, Download before either', () => {
     const status = (state: ModelStatus['state'], error?: ModelStatus['error']): ModelStatus => ({ state, dtype: 'fp32', memoryRss: 1, error });
     assert.equal(modelPrimaryAction(status('unloaded')), 'load');
     assert.equal(modelPrimaryAction(status('ready')), undefined);
     assert.equal(modelPrimaryAction(status('loading')), undefined);
     assert.equal(modelPrimaryAction(status('error', { code: 'MODEL_NOT_FOUND', message: 'x' })), 'fix');
     assert.equal(modelPrimaryAction(undefined), undefined);
+    assert.equal(modelPrimaryAction(status('unloaded'), true), 'download', 'a chosen model not on this machine is downloaded first');
+    assert.equal(modelPrimaryAction(status('error', { code: 'MODEL_NOT_FOUND', message: 'x' }), true), 'download');
   });
 });

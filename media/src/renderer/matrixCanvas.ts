@@ -116,9 +116,15 @@ export function renderMatrixCanvas(
         [payload.valueName, String(payload.values[h.row][h.col])],
       ]);
     } else if (h.x < MARGIN && h.row !== undefined && h.y >= MARGIN) {
-      showTooltip(tooltip, at, [[`${h.row + 1}`, payload.rowLabels[h.row]], ['', words.sortColumns]]);
+      showTooltip(tooltip, at, [
+        [`${h.row + 1}`, payload.rowLabels[h.row]],
+        ['', words.sortColumns],
+      ]);
     } else if (h.y < MARGIN && h.col !== undefined && h.x >= MARGIN) {
-      showTooltip(tooltip, at, [[`${h.col + 1}`, payload.colLabels[h.col]], ['', words.sortRows]]);
+      showTooltip(tooltip, at, [
+        [`${h.col + 1}`, payload.colLabels[h.col]],
+        ['', words.sortRows],
+      ]);
     } else tooltip.hidden = true;
   };
   const onLeave = () => (tooltip.hidden = true);

@@ -5,7 +5,13 @@ import type { Shading } from './shading';
 import { sortableTable } from './sortableTable';
 import type { Redraw } from './sorting';
 
-export function renderRankedTable(body: HTMLElement, payload: TablePayload, shading: Shading, onRowOrder: (order: number[]) => void, words: RendererStrings): Redraw {
+export function renderRankedTable(
+  body: HTMLElement,
+  payload: TablePayload,
+  shading: Shading,
+  onRowOrder: (order: number[]) => void,
+  words: RendererStrings,
+): Redraw {
   const scroller = el('div', 'scroller');
   body.append(scroller);
   return sortableTable(scroller, {

@@ -29,4 +29,3 @@ export function downloadSizeText(size: { bytes: number; exact: boolean }): strin
 export function otherModel(view: ModelPickerView): string | undefined {
   return view.entries.some((e) => e.current) ? undefined : view.setting || undefined;
 }
-

@@ -30,7 +30,6 @@ export function bandDetailKey(band: SimilarityBand): StringKey {
   return `band.${band}.detail` as StringKey;
 }
 
-
 /** The label of each similarity function, as the Similarity tab's metrics already name them. */
 export const SIMILARITY_FUNCTION_LABEL: Record<SimilarityFunctionName, StringKey> = {
   cosine: 'similarity.cosine',
@@ -54,7 +53,6 @@ export function headlineScore(result: Pick<SimilarityResult, 'cosine' | 'dot' | 
   return { fn, value: result[fn], label: SIMILARITY_FUNCTION_LABEL[fn], banded: fn === 'cosine' };
 }
 
-
 /** A score bar's width in percent: cosine clamped to [0, 1] (a negative cosine means unrelated: an empty bar). */
 export function scoreBarPercent(score: number): number {
   if (!Number.isFinite(score)) return 0;
@@ -77,11 +75,5 @@ export function similarityMetrics(result: Pick<SimilarityResult, 'normA' | 'norm
   const headline = result.similarityFunction ?? 'cosine';
   const unit = isUnitLength(result.normA) && isUnitLength(result.normB);
   const scores: SimilarityMetric[] = ['cosine', 'euclidean', 'dot', 'manhattan'];
-  return [
-    ...scores.filter((m) => m !== headline && !(m === 'dot' && unit)),
-    'dimension',
-    ...(unit ? [] : (['normA', 'normB'] as const)),
-    'tokensA',
-    'tokensB',
-  ];
+  return [...scores.filter((m) => m !== headline && !(m === 'dot' && unit)), 'dimension', ...(unit ? [] : (['normA', 'normB'] as const)), 'tokensA', 'tokensB'];
 }

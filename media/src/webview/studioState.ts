@@ -17,7 +17,6 @@ import type {
 } from '../../../src/shared/studioProtocol';
 import { STUDIO_TABS } from '../../../src/shared/studioProtocol';
 
-
 /** A request in flight for one part of the UI. */
 export interface Busy {
   id: number;
@@ -204,7 +203,11 @@ export function applyShowRequest(state: StudioState, request: StudioShowRequest)
   if (request.similarity) next = { ...next, tab: 'similarity', similarity: { a: request.similarity.a, b: request.similarity.b }, explain: {} };
   if (request.encode) next = { ...next, tab: 'encode', encode: { text: request.encode.text } };
   if (request.search) {
-    next = { ...next, tab: 'search', search: { ...next.search, query: request.search.query, candidates: request.search.candidates.join('\n'), result: undefined, notice: undefined } };
+    next = {
+      ...next,
+      tab: 'search',
+      search: { ...next.search, query: request.search.query, candidates: request.search.candidates.join('\n'), result: undefined, notice: undefined },
+    };
   }
   if (request.matrix) next = { ...next, tab: 'examples' };
   if (request.tab) next = { ...next, tab: request.tab };

@@ -8,7 +8,14 @@ const t = (key: StringKey, ...args: Array<string | number>) => formatTemplate(EN
 
 describe('Examples heatmap view', () => {
   it('takes the scale range off the diagonal', () => {
-    assert.deepEqual(offDiagonalRange([[1, 0.2, -0.1], [0.2, 1, 0.7], [-0.1, 0.7, 1]]), { min: -0.1, max: 0.7 });
+    assert.deepEqual(
+      offDiagonalRange([
+        [1, 0.2, -0.1],
+        [0.2, 1, 0.7],
+        [-0.1, 0.7, 1],
+      ]),
+      { min: -0.1, max: 0.7 },
+    );
     assert.deepEqual(offDiagonalRange([[1]]), { min: 0, max: 1 });
   });
 

@@ -235,6 +235,26 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     await page.locator('#explain-output').scrollIntoViewIfNeeded();
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, '13_explain.png'), fullPage: true });
+
+    // A theme switch (VS Code swaps the body class and the variables) recolours the heatmap.
+    const strongest = heatmap.locator(`td[data-r="${r}"][data-c="${expected.bestInB[r]}"]`);
+    const before = await strongest.evaluate((td) => getComputedStyle(td).backgroundColor);
+    await page.evaluate(() => {
+      document.documentElement.style.setProperty('--vscode-charts-blue', '#00ff00');
+      document.body.classList.add('theme-switch-test');
+    });
+    try {
+      const cell = `[data-testid="explain-heatmap"] td[data-r="${r}"][data-c="${expected.bestInB[r]}"]`;
+      await page.waitForFunction(([selector, old]) => getComputedStyle(document.querySelector(selector)!).backgroundColor !== old, [cell, before] as const, { timeout: 10_000 });
+      const after = await strongest.evaluate((td) => getComputedStyle(td).backgroundColor);
+      const [red, green, blue] = after.match(/\d+/g)!.map(Number);
+      assert.ok(green > red && green > blue, `after the switch ${after}`);
+    } finally {
+      await page.evaluate(() => {
+        document.documentElement.style.removeProperty('--vscode-charts-blue');
+        document.body.classList.remove('theme-switch-test');
+      });
+    }
   });
 
   it('Similarity tab: Explain on a text past 256 word pieces warns, and the heatmap scrolls under sticky headers', async () => {

@@ -3,6 +3,7 @@ import { h, icon, replaceChildren } from './dom';
 import { busyIndicator, button, errorBox, labelled, metric, syncValue, textarea } from './common';
 import type { Tab, TabContext } from './context';
 import { formatScore } from './formatting';
+import { onThemeChange } from './charts';
 import { bandDetailKey, bandLabelKey, headlineScore, scoreBarPercent, similarityBand, similarityMetrics, type SimilarityMetric } from './similarityReading';
 import { EXPLAIN_CSS, renderExplain } from '../explain/explainHeatmap';
 
@@ -74,6 +75,14 @@ export function createSimilarityTab(ctx: TabContext): Tab {
     }
   };
 
+  // The heatmap's colours come from the theme when it is drawn: draw it again when the theme changes.
+  const drawExplain = () => {
+    const e = ctx.state().explain;
+    const view = e.result ? h('div', { class: 'stack' }, h('h3', {}, ctx.t('explain.title')), renderExplain(e.result, ctx.t)) : null;
+    replaceChildren(explainOutput, busyIndicator(ctx, e.busy), errorBox(ctx, e.error), view);
+  };
+  onThemeChange(drawExplain);
+
   return {
     element,
     render(next, previous) {
@@ -81,10 +90,7 @@ export function createSimilarityTab(ctx: TabContext): Tab {
       syncValue(a, s.a);
       syncValue(b, s.b);
       const e = next.explain;
-      if (!previous || previous.explain.result !== e.result || previous.explain.busy !== e.busy || previous.explain.error !== e.error) {
-        const view = e.result ? h('div', { class: 'stack' }, h('h3', {}, ctx.t('explain.title')), renderExplain(e.result, ctx.t)) : null;
-        replaceChildren(explainOutput, busyIndicator(ctx, e.busy), errorBox(ctx, e.error), view);
-      }
+      if (!previous || previous.explain.result !== e.result || previous.explain.busy !== e.busy || previous.explain.error !== e.error) drawExplain();
       if (previous && previous.similarity.result === s.result && previous.similarity.busy === s.busy && previous.similarity.error === s.error) return;
       const r = s.result;
       let result: HTMLElement | null = null;

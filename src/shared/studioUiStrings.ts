@@ -137,6 +137,8 @@ export const ENGLISH_STRINGS = {
   'examples.acrossTopic': 'Mean across topics',
   'examples.hover': 'Hover a cell to see both texts.',
   'examples.texts': 'Texts',
+  'examples.count': '{0} texts',
+  'examples.fromCommand': 'Selected texts',
   'common.working': 'Working…',
   'common.cancelled': 'Cancelled.',
   'common.error': 'Error',

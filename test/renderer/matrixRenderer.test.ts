@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { ExplainOutput, MatrixPayload, TablePayload } from '../../src/shared/matrixOutput';
 import { explainViewOf } from '../../src/shared/explainView';
 import { screenshotsDir } from '../helpers/screenshotsDir';
+import { divergingColor, rgbCss, type DivergingPalette } from '../../src/shared/colorScale';
 
 const ORIGIN = 'http://renderer.minilm.test';
 
@@ -21,6 +22,9 @@ function repoDir(): string {
 const root = repoDir();
 const bundle = path.join(root, 'media', 'dist', 'renderer.js');
 const screenshot = path.join(screenshotsDir(), 'notebook-renderer.png');
+
+/** The harness theme below: editor background, charts-orange, charts-blue. */
+const HARNESS_PALETTE: DivergingPalette = { negative: [0xd1, 0x86, 0x16], neutral: [0x1e, 0x1e, 0x1e], positive: [0x37, 0x94, 0xff] };
 
 const HARNESS = `<!doctype html>
 <html><head><meta charset="utf-8">
@@ -121,10 +125,43 @@ describe('notebook matrix renderer (headless chromium)', function () {
     assert.ok(inShadow, 'no table in the output element\'s shadow root');
     assert.equal(await page.locator('#m td.cell').count(), 25);
     assert.equal(await page.locator('#m td.cell').first().textContent(), '1.000');
-    const colours = await page.locator('#m td.cell').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).style.background));
+    const colours = await page.locator('#m td.cell').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).style.backgroundColor));
     assert.ok(new Set(colours).size > 5, 'cells are not coloured by value');
     assert.equal(await page.locator('#m .legend-bar').count(), 1);
     assert.equal(await page.evaluate(() => document.querySelectorAll('[onclick], [onmouseover]').length), 0);
+  });
+
+  it('colours cells on one diverging scale: −1 and +1 at full strength on either side, 0 the background', async () => {
+    const payload: MatrixPayload = { ...matrix(3), values: [[1, 0, -1], [0, 1, 0.5], [-1, 0.5, 1]], scale: [-1, 1] };
+    await render('d', payload);
+    const colour = (r: number, c: number) => page.locator(`#d td.cell[data-row="${r}"][data-col="${c}"]`).evaluate((td) => getComputedStyle(td).backgroundColor);
+    assert.equal(await colour(0, 0), rgbCss(divergingColor(1, 1, HARNESS_PALETTE)));
+    assert.equal(await colour(0, 2), rgbCss(divergingColor(-1, 1, HARNESS_PALETTE)));
+    assert.equal(await colour(0, 1), 'rgb(30, 30, 30)', '0 is the editor background');
+    assert.notEqual(await colour(0, 0), await colour(0, 2));
+    // Text on the strongest cells is black or white, whichever reads better.
+    const text = await page.locator('#d td.cell[data-row="0"][data-col="0"]').evaluate((td) => getComputedStyle(td).color);
+    assert.match(text, /^rgb\((0, 0, 0|255, 255, 255)\)$/);
+  });
+
+  it('25 × 25 scrolls to the last column under sticky headers, long labels ellipsised with the full text as title', async () => {
+    const payload = matrix(25, 9);
+    const long = 'A very long sentence that goes on and on about machine learning, tokenisers and pooling strategies.';
+    const labels = payload.rowLabels.map((l, i) => (i === 3 ? long : l));
+    await render('w', { ...payload, rowLabels: labels, colLabels: labels });
+    const scroller = page.locator('#w .scroller');
+    await scroller.evaluate((s) => s.scrollTo(s.scrollWidth, s.scrollHeight));
+    const lastCell = page.locator('#w td.cell[data-row="24"][data-col="24"]');
+    const [cellBox, scrollBox] = [(await lastCell.boundingBox())!, (await scroller.boundingBox())!];
+    assert.ok(cellBox.x + cellBox.width <= scrollBox.x + scrollBox.width + 1 && cellBox.x >= scrollBox.x, 'the last column is reachable');
+    // After scrolling, the headers are still at the box's top and left edges.
+    const header = (await page.locator('#w th.col-header[data-col="24"]').boundingBox())!;
+    assert.ok(Math.abs(header.y - scrollBox.y) < 2, `column header at ${header.y}, box at ${scrollBox.y}`);
+    const rowHeader = (await page.locator('#w th.row-header[data-row="24"]').boundingBox())!;
+    assert.ok(Math.abs(rowHeader.x - scrollBox.x) < 2, `row header at ${rowHeader.x}, box at ${scrollBox.x}`);
+    const label = page.locator('#w th.row-header[data-row="3"]');
+    assert.ok(await label.evaluate((th) => th.scrollWidth > th.clientWidth && getComputedStyle(th).textOverflow === 'ellipsis'), 'the long label is cut with an ellipsis');
+    assert.match((await label.getAttribute('title'))!, /pooling strategies\.\n/);
   });
 
   it('sorts rows by a clicked column header (descending, then ascending) and columns by a clicked row header', async () => {
@@ -208,7 +245,7 @@ describe('notebook matrix renderer (headless chromium)', function () {
     await render('t', table);
     assert.equal(await page.locator('#t table.ranked tbody tr').count(), 3);
     assert.equal(await page.locator('#t td.score').first().textContent(), '0.9000');
-    assert.ok(await page.locator('#t td.score').first().evaluate((td) => (td as HTMLElement).style.background !== ''));
+    assert.ok(await page.locator('#t td.score').first().evaluate((td) => (td as HTMLElement).style.backgroundColor !== ''));
     await page.locator('#t th[data-col="2"]').click();
     assert.deepEqual(await page.locator('#t td.text').allTextContents(), ['c text', 'b text', 'a text']);
     await page.locator('#t th[data-col="2"]').click();
@@ -272,9 +309,11 @@ describe('notebook matrix renderer (headless chromium)', function () {
     assert.deepEqual(await page.locator('#x [data-testid="explain-col"]').allTextContents(), view.tokensB);
     const best = await page.locator('#x td.explain-best').evaluateAll((cells) => cells.map((c) => `${(c as HTMLElement).dataset.r},${(c as HTMLElement).dataset.c}`));
     assert.deepEqual(best, ['0,0', '1,3', '2,3', '3,1']);
-    const levels = await page.locator('#x td').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).style.getPropertyValue('--level')));
-    assert.equal(levels[7], '1.000', 'the highest cosine is the strongest colour');
-    assert.equal(levels[10], '0.000', 'the lowest the weakest');
+    // The shared diverging scale: the largest magnitude (0.9) gets the full positive colour, values near 0 stay near
+    // the background.
+    const colours = await page.locator('#x td').evaluateAll((cells) => cells.map((c) => getComputedStyle(c).backgroundColor));
+    assert.equal(colours[7], rgbCss(divergingColor(0.9, 0.9, HARNESS_PALETTE)), 'the highest cosine is the strongest colour');
+    assert.equal(colours[10], rgbCss(divergingColor(0.05, 0.9, HARNESS_PALETTE)), 'the lowest the weakest');
     await page.locator('#x td[data-r="2"][data-c="2"]').hover();
     assert.equal(await page.locator('#x [data-testid="explain-detail"]').textContent(), 'A “##ist” (guitarist) ↔ B “s” (plays): 0.0500');
     await page.locator('#x [data-testid="explain-col"][data-c="1"]').hover();

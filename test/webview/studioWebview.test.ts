@@ -81,6 +81,10 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `panel-${name}.png`), fullPage: true });
 }
 
+/** The ids of the primary (not secondary) buttons on a tab. */
+const primaryButtons = (page: Page, tab: string) =>
+  page.locator(`vscode-tab-panel[data-tab="${tab}"] vscode-button:not([secondary])`).evaluateAll((buttons) => buttons.map((b) => b.id || b.textContent));
+
 const number = async (page: Page, testId: string) => Number(await page.locator(`[data-testid="${testId}"] .metric-value`).innerText());
 
 describe('Studio webview in Chromium (harness with the real model)', function () {
@@ -125,8 +129,14 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
   it('Model tab: loads the model with Load and shows where it came from', async () => {
     await page.locator('[data-testid="model-state"]').waitFor();
     assert.match(await page.locator('[data-testid="model-state"]').innerText(), /Not loaded/);
+    assert.deepEqual(await primaryButtons(page, 'model'), ['load-button'], 'Load is the one primary button while nothing is loaded');
     await page.locator('#load-button').click();
     await page.locator('.model-state.state-ready').waitFor();
+    await page.waitForFunction(() => document.querySelector('#load-button')?.hasAttribute('secondary'));
+    assert.equal((await primaryButtons(page, 'model')).includes('load-button'), false, 'a loaded model leaves Load secondary');
+    // The tab panels paint no background of their own: no band between them and the page.
+    const backgrounds = await page.evaluate(() => [getComputedStyle(document.querySelector('vscode-tab-panel')!).backgroundColor, getComputedStyle(document.body).backgroundColor]);
+    assert.equal(backgrounds[0], 'rgba(0, 0, 0, 0)', `tab panel background ${backgrounds[0]} on body ${backgrounds[1]}`);
     assert.equal(await number(page, 'model-dimension'), 384);
     assert.match(await page.locator('[data-testid="model-max"] .metric-value').innerText(), /^256 word pieces$/);
     assert.match(await page.locator('[data-testid="model-source"]').innerText(), /Model folder/);
@@ -163,7 +173,7 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     await page.waitForFunction(() => !/×/.test(document.querySelector('[data-testid="model-threads"] .metric-value')?.textContent ?? '×'));
   });
 
-  it('Similarity tab: typed texts give the engine\'s cosine, all metrics and a reading', async () => {
+  it('Similarity tab: typed texts give the engine\'s cosine, a reading and only the metrics that add to it', async () => {
     const a = 'A man is playing a guitar.';
     const b = 'Someone plays an acoustic guitar.';
     await selectTab(page, 'similarity');
@@ -176,7 +186,12 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.equal(await page.locator('[data-testid="cosine"]').innerText(), cosine.toFixed(4));
     assert.ok(Math.abs((await number(page, 'metric-euclidean')) - euclideanDistance(va, vb)) < 1e-4);
     assert.equal(await number(page, 'metric-dimension'), 384);
-    assert.ok(Math.abs((await number(page, 'metric-norm-a')) - 1) < 1e-4);
+    assert.equal(await page.locator('[data-testid="reading-function"]').innerText(), 'Cosine similarity');
+    // Unit vectors: cosine is the headline already, the dot product equals it and both norms are 1.
+    for (const hidden of ['metric-cosine', 'metric-dot', 'metric-norm-a', 'metric-norm-b']) {
+      assert.equal(await page.locator(`[data-testid="${hidden}"]`).count(), 0, `${hidden} repeats what is shown`);
+    }
+    assert.equal(await page.locator('[data-testid="metric-manhattan"]').count(), 1);
     const band = await page.locator('[data-testid="similarity-reading"]').getAttribute('data-band');
     assert.equal(band, cosine >= 0.8 ? 'veryHigh' : cosine >= 0.6 ? 'high' : cosine >= 0.4 ? 'medium' : cosine >= 0.2 ? 'low' : 'none');
     assert.equal(await page.locator('[data-testid="truncation-warning"]').count(), 0);
@@ -224,6 +239,26 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     await page.locator('#explain-output').scrollIntoViewIfNeeded();
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, '13_explain.png'), fullPage: true });
+
+    // A theme switch (VS Code swaps the body class and the variables) recolours the heatmap.
+    const strongest = heatmap.locator(`td[data-r="${r}"][data-c="${expected.bestInB[r]}"]`);
+    const before = await strongest.evaluate((td) => getComputedStyle(td).backgroundColor);
+    await page.evaluate(() => {
+      document.documentElement.style.setProperty('--vscode-charts-blue', '#00ff00');
+      document.body.classList.add('theme-switch-test');
+    });
+    try {
+      const cell = `[data-testid="explain-heatmap"] td[data-r="${r}"][data-c="${expected.bestInB[r]}"]`;
+      await page.waitForFunction(([selector, old]) => getComputedStyle(document.querySelector(selector)!).backgroundColor !== old, [cell, before] as const, { timeout: 10_000 });
+      const after = await strongest.evaluate((td) => getComputedStyle(td).backgroundColor);
+      const [red, green, blue] = after.match(/\d+/g)!.map(Number);
+      assert.ok(green > red && green > blue, `after the switch ${after}`);
+    } finally {
+      await page.evaluate(() => {
+        document.documentElement.style.removeProperty('--vscode-charts-blue');
+        document.body.classList.remove('theme-switch-test');
+      });
+    }
   });
 
   it('Similarity tab: Explain on a text past 256 word pieces warns, and the heatmap scrolls under sticky headers', async () => {
@@ -254,6 +289,14 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     const [vector] = await engine.encode([text]);
     const preview = await page.locator('[data-testid="first-components"]').innerText();
     assert.ok(preview.startsWith(`[${vector[0].toFixed(5)}, ${vector[1].toFixed(5)}`), preview);
+    // In a narrow window the preview wraps, but between numbers: every number stays on one line.
+    await page.setViewportSize({ width: 420, height: 820 });
+    const lines = await page.locator('[data-testid="first-components"] .component').evaluateAll((spans) => spans.map((s) => s.getClientRects().length));
+    const height = await page.locator('[data-testid="first-components"]').evaluate((e) => e.getBoundingClientRect().height);
+    await page.setViewportSize({ width: 1100, height: 820 });
+    assert.equal(lines.length, 16);
+    assert.deepEqual(lines, Array(16).fill(1), 'a number broken across lines');
+    assert.ok(height > 40, 'the preview wraps in a narrow window');
 
     await page.locator('#copy-button').click();
     await page.locator('[data-testid="encode-notice"]').waitFor();
@@ -326,6 +369,33 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.ok(hover.includes(document.texts[0]) && hover.includes(document.texts[1]), hover);
     assert.ok(hover.startsWith(document.matrix[0][1].toFixed(4)), hover);
     await screenshot(page, 'examples');
+
+    // All 25 columns are reachable: scrolled to the end, the last column is inside the box, under sticky headers.
+    const box = page.locator('[data-testid="heatmap-scroll"]');
+    await box.evaluate((b) => b.scrollTo(b.scrollWidth, b.scrollHeight));
+    const last = clusterOrder(similarityMatrix(vectors)).at(-1)!;
+    const [cell, frame] = [(await page.locator(`[data-testid="heatmap"] .cell[data-r="${last}"][data-c="${last}"]`).boundingBox())!, (await box.boundingBox())!];
+    assert.ok(cell.x >= frame.x && cell.x + cell.width <= frame.x + frame.width + 1, `last column at ${cell.x}..${cell.x + cell.width}, box ${frame.x}..${frame.x + frame.width}`);
+    const colHeader = (await page.locator(`[data-testid="heatmap"] .col-label[data-col="${last}"]`).boundingBox())!;
+    const rowHeader = (await page.locator(`[data-testid="heatmap"] .row-label[data-row="${last}"]`).boundingBox())!;
+    assert.ok(Math.abs(colHeader.y - frame.y) < 3, `column header at ${colHeader.y}, box top ${frame.y}`);
+    assert.ok(Math.abs(rowHeader.x - frame.x) < 3, `row header at ${rowHeader.x}, box left ${frame.x}`);
+    await box.evaluate((b) => b.scrollTo(0, 0));
+    // Long labels are cut with an ellipsis and keep the full text as their title.
+    const longest = document.texts.reduce((a, b, i) => (b.length > document.texts[a].length ? i : a), 0);
+    const label = page.locator(`[data-testid="heatmap"] .row-label[data-row="${longest}"]`);
+    assert.equal(await label.getAttribute('title'), document.texts[longest]);
+    assert.ok(await label.locator('.label-text').evaluate((e) => e.scrollWidth > e.clientWidth && getComputedStyle(e).textOverflow === 'ellipsis'));
+    // One diverging scale: the diagonal (1) leans to the theme's blue, a negative pair to its orange.
+    const colour = (r: number, c: number) => page.locator(`[data-testid="heatmap"] .cell[data-r="${r}"][data-c="${c}"]`).evaluate((e) => getComputedStyle(e).backgroundColor);
+    const [nr, nc] = (() => {
+      for (let r = 0; r < document.matrix.length; r++) for (let c = 0; c < document.matrix.length; c++) if (document.matrix[r][c] < -0.05) return [r, c];
+      throw new Error('no negative pair in the example suite');
+    })();
+    const [diagonal, negative] = [await colour(0, 0), await colour(nr, nc)];
+    const rgb = (css: string) => css.match(/\d+/g)!.map(Number);
+    assert.ok(rgb(diagonal)[2] > rgb(diagonal)[0] + 100, `diagonal ${diagonal} is not blue`);
+    assert.ok(rgb(negative)[0] > rgb(negative)[2], `negative ${negative} is not on the orange side`);
   });
 
   it('Examples tab: a cancelled run shows "Cancelled." and writes no file', async () => {
@@ -378,6 +448,7 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     harness.post({ type: 'notification', method: 'show', params: { matrix: { texts: ['one apple', 'two apples', 'a car'] } } });
     await page.locator('vscode-tab-panel[data-tab="examples"]').waitFor({ state: 'visible' });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="heatmap"] .cell').length === 9);
+    assert.match(await page.locator('[data-testid="examples-summary"]').innerText(), /^Selected texts · 3 texts · all-MiniLM-L6-v2 fp32/);
 
     // After "Run Example Tests" the command shows the Examples tab: the newest saved result is loaded.
     const newest = fs.readdirSync(results).sort().at(-1)!;
@@ -407,7 +478,7 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
       await hc.page.locator('#compare-button').click();
       await hc.page.locator('[data-testid="similarity-reading"]').waitFor();
       // The metric boxes take the high-contrast border colour from the theme.
-      const border = await hc.page.locator('[data-testid="metric-cosine"]').evaluate((e) => getComputedStyle(e).borderTopColor);
+      const border = await hc.page.locator('[data-testid="metric-euclidean"]').evaluate((e) => getComputedStyle(e).borderTopColor);
       assert.equal(border, 'rgb(111, 195, 223)');
       await screenshot(hc.page, 'similarity-high-contrast');
       assert.deepEqual(hc.problems.csp, []);
@@ -515,6 +586,7 @@ describe('Studio webview when the model is missing', function () {
     await page.locator('#load-button').click();
     await page.locator('[data-testid="model-error"]').waitFor();
     assert.match(await page.locator('[data-testid="model-error"]').innerText(), /MODEL_NOT_FOUND/);
+    assert.deepEqual(await primaryButtons(page, 'model'), ['choose-folder-button'], 'the first fix is the one primary button');
     await screenshot(page, 'model-error');
     await page.locator('#choose-folder-button').click();
     await waitFor(() => harness.backend.commands.includes('minilm.chooseModelFolder'));
@@ -569,6 +641,10 @@ describe('Studio webview with a model scored by dot product', function () {
     assert.match(await reading.innerText(), /Dot product/);
     assert.equal(await page.locator('[data-testid="cosine"]').count(), 0, 'no cosine headline or band for a dot-product model');
     assert.equal((await number(page, 'metric-cosine')).toFixed(4), cosineSimilarity(va, vb).toFixed(4));
+    assert.equal(await page.locator('[data-testid="metric-dot"]').count(), 0, 'the headline is not repeated among the metrics');
+    // No Normalize module: the vectors are not unit length, so their norms are shown.
+    const norm = (v: Float32Array | number[]) => Math.hypot(...Array.from(v));
+    assert.equal((await number(page, 'metric-norm-a')).toFixed(4), norm(va).toFixed(4));
     assert.deepEqual(problems.csp, []);
     assert.deepEqual(problems.errors, []);
   });

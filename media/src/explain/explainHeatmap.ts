@@ -1,8 +1,10 @@
 // Draws an ExplainView: the scores, the word-piece heatmap (A's pieces as rows, B's as columns, each row's best
 // match outlined, sticky headers so long texts scroll) with whole words on hover, and the pieces that pull the score
-// up and down. Plain DOM and one stylesheet, shared by the Studio webview and the notebook renderer. No inline
-// style attributes (the webview's CSP forbids them): colours go through CSSOM custom properties.
+// up and down. Plain DOM and one stylesheet, shared by the Studio webview and the notebook renderer. Cells take the
+// colour scale of every heatmap (src/shared/colorScale.ts) through CSSOM, not style attributes (the CSP forbids them).
 import { pullingPieces, type ExplainTranslate, type ExplainView } from '../../../src/shared/explainView';
+import { divergingColor, readableTextColor, rgbCss, scaleLimit } from '../../../src/shared/colorScale';
+import { readDivergingPalette } from '../shared/themePalette';
 
 /** Matrices up to this many cells print their values in the cells; larger ones show them on hover. */
 const VALUES_LIMIT = 900;
@@ -23,11 +25,7 @@ export const EXPLAIN_CSS = `
 .explain-table thead th { top: 0; z-index: 1; writing-mode: vertical-rl; transform: rotate(180deg); padding: 4px 2px; text-align: left; }
 .explain-table tbody th { left: 0; z-index: 1; text-align: right; padding: 0 6px; }
 .explain-table thead th.explain-corner { left: 0; z-index: 2; writing-mode: horizontal-tb; transform: none; }
-.explain-table td {
-  min-width: 1.6em; height: 1.6em; padding: 0 2px; text-align: center; cursor: default;
-  background: color-mix(in srgb, var(--vscode-charts-blue, #3794ff) calc(var(--level, 0) * 100%), transparent);
-}
-.explain-table td.explain-strong { color: var(--vscode-button-foreground, #ffffff); }
+.explain-table td { min-width: 1.6em; height: 1.6em; padding: 0 2px; text-align: center; cursor: default; }
 .explain-table td.explain-best { outline: 2px solid var(--vscode-charts-orange, #d18616); outline-offset: -2px; }
 .explain-table td:hover, .explain-table th:hover { outline: 2px solid var(--vscode-focusBorder, #007fd4); outline-offset: -2px; }
 .explain-detail { min-height: 1.4em; }
@@ -92,7 +90,8 @@ function heatmapTable(view: ExplainView, t: ExplainTranslate, detail: HTMLElemen
       max = Math.max(max, v);
     }
   }
-  const span = max - min || 1;
+  const limit = scaleLimit(min, max);
+  const palette = readDivergingPalette();
   const showValues = view.tokensA.length * view.tokensB.length <= VALUES_LIMIT;
 
   const table = el('table', 'explain-table');
@@ -119,9 +118,9 @@ function heatmapTable(view: ExplainView, t: ExplainTranslate, detail: HTMLElemen
     tr.append(th);
     values.forEach((v, c) => {
       const td = el('td', undefined, showValues ? v.toFixed(2) : undefined);
-      const level = (v - min) / span;
-      td.style.setProperty('--level', level.toFixed(3));
-      if (level > 0.6) td.classList.add('explain-strong');
+      const background = divergingColor(v, limit, palette);
+      td.style.backgroundColor = rgbCss(background);
+      td.style.color = rgbCss(readableTextColor(background));
       if (view.bestInB[r] === c) td.classList.add('explain-best');
       td.dataset.r = String(r);
       td.dataset.c = String(c);

@@ -29,9 +29,11 @@ export const styles = `
 .scroller { overflow: auto; max-height: 520px; max-width: 100%; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid var(--vscode-panel-border, #80808059); padding: 2px 6px; }
-th { position: sticky; top: 0; background: var(--vscode-editor-background, #1e1e1e); cursor: pointer; user-select: none; }
-th.row-header { position: sticky; left: 0; z-index: 1; text-align: left; max-width: 260px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: normal; }
-th.corner { z-index: 2; left: 0; cursor: default; font-weight: normal; opacity: 0.7; }
+/* Headers stay in view while the table scrolls under them: column numbers at the top, labels on the left. */
+th { position: sticky; background: var(--vscode-editor-background, #1e1e1e); cursor: pointer; user-select: none; }
+thead th { top: 0; z-index: 2; }
+th.row-header { left: 0; z-index: 1; text-align: left; max-width: 260px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: normal; }
+th.corner { left: 0; z-index: 3; cursor: default; font-weight: normal; color: var(--vscode-descriptionForeground, #9d9d9d); }
 th.sorted, th.sorted-desc, th.sorted-asc { text-decoration: underline; }
 th.sorted-desc::after { content: ' ▼'; }
 th.sorted-asc::after { content: ' ▲'; }

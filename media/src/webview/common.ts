@@ -1,6 +1,6 @@
 import type { RequestError } from '../../../src/shared/studioProtocol';
 import { h, icon } from './dom';
-import type { Busy } from './viewModel';
+import type { Busy } from './studioState';
 import type { TabContext } from './context';
 
 /** An inline error box (role=alert so screen readers announce it). */

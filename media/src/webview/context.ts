@@ -1,6 +1,6 @@
 import type { RequestParams, RequestResult, StudioMethod } from '../../../src/shared/studioProtocol';
 import type { StringKey } from '../../../src/shared/studioUiStrings';
-import type { Slot, StudioAction, StudioState } from './viewModel';
+import type { Slot, StudioAction, StudioState } from './studioState';
 import type { HostConnection } from './hostConnection';
 
 /** What every tab gets from the app. */

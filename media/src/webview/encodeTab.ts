@@ -2,10 +2,15 @@ import { h, replaceChildren } from './dom';
 import { busyIndicator, button, errorBox, labelled, metric, syncValue, textarea } from './common';
 import type { Tab, TabContext } from './context';
 import { chartTheme, loadCharts, onThemeChange, type ChartModule } from './charts';
-import { formatScore, formatTemplate } from './viewModel';
+import { formatScore, formatTemplate } from './formatting';
 import type { EncodeResult, ExportFormat } from '../../../src/shared/studioProtocol';
 
 const FIRST_COMPONENTS = 16;
+
+/** The first components, each number a span the line cannot break inside; the spaces after the commas can. */
+function vectorPreview(vector: number[]): Array<HTMLElement | string> {
+  return vector.slice(0, FIRST_COMPONENTS).flatMap((v, i) => [...(i > 0 ? [', '] : []), h('span', { class: 'component' }, formatScore(v, 5))]);
+}
 
 export function createEncodeTab(ctx: TabContext): Tab {
   const text = textarea('encode-text', ctx.t('encode.text'), ctx.state().encode.text, 4, (value) => ctx.dispatch({ type: 'input', slot: 'encode', field: 'text', value }));
@@ -95,7 +100,7 @@ export function createEncodeTab(ctx: TabContext): Tab {
             'div',
             { class: 'first-components' },
             h('div', { class: 'metric-label' }, ctx.t('encode.first')),
-            h('code', { class: 'vector-preview', 'data-testid': 'first-components' }, `[${r.vector.slice(0, FIRST_COMPONENTS).map((v) => formatScore(v, 5)).join(', ')}, …]`),
+            h('code', { class: 'vector-preview', 'data-testid': 'first-components' }, '[', ...vectorPreview(r.vector), ', …]'),
           )
         : null;
       replaceChildren(

@@ -1,30 +1,21 @@
 import type { MatrixView } from '../../../src/shared/studioProtocol';
-import { h, replaceChildren, themeVariable } from './dom';
+import { h, replaceChildren } from './dom';
 import { busyIndicator, button, errorBox } from './common';
 import type { Tab, TabContext } from './context';
 import { chartTheme, loadCharts, onThemeChange, type ChartModule } from './charts';
-import { formatScore, heatmapColor, heatmapOrder, offDiagonalRange, parseCssColor, readableTextColor, rgbCss, type HeatmapScale } from './viewModel';
+import { formatScore } from './formatting';
+import { heatmapOrder, matrixSummary, offDiagonalRange } from './heatmapView';
+import { divergingColor, legendGradient, readableTextColor, rgbCss, scaleLimit } from '../../../src/shared/colorScale';
+import { readDivergingPalette } from '../shared/themePalette';
 
 /** Above this many texts the HTML grid gets too heavy to lay out; the first rows are shown. */
 const MAX_HEATMAP_TEXTS = 150;
-const SHORT_TEXT = 48;
-
-const shorten = (text: string, length = SHORT_TEXT) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+const shorten = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
 
 function topicColors(topics: string[], palette: string[]): Map<string, string> {
   const colors = new Map<string, string>();
   for (const topic of topics) if (!colors.has(topic)) colors.set(topic, palette[colors.size % palette.length]);
   return colors;
-}
-
-function heatmapScale(view: MatrixView): HeatmapScale {
-  const range = offDiagonalRange(view.matrix);
-  return {
-    low: parseCssColor(themeVariable('--vscode-editor-background', '#1e1e1e')) ?? [30, 30, 30],
-    high: parseCssColor(themeVariable('--vscode-charts-blue', '#3794ff')) ?? [55, 148, 255],
-    min: range.min,
-    max: range.max,
-  };
 }
 
 export function createExamplesTab(ctx: TabContext): Tab {
@@ -104,22 +95,25 @@ export function createExamplesTab(ctx: TabContext): Tab {
 
   const drawHeatmap = (view: MatrixView, isClustered: boolean) => {
     const order = heatmapOrder(view, isClustered).slice(0, MAX_HEATMAP_TEXTS);
-    const scale = heatmapScale(view);
+    const range = offDiagonalRange(view.matrix);
+    const limit = scaleLimit(range.min, range.max);
+    const palette = readDivergingPalette();
     const n = order.length;
     const colors = topicColors(view.topics, chartTheme().palette);
     const showValues = n <= 30;
     const grid = h('div', { class: `heatmap${showValues ? ' with-values' : ''}`, role: 'grid', 'data-testid': 'heatmap', 'aria-label': ctx.t('examples.heatmap') });
-    grid.style.gridTemplateColumns = `minmax(10rem, 18rem) repeat(${n}, minmax(${showValues ? '2.4rem' : '0.6rem'}, 1fr))`;
+    // Fixed-width columns: the grid is as wide as its columns and the box scrolls to the last one.
+    grid.style.gridTemplateColumns = `minmax(8rem, 18rem) repeat(${n}, ${showValues ? '2.6rem' : '0.8rem'})`;
     grid.appendChild(h('div', { class: 'corner' }));
-    for (const c of order) grid.appendChild(h('div', { class: 'col-label', title: view.texts[c] }, String(c + 1)));
+    for (const c of order) grid.appendChild(h('div', { class: 'col-label', role: 'columnheader', title: view.texts[c], 'data-col': c }, String(c + 1)));
     for (const r of order) {
       const marker = h('span', { class: 'topic-marker' });
       marker.style.backgroundColor = colors.get(view.topics[r]) ?? 'transparent';
-      grid.appendChild(h('div', { class: 'row-label', title: view.texts[r], role: 'rowheader', 'data-row': r }, marker, `${r + 1}. ${shorten(view.texts[r])}`));
+      grid.appendChild(h('div', { class: 'row-label', title: view.texts[r], role: 'rowheader', 'data-row': r }, marker, h('span', { class: 'label-text' }, `${r + 1}. ${view.texts[r]}`)));
       for (const c of order) {
         const score = view.matrix[r][c];
-        const background = heatmapColor(score, scale);
-        const cell = h('div', { class: 'cell', role: 'gridcell', 'data-r': r, 'data-c': c, title: `${formatScore(score)}\n${view.texts[r]}\n${view.texts[c]}` }, showValues ? score.toFixed(2) : '');
+        const background = divergingColor(score, limit, palette);
+        const cell = h('div', { class: 'cell', role: 'gridcell', 'data-r': r, 'data-c': c, title: `${formatScore(score)}\n${view.texts[r]}\n${view.texts[c]}` }, showValues ? formatScore(score, 2) : '');
         cell.style.backgroundColor = rgbCss(background);
         cell.style.color = rgbCss(readableTextColor(background));
         grid.appendChild(cell);
@@ -138,10 +132,9 @@ export function createExamplesTab(ctx: TabContext): Tab {
         h('span', {}, `${c + 1}. ${view.texts[c]}`),
       );
     });
-    const legend = h('div', { class: 'legend' }, h('span', {}, formatScore(scale.min, 2)), h('span', { class: 'legend-ramp' }), h('span', {}, formatScore(scale.max, 2)));
-    const ramp = legend.children[1] as HTMLElement;
-    ramp.style.backgroundImage = `linear-gradient(to right, ${rgbCss(scale.low)}, ${rgbCss(scale.high)})`;
-    replaceChildren(heatmapBox, h('div', { class: 'heatmap-scroll' }, grid), legend, hover);
+    const legend = h('div', { class: 'legend', 'data-testid': 'heatmap-legend' }, h('span', {}, formatScore(range.min, 2)), h('span', { class: 'legend-ramp' }), h('span', {}, formatScore(range.max, 2)));
+    (legend.children[1] as HTMLElement).style.backgroundImage = legendGradient(range.min, range.max, palette);
+    replaceChildren(heatmapBox, h('div', { class: 'heatmap-scroll', 'data-testid': 'heatmap-scroll' }, grid), legend, hover);
   };
 
   const element = h(
@@ -167,9 +160,7 @@ export function createExamplesTab(ctx: TabContext): Tab {
           ? h(
               'div',
               { class: 'muted', 'data-testid': 'examples-summary' },
-              `${view.title} · ${view.texts.length} ${ctx.t('examples.texts').toLowerCase()}${view.model ? ` · ${view.model}` : ''}${view.dtype ? ` ${view.dtype}` : ''}${
-                view.timings?.encode !== undefined ? ` · encode ${ctx.t('common.ms', view.timings.encode)}` : ''
-              }`,
+              matrixSummary(view, ctx.t),
               view.origin === 'run' && view.file ? h('div', { 'data-testid': 'examples-saved' }, ctx.t('examples.saved', view.file)) : null,
               view.texts.length > MAX_HEATMAP_TEXTS ? h('div', {}, `${MAX_HEATMAP_TEXTS} / ${view.texts.length}`) : null,
             )

@@ -22,7 +22,8 @@ import { ENGLISH_STRINGS, type StringKey } from '../../../src/shared/studioUiStr
 import { HostConnection } from './hostConnection';
 import { h, icon, replaceChildren } from './dom';
 import type { Tab, TabContext } from './context';
-import { formatTemplate, persistedState, restoreState, studioReducer, type Slot, type StudioAction, type StudioState } from './viewModel';
+import { formatTemplate } from './formatting';
+import { persistedState, restoreState, studioReducer, type Slot, type StudioAction, type StudioState } from './studioState';
 import { createModelTab } from './modelTab';
 import { createSimilarityTab } from './similarityTab';
 import { createEncodeTab } from './encodeTab';
@@ -133,7 +134,8 @@ function showRequest(request: StudioShowRequest): void {
 function build(): void {
   const app = document.getElementById('app')!;
   tabs = [createModelTab(ctx), createSimilarityTab(ctx), createEncodeTab(ctx), createSearchTab(ctx), createExamplesTab(ctx)];
-  const element = h('vscode-tabs', { id: 'studio-tabs', panel: true }) as unknown as HTMLElement & { selectedIndex: number };
+  // Not `panel`: that paints the panel background over the editor's, a visible seam around the tab's content.
+  const element = h('vscode-tabs', { id: 'studio-tabs' }) as unknown as HTMLElement & { selectedIndex: number };
   STUDIO_TABS.forEach((name, i) => {
     element.appendChild(h('vscode-tab-header', { slot: 'header', 'data-tab': name }, icon(TAB_ICONS[name]), ' ', ctx.t(`tab.${name}`)));
     element.appendChild(h('vscode-tab-panel', { 'data-tab': name }, tabs[i].element));

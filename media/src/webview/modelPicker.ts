@@ -2,9 +2,9 @@ import type { CatalogueItemView, ModelPickerView } from '../../../src/shared/stu
 import { h, icon, replaceChildren } from './dom';
 import { button, errorBox } from './common';
 import type { TabContext } from './context';
-import type { StudioState } from './viewModel';
+import type { StudioState } from './studioState';
 import { busyIndicator } from './common';
-import { downloadSizeText, otherModel, pickerRow } from './viewModel';
+import { downloadSizeText, otherModel, pickerRow } from './pickerRows';
 
 /**
  * The Model tab's catalogue: one row per entry with what a user weighs before a download (languages, dimension,

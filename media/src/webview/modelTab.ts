@@ -2,7 +2,8 @@ import type { ModelStatus, StudioDtype, WebviewCommand } from '../../../src/shar
 import { h, icon, replaceChildren } from './dom';
 import { button, errorBox, metric } from './common';
 import type { Tab, TabContext } from './context';
-import { downloadPercent, errorFix, formatBytes, formatTemplate } from './viewModel';
+import { downloadPercent, formatBytes, formatTemplate } from './formatting';
+import { errorFix, modelPrimaryAction } from './modelActions';
 import { createModelPicker } from './modelPicker';
 
 const STATE_ICON: Record<ModelStatus['state'], string> = {
@@ -34,10 +35,11 @@ export function createModelTab(ctx: TabContext): Tab {
     ctx.run('model', 'command/run', { command: name }, (_r, id) => ctx.dispatch({ type: 'finished', slot: 'model', id }));
 
   const picker = createModelPicker(ctx);
+  const loadButton = button(ctx.t('model.load'), 'play', load, { id: 'load-button' }) as HTMLElement & { secondary: boolean };
   const localControls = h(
       'div',
       { class: 'toolbar' },
-      button(ctx.t('model.load'), 'play', load, { id: 'load-button' }),
+      loadButton,
       button(ctx.t('model.unload'), 'debug-stop', unload, { id: 'unload-button', secondary: true }),
       h('div', { class: 'field inline' }, h('vscode-label', { for: 'dtype-select' }, ctx.t('model.dtype')), dtypeSelect),
     );
@@ -48,7 +50,9 @@ export function createModelTab(ctx: TabContext): Tab {
     render(state, previous) {
       picker.render(state, previous);
       const model = state.model;
-      if (previous && previous.model === model) return;
+      const primary = modelPrimaryAction(model.status, state.picker.result?.entries.some((e) => e.current && !e.local));
+      loadButton.secondary = primary !== 'load';
+      if (previous && previous.model === model && modelPrimaryAction(previous.model.status, previous.picker.result?.entries.some((e) => e.current && !e.local)) === primary) return;
       const status = model.status;
       if (status && dtypeSelect.value !== status.dtype) dtypeSelect.value = status.dtype;
       if (!status) {
@@ -107,8 +111,9 @@ export function createModelTab(ctx: TabContext): Tab {
       let fix: HTMLElement | null = null;
       if (status.error) {
         const plan = errorFix(status.error.code, status.allowDownload);
+        // The first fix is the one to try: it alone is primary (unless the picker's Download comes first).
         const actions = plan.actions.map((action, index) => {
-          const secondary = index > 0;
+          const secondary = index > 0 || primary !== 'fix';
           switch (action) {
             case 'chooseModelFolder':
               return button(ctx.t('model.chooseFolder'), 'folder-opened', () => command('minilm.chooseModelFolder'), { secondary, id: 'choose-folder-button' });
@@ -119,7 +124,7 @@ export function createModelTab(ctx: TabContext): Tab {
             case 'showLog':
               return button(ctx.t('model.showLog'), 'output', () => command('minilm.showLog'), { secondary, id: 'show-log-button' });
             case 'loadModel':
-              return button(ctx.t('model.load'), 'refresh', load, { secondary });
+              return button(ctx.t('model.load'), 'refresh', load, { secondary, id: 'retry-load-button' });
           }
         });
         fix = h(

@@ -1,7 +1,9 @@
 import { h, replaceChildren } from './dom';
 import { busyIndicator, button, errorBox, labelled, syncValue, textarea } from './common';
 import type { Tab, TabContext } from './context';
-import { candidateList, formatScore, scoreBarPercent, similarityBand } from './viewModel';
+import { formatScore } from './formatting';
+import { candidateList } from './studioState';
+import { scoreBarPercent, similarityBand } from './similarityReading';
 
 export function createSearchTab(ctx: TabContext): Tab {
   const initial = ctx.state().search;

@@ -1,8 +1,10 @@
-import type { TokenInfo } from '../../../src/shared/studioProtocol';
+import type { SimilarityResult, TokenInfo } from '../../../src/shared/studioProtocol';
 import { h, icon, replaceChildren } from './dom';
 import { busyIndicator, button, errorBox, labelled, metric, syncValue, textarea } from './common';
 import type { Tab, TabContext } from './context';
-import { bandDetailKey, bandLabelKey, formatScore, headlineScore, scoreBarPercent, similarityBand } from './viewModel';
+import { formatScore } from './formatting';
+import { onThemeChange } from './charts';
+import { bandDetailKey, bandLabelKey, headlineScore, scoreBarPercent, similarityBand, similarityMetrics, type SimilarityMetric } from './similarityReading';
 import { EXPLAIN_CSS, renderExplain } from '../explain/explainHeatmap';
 
 /** The explain view's stylesheet, shared with the notebook renderer; a constructed sheet, which the CSP allows. */
@@ -51,6 +53,36 @@ export function createSimilarityTab(ctx: TabContext): Tab {
   // A remote backend gives no word-piece counts: the metric is left out rather than guessed.
   const tokens = (label: string, info: TokenInfo | undefined, testId: string) =>
     info ? metric(label, `${info.count}${info.truncated ? ' ⚠' : ''}`, testId, info.truncated ? 'warning' : '') : null;
+  const metricOf = (m: SimilarityMetric, r: SimilarityResult): HTMLElement | null => {
+    switch (m) {
+      case 'cosine':
+        return metric(ctx.t('similarity.cosine'), formatScore(r.cosine), 'metric-cosine');
+      case 'euclidean':
+        return metric(ctx.t('similarity.euclidean'), formatScore(r.euclidean), 'metric-euclidean');
+      case 'dot':
+        return metric(ctx.t('similarity.dot'), formatScore(r.dot), 'metric-dot');
+      case 'manhattan':
+        return metric(ctx.t('similarity.manhattan'), formatScore(r.manhattan), 'metric-manhattan');
+      case 'dimension':
+        return metric(ctx.t('similarity.dimension'), String(r.dimension), 'metric-dimension');
+      case 'normA':
+        return metric(ctx.t('similarity.normA'), formatScore(r.normA), 'metric-norm-a');
+      case 'normB':
+        return metric(ctx.t('similarity.normB'), formatScore(r.normB), 'metric-norm-b');
+      case 'tokensA':
+        return tokens(ctx.t('similarity.tokensA'), r.tokensA, 'metric-tokens-a');
+      case 'tokensB':
+        return tokens(ctx.t('similarity.tokensB'), r.tokensB, 'metric-tokens-b');
+    }
+  };
+
+  // The heatmap's colours come from the theme when it is drawn: draw it again when the theme changes.
+  const drawExplain = () => {
+    const e = ctx.state().explain;
+    const view = e.result ? h('div', { class: 'stack' }, h('h3', {}, ctx.t('explain.title')), renderExplain(e.result, ctx.t)) : null;
+    replaceChildren(explainOutput, busyIndicator(ctx, e.busy), errorBox(ctx, e.error), view);
+  };
+  onThemeChange(drawExplain);
 
   return {
     element,
@@ -59,10 +91,7 @@ export function createSimilarityTab(ctx: TabContext): Tab {
       syncValue(a, s.a);
       syncValue(b, s.b);
       const e = next.explain;
-      if (!previous || previous.explain.result !== e.result || previous.explain.busy !== e.busy || previous.explain.error !== e.error) {
-        const view = e.result ? h('div', { class: 'stack' }, h('h3', {}, ctx.t('explain.title')), renderExplain(e.result, ctx.t)) : null;
-        replaceChildren(explainOutput, busyIndicator(ctx, e.busy), errorBox(ctx, e.error), view);
-      }
+      if (!previous || previous.explain.result !== e.result || previous.explain.busy !== e.busy || previous.explain.error !== e.error) drawExplain();
       if (previous && previous.similarity.result === s.result && previous.similarity.busy === s.busy && previous.similarity.error === s.error) return;
       const r = s.result;
       let result: HTMLElement | null = null;
@@ -76,7 +105,7 @@ export function createSimilarityTab(ctx: TabContext): Tab {
           ? h(
               'div',
               { class: `reading band-${band}`, 'data-testid': 'similarity-reading', 'data-band': band, 'data-function': headline.fn },
-              h('div', { class: 'reading-score', 'data-testid': 'cosine' }, formatScore(r.cosine)),
+              h('div', {}, h('div', { class: 'reading-score', 'data-testid': 'cosine' }, formatScore(r.cosine)), h('div', { class: 'muted small', 'data-testid': 'reading-function' }, ctx.t('similarity.cosine'))),
               h('div', {}, h('div', { class: 'reading-label' }, ctx.t(bandLabelKey(band))), h('div', { class: 'muted' }, ctx.t(bandDetailKey(band)))),
             )
           : h(
@@ -94,19 +123,7 @@ export function createSimilarityTab(ctx: TabContext): Tab {
           reading,
           headline.banded ? bar : null,
           truncation,
-          h(
-            'div',
-            { class: 'metrics' },
-            metric(ctx.t('similarity.cosine'), formatScore(r.cosine), 'metric-cosine'),
-            metric(ctx.t('similarity.euclidean'), formatScore(r.euclidean), 'metric-euclidean'),
-            metric(ctx.t('similarity.dot'), formatScore(r.dot), 'metric-dot'),
-            metric(ctx.t('similarity.manhattan'), formatScore(r.manhattan), 'metric-manhattan'),
-            metric(ctx.t('similarity.dimension'), String(r.dimension), 'metric-dimension'),
-            metric(ctx.t('similarity.normA'), formatScore(r.normA), 'metric-norm-a'),
-            metric(ctx.t('similarity.normB'), formatScore(r.normB), 'metric-norm-b'),
-            tokens(ctx.t('similarity.tokensA'), r.tokensA, 'metric-tokens-a'),
-            tokens(ctx.t('similarity.tokensB'), r.tokensB, 'metric-tokens-b'),
-          ),
+          h('div', { class: 'metrics' }, ...similarityMetrics(r).map((m) => metricOf(m, r))),
         );
       }
       replaceChildren(output, busyIndicator(ctx, s.busy), errorBox(ctx, s.error), result);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type { CatalogueItemView, ModelPickerView } from '../../../src/shared/studioProtocol';
 import { ENGLISH_STRINGS } from '../../../src/shared/studioUiStrings';
-import { downloadSizeText, headlineScore, initialState, otherModel, persistedState, pickerRow, restoreState, studioReducer } from '../../../media/src/webview/viewModel';
+import { initialState, persistedState, restoreState, studioReducer } from '../../../media/src/webview/studioState';
+import { downloadSizeText, otherModel, pickerRow } from '../../../media/src/webview/pickerRows';
+import { headlineScore } from '../../../media/src/webview/similarityReading';
 
 const item = (overrides: Partial<CatalogueItemView> = {}): CatalogueItemView => ({
   id: 'bge-small-zh-v1.5',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { english, fillPlaceholders } from '../../../src/shared/translate';
-import { formatTemplate } from '../../../media/src/webview/viewModel';
+import { formatTemplate } from '../../../media/src/webview/formatting';
 
 describe('fillPlaceholders (the one {0} fill)', () => {
   it('fills each placeholder by index, repeated and out of order', () => {

@@ -89,17 +89,19 @@ export interface CellProblem {
   readonly fixes?: readonly string[];
 }
 
-/** A cell that does not parse: its first problem. `line` is 1-based within the cell. */
+/** A cell that does not parse: `problem` is its first problem, `problems` all of them. `line` is 1-based within the cell. */
 export class CellSyntaxError extends Error {
+  readonly problem: CellProblem;
   readonly line: number;
-  /** The problem in English (for logs and tests); the editor and the kernel show {@link renderMessage} of it. */
+  /** The first problem in English (for logs and tests); the editor and the kernel show {@link renderMessage} of each. */
   readonly detail: string;
 
-  constructor(readonly problem: CellProblem) {
-    const detail = renderMessage(problem.message, problem.args, english);
-    super(`Line ${problem.line}: ${detail}`);
+  constructor(readonly problems: readonly [CellProblem, ...CellProblem[]]) {
+    const detail = renderMessage(problems[0].message, problems[0].args, english);
+    super(`Line ${problems[0].line}: ${detail}`);
     this.name = 'CellSyntaxError';
-    this.line = problem.line;
+    this.problem = problems[0];
+    this.line = problems[0].line;
     this.detail = detail;
   }
 }
@@ -182,7 +184,7 @@ export function checkCell(source: string): { readonly directive?: Directive; rea
 /** Parses one `minilm` cell. Throws {@link CellSyntaxError} for its first problem. */
 export function parseCell(source: string): Directive {
   const { directive, problems } = checkCell(source);
-  if (problems.length > 0) throw new CellSyntaxError(problems[0]);
+  if (problems.length > 0) throw new CellSyntaxError(problems as [CellProblem, ...CellProblem[]]);
   return directive!;
 }
 

@@ -26,7 +26,7 @@ export function registerCellNavigation(session: SessionCorpora): vscode.Disposab
       const label = vscode.l10n.t(HOVER_LABELS[word.kind === 'directive' ? 'directive' : word.kind === 'option' ? 'option' : 'keyword']);
       const markdown = new vscode.MarkdownString();
       markdown.appendMarkdown(`**${word.topic}** — ${label}\n\n`);
-      markdown.appendText(vscode.l10n.t(HOVER_DOCS[word.topic]));
+      markdown.appendMarkdown(vscode.l10n.t(HOVER_DOCS[word.topic]));
       if (word.directive) markdown.appendMarkdown('\n\n' + vscode.l10n.t(HOVER_LABELS.syntax, vscode.l10n.t(SYNTAX_HINTS[word.directive])));
       return new vscode.Hover(markdown, new vscode.Range(position.line, word.start, position.line, word.end));
     },

@@ -66,7 +66,8 @@ export function registerCellDiagnostics(session: SessionCorpora): vscode.Disposa
     vscode.workspace.onDidChangeTextDocument((e) => checkNotebookOf(e.document)),
     vscode.workspace.onDidOpenNotebookDocument((notebook) => notebook.getCells().forEach((cell) => check(cell.document))),
     vscode.workspace.onDidChangeNotebookDocument((e) => {
-      if (e.contentChanges.length > 0) e.notebook.getCells().forEach((cell) => check(cell.document));
+      // A run changes the session's corpora: a corpus cell below that ran makes its name readable above it.
+      if (e.contentChanges.length > 0 || e.cellChanges.some((c) => c.executionSummary)) e.notebook.getCells().forEach((cell) => check(cell.document));
     }),
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
   );

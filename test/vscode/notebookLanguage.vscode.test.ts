@@ -55,6 +55,18 @@ describe('minilm cell language in the editor', function () {
     assert.match(diagnostics[2]!.message, /workspace-relative path/);
   });
 
+  it('a run of a cell with several problems shows each in its error output, one line per problem', async () => {
+    const notebook = await openCells('search q\n@tpo 3\nx\n@top zero');
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: 'minilm-kernel', extension: EXTENSION_ID });
+    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: notebook.uri });
+    await waitFor(() => notebook.cellAt(0).executionSummary?.success, 'the cell to fail');
+    const item = notebook.cellAt(0).outputs[0]?.items.find((i) => i.mime === 'application/vnd.code.notebook.error');
+    assert.ok(item, 'an error output');
+    const { message } = JSON.parse(new TextDecoder().decode(item.data)) as { message: string };
+    assert.deepEqual(message.split('\n').map((l) => l.replace(/:.*/, '')), ['Line 2', 'Line 4'], message);
+    assert.match(message, /unknown option "@tpo"[\s\S]*positive whole number after "@top", got "zero"/);
+  });
+
   it('flags a corpus no cell above defines while typing, and clears it when the name is defined', async () => {
     const notebook = await openCells('corpus faq_docs\nWhere is my order?', 'search refunds in faq_dcs');
     const [diagnostic] = await waitFor(() => (diagnosticsOf(notebook, 1).length ? diagnosticsOf(notebook, 1) : undefined), 'the undefined corpus');

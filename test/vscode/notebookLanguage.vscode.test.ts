@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'minilm-studio.minilm-studio';
 
-async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = read();

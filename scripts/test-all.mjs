@@ -1,6 +1,8 @@
 // `npm test`: every suite, in order, on a fresh machine after `npm ci`.
 // Sets up what the end-to-end suites need first (Debian chromium/libkrb5-dev/ripgrep when root, code-server in
-// .tools/), then runs lint (ESLint), unit, model, in-host (code-server extension host) and UI (Playwright) suites.
+// .tools/), compiles once (tsc, then esbuild), then runs lint (ESLint), unit, model, webview, renderer, in-host
+// (code-server extension host) and UI (Playwright) suites through their `test:*:run` scripts, which reuse out/ and
+// dist/ instead of compiling again (`npm run test:unit` etc. compile first when run on their own).
 // Exits non-zero when a suite fails or runs no test. The last line, `N passed, N failed`, is what CI reads.
 //
 // `node scripts/test-all.mjs unit model` runs only the named suites.
@@ -13,18 +15,24 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const suites = [
   // ESLint reports no test counts: each error counts as one failure, a clean run as one pass.
   { name: 'lint', script: 'lint', counts: lintCounts },
-  { name: 'unit', script: 'test:unit' },
-  { name: 'model', script: 'test:model' },
-  { name: 'webview', script: 'test:webview' },
-  { name: 'renderer', script: 'test:renderer' },
-  { name: 'in-host', script: 'test:e2e' },
+  // Node-only and browser-only type checks (tsconfig/): a `vscode` import or a DOM type in the wrong layer.
+  { name: 'layers', script: 'check:layers', counts: tscCounts },
+  { name: 'unit', script: 'test:unit:run' },
+  { name: 'model', script: 'test:model:run' },
+  { name: 'webview', script: 'test:webview:run' },
+  { name: 'renderer', script: 'test:renderer:run' },
+  { name: 'in-host', script: 'test:inhost:run' },
   { name: 'ui', script: 'test:ui' },
 ];
+
+/** Suites that run compiled code: out/ from tsc, dist/ and media/dist/ from esbuild. */
+const needsBuild = new Set(['unit', 'model', 'webview', 'renderer', 'in-host', 'ui']);
 
 /** Runs a command, echoing its output live while keeping a copy to read the mocha counts from. */
 function run(command, args) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    // MINILM_COMPILED: out/ is fresh, so the UI runner does not run tsc again.
+    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', MINILM_COMPILED: '1' } });
     let output = '';
     child.stdout.on('data', (d) => {
       output += d;
@@ -87,6 +95,14 @@ export function lintCounts(output, code, root = repoRoot, maxLines = 30) {
   return { passed: failed === 0 ? 1 : 0, failed, pending: 0, digest: digest.length > maxLines ? [...digest.slice(0, maxLines), '…'] : digest };
 }
 
+/** tsc's report: `file(line,col): error TSnnnn: message` per error; one failure per error, a clean run one pass. */
+export function tscCounts(output, code, maxLines = 30) {
+  const errors = output.split('\n').filter((line) => /: error TS\d+:/.test(line)).map((line) => line.trim());
+  const failed = code === 0 ? 0 : Math.max(errors.length, 1);
+  const digest = code === 0 ? [] : errors.length > 0 ? errors : output.trim().split('\n');
+  return { passed: failed === 0 ? 1 : 0, failed, pending: 0, digest: digest.length > maxLines ? [...digest.slice(0, maxLines), '…'] : digest };
+}
+
 function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -106,6 +122,15 @@ async function main() {
     rows.push({ name: 'set-up', ok: setup.code === 0, passed: 0, failed: setup.code === 0 ? 0 : 1, ms: Date.now() - t, note: setup.code === 0 ? '' : 'set-up failed' });
   }
 
+  if (selected.some((s) => needsBuild.has(s.name))) {
+    console.log('\n=== build: tsc -p . && node esbuild.mjs ===');
+    const t = Date.now();
+    const tsc = await run(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', repoRoot]);
+    const bundle = tsc.code === 0 ? await run(process.execPath, [path.join(repoRoot, 'esbuild.mjs')]) : tsc;
+    const ok = tsc.code === 0 && bundle.code === 0;
+    rows.push({ name: 'build', ok, passed: 0, failed: ok ? 0 : 1, ms: Date.now() - t, note: ok ? '' : tsc.code === 0 ? 'esbuild failed' : 'tsc failed', digest: ok ? [] : bundle.output.trim().split('\n').slice(-30) });
+  }
+
   for (const suite of selected) {
     console.log(`\n=== ${suite.name}: npm run ${suite.script} ===`);
     const t = Date.now();
@@ -122,7 +147,7 @@ async function main() {
 
   console.log('\n=== summary ===');
   for (const r of rows) {
-    const counts = r.name === 'set-up' ? '' : `${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} pending` : ''}`;
+    const counts = r.name === 'set-up' || r.name === 'build' ? '' : `${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} pending` : ''}`;
     console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(8)} ${seconds(r.ms).padStart(8)}  ${counts}${r.note ? `  (${r.note})` : ''}`);
     for (const line of r.digest ?? []) console.log(`      ${line}`);
   }

@@ -9,6 +9,7 @@ import { VscodeEngineHost, currentSettings } from './host/engineHost';
 import { showError } from './host/errorMessages';
 import { ModelStatusBar } from './host/statusBar';
 import type { StudioServices } from './host/studioServices';
+import { currentHighlight } from './host/workspaceSearch/chunkReveal';
 import { IndexStatusBar } from './host/workspaceSearch/indexStatusBar';
 import { SemanticSearchView } from './host/workspaceSearch/semanticSearchView';
 import { WorkspaceIndexService } from './host/workspaceSearch/workspaceIndexService';
@@ -30,6 +31,8 @@ export interface MiniLmExtensionApi {
   readonly contextKeys: ContextKeys;
   /** The open Studio panel, if any (the in-host tests post protocol requests through it). */
   readonly studioPanel: () => StudioPanel | undefined;
+  /** The lines a revealed search result highlights now, if any. */
+  readonly highlightedLines: typeof currentHighlight;
 }
 
 export function activate(context: vscode.ExtensionContext): MiniLmExtensionApi {
@@ -67,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): MiniLmExtensionApi {
   if (currentSettings().autoLoad) {
     engineHost.ensureLoaded({ silent: true }).catch((error: unknown) => showError(error, log, 'auto-load'));
   }
-  return { services, engineHost, statusBar, workspaceIndex, indexStatusBar, searchView, outcomes, contextKeys, studioPanel: () => StudioPanel.current };
+  return { services, engineHost, statusBar, workspaceIndex, indexStatusBar, searchView, outcomes, contextKeys, studioPanel: () => StudioPanel.current, highlightedLines: currentHighlight };
 }
 
 export function deactivate(): void {

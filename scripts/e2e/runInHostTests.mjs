@@ -1,4 +1,4 @@
-// `npm run test:e2e` (after tsc + esbuild): runs the in-host mocha suite (test/vscode/*.vscode.test.ts) inside a real
+// `npm run test:inhost` (after tsc + esbuild): runs the in-host mocha suite (test/vscode/*.vscode.test.ts) inside a real
 // VS Code extension host served by code-server, opened by Debian chromium through playwright-core.
 // The host exits 0 even when the tests fail, so the verdict comes from the results file the runner writes.
 //

@@ -1,13 +1,14 @@
 // `npm run test:ui`: packages the extension, installs the .vsix into a fresh code-server and runs the Playwright
 // suites (test/e2e/*.ui.test.ts, compiled by tsc) against its workbench, as a person would use it.
-// Screenshots go to docs/screenshots/.
+// Screenshots go to MINILM_SCREENSHOTS_DIR (`npm run screenshots`: docs/screenshots/), else <tmpdir>/minilm-screenshots.
 // A second phase packages the offline .vsix (q8 model inside) and runs test/e2e/*.offline-ui.test.ts against a
 // code-server that has no model folder, no MINILM_MODEL_DIR, an unreachable hub and downloads turned off.
 //
 // Environment: MINILM_UI_VSIX / MINILM_UI_OFFLINE_VSIX (use these .vsix files instead of packaging),
-// MINILM_UI_HEADED=1 (visible browser, needs a display), MINILM_SCREENSHOTS_DIR (default docs/screenshots).
+// MINILM_UI_HEADED=1 (visible browser, needs a display), MINILM_SCREENSHOTS_DIR (default <tmpdir>/minilm-screenshots).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   chromiumArgs,
@@ -91,12 +92,16 @@ async function main() {
   ensureCodeServer();
   const vsix = packageVsix(false);
   if (!vsix || !fs.existsSync(vsix)) throw new Error(`no .vsix to install (got ${vsix})`);
-  log(`compiling the UI tests (tsc)`);
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', repoRoot], { stdio: 'inherit' });
+  // Under `npm test` (scripts/test-all.mjs) out/ was compiled once for every suite.
+  if (process.env.MINILM_COMPILED !== '1') {
+    log(`compiling the UI tests (tsc)`);
+    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', repoRoot], { stdio: 'inherit' });
+  }
   const testsDir = path.join(repoRoot, 'out', 'test', 'e2e');
   const files = findUiTests(testsDir, '.ui.test.js');
   if (files.length === 0) throw new Error('no out/test/e2e/**/*.ui.test.js: nothing to run');
-  const screenshots = path.resolve(process.env.MINILM_SCREENSHOTS_DIR ?? path.join(repoRoot, 'docs', 'screenshots'));
+  // test/helpers/screenshotsDir.ts spells the same default.
+  const screenshots = path.resolve(process.env.MINILM_SCREENSHOTS_DIR ?? path.join(os.tmpdir(), 'minilm-screenshots'));
   fs.mkdirSync(screenshots, { recursive: true });
   fs.mkdirSync(outputDir, { recursive: true });
 

@@ -1,6 +1,6 @@
 // Texts the selection commands show. Pure (the translator is a parameter) so that they are unit-tested.
 import { formatFloat32 } from '../core/exportFormats';
-import type { Translate } from '../host/translate';
+import type { Translate } from '../shared/translate';
 import type { SimilarityFunction } from '../engine/modelConfig';
 
 /** A text shortened to `max` characters for a one-line notification. */

@@ -67,7 +67,7 @@ const MAX_WASM_BYTES = 2 ** 31;
 /** Rows scored per kernel call on the caller's thread, so candidate selection reads scores still in cache. */
 const BLOCK_ROWS = 4096;
 /** Measured: at load 14 on 2 cores, 100k rows had a worse p99 on two threads than on one. */
-const MIN_ROWS_PER_THREAD = 131_072;
+export const MIN_ROWS_PER_THREAD = 131_072;
 
 let nextMemoryId = 1;
 

@@ -13,7 +13,14 @@ const checked = new Map<string, Promise<void>>();
  * never loaded. Each version of a file is hashed once per process: model.onnx (90 MB) took 0.15–0.47 s,
  * model_quantized.onnx 30–65 ms, on 2 busy cores (load 7–10); a repeated check costs a stat (~0.2 ms).
  */
-export async function checkPinnedCache(dir: string, files: string[], pin: PinnedRevision, log: (message: string) => void): Promise<void> {
+export async function checkPinnedCache(
+  dir: string,
+  files: string[],
+  pin: PinnedRevision,
+  log: (message: string) => void,
+  /** Where the digests come from, as the error and the log say it (default: the pinned table). */
+  source: { published: string; digest: string } = { published: `the Hugging Face hub publishes for ${pin.repository}@${pin.revision}`, digest: 'the pinned digest' },
+): Promise<void> {
   for (const file of files) {
     const expected = pin.files[file];
     if (!hasDigest(expected)) {
@@ -25,7 +32,7 @@ export async function checkPinnedCache(dir: string, files: string[], pin: Pinned
     const key = [full, info.dev, info.ino, info.size, info.mtimeMs, expected.sha256 ?? expected.gitBlobSha1].join('\0');
     let pending = checked.get(key);
     if (!pending) {
-      pending = checkFile(full, file, info.size, expected, pin, dir, log);
+      pending = checkFile(full, file, info.size, expected, source, dir, log);
       checked.set(key, pending);
       pending.catch(() => checked.delete(key));
     }
@@ -38,20 +45,19 @@ async function checkFile(
   file: string,
   size: number,
   expected: NonNullable<PinnedRevision['files'][string]>,
-  pin: PinnedRevision,
+  source: { published: string; digest: string },
   dir: string,
   log: (message: string) => void,
 ): Promise<void> {
-  const published = `the Hugging Face hub publishes for ${pin.repository}@${pin.revision}`;
   if (expected.size !== undefined && size !== expected.size) {
-    throw damaged(full, dir, `it has ${size} bytes, and ${published} ${expected.size}`);
+    throw damaged(full, dir, `it has ${size} bytes, and ${source.published} ${expected.size}`);
   }
   const started = performance.now();
   const [kind, actual, wanted] = expected.sha256
     ? ['SHA-256', await sha256File(full), expected.sha256]
     : ['git blob id', await gitBlobSha1File(full), expected.gitBlobSha1!];
-  if (actual !== wanted) throw damaged(full, dir, `its ${kind} is ${actual}, and ${published} ${wanted}`);
-  log(`cache ${file}: ${size} bytes, ${kind} matches the pinned digest (checked in ${(performance.now() - started).toFixed(0)} ms)`);
+  if (actual !== wanted) throw damaged(full, dir, `its ${kind} is ${actual}, and ${source.published} ${wanted}`);
+  log(`cache ${file}: ${size} bytes, ${kind} matches ${source.digest} (checked in ${(performance.now() - started).toFixed(0)} ms)`);
 }
 
 function damaged(full: string, dir: string, why: string): EngineError {

@@ -21,6 +21,7 @@ export interface EmbeddingCacheLimits {
  * Least-recently-used store of embeddings bounded by bytes, not by entries: a text of 1 MB costs its vector, never
  * its text, because keys are SHA-256 digests. Map keeps insertion order, so re-inserting on hit makes the first key
  * the least recently used.
+ * Hand-written rather than `lru-cache`: its bounds are fixed at construction, these change live (`setLimits`).
  */
 export class EmbeddingCache<V> implements ByteBoundedCache<V> {
   private readonly entries = new Map<string, { value: V; bytes: number }>();

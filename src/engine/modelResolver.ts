@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkPinnedCache } from './cachedModelCheck';
+import { readRecordedDigests, recordAsPin, recordDigests, RECORDED_DIGESTS_FILE, type RecordedDigests } from './recordedDigests';
 import { EngineError } from './errors';
 import { downloadModel, defaultHub, isCommit } from './hubDownload';
 import { MODEL_CATALOGUE, RELEASE_PINNED, catalogueEntryFor, verifiedDtypes, type CatalogueEntry } from './modelCatalogue';
@@ -180,6 +181,7 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
   log(`cache ${cached} (${label}): ${found ? 'found' : 'no model'}`);
   if (found) {
     if (pin) await checkPinnedCache(found, requiredFiles(dtype), pin, log);
+    else await checkRecordedCache(found, requiredFiles(dtype), log);
     if (entry && !knownDefault) applyCatalogueConfig(found, entry, log);
     return { dir: found, source: 'cache', verification, ...known(knownDefault), origin };
   }
@@ -194,13 +196,42 @@ export async function resolveModel(request: ResolveRequest): Promise<ResolvedMod
   // there is checked first, as on a load.
   const missing = missingFiles(cached, dtype);
   if (pin) refuseUnverifiable(pin, dtype, missing);
-  if (pin) await checkPinnedCache(cached, requiredFiles(dtype).filter((file) => !missing.includes(file)), pin, log);
+  const present = requiredFiles(dtype).filter((file) => !missing.includes(file));
+  if (pin) await checkPinnedCache(cached, present, pin, log);
+  else await checkRecordedCache(cached, present, log);
   log(`downloading ${missing.join(', ')} of ${hub.repository}@${hub.revision} from ${hub.endpoint} into ${cached}`);
   await downloadModel({ hub, files: missing, destDir: cached, signal: request.signal, onProgress: request.onDownload, log, pinned: table });
+  if (!pin) {
+    await recordDigests(cached, { repository: hub.repository, revision: hub.revision, endpoint: hub.endpoint }, missing);
+    log(`recorded the SHA-256 of ${missing.join(', ')} in ${path.join(cached, RECORDED_DIGESTS_FILE)}: later loads are checked against it`);
+  }
   const downloaded = modelFolderIn(cached, dtype);
   if (!downloaded) throw new EngineError('DOWNLOAD_FAILED', `The download finished but ${cached} is still missing ${missingFiles(cached, dtype).join(', ')}.`);
   if (entry && !knownDefault) applyCatalogueConfig(downloaded, entry, log);
   return { dir: downloaded, source: 'hub', verification, ...known(knownDefault), origin };
+}
+
+/**
+ * An unpinned cache is held to the digests recorded when it was downloaded. A folder filled by an earlier release
+ * has no record: it loads as before, and says so.
+ */
+async function checkRecordedCache(dir: string, files: string[], log: (message: string) => void): Promise<void> {
+  let record: RecordedDigests | undefined;
+  try {
+    record = readRecordedDigests(dir);
+  } catch (error) {
+    throw new EngineError('CHECKSUM_MISMATCH', (error as Error).message);
+  }
+  if (!record) {
+    if (files.length > 0) log(`cache ${dir}: no digests were recorded when it was downloaded (an earlier release); not verified`);
+    return;
+  }
+  const recorded = files.filter((file) => Object.hasOwn(record.files, file));
+  for (const file of files.filter((f) => !recorded.includes(f))) log(`cache ${file}: no digest recorded for it; not verified`);
+  await checkPinnedCache(dir, recorded, recordAsPin(record), log, {
+    published: `what was recorded when it was downloaded from ${record.endpoint} (${record.repository}@${record.revision}) is`,
+    digest: 'the digest recorded at download',
+  });
 }
 
 /** The engine reads a transformers.js download with the configuration its original repository publishes. */

@@ -31,7 +31,3 @@ export async function gitBlobSha1File(path: string): Promise<string> {
   await hashFileInto(hash, path);
   return hash.digest('hex');
 }
-
-export function gitBlobSha1(content: Uint8Array): string {
-  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
-}

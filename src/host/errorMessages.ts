@@ -1,7 +1,7 @@
 // Shows a failure to the user with buttons that fix it; cancellations stay silent.
 import * as vscode from 'vscode';
 import { EngineError, isCancellation } from '../engine';
-import { errorActions, type ErrorAction } from './errorActions';
+import { SETTINGS_QUERY, errorActions, type ErrorAction } from '../shared/errorActions';
 import { currentSettings } from './engineHost';
 
 function actionLabel(action: ErrorAction): string {
@@ -22,7 +22,7 @@ function actionLabel(action: ErrorAction): string {
 async function runAction(action: ErrorAction): Promise<void> {
   switch (action) {
     case 'openSettings':
-      await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:minilm-studio.minilm-studio');
+      await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS_QUERY);
       return;
     default:
       await vscode.commands.executeCommand(`minilm.${action}`);

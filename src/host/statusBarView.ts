@@ -1,6 +1,6 @@
 // What the status bar item shows for each engine state. Pure, so every state's text is unit-tested.
 import { MODEL_NAME, type Dtype, type EngineState } from '../engine/types';
-import type { Translate } from './translate';
+import type { Translate } from '../shared/translate';
 
 export interface StatusBarView {
   /** With codicons, e.g. `$(check) MiniLM fp32`. */

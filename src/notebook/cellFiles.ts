@@ -2,7 +2,7 @@
 // notebook controller and plain-Node tests share one implementation.
 import fs from 'node:fs/promises';
 import { PathContainmentError, resolveContained } from '../host/containedPath';
-import { english, type Translate } from './resultOutputs';
+import { english, type Translate } from '../shared/translate';
 
 /** Where a notebook's `@file` paths are looked up. */
 export interface CellFileScope {

@@ -3,7 +3,7 @@
 // docs/notebook-format.md; every problem names the 1-based line and the columns within the cell and what was
 // expected there, as a message of cellMessages.ts (translated by the editor).
 import { distance } from 'fastest-levenshtein';
-import { english } from '../host/translate';
+import { english } from '../shared/translate';
 import { renderMessage, type CellMessage, type MessageArgument } from './cellMessages';
 
 export const DIRECTIVES = ['compare', 'similarity', 'explain', 'search', 'encode', 'mine', 'cluster', 'corpus'] as const;

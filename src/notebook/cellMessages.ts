@@ -1,6 +1,7 @@
 // Every message the `minilm` cell language shows (syntax errors, hover docs, quick fixes), as English templates with
 // {0} placeholders: the keys of l10n/bundle.l10n*.json. Kept in one table so that a unit test can check that both
 // bundles hold each of them, and so that the pure parser never formats a message itself.
+import type { Translate } from '../shared/translate';
 
 export const CELL_MESSAGES = {
   noDirective: 'expected a directive ({0}); the cell holds only comments or blank lines.',
@@ -95,9 +96,6 @@ export interface HintArgument {
 }
 
 export type MessageArgument = string | number | HintArgument;
-
-/** Either of the project's translators (`vscode.l10n.t`, or English in tests) fits. */
-type Translate = (message: string, ...args: Array<string | number>) => string;
 
 export function renderMessage(message: CellMessage, args: readonly MessageArgument[], t: Translate): string {
   return t(CELL_MESSAGES[message], ...args.map((a) => (typeof a === 'object' ? t(SYNTAX_HINTS[a.hint]) : a)));

@@ -8,7 +8,8 @@ import { readCellFile, type CellFileScope } from './cellFiles';
 import { CellSyntaxError, parseCell } from './cellLanguage';
 import { renderMessage } from './cellMessages';
 import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from './directiveRunner';
-import { outputItemsOf, RESULT_OUTPUT_METADATA, type Translate } from './resultOutputs';
+import { outputItemsOf, RESULT_OUTPUT_METADATA } from './resultOutputs';
+import type { Translate } from '../shared/translate';
 
 export const CONTROLLER_ID = 'minilm-kernel';
 export const NOTEBOOK_TYPE = 'minilm-notebook';

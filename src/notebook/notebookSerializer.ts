@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { isFileLayout, isPlainLayout, readNotebook, writeNotebook } from './notebookFile';
 import { type JsonObject, type RawCell, type RawNotebook, type RawOutput } from './notebookFormat';
-import { outputItemsFromJson, RESULT_OUTPUT_METADATA, type Translate } from './resultOutputs';
+import { outputItemsFromJson, RESULT_OUTPUT_METADATA } from './resultOutputs';
+import type { Translate } from '../shared/translate';
 
 /** Notebook metadata key holding the file's layout while it is open (never written to the header). */
 export const LAYOUT_METADATA_KEY = 'minilm.layout';

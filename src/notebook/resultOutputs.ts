@@ -5,6 +5,7 @@
 import { formatFloat32 } from '../core';
 import { DEFAULT_RENDERER_STRINGS, MATRIX_MIME, type ExplainOutput, type MatrixOutput, type RendererPayload, type RendererStrings, type TableColumn } from '../shared/matrixOutput';
 import { EXPLAIN_STRINGS, explainViewOf, type ExplainJson, type ExplainStringKey, type ExplainView } from '../shared/explainView';
+import { english, type Translate } from '../shared/translate';
 import type { DirectiveResult } from './directiveRunner';
 
 /** Output metadata marking an output whose items derive from its `application/json` item. */
@@ -14,11 +15,6 @@ export interface TextOutputItem {
   readonly mime: string;
   readonly text: string;
 }
-
-/** `(message, ...args)` with `{0}` placeholders: vscode.l10n.t in the extension, English in tests. */
-export type Translate = (message: string, ...args: (string | number)[]) => string;
-
-export const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
 
 /** Largest matrix written into the HTML and markdown fallbacks; larger ones list their top pairs there. */
 const FALLBACK_MATRIX_LIMIT = 40;

@@ -3,6 +3,7 @@ import type { StudioServices } from '../host/studioServices';
 import type { EncodedTexts, TokenEmbeddings } from '../engine/types';
 import type { ExportFormat, ModelPickerView, ModelStatus, StudioDtype, WebviewCommand } from '../shared/studioProtocol';
 import { currentSettings } from '../host/engineHost';
+import { SETTINGS_QUERY } from '../shared/errorActions';
 import { modelPickerView, modelSettingUpdate, type SettingTarget } from '../host/modelPicker';
 import { engineOptionsFrom } from '../host/studioSettings';
 import type { BackendEncodeOptions, StudioBackend } from './studioRequests';
@@ -10,7 +11,12 @@ import type { BackendEncodeOptions, StudioBackend } from './studioRequests';
 /** The engine state as the webview shows it, with the memory of this (the extension host) process. */
 export function modelStatusOf(services: StudioServices): ModelStatus {
   const state = services.engine.state;
-  const status: ModelStatus = { state: state.kind, dtype: services.engine.dtype, memoryRss: process.memoryUsage().rss };
+  const status: ModelStatus = {
+    state: state.kind,
+    dtype: services.engine.dtype,
+    allowDownload: currentSettings().allowDownload,
+    memoryRss: process.memoryUsage().rss,
+  };
   if (state.kind === 'downloading') status.download = { file: state.file, received: state.received, total: state.total };
   if (state.kind === 'ready') status.info = { ...state.info };
   if (state.kind === 'error') status.error = { code: state.code, message: state.message };
@@ -147,6 +153,8 @@ export class VscodeStudioBackend implements StudioBackend {
   }
 
   async runCommand(command: WebviewCommand): Promise<void> {
-    await vscode.commands.executeCommand(command);
+    // Settings open on this extension's own, as the error notifications' Open Settings does.
+    if (command === 'workbench.action.openSettings') await vscode.commands.executeCommand(command, SETTINGS_QUERY);
+    else await vscode.commands.executeCommand(command);
   }
 }

@@ -26,7 +26,7 @@ export type StudioShowRequest = {
 export type StudioDtype = 'fp32' | 'q8';
 export type ExportFormat = 'json' | 'csv' | 'npy';
 /** Commands the webview may run; nothing else is accepted. */
-export const WEBVIEW_COMMANDS = ['minilm.chooseModelFolder', 'minilm.showLog', 'minilm.downloadModel'] as const;
+export const WEBVIEW_COMMANDS = ['minilm.chooseModelFolder', 'minilm.showLog', 'minilm.downloadModel', 'workbench.action.openSettings'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** Largest inputs the host accepts from the webview (the engine copes with more, the panel's UI does not). */
@@ -68,6 +68,8 @@ export interface ModelStatus {
     similarityFunction?: SimilarityFunctionName;
   };
   error?: { code: string; message: string };
+  /** `minilm.allowDownload` now: whether the fixes for a missing model include a download (src/shared/errorActions). */
+  allowDownload: boolean;
   /** Resident set size of the process running the model, bytes. */
   memoryRss: number;
 }

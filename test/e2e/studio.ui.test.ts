@@ -1,5 +1,5 @@
 // The packaged extension, installed from its .vsix into code-server, used through the workbench like a person would.
-// Each step leaves a screenshot in docs/screenshots/ (the README shows them). Run with `npm run test:ui`.
+// Each step leaves a screenshot (docs/screenshots/ under `npm run screenshots`; the README shows them). Run with `npm run test:ui`.
 // Steps share one browser page and build on each other (the model loaded in the Model tab serves the rest).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { screenshotsDir } from '../helpers/screenshotsDir';
 
 export interface UiEnvironment {
   url: string;
@@ -18,7 +19,7 @@ export function uiEnvironment(): UiEnvironment {
   return {
     url,
     workspace,
-    screenshots: process.env.MINILM_SCREENSHOTS_DIR ?? path.resolve('docs', 'screenshots'),
+    screenshots: screenshotsDir(),
     outputDir: process.env.MINILM_UI_OUTPUT_DIR ?? path.resolve('.test-output'),
   };
 }
@@ -222,7 +223,7 @@ export class Workbench {
     return this.page.locator('.notification-toast', { hasText: text });
   }
 
-  /** `name` like `01_command_palette`: saved as docs/screenshots/01_command_palette.png. */
+  /** `name` like `01_command_palette`: saved in screenshotsDir() as 01_command_palette.png. */
   async screenshot(name: string): Promise<string> {
     fs.mkdirSync(this.env.screenshots, { recursive: true });
     const file = path.join(this.env.screenshots, `${name}.png`);

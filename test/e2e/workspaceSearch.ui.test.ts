@@ -1,6 +1,6 @@
 // Workspace semantic search through the workbench: index the workspace from the palette, search it in the quick pick
 // as you type, and Find Similar in Workspace into the Semantic Search view (file → matches with score bars).
-// Screenshots 11 and 12 in docs/screenshots/ (the README shows them).
+// Screenshots 11 and 12 (docs/screenshots/ under `npm run screenshots`; the README shows them).
 import assert from 'node:assert/strict';
 import { commandTitle, workbenchForSuite } from './workbench';
 

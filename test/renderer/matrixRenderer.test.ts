@@ -7,6 +7,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { ExplainOutput, MatrixPayload, TablePayload } from '../../src/shared/matrixOutput';
 import { explainViewOf } from '../../src/shared/explainView';
+import { screenshotsDir } from '../helpers/screenshotsDir';
 
 const ORIGIN = 'http://renderer.minilm.test';
 
@@ -19,7 +20,7 @@ function repoDir(): string {
 
 const root = repoDir();
 const bundle = path.join(root, 'media', 'dist', 'renderer.js');
-const screenshot = path.join(root, 'docs', 'screenshots', 'notebook-renderer.png');
+const screenshot = path.join(screenshotsDir(), 'notebook-renderer.png');
 
 const HARNESS = `<!doctype html>
 <html><head><meta charset="utf-8">
@@ -291,7 +292,7 @@ describe('notebook matrix renderer (headless chromium)', function () {
     assert.match((await page.locator('#bad .error').textContent())!, /cannot be shown/);
   });
 
-  it('screenshot of the example-suite matrix (docs/screenshots/notebook-renderer.png)', async () => {
+  it('screenshot of the example-suite matrix (notebook-renderer.png, see test/helpers/screenshotsDir)', async () => {
     const payload = JSON.parse(fs.readFileSync(path.join(root, 'test', 'renderer', 'fixtures', 'exampleMatrix.json'), 'utf8')) as MatrixPayload;
     assert.equal(payload.rowLabels.length, 25);
     await render('example', payload);

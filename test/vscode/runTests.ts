@@ -1,5 +1,5 @@
-// `npm run test:vscode`: the in-host suite through @vscode/test-electron, for machines that can download VS Code
-// (CI elsewhere, developer laptops). Here the download fails; `npm run test:e2e` runs the same suite in code-server.
+// `npm run test:inhost:electron`: the in-host suite through @vscode/test-electron, for machines that can download VS Code
+// (CI elsewhere, developer laptops). Here the download fails; `npm run test:inhost` runs the same suite in code-server.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -75,6 +75,29 @@ describe('workspace search', function () {
     assert.equal(item.command?.command, 'minilm.revealSearchResult');
   });
 
+  it('a notebook search cell with @workspace lists the same passage with its path and lines', async () => {
+    const source = 'search how do planets move around the sun\n@workspace\n@top 3';
+    const data = new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, source, 'minilm')]);
+    const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
+    await vscode.window.showNotebookDocument(notebook);
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: 'minilm-kernel', extension: 'minilm-studio.minilm-studio' });
+    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: notebook.uri });
+    const cell = notebook.cellAt(0);
+    await waitFor(() => cell.executionSummary?.success !== undefined, 'the @workspace cell to finish', 300_000);
+    const items = cell.outputs.flatMap((o) => o.items);
+    const text = (mime: string) => new TextDecoder().decode(items.find((i) => i.mime === mime)?.data ?? new Uint8Array());
+    assert.equal(cell.executionSummary?.success, true, text('application/vnd.code.notebook.error'));
+    const json = JSON.parse(text('application/json')) as { kind: string; hits: { rank: number; path: string; startLine: number; endLine: number; text: string }[] };
+    assert.equal(json.kind, 'searchWorkspace');
+    assert.equal(json.hits.length, 3);
+    const [top] = json.hits;
+    assert.equal(top?.path, 'wsearch/astronomy.md', JSON.stringify(json.hits));
+    assert.match(top.text, /planets travel around the Sun/);
+    // The lines it names hold that text in the file.
+    const lines = fs.readFileSync(path.join(workspaceRoot(), 'wsearch', 'astronomy.md'), 'utf8').split(/\r?\n/);
+    assert.match(lines.slice(top.startLine - 1, top.endLine).join('\n'), /planets travel around the Sun/);
+  });
+
   it('choosing a match opens its file with its lines selected', async () => {
     const [fileNode] = api.searchView.getChildren();
     const [match] = api.searchView.getChildren(fileNode);
@@ -87,6 +110,10 @@ describe('workspace search', function () {
     assert.equal(editor.selection.start.line, match.hit.startLine - 1);
     assert.equal(editor.selection.end.line, match.hit.endLine - 1);
     assert.match(editor.document.getText(editor.selection), /planets travel around the Sun/);
+    assert.deepEqual(api.highlightedLines(), { uri: editor.document.uri.toString(), startLine: match.hit.startLine, endLine: match.hit.endLine }, 'the lines are highlighted');
+    // Moving the selection elsewhere clears the highlight.
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await waitFor(() => api.highlightedLines() === undefined, 'the highlight to clear after the selection moved', 10_000);
   });
 
   it('Find Similar in Workspace ranks other passages and leaves out the selection itself', async () => {

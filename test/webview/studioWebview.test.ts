@@ -18,9 +18,10 @@ import { buildExplainView } from '../../src/shared/explainView';
 import { MODEL_CATALOGUE, catalogueEntry, downloadSize } from '../../src/engine/modelCatalogue';
 import { tinyModelDir } from '../helpers/tinyModels';
 import { repoRoot, testModelDir } from '../helpers/sharedPaths';
+import { screenshotsDir } from '../helpers/screenshotsDir';
 import { StudioHarness } from './harness/studioHarness';
 
-const SCREENSHOTS = path.join(repoRoot, 'docs', 'screenshots');
+const SCREENSHOTS = screenshotsDir();
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // launch() (not launchPersistentContext) gives every run a fresh temporary profile.
 const CHROMIUM_ARGS = [
@@ -493,7 +494,7 @@ describe('Studio webview when the model is missing', function () {
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-webview-missing-'));
     engine = new Engine({ modelDir: path.join(scratch, 'no-model'), projectModelsDir: path.join(scratch, 'models'), cacheDir: path.join(scratch, 'cache'), allowDownload: false });
-    harness = new StudioHarness({ engine });
+    harness = new StudioHarness({ engine, allowDownload: false });
     origin = await harness.start();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });

@@ -1,4 +1,4 @@
-import type { ModelStatus, StudioDtype } from '../../../src/shared/studioProtocol';
+import type { ModelStatus, StudioDtype, WebviewCommand } from '../../../src/shared/studioProtocol';
 import { h, icon, replaceChildren } from './dom';
 import { button, errorBox, metric } from './common';
 import type { Tab, TabContext } from './context';
@@ -30,7 +30,7 @@ export function createModelTab(ctx: TabContext): Tab {
 
   const load = () => ctx.run('model', 'model/load', {}, (status, id) => ctx.dispatch({ type: 'succeeded', slot: 'model', id, result: status }));
   const unload = () => ctx.run('model', 'model/unload', {}, (status, id) => ctx.dispatch({ type: 'succeeded', slot: 'model', id, result: status }));
-  const command = (name: 'minilm.chooseModelFolder' | 'minilm.showLog' | 'minilm.downloadModel') =>
+  const command = (name: WebviewCommand) =>
     ctx.run('model', 'command/run', { command: name }, (_r, id) => ctx.dispatch({ type: 'finished', slot: 'model', id }));
 
   const picker = createModelPicker(ctx);
@@ -105,16 +105,22 @@ export function createModelTab(ctx: TabContext): Tab {
           : null;
       let fix: HTMLElement | null = null;
       if (status.error) {
-        const plan = errorFix(status.error.code);
-        const actions = plan.actions.map((action) =>
-          action === 'chooseFolder'
-            ? button(ctx.t('model.chooseFolder'), 'folder-opened', () => command('minilm.chooseModelFolder'), { id: 'choose-folder-button' })
-            : action === 'download'
-              ? button(ctx.t('model.download'), 'cloud-download', () => command('minilm.downloadModel'), { secondary: true, id: 'download-button' })
-              : action === 'showLog'
-                ? button(ctx.t('model.showLog'), 'output', () => command('minilm.showLog'), { secondary: true, id: 'show-log-button' })
-                : button(ctx.t('model.load'), 'refresh', load, { secondary: true }),
-        );
+        const plan = errorFix(status.error.code, status.allowDownload);
+        const actions = plan.actions.map((action, index) => {
+          const secondary = index > 0;
+          switch (action) {
+            case 'chooseModelFolder':
+              return button(ctx.t('model.chooseFolder'), 'folder-opened', () => command('minilm.chooseModelFolder'), { secondary, id: 'choose-folder-button' });
+            case 'downloadModel':
+              return button(ctx.t('model.download'), 'cloud-download', () => command('minilm.downloadModel'), { secondary, id: 'download-button' });
+            case 'openSettings':
+              return button(ctx.t('model.openSettings'), 'settings-gear', () => command('workbench.action.openSettings'), { secondary, id: 'open-settings-button' });
+            case 'showLog':
+              return button(ctx.t('model.showLog'), 'output', () => command('minilm.showLog'), { secondary, id: 'show-log-button' });
+            case 'loadModel':
+              return button(ctx.t('model.load'), 'refresh', load, { secondary });
+          }
+        });
         fix = h(
           'div',
           { class: 'error-box', role: 'alert', 'data-testid': 'model-error' },

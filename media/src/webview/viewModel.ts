@@ -20,6 +20,7 @@ import type {
 } from '../../../src/shared/studioProtocol';
 import { STUDIO_TABS } from '../../../src/shared/studioProtocol';
 import type { StringKey } from '../../../src/shared/studioUiStrings';
+import { errorActions, type ErrorAction } from '../../../src/shared/errorActions';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading a cosine score
@@ -135,10 +136,8 @@ export function downloadPercent(received: number, total: number | undefined): nu
   return Math.min(100, Math.round((received / total) * 1000) / 10);
 }
 
-/** Fills `{0}`, `{1}`… in a translated template. */
-export function formatTemplate(template: string, ...args: Array<string | number>): string {
-  return template.replace(/\{(\d+)\}/g, (match, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : match));
-}
+/** The webview's name for the one placeholder fill (src/shared/translate). */
+export { fillPlaceholders as formatTemplate } from '../../../src/shared/translate';
 
 /** A score bar's width in percent: cosine clamped to [0, 1] (a negative cosine means unrelated: an empty bar). */
 export function scoreBarPercent(score: number): number {
@@ -224,20 +223,19 @@ export function offDiagonalRange(matrix: readonly (readonly number[])[]): { min:
 
 export interface ErrorFix {
   hint: StringKey;
-  actions: Array<'chooseFolder' | 'download' | 'showLog' | 'load'>;
+  actions: ErrorAction[];
 }
 
-export function errorFix(code: string): ErrorFix {
-  switch (code) {
-    case 'MODEL_NOT_FOUND':
-      return { hint: 'model.fix.notFound', actions: ['chooseFolder', 'download', 'showLog'] };
-    case 'MODEL_CORRUPT':
-    case 'CHECKSUM_MISMATCH':
-    case 'WRONG_DIMENSION':
-      return { hint: 'model.fix.notFound', actions: ['download', 'chooseFolder', 'showLog'] };
-    default:
-      return { hint: 'model.fix.generic', actions: ['load', 'showLog', 'chooseFolder'] };
-  }
+/** The fixes the error notifications offer (src/shared/errorActions), with the line of advice above them. */
+export function errorFix(code: string, allowDownload: boolean): ErrorFix {
+  const actions = errorActions(code, allowDownload);
+  const hint: StringKey =
+    code === 'MODEL_NOT_FOUND' && !allowDownload
+      ? 'model.fix.notFoundNoDownload'
+      : code === 'MODEL_NOT_FOUND' || actions.includes('downloadModel')
+        ? 'model.fix.notFound'
+        : 'model.fix.generic';
+  return { hint, actions };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

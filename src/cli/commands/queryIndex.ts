@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import { IndexStore, queryIndex } from '../../engine/workspaceIndex';
+import { IndexStore, defaultScanThreads, queryIndex } from '../../engine/workspaceIndex';
 import { CliError } from '../cliError';
 import {
   addBackendOptions,
@@ -53,7 +53,7 @@ export function registerQuery(program: Command): void {
     const indexDir = path.resolve(options.index);
     if (!fs.existsSync(indexDir)) throw new CliError(`no index at ${options.index}: build it with \`minilm index DIR --index ${options.index}\``);
     const queries = await readTexts({ inputFormat: options.inputFormat, column: options.column, encodingErrors: options.encodingErrors, args, input: options.queries, optionName: '--queries' });
-    const store = await IndexStore.open(indexDir, { readOnly: true });
+    const store = await IndexStore.open(indexDir, { readOnly: true, scanThreads: defaultScanThreads() });
     try {
       const identity = store.identity();
       if (identity === undefined) throw new CliError(`${options.index} holds no index yet: build it with \`minilm index DIR --index ${options.index}\``);

@@ -18,7 +18,7 @@ export interface ChunkOptions {
  * Changes whenever chunk boundaries could change for the same input, so that an index built by another chunker
  * version is rebuilt.
  */
-export const CHUNKER_VERSION = 'sentences-1';
+export const CHUNKER_VERSION = 'sentences-2';
 
 /**
  * The windowing chunkDocument uses, chosen on the retrieval set of docs/retrieval.md: one sentence per chunk found

@@ -23,7 +23,39 @@ export function sentenceSpans(text: string, lines: readonly ContentRange[]): Spa
   const spans: Span[] = [];
   for (const span of segmentSentences(masked)) {
     const trimmed = trimSpan(masked, span);
-    if (trimmed) spans.push({ start: from + trimmed.start, end: from + trimmed.end });
+    if (!trimmed) continue;
+    const sentence = { start: from + trimmed.start, end: from + trimmed.end };
+    spans.push(...(runsOnAcrossLines(text, sentence) ? lineSpans(text, masked, from, sentence) : [sentence]));
+  }
+  return spans;
+}
+
+/**
+ * A "sentence" this long over this many lines is text without punctuation written one item per line (notes, lists,
+ * logs): read as one sentence it would become one chunk capped at 1000 characters, in which no single line can be
+ * found. Hard-wrapped prose rarely has a sentence of 4+ lines and 400+ characters; such a sentence is then read line by
+ * line, which keeps each line findable (short lines are joined to a neighbour later, as short sentences are).
+ */
+const RUN_ON_CHARS = 400;
+const RUN_ON_LINES = 4;
+
+function runsOnAcrossLines(text: string, span: Span): boolean {
+  if (span.end - span.start < RUN_ON_CHARS) return false;
+  let breaks = 0;
+  for (let i = span.start; i < span.end && breaks < RUN_ON_LINES - 1; i++) if (text.charCodeAt(i) === 10) breaks++;
+  return breaks >= RUN_ON_LINES - 1;
+}
+
+/** The lines of `span` (line breaks from `text`), each trimmed in `masked` (which starts at `from`), blank ones left out. */
+function lineSpans(text: string, masked: string, from: number, span: Span): Span[] {
+  const spans: Span[] = [];
+  let start = span.start;
+  while (start < span.end) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 || newline > span.end ? span.end : newline;
+    const line = trimSpan(masked, { start: start - from, end: end - from });
+    if (line) spans.push({ start: from + line.start, end: from + line.end });
+    start = end + 1;
   }
   return spans;
 }

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { writeFailureReason, writeFileAtomic } from '../atomicWrite';
 import { plansSimd, type ScoreFunction } from '../../core/flatCorpus';
 import { Int8ScanWorkers } from '../../core/int8ScanWorkers';
+import { MIN_ROWS_PER_THREAD } from '../../core/int8Corpus';
 import { checkIdentity, checkUpdates, planCommit, segmentBytes, type CommitPlan, type FileUpdate } from './commitPlan';
 import { IndexFormatError, IndexFullError, IndexLockedError } from './indexErrors';
 import {
@@ -75,9 +76,22 @@ export interface IndexStoreOptions {
   readonly scan?: 'auto' | 'fp32' | 'int8';
   /**
    * Worker threads (besides the caller's) that split the int8 scan of segments of at least 262,144 rows
-   * (default 0, at most 16). The store starts them on first need and stops them on close().
+   * (default 0, at most 16). The store starts them only once a live segment is that large (smaller ones would not
+   * use them) and stops them on close(). {@link defaultScanThreads} suits a reader.
    */
   readonly scanThreads?: number;
+}
+
+/** The smallest segment whose int8 scan is split between two threads (Int8Corpus's rule). */
+const SPLIT_SEGMENT_ROWS = 2 * MIN_ROWS_PER_THREAD;
+
+/**
+ * Scan threads for a store that answers queries: one besides the caller's on a machine with two or more cores. The
+ * int8 scan is bound by memory bandwidth, which one core does not reach: at 1M rows two threads cut the median
+ * query from ~80 to ~44 ms on the 2-core test machine (docs/benchmarks.md).
+ */
+export function defaultScanThreads(): number {
+  return os.availableParallelism() > 1 ? 1 : 0;
 }
 
 /**
@@ -184,6 +198,11 @@ export class IndexStore {
   }
 
   /** Why the index on disk was not usable (older format, damaged, rebuild requested); undefined when it was. */
+  /** Scan worker threads running now (0 until a segment is large enough to split its scan). */
+  get scanWorkers(): number {
+    return this.workers?.threads ?? 0;
+  }
+
   get rebuildReason(): string | undefined {
     return this.reason;
   }
@@ -328,7 +347,7 @@ export class IndexStore {
           this.codes.clear();
           return await loadLiveRows(this.dir, this.manifest);
         }
-        if (this.scanThreads > 0) this.workers ??= new Int8ScanWorkers(this.scanThreads);
+        if (this.scanThreads > 0 && this.manifest.segments.some((s) => s.rows >= SPLIT_SEGMENT_ROWS)) this.workers ??= new Int8ScanWorkers(this.scanThreads);
         return await loadInt8Segments(this.dir, this.manifest, this.codes, this.workers);
       } catch (error) {
         if (attempt >= 3 || !isMissingFile(error)) throw error;

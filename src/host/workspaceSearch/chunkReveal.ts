@@ -8,6 +8,12 @@ const HIGHLIGHT_MS = 4000;
 
 let decoration: vscode.TextEditorDecorationType | undefined;
 let clearHighlight: (() => void) | undefined;
+let highlighted: { readonly uri: string; readonly startLine: number; readonly endLine: number } | undefined;
+
+/** The lines highlighted now (1-based, inclusive), if any: decorations cannot be read back through the API. */
+export function currentHighlight(): typeof highlighted {
+  return highlighted;
+}
 
 function highlightDecoration(): vscode.TextEditorDecorationType {
   decoration ??= vscode.window.createTextEditorDecorationType({
@@ -43,11 +49,14 @@ function highlight(editor: vscode.TextEditor, range: vscode.Range): void {
   clearHighlight?.();
   const type = highlightDecoration();
   editor.setDecorations(type, [range]);
+  const shown = { uri: editor.document.uri.toString(), startLine: range.start.line + 1, endLine: range.end.line + 1 };
+  highlighted = shown;
   const selected = editor.selection;
   const clear = () => {
     clearTimeout(timer);
     listener.dispose();
     editor.setDecorations(type, []);
+    if (highlighted === shown) highlighted = undefined;
     if (clearHighlight === clear) clearHighlight = undefined;
   };
   // The selection set above raises its own change event: only a different selection clears the highlight.

@@ -1,6 +1,6 @@
 // What the Semantic Search view and the quick pick show for a ranking of index chunks. Pure (the translator is a
 // parameter), so the grouping, the score bar and the preview are unit-tested without VS Code.
-import type { Translate } from '../translate';
+import type { Translate } from '../../shared/translate';
 
 /** One ranked chunk of one workspace folder. Lines are 1-based and inclusive, as the index stores them. */
 export interface WorkspaceHit {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellation } from '../../engine';
-import { IndexStore, excludedByGlobs, globMatcher, queryIndex, updateIndex, type IndexProgress, type IndexRunResult } from '../../engine/workspaceIndex';
+import { IndexStore, defaultScanThreads, excludedByGlobs, globMatcher, queryIndex, updateIndex, type IndexProgress, type IndexRunResult } from '../../engine/workspaceIndex';
 import type { ContextKeys } from '../contextKeys';
 import type { VscodeEngineHost } from '../engineHost';
 import { currentSettings } from '../engineHost';
@@ -242,7 +242,7 @@ export class WorkspaceIndexService implements vscode.Disposable {
   /** Replaces a folder's read-only view by one of the index as it is on disk now (after a run committed). */
   private async reopenReader(folder: vscode.WorkspaceFolder): Promise<void> {
     const key = folder.uri.toString();
-    const reader = await IndexStore.open(this.indexDir(folder)!, { readOnly: true });
+    const reader = await IndexStore.open(this.indexDir(folder)!, { readOnly: true, scanThreads: defaultScanThreads() });
     const previous = this.stores.get(key);
     this.stores.set(key, reader);
     await previous?.close();

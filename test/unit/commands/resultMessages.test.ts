@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { comparisonMessage, encodeMessage, rankedLineItem, score4, shorten, similarityReading, vectorJson, vectorPreview } from '../../../src/commands/resultMessages';
-import { english } from '../../../src/host/translate';
+import { english } from '../../../src/shared/translate';
 
 describe('command result messages', () => {
   it('the comparison notification gives cosine, its reading, Euclidean distance and both texts', () => {

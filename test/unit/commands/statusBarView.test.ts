@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ModelInfo } from '../../../src/engine/types';
 import { downloadPercent, statusBarView } from '../../../src/host/statusBarView';
-import { english } from '../../../src/host/translate';
-import { errorActions } from '../../../src/host/errorActions';
+import { english } from '../../../src/shared/translate';
+import { errorActions } from '../../../src/shared/errorActions';
 
 const info: ModelInfo = {
   name: 'all-MiniLM-L6-v2',

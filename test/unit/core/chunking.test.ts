@@ -54,6 +54,28 @@ describe('chunkDocument', () => {
       );
     });
 
+    it('reads unpunctuated text written one item per line line by line, while hard-wrapped prose keeps its sentences', () => {
+      const items = [
+        'buy a new charger for the laptop before the trip',
+        'call the landlord about the broken heating in the bedroom',
+        'renew the passport at least six weeks ahead of travel',
+        'book the train to the airport for the early morning flight',
+        'ask the neighbours to water the plants while we are away',
+        'cancel the newspaper delivery for the two weeks we are gone',
+        'pack the adapter plugs and the spare camera batteries',
+        'print the hotel confirmation and the car rental voucher',
+      ];
+      const list = chunks(`${items.join('\n')}\n`);
+      assertExactLines(`${items.join('\n')}\n`, list);
+      assert.deepEqual(texts(list), items, 'one chunk per line, each findable');
+      assert.deepEqual(list.map((c) => c.startLine), items.map((_, i) => i + 1));
+      // The same words hard-wrapped as punctuated prose: sentences, not lines.
+      const prose = 'The cat sat on the mat and looked out of the window at the birds\nin the garden. It was warm and quiet in the house that afternoon.\n';
+      assert.deepEqual(texts(chunks(prose)), ['The cat sat on the mat and looked out of the window at the birds\nin the garden.', 'It was warm and quiet in the house that afternoon.']);
+      // Three short unpunctuated lines stay one chunk (under 400 characters, fewer than 4 lines).
+      assert.equal(chunks('alpha beta gamma\ndelta epsilon zeta\neta theta iota\n').length, 1);
+    });
+
     it('never lets a sentence cross a blank line', () => {
       const result = chunks('no full stop here\n\nnor here\n');
       assert.deepEqual(texts(result), ['no full stop here', 'nor here']);

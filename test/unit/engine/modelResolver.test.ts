@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { resolveModel } from '../../../src/engine/modelResolver';
+import { readRecordedDigests, RECORDED_DIGESTS_FILE } from '../../../src/engine/recordedDigests';
 import { EngineError } from '../../../src/engine/errors';
 import { PINNED_REVISION } from '../../../src/engine/hubDownload';
 import { requiredFiles } from '../../../src/engine/types';
@@ -57,9 +59,10 @@ describe('resolveModel', () => {
     const cached = fakeModel(path.join(tmp, 'cache', 'unpinned', 'org', 'model', 'abc'));
     const found = await resolveModel({ dtype: 'fp32', projectModelsDir: path.join(tmp, 'empty'), cacheDir: path.join(tmp, 'cache'), hub, log, env });
     assert.deepEqual(found, { dir: cached, source: 'cache', verification: 'hub-reported', origin: { repository: 'org/model', revision: 'abc' } });
-    assert.equal(logs.length, 2);
+    assert.equal(logs.length, 3);
     assert.match(logs[0]!, /project models folder .*no fp32 model/);
     assert.match(logs[1]!, /cache .*found/);
+    assert.match(logs[2]!, /no digests were recorded when it was downloaded .*not verified/);
   });
 
   it('looks in the bundled folder (offline VSIX) after the project folder and before the cache, per dtype', async () => {
@@ -137,6 +140,41 @@ describe('resolveModel: the cache is keyed by repository and revision', () => {
       resolveModel({ dtype: 'fp32', cacheDir, allowDownload: true, hub: { endpoint: hub.endpoint, repository: '../..', revision: 'main' }, log, env }),
       (error: EngineError) => error.code === 'INVALID_INPUT',
     );
+  });
+
+  it('records the digests of an unpinned download and holds later loads to them', async () => {
+    const cacheDir = path.join(tmp, 'cache');
+    const request = { cacheDir, allowDownload: true, hub: { endpoint: hub.endpoint, revision: 'main' }, log, env };
+    const first = await resolveModel({ ...request, dtype: 'fp32' });
+    assert.equal(first.source, 'hub');
+    const record = readRecordedDigests(first.dir);
+    assert.ok(record, 'no record written');
+    assert.deepEqual(Object.keys(record.files).sort(), [...requiredFiles('fp32')].sort());
+    const model = path.join(first.dir, 'onnx', 'model.onnx');
+    const bytes = fs.readFileSync(model);
+    assert.equal(record.files['onnx/model.onnx']!.sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.equal(record.files['onnx/model.onnx']!.size, bytes.length);
+    assert.equal(record.repository, 'Xenova/all-MiniLM-L6-v2');
+    assert.equal(record.revision, 'main');
+
+    // The other dtype's download adds its file and keeps the rest.
+    await resolveModel({ ...request, dtype: 'q8' });
+    assert.ok(readRecordedDigests(first.dir)!.files['onnx/model_quantized.onnx'], 'q8 file recorded');
+    assert.ok(readRecordedDigests(first.dir)!.files['config.json'], 'earlier entries kept');
+
+    // Unchanged: loads. One byte changed on disk (same size): refused, naming the file, never loaded.
+    assert.equal((await resolveModel({ ...request, dtype: 'fp32' })).source, 'cache');
+    bytes[bytes.length - 1] ^= 0xff;
+    fs.writeFileSync(model, bytes);
+    await assert.rejects(
+      resolveModel({ ...request, dtype: 'fp32' }),
+      (error: EngineError) => error.code === 'CHECKSUM_MISMATCH' && error.message.includes(model) && /recorded when it was downloaded/.test(error.message),
+    );
+    // A folder from an earlier release (no record) still loads, and the log says it was not verified.
+    fs.rmSync(path.join(first.dir, RECORDED_DIGESTS_FILE));
+    logs.length = 0;
+    assert.equal((await resolveModel({ ...request, dtype: 'fp32' })).source, 'cache');
+    assert.ok(logs.some((m) => /no digests were recorded/.test(m)), logs.join('\n'));
   });
 
   it('downloads only the files a cache folder is missing', async () => {

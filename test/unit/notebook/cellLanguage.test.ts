@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CellSyntaxError, checkCell, definedCorpus, definedCorpusName, parseCell, type Directive } from '../../../src/notebook/cellLanguage';
 import { renderMessage } from '../../../src/notebook/cellMessages';
-import { english } from '../../../src/host/translate';
+import { english } from '../../../src/shared/translate';
 
 function texts(d: Directive): string[] {
   if (d.kind === 'similarity' || d.kind === 'explain') return d.texts.map((t) => t.text);

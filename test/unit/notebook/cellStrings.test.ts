@@ -30,7 +30,7 @@ describe('cell language strings', () => {
   });
 
   it('a problem renders in Chinese, its syntax hint translated too', () => {
-    const zh = (message: string, ...args: Array<string | number>) =>
+    const zh = (message: string, ...args: Array<string | number | boolean>) =>
       (chinese[message] ?? message).replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
     const [problem] = checkCell('compare\n# nothing').problems;
     assert.equal(

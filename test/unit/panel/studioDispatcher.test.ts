@@ -46,7 +46,7 @@ class FakeBackend implements StudioBackend {
   similarityFunction: 'cosine' | 'dot' | undefined;
   status(): ModelStatus {
     const info = { name: 'all-MiniLM-L6-v2', source: 'folder' as const, dir: '/m', dtype: this.dtype, dimension: 8, maxSeqLength: 256, loadMs: 1, threads: 1 };
-    return { state: 'ready', dtype: this.dtype, memoryRss: 1, info: this.similarityFunction ? { ...info, similarityFunction: this.similarityFunction } : info };
+    return { state: 'ready', dtype: this.dtype, allowDownload: true, memoryRss: 1, info: this.similarityFunction ? { ...info, similarityFunction: this.similarityFunction } : info };
   }
   async load() {}
   async unload() {}

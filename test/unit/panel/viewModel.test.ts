@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { errorActions } from '../../../src/shared/errorActions';
 import fc from 'fast-check';
 import {
   applyShowRequest,
@@ -129,14 +130,27 @@ describe('Studio view-models', () => {
   });
 
   it('suggests the fix for each model error', () => {
-    assert.deepEqual(errorFix('MODEL_NOT_FOUND').actions[0], 'chooseFolder');
-    assert.equal(errorFix('MODEL_NOT_FOUND').hint, 'model.fix.notFound');
-    assert.equal(errorFix('CHECKSUM_MISMATCH').actions[0], 'download');
-    assert.ok(errorFix('WORKER_FAILED').actions.includes('showLog'));
+    assert.deepEqual(errorFix('MODEL_NOT_FOUND', true).actions[0], 'chooseModelFolder');
+    assert.equal(errorFix('MODEL_NOT_FOUND', true).hint, 'model.fix.notFound');
+    assert.equal(errorFix('CHECKSUM_MISMATCH', true).actions[0], 'downloadModel');
+    assert.ok(errorFix('WORKER_FAILED', true).actions.includes('showLog'));
+  });
+
+  it('offers no download for a missing model when minilm.allowDownload is off, and says why', () => {
+    const fix = errorFix('MODEL_NOT_FOUND', false);
+    assert.ok(!fix.actions.includes('downloadModel'), fix.actions.join(', '));
+    assert.equal(fix.hint, 'model.fix.notFoundNoDownload');
+  });
+
+  it('offers the same fixes as the error notifications, for every code and either allowDownload', () => {
+    const codes = ['MODEL_NOT_FOUND', 'MODEL_CORRUPT', 'CHECKSUM_MISMATCH', 'DOWNLOAD_FAILED', 'WRONG_DIMENSION', 'MODEL_UNSUPPORTED', 'WORKER_FAILED', 'OTHER'];
+    for (const code of codes) {
+      for (const allowDownload of [true, false]) assert.deepEqual(errorFix(code, allowDownload).actions, errorActions(code, allowDownload), `${code} ${allowDownload}`);
+    }
   });
 
   describe('state reducer', () => {
-    const status: ModelStatus = { state: 'unloaded', dtype: 'fp32', memoryRss: 1 };
+    const status: ModelStatus = { state: 'unloaded', dtype: 'fp32', allowDownload: true, memoryRss: 1 };
     const result = { cosine: 0.9 } as SimilarityResult;
 
     it('tracks a request from start through progress to its result', () => {

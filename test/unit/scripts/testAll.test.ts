@@ -6,6 +6,7 @@ interface TestAllModule {
   mochaCounts(output: string): { passed: number; failed: number; pending: number };
   failureDigest(output: string, maxLines?: number): string[];
   lintCounts(output: string, code: number, root?: string): { passed: number; failed: number; pending: number; digest: string[] };
+  tscCounts(output: string, code: number): { passed: number; failed: number; pending: number; digest: string[] };
 }
 
 // The CI log keeps only the tail of `npm test`: the summary must carry the counts and the names of what failed.
@@ -77,5 +78,17 @@ describe('npm test summary (scripts/test-all.mjs)', () => {
     assert.equal(counts.failed, 1);
     assert.equal(counts.passed, 0);
     assert.ok(counts.digest.some((line) => line.includes('SyntaxError')));
+  });
+
+  it('counts a clean layer check as one pass and each tsc error as one failure, naming file and code', () => {
+    assert.deepEqual(testAll.tscCounts('', 0), { passed: 1, failed: 0, pending: 0, digest: [] });
+    const output = [
+      "src/engine/x.ts(1,25): error TS2306: File '/repo/tsconfig/notInThisLayer.d.ts' is not a module.",
+      "src/core/y.ts(3,10): error TS2304: Cannot find name 'HTMLElement'.",
+    ].join('\n');
+    const counts = testAll.tscCounts(output, 2);
+    assert.equal(counts.failed, 2);
+    assert.equal(counts.passed, 0);
+    assert.match(counts.digest[1]!, /^src\/core\/y\.ts\(3,10\): error TS2304/);
   });
 });

@@ -45,11 +45,12 @@ export class HarnessBackend implements StudioBackend {
   constructor(
     readonly engine: Engine,
     private readonly results: string | undefined,
+    private readonly allowDownload: boolean,
   ) {}
 
   status(): ModelStatus {
     const state = this.engine.state;
-    const status: ModelStatus = { state: state.kind, dtype: this.engine.dtype, memoryRss: process.memoryUsage().rss };
+    const status: ModelStatus = { state: state.kind, dtype: this.engine.dtype, allowDownload: this.allowDownload, memoryRss: process.memoryUsage().rss };
     if (state.kind === 'downloading') status.download = { file: state.file, received: state.received, total: state.total };
     if (state.kind === 'ready') status.info = { ...state.info };
     if (state.kind === 'error') status.error = { code: state.code, message: state.message };
@@ -116,6 +117,8 @@ export interface HarnessOptions {
   /** Strings to send instead of English (to check that the UI uses the dictionary from `init`). */
   strings?: Record<string, string>;
   language?: string;
+  /** What `minilm.allowDownload` says to the panel (default true, the setting's default). */
+  allowDownload?: boolean;
 }
 
 export class StudioHarness {
@@ -130,7 +133,7 @@ export class StudioHarness {
   private origin = '';
 
   constructor(private readonly options: HarnessOptions) {
-    this.backend = new HarnessBackend(options.engine, options.resultsFolder);
+    this.backend = new HarnessBackend(options.engine, options.resultsFolder, options.allowDownload ?? true);
     this.dispatcher = new StudioDispatcher(
       createStudioRequestHandlers(this.backend),
       (message) => this.post(message),

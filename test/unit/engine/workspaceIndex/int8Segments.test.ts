@@ -10,6 +10,7 @@ import { readManifest, type Manifest } from '../../../../src/engine/workspaceInd
 import { loadInt8Segments, SegmentCodes } from '../../../../src/engine/workspaceIndex/int8Segments';
 import { CODES_FILE_MIN_ROWS } from '../../../../src/engine/workspaceIndex/segmentCodesFile';
 import { randomUnitVectors } from '../../core/testVectors';
+import { MIN_ROWS_PER_THREAD } from '../../../../src/core/int8Corpus';
 
 const DIM = 384;
 const IDENTITY: IndexIdentity = { model: 'test-model', dtype: 'fp32', dimension: DIM, chunker: 'lines-v1', fingerprint: 'int8' };
@@ -179,6 +180,27 @@ describe('engine/workspaceIndex/int8Segments (store search through int8 codes)',
     assert.ok(!existsSync(temp), 'temp file removed');
     assert.ok(!existsSync(codesPath), 'codes of the dropped segment removed');
     for (const store of [writer, fp32, reader, fresh]) await store.close();
+  });
+
+  it('starts scan threads only once a live segment is large enough to split, with the same answers', async function () {
+    this.timeout(120_000);
+    const dir = path.join(root, 'index');
+    const dim = 16; // small rows: the row count is what decides
+    const identity = { ...IDENTITY, dimension: dim };
+    const split = 2 * MIN_ROWS_PER_THREAD;
+    const rows = randomUnitVectors(split, dim, 43);
+    const writer = await IndexStore.open(dir, { scan: 'int8' });
+    await writer.commit({ identity, removed: [], updated: [file('small', rows.slice(0, 30_000))] });
+    const queries = randomUnitVectors(3, dim, 44);
+    const reader = await IndexStore.open(dir, { readOnly: true, scan: 'int8', scanThreads: 1 });
+    assert.equal((await reader.search(queries, 5)).length, 3);
+    assert.equal(reader.scanWorkers, 0, 'a 30,000-row segment scans on one thread: no worker started');
+
+    await writer.commit({ identity, removed: ['small'], updated: [file('large', rows)] });
+    const fp32 = await IndexStore.open(dir, { readOnly: true, scan: 'fp32' });
+    assert.deepEqual(await reader.search(queries, 5), await fp32.search(queries, 5));
+    assert.equal(reader.scanWorkers, 1, `a ${split}-row segment is split with one worker`);
+    for (const store of [writer, reader, fp32]) await store.close();
   });
 
   it('validates its options with one clear line', async () => {

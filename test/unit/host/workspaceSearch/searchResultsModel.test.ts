@@ -10,7 +10,7 @@ import {
   scoreLabel,
   type WorkspaceHit,
 } from '../../../../src/host/workspaceSearch/searchResultsModel';
-import { english } from '../../../../src/host/translate';
+import { english } from '../../../../src/shared/translate';
 
 function hit(path: string, startLine: number, score: number, folderPath = '/ws'): WorkspaceHit {
   return { folder: folderPath.split('/').pop()!, folderPath, path, startLine, endLine: startLine + 2, text: `text of ${path}:${startLine}`, score };

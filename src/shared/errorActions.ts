@@ -1,7 +1,12 @@
-// Which fixes an error message offers, by engine error code. Pure: the extension maps them to labels and commands.
+// Which fixes a failure offers, by engine error code: the one table behind the host's error notifications and the
+// Studio panel's error box. Pure: each side maps an action to its own label and control.
 
 export type ErrorAction = 'chooseModelFolder' | 'downloadModel' | 'openSettings' | 'showLog' | 'loadModel';
 
+/** What `workbench.action.openSettings` searches for: this extension's settings. */
+export const SETTINGS_QUERY = '@ext:minilm-studio.minilm-studio';
+
+/** `allowDownload` is the `minilm.allowDownload` setting: with it off, a missing model offers no download. */
 export function errorActions(code: string | undefined, allowDownload: boolean): ErrorAction[] {
   switch (code) {
     case 'MODEL_NOT_FOUND':

@@ -10,6 +10,7 @@ import { compareSelection, type CompareSelectionArgs } from './compareSelection'
 import { encodeSelection, type EncodeSelectionArgs } from './encodeSelection';
 import { findSimilar, type FindSimilarArgs } from './findSimilar';
 import { chooseModelFolder, downloadModel, loadModel, newNotebook, type ChooseModelFolderArgs } from './modelCommands';
+import { openSampleNotebook } from './openSampleNotebook';
 import { runExamples, type RunExamplesArgs } from './runExamples';
 
 /** Arguments from a menu (a URI) or key binding are not ours: only plain objects are taken as options. */
@@ -40,6 +41,7 @@ export function registerCommands(services: StudioServices, outcomes: CommandOutc
     register('minilm.downloadModel', () => downloadModel(services, outcomes)),
     register('minilm.chooseModelFolder', (arg) => chooseModelFolder(services, outcomes, options<ChooseModelFolderArgs>(arg))),
     register('minilm.newNotebook', () => newNotebook()),
+    register('minilm.openSampleNotebook', () => openSampleNotebook(services.context)),
     register('minilm.setBackendApiKey', (arg) => setBackendApiKey(services, outcomes, options<SetBackendApiKeyArgs>(arg))),
     register('minilm.showLog', () => services.log.show(true)),
   );

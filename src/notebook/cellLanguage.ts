@@ -1,6 +1,10 @@
 // The `minilm` cell language: one directive per cell on its first non-comment line, texts (one per line) below.
 // Pure and vscode-free so that the parser is property-tested in plain Node. The syntax is documented in
-// docs/notebook-format.md; every error names the 1-based line within the cell and what was expected there.
+// docs/notebook-format.md; every problem names the 1-based line and the columns within the cell and what was
+// expected there, as a message of cellMessages.ts (translated by the editor).
+import { distance } from 'fastest-levenshtein';
+import { english } from '../shared/translate';
+import { renderMessage, type CellMessage, type MessageArgument } from './cellMessages';
 
 export const DIRECTIVES = ['compare', 'similarity', 'explain', 'search', 'encode', 'mine', 'cluster', 'corpus'] as const;
 export type DirectiveName = (typeof DIRECTIVES)[number];
@@ -34,6 +38,9 @@ export interface FileRef {
 export interface CorpusRef {
   readonly name: string;
   readonly line: number;
+  /** 0-based columns of the name in its line. */
+  readonly start: number;
+  readonly end: number;
 }
 
 /** `@workspace` below `search`: the candidates are the chunks of the workspace index. */
@@ -68,27 +75,36 @@ export type Directive =
   | (DirectiveBase & { readonly kind: 'cluster'; readonly input: TextInput; readonly threshold: number; readonly minSize: number })
   | (DirectiveBase & { readonly kind: 'corpus'; readonly name: string; readonly input: TextInput });
 
-/** A cell that does not parse. `line` is 1-based within the cell. */
-export class CellSyntaxError extends Error {
-  constructor(
-    readonly line: number,
-    readonly detail: string,
-  ) {
-    super(`Line ${line}: ${detail}`);
-    this.name = 'CellSyntaxError';
-  }
+/**
+ * One thing wrong in a cell. `line` is 1-based within the cell (it may be one past the last line when texts are
+ * missing below); `start`/`end` are 0-based columns of the offending part of that line.
+ */
+export interface CellProblem {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  readonly message: CellMessage;
+  readonly args: readonly MessageArgument[];
+  /** What a quick fix may put in place of `start`–`end`: the nearest valid names, best first. */
+  readonly fixes?: readonly string[];
 }
 
-const SYNTAX_HINT: Record<DirectiveName, string> = {
-  compare: '`compare` with texts below (one per line), or `compare <corpus>`',
-  similarity: '`similarity` with exactly two texts below',
-  explain: '`explain` with exactly two texts below',
-  search: '`search <query>` with candidates below, `@file <path>`, `@workspace` (the workspace index), or `search <query> in <corpus>`',
-  encode: '`encode` with texts below, or `encode <corpus>`',
-  mine: '`mine [<corpus>] [top <k>] [max <n>]` with texts below unless a corpus is named',
-  cluster: '`cluster <threshold> [in <corpus>] [min <size>]` with texts below unless a corpus is named',
-  corpus: '`corpus <name>` with texts below or `@file <path>`',
-};
+/** A cell that does not parse: `problem` is its first problem, `problems` all of them. `line` is 1-based within the cell. */
+export class CellSyntaxError extends Error {
+  readonly problem: CellProblem;
+  readonly line: number;
+  /** The first problem in English (for logs and tests); the editor and the kernel show {@link renderMessage} of each. */
+  readonly detail: string;
+
+  constructor(readonly problems: readonly [CellProblem, ...CellProblem[]]) {
+    const detail = renderMessage(problems[0].message, problems[0].args, english);
+    super(`Line ${problems[0].line}: ${detail}`);
+    this.name = 'CellSyntaxError';
+    this.problem = problems[0];
+    this.line = problems[0].line;
+    this.detail = detail;
+  }
+}
 
 const ALLOWED_OPTIONS: Record<DirectiveName, readonly OptionName[]> = {
   compare: ['file'],
@@ -118,83 +134,139 @@ export function directiveLineIndex(lines: readonly string[]): number {
   });
 }
 
-/** Parses one `minilm` cell. Throws {@link CellSyntaxError} pointing at the offending line. */
-export function parseCell(source: string): Directive {
+/** The text of a body line, or undefined for a blank line, a comment or an `@` option line. `\` escapes a text. */
+export function bodyText(line: string): string | undefined {
+  const trimmed = line.trim();
+  if (trimmed === '' || isComment(trimmed) || trimmed.startsWith('@')) return undefined;
+  return trimmed.startsWith('\\') ? trimmed.slice(1) : trimmed;
+}
+
+/** Collects the problems of one cell, each with its range. */
+class Problems {
+  readonly list: CellProblem[] = [];
+  constructor(private readonly lines: readonly string[]) {}
+
+  at(line: number, start: number, end: number, message: CellMessage, args: readonly MessageArgument[] = [], fixes?: readonly string[]): void {
+    this.list.push({ line, start, end, message, args, ...(fixes && fixes.length ? { fixes } : {}) });
+  }
+
+  /** On the whole (trimmed) content of a line. */
+  onLine(line: number, message: CellMessage, args: readonly MessageArgument[] = []): void {
+    const text = this.lines[line - 1] ?? '';
+    const start = text.length - text.trimStart().length;
+    this.at(line, start, Math.max(start, text.trimEnd().length), message, args);
+  }
+}
+
+interface Token {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function tokensOf(text: string, offset: number): Token[] {
+  return [...text.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: offset + m.index, end: offset + m.index + m[0].length }));
+}
+
+/**
+ * Parses one `minilm` cell and reports every problem in it (sorted by line and column), not only the first. The
+ * directive is present exactly when there is no problem.
+ */
+export function checkCell(source: string): { readonly directive?: Directive; readonly problems: readonly CellProblem[] } {
   const lines = cellLines(source);
+  const problems = new Problems(lines);
+  const directive = parseDirective(lines, problems);
+  if (problems.list.length === 0) return { directive: directive!, problems: [] };
+  const sorted = [...problems.list].sort((a, b) => a.line - b.line || a.start - b.start);
+  return { problems: sorted };
+}
+
+/** Parses one `minilm` cell. Throws {@link CellSyntaxError} for its first problem. */
+export function parseCell(source: string): Directive {
+  const { directive, problems } = checkCell(source);
+  if (problems.length > 0) throw new CellSyntaxError(problems as [CellProblem, ...CellProblem[]]);
+  return directive!;
+}
+
+function parseDirective(lines: readonly string[], p: Problems): Directive | undefined {
   const at = directiveLineIndex(lines);
   if (at < 0) {
-    throw new CellSyntaxError(1, `expected a directive (${DIRECTIVES.join(', ')}); the cell holds only comments or blank lines.`);
+    p.at(1, 0, (lines[0] ?? '').length, 'noDirective', [DIRECTIVES.join(', ')]);
+    return undefined;
   }
   const line = at + 1;
-  const head = lines[at].trim();
+  const raw = lines[at];
+  const indent = raw.length - raw.trimStart().length;
+  const head = raw.trim();
   const match = /^(\S+)\s*(.*)$/s.exec(head)!;
   const word = match[1].toLowerCase();
   const rest = match[2];
+  const restOffset = indent + head.length - rest.length;
   if (!(DIRECTIVES as readonly string[]).includes(word)) {
-    const suggestion = closest(word, DIRECTIVES);
-    throw new CellSyntaxError(
+    const fixes = nearest(word, DIRECTIVES);
+    p.at(
       line,
-      `unknown directive "${match[1]}"; expected one of ${DIRECTIVES.join(', ')}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}.`,
+      indent,
+      indent + match[1].length,
+      fixes.length ? 'unknownDirectiveSuggest' : 'unknownDirective',
+      [match[1], DIRECTIVES.join(', '), ...fixes.slice(0, 1)],
+      fixes,
     );
+    parseBody(lines, at + 1, undefined, p);
+    return undefined;
   }
   const kind = word as DirectiveName;
-  const body = parseBody(lines, at + 1, kind);
-  const args = kind === 'search' ? undefined : parseArguments(rest, line, kind);
+  const body = parseBody(lines, at + 1, kind, p);
+  const hint = { hint: kind };
 
+  if (kind === 'search') {
+    const hasCandidates = body.texts.length > 0 || body.files.length > 0 || body.workspace !== undefined;
+    const head = parseSearchHead(rest, restOffset, line, hasCandidates, p);
+    const input = inputOf(body, head.corpus, line, kind, p);
+    return head.query === undefined ? undefined : { kind, line, query: head.query, input, top: body.options.top?.value ?? DEFAULT_SEARCH_TOP };
+  }
+
+  const args = parseArguments(rest, restOffset, line, kind, p);
   switch (kind) {
-    case 'compare': {
-      const input = inputOf(body, args!.corpus, line, kind);
-      noExtraArguments(args!, line, kind, []);
-      return { kind, line, input };
-    }
+    case 'compare':
     case 'encode': {
-      const input = inputOf(body, args!.corpus, line, kind);
-      noExtraArguments(args!, line, kind, []);
-      return { kind, line, input };
+      noExtraArguments(args, kind, [], p);
+      return { kind, line, input: inputOf(body, args.corpus, line, kind, p) };
     }
     case 'similarity':
     case 'explain': {
-      noExtraArguments(args!, line, kind, []);
-      if (args!.corpus) throw new CellSyntaxError(line, `${kind} takes no corpus; expected ${SYNTAX_HINT[kind]}.`);
+      noExtraArguments(args, kind, [], p);
+      if (args.corpus) p.at(line, args.corpus.start, args.corpus.end, 'takesNoCorpus', [kind, hint]);
       if (body.texts.length < 2) {
         const missingAt = body.texts.length === 0 ? line + 1 : body.texts[0].line + 1;
-        throw new CellSyntaxError(missingAt, `expected two texts below "${kind}", one per line; found ${body.texts.length}.`);
+        p.onLine(missingAt, 'twoTextsMissing', [kind, body.texts.length]);
       }
-      if (body.texts.length > 2) {
-        throw new CellSyntaxError(body.texts[2].line, `${kind} compares exactly two texts; this is a third (use "compare" for more).`);
-      }
-      return { kind, line, texts: [body.texts[0], body.texts[1]] };
-    }
-    case 'search': {
-      const { query, corpus } = parseSearchHead(rest, line);
-      const input = inputOf(body, corpus, line, kind);
-      return { kind, line, query, input, top: body.options.top?.value ?? DEFAULT_SEARCH_TOP };
+      for (const extra of body.texts.slice(2)) p.onLine(extra.line, 'twoTextsExtra', [kind]);
+      return body.texts.length === 2 ? { kind, line, texts: [body.texts[0], body.texts[1]] } : undefined;
     }
     case 'mine': {
-      noExtraArguments(args!, line, kind, ['top', 'max']);
-      const input = inputOf(body, args!.corpus, line, kind);
-      const top = pick(args!.options.top, body.options.top, line, 'top') ?? DEFAULT_MINE_TOP;
-      const max = pick(args!.options.max, body.options.max, line, 'max') ?? DEFAULT_MINE_MAX;
+      noExtraArguments(args, kind, ['top', 'max'], p);
+      const input = inputOf(body, args.corpus, line, kind, p);
+      const top = pick(args.options.top, body.options.top, line, 'top', p) ?? DEFAULT_MINE_TOP;
+      const max = pick(args.options.max, body.options.max, line, 'max', p) ?? DEFAULT_MINE_MAX;
       return { kind, line, input, top, max };
     }
     case 'cluster': {
-      noExtraArguments(args!, line, kind, ['min']);
-      if (args!.threshold === undefined) {
-        throw new CellSyntaxError(line, `expected a similarity threshold between -1 and 1 after "cluster", e.g. "cluster 0.75".`);
+      noExtraArguments(args, kind, ['min'], p);
+      if (args.threshold === undefined && !args.thresholdInvalid) {
+        p.at(line, indent, indent + match[1].length, 'clusterThreshold');
       }
-      const input = inputOf(body, args!.corpus, line, kind);
-      const minSize = pick(args!.options.min, body.options.min, line, 'min') ?? DEFAULT_CLUSTER_MIN;
-      return { kind, line, input, threshold: args!.threshold, minSize };
+      const input = inputOf(body, args.corpus, line, kind, p);
+      const minSize = pick(args.options.min, body.options.min, line, 'min', p) ?? DEFAULT_CLUSTER_MIN;
+      return { kind, line, input, threshold: args.threshold ?? 0, minSize };
     }
     case 'corpus': {
-      noExtraArguments(args!, line, kind, []);
-      const name = args!.corpus?.name;
-      if (!name) throw new CellSyntaxError(line, `expected a name after "corpus", e.g. "corpus faq".`);
-      if (args!.corpusViaIn) throw new CellSyntaxError(line, `expected "corpus <name>", without "in".`);
-      if (body.texts.length === 0 && body.files.length === 0) {
-        throw new CellSyntaxError(line + 1, `expected the texts of corpus "${name}" below, one per line, or "@file <path>".`);
-      }
-      return { kind, line, name, input: { texts: body.texts, files: body.files } };
+      noExtraArguments(args, kind, [], p);
+      const name = args.corpus?.name;
+      if (!name) p.at(line, indent, indent + match[1].length, 'corpusName');
+      else if (args.corpusViaIn) p.onLine(line, 'corpusWithoutIn');
+      if (name && body.texts.length === 0 && body.files.length === 0) p.onLine(line + 1, 'corpusTexts', [name]);
+      return { kind, line, name: name ?? '', input: { texts: body.texts, files: body.files } };
     }
   }
 }
@@ -202,6 +274,8 @@ export function parseCell(source: string): Directive {
 interface NumberOption {
   readonly value: number;
   readonly line: number;
+  readonly start: number;
+  readonly end: number;
 }
 
 interface Body {
@@ -211,47 +285,56 @@ interface Body {
   readonly options: Partial<Record<'top' | 'max' | 'min', NumberOption>>;
 }
 
-function parseBody(lines: readonly string[], from: number, kind: DirectiveName): Body {
+/** The lines below the directive. `kind` undefined: the directive is unknown, so only unknown options are flagged. */
+function parseBody(lines: readonly string[], from: number, kind: DirectiveName | undefined, p: Problems): Body {
   const body: Body = { texts: [], files: [], options: {} };
   for (let i = from; i < lines.length; i++) {
     const line = i + 1;
-    const trimmed = lines[i].trim();
-    if (trimmed === '' || isComment(trimmed)) continue;
-    if (trimmed.startsWith('\\')) {
-      body.texts.push({ text: trimmed.slice(1), line });
+    const raw = lines[i];
+    const trimmed = raw.trim();
+    const text = bodyText(raw);
+    if (text !== undefined) {
+      body.texts.push({ text, line });
       continue;
     }
-    if (!trimmed.startsWith('@')) {
-      body.texts.push({ text: trimmed, line });
-      continue;
-    }
+    if (!trimmed.startsWith('@')) continue;
+    const indent = raw.length - raw.trimStart().length;
     const m = /^@(\S*)\s*(.*)$/s.exec(trimmed)!;
     const name = m[1].toLowerCase();
     const value = m[2].trim();
-    const allowed = ALLOWED_OPTIONS[kind];
+    const nameEnd = indent + 1 + m[1].length;
+    const valueStart = value === '' ? nameEnd : raw.indexOf(value, nameEnd);
+    const valueEnd = valueStart + value.length;
+    const allowed = kind ? ALLOWED_OPTIONS[kind] : OPTIONS;
     if (!(OPTIONS as readonly string[]).includes(name)) {
-      throw new CellSyntaxError(
-        line,
-        `unknown option "@${m[1]}"; ${allowed.length ? `expected ${allowed.map((o) => `@${o}`).join(', ')}` : `"${kind}" takes no options`} (write "\\@…" for a text that starts with @).`,
-      );
+      const fixes = nearest(name, allowed).map((o) => `@${o}`);
+      if (allowed.length) p.at(line, indent, nameEnd, 'unknownOption', [m[1], allowed.map((o) => `@${o}`).join(', ')], fixes);
+      else p.at(line, indent, nameEnd, 'unknownOptionNone', [m[1], kind ?? ''], fixes);
+      continue;
     }
+    if (!kind) continue;
     if (!allowed.includes(name as OptionName)) {
-      throw new CellSyntaxError(line, `"${kind}" does not take "@${name}"; expected ${SYNTAX_HINT[kind]}.`);
+      p.at(line, indent, nameEnd, 'optionNotTaken', [kind, name, { hint: kind }]);
+      continue;
     }
     if (name === 'workspace') {
-      if (value) throw new CellSyntaxError(line, `"@workspace" takes nothing after it; put the query on the "search" line.`);
-      if (body.workspace) throw new CellSyntaxError(line, `"@workspace" is given twice (first on line ${body.workspace.line}).`);
-      body.workspace = { line };
+      if (value) p.at(line, valueStart, valueEnd, 'workspaceArgument');
+      if (body.workspace) p.at(line, indent, nameEnd, 'optionTwice', ['workspace', body.workspace.line]);
+      else body.workspace = { line };
       continue;
     }
     if (name === 'file') {
-      if (!value) throw new CellSyntaxError(line, 'expected a workspace-relative path after "@file", e.g. "@file data/faq.txt".');
-      body.files.push({ path: unquote(value), line });
+      if (!value) p.at(line, indent, nameEnd, 'filePath');
+      else body.files.push({ path: unquote(value), line });
       continue;
     }
     const key = name as 'top' | 'max' | 'min';
-    if (body.options[key]) throw new CellSyntaxError(line, `"@${key}" is given twice (first on line ${body.options[key]!.line}).`);
-    body.options[key] = { value: positiveInteger(value, line, `@${key}`), line };
+    if (body.options[key]) {
+      p.at(line, indent, nameEnd, 'optionTwice', [key, body.options[key]!.line]);
+      continue;
+    }
+    const number = positiveInteger(value, `@${key}`, line, valueStart, valueEnd, p);
+    if (number !== undefined) body.options[key] = { value: number, line, start: indent, end: nameEnd };
   }
   return body;
 }
@@ -260,97 +343,122 @@ interface Arguments {
   corpus?: CorpusRef;
   corpusViaIn: boolean;
   threshold?: number;
+  thresholdInvalid?: boolean;
   options: Partial<Record<'top' | 'max' | 'min', NumberOption>>;
 }
 
 /** Arguments on the directive line of everything but `search`: `[threshold] [in] [name] [top k] [max n] [min m]`. */
-function parseArguments(rest: string, line: number, kind: DirectiveName): Arguments {
-  const tokens = rest.split(/\s+/).filter((t) => t !== '');
+function parseArguments(rest: string, offset: number, line: number, kind: DirectiveName, p: Problems): Arguments {
+  const tokens = tokensOf(rest, offset);
   const args: Arguments = { corpusViaIn: false, options: {} };
   let i = 0;
-  if (kind === 'cluster' && i < tokens.length && /^[-+]?(\d+\.?\d*|\.\d+)$/.test(tokens[i])) {
-    const threshold = Number(tokens[i]);
-    if (!(threshold >= -1 && threshold <= 1)) {
-      throw new CellSyntaxError(line, `the threshold must be between -1 and 1 (a cosine similarity), got ${tokens[i]}.`);
+  if (kind === 'cluster' && i < tokens.length && /^[-+]?(\d+\.?\d*|\.\d+)$/.test(tokens[i].text)) {
+    const threshold = Number(tokens[i].text);
+    if (threshold >= -1 && threshold <= 1) args.threshold = threshold;
+    else {
+      args.thresholdInvalid = true;
+      p.at(line, tokens[i].start, tokens[i].end, 'thresholdRange', [tokens[i].text]);
     }
-    args.threshold = threshold;
     i++;
   }
   while (i < tokens.length) {
     const token = tokens[i];
-    const lower = token.toLowerCase();
+    const lower = token.text.toLowerCase();
     if (lower === 'top' || lower === 'max' || lower === 'min') {
       const value = tokens[i + 1];
-      if (value === undefined) throw new CellSyntaxError(line, `expected a positive whole number after "${token}".`);
-      if (args.options[lower]) throw new CellSyntaxError(line, `"${lower}" is given twice.`);
-      args.options[lower] = { value: positiveInteger(value, line, lower), line };
       i += 2;
+      if (value === undefined) {
+        p.at(line, token.start, token.end, 'positiveNumberMissing', [token.text]);
+        continue;
+      }
+      if (args.options[lower]) {
+        p.at(line, token.start, token.end, 'wordTwice', [lower]);
+        continue;
+      }
+      const number = positiveInteger(value.text, lower, line, value.start, value.end, p);
+      if (number !== undefined) args.options[lower] = { value: number, line, start: token.start, end: token.end };
       continue;
     }
     if (lower === 'in') {
       const name = tokens[i + 1];
-      if (name === undefined) throw new CellSyntaxError(line, `expected a corpus name after "in".`);
-      setCorpus(args, name, line, kind);
-      args.corpusViaIn = true;
       i += 2;
+      if (name === undefined) {
+        p.at(line, token.start, token.end, 'inWithoutName');
+        continue;
+      }
+      if (setCorpus(args, name, line, kind, p)) args.corpusViaIn = true;
       continue;
     }
-    setCorpus(args, token, line, kind);
+    setCorpus(args, token, line, kind, p);
     i++;
   }
   return args;
 }
 
-function setCorpus(args: Arguments, name: string, line: number, kind: DirectiveName): void {
+function setCorpus(args: Arguments, token: Token, line: number, kind: DirectiveName, p: Problems): boolean {
   if (args.corpus) {
-    throw new CellSyntaxError(line, `unexpected "${name}" after corpus "${args.corpus.name}"; expected ${SYNTAX_HINT[kind]}.`);
+    p.at(line, token.start, token.end, 'secondCorpus', [token.text, args.corpus.name, { hint: kind }]);
+    return false;
   }
-  if (!CORPUS_NAME.test(name)) {
-    throw new CellSyntaxError(
-      line,
-      `"${name}" is not a corpus name (a letter or _, then letters, digits, _, - or .); expected ${SYNTAX_HINT[kind]}.`,
-    );
+  if (!CORPUS_NAME.test(token.text)) {
+    p.at(line, token.start, token.end, 'badCorpusName', [token.text, { hint: kind }]);
+    return false;
   }
-  args.corpus = { name, line };
+  args.corpus = { name: token.text, line, start: token.start, end: token.end };
+  return true;
 }
 
-function noExtraArguments(args: Arguments, line: number, kind: DirectiveName, allowed: readonly string[]): void {
-  for (const key of Object.keys(args.options)) {
-    if (!allowed.includes(key)) throw new CellSyntaxError(line, `"${kind}" does not take "${key}"; expected ${SYNTAX_HINT[kind]}.`);
+function noExtraArguments(args: Arguments, kind: DirectiveName, allowed: readonly string[], p: Problems): void {
+  for (const [key, option] of Object.entries(args.options)) {
+    if (!allowed.includes(key)) p.at(option.line, option.start, option.end, 'argumentNotTaken', [kind, key, { hint: kind }]);
   }
-  if (kind !== 'cluster' && args.threshold !== undefined) throw new CellSyntaxError(line, `expected ${SYNTAX_HINT[kind]}.`);
 }
 
-/** `search <query> [in <name>]`; the query may be a JSON string literal to hold a trailing "in word" literally. */
-function parseSearchHead(rest: string, line: number): { query: string; corpus?: CorpusRef } {
-  let text = rest.trim();
-  let corpus: CorpusRef | undefined;
+/**
+ * `search <query> [in <name>]`. An unquoted trailing `in <name>` names a corpus only when the cell has no candidates
+ * below (texts, `@file` or `@workspace`), since a search reads either a corpus or candidates: with candidates it is
+ * part of the query. A JSON string literal query (`search "what is in box" in docs`) is never ambiguous.
+ */
+function parseSearchHead(
+  rest: string,
+  offset: number,
+  line: number,
+  hasCandidates: boolean,
+  p: Problems,
+): { query?: string; corpus?: CorpusRef } {
+  const text = rest.trim();
+  const textEnd = offset + rest.trimEnd().length;
+  const corpusAtEnd = (name: string): CorpusRef => ({ name, line, start: textEnd - name.length, end: textEnd });
   if (text.startsWith('"')) {
     const end = closingQuote(text);
-    if (end < 0) throw new CellSyntaxError(line, 'the quoted query has no closing quote (").');
-    let query: string;
+    if (end < 0) {
+      p.at(line, offset, textEnd, 'quoteUnclosed');
+      return {};
+    }
+    let query: string | undefined;
     try {
       query = JSON.parse(text.slice(0, end + 1)) as string;
     } catch {
-      throw new CellSyntaxError(line, 'the quoted query is not a valid string literal (escape " as \\").');
+      p.at(line, offset, offset + end + 1, 'quoteInvalid');
     }
+    let corpus: CorpusRef | undefined;
     const tail = text.slice(end + 1).trim();
     if (tail !== '') {
       const m = /^in\s+(\S+)$/i.exec(tail);
-      if (!m) throw new CellSyntaxError(line, `unexpected "${tail}" after the quoted query; expected nothing or "in <corpus>".`);
-      if (!CORPUS_NAME.test(m[1])) throw new CellSyntaxError(line, `"${m[1]}" is not a corpus name.`);
-      corpus = { name: m[1], line };
+      if (!m) p.at(line, textEnd - tail.length, textEnd, 'afterQuote', [tail]);
+      else if (!CORPUS_NAME.test(m[1])) p.at(line, textEnd - m[1].length, textEnd, 'notCorpusName', [m[1]]);
+      else corpus = corpusAtEnd(m[1]);
     }
-    if (query.trim() === '') throw new CellSyntaxError(line, 'expected a non-empty query after "search".');
+    if (query !== undefined && query.trim() === '') p.at(line, offset, offset + end + 1, 'emptyQuery');
     return { query, corpus };
   }
-  const m = /^(.*\S)\s+in\s+([A-Za-z_][A-Za-z0-9_.-]*)$/is.exec(text);
-  if (m) {
-    text = m[1];
-    corpus = { name: m[2], line };
+  const m = hasCandidates ? null : /^(.*\S)\s+in\s+([A-Za-z_][A-Za-z0-9_.-]*)$/is.exec(text);
+  if (m) return { query: m[1], corpus: corpusAtEnd(m[2]) };
+  if (text === '') {
+    p.onLine(line, 'queryMissing');
+    return {};
   }
-  if (text === '') throw new CellSyntaxError(line, 'expected a query after "search", e.g. "search how do neural networks learn?".');
-  return { query: text, corpus };
+  return { query: text };
 }
 
 function closingQuote(text: string): number {
@@ -361,39 +469,31 @@ function closingQuote(text: string): number {
   return -1;
 }
 
-function inputOf(body: Body, corpus: CorpusRef | undefined, line: number, kind: DirectiveName): TextInput {
+function inputOf(body: Body, corpus: CorpusRef | undefined, line: number, kind: DirectiveName, p: Problems): TextInput {
+  const strays = [...body.texts, ...body.files].sort((a, b) => a.line - b.line);
   if (body.workspace) {
-    if (corpus) throw new CellSyntaxError(body.workspace.line, `"${kind}" reads corpus "${corpus.name}"; "@workspace" searches the workspace index instead: keep one of them.`);
-    const stray = body.texts[0] ?? body.files[0];
-    if (stray) {
-      throw new CellSyntaxError(stray.line, `"@workspace" searches the workspace index, so "${kind}" takes no texts or @file below; remove this line or the "@workspace" line.`);
-    }
+    if (corpus) p.onLine(body.workspace.line, 'workspaceAndCorpus', [kind, corpus.name]);
+    for (const stray of strays) p.onLine(stray.line, 'workspaceAndTexts', [kind]);
     return { texts: [], files: [], workspace: body.workspace };
   }
   if (corpus) {
-    const stray = body.texts[0] ?? body.files[0];
-    if (stray) {
-      throw new CellSyntaxError(
-        stray.line,
-        `"${kind}" reads corpus "${corpus.name}", so it takes no texts or @file below; remove this line or drop the corpus name.`,
-      );
-    }
+    for (const stray of strays) p.onLine(stray.line, 'corpusAndTexts', [kind, corpus.name]);
     return { texts: [], files: [], corpus };
   }
-  if (body.texts.length === 0 && body.files.length === 0) {
-    throw new CellSyntaxError(line + 1, `expected texts below "${kind}", one per line (or @file <path>); expected ${SYNTAX_HINT[kind]}.`);
-  }
+  if (body.texts.length === 0 && body.files.length === 0) p.onLine(line + 1, 'textsMissing', [kind, { hint: kind }]);
   return { texts: body.texts, files: body.files };
 }
 
-function pick(onLine: NumberOption | undefined, inBody: NumberOption | undefined, line: number, name: string): number | undefined {
-  if (onLine && inBody) throw new CellSyntaxError(inBody.line, `"${name}" is given on line ${line} already.`);
+function pick(onLine: NumberOption | undefined, inBody: NumberOption | undefined, line: number, name: string, p: Problems): number | undefined {
+  if (onLine && inBody) p.at(inBody.line, inBody.start, inBody.end, 'givenAlready', [name, line]);
   return (onLine ?? inBody)?.value;
 }
 
-function positiveInteger(text: string, line: number, name: string): number {
+function positiveInteger(text: string, name: string, line: number, start: number, end: number, p: Problems): number | undefined {
   if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new CellSyntaxError(line, `expected a positive whole number after "${name}", got "${text}".`);
+    if (text === '') p.at(line, start, end, 'positiveNumberMissing', [name]);
+    else p.at(line, start, end, 'positiveNumber', [name, text]);
+    return undefined;
   }
   return Number(text);
 }
@@ -409,38 +509,26 @@ function unquote(path: string): string {
   return path;
 }
 
-/** The directive nearest to a mistyped word (edit distance ≤ 2), for "did you mean". */
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
+/** The names nearest to a mistyped word (edit distance ≤ 2, and less than the word's length), best first. */
+export function nearest(word: string, candidates: readonly string[]): string[] {
+  const lower = word.toLowerCase();
+  return candidates
+    .map((candidate) => ({ candidate, d: distance(lower, candidate.toLowerCase()) }))
+    .filter(({ d }) => d > 0 && d <= 2 && d < Math.max(lower.length, 2))
+    .sort((a, b) => a.d - b.d)
+    .map(({ candidate }) => candidate);
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-/** The corpus a cell defines (`corpus <name>` on its directive line), without parsing the rest. For completions. */
-export function definedCorpusName(source: string): string | undefined {
+/** Where a cell defines a corpus: `corpus <name>` on its directive line, without parsing the rest. */
+export function definedCorpus(source: string): CorpusRef | undefined {
   const lines = cellLines(source);
   const at = directiveLineIndex(lines);
   if (at < 0) return undefined;
-  const m = /^corpus\s+([A-Za-z_][A-Za-z0-9_.-]*)\s*$/i.exec(lines[at].trim());
-  return m?.[1];
+  const m = /^(\s*corpus\s+)([A-Za-z_][A-Za-z0-9_.-]*)\s*$/i.exec(lines[at]);
+  return m ? { name: m[2], line: at + 1, start: m[1].length, end: m[1].length + m[2].length } : undefined;
+}
+
+/** The corpus a cell defines, for completions. */
+export function definedCorpusName(source: string): string | undefined {
+  return definedCorpus(source)?.name;
 }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { StudioServices } from '../host/studioServices';
 import type { WorkspaceIndexService } from '../host/workspaceSearch/workspaceIndexService';
 import type { WorkspaceSearchRows } from './directiveRunner';
-import { registerCellLanguage } from './cellCompletions';
+import { registerCellLanguage } from './cellEditorFeatures';
 import { MiniLmController, NOTEBOOK_TYPE, translate } from './notebookController';
 import { MiniLmNotebookSerializer } from './notebookSerializer';
 import { registerRendererMessaging } from './rendererMessaging';

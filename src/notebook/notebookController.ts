@@ -6,6 +6,7 @@ import type { StudioServices } from '../host/studioServices';
 import type { TokenEmbeddings } from '../engine/types';
 import { readCellFile, type CellFileScope } from './cellFiles';
 import { CellSyntaxError, parseCell } from './cellLanguage';
+import { renderMessage } from './cellMessages';
 import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from './directiveRunner';
 import { outputItemsOf, RESULT_OUTPUT_METADATA } from './resultOutputs';
 import type { Translate } from '../shared/translate';
@@ -158,7 +159,9 @@ function errorItem(error: unknown, cancelled: boolean): vscode.NotebookCellOutpu
     return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Interrupted'), message: vscode.l10n.t('The cell was interrupted before it finished.'), stack: '' });
   }
   if (error instanceof CellSyntaxError) {
-    return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Syntax error'), message: error.message, stack: '' });
+    // Every problem of the cell, one per line, as the editor's diagnostics show them.
+    const message = error.problems.map((p) => translate('Line {0}: {1}', p.line, renderMessage(p.message, p.args, translate))).join('\n');
+    return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Syntax error'), message, stack: '' });
   }
   if (error instanceof DirectiveError) {
     return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Cannot run this cell'), message: error.message, stack: '' });
@@ -176,7 +179,7 @@ function describe(error: unknown): string {
  * reads inside that folder (relative to it, then to the notebook's own folder); a notebook outside every workspace
  * folder reads inside its own folder; an untitled notebook reads inside the first workspace folder.
  */
-function cellFileScope(notebook: vscode.NotebookDocument): CellFileScope {
+export function cellFileScope(notebook: vscode.NotebookDocument): CellFileScope {
   const uri = notebook.uri;
   if (uri.scheme === 'untitled') {
     const first = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');

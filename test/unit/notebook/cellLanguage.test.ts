@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CellSyntaxError, definedCorpusName, parseCell, type Directive } from '../../../src/notebook/cellLanguage';
+import { CellSyntaxError, checkCell, definedCorpus, definedCorpusName, parseCell, type Directive } from '../../../src/notebook/cellLanguage';
+import { renderMessage } from '../../../src/notebook/cellMessages';
+import { english } from '../../../src/shared/translate';
 
 function texts(d: Directive): string[] {
   if (d.kind === 'similarity' || d.kind === 'explain') return d.texts.map((t) => t.text);
@@ -110,7 +112,7 @@ describe('minilm cell language', () => {
       ['a typo', '\n# c\ncomapre\nx', 3, /unknown directive "comapre".*did you mean "compare"/],
       ['compare without texts', 'compare\n# none', 2, /expected texts below "compare"/],
       ['search without query', 'search\nx', 1, /expected a query/],
-      ['search in corpus with candidates', 'search q in docs\nstray', 2, /takes no texts/],
+      ['search in a quoted corpus with candidates', 'search "q" in docs\nstray', 2, /takes no texts/],
       ['a bad @top', 'search q\n@top zero\nx', 2, /positive whole number/],
       ['@top 0', 'search q\n@top 0\nx', 2, /positive whole number/],
       ['an unknown option', 'compare\n@limit 3\nx', 2, /unknown option "@limit"/],
@@ -133,6 +135,10 @@ describe('minilm cell language', () => {
     fc.assert(
       fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), (lines, eol) => {
         const source = lines.join(eol);
+        for (const problem of checkCell(source).problems) {
+          const text = source.split(/\r?\n/)[problem.line - 1] ?? '';
+          assert.ok(problem.start >= 0 && problem.start <= problem.end && problem.end <= text.length, JSON.stringify(problem));
+        }
         try {
           const d = parseCell(source);
           assert.ok(d.line >= 1 && d.line <= lines.length);
@@ -160,12 +166,99 @@ describe('search with @workspace', () => {
   it('refuses texts, @file or a corpus next to @workspace, naming the line', () => {
     assert.throws(() => parseCell('search q\n@workspace\na text'), (e: CellSyntaxError) => e.line === 3 && /@workspace/.test(e.detail));
     assert.throws(() => parseCell('search q\n@file a.txt\n@workspace'), (e: CellSyntaxError) => e.line === 2);
-    assert.throws(() => parseCell('search q in faq\n@workspace'), (e: CellSyntaxError) => e.line === 2 && /corpus "faq"/.test(e.detail));
+    assert.throws(() => parseCell('search "q" in faq\n@workspace'), (e: CellSyntaxError) => e.line === 2 && /corpus "faq"/.test(e.detail));
     assert.throws(() => parseCell('search q\n@workspace docs'), (e: CellSyntaxError) => e.line === 2 && /takes nothing after it/.test(e.detail));
     assert.throws(() => parseCell('search q\n@workspace\n@workspace'), (e: CellSyntaxError) => e.line === 3 && /twice/.test(e.detail));
   });
 
   it('only search takes @workspace', () => {
     assert.throws(() => parseCell('compare\n@workspace'), (e: CellSyntaxError) => e.line === 2 && /does not take "@workspace"/.test(e.detail));
+  });
+});
+
+describe('every problem of a cell, with its range', () => {
+  const describeProblems = (source: string) =>
+    checkCell(source).problems.map((p) => [p.line, p.start, p.end, renderMessage(p.message, p.args, english)] as const);
+
+  it('reports each wrong line, not only the first, sorted by line', () => {
+    const problems = describeProblems('compare\n  @limit 3\n@top 3\nx\n@file\ny');
+    assert.deepEqual(
+      problems.map(([line, start, end]) => [line, start, end]),
+      [[2, 2, 8], [3, 0, 4], [5, 0, 5]],
+    );
+    assert.match(problems[0][3], /unknown option "@limit"/);
+    assert.match(problems[1][3], /does not take "@top"/);
+    assert.match(problems[2][3], /workspace-relative path/);
+    assert.equal(checkCell('compare\n  @limit 3\n@top 3\nx\n@file\ny').directive, undefined);
+  });
+
+  it('flags the directive-line arguments by their columns', () => {
+    const problems = describeProblems('cluster 1.5 in 9x top 2\na');
+    assert.deepEqual(problems.map(([line, start, end]) => [line, start, end]), [[1, 8, 11], [1, 15, 17], [1, 18, 21]]);
+    assert.match(problems[0][3], /between -1 and 1/);
+    assert.match(problems[1][3], /"9x" is not a corpus name/);
+    assert.match(problems[2][3], /"cluster" does not take "top"/);
+  });
+
+  it('an unknown directive still has its unknown options flagged, and both carry the nearest names as fixes', () => {
+    const { problems } = checkCell('  comapre\n@fiel x.txt\nA text');
+    assert.deepEqual(problems.map((p) => [p.line, p.start, p.end, p.fixes]), [[1, 2, 9, ['compare']], [2, 0, 5, ['@file']]]);
+    assert.deepEqual(checkCell('search q\n@tpo 3\nx').problems[0].fixes, ['@top']);
+    assert.equal(checkCell('xyzzy\nx').problems[0].fixes, undefined, 'nothing near enough, no fix');
+  });
+
+  it('a valid cell has no problems and a directive', () => {
+    const { directive, problems } = checkCell('search q\n@top 2\nx');
+    assert.deepEqual(problems, []);
+    assert.equal(directive?.kind, 'search');
+  });
+
+  it('corpus references and definitions carry their columns', () => {
+    const search = parseCell('search how to cook  in  recipes  ');
+    assert.deepEqual(search.kind === 'search' && search.input.corpus, { name: 'recipes', line: 1, start: 24, end: 31 });
+    const mine = parseCell('# x\nmine in docs top 3');
+    assert.deepEqual(mine.kind === 'mine' && mine.input.corpus, { name: 'docs', line: 2, start: 8, end: 12 });
+    assert.deepEqual(definedCorpus('# defines\n  corpus faq \nQ1'), { name: 'faq', line: 2, start: 9, end: 12 });
+  });
+});
+
+describe('escapes: a text line may start with #, @ or \\', () => {
+  it('\\# is a text starting with #, \\\\ one starting with a backslash, \\@ one starting with @', () => {
+    const d = parseCell('compare\n\\# not a comment\n  \\\\ a backslash\n\\@ not an option\n# a comment');
+    assert.deepEqual(texts(d), ['# not a comment', '\\ a backslash', '@ not an option']);
+  });
+
+  it('an escaped line below search is a candidate, so a trailing "in word" stays in the query', () => {
+    const d = parseCell('search tags in docs\n\\#docs');
+    assert.ok(d.kind === 'search' && d.query === 'tags in docs' && d.input.corpus === undefined);
+    assert.deepEqual(texts(d), ['#docs']);
+  });
+});
+
+describe('search: the query and the corpus are told apart', () => {
+  it('with candidates below, a trailing "in <word>" is part of the query', () => {
+    for (const below of ['a candidate', '@file notes.txt', '@workspace']) {
+      const d = parseCell(`search things to do in Paris\n${below}`);
+      assert.ok(d.kind === 'search', below);
+      assert.equal(d.query, 'things to do in Paris', below);
+      assert.equal(d.input.corpus, undefined, below);
+    }
+  });
+
+  it('without candidates, "in <name>" names the corpus (existing notebooks keep working)', () => {
+    const d = parseCell('search What will the weather be like tomorrow? in examples\n@top 5');
+    assert.ok(d.kind === 'search' && d.query === 'What will the weather be like tomorrow?' && d.input.corpus?.name === 'examples' && d.top === 5);
+  });
+
+  it('a query whose last word is a corpus name (without "in") is only a query', () => {
+    const d = parseCell('search show me examples\nfirst\nsecond');
+    assert.ok(d.kind === 'search' && d.query === 'show me examples' && d.input.corpus === undefined);
+    assert.throws(() => parseCell('search show me examples'), (e: CellSyntaxError) => e.line === 2 && /expected texts below "search"/.test(e.detail));
+  });
+
+  it('a quoted query with "in <name>" after it names a corpus, so candidates below are an error', () => {
+    const quoted = parseCell('search "what is in box" in docs');
+    assert.ok(quoted.kind === 'search' && quoted.query === 'what is in box' && quoted.input.corpus?.name === 'docs');
+    assert.throws(() => parseCell('search "q" in docs\nx'), (e: CellSyntaxError) => e.line === 2 && /reads corpus "docs"/.test(e.detail));
   });
 });

@@ -706,9 +706,10 @@ describe('Studio webview with a remote backend and no local model', function () 
     await fill(page, 'similarity-a', a);
     await fill(page, 'similarity-b', b);
     await page.locator('#compare-button').click();
-    await page.locator('[data-testid="metric-cosine"]').waitFor();
+    const headline = page.locator('[data-testid="cosine"]');
+    await headline.waitFor();
     const [va, vb] = await serverEngine.encode([a, b]);
-    assert.ok(Math.abs((await number(page, 'metric-cosine')) - cosineSimilarity(va!, vb!)) < 1e-4);
+    assert.ok(Math.abs(Number(await headline.innerText()) - cosineSimilarity(va!, vb!)) < 1e-4);
     assert.equal(await page.locator('[data-testid="metric-tokens-a"]').count(), 0);
     // The panel's own engine was never asked to load.
     assert.equal(local.state.kind, 'unloaded');

@@ -82,7 +82,7 @@ export function poolKey(request: PoolRequest): string {
  */
 export class ModelPool {
   private lru: LRUCache<string, Slot>;
-  private readonly shared: EngineOptions;
+  private shared: EngineOptions;
   private readonly createEngine: (options: EngineOptions) => Engine;
   private readonly log: (message: string) => void;
   /** Engines being disposed after eviction; `settled` waits for them. */
@@ -107,6 +107,16 @@ export class ModelPool {
     this.lru = this.makeLru(budgetBytes);
     // Oldest first, so that the new cache keeps the same order; the old one is dropped without disposing anything.
     for (const [key, slot] of [...old.entries()].reverse()) this.lru.set(key, slot, { size: this.sizeOf(slot) });
+  }
+
+  /**
+   * Changes the options every pooled engine shares; when they differ, every model is unloaded (those in use once
+   * their requests end) and the next request loads it with the new options.
+   */
+  setShared(shared: EngineOptions): void {
+    if (JSON.stringify(shared) === JSON.stringify(this.shared)) return;
+    this.shared = { ...shared };
+    this.lru.clear();
   }
 
   /**

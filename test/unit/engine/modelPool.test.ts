@@ -133,6 +133,21 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     assert.throws(() => pool.setBudget(0), /whole number of bytes/);
   });
 
+  it('changed shared options unload every model; the next request loads it with them', async () => {
+    const { pool, made } = poolWith(64 * 1024 * 1024);
+    pools.push(pool);
+    await pool.use(request('bert-cls'), (engine) => engine.encode(['a']));
+    const before = made.get('bert-cls')!;
+    pool.setShared({ threads: 1, workers: 1 });
+    assert.equal(pool.models().length, 1, 'the same options change nothing');
+    pool.setShared({ threads: 1, workers: 1, batchSize: 8 });
+    await pool.settled();
+    assert.deepEqual(pool.models(), []);
+    assert.equal(before.threadCount, 0);
+    await pool.use(request('bert-cls'), (engine) => checkFixtureVectors(engine, 'bert-cls'));
+    assert.notEqual(made.get('bert-cls'), before);
+  });
+
   it('a model that fails to load leaves nothing behind', async () => {
     const { pool } = poolWith(64 * 1024 * 1024);
     pools.push(pool);

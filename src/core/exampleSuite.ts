@@ -50,6 +50,56 @@ export const EXAMPLE_TEXTS: readonly ExampleText[] = Object.freeze([
   { text: '他每天下午都去打篮球。', topic: 'sport', language: 'zh' },
 ] satisfies ExampleText[]);
 
+/** Two texts scored against each other in the cross-lingual examples. */
+export interface CrossLingualPair {
+  readonly a: string;
+  readonly b: string;
+  /** `translation`: an English sentence and its Chinese translation; `unrelated-zh`: two Chinese sentences on different topics. */
+  readonly kind: 'translation' | 'unrelated-zh';
+}
+
+/**
+ * Cross-lingual pairs, to show what a multilingual model adds. Expected direction: a multilingual model
+ * (paraphrase-multilingual-MiniLM-L12-v2) scores every translation above every unrelated Chinese pair. An English-only
+ * model (all-MiniLM-L6-v2) does the reverse: it reads Chinese as single-character word pieces it was hardly trained
+ * on, so any two Chinese sentences look alike to it (about 0.45–0.55) and a sentence and its translation do not
+ * (about 0.05–0.16); test/model/crossLingual.test.ts checks that direction. The Chinese sentences are the suite's own.
+ */
+export const CROSS_LINGUAL_PAIRS: readonly CrossLingualPair[] = Object.freeze([
+  { a: 'Machine learning lets computers learn patterns from data.', b: '机器学习让计算机从数据中学习规律。', kind: 'translation' },
+  { a: 'Deep learning models usually need a lot of training data.', b: '深度学习模型通常需要大量的训练数据。', kind: 'translation' },
+  { a: 'Natural language processing studies how computers understand human language.', b: '自然语言处理研究计算机如何理解人类语言。', kind: 'translation' },
+  { a: 'Hi, how is your day going?', b: '你好，今天过得怎么样？', kind: 'translation' },
+  { a: 'It will snow tomorrow and it will be very cold.', b: '明天会下雪，气温很低。', kind: 'translation' },
+  { a: 'My favourite foods are dumplings and hot pot.', b: '我最喜欢吃饺子和火锅。', kind: 'translation' },
+  { a: 'He plays basketball every afternoon.', b: '他每天下午都去打篮球。', kind: 'translation' },
+  { a: '机器学习让计算机从数据中学习规律。', b: '我最喜欢吃饺子和火锅。', kind: 'unrelated-zh' },
+  { a: '明天会下雪，气温很低。', b: '自然语言处理研究计算机如何理解人类语言。', kind: 'unrelated-zh' },
+  { a: '他每天下午都去打篮球。', b: '深度学习模型通常需要大量的训练数据。', kind: 'unrelated-zh' },
+  { a: '你好，今天过得怎么样？', b: '机器学习让计算机从数据中学习规律。', kind: 'unrelated-zh' },
+] satisfies CrossLingualPair[]);
+
+export interface CrossLingualSummary {
+  readonly meanTranslation: number | null;
+  readonly meanUnrelatedChinese: number | null;
+  /** Every translation scores above every unrelated Chinese pair: what a cross-lingual model should give. */
+  readonly translationsFirst: boolean;
+}
+
+/** How a model scores the cross-lingual pairs; `scores[k]` belongs to `pairs[k]`. */
+export function crossLingualSummary(scores: readonly number[], pairs: readonly CrossLingualPair[] = CROSS_LINGUAL_PAIRS): CrossLingualSummary {
+  if (scores.length !== pairs.length) throw new RangeError(`${pairs.length} pairs but ${scores.length} scores.`);
+  const of = (kind: CrossLingualPair['kind']) => scores.filter((_, k) => pairs[k]!.kind === kind);
+  const mean = (values: number[]) => (values.length > 0 ? values.reduce((x, y) => x + y, 0) / values.length : null);
+  const translation = of('translation');
+  const unrelated = of('unrelated-zh');
+  return {
+    meanTranslation: mean(translation),
+    meanUnrelatedChinese: mean(unrelated),
+    translationsFirst: translation.length > 0 && unrelated.length > 0 && Math.min(...translation) > Math.max(...unrelated),
+  };
+}
+
 /** A text with a topic label (any string) and optionally its language. */
 export interface LabelledText {
   readonly text: string;

@@ -1,5 +1,5 @@
 import { FlatCorpus, flattenCorpus, type ScoreFunction } from './flatCorpus';
-import type { Vector } from './vector';
+import { euclideanDistance, manhattanDistance, type Vector } from './vector';
 
 /** A dense row-major matrix of float32 scores. */
 export interface ScoreMatrix {
@@ -45,6 +45,23 @@ export function similarityMatrix(
     }
   }
   return { rows, cols, data };
+}
+
+/** sentence-transformers' `similarity_fn_name`: how a model's vectors are meant to be compared. */
+export type SimilarityFunction = 'cosine' | 'dot' | 'euclidean' | 'manhattan';
+
+/**
+ * `SentenceTransformer.similarity(a, b)` for the model's similarity function: cosine (`cos_sim`), dot product
+ * (`dot_score`), or the negative Euclidean / Manhattan distance (`euclidean_sim`, `manhattan_sim`: higher is more
+ * similar whichever the function). Without `b`, every vector of `a` against every other.
+ */
+export function modelSimilarity(a: readonly Vector[], b: readonly Vector[] | undefined, similarityFunction: SimilarityFunction): ScoreMatrix {
+  if (similarityFunction === 'cosine' || similarityFunction === 'dot') return similarityMatrix(a, b, { scoreFunction: similarityFunction });
+  const distance = similarityFunction === 'euclidean' ? euclideanDistance : manhattanDistance;
+  const right = b ?? a;
+  const data = new Float32Array(a.length * right.length);
+  a.forEach((row, r) => right.forEach((col, c) => (data[r * right.length + c] = -distance(row, col))));
+  return { rows: a.length, cols: right.length, data };
 }
 
 /** The matrix as nested arrays (for JSON documents and the webview). */

@@ -10,6 +10,15 @@ export interface ByteBoundedCache<V> {
   readonly bytes: number;
 }
 
+/** Which model a cached vector came from: every key carries it, so two models never share a vector. */
+export interface CachedModel {
+  /** The model folder as loaded. */
+  dir: string;
+  /** `repository@revision` for a model from the hub or the cache (a folder re-downloaded at another revision differs). */
+  revision?: string;
+  dtype: string;
+}
+
 export interface EmbeddingCacheLimits {
   /** Total bytes of the entries (0 stores nothing). */
   maxBytes: number;
@@ -37,12 +46,13 @@ export class EmbeddingCache<V> implements ByteBoundedCache<V> {
   }
 
   /**
-   * Digest of model folder, dtype, the prompt applied (if any), whether the vector was normalised and text: 64 hex characters whatever the text's length. The text is hashed as
-   * UTF-16 code units, so that texts differing only in lone surrogates (which UTF-8 would turn into the same
-   * U+FFFD) never share a key. A model folder path and a dtype hold no NUL, so the parts cannot run into each other.
+   * Digest of the model (folder, and the hub revision it was downloaded from, if any), dtype, the prompt applied (if
+   * any), whether the vector was normalised and text: 64 hex characters whatever the text's length. The text is
+   * hashed as UTF-16 code units, so that texts differing only in lone surrogates (which UTF-8 would turn into the same
+   * U+FFFD) never share a key. Paths, revisions and dtypes hold no NUL, so the parts cannot run into each other.
    */
-  static key(model: string, dtype: string, text: string, prompt?: string, normalized = true): string {
-    const hash = createHash('sha256').update(model).update('\u0000').update(dtype).update('\u0000');
+  static key(model: CachedModel, text: string, prompt?: string, normalized = true): string {
+    const hash = createHash('sha256').update(model.dir).update('\u0000').update(model.revision ?? '').update('\u0000').update(model.dtype).update('\u0000');
     if (!normalized) hash.update('raw\u0000');
     // "none" or the prompt's length in front of it: no prompt and text can run into each other.
     if (prompt === undefined) hash.update('none\u0000');

@@ -163,7 +163,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const info = await this.load(options.signal);
     const prompt = this.resolvePrompt(options);
     const normalize = options.normalize ?? this.currentConfig!.normalize;
-    const keyOf = (text: string) => EmbeddingCache.key(info.dir, info.dtype, text, prompt, normalize);
+    const model = { dir: info.dir, revision: info.origin ? `${info.origin.repository}@${info.origin.revision}` : undefined, dtype: info.dtype };
+    const keyOf = (text: string) => EmbeddingCache.key(model, text, prompt, normalize);
     const results = new Array<CachedEmbedding | undefined>(texts.length);
     const missing: string[] = [];
     const missingIndex = new Map<string, number[]>();

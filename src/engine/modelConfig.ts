@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { SimilarityFunction } from '../core/similarityMatrix';
 import { EngineError } from './errors';
 import { readSafetensors } from './safetensors';
 import { MODEL_NAME } from './types';
@@ -8,7 +9,7 @@ import { MODEL_NAME } from './types';
 export type PoolingMode = 'cls' | 'max' | 'mean' | 'mean_sqrt_len_tokens' | 'weightedmean' | 'lasttoken';
 export const POOLING_MODES: readonly PoolingMode[] = ['cls', 'max', 'mean', 'mean_sqrt_len_tokens', 'weightedmean', 'lasttoken'];
 
-export type SimilarityFunction = 'cosine' | 'dot' | 'euclidean' | 'manhattan';
+export type { SimilarityFunction };
 const SIMILARITY_FUNCTIONS: readonly SimilarityFunction[] = ['cosine', 'dot', 'euclidean', 'manhattan'];
 
 export type DenseActivation = 'identity' | 'tanh' | 'relu' | 'sigmoid';

@@ -1,7 +1,7 @@
 // The one engine of the extension host, configured from the `minilm.*` settings, with VS Code progress and logging.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Engine, EngineError, resolveModel, withAbort, type BatchProgress, type EngineOptions, type EngineState, type ModelInfo } from '../engine';
+import { DEFAULT_MEMORY_BUDGET_MB, Engine, EngineError, ModelPool, poolKey, resolveModel, withAbort, type BatchProgress, type EngineOptions, type EngineState, type ModelChoice, type ModelInfo } from '../engine';
 import { DEFAULT_ENDPOINT, DEFAULT_REMOTE_MODEL, RemoteEmbedder, remoteVectorCache } from '../engine/remote';
 import type { DownloadProgress, Dtype, TokenEmbeddings } from '../engine/types';
 import type { EmbedderFacts, EngineHost, HostEncodedTexts, HostEncodeOptions, RemoteBackendView } from './studioServices';
@@ -51,6 +51,8 @@ export class VscodeEngineHost implements EngineHost {
   private remote: { embedder: RemoteEmbedder; options: string } | undefined;
   /** Remote vectors, kept across settings changes (keyed by backend, endpoint and model, so never mixed up). */
   private readonly remoteCache = remoteVectorCache();
+  /** Models a notebook names besides the active one, each in its own worker, under `minilm.models.memoryBudgetMB`. */
+  private readonly pool: ModelPool;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -59,6 +61,7 @@ export class VscodeEngineHost implements EngineHost {
     const options = this.engineOptions();
     this.applied = JSON.stringify(options);
     this.engine = new Engine(options);
+    this.pool = new ModelPool({ shared: sharedPoolOptions(options), budgetBytes: memoryBudgetBytes(), log: (message) => log.info(message) });
     this.engine.on('log', (message) => log.info(message));
     this.engine.on('state', (state) => {
       if (state.kind === 'error') log.error(`${state.code}: ${state.message}`);
@@ -200,6 +203,8 @@ export class VscodeEngineHost implements EngineHost {
     const before = this.engine.dtype;
     const options = this.engineOptions();
     this.applied = JSON.stringify(options);
+    this.pool.setBudget(memoryBudgetBytes());
+    this.pool.setShared(sharedPoolOptions(options));
     // A changed dtype or model location unloads; the next use reloads (lazily, so a settings edit costs nothing).
     await this.engine.configure(options);
     this.log.info(`${reason}: dtype ${options.dtype}${before !== options.dtype ? ` (was ${before})` : ''}, model folder ${options.modelDir ?? '(not set)'}`);
@@ -299,6 +304,19 @@ export class VscodeEngineHost implements EngineHost {
   }
 
   /**
+   * Runs `work` on the engine of `choice` (a notebook's or a cell's model): the active engine when it names the
+   * active model, otherwise one from the pool, loaded on first use and kept while the budget allows. The pool is
+   * rebuilt from the current settings' shared options (cache folder, workers, download) for each new model.
+   */
+  async withModel<T>(choice: ModelChoice, work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>, options: { token?: vscode.CancellationToken } = {}): Promise<T> {
+    await this.settled();
+    const active = this.engineOptions();
+    const same = poolKey({ model: { ...choice, dtype: choice.dtype ?? active.dtype } }) === poolKey({ model: { modelDir: active.modelDir, hub: active.modelNamed ? active.hub : undefined, modelNamed: active.modelNamed, dtype: active.dtype } });
+    if (same) return this.withSignal(options.token, (signal) => work(this.engine, signal));
+    return this.withSignal(options.token, (signal) => this.pool.use({ model: { ...choice, dtype: choice.dtype ?? active.dtype }, backend: 'local' }, (engine) => work(engine, signal)));
+  }
+
+  /**
    * Makes sure the configured dtype is in the per-user cache (downloading it when missing, whatever the model
    * folder or MINILM_MODEL_DIR say), then loads the model as configured.
    */
@@ -346,7 +364,22 @@ export class VscodeEngineHost implements EngineHost {
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
     void this.engine.dispose();
+    void this.pool.dispose();
   }
+}
+
+/** `minilm.models.memoryBudgetMB` in bytes (the default for a value that is not a whole number from 64). */
+function memoryBudgetBytes(): number {
+  const value = vscode.workspace.getConfiguration('minilm').get<unknown>('models.memoryBudgetMB');
+  const megabytes = Number.isInteger(value) && (value as number) >= 64 ? (value as number) : DEFAULT_MEMORY_BUDGET_MB;
+  return megabytes * 1024 * 1024;
+}
+
+/** What every pooled engine takes from the active engine's options: where models are looked for and how they run. */
+function sharedPoolOptions(options: EngineOptions): EngineOptions {
+  const { modelDir: _dir, modelNamed: _named, hub, ...shared } = options;
+  // The hub endpoint still applies; repository and revision are each model's own.
+  return { ...shared, hub: hub?.endpoint ? { endpoint: hub.endpoint } : {} };
 }
 
 /** Reports download bytes to a VS Code progress notification, as the growth of the overall percentage. */

@@ -2,6 +2,8 @@ import type * as vscode from 'vscode';
 import type { HostPaths } from './studioSettings';
 import type { EngineState, ModelInfo, BatchProgress, Dtype, TokenCount, TokenEmbeddings } from '../engine/types';
 import type { RemoteApi } from '../engine/remote';
+import type { Engine } from '../engine/engine';
+import type { ModelChoice } from '../engine/modelPool';
 
 /**
  * What the panel, the notebook controller and the commands get from the extension host: one shared model, its
@@ -37,6 +39,11 @@ export interface EngineHost extends vscode.Disposable {
   hostPaths(trusted?: boolean): HostPaths;
   /** Resolves once the current `minilm.*` settings have reached the engine (settings apply from a change listener). */
   settled(): Promise<void>;
+  /**
+   * Runs `work` on the engine of another model (a notebook's or a cell's): the active engine when it is the active
+   * model, else one held besides it under `minilm.models.memoryBudgetMB` (least recently used unloaded first).
+   */
+  withModel<T>(choice: ModelChoice, work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>, options?: { token?: vscode.CancellationToken }): Promise<T>;
 }
 
 export interface HostEncodedTexts {

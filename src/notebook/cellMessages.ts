@@ -40,6 +40,7 @@ export const CELL_MESSAGES = {
   corpusAndTexts: '"{0}" reads corpus "{1}", so it takes no texts or @file below; remove this line or drop the corpus name.',
   textsMissing: 'expected texts below "{0}", one per line (or @file <path>); expected {1}.',
   givenAlready: '"{0}" is given on line {1} already.',
+  modelMissing: 'expected a model after "# model:": a catalogue id (e.g. {0}), owner/name[@revision] or a folder.',
   // Found by the editor, not the parser: they need the notebook around the cell.
   undefinedCorpus: 'no corpus "{0}" is defined in a cell above this one; add a cell "corpus {0}" above, or correct the name.',
   undefinedCorpusSuggest: 'no corpus "{0}" is defined in a cell above this one (did you mean "{1}"?).',

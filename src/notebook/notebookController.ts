@@ -3,7 +3,11 @@
 // cancels the running cell (the engine's AbortSignal, through the EngineHost cancellation token) and drops the rest.
 import * as vscode from 'vscode';
 import type { StudioServices } from '../host/studioServices';
+import type { Engine } from '../engine/engine';
+import type { ModelChoice } from '../engine/modelPool';
 import type { TokenEmbeddings } from '../engine/types';
+import { isReallyWithin } from '../host/containedPath';
+import { cellModelPragma, modelChoiceFor, notebookModelOf, NotebookModelError } from './cellModel';
 import { readCellFile, type CellFileScope } from './cellFiles';
 import { CellSyntaxError, parseCell } from './cellLanguage';
 import { renderMessage } from './cellMessages';
@@ -16,7 +20,10 @@ export const NOTEBOOK_TYPE = 'minilm-notebook';
 
 interface KernelState {
   executionOrder: number;
+  /** Corpora encoded by the active model (`minilm.model`). */
   readonly corpora: Map<string, StoredCorpus>;
+  /** Corpora encoded by other models, per model: a corpus is searched only with the vectors of the model asking. */
+  readonly corporaByModel: Map<string, Map<string, StoredCorpus>>;
   /** Batches queued behind the running one. */
   chain: Promise<void>;
   /** Bumped by interrupt: batches queued under an older generation do not run. */
@@ -61,7 +68,7 @@ export class MiniLmController implements vscode.Disposable {
     const key = notebook.uri.toString();
     let state = this.states.get(key);
     if (!state) {
-      state = { executionOrder: 0, corpora: new Map(), chain: Promise.resolve(), generation: 0 };
+      state = { executionOrder: 0, corpora: new Map(), corporaByModel: new Map(), chain: Promise.resolve(), generation: 0 };
       this.states.set(key, state);
     }
     return state;
@@ -103,16 +110,36 @@ export class MiniLmController implements vscode.Disposable {
     execution.start(Date.now());
     await execution.clearOutput();
     try {
-      const directive = parseCell(cell.document.getText());
+      const source = cell.document.getText();
+      const directive = parseCell(source);
+      const model = await this.modelOf(source, notebook);
+      // Which model produced the vectors, for the output's title: the engine that ran last tells.
+      let producedBy: string | undefined;
+      const note = (engine: Pick<Engine, 'info'>) => {
+        if (engine.info) producedBy = `${engine.info.name} ${engine.info.dtype}`;
+      };
+      const onModel = <T>(signal: AbortSignal, work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>) =>
+        this.withToken(signal, (token) => this.services.engine.withModel(model!.choice, async (engine, s) => {
+          const result = await work(engine, s);
+          note(engine);
+          return result;
+        }, { token }));
+      let corpora = state.corpora;
+      if (model) {
+        const key = JSON.stringify(model.choice);
+        corpora = state.corporaByModel.get(key) ?? new Map();
+        state.corporaByModel.set(key, corpora);
+      }
       const result = await runDirective(directive, {
-        encode: (texts, signal) => this.encode(texts, signal),
-        tokenEmbeddings: (text, signal) => this.tokenEmbeddings(text, signal),
+        encode: model ? (texts, signal) => onModel(signal, (engine, s) => engine.encode(texts, { signal: s })) : (texts, signal) => this.encode(texts, signal),
+        tokenEmbeddings: model ? (text, signal) => onModel(signal, (engine, s) => engine.tokenEmbeddings(text, { signal: s })) : (text, signal) => this.tokenEmbeddings(text, signal),
         readTextFile: async (path) => readCellFile(cellFileScope(notebook), path, translate),
-        corpora: state.corpora,
-        searchWorkspace: this.searchWorkspace,
+        corpora,
+        searchWorkspace: model ? undefined : this.searchWorkspace,
         signal: abort.signal,
       });
-      const items = outputItemsOf(result, translate).map((i) => vscode.NotebookCellOutputItem.text(i.text, i.mime));
+      if (!model && this.services.engine.state.kind === 'ready') producedBy = `${this.services.engine.state.info.name} ${this.services.engine.state.info.dtype}`;
+      const items = outputItemsOf(result, translate, producedBy).map((i) => vscode.NotebookCellOutputItem.text(i.text, i.mime));
       await execution.replaceOutput(new vscode.NotebookCellOutput(items, { ...RESULT_OUTPUT_METADATA }));
       execution.end(true, Date.now());
       return true;
@@ -126,6 +153,30 @@ export class MiniLmController implements vscode.Disposable {
     } finally {
       tokenListener.dispose();
       if (state.running === abort) state.running = undefined;
+    }
+  }
+
+  /**
+   * The model a cell names (`# model: …`), else the notebook's (metadata "model"); undefined: the active model.
+   * A folder must really lie inside the notebook's workspace folder, symbolic links followed.
+   */
+  private async modelOf(source: string, notebook: vscode.NotebookDocument): Promise<{ choice: ModelChoice; label: string } | undefined> {
+    const pragma = cellModelPragma(source);
+    const spec = pragma?.spec ?? notebookModelOf(notebook.metadata);
+    if (!spec) return undefined;
+    const line = pragma?.line ?? 1;
+    const local = (uri: vscode.Uri | undefined) => (uri?.scheme === 'file' ? uri.fsPath : undefined);
+    const workspaceFolder = local(vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri) ?? local(vscode.workspace.workspaceFolders?.[0]?.uri);
+    const notebookFolder = notebook.uri.scheme === 'file' ? vscode.Uri.joinPath(notebook.uri, '..').fsPath : undefined;
+    try {
+      const model = modelChoiceFor(spec, { notebookFolder, workspaceFolder, trusted: vscode.workspace.isTrusted, dtype: this.services.engine.dtype });
+      if (model.choice.modelDir && !(await isReallyWithin(workspaceFolder!, model.choice.modelDir))) {
+        throw new NotebookModelError(`The model folder ${model.choice.modelDir} leads outside the workspace folder (a symbolic link); a notebook may load model folders only from inside it.`);
+      }
+      return model;
+    } catch (error) {
+      if (error instanceof NotebookModelError) throw new DirectiveError(line, error.message);
+      throw error;
     }
   }
 

@@ -127,9 +127,13 @@ function formatValue(value: unknown): string {
 
 /** Every output item of a result, from its JSON text (the saved form). Throws on a document it does not know. */
 export function outputItemsFromJson(json: string, t: Translate = english): TextOutputItem[] {
-  const document = JSON.parse(json) as ResultDocument;
-  const payload: RendererPayload = document.kind === 'explain' ? explainPayload(document, t) : { ...payloadOf(document, t), strings: rendererStrings(t) };
-  const table = tableOf(document, t);
+  const document = JSON.parse(json) as ResultDocument & { model?: unknown };
+  // Outputs of a notebook that compares models name the one that produced them.
+  const byModel = (title: string) => (typeof document.model === 'string' ? t('{0} — model {1}', title, document.model) : title);
+  const produced: RendererPayload = document.kind === 'explain' ? explainPayload(document, t) : { ...payloadOf(document, t), strings: rendererStrings(t) };
+  const payload = { ...produced, title: byModel(produced.title) } as RendererPayload;
+  const unnamed = tableOf(document, t);
+  const table = { ...unnamed, title: byModel(unnamed.title) };
   return [
     { mime: MATRIX_MIME, text: JSON.stringify(payload) },
     { mime: 'text/html', text: htmlOf(table) },
@@ -185,8 +189,9 @@ function rendererStrings(t: Translate): RendererStrings {
 }
 
 /** Output items of a fresh result. */
-export function outputItemsOf(result: DirectiveResult, t: Translate = english): TextOutputItem[] {
-  return outputItemsFromJson(formatDocument(resultDocument(result)), t);
+/** `model`: the model that produced the result (name and dtype), saved in the JSON document and shown in every title. */
+export function outputItemsOf(result: DirectiveResult, t: Translate = english, model?: string): TextOutputItem[] {
+  return outputItemsFromJson(formatDocument({ ...resultDocument(result), ...(model ? { model } : {}) }), t);
 }
 
 // ----------------------------------------------------------------------------------------------- document shapes

@@ -297,14 +297,18 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
   });
 
   describe('similarity and matrix', () => {
-    it('similarity prints the cosine of the first text with the others; matrix is symmetric with a unit diagonal', () => {
+    it('similarity prints the cosine of the first text with the others, naming cosine; matrix is symmetric with a unit diagonal', () => {
       const texts = ['A man is playing a guitar.', 'Someone plays an instrument.', 'The stock market fell today.'];
       const vectors = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', ...texts]);
-      const scores = jsonOf<number[]>(['similarity', '--model-dir', modelDir, '--json', ...texts]);
+      const { similarity_fn, scores } = jsonOf<{ similarity_fn: string; scores: number[] }>(['similarity', '--model-dir', modelDir, '--json', ...texts]);
+      assert.equal(similarity_fn, 'cosine', "all-MiniLM-L6-v2's similarity_fn_name");
       assert.equal(scores.length, 2);
       assert.ok(Math.abs(scores[0] - cosine(vectors[0], vectors[1])) < 1e-6);
       assert.ok(scores[0] > scores[1]);
-      const matrix = jsonOf<number[][]>(['matrix', '--model-dir', modelDir, '--format', 'json', ...texts]);
+      const printed = jsonOf<{ similarity_fn: string; matrix: number[][] }>(['matrix', '--model-dir', modelDir, '--format', 'json', ...texts]);
+      assert.deepEqual(Object.keys(printed), ['similarity_fn', 'matrix']);
+      assert.equal(printed.similarity_fn, 'cosine');
+      const matrix = printed.matrix;
       assert.equal(matrix.length, 3);
       for (let i = 0; i < 3; i++) {
         assert.ok(Math.abs(matrix[i][i] - 1) < 1e-6);

@@ -96,6 +96,32 @@ describe('CLI contract on tiny sentence-transformers folders: encode --model-dir
     assert.notEqual(plain!.score.toFixed(6), top!.score.toFixed(6));
   });
 
+  it("similarity and matrix score with the model's similarity_fn_name, as model.similarity does, and name it in JSON", () => {
+    const texts = fixtures.texts.filter((t) => t.trim() !== '').slice(0, 3);
+    const distance = (a: number[], b: number[], p: number) => Math.pow(a.reduce((sum, x, i) => sum + Math.pow(Math.abs(x - b[i]!), p), 0), 1 / p);
+    // sentence-transformers 6.2.0: cos_sim, dot_score, and -cdist(p=2) / -cdist(p=1) for euclidean / manhattan.
+    const reference: Record<string, (a: number[], b: number[]) => number> = {
+      cosine: (a, b) => cosineOf(a, b),
+      dot: (a, b) => a.reduce((sum, x, i) => sum + x * b[i]!, 0),
+      euclidean: (a, b) => -distance(a, b, 2),
+      manhattan: (a, b) => -distance(a, b, 1),
+    };
+    for (const name of ['bert-cls', 'bert-lasttoken', 'bert-mean-sqrt-len', 'bert-mean-norm']) {
+      const model = fixtures.models[name]!;
+      const st = texts.map((t) => model.settings.find((s) => s.name === 'none')!.embeddings[model.texts.indexOf(t)]!);
+      const fn = model.similarity_fn_name;
+      const similarity = JSON.parse(ok(['similarity', '--model-dir', tinyModelDir(name), '--json', '--no-progress', ...texts])) as { similarity_fn: string; scores: number[] };
+      assert.equal(similarity.similarity_fn, fn, name);
+      similarity.scores.forEach((score, k) => {
+        const expected = reference[fn]!(st[0]!, st[k + 1]!);
+        assert.ok(Math.abs(score - expected) <= 1e-4 * Math.max(1, Math.abs(expected)), `${name} ${fn}: ${score} vs ST ${expected}`);
+      });
+      const matrix = JSON.parse(ok(['matrix', '--model-dir', tinyModelDir(name), '--format', 'json', '--no-progress', ...texts])) as { similarity_fn: string; matrix: number[][] };
+      assert.equal(matrix.similarity_fn, fn);
+      assert.ok(Math.abs(matrix.matrix[0]![2]! - similarity.scores[1]!) <= 1e-4 * Math.max(1, Math.abs(similarity.scores[1]!)));
+    }
+  });
+
   it('info prints pooling, normalize, similarity function and prompts', () => {
     const text = ok(['info', '--model-dir', tinyModelDir('bert-prompts-include'), '--no-progress']);
     assert.match(text, /pooling\s+mean/);

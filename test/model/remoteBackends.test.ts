@@ -112,9 +112,11 @@ describe('remote backends against minilm serve (real model)', function () {
 
   it('similarity --backend tei scores as the local engine does', () => {
     const args = ['similarity', '--json', TEXTS[0]!, TEXTS[2]!, TEXTS[1]!];
-    const here = JSON.parse(ok(args)) as number[];
-    const there = JSON.parse(ok([...args, '--backend', 'tei', '--endpoint', server.url])) as number[];
-    there.forEach((score, i) => assert.ok(Math.abs(score - here[i]!) < 1e-5, `${score} vs ${here[i]}`));
+    const here = JSON.parse(ok(args)) as { similarity_fn: string; scores: number[] };
+    const there = JSON.parse(ok([...args, '--backend', 'tei', '--endpoint', server.url])) as { similarity_fn: string; scores: number[] };
+    assert.equal(there.similarity_fn, 'cosine');
+    assert.equal(here.similarity_fn, 'cosine');
+    there.scores.forEach((score, i) => assert.ok(Math.abs(score - here.scores[i]!) < 1e-5, `${score} vs ${here.scores[i]}`));
   });
 
   it('without the key: one line naming --api-key and MINILM_API_KEY', () => {

@@ -144,7 +144,7 @@ export class RemoteEmbedder {
     if (texts.length === 0) return [];
     // The prompt is part of the key as given: without one, the server's own default applies, the same each time.
     const explicitPrompt = options.prompt !== undefined || options.promptName !== undefined ? prefix : undefined;
-    const keyOf = (text: string) => EmbeddingCache.key(this.cacheIdentity, `remote:${this.api}`, text, explicitPrompt, this.normalize);
+    const keyOf = (text: string) => EmbeddingCache.key({ dir: this.cacheIdentity, dtype: `remote:${this.api}` }, text, explicitPrompt, this.normalize);
     const results = new Array<Float32Array | undefined>(texts.length);
     const missing: string[] = [];
     const slotsOf = new Map<string, number[]>();

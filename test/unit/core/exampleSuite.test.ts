@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildExampleResult, EXAMPLE_TEXTS, resultFileName } from '../../../src/core/exampleSuite';
+import { buildExampleResult, CROSS_LINGUAL_PAIRS, crossLingualSummary, EXAMPLE_TEXTS, resultFileName } from '../../../src/core/exampleSuite';
 import { randomUnitVectors } from './testVectors';
 
 describe('core/exampleSuite', () => {
@@ -55,6 +55,20 @@ describe('core/exampleSuite', () => {
     assert.equal(doc.topics[summary.mostSimilar[0].i], doc.topics[summary.mostSimilar[0].j]);
     // The document survives JSON.
     assert.deepEqual(JSON.parse(JSON.stringify(doc)), doc);
+  });
+
+  it('cross-lingual pairs: translations of the suite\'s Chinese sentences and unrelated Chinese pairs, summarised by kind', () => {
+    const zh = new Set(EXAMPLE_TEXTS.filter((e) => e.language === 'zh').map((e) => e.text));
+    const translations = CROSS_LINGUAL_PAIRS.filter((p) => p.kind === 'translation');
+    const unrelated = CROSS_LINGUAL_PAIRS.filter((p) => p.kind === 'unrelated-zh');
+    assert.ok(translations.length >= 5 && unrelated.length >= 3);
+    for (const p of translations) assert.ok(/^[\x20-\x7e]+$/.test(p.a) && zh.has(p.b), p.a);
+    for (const p of unrelated) assert.ok(zh.has(p.a) && zh.has(p.b) && p.a !== p.b);
+    const scores: number[] = CROSS_LINGUAL_PAIRS.map((p) => (p.kind === 'translation' ? 0.75 : 0.25));
+    assert.deepEqual(crossLingualSummary(scores), { meanTranslation: 0.75, meanUnrelatedChinese: 0.25, translationsFirst: true });
+    scores[0] = 0.1;
+    assert.equal(crossLingualSummary(scores).translationsFirst, false, 'one translation below an unrelated pair');
+    assert.throws(() => crossLingualSummary([1]), /pairs but 1 scores/);
   });
 
   it('refuses mismatched texts and embeddings', () => {

@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { matrixAt, matrixToRows, similarityMatrix } from '../../../src/core/similarityMatrix';
+import { matrixAt, matrixToRows, modelSimilarity, similarityMatrix } from '../../../src/core/similarityMatrix';
 import { cosineSimilarity, dot } from '../../../src/core/vector';
 import { intVectors } from './testVectors';
 
 describe('core/similarityMatrix', () => {
+  it("modelSimilarity follows similarity_fn_name: cosine, dot, and negative euclidean / manhattan distances", () => {
+    const a = [[3, 4]];
+    const b = [[0, 0], [6, 8], [3, 0]];
+    assert.deepEqual(matrixToRows(modelSimilarity(a, b, 'dot')), [[0, 50, 9]]);
+    assert.deepEqual(matrixToRows(modelSimilarity(a, b, 'euclidean')), [[-5, -5, -4]]);
+    assert.deepEqual(matrixToRows(modelSimilarity(a, b, 'manhattan')), [[-7, -7, -4]]);
+    assert.deepEqual(matrixToRows(modelSimilarity(a, b, 'cosine')), [[0, 1, 0.6000000238418579]]);
+    const square = modelSimilarity(b, undefined, 'euclidean');
+    assert.deepEqual([square.rows, square.cols, matrixAt(square, 1, 1), matrixAt(square, 0, 1)], [3, 3, -0, -10]);
+  });
+
   it('computes a hand-checked 3 x 2 cosine matrix', () => {
     const m = similarityMatrix([[1, 0], [0, 1], [0, 0]], [[1, 1], [-1, 0]]);
     assert.equal(m.rows, 3);

@@ -6,7 +6,7 @@ import { EmbeddingCache } from '../../../src/engine/embeddingCache';
 const sized = (limits: { maxBytes: number; maxEntries?: number }) => new EmbeddingCache<number>(limits, (n) => n);
 /** What the cache adds to each value for its 64-character key and the entry around it. */
 const KEY_BYTES = 64 * 2 + 64;
-const key = (text: string) => EmbeddingCache.key('/models/all-MiniLM-L6-v2', 'fp32', text);
+const key = (text: string) => EmbeddingCache.key({ dir: '/models/all-MiniLM-L6-v2', dtype: 'fp32' }, text);
 
 describe('EmbeddingCache', () => {
   it('keys are SHA-256 digests: 64 hex characters whatever the text, holding none of it', () => {
@@ -18,13 +18,22 @@ describe('EmbeddingCache', () => {
   });
 
   it('keys differ by model folder, dtype and text, including texts that differ only in lone surrogates', () => {
-    assert.notEqual(EmbeddingCache.key('m', 'fp32', 't'), EmbeddingCache.key('m', 'q8', 't'));
-    assert.notEqual(EmbeddingCache.key('m1', 'fp32', 't'), EmbeddingCache.key('m2', 'fp32', 't'));
-    assert.notEqual(EmbeddingCache.key('m', 'fp32', 'ab'), EmbeddingCache.key('m', 'fp3', '2ab'));
+    assert.notEqual(EmbeddingCache.key({ dir: 'm', dtype: 'fp32' }, 't'), EmbeddingCache.key({ dir: 'm', dtype: 'q8' }, 't'));
+    assert.notEqual(EmbeddingCache.key({ dir: 'm1', dtype: 'fp32' }, 't'), EmbeddingCache.key({ dir: 'm2', dtype: 'fp32' }, 't'));
+    assert.notEqual(EmbeddingCache.key({ dir: 'm', dtype: 'fp32' }, 'ab'), EmbeddingCache.key({ dir: 'm', dtype: 'fp3' }, '2ab'));
     // UTF-8 would encode both lone surrogates (and U+FFFD) as the same three bytes.
     assert.notEqual(key('a\uD800'), key('a\uDC00'));
     assert.notEqual(key('a\uD800'), key('a\uFFFD'));
     assert.equal(key('same'), key('same'));
+  });
+
+  it('keys carry the model, its revision and the dtype: two models never share a cached vector', () => {
+    const cache = new EmbeddingCache<string>({ maxBytes: 1 << 20 }, () => 8);
+    const english = { dir: '/cache/sentence-transformers/all-MiniLM-L6-v2/abc', revision: 'sentence-transformers/all-MiniLM-L6-v2@abc', dtype: 'fp32' };
+    const models = [english, { ...english, dtype: 'q8' }, { ...english, revision: 'sentence-transformers/all-MiniLM-L6-v2@def' }, { ...english, revision: undefined }, { ...english, dir: '/cache/other' }];
+    models.forEach((model, i) => cache.set(EmbeddingCache.key(model, 'hello'), `vector of model ${i}`));
+    assert.equal(cache.size, models.length);
+    models.forEach((model, i) => assert.equal(cache.get(EmbeddingCache.key(model, 'hello')), `vector of model ${i}`));
   });
 
   it('many large texts keep the byte total under the cap', () => {

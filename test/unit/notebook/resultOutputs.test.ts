@@ -25,6 +25,16 @@ describe('notebook result outputs', () => {
     assert.deepEqual(outputItemsFromJson(json), outputItemsOf(compare));
   });
 
+  it('a result produced by a named model says so in its JSON, its renderer title and both fallbacks, and reloads the same', () => {
+    const items = outputItemsOf(compare, undefined, 'bert-cls fp32');
+    const json = items.find((i) => i.mime === 'application/json')!.text;
+    assert.equal(JSON.parse(json).model, 'bert-cls fp32');
+    assert.match((JSON.parse(items.find((i) => i.mime === MATRIX_MIME)!.text) as MatrixOutput).title, / — model bert-cls fp32$/);
+    for (const mime of ['text/html', 'text/markdown']) assert.ok(items.find((i) => i.mime === mime)!.text.includes('model bert-cls fp32'), mime);
+    assert.deepEqual(outputItemsFromJson(json), items);
+    assert.ok(!outputItemsOf(compare).some((i) => i.text.includes('— model')), 'no model named: titles as before');
+  });
+
   it('keeps float32 values exact in the JSON', () => {
     const v = [new Float32Array([0.1, 0.2, 0.3]), new Float32Array([0.3, 0.2, 0.1])];
     const encode: DirectiveResult = { kind: 'encode', texts: ['p', 'q'], vectors: v };

@@ -1,0 +1,89 @@
+// Which model runs a `minilm` cell: a `# model: <spec>` line above the directive, else the notebook's `model`
+// (its metadata), else the extension's `minilm.model`. A comment line, so that the cell language's parser and every
+// older version read such a cell unchanged. vscode-free: the rules, untrusted workspaces included, are unit-tested.
+import os from 'node:os';
+import path from 'node:path';
+import { parseModelSpec } from '../engine/modelSpec';
+import type { ModelChoice } from '../engine/modelPool';
+import { isInside } from '../host/containedPath';
+import { CellSyntaxError, cellLines, directiveLineIndex } from './cellLanguage';
+
+/** Key of the notebook metadata (the `%% minilm-notebook v1 {…}` header) naming the notebook's model. */
+export const NOTEBOOK_MODEL_KEY = 'model';
+
+const MODEL_LINE = /^#\s*model\s*:(.*)$/i;
+
+export interface ModelPragma {
+  readonly spec: string;
+  /** 1-based line in the cell. */
+  readonly line: number;
+}
+
+/** The `# model: <spec>` line above the cell's directive, if any (the last one wins; an empty spec is an error). */
+export function cellModelPragma(source: string): ModelPragma | undefined {
+  const lines = cellLines(source);
+  const directive = directiveLineIndex(lines);
+  const end = directive < 0 ? lines.length : directive;
+  let found: ModelPragma | undefined;
+  for (let i = 0; i < end; i++) {
+    const m = MODEL_LINE.exec(lines[i]!.trim());
+    if (!m) continue;
+    const spec = m[1]!.trim();
+    if (spec === '') throw new CellSyntaxError([{ line: i + 1, start: 0, end: lines[i]!.length, message: 'modelMissing', args: ['paraphrase-multilingual-MiniLM-L12-v2'] }]);
+    found = { spec, line: i + 1 };
+  }
+  return found;
+}
+
+/** The notebook's own model (metadata `model`), when it names one. */
+export function notebookModelOf(metadata: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const value = metadata?.[NOTEBOOK_MODEL_KEY];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+export interface ModelScope {
+  /** The notebook's folder: relative folder specs are read against it. Undefined for an untitled notebook. */
+  readonly notebookFolder: string | undefined;
+  /** The workspace folder a model folder must stay inside. */
+  readonly workspaceFolder: string | undefined;
+  /** `vscode.workspace.isTrusted`. */
+  readonly trusted: boolean;
+  readonly dtype: ModelChoice['dtype'];
+}
+
+/** A model a notebook may not use, or cannot name; the message is the cell's one line. */
+export class NotebookModelError extends Error {
+  override readonly name = 'NotebookModelError';
+}
+
+/**
+ * The engine options for a notebook's or cell's model spec. A folder must lie inside the workspace folder (symbolic
+ * links are checked by the caller, which reads the disk); in an untrusted workspace only catalogue models (pinned
+ * commits with published digests) are accepted: a cloned repository must not get a model folder or hub repository
+ * of its choosing loaded by opening a notebook and running it.
+ */
+export function modelChoiceFor(spec: string, scope: ModelScope): { choice: ModelChoice; label: string } {
+  const base = scope.notebookFolder ?? scope.workspaceFolder ?? os.homedir();
+  let parsed;
+  try {
+    parsed = parseModelSpec(spec, undefined, base);
+  } catch (error) {
+    throw new NotebookModelError(error instanceof Error ? error.message : String(error));
+  }
+  if (!scope.trusted && parsed.kind !== 'catalogue') {
+    throw new NotebookModelError(`"${spec}" is not a catalogue model: in an untrusted workspace a notebook may use only catalogue models ("minilm models" lists them). Trust the workspace to use a folder or hub repository.`);
+  }
+  const dtype = scope.dtype;
+  switch (parsed.kind) {
+    case 'catalogue':
+      return { choice: { hub: { repository: parsed.entry.repository, revision: parsed.entry.revision }, modelNamed: true, dtype }, label: parsed.entry.id };
+    case 'hub':
+      return { choice: { hub: { repository: parsed.repository, revision: parsed.revision }, modelNamed: true, dtype }, label: `${parsed.repository}@${parsed.revision}` };
+    case 'folder': {
+      if (!scope.workspaceFolder || !isInside(scope.workspaceFolder, parsed.dir)) {
+        throw new NotebookModelError(`The model folder ${parsed.dir} is outside the workspace folder; a notebook may load model folders only from inside it.`);
+      }
+      return { choice: { modelDir: parsed.dir, dtype }, label: path.basename(parsed.dir) };
+    }
+  }
+}

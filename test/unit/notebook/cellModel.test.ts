@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { parseCell } from '../../../src/notebook/cellLanguage';
+import { cellModelPragma, modelChoiceFor, notebookModelOf, NotebookModelError } from '../../../src/notebook/cellModel';
+import { tinyModelsDir } from '../../helpers/tinyModels';
+import { repoRoot } from '../../helpers/sharedPaths';
+
+describe('notebook/cellModel: a model per cell (# model: …) and per notebook (metadata "model")', () => {
+  it('reads the last "# model:" line above the directive; the directive parses as before', () => {
+    const source = '# English-only first\n# model: all-MiniLM-L6-v2\n#MODEL:  paraphrase-multilingual-MiniLM-L12-v2 \ncompare\n# model: not-this-one\nA\nB';
+    assert.deepEqual(cellModelPragma(source), { spec: 'paraphrase-multilingual-MiniLM-L12-v2', line: 3 });
+    assert.equal(parseCell(source).kind, 'compare');
+    assert.equal(cellModelPragma('compare\nA\nB'), undefined);
+    assert.equal(cellModelPragma('# a modelling note: none\ncompare\nA'), undefined);
+    assert.throws(() => cellModelPragma('# model:\ncompare\nA'), /Line 1: expected a model after "# model:"/);
+  });
+
+  it('the notebook model is its metadata\'s non-empty "model" string', () => {
+    assert.equal(notebookModelOf({ model: ' bge-small-zh-v1.5 ' }), 'bge-small-zh-v1.5');
+    for (const metadata of [undefined, {}, { model: '' }, { model: 3 }]) assert.equal(notebookModelOf(metadata), undefined);
+  });
+
+  const workspace = repoRoot;
+  const notebookFolder = path.join(repoRoot, 'test', 'fixtures');
+  const trusted = { notebookFolder, workspaceFolder: workspace, trusted: true, dtype: 'fp32' as const };
+
+  it('a catalogue id or hub repository names the pinned or given revision; a folder is read against the notebook\'s folder', () => {
+    const catalogue = modelChoiceFor('paraphrase-multilingual-MiniLM-L12-v2', { ...trusted, dtype: 'q8' });
+    assert.equal(catalogue.label, 'paraphrase-multilingual-MiniLM-L12-v2');
+    assert.equal(catalogue.choice.modelNamed, true);
+    assert.equal(catalogue.choice.dtype, 'q8');
+    assert.match(catalogue.choice.hub!.revision!, /^[0-9a-f]{40}$/);
+    assert.deepEqual(modelChoiceFor('someone/model@v2', trusted).choice.hub, { repository: 'someone/model', revision: 'v2' });
+    const folder = modelChoiceFor('tiny-models/bert-cls', trusted);
+    assert.deepEqual(folder, { choice: { modelDir: path.join(tinyModelsDir, 'bert-cls'), dtype: 'fp32' }, label: 'bert-cls' });
+  });
+
+  it('refuses a folder outside the workspace, and in an untrusted workspace anything but a catalogue model', () => {
+    assert.throws(() => modelChoiceFor('tiny-models/bert-cls', { ...trusted, workspaceFolder: path.join(tinyModelsDir, 'bert-lasttoken') }), /outside the workspace folder/);
+    assert.throws(() => modelChoiceFor('tiny-models/bert-cls', { ...trusted, workspaceFolder: undefined }), NotebookModelError);
+    const untrusted = { ...trusted, trusted: false };
+    assert.throws(() => modelChoiceFor('tiny-models/bert-cls', untrusted), /untrusted workspace a notebook may use only catalogue models/);
+    assert.throws(() => modelChoiceFor('someone/model', untrusted), /untrusted workspace/);
+    assert.equal(modelChoiceFor('all-MiniLM-L6-v2', untrusted).label, 'all-MiniLM-L6-v2');
+    assert.throws(() => modelChoiceFor('no such model !', trusted), /not a catalogue model .*"minilm models" lists the catalogue/);
+  });
+});

@@ -114,22 +114,3 @@ describe('minilm notebook: a model per cell and per notebook', function () {
     assert.match(new TextDecoder().decode(error.data), /Line 1: The model folder .* is outside the workspace folder/);
   });
 });
-
-describe('minilm notebook models in an untrusted workspace @untrusted', function () {
-  this.timeout(300_000);
-  before(setUp);
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  it('a notebook may not load a model folder of the repository', async () => {
-    assert.equal(vscode.workspace.isTrusted, false);
-    const notebook = await runAll(['# model: tiny-models/bert-mean-norm\ncompare\na\nb']);
-    const error = notebook
-      .cellAt(0)
-      .outputs.flatMap((o) => o.items)
-      .find((i) => i.mime === ERROR_MIME);
-    assert.ok(error, 'the cell fails');
-    assert.match(new TextDecoder().decode(error.data), /Line 1: .*untrusted workspace a notebook may use only catalogue models/);
-  });
-});

@@ -63,7 +63,7 @@ export interface CrossLingualPair {
  * (paraphrase-multilingual-MiniLM-L12-v2) scores every translation above every unrelated Chinese pair. An English-only
  * model (all-MiniLM-L6-v2) does the reverse: it reads Chinese as single-character word pieces it was hardly trained
  * on, so any two Chinese sentences look alike to it (about 0.45–0.55) and a sentence and its translation do not
- * (about 0.05–0.16); test/model/crossLingual.test.ts checks that direction. The Chinese sentences are the suite's own.
+ * (about 0.05–0.16); test/model/engine/crossLingual.test.ts checks that direction. The Chinese sentences are the suite's own.
  */
 export const CROSS_LINGUAL_PAIRS: readonly CrossLingualPair[] = Object.freeze([
   { a: 'Machine learning lets computers learn patterns from data.', b: '机器学习让计算机从数据中学习规律。', kind: 'translation' },

@@ -122,6 +122,6 @@ describe('cached model check (pinned revision)', () => {
     });
     await assert.rejects(resolveModel({ dtype: 'q8', cacheDir, log, env }), (error: EngineError) => error.code === 'CHECKSUM_MISMATCH');
     // (Genuine Xenova small files are not available offline, so the weights' pinned SHA-256 is exercised with an
-    // injected table in the tests above and against a hostile mirror in test/unit/hubDownload.test.ts.)
+    // injected table in the tests above and against a hostile mirror in test/unit/engine/hubDownload.test.ts.)
   });
 });

@@ -4,9 +4,9 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Engine } from '../../src/engine';
-import { cosine, loadReferenceEmbeddings } from '../helpers/referenceFixtures';
-import { repoRoot, sharedFile, testModelDir } from '../helpers/sharedPaths';
+import { Engine } from '../../../src/engine';
+import { cosine, loadReferenceEmbeddings } from '../../helpers/referenceFixtures';
+import { repoRoot, sharedFile, testModelDir } from '../../helpers/sharedPaths';
 
 interface Run {
   status: number | null;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { parseStsFile } from '../../src/cli/stsBenchmark';
-import { Engine } from '../../src/engine';
-import { MemoEncoder, scoreChunking, type RetrievalScore } from '../../scripts/bench/retrievalEval';
-import { buildRetrievalSet } from '../../scripts/bench/retrievalSet';
-import { PARAGRAPHS, shippedVariant, strategyVariant } from '../../scripts/bench/retrievalVariants';
-import { sharedFile, testModelDir } from '../helpers/sharedPaths';
+import { parseStsFile } from '../../../src/cli/stsBenchmark';
+import { Engine } from '../../../src/engine';
+import { MemoEncoder, scoreChunking, type RetrievalScore } from '../../../scripts/bench/retrievalEval';
+import { buildRetrievalSet } from '../../../scripts/bench/retrievalSet';
+import { PARAGRAPHS, shippedVariant, strategyVariant } from '../../../scripts/bench/retrievalVariants';
+import { sharedFile, testModelDir } from '../../helpers/sharedPaths';
 
 // A 150-document seeded sample of the retrieval set behind docs/retrieval.md (the whole set: `npm run bench --
 // --retrieval-only`). Measured on this sample, fp32: shipped chunker hit@5 0.980, MRR 0.959 (1428 chunks); whole

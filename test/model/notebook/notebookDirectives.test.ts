@@ -11,16 +11,16 @@ import {
   paraphraseMining,
   semanticSearch,
   similarityMatrix,
-} from '../../src/core';
-import { Engine, isCancellation } from '../../src/engine';
-import { readCellFile } from '../../src/notebook/cellFiles';
-import { parseCell } from '../../src/notebook/cellLanguage';
-import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from '../../src/notebook/directiveRunner';
-import { outputItemsOf } from '../../src/notebook/resultOutputs';
-import { readNotebook } from '../../src/notebook/notebookFile';
-import { MATRIX_MIME, type ExplainOutput } from '../../src/shared/matrixOutput';
-import { buildExplainView } from '../../src/shared/explainView';
-import { testModelDir } from '../helpers/sharedPaths';
+} from '../../../src/core';
+import { Engine, isCancellation } from '../../../src/engine';
+import { readCellFile } from '../../../src/notebook/cellFiles';
+import { parseCell } from '../../../src/notebook/cellLanguage';
+import { DirectiveError, runDirective, type DirectiveContext, type StoredCorpus } from '../../../src/notebook/directiveRunner';
+import { outputItemsOf } from '../../../src/notebook/resultOutputs';
+import { readNotebook } from '../../../src/notebook/notebookFile';
+import { MATRIX_MIME, type ExplainOutput } from '../../../src/shared/matrixOutput';
+import { buildExplainView } from '../../../src/shared/explainView';
+import { testModelDir } from '../../helpers/sharedPaths';
 
 /** The repository's samples folder, searched upwards (out/test/model when compiled, test/model in source). */
 function samplesDir(): string {

@@ -3,8 +3,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadStsReference } from '../helpers/referenceFixtures';
-import { repoRoot, sharedFile, testModelDir } from '../helpers/sharedPaths';
+import { loadStsReference } from '../../helpers/referenceFixtures';
+import { repoRoot, sharedFile, testModelDir } from '../../helpers/sharedPaths';
 
 interface StsOutput {
   pairs: number;

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cosine } from '../helpers/referenceFixtures';
-import { repoRoot, testModelDir } from '../helpers/sharedPaths';
+import { cosine } from '../../helpers/referenceFixtures';
+import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
 
 /** `minilm index` and `minilm query` as the acceptance checks run them: the bundled CLI on a folder it has not seen. */
 function minilm(args: string[]): { status: number | null; stdout: string; stderr: string } {

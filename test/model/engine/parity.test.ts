@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { Engine } from '../../src/engine';
-import { testModelDir } from '../helpers/sharedPaths';
-import { cosine, loadReferenceEmbeddings } from '../helpers/referenceFixtures';
+import { Engine } from '../../../src/engine';
+import { testModelDir } from '../../helpers/sharedPaths';
+import { cosine, loadReferenceEmbeddings } from '../../helpers/referenceFixtures';
 
 const reference = loadReferenceEmbeddings();
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { CROSS_LINGUAL_PAIRS, crossLingualSummary } from '../../src/core';
-import { Engine } from '../../src/engine';
-import { testModelDir } from '../helpers/sharedPaths';
-import { cosine } from '../helpers/referenceFixtures';
+import { CROSS_LINGUAL_PAIRS, crossLingualSummary } from '../../../src/core';
+import { Engine } from '../../../src/engine';
+import { testModelDir } from '../../helpers/sharedPaths';
+import { cosine } from '../../helpers/referenceFixtures';
 
 describe('cross-lingual examples on the real all-MiniLM-L6-v2 (English-only)', function () {
   let engine: Engine;

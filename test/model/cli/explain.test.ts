@@ -3,9 +3,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Engine } from '../../src/engine';
-import { repoRoot, testModelDir } from '../helpers/sharedPaths';
-import { tinyModelDir } from '../helpers/tinyModels';
+import { Engine } from '../../../src/engine';
+import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
+import { tinyModelDir } from '../../helpers/tinyModels';
 
 /** test/fixtures/explain-reference.json, written by scripts/explain-reference.py with sentence-transformers 6.2.0. */
 interface Side {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { EngineError } from '../../src/engine/errors';
+import { EngineError } from '../../../src/engine/errors';
 import {
   PINNED_REVISION,
   defaultHub,
@@ -13,10 +13,10 @@ import {
   metadataUrl,
   stagingDirFor,
   type DownloadRequest,
-} from '../../src/engine/hubDownload';
-import type { DownloadProgress, HubOptions } from '../../src/engine/types';
-import { fakeModelFiles, pinnedTableFor, sha256, startLocalHub, type LocalHub } from '../helpers/localHubServer';
-import { PINNED_DIGESTS } from '../../src/engine/pinnedDigests';
+} from '../../../src/engine/hubDownload';
+import type { DownloadProgress, HubOptions } from '../../../src/engine/types';
+import { fakeModelFiles, pinnedTableFor, sha256, startLocalHub, type LocalHub } from '../../helpers/localHubServer';
+import { PINNED_DIGESTS } from '../../../src/engine/pinnedDigests';
 
 const FP32 = filesForDtype('fp32');
 const Q8 = filesForDtype('q8');

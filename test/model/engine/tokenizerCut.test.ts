@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import type * as Transformers from '@huggingface/transformers' with { 'resolution-mode': 'import' };
-import { cutCharacterClasses, encodeTruncated, modelPrefix, prefixCutIsExact, truncateIds } from '../../src/engine/truncation';
-import { testModelDir } from '../helpers/sharedPaths';
+import { cutCharacterClasses, encodeTruncated, modelPrefix, prefixCutIsExact, truncateIds } from '../../../src/engine/truncation';
+import { testModelDir } from '../../helpers/sharedPaths';
 
 // The prefix cut (src/engine/truncation.ts) must give exactly the word pieces of the whole text. These tests check
 // its character classes one by one against the model's real tokenizer, then whole texts built to break it.

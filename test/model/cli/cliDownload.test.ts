@@ -3,9 +3,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PINNED_REVISION } from '../../src/engine/hubDownload';
-import { startLocalHub, type LocalHub } from '../helpers/localHubServer';
-import { repoRoot } from '../helpers/sharedPaths';
+import { PINNED_REVISION } from '../../../src/engine/hubDownload';
+import { startLocalHub, type LocalHub } from '../../helpers/localHubServer';
+import { repoRoot } from '../../helpers/sharedPaths';
 
 /** Spawned asynchronously: the fake hub runs in this process and must keep answering. */
 function minilm(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, testModelDir } from '../helpers/sharedPaths';
+import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
 
 interface Report {
   ok: boolean;

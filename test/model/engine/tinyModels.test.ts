@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { Engine } from '../../src/engine';
-import { ModelSession } from '../../src/engine/modelSession';
-import { cosineOf, normOf, tinyFixtures, tinyModelDir, type TinySetting } from '../helpers/tinyModels';
+import { Engine } from '../../../src/engine';
+import { ModelSession } from '../../../src/engine/modelSession';
+import { cosineOf, normOf, tinyFixtures, tinyModelDir, type TinySetting } from '../../helpers/tinyModels';
 
 const fixtures = tinyFixtures();
 

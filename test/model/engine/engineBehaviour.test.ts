@@ -5,9 +5,9 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { Engine, EngineError, type EngineState } from '../../src/engine';
-import { testModelDir } from '../helpers/sharedPaths';
-import { cosine } from '../helpers/referenceFixtures';
+import { Engine, EngineError, type EngineState } from '../../../src/engine';
+import { testModelDir } from '../../helpers/sharedPaths';
+import { cosine } from '../../helpers/referenceFixtures';
 
 function rejectsWith(code: string, pattern?: RegExp) {
   return (error: unknown) => {
@@ -240,7 +240,7 @@ describe('engine behaviour with the real model', function () {
   it('a worker stopped inside session.run is not terminated there (that aborts the process) but right after the run', () => {
     // In a child process, because the failure is the whole process aborting: stop() with a 50 ms grace while a batch
     // of 64 × 256 word pieces runs.
-    const engineDir = path.join(__dirname, '..', '..', 'src', 'engine');
+    const engineDir = path.join(__dirname, '..', '..', '..', 'src', 'engine');
     const script = `
       const { WorkerClient } = require(${JSON.stringify(path.join(engineDir, 'workerClient.js'))});
       const { EngineError } = require(${JSON.stringify(path.join(engineDir, 'errors.js'))});

@@ -3,8 +3,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../helpers/sharedPaths';
-import { cosineOf, normOf, tinyFixtures, tinyModelDir } from '../helpers/tinyModels';
+import { repoRoot } from '../../helpers/sharedPaths';
+import { cosineOf, normOf, tinyFixtures, tinyModelDir } from '../../helpers/tinyModels';
 
 interface Run {
   status: number | null;

@@ -4,11 +4,11 @@ import http from 'node:http';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { OpenAIEmbeddings } from '@langchain/openai';
-import { Engine } from '../../src/engine';
-import { defaultServeLayout } from '../../src/cli/commands/serve';
-import { cosine } from '../helpers/referenceFixtures';
-import { repoRoot, testModelDir } from '../helpers/sharedPaths';
-import { normOf, tinyModelDir } from '../helpers/tinyModels';
+import { Engine } from '../../../src/engine';
+import { defaultServeLayout } from '../../../src/cli/commands/serve';
+import { cosine } from '../../helpers/referenceFixtures';
+import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
+import { normOf, tinyModelDir } from '../../helpers/tinyModels';
 
 interface Server {
   child: ChildProcess;

@@ -3,8 +3,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cosine } from '../helpers/referenceFixtures';
-import { repoRoot, testModelDir } from '../helpers/sharedPaths';
+import { cosine } from '../../helpers/referenceFixtures';
+import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
 
 const KEY = 'remote-test-key';
 

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../../src/engine';
+import type { ExplainJson } from '../../../src/shared/explainView';
 import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
 import { tinyModelDir } from '../../helpers/tinyModels';
 
@@ -15,22 +16,14 @@ interface Side {
   truncated: boolean;
   first_row: number[];
 }
-interface Case {
+/** The reference's scores have the CLI's JSON shape (idf: precision and recall weighted over the case's idf_corpus). */
+interface Case extends ExplainJson {
   model: string;
   max_seq_length: number;
   texts: [string, string];
   /** Absent in idf cases (their token rows are those of the same texts without idf). */
   a: Side;
   b: Side;
-  tokens_a: string[];
-  tokens_b: string[];
-  matrix: number[][];
-  precision: number;
-  recall: number;
-  f1: number;
-  cosine: number;
-  /** idf-weighted precision and recall over the fixture's idf_corpus. */
-  idf?: true;
 }
 
 const reference = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'explain-reference.json'), 'utf8')) as { idf_corpus: string[]; cases: Case[] };

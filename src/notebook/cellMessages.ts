@@ -46,6 +46,25 @@ export const CELL_MESSAGES = {
   undefinedCorpusSuggest: 'no corpus "{0}" is defined in a cell above this one (did you mean "{1}"?).',
 } as const;
 
+/** Errors found while a cell runs (the kernel's, not the parser's). */
+export const RUN_MESSAGES = {
+  compareTooMany: "compare draws an N × N matrix and takes at most {0} texts, got {1}; use \"search\", \"mine\" or \"cluster\" for larger sets.",
+  explainNoTokens: "\"explain\" needs the token embeddings of the engine; here there are none.",
+  workspaceNoIndex: "\"@workspace\" needs the workspace index of VS Code; here there is none.",
+  noCorpusDefined: "no corpus named \"{0}\" in this notebook's session; run a cell \"corpus {0}\" first (defined: {1}).",
+  noCorpusNone: "no corpus named \"{0}\" in this notebook's session; run a cell \"corpus {0}\" first (none is defined yet).",
+  cannotRead: "cannot read \"{0}\": {1}",
+  fileEmpty: "\"{0}\" holds no non-empty lines.",
+  noTexts: "expected at least one text.",
+  modelNotCatalogue: "\"{0}\" is not a catalogue model: in an untrusted workspace a notebook may use only catalogue models (\"minilm models\" lists them). Trust the workspace to use a folder or hub repository.",
+  modelFolderOutside: "The model folder {0} is outside the workspace folder; a notebook may load model folders only from inside it.",
+  modelFolderLink: "The model folder {0} leads outside the workspace folder (a symbolic link); a notebook may load model folders only from inside it.",
+  /** An engine error about the model spec, shown as it is. */
+  modelSpec: '{0}',
+} as const;
+
+export type RunMessage = keyof typeof RUN_MESSAGES;
+
 /** How each directive is written: shown in errors and hover docs. */
 export const SYNTAX_HINTS = {
   compare: '`compare` with texts below (one per line), or `compare <corpus>`',

@@ -1,6 +1,8 @@
 // Which model runs a `minilm` cell: a `# model: <spec>` line above the directive, else the notebook's `model`
 // (its metadata), else the extension's `minilm.model`. A comment line, so that the cell language's parser and every
 // older version read such a cell unchanged. vscode-free: the rules, untrusted workspaces included, are unit-tested.
+import { RUN_MESSAGES, type RunMessage } from './cellMessages';
+import { fillPlaceholders } from '../shared/translate';
 import os from 'node:os';
 import path from 'node:path';
 import { parseModelSpec } from '../engine/modelSpec';
@@ -54,6 +56,15 @@ export interface ModelScope {
 /** A model a notebook may not use, or cannot name; the message is the cell's one line. */
 export class NotebookModelError extends Error {
   override readonly name = 'NotebookModelError';
+  readonly args: readonly string[];
+
+  constructor(
+    readonly template: RunMessage,
+    ...args: string[]
+  ) {
+    super(fillPlaceholders(RUN_MESSAGES[template], ...args));
+    this.args = args;
+  }
 }
 
 /**
@@ -68,10 +79,10 @@ export function modelChoiceFor(spec: string, scope: ModelScope): { choice: Model
   try {
     parsed = parseModelSpec(spec, undefined, base);
   } catch (error) {
-    throw new NotebookModelError(error instanceof Error ? error.message : String(error));
+    throw new NotebookModelError('modelSpec', error instanceof Error ? error.message : String(error));
   }
   if (!scope.trusted && parsed.kind !== 'catalogue') {
-    throw new NotebookModelError(`"${spec}" is not a catalogue model: in an untrusted workspace a notebook may use only catalogue models ("minilm models" lists them). Trust the workspace to use a folder or hub repository.`);
+    throw new NotebookModelError('modelNotCatalogue', spec);
   }
   const dtype = scope.dtype;
   switch (parsed.kind) {
@@ -81,7 +92,7 @@ export function modelChoiceFor(spec: string, scope: ModelScope): { choice: Model
       return { choice: { hub: { repository: parsed.repository, revision: parsed.revision }, modelNamed: true, dtype }, label: `${parsed.repository}@${parsed.revision}` };
     case 'folder': {
       if (!scope.workspaceFolder || !isInside(scope.workspaceFolder, parsed.dir)) {
-        throw new NotebookModelError(`The model folder ${parsed.dir} is outside the workspace folder; a notebook may load model folders only from inside it.`);
+        throw new NotebookModelError('modelFolderOutside', parsed.dir);
       }
       return { choice: { modelDir: parsed.dir, dtype }, label: path.basename(parsed.dir) };
     }

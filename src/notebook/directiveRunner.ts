@@ -1,6 +1,8 @@
 // Executes one parsed `minilm` directive: gathers its texts (lines, @file, named corpus), encodes them through the
 // function it is given and computes the result with src/core. vscode-free, so the same code runs in the notebook
 // controller (encode = EngineHost.encode) and in plain-Node model tests (encode = Engine.encode).
+import { RUN_MESSAGES, type RunMessage } from './cellMessages';
+import { fillPlaceholders, type PlaceholderArg, type Translate } from '../shared/translate';
 import {
   communityDetection,
   cosineSimilarity,
@@ -47,12 +49,25 @@ export interface DirectiveContext {
 
 /** An error in a cell that parsed but cannot run (unknown corpus, missing file, …). `line` is 1-based in the cell. */
 export class DirectiveError extends Error {
+  /** The message in English (logs and tests); the kernel shows it translated from `template` and `args`. */
+  readonly detail: string;
+  readonly args: readonly PlaceholderArg[];
+
   constructor(
     readonly line: number,
-    readonly detail: string,
+    readonly template: RunMessage,
+    ...args: PlaceholderArg[]
   ) {
+    const detail = fillPlaceholders(RUN_MESSAGES[template], ...args);
     super(`Line ${line}: ${detail}`);
     this.name = 'DirectiveError';
+    this.detail = detail;
+    this.args = args;
+  }
+
+  /** The message in the display language. */
+  translated(t: Translate): string {
+    return t('Line {0}: {1}', this.line, t(RUN_MESSAGES[this.template], ...this.args));
   }
 }
 
@@ -134,10 +149,7 @@ export async function runDirective(directive: Directive, context: DirectiveConte
     case 'compare': {
       const { texts, vectors, corpus } = await gatherAndEncode(directive.input, directive.line, context);
       if (texts.length > MAX_COMPARE_TEXTS) {
-        throw new DirectiveError(
-          directive.line,
-          `compare draws an N × N matrix and takes at most ${MAX_COMPARE_TEXTS} texts, got ${texts.length}; use "search", "mine" or "cluster" for larger sets.`,
-        );
+        throw new DirectiveError(directive.line, 'compareTooMany', MAX_COMPARE_TEXTS, texts.length);
       }
       return { kind: 'compare', corpus, texts, matrix: similarityMatrix(vectors) };
     }
@@ -153,7 +165,7 @@ export async function runDirective(directive: Directive, context: DirectiveConte
       };
     }
     case 'explain': {
-      if (!context.tokenEmbeddings) throw new DirectiveError(directive.line, '"explain" needs the token embeddings of the engine; here there are none.');
+      if (!context.tokenEmbeddings) throw new DirectiveError(directive.line, 'explainNoTokens');
       const texts = [directive.texts[0].text, directive.texts[1].text] as const;
       const [va, vb] = await encode(context, [...texts]);
       const a = await context.tokenEmbeddings(texts[0], context.signal);
@@ -165,7 +177,7 @@ export async function runDirective(directive: Directive, context: DirectiveConte
     }
     case 'search': {
       if (directive.input.workspace) {
-        if (!context.searchWorkspace) throw new DirectiveError(directive.input.workspace.line, '"@workspace" needs the workspace index of VS Code; here there is none.');
+        if (!context.searchWorkspace) throw new DirectiveError(directive.input.workspace.line, 'workspaceNoIndex');
         context.signal.throwIfAborted();
         const found = await context.searchWorkspace(directive.query, directive.top, context.signal);
         context.signal.throwIfAborted();
@@ -224,11 +236,9 @@ async function gather(input: TextInput, line: number, context: DirectiveContext)
     const stored = context.corpora.get(input.corpus.name);
     if (!stored) {
       const known = [...context.corpora.keys()];
-      throw new DirectiveError(
-        input.corpus.line,
-        `no corpus named "${input.corpus.name}" in this notebook's session; run a cell "corpus ${input.corpus.name}" first` +
-          (known.length ? ` (defined: ${known.join(', ')}).` : ' (none is defined yet).'),
-      );
+      throw known.length
+        ? new DirectiveError(input.corpus.line, 'noCorpusDefined', input.corpus.name, known.join(', '))
+        : new DirectiveError(input.corpus.line, 'noCorpusNone', input.corpus.name);
     }
     return { texts: [...stored.texts], corpus: stored };
   }
@@ -238,13 +248,13 @@ async function gather(input: TextInput, line: number, context: DirectiveContext)
     try {
       content = await context.readTextFile(file.path);
     } catch (error) {
-      throw new DirectiveError(file.line, `cannot read "${file.path}": ${(error as Error).message}`);
+      throw new DirectiveError(file.line, 'cannotRead', file.path, (error as Error).message);
     }
     const lines = content.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
-    if (lines.length === 0) throw new DirectiveError(file.line, `"${file.path}" holds no non-empty lines.`);
+    if (lines.length === 0) throw new DirectiveError(file.line, 'fileEmpty', file.path);
     texts.push(...lines);
   }
-  if (texts.length === 0) throw new DirectiveError(line, 'expected at least one text.');
+  if (texts.length === 0) throw new DirectiveError(line, 'noTexts');
   return { texts };
 }
 

@@ -171,11 +171,11 @@ export class MiniLmController implements vscode.Disposable {
     try {
       const model = modelChoiceFor(spec, { notebookFolder, workspaceFolder, trusted: vscode.workspace.isTrusted, dtype: this.services.engine.dtype });
       if (model.choice.modelDir && !(await isReallyWithin(workspaceFolder!, model.choice.modelDir))) {
-        throw new NotebookModelError(`The model folder ${model.choice.modelDir} leads outside the workspace folder (a symbolic link); a notebook may load model folders only from inside it.`);
+        throw new NotebookModelError('modelFolderLink', model.choice.modelDir);
       }
       return model;
     } catch (error) {
-      if (error instanceof NotebookModelError) throw new DirectiveError(line, error.message);
+      if (error instanceof NotebookModelError) throw new DirectiveError(line, error.template, ...error.args);
       throw error;
     }
   }
@@ -215,7 +215,7 @@ function errorItem(error: unknown, cancelled: boolean): vscode.NotebookCellOutpu
     return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Syntax error'), message, stack: '' });
   }
   if (error instanceof DirectiveError) {
-    return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Cannot run this cell'), message: error.message, stack: '' });
+    return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Cannot run this cell'), message: error.translated(translate), stack: '' });
   }
   const name = error instanceof Error ? error.name : 'Error';
   return vscode.NotebookCellOutputItem.error({ name, message: describe(error), stack: '' });

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkCell } from '../../../src/notebook/cellLanguage';
-import { CELL_MESSAGES, HOVER_DOCS, HOVER_LABELS, SYNTAX_HINTS, renderMessage } from '../../../src/notebook/cellMessages';
+import { CELL_MESSAGES, HOVER_DOCS, HOVER_LABELS, RUN_MESSAGES, SYNTAX_HINTS, renderMessage } from '../../../src/notebook/cellMessages';
+import { DirectiveError } from '../../../src/notebook/directiveRunner';
 import { repoRoot } from '../../helpers/sharedPaths';
 
 const bundle = (file: string) => JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', file), 'utf8')) as Record<string, string>;
@@ -15,7 +16,7 @@ describe('cell language strings', () => {
   const chinese = bundle('bundle.l10n.zh-cn.json');
 
   it('every message, hint, hover doc and label is in both bundles with the same placeholders', () => {
-    const messages = [CELL_MESSAGES, SYNTAX_HINTS, HOVER_DOCS, HOVER_LABELS].flatMap((table) => Object.values(table) as string[]);
+    const messages = [CELL_MESSAGES, SYNTAX_HINTS, HOVER_DOCS, HOVER_LABELS, RUN_MESSAGES].flatMap((table) => Object.values(table) as string[]).filter((m) => m !== '{0}');
     const sources = ['src/notebook/cellCompletions.ts', 'src/notebook/notebookController.ts'].map((f) => fs.readFileSync(path.join(repoRoot, f), 'utf8'));
     for (const source of sources) {
       for (const m of source.matchAll(/(?:detail: |l10n\.t\(|translate\()'((?:[^'\\]|\\.)*)'/g)) messages.push(m[1]!.replace(/\\'/g, "'"));
@@ -27,6 +28,15 @@ describe('cell language strings', () => {
       assert.notEqual(chinese[message], message, `not translated: ${message}`);
       assert.deepEqual(placeholders(chinese[message]!), placeholders(message), message);
     }
+  });
+
+  it('an error found while a cell runs renders in Chinese, and in English for logs', () => {
+    const zh = (message: string, ...args: Array<string | number | boolean>) =>
+      (chinese[message] ?? message).replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
+    const error = new DirectiveError(2, 'noCorpusDefined', 'faqs', 'faq, docs');
+    assert.equal(error.message, 'Line 2: no corpus named "faqs" in this notebook\'s session; run a cell "corpus faqs" first (defined: faq, docs).');
+    assert.equal(error.translated(zh), zh('Line {0}: {1}', 2, '本笔记本的会话中没有名为 “faqs” 的语料库；请先运行单元格 “corpus faqs”（已定义：faq, docs）。'));
+    assert.match(error.translated(zh), /本笔记本/);
   });
 
   it('a problem renders in Chinese, its syntax hint translated too', () => {

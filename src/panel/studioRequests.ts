@@ -163,9 +163,10 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
     },
 
     'similarity/explain': async ({ a, b }, { signal }) => {
-      const { vectors } = await backend.encodeWithTokens([a, b], { signal });
+      // Token embeddings first: a backend that cannot give them (a remote server) refuses before any text is sent.
       const sideA = await backend.tokenEmbeddings(a, { signal });
       const sideB = await backend.tokenEmbeddings(b, { signal });
+      const { vectors } = await backend.encodeWithTokens([a, b], { signal });
       return buildExplainView(sideA, sideB, cosineSimilarity(vectors[0], vectors[1]), backend.status().info?.maxSeqLength ?? 256);
     },
 

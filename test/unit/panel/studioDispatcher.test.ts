@@ -39,6 +39,10 @@ function fakePicker(model: string, dtype: 'fp32' | 'q8'): ModelPickerView {
 class FakeBackend implements StudioBackend {
   /** While set, encoding waits until its signal aborts. */
   hold = false;
+  /** Texts sent to be encoded, in order. */
+  encoded: string[][] = [];
+  /** While set, token embeddings are refused as a remote backend refuses them. */
+  remote = false;
   commands: string[] = [];
   constructor(private readonly folder: string | undefined) {}
   dtype: 'fp32' | 'q8' = 'fp32';
@@ -63,6 +67,7 @@ class FakeBackend implements StudioBackend {
     this.model = value;
   }
   async encodeWithTokens(texts: string[], options: { signal: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }) {
+    this.encoded.push(texts);
     if (this.hold) {
       await new Promise((_resolve, reject) => options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true }));
     }
@@ -71,6 +76,7 @@ class FakeBackend implements StudioBackend {
   }
   /** [CLS], one piece per space-separated word (a `##` piece stays a piece), [SEP]; each piece's fake vector. */
   async tokenEmbeddings(text: string) {
+    if (this.remote) throw Object.assign(new Error('Explain needs the token embeddings of a local model.'), { code: 'REMOTE_UNSUPPORTED' });
     const tokens = ['[CLS]', ...text.split(' ').filter(Boolean), '[SEP]'];
     return {
       ids: tokens.map((_, i) => i),
@@ -171,6 +177,15 @@ describe('Studio dispatcher and request handlers', () => {
     assert.ok(good?.ok);
     assert.equal(backend.model, 'BAAI/bge-m3@main');
     assert.equal((good.result as ModelPickerView).setting, 'BAAI/bge-m3@main');
+  });
+
+  it('explain behind a backend without token embeddings refuses before sending any text to be encoded', async () => {
+    const { dispatcher, backend } = setup();
+    backend.remote = true;
+    const response = await dispatcher.handle({ type: 'request', id: 1, method: 'similarity/explain', params: { a: 'one text', b: 'another text' } });
+    assert.ok(response && !response.ok);
+    assert.match(response.error.message, /^Explain needs the token embeddings/);
+    assert.deepEqual(backend.encoded, []);
   });
 
   it('explains a pair: the cosine matrix of the non-special pieces, each row\'s best match, whole words and P/R/F1', async () => {

@@ -1,6 +1,6 @@
 // What stands at a position of a `minilm` cell, for hovers, go-to-definition and completions. Pure and vscode-free
 // (positions are a 0-based line and column) so that it is unit-tested in plain Node.
-import { DIRECTIVES, OPTIONS, cellLines, checkCell, definedCorpus, directiveLineIndex, type CorpusRef, type DirectiveName } from './cellLanguage';
+import { DIRECTIVES, OPTIONS, bodyText, cellLines, checkCell, definedCorpus, directiveLineIndex, type CorpusRef, type DirectiveName } from './cellLanguage';
 import type { HOVER_DOCS } from './cellMessages';
 
 export type HoverTopic = keyof typeof HOVER_DOCS;
@@ -64,6 +64,21 @@ export function corpusNameAt(source: string, line: number, character: number): C
     if (ref && ref.line - 1 === line && character >= ref.start && character <= ref.end) return ref;
   }
   return undefined;
+}
+
+/**
+ * The query of a search whose unquoted line ends in `in <name>` while candidates follow below: the parser reads that
+ * tail as part of the query, but a grammar sees one line at a time and colours it as a corpus. 0-based line and
+ * columns of the whole query, so the editor can colour it as the text it is.
+ */
+export function queryReadWithIn(source: string): { readonly line: number; readonly start: number; readonly end: number } | undefined {
+  const lines = cellLines(source);
+  const at = directiveLineIndex(lines);
+  if (at < 0) return undefined;
+  const m = /^(\s*search\s+)([^"\s](?:.*\S)?\s+in\s+[A-Za-z_][A-Za-z0-9_.-]*)\s*$/i.exec(lines[at]);
+  if (!m) return undefined;
+  const hasCandidates = lines.slice(at + 1).some((l) => bodyText(l) !== undefined || /^\s*@(file|workspace)\b/i.test(l));
+  return hasCandidates ? { line: at, start: m[1].length, end: m[1].length + m[2].length } : undefined;
 }
 
 /** The path typed so far after `@file ` on a line, with its start column, when the cursor is in it. */

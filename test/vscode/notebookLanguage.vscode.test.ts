@@ -124,6 +124,17 @@ describe('minilm cell language in the editor', function () {
     assert.deepEqual([location.range.start.line, location.range.start.character, location.range.end.character], [1, 7, 10]);
   });
 
+  it('colours a query ending in "in <name>" as text when candidates follow, and not when the tail names the corpus', async () => {
+    const notebook = await openCells('search what is kept in docs\na candidate', 'search what is kept in docs');
+    const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>('vscode.provideDocumentSemanticTokensLegend', notebook.cellAt(0).document.uri);
+    const tokensOf = (cell: number) => vscode.commands.executeCommand<vscode.SemanticTokens | undefined>('vscode.provideDocumentSemanticTokens', notebook.cellAt(cell).document.uri);
+    // Each token is [deltaLine, deltaStart, length, type, modifiers].
+    const first = await tokensOf(0);
+    assert.deepEqual(Array.from(first?.data ?? []), [0, 7, 'what is kept in docs'.length, legend.tokenTypes.indexOf('string'), 0]);
+    const second = await tokensOf(1);
+    assert.deepEqual(Array.from(second?.data ?? []), []);
+  });
+
   it('completes @file paths in the workspace folder and corpus names of cells above', async () => {
     const notebook = await openCells('corpus faq_docs\nQ1', 'encode\n@file samples/', 'search q in ');
     const labels = async (cell: number, position: vscode.Position) => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { corpusNameAt, filePathBefore, wordAt } from '../../../src/notebook/cellPositions';
+import { corpusNameAt, filePathBefore, queryReadWithIn, wordAt } from '../../../src/notebook/cellPositions';
+import { parseCell } from '../../../src/notebook/cellLanguage';
 
 describe('what stands at a position of a cell', () => {
   it('the directive word of the directive line, not the same word in a text below', () => {
@@ -33,5 +34,33 @@ describe('what stands at a position of a cell', () => {
     assert.deepEqual(filePathBefore('  @file "my data/'), { typed: 'my data/', start: 9 });
     assert.equal(filePathBefore('@top 3'), undefined);
     assert.equal(filePathBefore('@file'), undefined, 'no space yet');
+  });
+});
+
+describe('queryReadWithIn (semantic colouring of a query ending in "in <name>")', () => {
+  it('covers the whole query when candidates follow, as the parser reads it', () => {
+    const source = '# a comment\n  search what is kept in docs  \nthe first candidate\n@file notes.txt';
+    const range = queryReadWithIn(source);
+    assert.deepEqual(range, { line: 1, start: 9, end: 29 });
+    const line = source.split('\n')[1];
+    const directive = parseCell(source);
+    assert.equal(directive.kind, 'search');
+    assert.equal(line.slice(range!.start, range!.end), directive.kind === 'search' ? directive.query : undefined);
+    assert.equal(directive.kind === 'search' ? directive.input.corpus : 'x', undefined);
+  });
+
+  it('is absent when the tail names the corpus read (no candidates), for a quoted query, and without "in"', () => {
+    assert.equal(queryReadWithIn('search what is kept in docs'), undefined);
+    const read = parseCell('search what is kept in docs');
+    assert.equal(read.kind === 'search' ? read.input.corpus?.name : undefined, 'docs');
+    assert.equal(queryReadWithIn('search "what is kept" in docs\na candidate'), undefined);
+    assert.equal(queryReadWithIn('search what is kept\na candidate'), undefined);
+    assert.equal(queryReadWithIn('compare in docs\na text'), undefined);
+  });
+
+  it('counts @workspace and @file lines as candidates, not comments or blank lines', () => {
+    assert.ok(queryReadWithIn('search q in docs\n@workspace'));
+    assert.ok(queryReadWithIn('search q in docs\n@FILE a.txt'));
+    assert.equal(queryReadWithIn('search q in docs\n\n# only a comment\n'), undefined);
   });
 });

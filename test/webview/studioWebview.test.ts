@@ -222,6 +222,11 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     // One outline per row, on the row's best column.
     const best = await heatmap.locator('td.explain-best').evaluateAll((cells) => cells.map((c) => [Number((c as HTMLElement).dataset.r), Number((c as HTMLElement).dataset.c)]));
     assert.deepEqual(best, expected.bestInB.map((c, r) => [r, c]));
+    // The outline is in neither colour of the scale: an orange one read as a negative score.
+    const outline = await heatmap.locator('td.explain-best').first().evaluate((td) => getComputedStyle(td).outlineColor);
+    const scaleEnds = await page.evaluate(() => ['--vscode-charts-orange', '--vscode-charts-blue'].map((v) => getComputedStyle(document.documentElement).getPropertyValue(v).trim()));
+    const rgbOf = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    assert.ok(!scaleEnds.map(rgbOf).includes(outline), `outline ${outline}, scale ends ${scaleEnds.join(' ')}`);
     assert.equal(await page.locator('[data-testid="explain-precision"] .explain-score-value').innerText(), expected.precision.toFixed(4));
     assert.equal(await page.locator('[data-testid="explain-recall"] .explain-score-value').innerText(), expected.recall.toFixed(4));
     assert.equal(await page.locator('[data-testid="explain-f1"] .explain-score-value').innerText(), expected.f1.toFixed(4));

@@ -1,7 +1,8 @@
 // Draws an ExplainView: the scores, the word-piece heatmap (A's pieces as rows, B's as columns, each row's best
-// match outlined, sticky headers so long texts scroll) with whole words on hover, and the pieces that pull the score
-// up and down. Plain DOM and one stylesheet, shared by the Studio webview and the notebook renderer. Cells take the
-// colour scale of every heatmap (src/shared/colorScale.ts) through CSSOM, not style attributes (the CSP forbids them).
+// match outlined in the text colour, which neither end of the colour scale uses; sticky headers so long texts
+// scroll) with whole words on hover, and the pieces that pull the score up and down. Plain DOM and one stylesheet,
+// shared by the Studio webview and the notebook renderer. Cells take the colour scale of every heatmap
+// (src/shared/colorScale.ts) through CSSOM, not style attributes (the CSP forbids them).
 import { pullingPieces, type ExplainTranslate, type ExplainView } from '../../../src/shared/explainView';
 import { divergingColor, readableTextColor, rgbCss, scaleLimit } from '../../../src/shared/colorScale';
 import { readDivergingPalette } from '../shared/themePalette';
@@ -26,7 +27,7 @@ export const EXPLAIN_CSS = `
 .explain-table tbody th { left: 0; z-index: 1; text-align: right; padding: 0 6px; }
 .explain-table thead th.explain-corner { left: 0; z-index: 2; writing-mode: horizontal-tb; transform: none; }
 .explain-table td { min-width: 1.6em; height: 1.6em; padding: 0 2px; text-align: center; cursor: default; }
-.explain-table td.explain-best { outline: 2px solid var(--vscode-charts-orange, #d18616); outline-offset: -2px; }
+.explain-table td.explain-best { outline: 2px solid var(--vscode-editor-foreground, #cccccc); outline-offset: -2px; }
 .explain-table td:hover, .explain-table th:hover { outline: 2px solid var(--vscode-focusBorder, #007fd4); outline-offset: -2px; }
 .explain-detail { min-height: 1.4em; }
 .explain-lists { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 8px 16px; }

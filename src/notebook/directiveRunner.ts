@@ -8,12 +8,13 @@ import {
   cosineSimilarity,
   euclideanDistance,
   flattenCorpus,
+  modelSimilarity,
   norm,
   paraphraseMining,
   semanticSearch,
-  similarityMatrix,
   type FlatCorpus,
   type ScoreMatrix,
+  type SimilarityFunction,
 } from '../core';
 import { buildExplainView, type ExplainSide, type ExplainView } from '../shared/explainView';
 import { MAX_COMPARE_TEXTS, type CellText, type Directive, type TextInput } from './cellLanguage';
@@ -44,6 +45,11 @@ export interface DirectiveContext {
   readonly tokenEmbeddings?: (text: string, signal: AbortSignal) => Promise<ExplainSide>;
   /** Named corpora of this notebook; `corpus` adds to it. */
   readonly corpora: Map<string, StoredCorpus>;
+  /**
+   * The similarity_fn_name of the model that encoded (asked after encoding): `compare` scores with it, as
+   * `SentenceTransformer.similarity` does. Cosine when absent or unknown (a remote backend).
+   */
+  readonly similarityFunction?: () => SimilarityFunction | undefined;
   readonly signal: AbortSignal;
 }
 
@@ -101,7 +107,13 @@ export interface MinedPair {
 }
 
 export type DirectiveResult =
-  | { readonly kind: 'compare'; readonly corpus?: string; readonly texts: readonly string[]; readonly matrix: ScoreMatrix }
+  | {
+      readonly kind: 'compare';
+      readonly corpus?: string;
+      readonly texts: readonly string[];
+      readonly similarityFunction: SimilarityFunction;
+      readonly matrix: ScoreMatrix;
+    }
   | {
       readonly kind: 'similarity';
       readonly texts: readonly [string, string];
@@ -151,7 +163,8 @@ export async function runDirective(directive: Directive, context: DirectiveConte
       if (texts.length > MAX_COMPARE_TEXTS) {
         throw new DirectiveError(directive.line, 'compareTooMany', MAX_COMPARE_TEXTS, texts.length);
       }
-      return { kind: 'compare', corpus, texts, matrix: similarityMatrix(vectors) };
+      const similarityFunction = context.similarityFunction?.() ?? 'cosine';
+      return { kind: 'compare', corpus, texts, similarityFunction, matrix: modelSimilarity(vectors, undefined, similarityFunction) };
     }
     case 'similarity': {
       const texts = [directive.texts[0].text, directive.texts[1].text] as const;

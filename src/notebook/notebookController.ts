@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { StudioServices } from '../host/studioServices';
 import type { Engine } from '../engine/engine';
 import type { ModelChoice } from '../engine/modelPool';
-import type { TokenEmbeddings } from '../engine/types';
+import type { ModelInfo, TokenEmbeddings } from '../engine/types';
+import type { SimilarityFunction } from '../engine/modelConfig';
 import { isReallyWithin } from '../host/containedPath';
 import { cellModelPragma, modelChoiceFor, notebookModelOf, NotebookModelError } from './cellModel';
 import { readCellFile, type CellFileScope } from './cellFiles';
@@ -100,6 +101,12 @@ export class MiniLmController implements vscode.Disposable {
     state.running?.abort();
   }
 
+  /** The active model's facts while it is loaded (a remote backend leaves it unloaded). */
+  private activeInfo(): ModelInfo | undefined {
+    const state = this.services.engine.state;
+    return state.kind === 'ready' ? state.info : undefined;
+  }
+
   /** Runs one cell; resolves false when it failed or was cancelled (the batch then stops). */
   private async runCell(cell: vscode.NotebookCell, notebook: vscode.NotebookDocument, state: KernelState): Promise<boolean> {
     const execution = this.controller.createNotebookCellExecution(cell);
@@ -115,8 +122,10 @@ export class MiniLmController implements vscode.Disposable {
       const model = await this.modelOf(source, notebook);
       // Which model produced the vectors, for the output's title: the engine that ran last tells.
       let producedBy: string | undefined;
+      let similarityFunction: SimilarityFunction | undefined;
       const note = (engine: Pick<Engine, 'info'>) => {
         if (engine.info) producedBy = `${engine.info.name} ${engine.info.dtype}`;
+        similarityFunction = engine.info?.similarityFunction;
       };
       const onModel = <T>(signal: AbortSignal, work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>) =>
         this.withToken(signal, (token) => this.services.engine.withModel(model!.choice, async (engine, s) => {
@@ -135,10 +144,12 @@ export class MiniLmController implements vscode.Disposable {
         tokenEmbeddings: model ? (text, signal) => onModel(signal, (engine, s) => engine.tokenEmbeddings(text, { signal: s })) : (text, signal) => this.tokenEmbeddings(text, signal),
         readTextFile: async (path) => readCellFile(cellFileScope(notebook), path, translate),
         corpora,
+        similarityFunction: () => (model ? similarityFunction : this.activeInfo()?.similarityFunction),
         searchWorkspace: model ? undefined : this.searchWorkspace,
         signal: abort.signal,
       });
-      if (!model && this.services.engine.state.kind === 'ready') producedBy = `${this.services.engine.state.info.name} ${this.services.engine.state.info.dtype}`;
+      const active = model ? undefined : this.activeInfo();
+      if (active) producedBy = `${active.name} ${active.dtype}`;
       const items = outputItemsOf(result, translate, producedBy).map((i) => vscode.NotebookCellOutputItem.text(i.text, i.mime));
       await execution.replaceOutput(new vscode.NotebookCellOutput(items, { ...RESULT_OUTPUT_METADATA }));
       execution.end(true, Date.now());

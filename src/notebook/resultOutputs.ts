@@ -2,7 +2,7 @@
 // extension's renderer, an HTML table, markdown and the JSON document. The JSON document is canonical: it is the one
 // item saved in the .minilm file, and every other item is derived from it (on run and again on load), so a saved
 // notebook shows the same outputs without storing them twice. vscode-free.
-import { formatFloat32 } from '../core';
+import { formatFloat32, type SimilarityFunction } from '../core';
 import { DEFAULT_RENDERER_STRINGS, MATRIX_MIME, type ExplainOutput, type MatrixOutput, type RendererPayload, type RendererStrings, type TableColumn } from '../shared/matrixOutput';
 import { EXPLAIN_STRINGS, explainViewOf, type ExplainJson, type ExplainStringKey, type ExplainView } from '../shared/explainView';
 import { english, type Translate } from '../shared/translate';
@@ -31,7 +31,7 @@ export function resultDocument(result: DirectiveResult): Record<string, unknown>
       for (let r = 0; r < result.matrix.rows; r++) {
         rows.push(Array.from(result.matrix.data.subarray(r * result.matrix.cols, (r + 1) * result.matrix.cols), f32));
       }
-      return { kind: 'compare', ...corpusField(result.corpus), texts: [...result.texts], matrix: rows };
+      return { kind: 'compare', ...corpusField(result.corpus), texts: [...result.texts], similarity_fn: result.similarityFunction, matrix: rows };
     }
     case 'explain': {
       const v = result.view;
@@ -232,7 +232,8 @@ interface ExplainDocument extends Omit<ExplainJson, 'idf'> {
 }
 
 type ResultDocument =
-  | { kind: 'compare'; corpus?: string; texts: string[]; matrix: number[][] }
+  /** `similarity_fn` is absent from outputs saved before it was recorded: they are cosine. */
+  | { kind: 'compare'; corpus?: string; texts: string[]; similarity_fn?: SimilarityFunction; matrix: number[][] }
   | ExplainDocument
   | { kind: 'similarity'; texts: [string, string]; cosine: number; euclidean: number; norms: [number, number] }
   | { kind: 'search'; query: string; corpus?: string; candidates: number; top: number; hits: Hit[] }
@@ -252,6 +253,28 @@ interface FallbackTable {
 
 const COSINE_SCALE = [-1, 1] as const;
 
+/** The title and the value's name of a `compare` matrix for the model's similarity function. */
+export const COMPARE_LABELS: Record<SimilarityFunction, { readonly title: string; readonly value: string }> = {
+  cosine: { title: 'Cosine similarity, {0}', value: 'cosine' },
+  dot: { title: 'Dot product, {0}', value: 'dot product' },
+  euclidean: { title: 'Negative Euclidean distance, {0}', value: 'negative Euclidean distance' },
+  manhattan: { title: 'Negative Manhattan distance, {0}', value: 'negative Manhattan distance' },
+};
+
+/** A compare document's similarity function; a saved file that names one it does not know is refused. */
+function compareFunction(d: Extract<ResultDocument, { kind: 'compare' }>): SimilarityFunction {
+  const fn = d.similarity_fn ?? 'cosine';
+  if (!Object.hasOwn(COMPARE_LABELS, fn)) throw new Error(`unknown similarity_fn "${String(fn)}"`);
+  return fn;
+}
+
+/** The colour scale of a compare matrix: cosine's fixed one, else the values' own range (dot products pass 1). */
+function compareScale(d: Extract<ResultDocument, { kind: 'compare' }>): readonly [number, number] {
+  const values = d.matrix.flat();
+  if (compareFunction(d) === 'cosine') return scaleOf(values);
+  return [Math.min(0, ...values), Math.max(0, ...values)];
+}
+
 function scaleOf(values: Iterable<number>): readonly [number, number] {
   let min = 0;
   for (const v of values) if (v < min) min = v;
@@ -267,12 +290,12 @@ function payloadOf(d: ResultDocument, t: Translate): MatrixOutput {
     case 'compare':
       return {
         kind: 'matrix',
-        title: t('Cosine similarity, {0}', source(t, d.corpus, d.texts.length)),
+        title: t(COMPARE_LABELS[compareFunction(d)].title, source(t, d.corpus, d.texts.length)),
         rowLabels: d.texts,
         colLabels: d.texts,
         values: d.matrix,
-        valueName: t('cosine'),
-        scale: scaleOf(d.matrix.flat()),
+        valueName: t(COMPARE_LABELS[compareFunction(d)].value),
+        scale: compareScale(d),
         fileName: d.corpus ? `similarity-${d.corpus}.csv` : 'similarity.csv',
       };
     default: {
@@ -321,7 +344,7 @@ function scoresOf(d: ResultDocument): number[] {
 function tableOf(d: ResultDocument, t: Translate): FallbackTable {
   switch (d.kind) {
     case 'compare': {
-      const title = t('Cosine similarity, {0}', source(t, d.corpus, d.texts.length));
+      const title = t(COMPARE_LABELS[compareFunction(d)].title, source(t, d.corpus, d.texts.length));
       if (d.texts.length <= FALLBACK_MATRIX_LIMIT) {
         return {
           title,

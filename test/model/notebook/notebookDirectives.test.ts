@@ -7,6 +7,7 @@ import {
   communityDetection,
   cosineSimilarity,
   euclideanDistance,
+  modelSimilarity,
   norm,
   paraphraseMining,
   semanticSearch,
@@ -21,6 +22,7 @@ import { readNotebook } from '../../../src/notebook/notebookFile';
 import { MATRIX_MIME, type ExplainOutput } from '../../../src/shared/matrixOutput';
 import { buildExplainView } from '../../../src/shared/explainView';
 import { testModelDir } from '../../helpers/sharedPaths';
+import { tinyModelDir } from '../../helpers/tinyModels';
 
 /** The repository's samples folder, searched upwards (out/test/model when compiled, test/model in source). */
 function samplesDir(): string {
@@ -72,6 +74,27 @@ describe('notebook directives with the real model', function () {
     assert.deepEqual(result.texts, TEXTS);
     assert.deepEqual(result.matrix.data, similarityMatrix(vectors).data);
     assert.ok(result.matrix.data[0 * 8 + 1] > result.matrix.data[0 * 8 + 2], 'eating food ~ eating bread more than ~ carrying a baby');
+  });
+
+  it('compare scores with the similarity function of the model that encoded (a tiny model with euclidean), cosine by default', async () => {
+    const tiny = new Engine({ modelDir: tinyModelDir('bert-lasttoken') });
+    try {
+      const source = ['compare', ...TEXTS.slice(0, 4)].join('\n');
+      const result = await runDirective(parseCell(source), {
+        ...context(),
+        encode: (texts, s) => tiny.encode(texts, { signal: s }),
+        similarityFunction: () => tiny.info?.similarityFunction,
+      });
+      assert.ok(result.kind === 'compare');
+      assert.equal(result.similarityFunction, 'euclidean');
+      const tinyVectors = await tiny.encode(TEXTS.slice(0, 4));
+      assert.deepEqual(result.matrix.data, modelSimilarity(tinyVectors, undefined, 'euclidean').data);
+      assert.ok(result.matrix.data[1] < 0, 'a negative distance off the diagonal');
+      const byDefault = await run(source);
+      assert.ok(byDefault.kind === 'compare' && byDefault.similarityFunction === 'cosine');
+    } finally {
+      await tiny.dispose();
+    }
   });
 
   it('similarity: cosine, Euclidean distance and norms equal core', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { checkCell } from '../../../src/notebook/cellLanguage';
 import { CELL_MESSAGES, HOVER_DOCS, HOVER_LABELS, RUN_MESSAGES, SYNTAX_HINTS, renderMessage } from '../../../src/notebook/cellMessages';
 import { DirectiveError } from '../../../src/notebook/directiveRunner';
+import { COMPARE_LABELS } from '../../../src/notebook/resultOutputs';
 import { repoRoot } from '../../helpers/sharedPaths';
 
 const bundle = (file: string) => JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', file), 'utf8')) as Record<string, string>;
@@ -17,6 +18,7 @@ describe('cell language strings', () => {
 
   it('every message, hint, hover doc and label is in both bundles with the same placeholders', () => {
     const messages = [CELL_MESSAGES, SYNTAX_HINTS, HOVER_DOCS, HOVER_LABELS, RUN_MESSAGES].flatMap((table) => Object.values(table) as string[]).filter((m) => m !== '{0}');
+    messages.push(...Object.values(COMPARE_LABELS).flatMap((label) => [label.title, label.value]));
     const sources = ['src/notebook/cellCompletions.ts', 'src/notebook/notebookController.ts'].map((f) => fs.readFileSync(path.join(repoRoot, f), 'utf8'));
     for (const source of sources) {
       for (const m of source.matchAll(/(?:detail: |l10n\.t\(|translate\()'((?:[^'\\]|\\.)*)'/g)) messages.push(m[1]!.replace(/\\'/g, "'"));

@@ -8,7 +8,7 @@ const vectors = [new Float32Array([1, 0, 0]), new Float32Array([0.6, 0.8, 0]), n
 const texts = ['a <b> & "c"', 'x | y', 'z\nw'];
 
 describe('notebook result outputs', () => {
-  const compare: DirectiveResult = { kind: 'compare', texts, matrix: similarityMatrix(vectors) };
+  const compare: DirectiveResult = { kind: 'compare', texts, similarityFunction: 'cosine', matrix: similarityMatrix(vectors) };
 
   it('orders items richest first: matrix payload, HTML, markdown, JSON', () => {
     assert.deepEqual(
@@ -33,6 +33,25 @@ describe('notebook result outputs', () => {
     for (const mime of ['text/html', 'text/markdown']) assert.ok(items.find((i) => i.mime === mime)!.text.includes('model bert-cls fp32'), mime);
     assert.deepEqual(outputItemsFromJson(json), items);
     assert.ok(!outputItemsOf(compare).some((i) => i.text.includes('— model')), 'no model named: titles as before');
+  });
+
+  it('a compare under a model whose similarity function is not cosine names it, scales to its values, and reloads the same', () => {
+    const dot: DirectiveResult = { kind: 'compare', texts, similarityFunction: 'dot', matrix: similarityMatrix(vectors.map((v) => v.map((x) => x * 2)), undefined, { scoreFunction: 'dot' }) };
+    const items = outputItemsOf(dot);
+    const json = items.find((i) => i.mime === 'application/json')!.text;
+    assert.equal(JSON.parse(json).similarity_fn, 'dot');
+    const payload = JSON.parse(items.find((i) => i.mime === MATRIX_MIME)!.text) as MatrixOutput;
+    assert.match(payload.title, /^Dot product, 3 texts/);
+    assert.deepEqual(payload.scale, [0, 4]);
+    assert.ok(items.find((i) => i.mime === 'text/markdown')!.text.includes('Dot product'));
+    assert.deepEqual(outputItemsFromJson(json), items);
+  });
+
+  it('a saved compare without similarity_fn reads as cosine; one naming an unknown function is refused', () => {
+    const json = formatDocument(resultDocument(compare));
+    const old = JSON.stringify({ ...JSON.parse(json), similarity_fn: undefined });
+    assert.match((JSON.parse(outputItemsFromJson(old)[0]!.text) as MatrixOutput).title, /^Cosine similarity/);
+    assert.throws(() => outputItemsFromJson(JSON.stringify({ ...JSON.parse(json), similarity_fn: 'toString' })), /unknown similarity_fn "toString"/);
   });
 
   it('keeps float32 values exact in the JSON', () => {

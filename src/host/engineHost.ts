@@ -263,7 +263,7 @@ export class VscodeEngineHost implements EngineHost {
     if (!remote) await this.ensureLoaded({ token: options.token, silent: options.onProgress !== undefined });
     // A server gives vectors only: word-piece counts would need the model's tokenizer here, so there are none.
     const run = (signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<HostEncodedTexts> =>
-      remote ? remote.encode(texts, { signal, onProgress, batchSize: options.batchSize }).then((vectors) => ({ vectors })) : this.engine.encodeWithTokens(texts, { signal, onProgress, batchSize: options.batchSize });
+      remote ? remote.encode(texts, { signal, onProgress }).then((vectors) => ({ vectors })) : this.engine.encodeWithTokens(texts, { signal, onProgress });
     if (options.onProgress || texts.length <= PROGRESS_THRESHOLD) {
       return this.withSignal(options.token, (signal) => run(signal, options.onProgress));
     }

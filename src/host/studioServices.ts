@@ -74,7 +74,6 @@ export interface RemoteBackendView {
 export interface HostEncodeOptions {
   token?: vscode.CancellationToken;
   onProgress?: (progress: BatchProgress) => void;
-  batchSize?: number;
 }
 
 export interface StudioServices {

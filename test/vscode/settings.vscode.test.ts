@@ -87,12 +87,15 @@ describe('settings', function () {
 
   it('minilm.workers = 2 reloads the model on two workers, which encode a large request like one does', async () => {
     const texts = Array.from({ length: 160 }, (_, i) => `sentence ${i} about ${['rivers', 'compilers', 'tea', '音乐'][i % 4]} ${'and more '.repeat(i % 9)}`);
-    const one = await api.services.engine.encodeWithTokens(texts, { batchSize: 16 });
+    // The batch size comes from the setting (encode takes none), like every other caller's.
+    await config().update('batchSize', 16, vscode.ConfigurationTarget.Workspace);
+    await api.engineHost.settled();
+    const one = await api.services.engine.encodeWithTokens(texts);
     await config().update('workers', 2, vscode.ConfigurationTarget.Workspace);
     await api.engineHost.settled();
     assert.equal(api.services.engine.state.kind, 'unloaded', 'a different worker count reloads the model');
     const progress: number[] = [];
-    const two = await api.services.engine.encodeWithTokens(texts, { batchSize: 16, onProgress: (p) => progress.push(p.done) });
+    const two = await api.services.engine.encodeWithTokens(texts, { onProgress: (p) => progress.push(p.done) });
     // (read again: the load since the assertion above changed it)
     const state = api.services.engine.state as EngineState;
     assert.ok(state.kind === 'ready' && state.info.workers === 2, JSON.stringify(state));

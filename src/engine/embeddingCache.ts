@@ -34,7 +34,7 @@ export interface EmbeddingCacheLimits {
  * meaning "store nothing". The entry bound is applied here rather than as lru-cache's `max`, which preallocates
  * arrays of that length.
  */
-export class EmbeddingCache<V extends {}> implements ByteBoundedCache<V> {
+export class EmbeddingCache<V extends NonNullable<unknown>> implements ByteBoundedCache<V> {
   private store: LRUCache<string, V> | undefined;
   private limits: EmbeddingCacheLimits;
 

@@ -17,8 +17,13 @@ const emptySharp = {
   },
 };
 
+// The root tsconfig.json is a solution without compiler options: esbuild takes `strict` (hence "use strict" in
+// the CJS bundles) and the target from the options every layer project shares.
+const tsconfig = path.join(root, 'tsconfig', 'base.json');
+
 const node = {
   bundle: true,
+  tsconfig,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
@@ -33,6 +38,7 @@ const node = {
 
 const browser = {
   bundle: true,
+  tsconfig,
   platform: 'browser',
   target: 'es2022',
   format: 'esm',

@@ -3,7 +3,7 @@
 community detection return what sentence-transformers 6.2.0 returns for the same float32 vectors?
 
     python3 -m venv /tmp/stvenv && /tmp/stvenv/bin/pip install torch==2.13.0 sentence-transformers==6.2.0
-    npx tsc -p .                                   # compiles src/core to out/src/core
+    npx tsc -b                                     # compiles src/core to out/src/core
     /tmp/stvenv/bin/python scripts/compare-st.py   # random cases, compares, prints a JSON report, exit 1 on mismatch
 
     /tmp/stvenv/bin/python scripts/compare-st.py --python-only CASES.json   # just the Python results, as JSON
@@ -99,7 +99,7 @@ def run_python(case: dict, stable: bool = False):
 def run_typescript(cases: list[dict]):
     module = os.path.join(ROOT, "out", "src", "core", "index.js")
     if not os.path.exists(module):
-        sys.exit(f"{module} is missing: run `npx tsc -p .` first.")
+        sys.exit(f"{module} is missing: run `npx tsc -b` first.")
     done = subprocess.run(["node", "-e", NODE_RUNNER, module], input=json.dumps({"cases": cases}),
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout)

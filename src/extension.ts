@@ -7,6 +7,7 @@ import { CommandOutcomes, registerCommands } from './commands';
 import { ContextKeys } from './host/contextKeys';
 import { VscodeEngineHost, currentSettings } from './host/engineHost';
 import { showError } from './host/errorMessages';
+import { checkedResultsFolderUri, resultsFolderUri } from './host/resultsFolder';
 import { ModelStatusBar } from './host/statusBar';
 import type { StudioServices } from './host/studioServices';
 import { currentHighlight } from './host/workspaceSearch/chunkReveal';
@@ -42,8 +43,8 @@ export function activate(context: vscode.ExtensionContext): MiniLmExtensionApi {
     context,
     engine: engineHost,
     log,
-    resultsFolder: () => engineHost.resultsFolder(),
-    checkedResultsFolder: () => engineHost.checkedResultsFolder(),
+    resultsFolder: resultsFolderUri,
+    checkedResultsFolder: checkedResultsFolderUri,
   };
   const outcomes = new CommandOutcomes();
   const statusBar = new ModelStatusBar(engineHost);

@@ -4,7 +4,7 @@
  * without one (every text of the request in one batch, as before the budget). Each is triggered right after the
  * first batch has started, the worst case: 50 ms after the time the texts take to tokenise.
  *
- *   npx tsc -p . && node out/scripts/bench/cancelBound.js [--runs 3] [--texts 512] [--budgets 8192,none] [--dtypes fp32,q8]
+ *   npx tsc -b && node out/scripts/bench/cancelBound.js [--runs 3] [--texts 512] [--budgets 8192,none] [--dtypes fp32,q8]
  *
  * cancel → rejected: the caller's promise rejects (it never waits for the worker).
  * cancel → worker free: a one-text request sent right after the cancel is answered (it queues behind the batch).

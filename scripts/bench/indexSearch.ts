@@ -5,12 +5,12 @@
  * process, query by query in rotating order, so their ratios compare runs made under the same load; every int8
  * answer is checked against the float32 one.
  *
- *   npx tsc -p . && node out/scripts/bench/indexSearch.js [--count 1000000] [--queries 200]
+ *   npx tsc -b && node out/scripts/bench/indexSearch.js [--count 1000000] [--queries 200]
  */
 import os from 'node:os';
 import { flattenCorpus, semanticSearch, type SearchHit } from '../../src/core';
 import { buildInt8Corpus } from '../../src/core/int8Corpus';
-import { Int8ScanWorkers } from '../../src/core/int8ScanWorkers';
+import { Int8ScanWorkers } from '../../src/engine/int8ScanWorkers';
 import { randomUnitVectors } from './syntheticVectors';
 import { median, percentile } from './stats';
 

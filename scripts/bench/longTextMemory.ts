@@ -2,7 +2,7 @@
  * Peak memory (RSS) and time to tokenise one very long text as the engine does, each text in a process of its own
  * (so that each peak is that text's). Measures the cut before tokenising (src/engine/truncation.ts).
  *
- *   npx tsc -p . && node out/scripts/bench/longTextMemory.js [--mb 10] [--engine out/src/engine]
+ *   npx tsc -b && node out/scripts/bench/longTextMemory.js [--mb 10] [--engine out/src/engine]
  *
  * `--engine` points at another compiled engine folder (an older build) to measure it the same way.
  */

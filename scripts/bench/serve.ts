@@ -7,7 +7,7 @@
  * malformed body, a body over --max-body, a client that hangs up mid-request), and prints the server's resident memory
  * (RSS, from /proc, Linux) every N/10 requests: it must stay flat.
  *
- *   npx tsc -p . && node out/scripts/bench/serve.js [--requests 400] [--clients 8] [--texts-per-request 1] [--soak 10000] [--dtype fp32] [--batch-linger-ms 0] [--model-dir DIR]
+ *   npx tsc -b && node out/scripts/bench/serve.js [--requests 400] [--clients 8] [--texts-per-request 1] [--soak 10000] [--dtype fp32] [--batch-linger-ms 0] [--model-dir DIR]
  *     [--peer-url URL [--peer-model NAME]]
  *
  * `--peer-url` runs the same load against another OpenAI-compatible server (its base URL, the one `/embeddings`

@@ -4,7 +4,7 @@
  * in the same run, interleaved: a rule-free walk (readdir + stat of every file, node_modules included) and
  * `rg --files` as VS Code's file search runs it (one process spawn included). Prints medians and ratios.
  *
- *   npx tsc -p . && node out/scripts/bench/walker.js [--files 10000] [--runs 5]
+ *   npx tsc -b && node out/scripts/bench/walker.js [--files 10000] [--runs 5]
  */
 import { execFileSync } from 'node:child_process';
 import type { Dirent } from 'node:fs';

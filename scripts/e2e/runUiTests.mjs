@@ -95,7 +95,7 @@ async function main() {
   // Under `npm test` (scripts/test-all.mjs) out/ was compiled once for every suite.
   if (process.env.MINILM_COMPILED !== '1') {
     log(`compiling the UI tests (tsc)`);
-    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', repoRoot], { stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', repoRoot], { stdio: 'inherit' });
   }
   const testsDir = path.join(repoRoot, 'out', 'test', 'e2e');
   const files = findUiTests(testsDir, '.ui.test.js');

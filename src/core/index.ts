@@ -1,6 +1,6 @@
 // The pure core of MiniLM Studio: maths over embedding vectors, the example suite and exports. No vscode import.
-// Everything here also runs in a webview; `./int8ScanWorkers` (node:worker_threads) is Node only, so Node callers
-// import it directly. File access lives in src/engine (atomicWrite).
+// Everything here also runs in a webview, so nothing here uses Node: the int8 scan's worker threads are
+// src/engine/int8ScanWorkers.ts, file access is src/engine/atomicWrite.ts.
 export * from './vector';
 export { FlatCorpus, flattenCorpus, type FlattenOptions, type ScoreFunction } from './flatCorpus';
 export { topKIndices } from './topK';

@@ -21,7 +21,7 @@ export interface Int8CorpusOptions {
   readonly wasm?: boolean;
 }
 
-/** Runs the int8 kernel on other threads; {@link Int8ScanWorkers} (int8ScanWorkers.ts, Node only) is one. */
+/** Runs the int8 kernel on other threads; src/engine/int8ScanWorkers.ts (Node's worker_threads) is one. */
 export interface Int8ScanThreads {
   /** Threads besides the caller's. */
   readonly threads: number;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
-/** What the engine needs of a least-recently-used store bounded by bytes (`lru-cache`'s maxSize/sizeCalculation fits it too). */
+/** What the engine needs of a least-recently-used store bounded by bytes. */
 export interface ByteBoundedCache<V> {
   get(key: string): V | undefined;
   set(key: string, value: V): void;
@@ -28,13 +29,13 @@ export interface EmbeddingCacheLimits {
 
 /**
  * Least-recently-used store of embeddings bounded by bytes, not by entries: a text of 1 MB costs its vector, never
- * its text, because keys are SHA-256 digests. Map keeps insertion order, so re-inserting on hit makes the first key
- * the least recently used.
- * Hand-written rather than `lru-cache`: its bounds are fixed at construction, these change live (`setLimits`).
+ * its text, because keys are SHA-256 digests. `lru-cache` keeps the order and the byte count; this class adds what it
+ * lacks: bounds that change live (`setLimits` rebuilds the store, a rare event: a setting changed) and a bound of 0
+ * meaning "store nothing". The entry bound is applied here rather than as lru-cache's `max`, which preallocates
+ * arrays of that length.
  */
-export class EmbeddingCache<V> implements ByteBoundedCache<V> {
-  private readonly entries = new Map<string, { value: V; bytes: number }>();
-  private total = 0;
+export class EmbeddingCache<V extends NonNullable<unknown>> implements ByteBoundedCache<V> {
+  private store: LRUCache<string, V> | undefined;
   private limits: EmbeddingCacheLimits;
 
   /** `sizeOf` gives the bytes a value holds; the key's own bytes are added here. */
@@ -43,6 +44,7 @@ export class EmbeddingCache<V> implements ByteBoundedCache<V> {
     private readonly sizeOf: (value: V) => number,
   ) {
     this.limits = { ...limits };
+    this.store = this.createStore();
   }
 
   /**
@@ -61,53 +63,47 @@ export class EmbeddingCache<V> implements ByteBoundedCache<V> {
   }
 
   get(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value;
+    return this.store?.get(key);
   }
 
   set(key: string, value: V): void {
-    this.remove(key);
-    // A string of n one-byte characters takes about n bytes plus a header; a Map slot and the entry object ~ 64 more.
-    const bytes = this.sizeOf(value) + key.length * 2 + 64;
-    if (bytes > this.limits.maxBytes || this.limits.maxEntries === 0) return;
-    this.entries.set(key, { value, bytes });
-    this.total += bytes;
-    this.evict();
+    if (!this.store) return;
+    // Over the byte bound an entry is refused and the key's previous value dropped (lru-cache does so by itself).
+    this.store.set(key, value);
+    this.evictOverEntries();
   }
 
   /** Changes the bounds; entries over the new ones are evicted, least recently used first. */
   setLimits(limits: EmbeddingCacheLimits): void {
+    const old = this.store;
     this.limits = { ...limits };
-    this.evict();
+    this.store = this.createStore();
+    if (!old || !this.store) return;
+    // Oldest first, so that the most recently used entries are the ones that stay.
+    for (const key of old.rkeys()) this.set(key, old.peek(key)!);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.store?.size ?? 0;
   }
 
   get bytes(): number {
-    return this.total;
+    return this.store?.calculatedSize ?? 0;
   }
 
   clear(): void {
-    this.entries.clear();
-    this.total = 0;
+    this.store?.clear();
   }
 
-  private remove(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.total -= entry.bytes;
+  private createStore(): LRUCache<string, V> | undefined {
+    const maxSize = Math.floor(this.limits.maxBytes);
+    if (maxSize <= 0 || this.limits.maxEntries === 0) return undefined;
+    // A string of n one-byte characters takes about n bytes plus a header; a Map slot and the entry object ~ 64 more.
+    return new LRUCache<string, V>({ maxSize, sizeCalculation: (value, key) => Math.ceil(this.sizeOf(value)) + key.length * 2 + 64 });
   }
 
-  private evict(): void {
+  private evictOverEntries(): void {
     const maxEntries = this.limits.maxEntries ?? Infinity;
-    while (this.entries.size > 0 && (this.total > this.limits.maxBytes || this.entries.size > maxEntries)) {
-      this.remove(this.entries.keys().next().value as string);
-    }
+    while (this.store && this.store.size > maxEntries) this.store.pop();
   }
 }

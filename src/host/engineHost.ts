@@ -6,8 +6,7 @@ import { DEFAULT_ENDPOINT, DEFAULT_REMOTE_MODEL, RemoteEmbedder, remoteVectorCac
 import type { DownloadProgress, Dtype, TokenEmbeddings } from '../engine/types';
 import type { EmbedderFacts, EngineHost, HostEncodedTexts, HostEncodeOptions, RemoteBackendView } from './studioServices';
 import { downloadPercent, formatMegabytes } from './statusBarView';
-import { isReallyWithin } from './containedPath';
-import { engineOptionsFrom, readStudioSettings, remoteOptionsFrom, resultsFolderOutside, resultsFolderPath, type HostPaths, type StudioSettings } from './studioSettings';
+import { engineOptionsFrom, readStudioSettings, remoteOptionsFrom, type HostPaths, type StudioSettings } from './studioSettings';
 
 /** Where the remote backend's API key is kept: VS Code's secret storage, never a setting. */
 export const BACKEND_API_KEY_SECRET = 'minilm.backendApiKey';
@@ -168,21 +167,6 @@ export class VscodeEngineHost implements EngineHost {
   /** The last invalid minilm.model reported, so that each distinct mistake is shown once. */
   private reportedModelError: string | undefined;
 
-  /** The results folder named by the settings (throws when it leaves the workspace folder). */
-  resultsFolder(trusted: boolean = vscode.workspace.isTrusted): vscode.Uri | undefined {
-    const folder = resultsFolderPath(currentSettings(trusted), localWorkspaceFolder());
-    return folder ? vscode.Uri.file(folder) : undefined;
-  }
-
-  /** The results folder, also refused when a symbolic link on its way leads out of the workspace folder. */
-  async checkedResultsFolder(): Promise<vscode.Uri | undefined> {
-    const folder = this.resultsFolder();
-    const workspace = localWorkspaceFolder();
-    if (!folder || !workspace) return undefined;
-    if (!(await isReallyWithin(workspace, folder.fsPath))) throw resultsFolderOutside(currentSettings().resultsFolder, workspace);
-    return folder;
-  }
-
   /** Resolves once every settings change seen so far has reached the engine. */
   async settled(): Promise<void> {
     await this.configuring;
@@ -263,7 +247,7 @@ export class VscodeEngineHost implements EngineHost {
     if (!remote) await this.ensureLoaded({ token: options.token, silent: options.onProgress !== undefined });
     // A server gives vectors only: word-piece counts would need the model's tokenizer here, so there are none.
     const run = (signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<HostEncodedTexts> =>
-      remote ? remote.encode(texts, { signal, onProgress, batchSize: options.batchSize }).then((vectors) => ({ vectors })) : this.engine.encodeWithTokens(texts, { signal, onProgress, batchSize: options.batchSize });
+      remote ? remote.encode(texts, { signal, onProgress }).then((vectors) => ({ vectors })) : this.engine.encodeWithTokens(texts, { signal, onProgress });
     if (options.onProgress || texts.length <= PROGRESS_THRESHOLD) {
       return this.withSignal(options.token, (signal) => run(signal, options.onProgress));
     }

@@ -74,7 +74,6 @@ export interface RemoteBackendView {
 export interface HostEncodeOptions {
   token?: vscode.CancellationToken;
   onProgress?: (progress: BatchProgress) => void;
-  batchSize?: number;
 }
 
 export interface StudioServices {
@@ -82,10 +81,11 @@ export interface StudioServices {
   readonly engine: EngineHost;
   readonly log: vscode.LogOutputChannel;
   /**
-   * Folder for example-suite results (`results/` in the first workspace folder by default), undefined without a
-   * workspace; throws when the setting leaves the workspace folder.
+   * Folder for results about `resource` (default: the active editor's document): `results/` of the workspace folder
+   * holding it, as that folder's minilm.resultsFolder names it (else the first folder's); undefined without a local
+   * workspace folder; throws when the setting leaves the workspace folder. `trusted` false reads it as limited mode.
    */
-  resultsFolder(): vscode.Uri | undefined;
+  resultsFolder(resource?: vscode.Uri, trusted?: boolean): vscode.Uri | undefined;
   /** The same, checked with symbolic links followed: use it before reading or writing there. */
-  checkedResultsFolder(): Promise<vscode.Uri | undefined>;
+  checkedResultsFolder(resource?: vscode.Uri): Promise<vscode.Uri | undefined>;
 }

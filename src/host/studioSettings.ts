@@ -195,6 +195,22 @@ export function resultsFolderPath(settings: StudioSettings, workspaceFolder: str
   return dir;
 }
 
+/** The workspace folder holding `file` (the innermost when folders nest), else the first; undefined without any. */
+export function workspaceFolderOf(file: string | undefined, folders: readonly string[]): string | undefined {
+  const holding = file === undefined ? [] : folders.filter((folder) => isInside(folder, file));
+  return [...holding].sort((a, b) => b.length - a.length)[0] ?? folders[0];
+}
+
+/**
+ * Where results about `file` go in a multi-root workspace: the results folder of the workspace folder holding it,
+ * as that folder's settings name it (minilm.resultsFolder is folder-scoped).
+ */
+export function resultsFolderFor(file: string | undefined, folders: readonly string[], settingsOf: (folder: string) => StudioSettings): { folder: string; results: string } | undefined {
+  const folder = workspaceFolderOf(file, folders);
+  if (folder === undefined) return undefined;
+  return { folder, results: resultsFolderPath(settingsOf(folder), folder)! };
+}
+
 export function resultsFolderOutside(value: string, workspaceFolder: string): EngineError {
   return new EngineError(
     'INVALID_INPUT',

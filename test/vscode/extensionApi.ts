@@ -15,11 +15,25 @@ export async function extensionApi(): Promise<MiniLmExtensionApi> {
 }
 
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  await waitForValue(() => condition() || undefined, what, timeoutMs);
+}
+
+/** Polls `read` until it gives a value other than undefined, and returns that value. */
+export async function waitForValue<T>(read: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The first workspace folder of the test run. */
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test run has no workspace folder');
+  return folder.uri;
 }
 
 /** The model folder the test run provides (MINILM_MODEL_DIR, else the user setting the launcher wrote). */

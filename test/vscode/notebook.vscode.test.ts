@@ -5,44 +5,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { EXTENSION_ID, waitFor, workspaceRoot } from './extensionApi';
+import { CELL_TIMEOUT_MS, cellFinished, describeOutputs, ERROR_MIME, runCell, selectKernel, showWithKernel, waitForCell } from './notebookDriver';
 
-const EXTENSION_ID = 'minilm-studio.minilm-studio';
 const MATRIX_MIME = 'application/vnd.minilm.matrix+json';
-const ERROR_MIME = 'application/vnd.code.notebook.error';
-
-function workspaceRoot(): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test run has no workspace folder');
-  return folder.uri;
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 240_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function selectKernel(): Promise<void> {
-  await vscode.commands.executeCommand('notebook.selectKernel', { id: 'minilm-kernel', extension: EXTENSION_ID });
-}
 
 const bytesOf = (...parts: (string | number[])[]) =>
   new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p)))));
-
-/** Runs one cell and waits for it to end. */
-async function runCell(notebook: vscode.NotebookDocument, index: number): Promise<void> {
-  await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: notebook.uri });
-  await waitFor(() => notebook.cellAt(index).executionSummary?.success !== undefined, `cell ${index + 1} to finish`);
-}
-
-function describeOutputs(cell: vscode.NotebookCell): string {
-  return cell.outputs
-    .flatMap((o) => o.items)
-    .map((i) => (i.mime === ERROR_MIME ? `error: ${new TextDecoder().decode(i.data)}` : i.mime))
-    .join(', ');
-}
 
 describe('minilm notebook', function () {
   this.timeout(300_000);
@@ -59,14 +28,13 @@ describe('minilm notebook', function () {
     const uri = vscode.Uri.joinPath(workspaceRoot(), 'samples', 'quickstart.minilm');
     const notebook = await vscode.workspace.openNotebookDocument(uri);
     assert.equal(notebook.notebookType, 'minilm-notebook');
-    await vscode.window.showNotebookDocument(notebook);
-    await selectKernel();
+    await showWithKernel(notebook);
     const code = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
     assert.ok(code.length >= 7, `the sample has ${code.length} code cells`);
     assert.ok(code.every((c) => c.document.languageId === 'minilm'));
 
     await vscode.commands.executeCommand('notebook.execute');
-    await waitFor(() => code.every((c) => c.executionSummary?.success !== undefined), 'every cell to finish');
+    await waitFor(() => code.every(cellFinished), 'every cell to finish', CELL_TIMEOUT_MS);
 
     const orders: number[] = [];
     for (const cell of code) {
@@ -86,8 +54,7 @@ describe('minilm notebook', function () {
   it('runs an explain cell: the renderer gets the alignment, the JSON its pieces and scores', async () => {
     const data = new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'explain\nThe cat sat on the mat.\nA kitten is sitting on a rug.', 'minilm')]);
     const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
-    await vscode.window.showNotebookDocument(notebook);
-    await selectKernel();
+    await showWithKernel(notebook);
     await runCell(notebook, 0);
     const cell = notebook.cellAt(0);
     assert.equal(cell.executionSummary?.success, true, describeOutputs(cell));
@@ -108,10 +75,9 @@ describe('minilm notebook', function () {
       new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'compare\na\nb', 'minilm'),
     ]);
     const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
-    await vscode.window.showNotebookDocument(notebook);
-    await selectKernel();
+    await showWithKernel(notebook);
     await vscode.commands.executeCommand('notebook.execute');
-    await waitFor(() => notebook.cellAt(1).executionSummary?.success !== undefined, 'the failing cell');
+    await waitForCell(notebook, 1, 'the failing cell');
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(notebook.cellAt(0).executionSummary?.success, true);
     assert.equal(notebook.cellAt(1).executionSummary?.success, false);
@@ -135,7 +101,7 @@ describe('minilm notebook', function () {
 
     await selectKernel();
     await vscode.commands.executeCommand('notebook.execute');
-    await waitFor(() => notebook.cellAt(1).executionSummary?.success !== undefined, 'the compare cell');
+    await waitForCell(notebook, 1, 'the compare cell');
     assert.equal(notebook.cellAt(1).executionSummary?.success, true, describeOutputs(notebook.cellAt(1)));
     assert.ok(await notebook.save());
     const saved = new TextDecoder().decode(await vscode.workspace.fs.readFile(source));
@@ -160,10 +126,9 @@ describe('minilm notebook', function () {
       const uri = vscode.Uri.joinPath(workspaceRoot(), 'no-outputs-test.minilm');
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('%% minilm-notebook v1\n%% minilm\nsimilarity\none\ntwo\n'));
       const notebook = await vscode.workspace.openNotebookDocument(uri);
-      await vscode.window.showNotebookDocument(notebook);
-      await selectKernel();
+      await showWithKernel(notebook);
       await vscode.commands.executeCommand('notebook.execute');
-      await waitFor(() => notebook.cellAt(0).executionSummary?.success !== undefined, 'the cell');
+      await waitForCell(notebook, 0, 'the cell');
       assert.ok(notebook.cellAt(0).outputs.length > 0);
       assert.ok(await notebook.save());
       const saved = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
@@ -292,8 +257,7 @@ describe('minilm notebook', function () {
         const uri = vscode.Uri.joinPath(workspaceRoot(), 'file-escape-test.minilm');
         await vscode.workspace.fs.writeFile(uri, bytesOf(`%% minilm-notebook v1\n%% minilm\ncompare\nx\n@file ${file}\n`));
         const notebook = await vscode.workspace.openNotebookDocument(uri);
-        await vscode.window.showNotebookDocument(notebook);
-        await selectKernel();
+        await showWithKernel(notebook);
         await runCell(notebook, 0);
         assert.equal(notebook.cellAt(0).executionSummary?.success, false, describeOutputs(notebook.cellAt(0)));
         const outputs = describeOutputs(notebook.cellAt(0));
@@ -318,13 +282,12 @@ describe('minilm notebook', function () {
       new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'compare\na\nb', 'minilm'),
     ]);
     const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
-    await vscode.window.showNotebookDocument(notebook);
-    await selectKernel();
+    await showWithKernel(notebook);
     void vscode.commands.executeCommand('notebook.execute');
     await waitFor(() => notebook.cellAt(0).executionSummary?.timing?.startTime !== undefined || notebook.cellAt(0).executionSummary?.executionOrder !== undefined, 'the long cell to start', 60_000);
     const started = Date.now();
     await vscode.commands.executeCommand('notebook.cancelExecution');
-    await waitFor(() => notebook.cellAt(0).executionSummary?.success !== undefined, 'the long cell to stop', 60_000);
+    await waitForCell(notebook, 0, 'the long cell to stop', 60_000);
     console.log(`[minilm-tests] the interrupted cell stopped ${Date.now() - started} ms after notebook.cancelExecution`);
     assert.equal(notebook.cellAt(0).executionSummary?.success, false);
     const error = notebook.cellAt(0).outputs[0]?.items.find((i) => i.mime === ERROR_MIME);

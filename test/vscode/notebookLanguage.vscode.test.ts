@@ -4,18 +4,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'minilm-studio.minilm-studio';
-
-async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { EXTENSION_ID, waitForValue as waitFor } from './extensionApi';
+import { ERROR_MIME, runCell, selectKernel } from './notebookDriver';
 
 async function openCells(...sources: string[]): Promise<vscode.NotebookDocument> {
   const data = new vscode.NotebookData(sources.map((s) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, s, 'minilm')));
@@ -57,10 +47,10 @@ describe('minilm cell language in the editor', function () {
 
   it('a run of a cell with several problems shows each in its error output, one line per problem', async () => {
     const notebook = await openCells('search q\n@tpo 3\nx\n@top zero');
-    await vscode.commands.executeCommand('notebook.selectKernel', { id: 'minilm-kernel', extension: EXTENSION_ID });
-    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: notebook.uri });
-    await waitFor(() => notebook.cellAt(0).executionSummary?.success, 'the cell to fail');
-    const item = notebook.cellAt(0).outputs[0]?.items.find((i) => i.mime === 'application/vnd.code.notebook.error');
+    await selectKernel();
+    await runCell(notebook, 0);
+    assert.equal(notebook.cellAt(0).executionSummary?.success, false);
+    const item = notebook.cellAt(0).outputs[0]?.items.find((i) => i.mime === ERROR_MIME);
     assert.ok(item, 'an error output');
     const { message } = JSON.parse(new TextDecoder().decode(item.data)) as { message: string };
     assert.deepEqual(message.split('\n').map((l) => l.replace(/:.*/, '')), ['Line 2', 'Line 4'], message);

@@ -7,29 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { EXTENSION_ID, waitFor, workspaceRoot } from './extensionApi';
+import { CELL_TIMEOUT_MS, cellFinished, describeOutputs, ERROR_MIME, showWithKernel } from './notebookDriver';
 
-const EXTENSION_ID = 'minilm-studio.minilm-studio';
-const ERROR_MIME = 'application/vnd.code.notebook.error';
 /** The repository (out/test/vscode → ../../..), where the tiny test models are. */
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 240_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 function jsonOf(cell: vscode.NotebookCell): { model?: string; vectors?: number[][]; matrix?: number[][] } {
   const item = cell.outputs.flatMap((o) => o.items).find((i) => i.mime === 'application/json');
-  assert.ok(
-    item,
-    `cell ${cell.index + 1} has no JSON output: ${cell.outputs
-      .flatMap((o) => o.items)
-      .map((i) => (i.mime === ERROR_MIME ? new TextDecoder().decode(i.data) : i.mime))
-      .join(', ')}`,
-  );
+  assert.ok(item, `cell ${cell.index + 1} has no JSON output: ${describeOutputs(cell)}`);
   return JSON.parse(new TextDecoder().decode(item.data)) as { model?: string; vectors?: number[][] };
 }
 
@@ -42,7 +28,7 @@ async function setUp(): Promise<void> {
 }
 
 function workspaceFolder(): string {
-  return vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+  return workspaceRoot().fsPath;
 }
 
 /** Writes a notebook of these cells into the workspace, opens it and runs all its cells. */
@@ -54,13 +40,9 @@ async function runAll(cells: string[], metadata: Record<string, unknown> = {}): 
     `%% minilm-notebook v1${Object.keys(metadata).length ? ' ' + JSON.stringify(metadata) : ''}\n${cells.map((c) => `%% minilm\n${c}\n`).join('')}`,
   );
   const notebook = await vscode.workspace.openNotebookDocument(file);
-  await vscode.window.showNotebookDocument(notebook);
-  await vscode.commands.executeCommand('notebook.selectKernel', { id: 'minilm-kernel', extension: EXTENSION_ID });
+  await showWithKernel(notebook);
   await vscode.commands.executeCommand('notebook.execute');
-  await waitFor(
-    () => notebook.getCells().every((c) => c.executionSummary?.success !== undefined) || notebook.getCells().some((c) => c.executionSummary?.success === false),
-    'the cells to finish',
-  );
+  await waitFor(() => notebook.getCells().every(cellFinished) || notebook.getCells().some((c) => c.executionSummary?.success === false), 'the cells to finish', CELL_TIMEOUT_MS);
   return notebook;
 }
 

@@ -56,9 +56,24 @@ describe('settings', function () {
     await config().update('resultsFolder', '../outside-the-workspace', vscode.ConfigurationTarget.Workspace);
     await api.engineHost.settled();
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    assert.throws(() => api.engineHost.resultsFolder(true), /outside the workspace folder/);
+    assert.throws(() => api.services.resultsFolder(undefined, true), /outside the workspace folder/);
     const userValue = config().inspect<string>('resultsFolder')?.globalValue ?? 'results';
-    assert.equal(api.engineHost.resultsFolder(false)?.fsPath, path.resolve(folder, userValue));
+    assert.equal(api.services.resultsFolder(undefined, false)?.fsPath, path.resolve(folder, userValue));
+  });
+
+  it('minilm.resultsFolder is folder-scoped: a workspace folder\'s own value names the results folder of its files', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!;
+    const folderConfig = vscode.workspace.getConfiguration('minilm', folder.uri);
+    // VS Code refuses a folder-level write to a setting that is not resource-scoped.
+    await folderConfig.update('resultsFolder', 'folder-results', vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      assert.equal(folderConfig.inspect('resultsFolder')?.workspaceFolderValue, 'folder-results');
+      const file = vscode.Uri.joinPath(folder.uri, 'samples', 'quickstart.minilm');
+      assert.equal(api.services.resultsFolder(file)?.fsPath, path.join(folder.uri.fsPath, 'folder-results'));
+      assert.equal((await api.services.checkedResultsFolder(file))?.fsPath, path.join(folder.uri.fsPath, 'folder-results'));
+    } finally {
+      await folderConfig.update('resultsFolder', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
   });
 
   it('Run Example Tests refuses a results folder that is a link out of the workspace and writes nothing there', async () => {
@@ -87,12 +102,15 @@ describe('settings', function () {
 
   it('minilm.workers = 2 reloads the model on two workers, which encode a large request like one does', async () => {
     const texts = Array.from({ length: 160 }, (_, i) => `sentence ${i} about ${['rivers', 'compilers', 'tea', '音乐'][i % 4]} ${'and more '.repeat(i % 9)}`);
-    const one = await api.services.engine.encodeWithTokens(texts, { batchSize: 16 });
+    // The batch size comes from the setting (encode takes none), like every other caller's.
+    await config().update('batchSize', 16, vscode.ConfigurationTarget.Workspace);
+    await api.engineHost.settled();
+    const one = await api.services.engine.encodeWithTokens(texts);
     await config().update('workers', 2, vscode.ConfigurationTarget.Workspace);
     await api.engineHost.settled();
     assert.equal(api.services.engine.state.kind, 'unloaded', 'a different worker count reloads the model');
     const progress: number[] = [];
-    const two = await api.services.engine.encodeWithTokens(texts, { batchSize: 16, onProgress: (p) => progress.push(p.done) });
+    const two = await api.services.engine.encodeWithTokens(texts, { onProgress: (p) => progress.push(p.done) });
     // (read again: the load since the assertion above changed it)
     const state = api.services.engine.state as EngineState;
     assert.ok(state.kind === 'ready' && state.info.workers === 2, JSON.stringify(state));

@@ -8,13 +8,9 @@ import * as vscode from 'vscode';
 import type { MiniLmExtensionApi } from '../../src/extension';
 import type { WorkspaceSearchOutcome } from '../../src/commands/commandOutcomes';
 import type { IndexRunOutcome } from '../../src/host/workspaceSearch/workspaceIndexService';
-import { closeAllEditors, extensionApi, waitFor } from './extensionApi';
+import { closeAllEditors, extensionApi, waitFor, workspaceRoot as workspaceRootUri } from './extensionApi';
 
-function workspaceRoot(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder is open');
-  return folder.uri.fsPath;
-}
+const workspaceRoot = () => workspaceRootUri().fsPath;
 
 /** Waits for the watcher's debounced update to start and then to finish. */
 async function watcherUpdate(api: MiniLmExtensionApi, what: string): Promise<void> {

@@ -111,8 +111,9 @@ async function checkLocal(engine: Engine, options: DoctorOptions, json: boolean)
       ok: dtypes.some((d) => d.dtype === info!.dtype && d.missing.length === 0),
       detail: dtypes.map((d) => (d.missing.length === 0 ? `${d.dtype} present` : `${d.dtype} missing ${d.missing.join(', ')}`)).join('; '),
     });
-    const digests = await checkModelDigests(info);
-    if (!digests) checks.push({ name: 'digests', ok: true, detail: `not checked: ${path.basename(info.dir)} is a folder without SHA256SUMS and not from the cache` });
+    const digests = await checkModelDigests(info).catch((error: Error) => error);
+    if (digests instanceof Error) checks.push({ name: 'digests', ok: false, detail: digests.message });
+    else if (!digests) checks.push({ name: 'digests', ok: true, detail: `not checked: ${path.basename(info.dir)} is a folder without SHA256SUMS or recorded digests and not from the cache` });
     else {
       const bad = digests.files.filter((f) => f.status === 'differs');
       const matched = digests.files.filter((f) => f.status === 'matches').length;

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFailureReason, writeFileAtomic } from '../atomicWrite';
 import { plansSimd, type ScoreFunction } from '../../core/flatCorpus';
-import { Int8ScanWorkers } from '../../core/int8ScanWorkers';
+import { Int8ScanWorkers } from '../int8ScanWorkers';
 import { MIN_ROWS_PER_THREAD } from '../../core/int8Corpus';
 import { checkIdentity, checkUpdates, planCommit, segmentBytes, type CommitPlan, type FileUpdate } from './commitPlan';
 import { IndexFormatError, IndexFullError, IndexLockedError } from './indexErrors';

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cosine } from '../../helpers/referenceFixtures';
+import { startServe, stopServe, type ServeProcess } from '../../helpers/minilmServe';
 import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
 
 const KEY = 'remote-test-key';
@@ -41,43 +42,21 @@ function failsWithOneLine(run: Run): string {
 }
 
 /** `node bin/minilm.js serve --port 0` with a key and truncation, until it prints its address. */
-async function startServer(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'serve', '--model-dir', testModelDir(), '--port', '0', '--workers', '1', '--api-key', KEY, '--auto-truncate'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MINILM_API_KEY: '' },
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then(() => reject(new Error(`serve exited before listening: ${stderr}`)));
-  });
-  return { child, url, exited };
-}
-
 const TEXTS = ['A man is playing a guitar.', '今天天气很好。', 'Semantic search finds meaning, not words.', Array.from({ length: 60 }, (_, i) => `word${i} and more`).join(' ')];
 
 describe('remote backends against minilm serve (real model)', function () {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: ServeProcess;
   let local: number[][];
   let work: string;
 
   before(async () => {
-    server = await startServer();
+    server = await startServe(['--workers', '1', '--api-key', KEY, '--auto-truncate']);
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-remote-'));
     local = JSON.parse(ok(['encode', '--json', ...TEXTS])) as number[][];
   });
 
   after(async () => {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
+    await stopServe(server);
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 

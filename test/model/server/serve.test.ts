@@ -1,41 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import path from 'node:path';
 import OpenAI from 'openai';
 import { OpenAIEmbeddings } from '@langchain/openai';
 import { Engine } from '../../../src/engine';
 import { defaultServeLayout } from '../../../src/cli/commands/serve';
 import { cosine } from '../../helpers/referenceFixtures';
-import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
+import { startServe, stopServe, type ServeProcess } from '../../helpers/minilmServe';
+import { testModelDir } from '../../helpers/sharedPaths';
 import { normOf, tinyModelDir } from '../../helpers/tinyModels';
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `node bin/minilm.js serve … --port 0` (node itself, so that signals reach it) and waits for its address. */
-async function startServer(extra: string[] = [], modelDir = testModelDir()): Promise<Server> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'serve', '--model-dir', modelDir, '--host', '127.0.0.1', '--port', '0', ...extra], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MINILM_API_KEY: '' },
-  });
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
-  });
-  return { child, url, stderr: () => stderr, exited };
-}
 
 interface Answer {
   status: number;
@@ -64,22 +36,19 @@ const auth = { authorization: `Bearer ${KEY}` };
 const texts = ['A man is playing a guitar.', 'Der schnelle braune Fuchs springt über den faulen Hund.', 'Semantic search finds meaning, not words.', '東京は日本の首都です。'];
 
 describe('minilm serve (real model, over HTTP)', function () {
-  let server: Server;
+  let server: ServeProcess;
   let engine: Engine;
   let reference: Float32Array[];
 
   before(async () => {
-    server = await startServer(['--api-key', KEY, '--max-client-batch-size', '64', '--max-body', '200000']);
+    server = await startServe(['--api-key', KEY, '--max-client-batch-size', '64', '--max-body', '200000']);
     engine = new Engine({ modelDir: testModelDir(), cacheEntries: 0 });
     reference = await engine.encode(texts);
   });
 
   after(async () => {
     await engine?.dispose();
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
+    await stopServe(server);
   });
 
   it('gives the official openai client the local engine\'s vectors (string and array; float and base64)', async () => {
@@ -216,20 +185,17 @@ describe('minilm serve /embed prompt_name and normalize (tiny model with prompts
   // bert-prompts-exclude: prompts "query: " / "passage: " left out of the pooling, and a Normalize module.
   const model = tinyModelDir('bert-prompts-exclude');
   const tinyTexts = ['hello world', 'the quick brown fox', 'a third text'];
-  let server: Server;
+  let server: ServeProcess;
   let engine: Engine;
 
   before(async () => {
-    server = await startServer(['--workers', '1'], model);
+    server = await startServe(['--workers', '1'], model);
     engine = new Engine({ modelDir: model, cacheEntries: 0, threads: 1 });
   });
 
   after(async () => {
     await engine?.dispose();
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
+    await stopServe(server);
   });
 
   const embed = async (body: object) => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { flattenCorpus, type ScoreFunction } from '../../../src/core/flatCorpus';
 import { buildInt8Corpus, Int8CorpusBuilder, type Int8Corpus, type RescoreRows } from '../../../src/core/int8Corpus';
 import { int8Dots, int8DotsInJavaScript, int8DotsModule, paddedRowBytes } from '../../../src/core/int8DotKernel';
-import { Int8ScanWorkers } from '../../../src/core/int8ScanWorkers';
+import { Int8ScanWorkers } from '../../../src/engine/int8ScanWorkers';
 import { semanticSearch } from '../../../src/core/semanticSearch';
 import type { Vector } from '../../../src/core/vector';
 import { intVectors, randomUnitVectors, seededRandom } from './testVectors';

@@ -90,6 +90,22 @@ describe('EmbeddingCache', () => {
     );
   });
 
+  it('lowering the limits live keeps the most recently used entries; raising them again keeps what is held', () => {
+    const cache = sized({ maxBytes: 1 << 20 });
+    for (const t of ['a', 'b', 'c', 'd']) cache.set(key(t), 100);
+    cache.get(key('a')); // a becomes the most recently used
+    cache.setLimits({ maxBytes: 2 * (100 + KEY_BYTES) });
+    assert.deepEqual(['a', 'b', 'c', 'd'].map((t) => cache.get(key(t))), [100, undefined, undefined, 100]);
+    cache.setLimits({ maxBytes: 1 << 20, maxEntries: 1 });
+    assert.equal(cache.size, 1);
+    assert.equal(cache.get(key('d')), 100, 'd was read last');
+    cache.setLimits({ maxBytes: 0 });
+    assert.equal(cache.size, 0);
+    cache.setLimits({ maxBytes: 1 << 20 });
+    cache.set(key('e'), 7);
+    assert.equal(cache.get(key('e')), 7, 'a cache switched off and on again stores');
+  });
+
   it('stores nothing with a cap of 0 bytes or 0 entries, nor an entry larger than the cap; maxEntries also bounds', () => {
     for (const limits of [{ maxBytes: 0 }, { maxBytes: 1 << 20, maxEntries: 0 }]) {
       const cache = sized(limits);

@@ -8,15 +8,8 @@ import { readRecordedDigests, RECORDED_DIGESTS_FILE } from '../../../src/engine/
 import { EngineError } from '../../../src/engine/errors';
 import { PINNED_REVISION } from '../../../src/engine/hubDownload';
 import { requiredFiles } from '../../../src/engine/types';
+import { fakeModel } from '../../helpers/fakeModelFolder';
 import { startLocalHub, type LocalHub } from '../../helpers/localHubServer';
-
-function fakeModel(dir: string, dtype: 'fp32' | 'q8' = 'fp32'): string {
-  for (const file of requiredFiles(dtype)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), '{}');
-  }
-  return dir;
-}
 
 describe('resolveModel', () => {
   let tmp: string;

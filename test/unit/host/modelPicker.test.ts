@@ -4,17 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { cacheLocation, findLocalModel, resolveModel } from '../../../src/engine/modelResolver';
 import { MODEL_CATALOGUE, catalogueEntry } from '../../../src/engine/modelCatalogue';
-import { requiredFiles, type Dtype } from '../../../src/engine/types';
+import { fakeModel } from '../../helpers/fakeModelFolder';
 import { catalogueIdOf, configuredModelName, modelPickerView, modelSettingUpdate, settingValueFor } from '../../../src/host/modelPicker';
 import { readStudioSettings, type HostPaths, type StudioSettings } from '../../../src/host/studioSettings';
-
-function fakeModel(dir: string, dtype: Dtype): string {
-  for (const file of requiredFiles(dtype)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), '{}');
-  }
-  return dir;
-}
 
 describe('model picker (host side)', () => {
   let tmp: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EDITOR_SETTING_NAMES, RESTRICTED_SETTINGS, engineOptionsFrom, readStudioSettings, remoteOptionsFrom, resolveUserPath, resultsFolderPath, type SettingLayers } from '../../../src/host/studioSettings';
+import { EDITOR_SETTING_NAMES, RESTRICTED_SETTINGS, engineOptionsFrom, readStudioSettings, remoteOptionsFrom, resolveUserPath, resultsFolderFor, resultsFolderPath, workspaceFolderOf, type SettingLayers } from '../../../src/host/studioSettings';
 import { repoRoot } from '../../helpers/sharedPaths';
 
 function inspector(layers: Record<string, SettingLayers<unknown>>) {
@@ -160,5 +160,40 @@ describe('studio settings', () => {
         return true;
       }, value);
     }
+  });
+
+  describe('results folder in a multi-root workspace (minilm.resultsFolder is folder-scoped)', () => {
+    const folders = ['/ws/app', '/ws/docs', '/ws/app/nested'];
+    // Each folder's settings as VS Code gives them for a resource in it: its own value, the workspace file's, the user's.
+    const perFolder: Record<string, SettingLayers<unknown>> = {
+      '/ws/app': { defaultValue: 'results', globalValue: 'user-results', workspaceValue: 'ws-results', workspaceFolderValue: 'app-results' },
+      '/ws/docs': { defaultValue: 'results', globalValue: 'user-results', workspaceValue: 'ws-results' },
+      '/ws/app/nested': { defaultValue: 'results', workspaceFolderValue: 'nested-results' },
+    };
+    const settingsOf = (trusted: boolean) => (folder: string) => readStudioSettings(inspector({ resultsFolder: perFolder[folder]! }), trusted);
+
+    it("a file's results go to its own workspace folder, as that folder's value names it", () => {
+      assert.deepEqual(resultsFolderFor('/ws/app/src/a.ts', folders, settingsOf(true)), { folder: '/ws/app', results: path.join('/ws/app', 'app-results') });
+      assert.deepEqual(resultsFolderFor('/ws/docs/guide.minilm', folders, settingsOf(true)), { folder: '/ws/docs', results: path.join('/ws/docs', 'ws-results') });
+    });
+
+    it('nested folders: the innermost holds the file; a file outside every folder, or none, goes to the first', () => {
+      assert.equal(workspaceFolderOf('/ws/app/nested/x.txt', folders), '/ws/app/nested');
+      assert.equal(workspaceFolderOf('/ws/app-other/x.txt', folders), '/ws/app', 'a sibling whose name starts alike is not inside');
+      assert.equal(workspaceFolderOf(undefined, folders), '/ws/app');
+      assert.equal(workspaceFolderOf('/x', []), undefined);
+      assert.equal(resultsFolderFor('/x', [], settingsOf(true)), undefined);
+    });
+
+    it('limited mode reads neither the folder nor the workspace value (the user\'s applies, in the folder of the file)', () => {
+      assert.deepEqual(resultsFolderFor('/ws/app/src/a.ts', folders, settingsOf(false)), { folder: '/ws/app', results: path.join('/ws/app', 'user-results') });
+      assert.deepEqual(resultsFolderFor('/ws/app/nested/x', folders, settingsOf(false)), { folder: '/ws/app/nested', results: path.join('/ws/app/nested', 'results') });
+    });
+
+    it("a folder's value that leaves that folder is refused, naming the setting", () => {
+      const escaping = (folder: string) => readStudioSettings(inspector({ resultsFolder: { defaultValue: 'results', workspaceFolderValue: folder === '/ws/docs' ? '../app' : 'r' } }), true);
+      assert.equal(resultsFolderFor('/ws/app/a', folders, escaping)?.results, path.join('/ws/app', 'r'));
+      assert.throws(() => resultsFolderFor('/ws/docs/a', folders, escaping), /minilm\.resultsFolder.*outside the workspace folder/s);
+    });
   });
 });

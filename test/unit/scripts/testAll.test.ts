@@ -80,7 +80,7 @@ describe('npm test summary (scripts/test-all.mjs)', () => {
     assert.ok(counts.digest.some((line) => line.includes('SyntaxError')));
   });
 
-  it('counts a clean layer check as one pass and each tsc error as one failure, naming file and code', () => {
+  it('counts a clean tsc build as one pass and each tsc error as one failure, naming file and code', () => {
     assert.deepEqual(testAll.tscCounts('', 0), { passed: 1, failed: 0, pending: 0, digest: [] });
     const output = [
       "src/engine/x.ts(1,25): error TS2306: File '/repo/tsconfig/notInThisLayer.d.ts' is not a module.",

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Int8ScanJob, Int8ScanThreads } from './int8Corpus';
+import type { Int8ScanJob, Int8ScanThreads } from '../core/int8Corpus';
 
 /**
  * The int8 scan is bound by memory bandwidth, and one core does not reach the machine's: on the 2-core test
@@ -35,7 +35,7 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-/** A few worker threads that scan parts of an {@link Int8Corpus} (Node only: not exported from the core index). */
+/** A few worker threads that scan parts of an {@link Int8Corpus} (Node's worker_threads, hence in the engine, not in core). */
 export class Int8ScanWorkers implements Int8ScanThreads {
   private readonly workers: Worker[] = [];
   private readonly loaded: number[] = [];

@@ -191,6 +191,7 @@ export function createExamplesTab(ctx: TabContext): Tab {
   // "Compare with": the chosen model runs on the texts of the matrix shown, after it (its vectors are then cached).
   const compareChoice = createCompareChoice(ctx, 'examples');
   const compareBox = h('div', { class: 'stack', id: 'examples-compare', 'data-testid': 'examples-compare' });
+  const disagreementsBox = h('div', { class: 'stack', id: 'examples-disagreements' });
   const layerBox = h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': ctx.t('compare.show'), 'data-testid': 'comparison-layers' });
   const runComparison = () => compareMatrixIfChosen(ctx);
   const drawComparison = (state: StudioState) => {
@@ -204,18 +205,14 @@ export function createExamplesTab(ctx: TabContext): Tab {
       const rho = comparison.spearman;
       summary = h(
         'div',
-        { class: 'stack' },
-        h(
-          'div',
-          { class: 'metric compare-rho', 'data-testid': 'compare-spearman', 'data-value': rho === null ? '' : String(rho) },
-          h('div', { class: 'metric-label' }, `${ctx.t('compare.spearman')} (${comparison.first.name} ↔ ${comparison.second.name})`),
-          h('div', { class: 'metric-value' }, rho === null ? '—' : `ρ = ${formatScore(rho, 3)}`),
-          h('div', { class: 'muted small' }, rho === null ? ctx.t('compare.spearmanUndefined') : ctx.t('compare.spearmanDetail', comparison.pairs)),
-        ),
-        disagreementTable(comparison),
+        { class: 'metric compare-rho', 'data-testid': 'compare-spearman', 'data-value': rho === null ? '' : String(rho) },
+        h('div', { class: 'metric-label' }, `${ctx.t('compare.spearman')} (${comparison.first.name} ↔ ${comparison.second.name})`),
+        h('div', { class: 'metric-value' }, rho === null ? '—' : `ρ = ${formatScore(rho, 3)}`),
+        h('div', { class: 'muted small' }, rho === null ? ctx.t('compare.spearmanUndefined') : ctx.t('compare.spearmanDetail', comparison.pairs)),
       );
     }
     replaceChildren(compareBox, busyIndicator(ctx, c.busy, () => ctx.cancel('matrixCompare')), compareErrorBox(ctx, c.error, model ?? ''), offer, summary);
+    replaceChildren(disagreementsBox, comparison ? disagreementTable(comparison) : null);
     // The layer toggle: shown only while a comparison of these texts exists.
     if (comparison) {
       const layers: ComparisonView[] = ['first', 'second', 'difference'];
@@ -261,10 +258,11 @@ export function createExamplesTab(ctx: TabContext): Tab {
             h(
               'tr',
               { 'data-pair': `${d.i}-${d.j}` },
-              h('td', {}, text(d.i), text(d.j)),
-              h('td', { class: 'number' }, formatScore(d.first, 3)),
-              h('td', { class: 'number' }, formatScore(d.second, 3)),
-              h('td', { class: `number ${d.delta < 0 ? 'delta-down' : 'delta-up'}` }, signedScore(d.delta, 3)),
+              h('td', { class: 'pair' }, text(d.i), text(d.j)),
+              // data-label names the column where a narrow panel stacks the cells (studio.css).
+              h('td', { class: 'number', 'data-label': comparison.first.name }, formatScore(d.first, 3)),
+              h('td', { class: 'number', 'data-label': comparison.second.name }, formatScore(d.second, 3)),
+              h('td', { class: `number ${d.delta < 0 ? 'delta-down' : 'delta-up'}`, 'data-label': ctx.t('compare.delta') }, signedScore(d.delta, 3)),
             ),
           ),
         ),
@@ -281,6 +279,7 @@ export function createExamplesTab(ctx: TabContext): Tab {
     compareBox,
     layerBox,
     heatmapBox,
+    disagreementsBox,
     scatterSection,
     h('h3', {}, ctx.t('examples.earlier'), ' ', button(ctx.t('examples.refresh'), 'refresh', refreshFiles, { secondary: true, id: 'refresh-results' })),
     filesBox,

@@ -204,7 +204,8 @@ describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny model
     await page.locator('#similarity-compare-other input').fill(DOT_MODEL);
     await page.locator('#compare-button').click();
     await page.locator('[data-testid="compare-difference"]').waitFor();
-    await page.waitForTimeout(400); // the state is written at most every 200 ms
+    // The state is written at most every 200 ms: wait until it holds this comparison.
+    await page.waitForFunction(() => (JSON.parse(sessionStorage.getItem('vscodeState') ?? '{}') as { similarityCompare?: { result?: { model?: string } } }).similarityCompare?.result?.model === 'bert-mean-sqrt-len');
     await page.reload();
     await page.locator('vscode-tabs').waitFor();
     await page.locator('[data-testid="compare-difference"]').waitFor();

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { MiniLmExtensionApi } from '../../src/extension';
-import type { HostResponse, MatrixComparisonView, SimilarityResult } from '../../src/shared/studioProtocol';
+import type { HostResponse, MatrixComparisonView, ModelPickerView, SimilarityResult } from '../../src/shared/studioProtocol';
 import { compareMatrices } from '../../src/core/matrixComparison';
 import { closeAllEditors, extensionApi, waitFor } from './extensionApi';
 
@@ -90,6 +90,25 @@ describe('Studio panel: "Compare with" a second model', function () {
     assert.equal(result.spearman, expected.spearman);
     assert.equal(result.pairs, (texts.length * (texts.length - 1)) / 2);
     assert.deepEqual(result.disagreements, expected.disagreements);
+  });
+
+  it('a catalogue model that is not on this machine is not downloaded while minilm.allowDownload is off', async () => {
+    const config = () => vscode.workspace.getConfiguration('minilm');
+    const before = config().inspect<boolean>('allowDownload')?.globalValue;
+    await config().update('allowDownload', false, vscode.ConfigurationTarget.Global);
+    try {
+      const picker = await request<ModelPickerView>('model/catalogue', {});
+      const absent = picker.entries.find((e) => !e.local && !e.current && e.verifiedDtypes.includes(picker.dtype));
+      assert.ok(absent, 'a catalogue entry that would need a download');
+      const response = await send('compare/similarity', { a: 'A cat.', b: '一只猫。', model: absent.id });
+      const error = (response as Extract<HostResponse, { ok: false }>).error;
+      assert.equal(error?.code, 'MODEL_NOT_FOUND', JSON.stringify(response));
+      assert.doesNotMatch(error.message, /\n/);
+      const after = await request<ModelPickerView>('model/catalogue', {});
+      assert.equal(after.entries.find((e) => e.id === absent.id)?.local, undefined, 'nothing was fetched');
+    } finally {
+      await config().update('allowDownload', before, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a name that is no model is refused in one line; request/cancel stops a comparison', async () => {

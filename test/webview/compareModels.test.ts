@@ -109,6 +109,7 @@ describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny model
     const delta = cosineSimilarity(ta, tb) - cosineSimilarity(va, vb);
     assert.equal(await page.locator('[data-testid="compare-difference-score"]').innerText(), `${delta > 0 ? '+' : ''}${delta.toFixed(4)}`);
     assert.deepEqual(harness.backend.others, [DOT_MODEL]);
+    assert.equal(await page.locator('[data-testid="compare-second-truncated"]').count(), 0, 'short texts fit both models');
     await save(page, '15_compare_similarity.png');
   });
 
@@ -176,6 +177,12 @@ describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny model
     await page.locator('#compare-button').click();
     await page.locator('[data-testid="compare-difference"]').waitFor();
     assert.match(await page.locator('[data-testid="compare-second"]').innerText(), /xlmr-unigram-mean/);
+    // The tiny model reads 24 word pieces at most: a longer text is cut short, and its card says so.
+    await fill(page, 'similarity-a', 'A man is playing a guitar on a small stage while the crowd sings along to every single word of the song.');
+    await page.locator('#compare-button').click();
+    await page.locator('[data-testid="compare-second-truncated"]').waitFor();
+    assert.match(await page.locator('[data-testid="compare-second-truncated"]').innerText(), /Longer than 24 word pieces/);
+    assert.equal(await page.locator('[data-testid="compare-first-truncated"]').count(), 0, 'all-MiniLM-L6-v2 reads 256');
     await save(page, 'panel-compare-similarity-narrow.png');
     assert.deepEqual(await tooWide(), []);
     await page.setViewportSize({ width: 1100, height: 820 });
@@ -184,6 +191,7 @@ describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny model
   it("a second model that cannot load says so in one line, with its fixes, and the first model's score stays", async () => {
     await selectTab(page, 'similarity');
     // A folder without model files: the name is valid, loading it fails.
+    await fill(page, 'similarity-a', 'A man is playing a guitar.');
     const missing = path.join(scratch, 'empty-model');
     fs.mkdirSync(missing);
     await page.locator('#similarity-compare-other input').fill(missing);

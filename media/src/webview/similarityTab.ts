@@ -110,6 +110,8 @@ export function createSimilarityTab(ctx: TabContext): Tab {
         h('div', { class: 'metric-label compare-model', title: r.model ?? fallbackName }, r.model ?? fallbackName),
         h('div', { class: 'metric-value', 'data-testid': `${testId}-score` }, formatScore(headline.value)),
         h('div', { class: 'muted small' }, ctx.t(SIMILARITY_FUNCTION_LABEL[headline.fn])),
+        // Models read different lengths: say so when this one cut a text short.
+        [r.tokensA, r.tokensB].some((t) => t?.truncated) ? h('div', { class: 'small warning-text', 'data-testid': `${testId}-truncated` }, icon('warning'), ' ', ctx.t('similarity.truncated', r.maxTokens)) : null,
       );
     };
     let cards: HTMLElement | null = null;

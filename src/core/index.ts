@@ -26,3 +26,5 @@ export * from './exampleSuite';
 export * from './explainAlignment';
 export * from './idfWeights';
 export * from './pieceWords';
+export * from './rankCorrelation';
+export * from './matrixComparison';

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { isReallyWithin } from '../host/containedPath';
 import { promises as fsp } from 'node:fs';
-import { cosineSimilarity, dot, euclideanDistance, manhattanDistance, norm } from '../core/vector';
+import { cosineSimilarity, norm } from '../core/vector';
 import { semanticSearch } from '../core/semanticSearch';
 import { similarityMatrix, matrixToRows } from '../core/similarityMatrix';
 import { clusterOrder } from '../core/clusterOrder';
@@ -14,70 +14,23 @@ import { pca2d } from '../core/pca';
 import { EXAMPLE_TEXTS, buildExampleResult, resultFileName, type ExampleResultDocument } from '../core/exampleSuite';
 import { vectorsToCsv, vectorsToJson, vectorsToNpy, formatFloat32 } from '../core/exportFormats';
 import { writeFileAtomic } from '../engine/atomicWrite';
-import type { BatchProgress, TokenEmbeddings } from '../engine/types';
-import type { HostEncodedTexts } from '../host/studioServices';
 import { buildExplainView } from '../shared/explainView';
 import { DEFAULT_CATALOGUE_ID } from '../engine/modelCatalogue';
+import { createCompareHandlers } from './compareRequests';
+import { StudioRequestError, firstLine, unverifiableReason } from './studioRequestError';
+import { similarityOf } from './similarityScores';
+import type { RequestContext, StudioBackend } from './studioBackend';
+
+export type { BackendEncodeOptions, OtherModel, RequestContext, StudioBackend } from './studioBackend';
+export { StudioRequestError, unverifiableReason } from './studioRequestError';
 import {
-  type ExportFormat,
   type MatrixView,
-  type ModelPickerView,
-  type ModelStatus,
   type RequestError,
   type RequestParams,
   type RequestResult,
   type ResultFileEntry,
-  type StudioDtype,
   type StudioMethod,
-  type WebviewCommand,
 } from '../shared/studioProtocol';
-
-export interface BackendEncodeOptions {
-  signal: AbortSignal;
-  onProgress?: (progress: BatchProgress) => void;
-}
-
-/** What the request handler needs from its host. */
-export interface StudioBackend {
-  status(): ModelStatus;
-  load(signal: AbortSignal): Promise<void>;
-  unload(): Promise<void>;
-  setDtype(dtype: StudioDtype): Promise<void>;
-  /** The catalogue for the picker, with what the engine would find without a download. */
-  modelPicker(): ModelPickerView;
-  /** Throws one line saying why, when `minilm.model` could not be this value. */
-  checkModel(value: string): void;
-  /** Writes `minilm.model` ('' is the default) and resolves once the engine has the new options (unloaded, nothing downloaded). */
-  setModel(value: string): Promise<void>;
-  /** `tokens` is absent when a remote backend embedded the texts. */
-  encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<HostEncodedTexts>;
-  /** One text's word pieces and contextual token embeddings (ST's `output_value="token_embeddings"`). */
-  tokenEmbeddings(text: string, options: { signal: AbortSignal }): Promise<TokenEmbeddings>;
-  copyText(text: string): Promise<void>;
-  /** Asks where to save (null: the user cancelled) and returns the chosen file path. */
-  chooseSaveFile(suggestedName: string, format: ExportFormat): Promise<string | null>;
-  /** Asks for a text file and returns its path and content (null: cancelled). */
-  openTextFile(): Promise<{ file: string; text: string } | null>;
-  /** Absolute path of the results folder, undefined without a workspace; rejects when it leaves the workspace. */
-  resultsFolder(): Promise<string | undefined>;
-  openInEditor(file: string): Promise<void>;
-  runCommand(command: WebviewCommand): Promise<void>;
-}
-
-/** A request failure the webview shows inline. */
-export class StudioRequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface RequestContext {
-  signal: AbortSignal;
-  progress(done: number, total: number): void;
-}
 
 type Handlers = { [M in StudioMethod]: (params: RequestParams<M>, context: RequestContext) => Promise<RequestResult<M>> };
 
@@ -146,20 +99,7 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
 
     'similarity/compute': async ({ a, b }, { signal }) => {
       const { vectors, tokens } = await backend.encodeWithTokens([a, b], { signal });
-      const [va, vb] = vectors;
-      return {
-        similarityFunction: backend.status().info?.similarityFunction ?? 'cosine',
-        cosine: cosineSimilarity(va, vb),
-        euclidean: euclideanDistance(va, vb),
-        dot: dot(va, vb),
-        manhattan: manhattanDistance(va, vb),
-        dimension: va.length,
-        normA: norm(va),
-        normB: norm(vb),
-        tokensA: tokens?.[0],
-        tokensB: tokens?.[1],
-        maxTokens: backend.status().info?.maxSeqLength ?? 256,
-      };
+      return similarityOf(vectors, tokens, backend.status().info);
     },
 
     'similarity/explain': async ({ a, b }, { signal }) => {
@@ -229,6 +169,8 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
         dtype: info?.dtype,
       };
     },
+
+    ...createCompareHandlers(backend),
 
     'examples/run': async (_params, context) => {
       const folder = await backend.resultsFolder();
@@ -303,14 +245,6 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
 }
 
 const round = (ms: number) => Number(ms.toFixed(1));
-
-/** Why a catalogue entry cannot be downloaded in this dtype, with the dtype that can. */
-export function unverifiableReason(id: string, dtype: StudioDtype, verified: readonly StudioDtype[]): string {
-  const other = verified.length > 0 ? ` Switch Weights to ${verified.join(' or ')}, whose files are all pinned.` : '';
-  return `${id} (${dtype}) has no published digest for its files, so this release does not download it.${other}`;
-}
-
-const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 
 /** Lines of a candidates file: trimmed of line-end whitespace, blank lines dropped. */
 export function candidateLines(text: string): string[] {

@@ -6,7 +6,8 @@ import { currentSettings } from '../host/engineHost';
 import { SETTINGS_QUERY } from '../shared/errorActions';
 import { modelPickerView, modelSettingUpdate, type SettingTarget } from '../host/modelPicker';
 import { engineOptionsFrom } from '../host/studioSettings';
-import type { BackendEncodeOptions, StudioBackend } from './studioRequests';
+import type { BackendEncodeOptions, OtherModel, StudioBackend } from './studioRequests';
+import type { ModelChoice } from '../engine/modelPool';
 
 /** The engine state as the webview shows it, with the memory of this (the extension host) process. */
 export function modelStatusOf(services: StudioServices): ModelStatus {
@@ -47,6 +48,16 @@ async function withToken<T>(signal: AbortSignal, run: (token: vscode.Cancellatio
   } finally {
     t.dispose();
   }
+}
+
+/**
+ * The engine options a `minilm.model` value would give, as a model choice for the pool: read exactly as the setting
+ * is ("~", relative folders, catalogue ids, hub names), so that "Compare with" and the Model tab agree on a name.
+ */
+function modelChoiceOf(services: StudioServices, model: string): ModelChoice {
+  const options = engineOptionsFrom({ ...currentSettings(), model: model.trim() }, services.engine.hostPaths());
+  const hub = options.modelNamed ? { repository: options.hub?.repository, revision: options.hub?.revision } : undefined;
+  return { modelDir: options.modelDir, hub, modelNamed: options.modelNamed, dtype: options.dtype };
 }
 
 const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
@@ -111,6 +122,11 @@ export class VscodeStudioBackend implements StudioBackend {
 
   encodeWithTokens(texts: string[], options: BackendEncodeOptions): Promise<HostEncodedTexts> {
     return withToken(options.signal, (token) => this.services.engine.encodeWithTokens(texts, { token, onProgress: options.onProgress }));
+  }
+
+  withModel<T>(model: string, signal: AbortSignal, work: (other: OtherModel) => Promise<T>): Promise<T> {
+    const choice = modelChoiceOf(this.services, model);
+    return withToken(signal, (token) => this.services.engine.withModel(choice, (engine) => work(engine), { token }));
   }
 
   tokenEmbeddings(text: string, options: { signal: AbortSignal }): Promise<TokenEmbeddings> {

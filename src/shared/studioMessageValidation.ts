@@ -22,6 +22,7 @@ import {
 function buildSchemas() {
   const text = z.string().max(LIMITS.textLength);
   const none = z.strictObject({});
+  const modelSpec = z.string().trim().min(1).max(MODEL_SPEC_MAX);
   const requestId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
   const params: { [M in StudioMethod]: z.ZodType<RequestParams<M>> } = {
     'model/status': none,
@@ -30,7 +31,7 @@ function buildSchemas() {
     'model/setDtype': z.strictObject({ dtype: z.enum(['fp32', 'q8']) }),
     'model/catalogue': none,
     'model/pick': z.strictObject({ id: z.string().min(1).max(200) }),
-    'model/useOther': z.strictObject({ model: z.string().trim().min(1).max(MODEL_SPEC_MAX) }),
+    'model/useOther': z.strictObject({ model: modelSpec }),
     'similarity/compute': z.strictObject({ a: text, b: text }),
     'similarity/explain': z.strictObject({ a: text, b: text }),
     'encode/compute': z.strictObject({ text }),
@@ -43,6 +44,8 @@ function buildSchemas() {
     }),
     'search/openCandidates': none,
     'matrix/compute': z.strictObject({ texts: z.array(text).min(2).max(LIMITS.matrixTexts) }),
+    'compare/similarity': z.strictObject({ a: text, b: text, model: modelSpec }),
+    'compare/matrix': z.strictObject({ texts: z.array(text).min(2).max(LIMITS.matrixTexts), model: modelSpec }),
     'examples/run': none,
     'examples/list': none,
     'examples/load': z.strictObject({ path: z.string().min(1).max(4096) }),
@@ -77,6 +80,8 @@ export const STUDIO_METHODS: readonly StudioMethod[] = [
   'search/run',
   'search/openCandidates',
   'matrix/compute',
+  'compare/similarity',
+  'compare/matrix',
   'examples/run',
   'examples/list',
   'examples/load',

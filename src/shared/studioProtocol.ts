@@ -121,6 +121,8 @@ export interface ModelPickerView {
 }
 
 export interface SimilarityResult {
+  /** The name of the model that scored (absent when the host could not tell, e.g. a remote backend's). */
+  model?: string;
   /** The loaded model's similarity_fn_name: the score the Studio leads with (cosine for most models). */
   similarityFunction: SimilarityFunctionName;
   cosine: number;
@@ -180,6 +182,39 @@ export interface MatrixView {
   file?: string;
 }
 
+/** Which model made one side of a comparison. */
+export interface ComparedModelView {
+  name: string;
+  dtype: string;
+  /** Its similarity_fn_name (the matrices are cosine whatever it is, as the single-model heatmap). */
+  similarityFunction: SimilarityFunctionName;
+  /** Cosine similarity of every text with every text. */
+  matrix: number[][];
+}
+
+/** One pair of texts (i < j) and what each model scores it. */
+export interface PairDisagreementView {
+  i: number;
+  j: number;
+  first: number;
+  second: number;
+  /** second − first. */
+  delta: number;
+}
+
+/** The same texts through the active model (first) and the "Compare with" model (second). */
+export interface MatrixComparisonView {
+  texts: string[];
+  first: ComparedModelView;
+  second: ComparedModelView;
+  /** Spearman's ρ of the two models' scores of the pairs above the diagonal; null when it is undefined (a constant side). */
+  spearman: number | null;
+  /** Pairs the correlation is over: n(n−1)/2. */
+  pairs: number;
+  /** The pairs the models score most differently (largest |Δ| first), at most five. */
+  disagreements: PairDisagreementView[];
+}
+
 export interface ResultFileEntry {
   name: string;
   /** Absolute path (or URI string) of the file, as the host knows it. */
@@ -222,6 +257,13 @@ export interface StudioRequestMap {
   'search/run': { params: { query: string; candidates: string[]; topK: number }; result: SearchResult };
   'search/openCandidates': { params: Record<string, never>; result: { file: string; candidates: string[] } | null };
   'matrix/compute': { params: { texts: string[] }; result: MatrixView };
+  /**
+   * Scores A and B with another model (`model`: a catalogue id, owner/name[@revision] or a folder, as `minilm.model`
+   * reads it), held beside the active one; downloads only as `minilm.allowDownload` allows.
+   */
+  'compare/similarity': { params: { a: string; b: string; model: string }; result: SimilarityResult };
+  /** The texts' matrices from the active model and from `model`, their rank correlation and largest disagreements. */
+  'compare/matrix': { params: { texts: string[]; model: string }; result: MatrixComparisonView };
   'examples/run': { params: Record<string, never>; result: MatrixView };
   'examples/list': { params: Record<string, never>; result: ResultFileEntry[] };
   'examples/load': { params: { path: string }; result: MatrixView };

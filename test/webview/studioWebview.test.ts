@@ -18,74 +18,11 @@ import { buildExplainView } from '../../src/shared/explainView';
 import { MODEL_CATALOGUE, catalogueEntry, downloadSize } from '../../src/engine/modelCatalogue';
 import { tinyModelDir } from '../helpers/tinyModels';
 import { repoRoot, testModelDir } from '../helpers/sharedPaths';
-import { screenshotsDir } from '../helpers/screenshotsDir';
 import { StudioHarness } from './harness/studioHarness';
+import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, fill, number, openStudio, primaryButtons, screenshot, selectTab, type PageProblems } from './harness/studioPage';
 import { RemoteEmbedder } from '../../src/engine/remote';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-const SCREENSHOTS = screenshotsDir();
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// launch() (not launchPersistentContext) gives every run a fresh temporary profile.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Collects what would show a broken page: CSP violations, console errors, uncaught exceptions. */
-interface PageProblems {
-  csp: string[];
-  errors: string[];
-}
-
-async function openStudio(context: BrowserContext, url: string): Promise<{ page: Page; problems: PageProblems }> {
-  const page = await context.newPage();
-  // Generous: CI machines here have 2 cores shared with other jobs, and a cold model load can take tens of seconds.
-  page.setDefaultTimeout(150_000);
-  const problems: PageProblems = { csp: [], errors: [] };
-  page.on('console', (message) => {
-    const text = message.text();
-    if (/Content Security Policy|Refused to/i.test(text)) problems.csp.push(text);
-    else if (message.type() === 'error') problems.errors.push(text);
-  });
-  page.on('pageerror', (error) => problems.errors.push(String(error)));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`);
-    });
-  });
-  await page.goto(url);
-  await page.locator('vscode-tabs').waitFor();
-  return { page, problems };
-}
-
-async function selectTab(page: Page, tab: string): Promise<void> {
-  // vscode-tabs assigns its own ids to the headers; the data attribute is ours.
-  await page.locator(`vscode-tab-header[data-tab="${tab}"]`).click();
-  await page.locator(`vscode-tab-panel[data-tab="${tab}"]`).waitFor({ state: 'visible' });
-}
-
-async function fill(page: Page, id: string, text: string): Promise<void> {
-  const inner = page.locator(`#${id} textarea`);
-  await inner.fill(text);
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `panel-${name}.png`), fullPage: true });
-}
-
-/** The ids of the primary (not secondary) buttons on a tab. */
-const primaryButtons = (page: Page, tab: string) =>
-  page.locator(`vscode-tab-panel[data-tab="${tab}"] vscode-button:not([secondary])`).evaluateAll((buttons) => buttons.map((b) => b.id || b.textContent));
-
-const number = async (page: Page, testId: string) => Number(await page.locator(`[data-testid="${testId}"] .metric-value`).innerText());
 
 describe('Studio webview in Chromium (harness with the real model)', function () {
   this.timeout(400_000);

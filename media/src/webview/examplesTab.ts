@@ -1,4 +1,4 @@
-import type { MatrixView } from '../../../src/shared/studioProtocol';
+import type { MatrixComparisonView, MatrixView } from '../../../src/shared/studioProtocol';
 import { h, replaceChildren } from './dom';
 import { busyIndicator, button, errorBox } from './common';
 import type { Tab, TabContext } from './context';
@@ -7,6 +7,10 @@ import { formatScore } from './formatting';
 import { heatmapOrder, matrixSummary, offDiagonalRange } from './heatmapView';
 import { divergingColor, legendGradient, readableTextColor, rgbCss, scaleLimit } from '../../../src/shared/colorScale';
 import { readDivergingPalette } from '../shared/themePalette';
+import { createCompareChoice } from './compareChoice';
+import { compareErrorBox, signedScore } from './compareParts';
+import { comparesTexts, comparisonMatrix, comparisonRange } from './comparisonView';
+import { compareModelSpec, type ComparisonView, type StudioState } from './studioState';
 
 /** Above this many texts the HTML grid gets too heavy to lay out; the first rows are shown. */
 const MAX_HEATMAP_TEXTS = 150;
@@ -16,6 +20,15 @@ function topicColors(topics: string[], palette: string[]): Map<string, string> {
   const colors = new Map<string, string>();
   for (const topic of topics) if (!colors.has(topic)) colors.set(topic, palette[colors.size % palette.length]);
   return colors;
+}
+
+/** After a matrix arrives: runs it on the "Compare with" model too, when one is chosen. */
+export function compareMatrixIfChosen(ctx: TabContext): void {
+  const state = ctx.state();
+  const view = state.examples.result;
+  const model = compareModelSpec(state);
+  if (!view || !model || view.texts.length < 2) return;
+  ctx.run('matrixCompare', 'compare/matrix', { texts: view.texts, model }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'matrixCompare', id, result }));
 }
 
 export function createExamplesTab(ctx: TabContext): Tab {
@@ -43,8 +56,13 @@ export function createExamplesTab(ctx: TabContext): Tab {
     ctx.run('examples', 'examples/run', {}, (result, id) => {
       ctx.dispatch({ type: 'succeeded', slot: 'examples', id, result });
       refreshFiles();
+      compareMatrixIfChosen(ctx);
     });
-  const showFile = (path: string) => ctx.run('examples', 'examples/load', { path }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'examples', id, result }));
+  const showFile = (path: string) =>
+    ctx.run('examples', 'examples/load', { path }, (result, id) => {
+      ctx.dispatch({ type: 'succeeded', slot: 'examples', id, result });
+      compareMatrixIfChosen(ctx);
+    });
   const openFile = (path: string) => void ctx.connection.request('examples/open', { path });
 
   const drawScatter = async (view: MatrixView) => {
@@ -89,19 +107,37 @@ export function createExamplesTab(ctx: TabContext): Tab {
   onThemeChange(() => {
     if (drawn) {
       void drawScatter(drawn);
-      drawHeatmap(drawn, ctx.state().examples.clustered);
+      drawCurrentHeatmap(ctx.state());
     }
   });
+  const drawCurrentHeatmap = (state: StudioState) => {
+    const view = state.examples.result;
+    if (!view) return;
+    const comparison = comparesTexts(state.matrixCompare.result, view.texts) ? state.matrixCompare.result : undefined;
+    drawHeatmap(view, state.examples.clustered, comparison ? { comparison, layer: state.matrixCompare.view } : undefined);
+  };
 
-  const drawHeatmap = (view: MatrixView, isClustered: boolean) => {
+  /**
+   * The heatmap of the view, or of one side of its comparison (either model on one shared scale, or their
+   * difference); hovering a compared cell shows both models' scores.
+   */
+  const drawHeatmap = (view: MatrixView, isClustered: boolean, compared?: { comparison: MatrixComparisonView; layer: ComparisonView }) => {
     const order = heatmapOrder(view, isClustered).slice(0, MAX_HEATMAP_TEXTS);
-    const range = offDiagonalRange(view.matrix);
+    const matrix = compared ? comparisonMatrix(compared.comparison, compared.layer) : view.matrix;
+    const difference = compared?.layer === 'difference';
+    const range = compared ? comparisonRange(compared.comparison, compared.layer) : offDiagonalRange(matrix);
     const limit = scaleLimit(range.min, range.max);
     const palette = readDivergingPalette();
     const n = order.length;
     const colors = topicColors(view.topics, chartTheme().palette);
     const showValues = n <= 30;
-    const grid = h('div', { class: `heatmap${showValues ? ' with-values' : ''}`, role: 'grid', 'data-testid': 'heatmap', 'aria-label': ctx.t('examples.heatmap') });
+    const grid = h('div', {
+      class: `heatmap${showValues ? ' with-values' : ''}`,
+      role: 'grid',
+      'data-testid': 'heatmap',
+      'data-layer': compared?.layer,
+      'aria-label': compared ? `${ctx.t('examples.heatmap')}: ${layerName(compared.comparison, compared.layer)}` : ctx.t('examples.heatmap'),
+    });
     // Fixed-width columns: the grid is as wide as its columns and the box scrolls to the last one.
     grid.style.gridTemplateColumns = `minmax(8rem, 18rem) repeat(${n}, ${showValues ? '2.6rem' : '0.8rem'})`;
     grid.appendChild(h('div', { class: 'corner' }));
@@ -111,9 +147,10 @@ export function createExamplesTab(ctx: TabContext): Tab {
       marker.style.backgroundColor = colors.get(view.topics[r]) ?? 'transparent';
       grid.appendChild(h('div', { class: 'row-label', title: view.texts[r], role: 'rowheader', 'data-row': r }, marker, h('span', { class: 'label-text' }, `${r + 1}. ${view.texts[r]}`)));
       for (const c of order) {
-        const score = view.matrix[r][c];
+        const score = matrix[r][c];
         const background = divergingColor(score, limit, palette);
-        const cell = h('div', { class: 'cell', role: 'gridcell', 'data-r': r, 'data-c': c, title: `${formatScore(score)}\n${view.texts[r]}\n${view.texts[c]}` }, showValues ? formatScore(score, 2) : '');
+        const shown = difference ? signedScore(score) : formatScore(score);
+        const cell = h('div', { class: 'cell', role: 'gridcell', 'data-r': r, 'data-c': c, title: `${shown}\n${view.texts[r]}\n${view.texts[c]}` }, showValues ? (difference ? signedScore(score, 2) : formatScore(score, 2)) : '');
         cell.style.backgroundColor = rgbCss(background);
         cell.style.color = rgbCss(readableTextColor(background));
         grid.appendChild(cell);
@@ -124,25 +161,125 @@ export function createExamplesTab(ctx: TabContext): Tab {
       if (!cell) return;
       const r = Number(cell.dataset.r);
       const c = Number(cell.dataset.c);
+      const scores = compared
+        ? [
+            h('strong', { class: 'hover-score' }, `${compared.comparison.first.name} ${formatScore(compared.comparison.first.matrix[r][c])}`),
+            h('span', {}, ' · '),
+            h('strong', { class: 'hover-score' }, `${compared.comparison.second.name} ${formatScore(compared.comparison.second.matrix[r][c])}`),
+            h('span', {}, ` · ${ctx.t('compare.delta')} ${signedScore(compared.comparison.second.matrix[r][c] - compared.comparison.first.matrix[r][c])}`),
+          ]
+        : [h('strong', { class: 'hover-score' }, formatScore(matrix[r][c]))];
       replaceChildren(
         hover,
-        h('strong', { class: 'hover-score' }, formatScore(view.matrix[r][c])),
+        ...scores,
         h('span', {}, ` — ${r + 1}. ${view.texts[r]}`),
         h('span', { class: 'muted' }, ' ↔ '),
         h('span', {}, `${c + 1}. ${view.texts[c]}`),
       );
     });
-    const legend = h('div', { class: 'legend', 'data-testid': 'heatmap-legend' }, h('span', {}, formatScore(range.min, 2)), h('span', { class: 'legend-ramp' }), h('span', {}, formatScore(range.max, 2)));
+    const end = (v: number) => (difference ? signedScore(v, 2) : formatScore(v, 2));
+    const legend = h('div', { class: 'legend', 'data-testid': 'heatmap-legend' }, h('span', {}, end(range.min)), h('span', { class: 'legend-ramp' }), h('span', {}, end(range.max)));
     (legend.children[1] as HTMLElement).style.backgroundImage = legendGradient(range.min, range.max, palette);
+    if (!compared) hover.textContent = ctx.t('examples.hover');
+    else if (!hover.querySelector('.hover-score')) hover.textContent = ctx.t('compare.hover');
     replaceChildren(heatmapBox, h('div', { class: 'heatmap-scroll', 'data-testid': 'heatmap-scroll' }, grid), legend, hover);
+  };
+
+  const layerName = (comparison: MatrixComparisonView, layer: ComparisonView) =>
+    layer === 'first' ? comparison.first.name : layer === 'second' ? comparison.second.name : ctx.t('compare.difference', comparison.second.name, comparison.first.name);
+
+  // "Compare with": the chosen model runs on the texts of the matrix shown, after it (its vectors are then cached).
+  const compareChoice = createCompareChoice(ctx, 'examples');
+  const compareBox = h('div', { class: 'stack', id: 'examples-compare', 'data-testid': 'examples-compare' });
+  const disagreementsBox = h('div', { class: 'stack', id: 'examples-disagreements' });
+  const layerBox = h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': ctx.t('compare.show'), 'data-testid': 'comparison-layers' });
+  const runComparison = () => compareMatrixIfChosen(ctx);
+  const drawComparison = (state: StudioState) => {
+    const c = state.matrixCompare;
+    const view = state.examples.result;
+    const model = compareModelSpec(state);
+    const comparison = view && comparesTexts(c.result, view.texts) ? c.result : undefined;
+    const offer = view && model && !comparison && !c.busy ? h('div', { class: 'toolbar' }, button(ctx.t('compare.run', model), 'diff', runComparison, { secondary: true, id: 'run-comparison-button' })) : null;
+    let summary: HTMLElement | null = null;
+    if (comparison) {
+      const rho = comparison.spearman;
+      summary = h(
+        'div',
+        { class: 'metric compare-rho', 'data-testid': 'compare-spearman', 'data-value': rho === null ? '' : String(rho) },
+        h('div', { class: 'metric-label' }, `${ctx.t('compare.spearman')} (${comparison.first.name} ↔ ${comparison.second.name})`),
+        h('div', { class: 'metric-value' }, rho === null ? '—' : `ρ = ${formatScore(rho, 3)}`),
+        h('div', { class: 'muted small' }, rho === null ? ctx.t('compare.spearmanUndefined') : ctx.t('compare.spearmanDetail', comparison.pairs)),
+      );
+    }
+    replaceChildren(compareBox, busyIndicator(ctx, c.busy, () => ctx.cancel('matrixCompare')), compareErrorBox(ctx, c.error, model ?? ''), offer, summary);
+    replaceChildren(disagreementsBox, comparison ? disagreementTable(comparison) : null);
+    // The layer toggle: shown only while a comparison of these texts exists.
+    if (comparison) {
+      const layers: ComparisonView[] = ['first', 'second', 'difference'];
+      replaceChildren(
+        layerBox,
+        ...layers.map((layer) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              role: 'radio',
+              class: 'segment',
+              'aria-checked': String(c.view === layer),
+              'data-layer': layer,
+              title: layerName(comparison, layer),
+              on: { click: () => ctx.dispatch({ type: 'comparisonView', view: layer }) },
+            },
+            layer === 'difference' ? ctx.t('compare.differenceView') : layerName(comparison, layer),
+          ),
+        ),
+      );
+    }
+    layerBox.hidden = !comparison;
+  };
+  const disagreementTable = (comparison: MatrixComparisonView) => {
+    const text = (i: number) => h('div', { class: 'pair-text', title: comparison.texts[i] }, `${i + 1}. ${comparison.texts[i]}`);
+    return h(
+      'div',
+      { class: 'stack' },
+      h('h3', {}, ctx.t('compare.disagreements')),
+      h(
+        'table',
+        { class: 'compare-table', 'data-testid': 'compare-disagreements' },
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', { scope: 'col' }, ctx.t('compare.pair')), h('th', { scope: 'col', class: 'number', title: comparison.first.name }, comparison.first.name), h('th', { scope: 'col', class: 'number', title: comparison.second.name }, comparison.second.name), h('th', { scope: 'col', class: 'number' }, ctx.t('compare.delta'))),
+        ),
+        h(
+          'tbody',
+          {},
+          ...comparison.disagreements.map((d) =>
+            h(
+              'tr',
+              { 'data-pair': `${d.i}-${d.j}` },
+              h('td', { class: 'pair' }, text(d.i), text(d.j)),
+              // data-label names the column where a narrow panel stacks the cells (studio.css).
+              h('td', { class: 'number', 'data-label': comparison.first.name }, formatScore(d.first, 3)),
+              h('td', { class: 'number', 'data-label': comparison.second.name }, formatScore(d.second, 3)),
+              h('td', { class: `number ${d.delta < 0 ? 'delta-down' : 'delta-up'}`, 'data-label': ctx.t('compare.delta') }, signedScore(d.delta, 3)),
+            ),
+          ),
+        ),
+      ),
+    );
   };
 
   const element = h(
     'section',
     { class: 'tab-body' },
     h('div', { class: 'toolbar' }, button(ctx.t('examples.run'), 'beaker', run, { id: 'run-examples-button' }), clustered),
+    compareChoice.element,
     output,
+    compareBox,
+    layerBox,
     heatmapBox,
+    disagreementsBox,
     scatterSection,
     h('h3', {}, ctx.t('examples.earlier'), ' ', button(ctx.t('examples.refresh'), 'refresh', refreshFiles, { secondary: true, id: 'refresh-results' })),
     filesBox,
@@ -154,6 +291,9 @@ export function createExamplesTab(ctx: TabContext): Tab {
     render(next, previous) {
       const s = next.examples;
       if (clustered.checked !== s.clustered) clustered.checked = s.clustered;
+      compareChoice.render(next, previous);
+      const compareChanged = !previous || previous.matrixCompare !== next.matrixCompare || previous.examples.result !== s.result || previous.compare !== next.compare;
+      if (compareChanged) drawComparison(next);
       const view = s.result;
       if (!previous || previous.examples.busy !== s.busy || previous.examples.error !== s.error || previous.examples.result !== view) {
         const summary = view
@@ -167,8 +307,9 @@ export function createExamplesTab(ctx: TabContext): Tab {
           : null;
         replaceChildren(output, busyIndicator(ctx, s.busy, () => ctx.cancel('examples')), errorBox(ctx, s.error), summary);
       }
-      if (view && (view !== drawn || !previous || previous.examples.clustered !== s.clustered)) {
-        drawHeatmap(view, s.clustered);
+      const comparedLayer = !previous || previous.matrixCompare.result !== next.matrixCompare.result || previous.matrixCompare.view !== next.matrixCompare.view;
+      if (view && (view !== drawn || !previous || previous.examples.clustered !== s.clustered || comparedLayer)) {
+        drawCurrentHeatmap(next);
         if (view !== drawn) void drawScatter(view);
         drawn = view;
       }

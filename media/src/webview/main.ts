@@ -23,12 +23,12 @@ import { HostConnection } from './hostConnection';
 import { h, icon, replaceChildren } from './dom';
 import type { Tab, TabContext } from './context';
 import { formatTemplate } from './formatting';
-import { persistedState, restoreState, studioReducer, type Slot, type StudioAction, type StudioState } from './studioState';
+import { compareModelSpec, persistedState, restoreState, studioReducer, type Slot, type StudioAction, type StudioState } from './studioState';
 import { createModelTab } from './modelTab';
 import { createSimilarityTab } from './similarityTab';
 import { createEncodeTab } from './encodeTab';
 import { createSearchTab } from './searchTab';
-import { createExamplesTab } from './examplesTab';
+import { compareMatrixIfChosen, createExamplesTab } from './examplesTab';
 
 const TAB_ICONS = { model: 'server-process', similarity: 'arrow-both', encode: 'symbol-array', search: 'search', examples: 'beaker' } as const;
 
@@ -108,6 +108,8 @@ function showRequest(request: StudioShowRequest): void {
   if (request.similarity) {
     const { a, b } = request.similarity;
     ctx.run('similarity', 'similarity/compute', { a, b }, (result, id) => dispatch({ type: 'succeeded', slot: 'similarity', id, result }));
+    const model = compareModelSpec(state);
+    if (model) ctx.run('similarityCompare', 'compare/similarity', { a, b, model }, (result, id) => dispatch({ type: 'succeeded', slot: 'similarityCompare', id, result }));
   }
   if (request.encode) {
     ctx.run('encode', 'encode/compute', { text: request.encode.text }, (result, id) => dispatch({ type: 'succeeded', slot: 'encode', id, result }));
@@ -117,7 +119,10 @@ function showRequest(request: StudioShowRequest): void {
     ctx.run('search', 'search/run', { query, candidates, topK: state.search.topK }, (result, id) => dispatch({ type: 'succeeded', slot: 'search', id, result }));
   }
   if (request.matrix) {
-    ctx.run('examples', 'matrix/compute', { texts: request.matrix.texts }, (result, id) => dispatch({ type: 'succeeded', slot: 'examples', id, result }));
+    ctx.run('examples', 'matrix/compute', { texts: request.matrix.texts }, (result, id) => {
+      dispatch({ type: 'succeeded', slot: 'examples', id, result });
+      compareMatrixIfChosen(ctx);
+    });
   } else if (request.tab === 'examples') {
     // Sent after "MiniLM: Run Example Tests" wrote a result: list the files and show the newest one.
     void connection.request('examples/list', {}).reply.then((reply) => {
@@ -125,7 +130,10 @@ function showRequest(request: StudioShowRequest): void {
       dispatch({ type: 'files', files: reply.result });
       const newest = reply.result[0];
       if (newest && state.examples.result?.file !== newest.path) {
-        ctx.run('examples', 'examples/load', { path: newest.path }, (result, id) => dispatch({ type: 'succeeded', slot: 'examples', id, result }));
+        ctx.run('examples', 'examples/load', { path: newest.path }, (result, id) => {
+          dispatch({ type: 'succeeded', slot: 'examples', id, result });
+          compareMatrixIfChosen(ctx);
+        });
       }
     });
   }

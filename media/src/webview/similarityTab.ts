@@ -1,4 +1,5 @@
 import type { SimilarityResult, TokenInfo } from '../../../src/shared/studioProtocol';
+import type { StudioState } from './studioState';
 import { h, icon, replaceChildren } from './dom';
 import { busyIndicator, button, errorBox, labelled, metric, syncValue, textarea } from './common';
 import type { Tab, TabContext } from './context';
@@ -6,6 +7,11 @@ import { formatScore } from './formatting';
 import { onThemeChange } from './charts';
 import { bandDetailKey, bandLabelKey, headlineScore, scoreBarPercent, similarityBand, similarityMetrics, type SimilarityMetric } from './similarityReading';
 import { EXPLAIN_CSS, renderExplain } from '../explain/explainHeatmap';
+import { createCompareChoice } from './compareChoice';
+import { compareErrorBox, signedScore } from './compareParts';
+import { scoreDifference } from './comparisonView';
+import { compareModelSpec } from './studioState';
+import { SIMILARITY_FUNCTION_LABEL } from './similarityReading';
 
 /** The explain view's stylesheet, shared with the notebook renderer; a constructed sheet, which the CSP allows. */
 function adoptExplainStyles(): void {
@@ -21,9 +27,14 @@ export function createSimilarityTab(ctx: TabContext): Tab {
   adoptExplainStyles();
   const output = h('div', { class: 'stack', id: 'similarity-output', 'aria-live': 'polite' });
   const explainOutput = h('div', { class: 'stack', id: 'explain-output' });
+  const compareOutput = h('div', { class: 'stack', id: 'similarity-compare-output', 'data-testid': 'similarity-compare', 'aria-live': 'polite' });
+  const compareChoice = createCompareChoice(ctx, 'similarity');
   const compare = () => {
     const { a: textA, b: textB } = ctx.state().similarity;
     ctx.run('similarity', 'similarity/compute', { a: textA, b: textB }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'similarity', id, result }));
+    // The second model runs as its own request: cancelled on its own, and its failure leaves the first score standing.
+    const model = compareModelSpec(ctx.state());
+    if (model) ctx.run('similarityCompare', 'compare/similarity', { a: textA, b: textB, model }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'similarityCompare', id, result }));
   };
   const explain = () => {
     const { a: textA, b: textB } = ctx.state().similarity;
@@ -40,6 +51,7 @@ export function createSimilarityTab(ctx: TabContext): Tab {
     'section',
     { class: 'tab-body' },
     h('div', { class: 'two-columns' }, labelled(ctx.t('similarity.textA'), 'similarity-a', a), labelled(ctx.t('similarity.textB'), 'similarity-b', b)),
+    compareChoice.element,
     h(
       'div',
       { class: 'toolbar' },
@@ -47,6 +59,7 @@ export function createSimilarityTab(ctx: TabContext): Tab {
       button(ctx.t('similarity.explain'), 'lightbulb', explain, { id: 'explain-button', secondary: true }),
     ),
     output,
+    compareOutput,
     explainOutput,
   );
 
@@ -84,12 +97,54 @@ export function createSimilarityTab(ctx: TabContext): Tab {
   };
   onThemeChange(drawExplain);
 
+  /** Each model's own score, named with its model and similarity function, and their difference. */
+  const drawComparison = (state: StudioState) => {
+    const c = state.similarityCompare;
+    const first = state.similarity.result;
+    const second = c.result;
+    const card = (r: SimilarityResult, fallbackName: string, testId: string) => {
+      const headline = headlineScore(r);
+      return h(
+        'div',
+        { class: 'metric compare-card', 'data-testid': testId, 'data-function': headline.fn },
+        h('div', { class: 'metric-label compare-model', title: r.model ?? fallbackName }, r.model ?? fallbackName),
+        h('div', { class: 'metric-value', 'data-testid': `${testId}-score` }, formatScore(headline.value)),
+        h('div', { class: 'muted small' }, ctx.t(SIMILARITY_FUNCTION_LABEL[headline.fn])),
+        // Models read different lengths: say so when this one cut a text short.
+        [r.tokensA, r.tokensB].some((t) => t?.truncated) ? h('div', { class: 'small warning-text', 'data-testid': `${testId}-truncated` }, icon('warning'), ' ', ctx.t('similarity.truncated', r.maxTokens)) : null,
+      );
+    };
+    let cards: HTMLElement | null = null;
+    if (second) {
+      const firstName = first?.model ?? state.model.status?.info?.name ?? '';
+      const difference = first ? scoreDifference(first, second) : undefined;
+      cards = h(
+        'div',
+        { class: 'compare-cards' },
+        first ? card(first, firstName, 'compare-first') : null,
+        card(second, compareModelSpec(state) ?? '', 'compare-second'),
+        difference
+          ? h(
+              'div',
+              { class: 'metric compare-card', 'data-testid': 'compare-difference', 'data-function': difference.fn },
+              h('div', { class: 'metric-label' }, ctx.t(difference.sameFunction ? 'compare.difference' : 'compare.cosineDifference', second.model ?? '', firstName)),
+              h('div', { class: 'metric-value', 'data-testid': 'compare-difference-score' }, signedScore(difference.value)),
+              h('div', { class: 'muted small' }, ctx.t(SIMILARITY_FUNCTION_LABEL[difference.fn])),
+            )
+          : null,
+      );
+    }
+    replaceChildren(compareOutput, busyIndicator(ctx, c.busy, () => ctx.cancel('similarityCompare')), compareErrorBox(ctx, c.error, compareModelSpec(state) ?? ''), cards);
+  };
+
   return {
     element,
     render(next, previous) {
       const s = next.similarity;
       syncValue(a, s.a);
       syncValue(b, s.b);
+      compareChoice.render(next, previous);
+      if (!previous || previous.similarityCompare !== next.similarityCompare || previous.similarity.result !== s.result) drawComparison(next);
       const e = next.explain;
       if (!previous || previous.explain.result !== e.result || previous.explain.busy !== e.busy || previous.explain.error !== e.error) drawExplain();
       if (previous && previous.similarity.result === s.result && previous.similarity.busy === s.busy && previous.similarity.error === s.error) return;

@@ -5,6 +5,7 @@
 import type {
   EncodeResult,
   ExplainView,
+  MatrixComparisonView,
   MatrixView,
   ModelPickerView,
   ModelStatus,
@@ -44,9 +45,22 @@ export interface StudioState {
   encode: Outcome<EncodeResult> & { text: string; notice?: string };
   search: Outcome<SearchResult> & { query: string; candidates: string; topK: number; notice?: string };
   examples: Outcome<MatrixView> & { clustered: boolean; files?: ResultFileEntry[]; notice?: string };
+  /** "Compare with" (Similarity and Examples tabs): '' for none, a catalogue id, or {@link OTHER_MODEL} for `other`. */
+  compare: { choice: string; other: string };
+  /** The Similarity tab's texts scored by the "Compare with" model. */
+  similarityCompare: Outcome<SimilarityResult>;
+  /** The Examples tab's texts through both models; `view` is the matrix the heatmap shows. */
+  matrixCompare: Outcome<MatrixComparisonView> & { view: ComparisonView };
 }
 
-export type Slot = 'model' | 'picker' | 'similarity' | 'explain' | 'encode' | 'search' | 'examples';
+/** The value of the "Compare with" choice that stands for the model typed in its text field. */
+export const OTHER_MODEL = '<other>';
+
+export type ComparisonView = 'first' | 'second' | 'difference';
+const COMPARISON_VIEWS: readonly ComparisonView[] = ['first', 'second', 'difference'];
+
+export type Slot = 'model' | 'picker' | 'similarity' | 'explain' | 'encode' | 'search' | 'examples' | 'similarityCompare' | 'matrixCompare';
+const SLOTS: readonly Slot[] = ['model', 'picker', 'similarity', 'explain', 'encode', 'search', 'examples', 'similarityCompare', 'matrixCompare'];
 
 export type StudioAction =
   | { type: 'selectTab'; tab: StudioTab }
@@ -57,6 +71,9 @@ export type StudioAction =
   | { type: 'input'; slot: 'similarity'; field: 'a' | 'b'; value: string }
   | { type: 'input'; slot: 'encode'; field: 'text'; value: string }
   | { type: 'input'; slot: 'search'; field: 'query' | 'candidates'; value: string }
+  | { type: 'input'; slot: 'compare'; field: 'other'; value: string }
+  | { type: 'compareChoice'; choice: string }
+  | { type: 'comparisonView'; view: ComparisonView }
   | { type: 'topK'; value: number }
   | { type: 'clustered'; value: boolean }
   | { type: 'started'; slot: Slot; id: number }
@@ -66,6 +83,8 @@ export type StudioAction =
   | { type: 'succeeded'; slot: 'encode'; id: number; result: EncodeResult }
   | { type: 'succeeded'; slot: 'search'; id: number; result: SearchResult }
   | { type: 'succeeded'; slot: 'examples'; id: number; result: MatrixView }
+  | { type: 'succeeded'; slot: 'similarityCompare'; id: number; result: SimilarityResult }
+  | { type: 'succeeded'; slot: 'matrixCompare'; id: number; result: MatrixComparisonView }
   | { type: 'succeeded'; slot: 'model'; id: number; result: ModelStatus }
   | { type: 'succeeded'; slot: 'picker'; id: number; result: ModelPickerView }
   | { type: 'finished'; slot: Slot; id: number; notice?: string }
@@ -87,7 +106,17 @@ export function initialState(): StudioState {
     encode: { text: '' },
     search: { query: '', candidates: '', topK: DEFAULT_TOP_K },
     examples: { clustered: false },
+    compare: { choice: '', other: '' },
+    similarityCompare: {},
+    matrixCompare: { view: 'first' },
   };
+}
+
+/** The model "Compare with" names (as `minilm.model` would), undefined for none or an empty "other". */
+export function compareModelSpec(state: Pick<StudioState, 'compare'>): string | undefined {
+  const { choice, other } = state.compare;
+  if (choice === OTHER_MODEL) return other.trim() || undefined;
+  return choice || undefined;
 }
 
 /** Accepts a persisted state only if it has the expected shape (an older build may have written another one). */
@@ -111,6 +140,12 @@ export function restoreState(saved: unknown): StudioState {
       result: s.search?.result,
     },
     examples: { clustered: s.examples?.clustered === true, result: s.examples?.result },
+    compare: { choice: str(s.compare?.choice, ''), other: str(s.compare?.other, '') },
+    similarityCompare: { result: s.similarityCompare?.result },
+    matrixCompare: {
+      result: s.matrixCompare?.result,
+      view: COMPARISON_VIEWS.includes(s.matrixCompare?.view as ComparisonView) ? (s.matrixCompare!.view as ComparisonView) : 'first',
+    },
   };
 }
 
@@ -121,6 +156,7 @@ export function persistedState(state: StudioState): StudioState {
   const examples = (state.examples.result?.texts.length ?? 0) > 300 ? { ...state.examples, result: undefined } : state.examples;
   const explainCells = (state.explain.result?.tokensA.length ?? 0) * (state.explain.result?.tokensB.length ?? 0);
   const explain = explainCells > 20_000 ? { ...state.explain, result: undefined } : state.explain;
+  const matrixCompare = (state.matrixCompare.result?.texts.length ?? 0) > 300 ? { ...state.matrixCompare, result: undefined } : state.matrixCompare;
   return {
     ...state,
     model: {},
@@ -130,6 +166,8 @@ export function persistedState(state: StudioState): StudioState {
     encode: drop(state.encode),
     search: drop(state.search),
     examples: drop({ ...examples, files: undefined }),
+    similarityCompare: drop(state.similarityCompare),
+    matrixCompare: drop(matrixCompare),
   };
 }
 
@@ -158,10 +196,17 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
       return { ...state, picker: { ...state.picker, result: action.view } };
     case 'input': {
       const next = { ...state, [action.slot]: { ...state[action.slot], [action.field]: action.value } };
+      // Another model's results must not stay on screen as if they were the newly named one's.
+      if (action.slot === 'compare') return withoutComparisons(next);
       // A score or an alignment of other texts must not stay on screen as if it were these texts'.
       if (action.slot !== 'similarity') return next;
-      return { ...next, similarity: { ...next.similarity, result: undefined }, explain: { ...state.explain, result: undefined } };
+      return { ...next, similarity: { ...next.similarity, result: undefined }, explain: { ...state.explain, result: undefined }, similarityCompare: { ...state.similarityCompare, result: undefined } };
     }
+    case 'compareChoice':
+      if (action.choice === state.compare.choice) return state;
+      return withoutComparisons({ ...state, compare: { ...state.compare, choice: action.choice } });
+    case 'comparisonView':
+      return { ...state, matrixCompare: { ...state.matrixCompare, view: action.view } };
     case 'topK':
       return { ...state, search: { ...state.search, topK: clampTopK(action.value) } };
     case 'clustered':
@@ -169,7 +214,7 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
     case 'started':
       return { ...state, [action.slot]: { ...state[action.slot], busy: { id: action.id }, error: undefined, notice: undefined } };
     case 'progress': {
-      for (const slot of ['model', 'picker', 'similarity', 'explain', 'encode', 'search', 'examples'] as const) {
+      for (const slot of SLOTS) {
         if (state[slot].busy?.id === action.id) {
           return { ...state, [slot]: { ...state[slot], busy: { id: action.id, done: action.done, total: action.total } } };
         }
@@ -180,6 +225,10 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
       // A late answer to a request that was replaced (or cancelled) must not overwrite the newer one.
       if (state[action.slot].busy?.id !== action.id) return state;
       if (action.slot === 'model') return { ...state, model: { status: action.result } };
+      // A comparison of the texts shown before must not stay under a new matrix.
+      if (action.slot === 'examples' && state.matrixCompare.result && !sameTexts(state.matrixCompare.result.texts, action.result.texts)) {
+        return { ...state, examples: { ...state.examples, busy: undefined, error: undefined, result: action.result }, matrixCompare: { ...state.matrixCompare, result: undefined, error: undefined } };
+      }
       return { ...state, [action.slot]: { ...state[action.slot], busy: undefined, error: undefined, result: action.result } };
     }
     case 'finished':
@@ -197,10 +246,17 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
   }
 }
 
+/** Drops both comparisons, answers and requests in flight alike: they were for another "Compare with" model. */
+function withoutComparisons(state: StudioState): StudioState {
+  return { ...state, similarityCompare: {}, matrixCompare: { view: state.matrixCompare.view } };
+}
+
+const sameTexts = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((text, i) => text === b[i]);
+
 /** A command's request: fills the inputs it names and switches to the tab that shows them. */
 export function applyShowRequest(state: StudioState, request: StudioShowRequest): StudioState {
   let next = state;
-  if (request.similarity) next = { ...next, tab: 'similarity', similarity: { a: request.similarity.a, b: request.similarity.b }, explain: {} };
+  if (request.similarity) next = { ...next, tab: 'similarity', similarity: { a: request.similarity.a, b: request.similarity.b }, explain: {}, similarityCompare: {} };
   if (request.encode) next = { ...next, tab: 'encode', encode: { text: request.encode.text } };
   if (request.search) {
     next = {

@@ -3,8 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
-import { createStudioRequestHandlers, parseResultDocument, type StudioBackend } from '../../../src/panel/studioRequests';
-import type { ExplainView, HostMessage, ModelPickerView, ModelStatus, SimilarityResult, SearchResult, MatrixView } from '../../../src/shared/studioProtocol';
+import { createStudioRequestHandlers, parseResultDocument, type OtherModel, type StudioBackend } from '../../../src/panel/studioRequests';
+import type { ExplainView, HostMessage, MatrixComparisonView, ModelPickerView, ModelStatus, SimilarityResult, SearchResult, MatrixView } from '../../../src/shared/studioProtocol';
+import { matrixToRows, similarityMatrix } from '../../../src/core/similarityMatrix';
+import { spearmanCorrelation } from '../../../src/core/rankCorrelation';
+import { upperTriangle } from '../../../src/core/matrixComparison';
 import { cosineSimilarity, manhattanDistance, normalize } from '../../../src/core/vector';
 import { EXAMPLE_TEXTS } from '../../../src/core/exampleSuite';
 
@@ -65,6 +68,25 @@ class FakeBackend implements StudioBackend {
   }
   async setModel(value: string) {
     this.model = value;
+  }
+  /** The names `withModel` was asked for; `otherFails` makes the second model fail as a missing one does. */
+  readonly others: string[] = [];
+  otherFails = false;
+  /** While set, the second model waits until its signal aborts. */
+  holdOther = false;
+  async withModel<T>(model: string, signal: AbortSignal, work: (other: OtherModel) => Promise<T>): Promise<T> {
+    this.others.push(model);
+    if (this.otherFails) throw Object.assign(new Error('No model files in /nowhere.\nsecond line'), { code: 'MODEL_NOT_FOUND' });
+    const hold = this.holdOther;
+    return work({
+      info: { name: model.split('/').at(-1)!, dtype: 'fp32', similarityFunction: 'dot', maxSeqLength: 128 } as never,
+      encodeWithTokens: async (texts, options) => {
+        if (hold) await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+        options.onProgress?.({ done: texts.length, total: texts.length });
+        // Another model: vectors of the reversed texts.
+        return { vectors: texts.map((t) => fakeVector([...t].reverse().join(''))), tokens: texts.map(() => ({ count: 3, truncated: false })) };
+      },
+    });
   }
   async encodeWithTokens(texts: string[], options: { signal: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }) {
     this.encoded.push(texts);
@@ -227,6 +249,61 @@ describe('Studio dispatcher and request handlers', () => {
     assert.match(warnings[0], /unknown request method "shell\/exec"/);
     await dispatcher.handle({ type: 'notification', method: 'webview/ready', params: {} });
     assert.equal(readyCount(), 1);
+  });
+
+  it('compare/similarity scores with the second model, named, with its similarity function and word-piece limit', async () => {
+    const { dispatcher, backend } = setup();
+    const response = await dispatcher.handle({ type: 'request', id: 1, method: 'compare/similarity', params: { a: 'one text', b: 'another text', model: 'owner/tiny' } });
+    assert.ok(response?.ok, JSON.stringify(response));
+    const r = response.result as SimilarityResult;
+    assert.equal(r.cosine, cosineSimilarity(fakeVector('txet eno'), fakeVector('txet rehtona')));
+    assert.deepEqual([r.model, r.similarityFunction, r.maxTokens], ['tiny', 'dot', 128]);
+    assert.deepEqual(backend.others, ['owner/tiny']);
+  });
+
+  it('compare/matrix: both matrices, the Spearman ρ of their upper triangles and the five largest disagreements', async () => {
+    const { dispatcher } = setup();
+    const texts = ['a cat sat', 'a dog ran', 'stocks fell', 'markets dropped', 'rain today'];
+    const response = await dispatcher.handle({ type: 'request', id: 1, method: 'compare/matrix', params: { texts, model: 'owner/tiny' } });
+    assert.ok(response?.ok, JSON.stringify(response));
+    const r = response.result as MatrixComparisonView;
+    assert.deepEqual([r.first.name, r.second.name, r.second.similarityFunction], ['all-MiniLM-L6-v2', 'tiny', 'dot']);
+    const first = matrixToRows(similarityMatrix(texts.map(fakeVector)));
+    const second = matrixToRows(similarityMatrix(texts.map((t) => fakeVector([...t].reverse().join('')))));
+    assert.deepEqual(r.first.matrix, first);
+    assert.deepEqual(r.second.matrix, second);
+    assert.equal(r.pairs, 10);
+    assert.equal(r.spearman, spearmanCorrelation(upperTriangle(first), upperTriangle(second)));
+    assert.equal(r.disagreements.length, 5);
+    const gaps = r.disagreements.map((d) => Math.abs(d.delta));
+    assert.deepEqual(gaps, [...gaps].sort((x, y) => y - x));
+    for (const d of r.disagreements) assert.equal(d.delta, second[d.i]![d.j]! - first[d.i]![d.j]!);
+  });
+
+  it('compare: a name that is no model, or a catalogue entry with no digest for the dtype, is refused in one line before any model is asked for', async () => {
+    const { dispatcher, backend } = setup();
+    const bad = await dispatcher.handle({ type: 'request', id: 1, method: 'compare/similarity', params: { a: 'x', b: 'y', model: 'not a model' } });
+    assert.deepEqual(!bad?.ok && bad!.error, { code: 'INVALID_INPUT', message: '"not a model" is not a model' });
+    const unverifiable = await dispatcher.handle({ type: 'request', id: 2, method: 'compare/matrix', params: { texts: ['x', 'y'], model: 'bge-small-zh-v1.5' } });
+    assert.match(!unverifiable?.ok ? unverifiable!.error.message : '', /bge-small-zh-v1\.5 \(fp32\) has no published digest/);
+    assert.deepEqual(backend.others, []);
+  });
+
+  it('compare: the second model failing answers its own error code and message; the settings are untouched', async () => {
+    const { dispatcher, backend } = setup();
+    backend.otherFails = true;
+    const response = await dispatcher.handle({ type: 'request', id: 1, method: 'compare/matrix', params: { texts: ['x', 'y'], model: 'owner/missing' } });
+    assert.equal(!response?.ok && response!.error.code, 'MODEL_NOT_FOUND');
+    assert.equal(backend.model, '', 'comparing never changes minilm.model');
+  });
+
+  it('request/cancel stops a comparison while the second model encodes', async () => {
+    const { dispatcher, backend } = setup();
+    backend.holdOther = true;
+    const running = dispatcher.handle({ type: 'request', id: 4, method: 'compare/matrix', params: { texts: ['x', 'y', 'z'], model: 'owner/slow' } });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await dispatcher.handle({ type: 'notification', method: 'request/cancel', params: { id: 4 } });
+    assert.deepEqual(await running, { type: 'response', id: 4, ok: false, error: { code: 'CANCELLED', message: 'Cancelled.' } });
   });
 
   it('request/cancel stops a running request: it answers CANCELLED and a cancelled example run writes no file', async () => {

@@ -26,6 +26,8 @@ const valid: WebviewMessage[] = [
   { type: 'request', id: 18, method: 'model/catalogue', params: {} },
   { type: 'request', id: 19, method: 'model/pick', params: { id: 'bge-small-zh-v1.5' } },
   { type: 'request', id: 20, method: 'model/useOther', params: { model: 'BAAI/bge-small-en-v1.5@main' } },
+  { type: 'request', id: 21, method: 'compare/similarity', params: { a: 'A cat.', b: '一只猫。', model: 'paraphrase-multilingual-MiniLM-L12-v2' } },
+  { type: 'request', id: 22, method: 'compare/matrix', params: { texts: ['a', 'b'], model: '/models/tiny' } },
 ];
 
 describe('Studio protocol validation', () => {
@@ -56,6 +58,25 @@ describe('Studio protocol validation', () => {
     const spaced = parseWebviewMessage({ type: 'request', id: 1, method: 'model/useOther', params: { model: '  ./models/x  ' } });
     assert.ok(spaced.ok);
     assert.deepEqual(spaced.message.params, { model: './models/x' }, 'the name is trimmed before the host reads it');
+  });
+
+  it('compare requests: the model is a non-empty bounded name, the texts as their single-model requests', () => {
+    for (const junk of [
+      { type: 'request', id: 1, method: 'compare/similarity', params: { a: 'x', b: 'y' } },
+      { type: 'request', id: 1, method: 'compare/similarity', params: { a: 'x', b: 'y', model: ' ' } },
+      { type: 'request', id: 1, method: 'compare/similarity', params: { a: 'x', b: 'y', model: 'a/b'.padEnd(4097, 'c') } },
+      { type: 'request', id: 1, method: 'compare/similarity', params: { a: 'x', b: 'y', model: 'a/b', download: true } },
+      { type: 'request', id: 1, method: 'compare/similarity', params: { a: 'x'.repeat(LIMITS.textLength + 1), b: 'y', model: 'a/b' } },
+      { type: 'request', id: 1, method: 'compare/matrix', params: { texts: ['only one'], model: 'a/b' } },
+      { type: 'request', id: 1, method: 'compare/matrix', params: { texts: Array.from({ length: LIMITS.matrixTexts + 1 }, () => 't'), model: 'a/b' } },
+      { type: 'request', id: 1, method: 'compare/matrix', params: { texts: ['a', 2], model: 'a/b' } },
+      { type: 'request', id: 1, method: 'compare/matrix', params: { texts: ['a', 'b'], model: { kind: 'other' } } },
+    ]) {
+      assert.equal(parseWebviewMessage(junk).ok, false, JSON.stringify(junk).slice(0, 120));
+    }
+    const spaced = parseWebviewMessage({ type: 'request', id: 1, method: 'compare/matrix', params: { texts: ['a', 'b'], model: '  owner/name@main ' } });
+    assert.ok(spaced.ok);
+    assert.deepEqual(spaced.message.params, { texts: ['a', 'b'], model: 'owner/name@main' });
   });
 
   it('rejects unknown methods, wrong kinds and prototype keys', () => {

@@ -8,12 +8,12 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Engine } from '../../../src/engine';
+import { Engine, ModelPool } from '../../../src/engine';
 import type { TokenEmbeddings } from '../../../src/engine/types';
 import type { RemoteEmbedder } from '../../../src/engine/remote';
 import type { HostEncodedTexts } from '../../../src/host/studioServices';
 import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
-import { createStudioRequestHandlers, type BackendEncodeOptions, type StudioBackend } from '../../../src/panel/studioRequests';
+import { createStudioRequestHandlers, type BackendEncodeOptions, type OtherModel, type StudioBackend } from '../../../src/panel/studioRequests';
 import { studioHtml } from '../../../src/panel/studioHtml';
 import { ENGLISH_STRINGS } from '../../../src/shared/studioUiStrings';
 import { type ExportFormat, type HostMessage, type ModelPickerView, type ModelStatus, type StudioDtype, type StudioShowRequest, type WebviewCommand } from '../../../src/shared/studioProtocol';
@@ -94,6 +94,21 @@ export class HarnessBackend implements StudioBackend {
     if (this.remote) return this.remote.encode(texts, { signal: options.signal, onProgress: options.onProgress }).then((vectors) => ({ vectors }));
     return this.engine.encodeWithTokens(texts, { signal: options.signal, onProgress: options.onProgress });
   }
+  /** Models besides the active one ("Compare with"), as the extension host's pool holds them. */
+  private pool: ModelPool | undefined;
+  /** Every value withModel was given. */
+  readonly others: string[] = [];
+  withModel<T>(model: string, signal: AbortSignal, work: (other: OtherModel) => Promise<T>): Promise<T> {
+    this.others.push(model);
+    const options = engineOptionsFrom({ ...HARNESS_SETTINGS, model, dtype: this.engine.dtype, allowDownload: this.allowDownload }, this.paths);
+    this.pool ??= new ModelPool({ shared: { cacheDir: options.cacheDir, allowDownload: this.allowDownload, workers: 1 }, budgetBytes: 512 * 1024 * 1024 });
+    const hub = options.modelNamed ? { repository: options.hub?.repository, revision: options.hub?.revision } : undefined;
+    signal.throwIfAborted();
+    return this.pool.use({ model: { modelDir: options.modelDir, hub, modelNamed: options.modelNamed, dtype: options.dtype } }, (engine) => work(engine));
+  }
+  async dispose(): Promise<void> {
+    await this.pool?.dispose();
+  }
   tokenEmbeddings(text: string, options: { signal: AbortSignal }): Promise<TokenEmbeddings> {
     return this.engine.tokenEmbeddings(text, { signal: options.signal });
   }
@@ -163,6 +178,7 @@ export class StudioHarness {
     for (const stream of this.streams) stream.end();
     this.streams.clear();
     this.dispatcher.cancelAll();
+    await this.backend.dispose();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
   }

@@ -1,7 +1,7 @@
 // The one engine of the extension host, configured from the `minilm.*` settings, with VS Code progress and logging.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_MEMORY_BUDGET_MB, Engine, EngineError, ModelPool, poolKey, resolveModel, withAbort, type BatchProgress, type EngineOptions, type EngineState, type ModelChoice, type ModelInfo } from '../engine';
+import { DEFAULT_MEMORY_BUDGET_MB, Engine, EngineError, ModelPool, resolveModel, runsModel, withAbort, type BatchProgress, type EngineOptions, type EngineState, type ModelChoice, type ModelInfo } from '../engine';
 import { DEFAULT_ENDPOINT, DEFAULT_REMOTE_MODEL, RemoteEmbedder, remoteVectorCache } from '../engine/remote';
 import type { DownloadProgress, Dtype, TokenEmbeddings } from '../engine/types';
 import type { EmbedderFacts, EngineHost, HostEncodedTexts, HostEncodeOptions, RemoteBackendView } from './studioServices';
@@ -311,8 +311,7 @@ export class VscodeEngineHost implements EngineHost {
   async withModel<T>(choice: ModelChoice, work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>, options: { token?: vscode.CancellationToken } = {}): Promise<T> {
     await this.settled();
     const active = this.engineOptions();
-    const same = poolKey({ model: { ...choice, dtype: choice.dtype ?? active.dtype } }) === poolKey({ model: { modelDir: active.modelDir, hub: active.modelNamed ? active.hub : undefined, modelNamed: active.modelNamed, dtype: active.dtype } });
-    if (same) return this.withSignal(options.token, (signal) => work(this.engine, signal));
+    if (runsModel(active, choice)) return this.withSignal(options.token, (signal) => work(this.engine, signal));
     return this.withSignal(options.token, (signal) => this.pool.use({ model: { ...choice, dtype: choice.dtype ?? active.dtype }, backend: 'local' }, (engine) => work(engine, signal)));
   }
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parseCell } from '../../../src/notebook/cellLanguage';
 import { cellModelPragma, modelChoiceFor, notebookModelOf, NotebookModelError } from '../../../src/notebook/cellModel';
 import { tinyModelsDir } from '../../helpers/tinyModels';
+import { runsModel } from '../../../src/engine/modelPool';
+import { engineOptionsFrom, readStudioSettings, type SettingLayers } from '../../../src/host/studioSettings';
 import { repoRoot } from '../../helpers/sharedPaths';
 
 describe('notebook/cellModel: a model per cell (# model: …) and per notebook (metadata "model")', () => {
@@ -43,5 +45,27 @@ describe('notebook/cellModel: a model per cell (# model: …) and per notebook (
     assert.throws(() => modelChoiceFor('someone/model', untrusted), /untrusted workspace/);
     assert.equal(modelChoiceFor('all-MiniLM-L6-v2', untrusted).label, 'all-MiniLM-L6-v2');
     assert.throws(() => modelChoiceFor('no such model !', trusted), /not a catalogue model .*"minilm models" lists the catalogue/);
+  });
+
+  it("a cell naming the model the settings already run uses the active engine, not a second copy in the pool", () => {
+    const activeFor = (values: Record<string, unknown>) =>
+      engineOptionsFrom(
+        readStudioSettings(<T>(key: string) => (key in values ? ({ defaultValue: undefined, globalValue: values[key] } as SettingLayers<T>) : undefined), true),
+        { workspaceFolder: workspace, globalStorage: '/storage', workerPath: '/ext/dist/engineWorker.js', trusted: true },
+      );
+    const env = {};
+    const cell = (spec: string, dtype: 'fp32' | 'q8' = 'fp32') => modelChoiceFor(spec, { ...trusted, dtype }).choice;
+    const byDefault = activeFor({});
+    assert.equal(runsModel(byDefault, cell('all-MiniLM-L6-v2'), env), true, 'an empty minilm.model runs all-MiniLM-L6-v2');
+    assert.equal(runsModel(byDefault, cell('Xenova/all-MiniLM-L6-v2'), env), true);
+    assert.equal(runsModel(byDefault, cell('all-MiniLM-L6-v2', 'q8'), env), false, 'another dtype is another engine');
+    assert.equal(runsModel(byDefault, cell('paraphrase-multilingual-MiniLM-L12-v2'), env), false);
+    assert.equal(runsModel(activeFor({ hubRepository: 'someone/other-model' }), cell('all-MiniLM-L6-v2'), env), false, 'the hub settings name another default');
+    const multilingual = activeFor({ model: 'paraphrase-multilingual-MiniLM-L12-v2' });
+    assert.equal(runsModel(multilingual, cell('paraphrase-multilingual-MiniLM-L12-v2'), env), true);
+    assert.equal(runsModel(multilingual, cell('all-MiniLM-L6-v2'), env), false);
+    const folder = path.join(tinyModelsDir, 'bert-cls');
+    assert.equal(runsModel(activeFor({ modelFolder: folder }), cell(folder), env), true);
+    assert.equal(runsModel(activeFor({ modelFolder: folder }), cell('all-MiniLM-L6-v2'), env), false, 'a folder is known by its path only');
   });
 });

@@ -25,6 +25,8 @@ export interface PoolRequest {
 
 export interface PooledModel {
   key: string;
+  /** Which model it is, before it has loaded too (see `modelIdentity`). */
+  identity: string;
   /** The loaded model's facts; undefined until its first load has finished. */
   info: ModelInfo | undefined;
   dtype: Dtype;
@@ -42,10 +44,13 @@ export interface ModelPoolOptions {
   /** Makes an engine (tests count and inspect them). */
   createEngine?: (options: EngineOptions) => Engine;
   log?: (message: string) => void;
+  /** Called when what `models()` lists may have changed: a model added, loaded, busy, idle or unloaded. */
+  onChange?: () => void;
 }
 
 interface Slot {
   key: string;
+  identity: string;
   engine: Engine;
   dtype: Dtype;
   leases: number;
@@ -109,6 +114,7 @@ export class ModelPool {
   private shared: EngineOptions;
   private readonly createEngine: (options: EngineOptions) => Engine;
   private readonly log: (message: string) => void;
+  private readonly changed: () => void;
   /** Engines being disposed after eviction; `settled` waits for them. */
   private readonly retiring = new Set<Promise<void>>();
   private disposed = false;
@@ -117,6 +123,7 @@ export class ModelPool {
     this.shared = { ...options.shared };
     this.createEngine = options.createEngine ?? ((o) => new Engine(o));
     this.log = options.log ?? (() => undefined);
+    this.changed = options.onChange ?? (() => undefined);
     this.lru = this.makeLru(options.budgetBytes);
   }
 
@@ -159,7 +166,7 @@ export class ModelPool {
 
   /** The models held, most recently used first. */
   models(): PooledModel[] {
-    return [...this.lru.values()].map((slot) => ({ key: slot.key, info: slot.engine.info, dtype: slot.dtype, state: slot.engine.state.kind, bytes: slot.bytes, busy: slot.leases }));
+    return [...this.lru.values()].map((slot) => ({ key: slot.key, identity: slot.identity, info: slot.engine.info, dtype: slot.dtype, state: slot.engine.state.kind, bytes: slot.bytes, busy: slot.leases }));
   }
 
   /** Bytes of the loaded idle models and of the busy ones whose size is known. */
@@ -201,18 +208,21 @@ export class ModelPool {
     const key = poolKey(request);
     let slot = this.lru.get(key);
     if (!slot) {
-      const made: Omit<Slot, 'engine'> = { key, dtype: request.model.dtype ?? this.shared.dtype ?? 'fp32', leases: 0, bytes: undefined, evicted: false };
+      const made: Omit<Slot, 'engine'> = { key, identity: modelIdentity(request.model), dtype: request.model.dtype ?? this.shared.dtype ?? 'fp32', leases: 0, bytes: undefined, evicted: false };
       const engine = this.createEngine({ ...this.shared, ...request.model, beforeSessions: (weights) => this.makeRoom(created, weightsBytes(weights)) });
       const created: Slot = { ...made, engine };
+      engine.on('state', () => this.changed());
       slot = created;
     }
     slot.leases++;
     this.lru.set(key, slot, { size: PINNED_SIZE });
+    this.changed();
     return slot;
   }
 
   private checkin(slot: Slot): void {
     slot.leases--;
+    this.changed();
     if (slot.leases > 0) return;
     if (slot.evicted || this.disposed) {
       this.retire(slot);
@@ -261,12 +271,14 @@ export class ModelPool {
     // The same slot set again (a resize) is not an eviction.
     if (reason === 'set' && this.lru.peek(slot.key) === slot) return;
     slot.evicted = true;
+    this.changed();
     if (reason === 'evict') this.log(`model pool: unloading ${slot.engine.info?.name ?? slot.key} ${slot.dtype} (least recently used; ${megabytes(this.bytesInUse)} of ${megabytes(this.lru.maxSize)} in use)`);
     if (slot.leases === 0) this.retire(slot);
   }
 
   private retire(slot: Slot): void {
     const gone = slot.engine.dispose().catch(() => undefined);
+    void gone.then(() => this.changed());
     this.retiring.add(gone);
     void gone.finally(() => this.retiring.delete(gone));
   }

@@ -20,6 +20,7 @@ import { buildExplainView } from '../shared/explainView';
 import { DEFAULT_CATALOGUE_ID } from '../engine/modelCatalogue';
 import {
   type ExportFormat,
+  type LoadedModelsView,
   type MatrixView,
   type ModelPickerView,
   type ModelStatus,
@@ -47,6 +48,10 @@ export interface StudioBackend {
   modelPicker(): ModelPickerView;
   /** Throws one line saying why, when `minilm.model` could not be this value. */
   checkModel(value: string): void;
+  /** The active model and the pooled ones, with the pool's budget. */
+  loadedModels(): LoadedModelsView;
+  /** Unloads a pooled model; throws one line while a request runs on it. */
+  unloadPooled(key: string): Promise<void>;
   /** Writes `minilm.model` ('' is the default) and resolves once the engine has the new options (unloaded, nothing downloaded). */
   setModel(value: string): Promise<void>;
   /** `tokens` is absent when a remote backend embedded the texts. */
@@ -124,6 +129,15 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
     },
 
     'model/catalogue': async () => backend.modelPicker(),
+    'model/loaded': async () => backend.loadedModels(),
+    'model/unloadPooled': async ({ key }) => {
+      try {
+        await backend.unloadPooled(key);
+      } catch (error) {
+        throw new StudioRequestError('INVALID_INPUT', firstLine(error));
+      }
+      return backend.loadedModels();
+    },
     'model/pick': async ({ id }) => {
       const entry = backend.modelPicker().entries.find((e) => e.id === id);
       if (!entry) throw new StudioRequestError('INVALID_INPUT', `"${id.slice(0, 80)}" is not in the model catalogue.`);

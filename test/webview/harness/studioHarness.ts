@@ -8,7 +8,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Engine } from '../../../src/engine';
+import { Engine, ModelPool } from '../../../src/engine';
 import type { TokenEmbeddings } from '../../../src/engine/types';
 import type { RemoteEmbedder } from '../../../src/engine/remote';
 import type { HostEncodedTexts } from '../../../src/host/studioServices';
@@ -16,10 +16,11 @@ import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
 import { createStudioRequestHandlers, type BackendEncodeOptions, type StudioBackend } from '../../../src/panel/studioRequests';
 import { studioHtml } from '../../../src/panel/studioHtml';
 import { ENGLISH_STRINGS } from '../../../src/shared/studioUiStrings';
-import { type ExportFormat, type HostMessage, type ModelPickerView, type ModelStatus, type StudioDtype, type StudioShowRequest, type WebviewCommand } from '../../../src/shared/studioProtocol';
+import { type ExportFormat, type HostMessage, type LoadedModelsView, type ModelPickerView, type ModelStatus, type StudioDtype, type StudioShowRequest, type WebviewCommand } from '../../../src/shared/studioProtocol';
 import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
 import { modelPickerView } from '../../../src/host/modelPicker';
 import { engineOptionsFrom, readStudioSettings, type HostPaths } from '../../../src/host/studioSettings';
+import { loadedModelsView } from '../../../src/host/loadedModelsView';
 
 /** The settings' defaults, with the test model as the model folder (as the in-host tests set minilm.modelFolder). */
 const HARNESS_SETTINGS = { ...readStudioSettings(() => undefined, true), modelFolder: testModelDir() };
@@ -50,6 +51,8 @@ export class HarnessBackend implements StudioBackend {
     private readonly allowDownload: boolean,
     /** Embeds instead of the engine, as minilm.backend does in the extension (the engine is then never loaded). */
     private readonly remote?: RemoteEmbedder,
+    /** Models notebooks would run besides the engine's, as the extension host's pool holds them. */
+    readonly pool: ModelPool = new ModelPool({ budgetBytes: 64 * 1024 * 1024 }),
   ) {}
 
   status(): ModelStatus {
@@ -75,6 +78,12 @@ export class HarnessBackend implements StudioBackend {
   model = '';
   modelPicker(): ModelPickerView {
     return modelPickerView({ ...HARNESS_SETTINGS, model: this.model, dtype: this.engine.dtype }, this.paths);
+  }
+  loadedModels(): LoadedModelsView {
+    return loadedModelsView({ state: this.engine.state, identity: `folder ${testModelDir()}`, dtype: this.engine.dtype, busy: 0 }, this.pool.models(), this.pool.budgetBytes);
+  }
+  async unloadPooled(key: string): Promise<void> {
+    await this.pool.unload(key);
   }
   checkModel(value: string): void {
     engineOptionsFrom({ ...HARNESS_SETTINGS, model: value }, this.paths);
@@ -128,6 +137,8 @@ export interface HarnessOptions {
   allowDownload?: boolean;
   /** A remote backend that embeds instead of `engine`. */
   remote?: RemoteEmbedder;
+  /** Budget of the pool of notebook models (default 64 MiB). */
+  poolBudgetBytes?: number;
 }
 
 export class StudioHarness {
@@ -142,14 +153,31 @@ export class StudioHarness {
   private origin = '';
 
   constructor(private readonly options: HarnessOptions) {
-    this.backend = new HarnessBackend(options.engine, options.resultsFolder, options.allowDownload ?? true, options.remote);
+    // Pool changes are told once per turn of the event loop, as the extension host does.
+    let queued = false;
+    const pool = new ModelPool({
+      shared: { threads: 1, workers: 1 },
+      budgetBytes: options.poolBudgetBytes ?? 64 * 1024 * 1024,
+      onChange: () => {
+        if (queued) return;
+        queued = true;
+        setTimeout(() => {
+          queued = false;
+          this.post({ type: 'notification', method: 'model/loaded', params: this.backend.loadedModels() });
+        }, 0);
+      },
+    });
+    this.backend = new HarnessBackend(options.engine, options.resultsFolder, options.allowDownload ?? true, options.remote, pool);
     this.dispatcher = new StudioDispatcher(
       createStudioRequestHandlers(this.backend),
       (message) => this.post(message),
       { warn: (m) => this.warnings.push(m), error: (m) => this.warnings.push(m) },
       () => this.sendInit(),
     );
-    options.engine.on('state', () => this.post({ type: 'notification', method: 'model/state', params: this.backend.status() }));
+    options.engine.on('state', () => {
+      this.post({ type: 'notification', method: 'model/state', params: this.backend.status() });
+      this.post({ type: 'notification', method: 'model/loaded', params: this.backend.loadedModels() });
+    });
   }
 
   async start(): Promise<string> {
@@ -163,6 +191,7 @@ export class StudioHarness {
     for (const stream of this.streams) stream.end();
     this.streams.clear();
     this.dispatcher.cancelAll();
+    await this.backend.pool.dispose();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
   }

@@ -55,7 +55,7 @@ export function createLoadedModels(ctx: TabContext): { element: HTMLElement; ren
       } else {
         budget.textContent = ctx.t('loaded.budget', formatBytes(view.pooledBytes), formatBytes(view.budgetBytes));
         const head = h('tr', {}, ...[ctx.t('loaded.model'), ctx.t('model.dtype'), ctx.t('model.state'), ctx.t('loaded.memory'), ctx.t('loaded.activity'), ''].map((label) => h('th', { scope: 'col' }, label)));
-        replaceChildren(table, h('table', { class: 'picker-table' }, h('thead', {}, head), h('tbody', {}, ...view.models.map(row))));
+        replaceChildren(table, h('table', { class: 'picker-table loaded-table' }, h('thead', {}, head), h('tbody', {}, ...view.models.map(row))));
       }
       replaceChildren(status, busyIndicator(ctx, loaded.busy), errorBox(ctx, loaded.error));
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { parseCell } from '../../../src/notebook/cellLanguage';
-import { cellModelPragma, modelChoiceFor, notebookModelOf, NotebookModelError } from '../../../src/notebook/cellModel';
+import { cellModelOrigin, cellModelPragma, modelChoiceFor, notebookModelOf, NotebookModelError } from '../../../src/notebook/cellModel';
 import { tinyModelsDir } from '../../helpers/tinyModels';
 import { runsModel } from '../../../src/engine/modelPool';
 import { engineOptionsFrom, readStudioSettings, type SettingLayers } from '../../../src/host/studioSettings';
@@ -20,6 +20,13 @@ describe('notebook/cellModel: a model per cell (# model: …) and per notebook (
   it('the notebook model is its metadata\'s non-empty "model" string', () => {
     assert.equal(notebookModelOf({ model: ' bge-small-zh-v1.5 ' }), 'bge-small-zh-v1.5');
     for (const metadata of [undefined, {}, { model: '' }, { model: 3 }]) assert.equal(notebookModelOf(metadata), undefined);
+  });
+
+  it("a cell's model comes from its # model: line, else the notebook's metadata, else the settings (undefined)", () => {
+    assert.deepEqual(cellModelOrigin('# model: bge-small-zh-v1.5\ncompare\nA\nB', { model: 'all-MiniLM-L6-v2' }), { spec: 'bge-small-zh-v1.5', from: 'cell' });
+    assert.deepEqual(cellModelOrigin('compare\nA\nB', { model: ' all-MiniLM-L6-v2 ' }), { spec: 'all-MiniLM-L6-v2', from: 'notebook' });
+    assert.equal(cellModelOrigin('compare\nA\nB', {}), undefined);
+    assert.throws(() => cellModelOrigin('# model:\ncompare\nA', { model: 'all-MiniLM-L6-v2' }), /expected a model/);
   });
 
   const workspace = repoRoot;

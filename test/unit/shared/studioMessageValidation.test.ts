@@ -26,6 +26,8 @@ const valid: WebviewMessage[] = [
   { type: 'request', id: 18, method: 'model/catalogue', params: {} },
   { type: 'request', id: 19, method: 'model/pick', params: { id: 'bge-small-zh-v1.5' } },
   { type: 'request', id: 20, method: 'model/useOther', params: { model: 'BAAI/bge-small-en-v1.5@main' } },
+  { type: 'request', id: 21, method: 'model/loaded', params: {} },
+  { type: 'request', id: 22, method: 'model/unloadPooled', params: { key: '{"model":"folder /w/m","dtype":"fp32","backend":"local"}' } },
 ];
 
 describe('Studio protocol validation', () => {
@@ -50,6 +52,11 @@ describe('Studio protocol validation', () => {
       { type: 'request', id: 1, method: 'model/useOther', params: { model: 'a/b'.padEnd(4097, 'c') } },
       { type: 'request', id: 1, method: 'model/useOther', params: { model: ['a/b'] } },
       { type: 'request', id: 1, method: 'model/catalogue', params: { dtype: 'q8' } },
+      { type: 'request', id: 1, method: 'model/loaded', params: { all: true } },
+      { type: 'request', id: 1, method: 'model/unloadPooled', params: {} },
+      { type: 'request', id: 1, method: 'model/unloadPooled', params: { key: '' } },
+      { type: 'request', id: 1, method: 'model/unloadPooled', params: { key: 3 } },
+      { type: 'request', id: 1, method: 'model/unloadPooled', params: { key: 'x'.repeat(8193) } },
     ]) {
       assert.equal(parseWebviewMessage(junk).ok, false, JSON.stringify(junk).slice(0, 120));
     }

@@ -209,7 +209,9 @@ export class ModelPool {
     let slot = this.lru.get(key);
     if (!slot) {
       const made: Omit<Slot, 'engine'> = { key, identity: modelIdentity(request.model), dtype: request.model.dtype ?? this.shared.dtype ?? 'fp32', leases: 0, bytes: undefined, evicted: false };
-      const engine = this.createEngine({ ...this.shared, ...request.model, beforeSessions: (weights) => this.makeRoom(created, weightsBytes(weights)) });
+      // The shared hub options (a mirror's endpoint) still apply to a model that names its repository and revision.
+      const hub = this.shared.hub || request.model.hub ? { hub: { ...this.shared.hub, ...request.model.hub } } : {};
+      const engine = this.createEngine({ ...this.shared, ...request.model, ...hub, beforeSessions: (weights) => this.makeRoom(created, weightsBytes(weights)) });
       const created: Slot = { ...made, engine };
       engine.on('state', () => this.changed());
       slot = created;

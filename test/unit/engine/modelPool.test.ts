@@ -220,6 +220,14 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     assert.notEqual(made.get('bert-cls'), before);
   });
 
+  it("a pooled hub model keeps the shared hub endpoint (a mirror) besides its own repository and revision", async () => {
+    const made: EngineOptions[] = [];
+    const pool = new ModelPool({ shared: { hub: { endpoint: 'https://mirror.example' }, workers: 1 }, budgetBytes: 1024, createEngine: (options) => (made.push(options), new Engine(options)) });
+    pools.push(pool);
+    await pool.use({ model: { hub: { repository: 'o/n', revision: 'r1' }, modelNamed: true } }, async () => undefined);
+    assert.deepEqual(made[0]!.hub, { endpoint: 'https://mirror.example', repository: 'o/n', revision: 'r1' });
+  });
+
   it('a model that fails to load leaves nothing behind', async () => {
     const { pool } = poolWith(64 * 1024 * 1024);
     pools.push(pool);

@@ -538,6 +538,8 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
   it('Model tab, Loaded models: the active model and two notebook models with their weights, busy and idle; Unload frees the idle one, the busy one cannot be', async () => {
     await selectTab(page, 'model');
     const pool = harness.backend.pool;
+    // The picker test before this one changed the model, which unloads it: the active model is loaded again.
+    await engine.load();
     const ask = (name: string) => ({ model: { modelDir: tinyModelDir(name), dtype: 'fp32' as const } });
     const weights = (name: string) => fs.statSync(path.join(tinyModelDir(name), 'onnx', 'model.onnx')).size;
     await pool.use(ask('bert-mean-norm'), (engine) => engine.encode(['a cat']));

@@ -11,6 +11,7 @@ import { encodeSelection, type EncodeSelectionArgs } from './encodeSelection';
 import { findSimilar, type FindSimilarArgs } from './findSimilar';
 import { chooseModelFolder, downloadModel, loadModel, newNotebook, type ChooseModelFolderArgs } from './modelCommands';
 import { openSampleNotebook } from './openSampleNotebook';
+import { SET_NOTEBOOK_MODEL_COMMAND, setNotebookModel, type SetNotebookModelArgs } from '../notebook/setNotebookModel';
 import { runExamples, type RunExamplesArgs } from './runExamples';
 
 /** Arguments from a menu (a URI) or key binding are not ours: only plain objects are taken as options. */
@@ -42,6 +43,7 @@ export function registerCommands(services: StudioServices, outcomes: CommandOutc
     register('minilm.chooseModelFolder', (arg) => chooseModelFolder(services, outcomes, options<ChooseModelFolderArgs>(arg))),
     register('minilm.newNotebook', () => newNotebook()),
     register('minilm.openSampleNotebook', () => openSampleNotebook(services.context)),
+    register(SET_NOTEBOOK_MODEL_COMMAND, (arg) => setNotebookModel(services, options<SetNotebookModelArgs>(arg))),
     register('minilm.setBackendApiKey', (arg) => setBackendApiKey(services, outcomes, options<SetBackendApiKeyArgs>(arg))),
     register('minilm.showLog', () => services.log.show(true)),
   );

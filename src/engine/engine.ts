@@ -345,10 +345,12 @@ export class Engine extends EventEmitter<EngineEvents> {
       },
     });
     if (signal.aborted) throw abortReason(signal);
+    const workerCount = this.options.workers ?? 1;
+    await this.options.beforeSessions?.({ modelFile: path.join(resolved.dir, modelFileFor(dtype)), workers: workerCount }, signal);
+    if (signal.aborted) throw abortReason(signal);
     if (wanted()) this.setState({ kind: 'loading' });
     // Read before any worker starts: an unsupported module fails the load at once, naming it.
     const config = readModelConfig(resolved.dir, { knownDefault: resolved.knownDefault, log });
-    const workerCount = this.options.workers ?? 1;
     // Several workers split the cores between them: each session runs single-batch work on its own threads.
     const threads = this.options.threads ?? Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / workerCount));
     // Thread pools that together want more cores than there are must not spin: a spinning thread holds a core that

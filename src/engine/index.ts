@@ -6,4 +6,5 @@ export { readModelConfig, resolvePrompt, POOLING_MODES, type ModelConfig, type P
 export { MODEL_CATALOGUE, DEFAULT_CATALOGUE_ID, catalogueEntry, downloadSize, verifiedDtypes, type CatalogueEntry, type CatalogueStConfig, type DownloadSize } from './modelCatalogue';
 export { parseModelSpec, type ModelSpec } from './modelSpec';
 export { cacheLocation, findLocalModel } from './modelResolver';
-export { ModelPool, poolKey, weightsBytes, DEFAULT_MEMORY_BUDGET_MB, type ModelChoice, type PoolRequest, type PooledModel, type ModelPoolOptions } from './modelPool';
+export { cachedHubModels, type CachedHubModel } from './cachedHubModels';
+export { ModelPool, modelIdentity, poolKey, runsModel, weightsBytes, DEFAULT_MEMORY_BUDGET_MB, type ModelChoice, type PoolRequest, type PooledModel, type ModelPoolOptions } from './modelPool';

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { Engine } from './engine';
-import type { Dtype, EngineOptions, EngineState, ModelInfo } from './types';
+import { defaultHub } from './hubEndpoint';
+import { catalogueEntryFor } from './modelCatalogue';
+import type { Dtype, EngineOptions, EngineState, ModelInfo, ModelWeights } from './types';
 
 /** Default of `minilm.models.memoryBudgetMB`: all-MiniLM-L6-v2 fp32 (90 MB per worker) and a few multilingual models. */
 export const DEFAULT_MEMORY_BUDGET_MB = 1024;
@@ -23,11 +25,13 @@ export interface PoolRequest {
 
 export interface PooledModel {
   key: string;
+  /** Which model it is, before it has loaded too (see `modelIdentity`). */
+  identity: string;
   /** The loaded model's facts; undefined until its first load has finished. */
   info: ModelInfo | undefined;
   dtype: Dtype;
   state: EngineState['kind'];
-  /** Bytes counted against the budget (see `weightsBytes`); undefined until the model has loaded. */
+  /** Bytes counted against the budget (see `weightsBytes`); undefined until the model's folder is found. */
   bytes: number | undefined;
   /** Requests running on it now: it is not evicted until they end. */
   busy: number;
@@ -40,10 +44,13 @@ export interface ModelPoolOptions {
   /** Makes an engine (tests count and inspect them). */
   createEngine?: (options: EngineOptions) => Engine;
   log?: (message: string) => void;
+  /** Called when what `models()` lists may have changed: a model added, loaded, busy, idle or unloaded. */
+  onChange?: () => void;
 }
 
 interface Slot {
   key: string;
+  identity: string;
   engine: Engine;
   dtype: Dtype;
   leases: number;
@@ -59,32 +66,55 @@ const PINNED_SIZE = 1;
  * session holds its own copy). A measure known as soon as the model resolves and equal on every platform; the
  * process RSS a worker adds is larger (ONNX Runtime's arenas, the tokenizer) and moves with the batches run.
  */
-export function weightsBytes(info: Pick<ModelInfo, 'modelFile' | 'workers'>): number {
+export function weightsBytes(info: ModelWeights | Pick<ModelInfo, 'modelFile' | 'workers'>): number {
   return fs.statSync(info.modelFile).size * info.workers;
 }
 
 /**
- * The pool key: the model as resolved from its spec (a folder's absolute path, or hub repository and revision),
- * its dtype and the backend. Two requests with the same key share one engine and its embedding cache.
+ * Which model a choice loads, as the resolver reads it: a folder's absolute path (MINILM_MODEL_DIR for a model not
+ * named), else the catalogue entry pinning the repository and revision (an unnamed model is the default entry,
+ * all-MiniLM-L6-v2, unless the hub settings name another repository), else the hub repository and revision.
+ * `all-MiniLM-L6-v2` named in a notebook and the default model of an empty `minilm.model` are one model.
  */
-export function poolKey(request: PoolRequest): string {
+export function modelIdentity(model: ModelChoice, env: NodeJS.ProcessEnv = process.env): string {
+  const folder = model.modelDir || (model.modelNamed ? undefined : env.MINILM_MODEL_DIR);
+  if (folder) return `folder ${path.resolve(folder)}`;
+  const hub = { ...defaultHub(env), ...Object.fromEntries(Object.entries(model.hub ?? {}).filter(([, v]) => v !== undefined && v !== '')) };
+  const entry = catalogueEntryFor(hub.repository, hub.revision.trim());
+  return entry ? `catalogue ${entry.id}` : `hub ${hub.repository.toLowerCase()}@${hub.revision.trim()}`;
+}
+
+/**
+ * Whether an engine with these options runs `choice` (a notebook's or cell's model): the same identity and dtype.
+ * `# model: all-MiniLM-L6-v2` under an empty `minilm.model` is the active engine's model, not a second copy.
+ */
+export function runsModel(active: EngineOptions, choice: ModelChoice, env: NodeJS.ProcessEnv = process.env): boolean {
+  const dtype = active.dtype ?? 'fp32';
+  return poolKey({ model: { ...choice, dtype: choice.dtype ?? dtype } }, env) === poolKey({ model: { modelDir: active.modelDir, hub: active.hub, modelNamed: active.modelNamed, dtype } }, env);
+}
+
+/**
+ * The pool key: the model's identity (see `modelIdentity`), its dtype and the backend. Two requests with the same
+ * key share one engine and its embedding cache.
+ */
+export function poolKey(request: PoolRequest, env: NodeJS.ProcessEnv = process.env): string {
   const { model } = request;
-  const where = model.modelDir ? { folder: path.resolve(model.modelDir) } : { repository: model.hub?.repository ?? null, revision: model.hub?.revision ?? null, named: Boolean(model.modelNamed) };
-  return JSON.stringify({ ...where, dtype: model.dtype ?? 'fp32', backend: request.backend ?? 'local' });
+  return JSON.stringify({ model: modelIdentity(model, env), dtype: model.dtype ?? 'fp32', backend: request.backend ?? 'local' });
 }
 
 /**
  * Engines for several models at once. A model stays loaded after use; when the weights of the loaded models exceed
  * the budget, the least recently used idle ones are unloaded (their worker threads end, which is when their memory
- * is returned). A model in use is never evicted: it counts against the budget from the moment its last request ends,
- * so the budget can be exceeded while a request on a newly loaded model runs. A model larger than the whole budget
- * is kept alone.
+ * is returned). A model's weights count from the moment its folder is found: idle models are unloaded to make room
+ * before its sessions load. A model in use is never evicted, so models loading or running at the same time can
+ * together exceed the budget until their requests end. A model larger than the whole budget is kept alone.
  */
 export class ModelPool {
   private lru: LRUCache<string, Slot>;
   private shared: EngineOptions;
   private readonly createEngine: (options: EngineOptions) => Engine;
   private readonly log: (message: string) => void;
+  private readonly changed: () => void;
   /** Engines being disposed after eviction; `settled` waits for them. */
   private readonly retiring = new Set<Promise<void>>();
   private disposed = false;
@@ -93,6 +123,7 @@ export class ModelPool {
     this.shared = { ...options.shared };
     this.createEngine = options.createEngine ?? ((o) => new Engine(o));
     this.log = options.log ?? (() => undefined);
+    this.changed = options.onChange ?? (() => undefined);
     this.lru = this.makeLru(options.budgetBytes);
   }
 
@@ -135,12 +166,25 @@ export class ModelPool {
 
   /** The models held, most recently used first. */
   models(): PooledModel[] {
-    return [...this.lru.values()].map((slot) => ({ key: slot.key, info: slot.engine.info, dtype: slot.dtype, state: slot.engine.state.kind, bytes: slot.bytes, busy: slot.leases }));
+    return [...this.lru.values()].map((slot) => ({ key: slot.key, identity: slot.identity, info: slot.engine.info, dtype: slot.dtype, state: slot.engine.state.kind, bytes: slot.bytes, busy: slot.leases }));
   }
 
   /** Bytes of the loaded idle models and of the busy ones whose size is known. */
   get bytesInUse(): number {
     return [...this.lru.values()].reduce((sum, slot) => sum + (slot.bytes ?? 0), 0);
+  }
+
+  /**
+   * Unloads an idle pooled model now (the Model tab's Unload). Returns false when the pool does not hold it; throws
+   * while a request runs on it, which would otherwise fail with CANCELLED.
+   */
+  async unload(key: string): Promise<boolean> {
+    const slot = this.lru.peek(key);
+    if (!slot) return false;
+    if (slot.leases > 0) throw new Error(`${slot.engine.info?.name ?? 'The model'} is busy with ${slot.leases} request${slot.leases === 1 ? '' : 's'}: unload it once they have finished.`);
+    this.lru.delete(key);
+    await this.settled();
+    return true;
   }
 
   /** Resolves when every evicted engine's workers have ended. */
@@ -164,15 +208,23 @@ export class ModelPool {
     const key = poolKey(request);
     let slot = this.lru.get(key);
     if (!slot) {
-      slot = { key, engine: this.createEngine({ ...this.shared, ...request.model }), dtype: request.model.dtype ?? this.shared.dtype ?? 'fp32', leases: 0, bytes: undefined, evicted: false };
+      const made: Omit<Slot, 'engine'> = { key, identity: modelIdentity(request.model), dtype: request.model.dtype ?? this.shared.dtype ?? 'fp32', leases: 0, bytes: undefined, evicted: false };
+      // The shared hub options (a mirror's endpoint) still apply to a model that names its repository and revision.
+      const hub = this.shared.hub || request.model.hub ? { hub: { ...this.shared.hub, ...request.model.hub } } : {};
+      const engine = this.createEngine({ ...this.shared, ...request.model, ...hub, beforeSessions: (weights) => this.makeRoom(created, weightsBytes(weights)) });
+      const created: Slot = { ...made, engine };
+      engine.on('state', () => this.changed());
+      slot = created;
     }
     slot.leases++;
     this.lru.set(key, slot, { size: PINNED_SIZE });
+    this.changed();
     return slot;
   }
 
   private checkin(slot: Slot): void {
     slot.leases--;
+    this.changed();
     if (slot.leases > 0) return;
     if (slot.evicted || this.disposed) {
       this.retire(slot);
@@ -184,13 +236,30 @@ export class ModelPool {
       this.lru.delete(slot.key);
       return;
     }
-    if (slot.bytes === undefined) {
-      slot.bytes = weightsBytes(info);
-      this.log(`model pool: ${info.name} ${info.dtype} holds ${megabytes(slot.bytes)} of weights (budget ${megabytes(this.lru.maxSize)})`);
-    }
+    slot.bytes ??= weightsBytes(info);
     // Models in use move to the recent end, so that eviction reaches idle ones first and stops before them.
     for (const other of [...this.lru.values()].filter((s) => s.leases > 0)) this.lru.get(other.key);
     this.lru.set(slot.key, slot, { size: this.sizeOf(slot) });
+  }
+
+  /**
+   * Counts a loading model's weights and unloads idle models, least recently used first, until the known weights of
+   * all fit the budget; waits for their worker threads to end, so that their memory is back before the new sessions
+   * take theirs.
+   */
+  private async makeRoom(slot: Slot, bytes: number): Promise<void> {
+    slot.bytes = bytes;
+    const total = () => [...this.lru.values()].reduce((sum, s) => sum + (s.bytes ?? 0), 0);
+    // Least recently used first (lru-cache's reverse order).
+    for (const other of [...this.lru.rvalues()]) {
+      if (total() <= this.lru.maxSize) break;
+      if (!other || other === slot || other.leases > 0) continue;
+      this.log(`model pool: unloading ${other.engine.info?.name ?? other.key} ${other.dtype} to make room for a model of ${megabytes(bytes)}`);
+      this.lru.delete(other.key);
+    }
+    const over = total() - this.lru.maxSize;
+    this.log(`model pool: loading ${(JSON.parse(slot.key) as { model: string }).model} ${slot.dtype}, ${megabytes(bytes)} of weights (${megabytes(total())} of ${megabytes(this.lru.maxSize)} counted${over > 0 ? '; over the budget while the models in use hold it' : ''})`);
+    await this.settled();
   }
 
   /** What an entry counts in the LRU: one byte while in use, its weights when idle (at most what leaves room for the busy ones). */
@@ -204,12 +273,14 @@ export class ModelPool {
     // The same slot set again (a resize) is not an eviction.
     if (reason === 'set' && this.lru.peek(slot.key) === slot) return;
     slot.evicted = true;
+    this.changed();
     if (reason === 'evict') this.log(`model pool: unloading ${slot.engine.info?.name ?? slot.key} ${slot.dtype} (least recently used; ${megabytes(this.bytesInUse)} of ${megabytes(this.lru.maxSize)} in use)`);
     if (slot.leases === 0) this.retire(slot);
   }
 
   private retire(slot: Slot): void {
     const gone = slot.engine.dispose().catch(() => undefined);
+    void gone.then(() => this.changed());
     this.retiring.add(gone);
     void gone.finally(() => this.retiring.delete(gone));
   }

@@ -76,6 +76,18 @@ export interface EngineOptions {
   log?: (message: string) => void;
   /** Worker script path (tests and bundles put it beside the engine). */
   workerPath?: string;
+  /**
+   * Called once the model's folder is found and before its sessions load, with what they will hold; the load waits
+   * for it (the model pool frees memory here, before a new model takes any).
+   */
+  beforeSessions?: (weights: ModelWeights, signal: AbortSignal) => Promise<void> | void;
+}
+
+/** The weights a load is about to put in its workers' sessions. */
+export interface ModelWeights {
+  /** The ONNX file of the dtype: each worker's session holds a copy. */
+  modelFile: string;
+  workers: number;
 }
 
 export interface ModelInfo {

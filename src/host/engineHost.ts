@@ -1,12 +1,14 @@
 // The one engine of the extension host, configured from the `minilm.*` settings, with VS Code progress and logging.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_MEMORY_BUDGET_MB, Engine, EngineError, ModelPool, poolKey, resolveModel, withAbort, type BatchProgress, type EngineOptions, type EngineState, type ModelChoice, type ModelInfo } from '../engine';
+import { DEFAULT_MEMORY_BUDGET_MB, Engine, EngineError, ModelPool, modelIdentity, resolveModel, runsModel, withAbort, type BatchProgress, type EngineOptions, type EngineState, type ModelChoice, type ModelInfo } from '../engine';
 import { DEFAULT_ENDPOINT, DEFAULT_REMOTE_MODEL, RemoteEmbedder, remoteVectorCache } from '../engine/remote';
 import type { DownloadProgress, Dtype, TokenEmbeddings } from '../engine/types';
 import type { EmbedderFacts, EngineHost, HostEncodedTexts, HostEncodeOptions, RemoteBackendView } from './studioServices';
 import { downloadPercent, formatMegabytes } from './statusBarView';
 import { engineOptionsFrom, readStudioSettings, remoteOptionsFrom, type HostPaths, type StudioSettings } from './studioSettings';
+import { identityLabel, loadedModelsView } from './loadedModelsView';
+import type { LoadedModelsView } from '../shared/studioProtocol';
 
 /** Where the remote backend's API key is kept: VS Code's secret storage, never a setting. */
 export const BACKEND_API_KEY_SECRET = 'minilm.backendApiKey';
@@ -52,6 +54,12 @@ export class VscodeEngineHost implements EngineHost {
   private readonly remoteCache = remoteVectorCache();
   /** Models a notebook names besides the active one, each in its own worker, under `minilm.models.memoryBudgetMB`. */
   private readonly pool: ModelPool;
+  private readonly loadedEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeLoadedModels = this.loadedEmitter.event;
+  /** A change of the loaded models is told once per turn of the event loop, however many steps made it. */
+  private loadedChangeQueued = false;
+  /** Requests running on the active engine through this host (the workspace index drives it directly, uncounted). */
+  private activeBusy = 0;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -60,15 +68,17 @@ export class VscodeEngineHost implements EngineHost {
     const options = this.engineOptions();
     this.applied = JSON.stringify(options);
     this.engine = new Engine(options);
-    this.pool = new ModelPool({ shared: sharedPoolOptions(options), budgetBytes: memoryBudgetBytes(), log: (message) => log.info(message) });
+    this.pool = new ModelPool({ shared: sharedPoolOptions(options), budgetBytes: memoryBudgetBytes(), log: (message) => log.info(message), onChange: () => this.loadedModelsChanged() });
     this.engine.on('log', (message) => log.info(message));
     this.engine.on('state', (state) => {
       if (state.kind === 'error') log.error(`${state.code}: ${state.message}`);
       else if (state.kind !== 'downloading') log.debug(`model state: ${state.kind}`);
       this.stateEmitter.fire(state);
+      this.loadedModelsChanged();
     });
     this.disposables.push(
       this.stateEmitter,
+      this.loadedEmitter,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('minilm')) this.queueReconfigure('settings changed');
       }),
@@ -189,6 +199,7 @@ export class VscodeEngineHost implements EngineHost {
     this.applied = JSON.stringify(options);
     this.pool.setBudget(memoryBudgetBytes());
     this.pool.setShared(sharedPoolOptions(options));
+    this.loadedModelsChanged();
     // A changed dtype or model location unloads; the next use reloads (lazily, so a settings edit costs nothing).
     await this.engine.configure(options);
     this.log.info(`${reason}: dtype ${options.dtype}${before !== options.dtype ? ` (was ${before})` : ''}, model folder ${options.modelDir ?? '(not set)'}`);
@@ -248,6 +259,12 @@ export class VscodeEngineHost implements EngineHost {
     // A server gives vectors only: word-piece counts would need the model's tokenizer here, so there are none.
     const run = (signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<HostEncodedTexts> =>
       remote ? remote.encode(texts, { signal, onProgress }).then((vectors) => ({ vectors })) : this.engine.encodeWithTokens(texts, { signal, onProgress });
+    if (!remote) return this.busyOnActive(() => this.encodeWithProgress(texts, options, run));
+    return this.encodeWithProgress(texts, options, run);
+  }
+
+  /** Runs an encode with a progress notification when it is large enough to be worth one. */
+  private async encodeWithProgress(texts: string[], options: HostEncodeOptions, run: (signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined) => Promise<HostEncodedTexts>): Promise<HostEncodedTexts> {
     if (options.onProgress || texts.length <= PROGRESS_THRESHOLD) {
       return this.withSignal(options.token, (signal) => run(signal, options.onProgress));
     }
@@ -280,7 +297,7 @@ export class VscodeEngineHost implements EngineHost {
       throw new EngineError('REMOTE_UNSUPPORTED', vscode.l10n.t('Explain needs the token embeddings of a local model, which the {0} backend at {1} does not give: set minilm.backend to "local" to explain a score.', remote.api, remote.endpoint));
     }
     await this.ensureLoaded({ token: options.token, silent: true });
-    return this.withSignal(options.token, (signal) => this.engine.tokenEmbeddings(text, { signal }));
+    return this.busyOnActive(() => this.withSignal(options.token, (signal) => this.engine.tokenEmbeddings(text, { signal })));
   }
 
   unload(): Promise<void> {
@@ -295,9 +312,42 @@ export class VscodeEngineHost implements EngineHost {
   async withModel<T>(choice: ModelChoice, work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>, options: { token?: vscode.CancellationToken } = {}): Promise<T> {
     await this.settled();
     const active = this.engineOptions();
-    const same = poolKey({ model: { ...choice, dtype: choice.dtype ?? active.dtype } }) === poolKey({ model: { modelDir: active.modelDir, hub: active.modelNamed ? active.hub : undefined, modelNamed: active.modelNamed, dtype: active.dtype } });
-    if (same) return this.withSignal(options.token, (signal) => work(this.engine, signal));
+    if (runsModel(active, choice)) return this.busyOnActive(() => this.withSignal(options.token, (signal) => work(this.engine, signal)));
     return this.withSignal(options.token, (signal) => this.pool.use({ model: { ...choice, dtype: choice.dtype ?? active.dtype }, backend: 'local' }, (engine) => work(engine, signal)));
+  }
+
+  loadedModels(): LoadedModelsView {
+    const active = JSON.parse(this.applied) as EngineOptions;
+    return loadedModelsView({ state: this.engine.state, identity: modelIdentity(active), dtype: this.engine.dtype, busy: this.activeBusy }, this.pool.models(), this.pool.budgetBytes);
+  }
+
+  async unloadPooled(key: string): Promise<void> {
+    const model = this.pool.models().find((m) => m.key === key);
+    if (!model) return;
+    const name = model.info?.name ?? identityLabel(model.identity);
+    if (model.busy > 0) throw new Error(vscode.l10n.t('{0} is busy with {1} running request(s): unload it once they have finished.', name, model.busy));
+    await this.pool.unload(key);
+    this.log.info(`model pool: unloaded ${name} ${model.dtype} (asked for in the Studio)`);
+  }
+
+  private loadedModelsChanged(): void {
+    if (this.loadedChangeQueued) return;
+    this.loadedChangeQueued = true;
+    setTimeout(() => {
+      this.loadedChangeQueued = false;
+      this.loadedEmitter.fire();
+    }, 0);
+  }
+
+  private async busyOnActive<T>(work: () => Promise<T>): Promise<T> {
+    this.activeBusy++;
+    this.loadedModelsChanged();
+    try {
+      return await work();
+    } finally {
+      this.activeBusy--;
+      this.loadedModelsChanged();
+    }
   }
 
   /**

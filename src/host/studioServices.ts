@@ -4,6 +4,7 @@ import type { EngineState, ModelInfo, BatchProgress, Dtype, TokenCount, TokenEmb
 import type { RemoteApi } from '../engine/remote';
 import type { Engine } from '../engine/engine';
 import type { ModelChoice } from '../engine/modelPool';
+import type { LoadedModelsView } from '../shared/studioProtocol';
 
 /**
  * What the panel, the notebook controller and the commands get from the extension host: one shared model, its
@@ -44,6 +45,12 @@ export interface EngineHost extends vscode.Disposable {
    * model, else one held besides it under `minilm.models.memoryBudgetMB` (least recently used unloaded first).
    */
   withModel<T>(choice: ModelChoice, work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>, options?: { token?: vscode.CancellationToken }): Promise<T>;
+  /** The active model and the pooled ones, with the pool's budget (the Model tab's "Loaded models"). */
+  loadedModels(): LoadedModelsView;
+  /** Fires when `loadedModels()` may have changed. */
+  readonly onDidChangeLoadedModels: vscode.Event<void>;
+  /** Unloads a pooled model now; rejects with one line while a request runs on it. */
+  unloadPooled(key: string): Promise<void>;
 }
 
 export interface HostEncodedTexts {

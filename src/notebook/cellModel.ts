@@ -43,6 +43,17 @@ export function notebookModelOf(metadata: Readonly<Record<string, unknown>> | un
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/**
+ * Where a cell's model comes from: its `# model:` line or the notebook's metadata; undefined: the settings' model.
+ * Throws the cell's syntax error for an empty `# model:` line (the cell would not run at all).
+ */
+export function cellModelOrigin(source: string, metadata: Readonly<Record<string, unknown>> | undefined): { spec: string; from: 'cell' | 'notebook' } | undefined {
+  const pragma = cellModelPragma(source);
+  if (pragma) return { spec: pragma.spec, from: 'cell' };
+  const notebook = notebookModelOf(metadata);
+  return notebook ? { spec: notebook, from: 'notebook' } : undefined;
+}
+
 export interface ModelScope {
   /** The notebook's folder: relative folder specs are read against it. Undefined for an untitled notebook. */
   readonly notebookFolder: string | undefined;

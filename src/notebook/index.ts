@@ -7,6 +7,7 @@ import { registerCellLanguage } from './cellEditorFeatures';
 import { MiniLmController, NOTEBOOK_TYPE, translate } from './notebookController';
 import { MiniLmNotebookSerializer } from './notebookSerializer';
 import { registerRendererMessaging } from './rendererMessaging';
+import { registerCellModelStatus } from './setNotebookModel';
 
 export function registerNotebook(services: StudioServices, workspaceIndex?: WorkspaceIndexService): vscode.Disposable {
   const serializer = new MiniLmNotebookSerializer({
@@ -19,6 +20,7 @@ export function registerNotebook(services: StudioServices, workspaceIndex?: Work
     controller,
     registerRendererMessaging(services.log),
     registerCellLanguage((notebook) => controller.corpusNames(notebook)),
+    registerCellModelStatus(),
   );
 }
 

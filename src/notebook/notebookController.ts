@@ -9,6 +9,7 @@ import type { ModelInfo, TokenEmbeddings } from '../engine/types';
 import type { SimilarityFunction } from '../engine/modelConfig';
 import { isReallyWithin } from '../host/containedPath';
 import { cellModelPragma, modelChoiceFor, notebookModelOf, NotebookModelError } from './cellModel';
+import { notebookModelScope } from './notebookModelScope';
 import { readCellFile, type CellFileScope } from './cellFiles';
 import { CellSyntaxError, parseCell } from './cellLanguage';
 import { renderMessage } from './cellMessages';
@@ -176,11 +177,10 @@ export class MiniLmController implements vscode.Disposable {
     const spec = pragma?.spec ?? notebookModelOf(notebook.metadata);
     if (!spec) return undefined;
     const line = pragma?.line ?? 1;
-    const local = (uri: vscode.Uri | undefined) => (uri?.scheme === 'file' ? uri.fsPath : undefined);
-    const workspaceFolder = local(vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri) ?? local(vscode.workspace.workspaceFolders?.[0]?.uri);
-    const notebookFolder = notebook.uri.scheme === 'file' ? vscode.Uri.joinPath(notebook.uri, '..').fsPath : undefined;
+    const scope = notebookModelScope(notebook, this.services.engine.dtype);
+    const workspaceFolder = scope.workspaceFolder;
     try {
-      const model = modelChoiceFor(spec, { notebookFolder, workspaceFolder, trusted: vscode.workspace.isTrusted, dtype: this.services.engine.dtype });
+      const model = modelChoiceFor(spec, scope);
       if (model.choice.modelDir && !(await isReallyWithin(workspaceFolder!, model.choice.modelDir))) {
         throw new NotebookModelError('modelFolderLink', model.choice.modelDir);
       }

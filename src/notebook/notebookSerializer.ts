@@ -3,6 +3,7 @@
 // opens (and so never saves) a notebook holding less than the file. While a notebook is open its FileLayout travels
 // in the notebook metadata, so that a save of an unedited notebook writes the file's bytes back unchanged.
 import * as vscode from 'vscode';
+import { NOTEBOOK_MODEL_KEY } from './cellModel';
 import { isFileLayout, isPlainLayout, readNotebook, writeNotebook } from './notebookFile';
 import { type JsonObject, type RawCell, type RawNotebook, type RawOutput } from './notebookFormat';
 import { outputItemsFromJson, RESULT_OUTPUT_METADATA } from './resultOutputs';
@@ -84,6 +85,8 @@ function isResultOutput(metadata: JsonObject | undefined): boolean {
 
 export function toRawNotebook(data: vscode.NotebookData, saveOutputs: boolean): RawNotebook {
   const { [LAYOUT_METADATA_KEY]: layout, ...metadata } = (data.metadata ?? {}) as JsonObject;
+  // "Use the default model" leaves the key null (VS Code merges metadata edits, so a key cannot be removed): not written.
+  if (metadata[NOTEBOOK_MODEL_KEY] === null) delete metadata[NOTEBOOK_MODEL_KEY];
   const cells: RawCell[] = data.cells.map((cell) => {
     const isCode = cell.kind === vscode.NotebookCellKind.Code;
     const summary = cell.executionSummary;

@@ -1,7 +1,7 @@
 /** What the Studio's request handlers need from their host: the panel's VS Code backend, or the webview tests' harness. */
 import type { BatchProgress, ModelInfo, TokenEmbeddings } from '../engine/types';
 import type { HostEncodedTexts } from '../host/studioServices';
-import type { ExportFormat, ModelPickerView, ModelStatus, StudioDtype, WebviewCommand } from '../shared/studioProtocol';
+import type { ExportFormat, LoadedModelsView, ModelPickerView, ModelStatus, StudioDtype, WebviewCommand } from '../shared/studioProtocol';
 
 export interface BackendEncodeOptions {
   signal: AbortSignal;
@@ -25,6 +25,10 @@ export interface StudioBackend {
   modelPicker(): ModelPickerView;
   /** Throws one line saying why, when `minilm.model` could not be this value. */
   checkModel(value: string): void;
+  /** The active model and the pooled ones, with the pool's budget. */
+  loadedModels(): LoadedModelsView;
+  /** Unloads a pooled model; throws one line while a request runs on it. */
+  unloadPooled(key: string): Promise<void>;
   /** Writes `minilm.model` ('' is the default) and resolves once the engine has the new options (unloaded, nothing downloaded). */
   setModel(value: string): Promise<void>;
   /** `tokens` is absent when a remote backend embedded the texts. */

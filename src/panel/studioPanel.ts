@@ -92,6 +92,9 @@ export class StudioPanel {
         // A download or a load may have filled the cache: the picker's "downloaded" column follows.
         if (state.kind === 'ready' || state.kind === 'error') this.postPicker(backend);
       }),
+      services.engine.onDidChangeLoadedModels(() => {
+        if (this.ready) this.post({ type: 'notification', method: 'model/loaded', params: backend.loadedModels() });
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (['minilm.dtype', 'minilm.backend', 'minilm.backendEndpoint', 'minilm.remoteModel'].some((key) => e.affectsConfiguration(key))) {
           this.post({ type: 'notification', method: 'model/state', params: modelStatusOf(services) });

@@ -77,6 +77,15 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
     },
 
     'model/catalogue': async () => backend.modelPicker(),
+    'model/loaded': async () => backend.loadedModels(),
+    'model/unloadPooled': async ({ key }) => {
+      try {
+        await backend.unloadPooled(key);
+      } catch (error) {
+        throw new StudioRequestError('INVALID_INPUT', firstLine(error));
+      }
+      return backend.loadedModels();
+    },
     'model/pick': async ({ id }) => {
       const entry = backend.modelPicker().entries.find((e) => e.id === id);
       if (!entry) throw new StudioRequestError('INVALID_INPUT', `"${id.slice(0, 80)}" is not in the model catalogue.`);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { HostEncodedTexts, StudioServices } from '../host/studioServices';
 import type { TokenEmbeddings } from '../engine/types';
-import type { ExportFormat, ModelPickerView, ModelStatus, StudioDtype, WebviewCommand } from '../shared/studioProtocol';
+import type { ExportFormat, LoadedModelsView, ModelPickerView, ModelStatus, StudioDtype, WebviewCommand } from '../shared/studioProtocol';
 import { currentSettings } from '../host/engineHost';
 import { SETTINGS_QUERY } from '../shared/errorActions';
 import { modelPickerView, modelSettingUpdate, type SettingTarget } from '../host/modelPicker';
@@ -105,6 +105,14 @@ export class VscodeStudioBackend implements StudioBackend {
 
   modelPicker(): ModelPickerView {
     return modelPickerView(currentSettings(), this.services.engine.hostPaths());
+  }
+
+  loadedModels(): LoadedModelsView {
+    return this.services.engine.loadedModels();
+  }
+
+  unloadPooled(key: string): Promise<void> {
+    return this.services.engine.unloadPooled(key);
   }
 
   checkModel(value: string): void {

@@ -79,6 +79,32 @@ export interface ModelStatus {
   memoryRss: number;
 }
 
+/** A model held in memory: the active one (`minilm.model`) or one the pool holds for a notebook or cell. */
+export interface LoadedModelView {
+  /** The pool's key, which Unload names; absent for the active model. */
+  key?: string;
+  name: string;
+  dtype: StudioDtype;
+  state: ModelStatus['state'];
+  /** Bytes of weights it holds (the ONNX file once per worker); absent until its folder is found. */
+  bytes?: number;
+  /** Requests running on it now: a busy model is not unloaded. */
+  busy: number;
+  active: boolean;
+}
+
+/** The Model tab's "Loaded models": the active model, the pooled ones, and the pool's memory budget. */
+export interface LoadedModelsView {
+  models: LoadedModelView[];
+  /** `minilm.models.memoryBudgetMB` in bytes: the pooled models' weights are kept within it. */
+  budgetBytes: number;
+  /** Weights the pooled models hold now (the active model is not counted against the budget). */
+  pooledBytes: number;
+}
+
+/** Largest pool key the webview may send back (a JSON of a folder path, dtype and backend). */
+export const POOL_KEY_MAX = 8192;
+
 /** Largest `minilm.model` value the picker accepts (a folder path or owner/name@revision). */
 export const MODEL_SPEC_MAX = 4096;
 
@@ -248,6 +274,10 @@ export interface StudioRequestMap {
   'model/pick': { params: { id: string }; result: ModelPickerView };
   /** Makes owner/name[@revision] or a folder the model, after checking it names one; never downloads. */
   'model/useOther': { params: { model: string }; result: ModelPickerView };
+  /** The models held in memory now. */
+  'model/loaded': { params: Record<string, never>; result: LoadedModelsView };
+  /** Unloads a pooled (notebook) model; refused with one line while a request runs on it. */
+  'model/unloadPooled': { params: { key: string }; result: LoadedModelsView };
   'similarity/compute': { params: { a: string; b: string }; result: SimilarityResult };
   /** Which word pieces make the score: the token alignment of A and B (the engine's token embeddings). */
   'similarity/explain': { params: { a: string; b: string }; result: ExplainView };
@@ -296,6 +326,8 @@ export interface HostNotificationMap {
   'model/state': ModelStatus;
   /** The picker changed: a setting was edited or a model was downloaded. */
   'model/picker': ModelPickerView;
+  /** A model was loaded, unloaded, became busy or idle, or the budget changed. */
+  'model/loaded': LoadedModelsView;
   show: StudioShowRequest;
 }
 export type HostNotificationMethod = keyof HostNotificationMap;

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, waitFor, workspaceRoot } from './extensionApi';
+import type { LoadedModelsView } from '../../src/shared/studioProtocol';
+import { EXTENSION_ID, extensionApi, waitFor, workspaceRoot } from './extensionApi';
 import { CELL_TIMEOUT_MS, cellFinished, describeOutputs, ERROR_MIME, showWithKernel } from './notebookDriver';
 
 /** The repository (out/test/vscode → ../../..), where the tiny test models are. */
@@ -83,6 +84,66 @@ describe('minilm notebook: a model per cell and per notebook', function () {
   it("the notebook's metadata model runs cells without a # model: line", async () => {
     const notebook = await runAll(['compare\nA cat.\nA dog.'], { model: 'tiny-models/xlmr-unigram-mean' });
     assert.equal(jsonOf(notebook.cellAt(0)).model, 'xlmr-unigram-mean fp32');
+  });
+
+  it('MiniLM: Set Notebook Model writes the metadata through an undoable edit, the next run uses that model, and a bad name changes nothing', async () => {
+    const notebook = await runAll(['encode\nhello world']);
+    const before = jsonOf(notebook.cellAt(0)).model;
+    assert.notEqual(before, 'xlmr-unigram-mean fp32');
+    assert.equal(await vscode.commands.executeCommand('minilm.setNotebookModel', { model: 'tiny-models/xlmr-unigram-mean' }), 'tiny-models/xlmr-unigram-mean');
+    assert.equal(notebook.metadata.model, 'tiny-models/xlmr-unigram-mean');
+    assert.ok(notebook.isDirty, 'an edit of the document, saved with it');
+    await vscode.commands.executeCommand('notebook.execute');
+    const modelOf = (cell: vscode.NotebookCell) => {
+      try {
+        return jsonOf(cell).model;
+      } catch {
+        return undefined; // outputs cleared while the cell runs again
+      }
+    };
+    await waitFor(() => modelOf(notebook.cellAt(0)) === 'xlmr-unigram-mean fp32', 'the cell to run on the notebook model');
+    await notebook.save();
+    assert.match(fs.readFileSync(notebook.uri.fsPath, 'utf8').split('\n')[0]!, /^%% minilm-notebook v1 \{.*"model":"tiny-models\/xlmr-unigram-mean".*\}$/);
+    // A name that is no model is refused with one line; the metadata stays.
+    assert.equal(await vscode.commands.executeCommand('minilm.setNotebookModel', { model: 'no such model at all' }), undefined);
+    assert.equal(notebook.metadata.model, 'tiny-models/xlmr-unigram-mean');
+    await vscode.commands.executeCommand('minilm.setNotebookModel', { model: 'tiny-models/bert-mean-norm' });
+    assert.equal(notebook.metadata.model, 'tiny-models/bert-mean-norm');
+    await vscode.commands.executeCommand('undo');
+    await waitFor(() => notebook.metadata.model === 'tiny-models/xlmr-unigram-mean', 'undo to restore the previous model');
+    assert.equal(await vscode.commands.executeCommand('minilm.setNotebookModel', { model: null }), null);
+    assert.equal(notebook.metadata.model ?? undefined, undefined, '"Use the default model" clears the key');
+    await notebook.save();
+    assert.doesNotMatch(fs.readFileSync(notebook.uri.fsPath, 'utf8').split('\n')[0]!, /model/, 'and the file names no model');
+    await vscode.commands.executeCommand('notebook.execute');
+    await waitFor(() => modelOf(notebook.cellAt(0)) === before, 'the cell to run on the default model again');
+  });
+
+  it("the Studio's Loaded models lists the active model and a notebook's pooled one; Unload frees it", async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand('minilm.openStudio');
+    await waitFor(() => api.studioPanel() !== undefined, 'the Studio panel');
+    const panel = api.studioPanel()!;
+    let id = 70_000;
+    const request = async (method: string, params: unknown) => {
+      const response = await panel.handleRequestForTest({ type: 'request', id: id++, method, params });
+      assert.ok(response?.ok, `${method}: ${JSON.stringify(response)}`);
+      return response.result as LoadedModelsView;
+    };
+    const pooledNames = (view: LoadedModelsView) => view.models.filter((m) => !m.active).map((m) => m.name);
+    for (const m of (await request('model/loaded', {})).models) if (m.key) await request('model/unloadPooled', { key: m.key });
+    await runAll(['# model: tiny-models/bert-mean-norm\ncompare\nA cat.\nA dog.']);
+    const view = await request('model/loaded', {});
+    assert.equal(view.models[0]!.active, true);
+    assert.deepEqual(pooledNames(view), ['bert-mean-norm']);
+    const pooled = view.models.find((m) => !m.active)!;
+    const weights = fs.statSync(path.join(workspaceFolder(), 'tiny-models', 'bert-mean-norm', 'onnx', 'model.onnx')).size;
+    assert.deepEqual({ state: pooled.state, busy: pooled.busy, dtype: pooled.dtype }, { state: 'ready', busy: 0, dtype: 'fp32' });
+    assert.ok(pooled.bytes! >= weights && pooled.bytes! % weights === 0, `${pooled.bytes} bytes: the ONNX file (${weights}) once per worker`);
+    assert.equal(view.pooledBytes, pooled.bytes);
+    assert.equal(view.budgetBytes, 1024 * 1024 * 1024, 'minilm.models.memoryBudgetMB, 1024 by default');
+    const after = await request('model/unloadPooled', { key: pooled.key });
+    assert.deepEqual(pooledNames(after), []);
   });
 
   it('a model folder outside the workspace is one line, and the cell fails', async () => {

@@ -477,6 +477,56 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.equal(await page.locator('[data-testid="picker-needs-download"]').count(), 0);
   });
 
+  it('Model tab, Loaded models: the active model and two notebook models with their weights, busy and idle; Unload frees the idle one, the busy one cannot be', async () => {
+    await selectTab(page, 'model');
+    const pool = harness.backend.pool;
+    // The picker test before this one changed the model, which unloads it: the active model is loaded again.
+    await engine.load();
+    const ask = (name: string) => ({ model: { modelDir: tinyModelDir(name), dtype: 'fp32' as const } });
+    const weights = (name: string) => fs.statSync(path.join(tinyModelDir(name), 'onnx', 'model.onnx')).size;
+    await pool.use(ask('bert-mean-norm'), (engine) => engine.encode(['a cat']));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const inFlight = pool.use(ask('xlmr-unigram-mean'), async (engine) => {
+      await engine.load();
+      started();
+      await held;
+      return engine.encode(['你好，世界']);
+    });
+    try {
+      await running;
+      const cells = (testId: string) => page.locator(`[data-testid="loaded-row"] [data-testid="${testId}"]`).allInnerTexts();
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="loaded-activity"]')).map((c) => c.textContent).join() === 'Idle,Busy (1),Idle');
+      assert.deepEqual(await cells('loaded-name'), ['all-MiniLM-L6-v2', 'xlmr-unigram-mean', 'bert-mean-norm'], 'the active model, then the pool most recently used first');
+      assert.deepEqual((await cells('loaded-state')).map((s) => s.trim()), ['Ready', 'Ready', 'Ready']);
+      const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+      assert.deepEqual((await cells('loaded-bytes')).slice(1), [kb(weights('xlmr-unigram-mean')), kb(weights('bert-mean-norm'))]);
+      assert.equal(await page.locator('[data-testid="loaded-budget"]').innerText(), `Notebook models: ${kb(weights('xlmr-unigram-mean') + weights('bert-mean-norm'))} of 64.0 MB`);
+      assert.equal(await page.locator('[data-testid="loaded-row"][data-active="true"] [data-testid="loaded-active"]').count(), 1);
+      assert.equal(await page.locator('#unload-pooled-0').count(), 0, 'the active model is unloaded with the Unload above');
+      assert.equal(await page.locator('#unload-pooled-1').getAttribute('disabled'), '', 'a busy model cannot be unloaded');
+      assert.match((await page.locator('#unload-pooled-1').getAttribute('title'))!, /A request is running on this model/);
+      await page.locator('#loaded-models').scrollIntoViewIfNeeded();
+      await screenshot(page, 'loaded-models');
+      await page.locator('#unload-pooled-2').click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="loaded-row"]').length === 2);
+      assert.deepEqual(pool.models().map((m) => m.info?.name), ['xlmr-unigram-mean']);
+      release();
+      assert.equal((await inFlight).length, 1);
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="loaded-activity"]')).map((c) => c.textContent).join() === 'Idle,Idle');
+      // A busy model refused by the host (the button raced a new request) is one line in the section.
+      const answer = await harness.handle({ type: 'request', id: 9_001, method: 'model/unloadPooled', params: { key: pool.models()[0]!.key } });
+      assert.ok(answer?.ok, 'an idle model unloads');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="loaded-row"]').length === 1);
+    } finally {
+      release();
+      await inFlight.catch(() => undefined);
+      for (const m of pool.models()) await pool.unload(m.key).catch(() => undefined);
+    }
+  });
+
   it('light theme: the Examples and Encode tabs are readable', async () => {
     const light = await openStudio(context, `${url}/?theme=light`);
     try {

@@ -89,12 +89,16 @@ function onNotification(notification: HostNotification): void {
       dispatch({ type: 'init', status: notification.params.status, hasResultsFolder: notification.params.hasResultsFolder });
       if (notification.params.request) showRequest(notification.params.request);
       ctx.run('picker', 'model/catalogue', {}, (result, id) => dispatch({ type: 'succeeded', slot: 'picker', id, result }));
+      ctx.run('loaded', 'model/loaded', {}, (result, id) => dispatch({ type: 'succeeded', slot: 'loaded', id, result }));
       break;
     case 'model/state':
       dispatch({ type: 'status', status: notification.params });
       break;
     case 'model/picker':
       dispatch({ type: 'picker', view: notification.params });
+      break;
+    case 'model/loaded':
+      dispatch({ type: 'loaded', view: notification.params });
       break;
     case 'show':
       showRequest(notification.params);

@@ -5,6 +5,7 @@ import type { Tab, TabContext } from './context';
 import { downloadPercent, formatBytes, formatTemplate } from './formatting';
 import { errorFix, modelPrimaryAction } from './modelActions';
 import { createModelPicker } from './modelPicker';
+import { createLoadedModels } from './loadedModels';
 
 const STATE_ICON: Record<ModelStatus['state'], string> = {
   unloaded: 'circle-outline',
@@ -35,6 +36,7 @@ export function createModelTab(ctx: TabContext): Tab {
     ctx.run('model', 'command/run', { command: name }, (_r, id) => ctx.dispatch({ type: 'finished', slot: 'model', id }));
 
   const picker = createModelPicker(ctx);
+  const loaded = createLoadedModels(ctx);
   const loadButton = button(ctx.t('model.load'), 'play', load, { id: 'load-button' }) as HTMLElement & { secondary: boolean };
   const localControls = h(
       'div',
@@ -43,12 +45,13 @@ export function createModelTab(ctx: TabContext): Tab {
       button(ctx.t('model.unload'), 'debug-stop', unload, { id: 'unload-button', secondary: true }),
       h('div', { class: 'field inline' }, h('vscode-label', { for: 'dtype-select' }, ctx.t('model.dtype')), dtypeSelect),
     );
-  const element = h('section', { class: 'tab-body' }, localControls, output, picker.element);
+  const element = h('section', { class: 'tab-body' }, localControls, output, loaded.element, picker.element);
 
   return {
     element,
     render(state, previous) {
       picker.render(state, previous);
+      loaded.render(state, previous);
       const model = state.model;
       const primary = modelPrimaryAction(model.status, state.picker.result?.entries.some((e) => e.current && !e.local));
       loadButton.secondary = primary !== 'load';
@@ -60,7 +63,7 @@ export function createModelTab(ctx: TabContext): Tab {
         return;
       }
       // A remote backend embeds: the local model's load, dtype and picker do not apply.
-      localControls.hidden = picker.element.hidden = status.backend !== undefined;
+      localControls.hidden = picker.element.hidden = loaded.element.hidden = status.backend !== undefined;
       if (status.backend) {
         replaceChildren(output, remoteBackendView(ctx, status.backend), errorBox(ctx, model.error));
         return;

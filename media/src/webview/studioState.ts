@@ -5,6 +5,7 @@
 import type {
   EncodeResult,
   ExplainView,
+  LoadedModelsView,
   MatrixComparisonView,
   MatrixView,
   ModelPickerView,
@@ -39,6 +40,8 @@ export interface StudioState {
   model: { status?: ModelStatus; busy?: Busy; error?: RequestError };
   /** The catalogue picker (host state, not persisted) and the "Use another model" box. */
   picker: Outcome<ModelPickerView> & { other: string };
+  /** The models held in memory (host state, not persisted). */
+  loaded: Outcome<LoadedModelsView>;
   similarity: Outcome<SimilarityResult> & { a: string; b: string };
   /** The word-piece alignment of the Similarity tab's texts ("Explain"); it and the score are cleared when either text changes. */
   explain: Outcome<ExplainView>;
@@ -59,14 +62,15 @@ export const OTHER_MODEL = '<other>';
 export type ComparisonView = 'first' | 'second' | 'difference';
 const COMPARISON_VIEWS: readonly ComparisonView[] = ['first', 'second', 'difference'];
 
-export type Slot = 'model' | 'picker' | 'similarity' | 'explain' | 'encode' | 'search' | 'examples' | 'similarityCompare' | 'matrixCompare';
-const SLOTS: readonly Slot[] = ['model', 'picker', 'similarity', 'explain', 'encode', 'search', 'examples', 'similarityCompare', 'matrixCompare'];
+export type Slot = 'model' | 'picker' | 'loaded' | 'similarity' | 'explain' | 'encode' | 'search' | 'examples' | 'similarityCompare' | 'matrixCompare';
+const SLOTS: readonly Slot[] = ['model', 'picker', 'loaded', 'similarity', 'explain', 'encode', 'search', 'examples', 'similarityCompare', 'matrixCompare'];
 
 export type StudioAction =
   | { type: 'selectTab'; tab: StudioTab }
   | { type: 'init'; status: ModelStatus; hasResultsFolder: boolean }
   | { type: 'status'; status: ModelStatus }
   | { type: 'picker'; view: ModelPickerView }
+  | { type: 'loaded'; view: LoadedModelsView }
   | { type: 'input'; slot: 'picker'; field: 'other'; value: string }
   | { type: 'input'; slot: 'similarity'; field: 'a' | 'b'; value: string }
   | { type: 'input'; slot: 'encode'; field: 'text'; value: string }
@@ -87,6 +91,7 @@ export type StudioAction =
   | { type: 'succeeded'; slot: 'matrixCompare'; id: number; result: MatrixComparisonView }
   | { type: 'succeeded'; slot: 'model'; id: number; result: ModelStatus }
   | { type: 'succeeded'; slot: 'picker'; id: number; result: ModelPickerView }
+  | { type: 'succeeded'; slot: 'loaded'; id: number; result: LoadedModelsView }
   | { type: 'finished'; slot: Slot; id: number; notice?: string }
   | { type: 'failed'; slot: Slot; id: number; error: RequestError }
   | { type: 'files'; files: ResultFileEntry[] }
@@ -101,6 +106,7 @@ export function initialState(): StudioState {
     hasResultsFolder: false,
     model: {},
     picker: { other: '' },
+    loaded: {},
     similarity: { a: '', b: '' },
     explain: {},
     encode: { text: '' },
@@ -130,6 +136,7 @@ export function restoreState(saved: unknown): StudioState {
     hasResultsFolder: false,
     model: {},
     picker: { other: str(s.picker?.other, '') },
+    loaded: {},
     similarity: { a: str(s.similarity?.a, ''), b: str(s.similarity?.b, ''), result: s.similarity?.result },
     explain: { result: s.explain?.result },
     encode: { text: str(s.encode?.text, ''), result: s.encode?.result },
@@ -161,6 +168,7 @@ export function persistedState(state: StudioState): StudioState {
     ...state,
     model: {},
     picker: { other: state.picker.other },
+    loaded: {},
     similarity: drop(state.similarity),
     explain: drop(explain),
     encode: drop(state.encode),
@@ -194,6 +202,8 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
       return { ...state, model: { ...state.model, status: action.status } };
     case 'picker':
       return { ...state, picker: { ...state.picker, result: action.view } };
+    case 'loaded':
+      return { ...state, loaded: { ...state.loaded, result: action.view } };
     case 'input': {
       const next = { ...state, [action.slot]: { ...state[action.slot], [action.field]: action.value } };
       // Another model's results must not stay on screen as if they were the newly named one's.

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Engine, type EngineOptions } from '../../../src/engine';
-import { ModelPool, poolKey, weightsBytes, type PoolRequest } from '../../../src/engine/modelPool';
+import { ModelPool, modelIdentity, poolKey, weightsBytes, type PoolRequest } from '../../../src/engine/modelPool';
+import { MODEL_CATALOGUE } from '../../../src/engine/modelCatalogue';
 import { cosineOf, tinyFixtures, tinyModelDir } from '../../helpers/tinyModels';
 
 const fixtures = tinyFixtures();
@@ -52,6 +53,21 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     assert.equal(new Set([folder, ...others]).size, others.length + 1);
   });
 
+  it("knows the default model by its identity: unnamed, named by catalogue id or by its pinned repository, it is one model", () => {
+    const env = {};
+    const minilm = MODEL_CATALOGUE.find((e) => e.id === 'all-MiniLM-L6-v2')!;
+    const unnamed = poolKey({ model: { hub: {}, dtype: 'fp32' } }, env);
+    assert.equal(modelIdentity({ hub: {} }, env), 'catalogue all-MiniLM-L6-v2');
+    assert.equal(poolKey({ model: { hub: { repository: minilm.repository, revision: minilm.revision }, modelNamed: true, dtype: 'fp32' } }, env), unnamed);
+    assert.equal(poolKey({ model: { hub: { endpoint: 'https://hf-mirror.com' } } }, env), unnamed, 'the endpoint is where, not which');
+    // MINILM_MODEL_DIR replaces an unnamed model only; a named one is still the catalogue's.
+    const withDir = { MINILM_MODEL_DIR: '/m/a' };
+    assert.equal(modelIdentity({ hub: {} }, withDir), modelIdentity({ modelDir: '/m/a' }, withDir));
+    assert.equal(modelIdentity({ hub: { repository: minilm.repository, revision: minilm.revision }, modelNamed: true }, withDir), 'catalogue all-MiniLM-L6-v2');
+    assert.notEqual(poolKey({ model: { hub: {}, dtype: 'q8' } }, env), unnamed);
+    assert.notEqual(poolKey({ model: { hub: { repository: minilm.repository, revision: 'main' }, modelNamed: true } }, env), unnamed);
+  });
+
   it('two models loaded at once each give their own fixture vectors, and never each other\'s', async () => {
     const { pool, made } = poolWith(64 * 1024 * 1024);
     pools.push(pool);
@@ -87,6 +103,62 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     // Asked for again, the evicted model loads afresh in a new engine.
     await pool.use(request('bert-cls'), (engine) => checkFixtureVectors(engine, 'bert-cls'));
     assert.notEqual(made.get('bert-cls'), first);
+  });
+
+  it("a new model's weights count once its folder is found: idle models are unloaded before its sessions load", async () => {
+    const names = ['bert-cls', 'bert-lasttoken', 'bert-mean-norm'] as const;
+    const budget = oneModel('bert-cls') + oneModel('bert-lasttoken') + 1024;
+    assert.ok(budget < names.reduce((sum, n) => sum + oneModel(n), 0), 'the three do not fit together');
+    // Threads of the older models alive when the newest one starts loading its sessions.
+    let alive: Record<string, number> | undefined;
+    const made = new Map<string, Engine>();
+    const pool = new ModelPool({
+      shared: { threads: 1, workers: 1 },
+      budgetBytes: budget,
+      createEngine: (options) => {
+        const engine = new Engine(options);
+        const name = path.basename(options.modelDir!);
+        made.set(name, engine);
+        if (name === 'bert-mean-norm') engine.on('state', (state) => state.kind === 'loading' && (alive = Object.fromEntries([...made].filter(([n]) => n !== name).map(([n, e]) => [n, e.threadCount]))));
+        return engine;
+      },
+    });
+    pools.push(pool);
+    for (const name of names.slice(0, 2)) await pool.use(request(name), (engine) => checkFixtureVectors(engine, name));
+    assert.deepEqual(pool.models().map((m) => m.info?.name), ['bert-lasttoken', 'bert-cls']);
+    const during = await pool.use(request('bert-mean-norm'), async (engine) => {
+      await checkFixtureVectors(engine, 'bert-mean-norm');
+      return pool.models().map((m) => [m.info?.name, m.bytes]);
+    });
+    assert.deepEqual(alive, { 'bert-cls': 0, 'bert-lasttoken': 1 }, 'the least recently used model ended before the new sessions loaded');
+    assert.deepEqual(during, [['bert-mean-norm', oneModel('bert-mean-norm')], ['bert-lasttoken', oneModel('bert-lasttoken')]], 'while its request runs, the new model counts and the old one is gone');
+    assert.ok(pool.bytesInUse <= budget);
+  });
+
+  it('unloads an idle model on request, and refuses one a request is running on', async () => {
+    const { pool, made } = poolWith(64 * 1024 * 1024);
+    pools.push(pool);
+    await pool.use(request('bert-cls'), (engine) => engine.encode(['a']));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const inFlight = pool.use(request('bert-lasttoken'), async (engine) => {
+      await engine.load();
+      started();
+      await held;
+      return engine.encode(['still loaded']);
+    });
+    await running;
+    const busyKey = pool.models().find((m) => m.busy > 0)!.key;
+    await assert.rejects(pool.unload(busyKey), /bert-lasttoken is busy with 1 request: unload it once they have finished\./);
+    const idleKey = pool.models().find((m) => m.busy === 0)!.key;
+    assert.equal(await pool.unload(idleKey), true);
+    assert.equal(made.get('bert-cls')!.threadCount, 0);
+    assert.equal(await pool.unload(idleKey), false, 'no longer held');
+    release();
+    assert.equal((await inFlight).length, 1);
+    assert.deepEqual(pool.models().map((m) => m.info?.name), ['bert-lasttoken']);
   });
 
   it('a model with a request in flight is not evicted, even when another model overfills the budget meanwhile', async () => {
@@ -146,6 +218,14 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     assert.equal(before.threadCount, 0);
     await pool.use(request('bert-cls'), (engine) => checkFixtureVectors(engine, 'bert-cls'));
     assert.notEqual(made.get('bert-cls'), before);
+  });
+
+  it("a pooled hub model keeps the shared hub endpoint (a mirror) besides its own repository and revision", async () => {
+    const made: EngineOptions[] = [];
+    const pool = new ModelPool({ shared: { hub: { endpoint: 'https://mirror.example' }, workers: 1 }, budgetBytes: 1024, createEngine: (options) => (made.push(options), new Engine(options)) });
+    pools.push(pool);
+    await pool.use({ model: { hub: { repository: 'o/n', revision: 'r1' }, modelNamed: true } }, async () => undefined);
+    assert.deepEqual(made[0]!.hub, { endpoint: 'https://mirror.example', repository: 'o/n', revision: 'r1' });
   });
 
   it('a model that fails to load leaves nothing behind', async () => {

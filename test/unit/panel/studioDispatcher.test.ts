@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
 import { createStudioRequestHandlers, parseResultDocument, type OtherModel, type StudioBackend } from '../../../src/panel/studioRequests';
-import type { ExplainView, HostMessage, MatrixComparisonView, ModelPickerView, ModelStatus, SimilarityResult, SearchResult, MatrixView } from '../../../src/shared/studioProtocol';
+import type { ExplainView, HostMessage, LoadedModelView, LoadedModelsView, MatrixComparisonView, ModelPickerView, ModelStatus, SimilarityResult, SearchResult, MatrixView } from '../../../src/shared/studioProtocol';
 import { matrixToRows, similarityMatrix } from '../../../src/core/similarityMatrix';
 import { spearmanCorrelation } from '../../../src/core/rankCorrelation';
 import { upperTriangle } from '../../../src/core/matrixComparison';
@@ -87,6 +87,20 @@ class FakeBackend implements StudioBackend {
         return { vectors: texts.map((t) => fakeVector([...t].reverse().join(''))), tokens: texts.map(() => ({ count: 3, truncated: false })) };
       },
     });
+  }
+  /** Pooled models: `busy` ones refuse Unload. */
+  pooled: LoadedModelView[] = [
+    { key: 'k-idle', name: 'idle-model', dtype: 'fp32', state: 'ready', bytes: 10, busy: 0, active: false },
+    { key: 'k-busy', name: 'busy-model', dtype: 'fp32', state: 'ready', bytes: 20, busy: 1, active: false },
+  ];
+  loadedModels(): LoadedModelsView {
+    const active: LoadedModelView = { name: 'all-MiniLM-L6-v2', dtype: this.dtype, state: 'ready', busy: 0, active: true };
+    return { models: [active, ...this.pooled], budgetBytes: 100, pooledBytes: this.pooled.reduce((sum, m) => sum + (m.bytes ?? 0), 0) };
+  }
+  async unloadPooled(key: string) {
+    const model = this.pooled.find((m) => m.key === key);
+    if (model && model.busy > 0) throw new Error(`${model.name} is busy with 1 running request(s): unload it once they have finished.\nsecond line`);
+    this.pooled = this.pooled.filter((m) => m.key !== key);
   }
   async encodeWithTokens(texts: string[], options: { signal: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }) {
     this.encoded.push(texts);
@@ -208,6 +222,25 @@ describe('Studio dispatcher and request handlers', () => {
     assert.ok(response && !response.ok);
     assert.match(response.error.message, /^Explain needs the token embeddings/);
     assert.deepEqual(backend.encoded, []);
+  });
+
+  it('loaded models: lists them; Unload of a pooled model answers the new list, a busy one is refused in one line, a bad key never reaches the backend', async () => {
+    const { dispatcher, backend, warnings } = setup();
+    const listed = await dispatcher.handle({ type: 'request', id: 1, method: 'model/loaded', params: {} });
+    assert.ok(listed?.ok);
+    assert.deepEqual((listed.result as LoadedModelsView).models.map((m) => m.name), ['all-MiniLM-L6-v2', 'idle-model', 'busy-model']);
+    const busy = await dispatcher.handle({ type: 'request', id: 2, method: 'model/unloadPooled', params: { key: 'k-busy' } });
+    assert.equal(busy?.ok, false);
+    assert.deepEqual(!busy?.ok && busy!.error, { code: 'INVALID_INPUT', message: 'busy-model is busy with 1 running request(s): unload it once they have finished.' });
+    const idle = await dispatcher.handle({ type: 'request', id: 3, method: 'model/unloadPooled', params: { key: 'k-idle' } });
+    assert.ok(idle?.ok);
+    assert.deepEqual((idle.result as LoadedModelsView).models.map((m) => m.name), ['all-MiniLM-L6-v2', 'busy-model']);
+    assert.equal((idle.result as LoadedModelsView).pooledBytes, 20);
+    for (const params of [{}, { key: '' }, { key: 'x'.repeat(9000) }, { key: 'k-busy', extra: 1 }]) {
+      assert.equal(await dispatcher.handle({ type: 'request', id: 4, method: 'model/unloadPooled', params }), undefined);
+    }
+    assert.equal(warnings.filter((w) => /invalid params for model\/unloadPooled/.test(w)).length, 4);
+    assert.equal(backend.pooled.length, 1);
   });
 
   it('explains a pair: the cosine matrix of the non-special pieces, each row\'s best match, whole words and P/R/F1', async () => {

@@ -28,6 +28,8 @@ const valid: WebviewMessage[] = [
   { type: 'request', id: 20, method: 'model/useOther', params: { model: 'BAAI/bge-small-en-v1.5@main' } },
   { type: 'request', id: 21, method: 'compare/similarity', params: { a: 'A cat.', b: '一只猫。', model: 'paraphrase-multilingual-MiniLM-L12-v2' } },
   { type: 'request', id: 22, method: 'compare/matrix', params: { texts: ['a', 'b'], model: '/models/tiny' } },
+  { type: 'request', id: 23, method: 'model/loaded', params: {} },
+  { type: 'request', id: 24, method: 'model/unloadPooled', params: { key: '{"model":"folder /w/m","dtype":"fp32","backend":"local"}' } },
 ];
 
 describe('Studio protocol validation', () => {
@@ -52,6 +54,11 @@ describe('Studio protocol validation', () => {
       { type: 'request', id: 1, method: 'model/useOther', params: { model: 'a/b'.padEnd(4097, 'c') } },
       { type: 'request', id: 1, method: 'model/useOther', params: { model: ['a/b'] } },
       { type: 'request', id: 1, method: 'model/catalogue', params: { dtype: 'q8' } },
+      { type: 'request', id: 1, method: 'model/loaded', params: { all: true } },
+      { type: 'request', id: 1, method: 'model/unloadPooled', params: {} },
+      { type: 'request', id: 1, method: 'model/unloadPooled', params: { key: '' } },
+      { type: 'request', id: 1, method: 'model/unloadPooled', params: { key: 3 } },
+      { type: 'request', id: 1, method: 'model/unloadPooled', params: { key: 'x'.repeat(8193) } },
     ]) {
       assert.equal(parseWebviewMessage(junk).ok, false, JSON.stringify(junk).slice(0, 120));
     }

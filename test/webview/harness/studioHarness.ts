@@ -16,10 +16,11 @@ import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
 import { createStudioRequestHandlers, type BackendEncodeOptions, type OtherModel, type StudioBackend } from '../../../src/panel/studioRequests';
 import { studioHtml } from '../../../src/panel/studioHtml';
 import { ENGLISH_STRINGS } from '../../../src/shared/studioUiStrings';
-import { type ExportFormat, type HostMessage, type ModelPickerView, type ModelStatus, type StudioDtype, type StudioShowRequest, type WebviewCommand } from '../../../src/shared/studioProtocol';
+import { type ExportFormat, type HostMessage, type LoadedModelsView, type ModelPickerView, type ModelStatus, type StudioDtype, type StudioShowRequest, type WebviewCommand } from '../../../src/shared/studioProtocol';
 import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
 import { modelPickerView } from '../../../src/host/modelPicker';
 import { engineOptionsFrom, readStudioSettings, type HostPaths } from '../../../src/host/studioSettings';
+import { loadedModelsView } from '../../../src/host/loadedModelsView';
 
 /** The settings' defaults, with the test model as the model folder (as the in-host tests set minilm.modelFolder). */
 const HARNESS_SETTINGS = { ...readStudioSettings(() => undefined, true), modelFolder: testModelDir() };
@@ -50,6 +51,8 @@ export class HarnessBackend implements StudioBackend {
     private readonly allowDownload: boolean,
     /** Embeds instead of the engine, as minilm.backend does in the extension (the engine is then never loaded). */
     private readonly remote?: RemoteEmbedder,
+    /** Models notebooks would run besides the engine's, as the extension host's pool holds them. */
+    readonly pool: ModelPool = new ModelPool({ budgetBytes: 64 * 1024 * 1024 }),
   ) {}
 
   status(): ModelStatus {
@@ -76,6 +79,12 @@ export class HarnessBackend implements StudioBackend {
   modelPicker(): ModelPickerView {
     return modelPickerView({ ...HARNESS_SETTINGS, model: this.model, dtype: this.engine.dtype }, this.paths);
   }
+  loadedModels(): LoadedModelsView {
+    return loadedModelsView({ state: this.engine.state, identity: `folder ${testModelDir()}`, dtype: this.engine.dtype, busy: 0 }, this.pool.models(), this.pool.budgetBytes);
+  }
+  async unloadPooled(key: string): Promise<void> {
+    await this.pool.unload(key);
+  }
   checkModel(value: string): void {
     engineOptionsFrom({ ...HARNESS_SETTINGS, model: value }, this.paths);
   }
@@ -94,20 +103,24 @@ export class HarnessBackend implements StudioBackend {
     if (this.remote) return this.remote.encode(texts, { signal: options.signal, onProgress: options.onProgress }).then((vectors) => ({ vectors }));
     return this.engine.encodeWithTokens(texts, { signal: options.signal, onProgress: options.onProgress });
   }
-  /** Models besides the active one ("Compare with"), as the extension host's pool holds them. */
-  private pool: ModelPool | undefined;
+  /**
+   * Models "Compare with" runs besides the active one. The extension host holds them in the same pool as notebook
+   * models; here they get their own, with the download rules of the harness's settings.
+   */
+  private comparePool: ModelPool | undefined;
   /** Every value withModel was given. */
   readonly others: string[] = [];
   withModel<T>(model: string, signal: AbortSignal, work: (other: OtherModel) => Promise<T>): Promise<T> {
     this.others.push(model);
     const options = engineOptionsFrom({ ...HARNESS_SETTINGS, model, dtype: this.engine.dtype, allowDownload: this.allowDownload }, this.paths);
-    this.pool ??= new ModelPool({ shared: { cacheDir: options.cacheDir, allowDownload: this.allowDownload, workers: 1 }, budgetBytes: 512 * 1024 * 1024 });
+    this.comparePool ??= new ModelPool({ shared: { cacheDir: options.cacheDir, allowDownload: this.allowDownload, workers: 1 }, budgetBytes: 512 * 1024 * 1024 });
     const hub = options.modelNamed ? { repository: options.hub?.repository, revision: options.hub?.revision } : undefined;
     signal.throwIfAborted();
-    return this.pool.use({ model: { modelDir: options.modelDir, hub, modelNamed: options.modelNamed, dtype: options.dtype } }, (engine) => work(engine));
+    return this.comparePool.use({ model: { modelDir: options.modelDir, hub, modelNamed: options.modelNamed, dtype: options.dtype } }, (engine) => work(engine));
   }
   async dispose(): Promise<void> {
-    await this.pool?.dispose();
+    await this.comparePool?.dispose();
+    await this.pool.dispose();
   }
   tokenEmbeddings(text: string, options: { signal: AbortSignal }): Promise<TokenEmbeddings> {
     return this.engine.tokenEmbeddings(text, { signal: options.signal });
@@ -143,6 +156,8 @@ export interface HarnessOptions {
   allowDownload?: boolean;
   /** A remote backend that embeds instead of `engine`. */
   remote?: RemoteEmbedder;
+  /** Budget of the pool of notebook models (default 64 MiB). */
+  poolBudgetBytes?: number;
 }
 
 export class StudioHarness {
@@ -157,14 +172,31 @@ export class StudioHarness {
   private origin = '';
 
   constructor(private readonly options: HarnessOptions) {
-    this.backend = new HarnessBackend(options.engine, options.resultsFolder, options.allowDownload ?? true, options.remote);
+    // Pool changes are told once per turn of the event loop, as the extension host does.
+    let queued = false;
+    const pool = new ModelPool({
+      shared: { threads: 1, workers: 1 },
+      budgetBytes: options.poolBudgetBytes ?? 64 * 1024 * 1024,
+      onChange: () => {
+        if (queued) return;
+        queued = true;
+        setTimeout(() => {
+          queued = false;
+          this.post({ type: 'notification', method: 'model/loaded', params: this.backend.loadedModels() });
+        }, 0);
+      },
+    });
+    this.backend = new HarnessBackend(options.engine, options.resultsFolder, options.allowDownload ?? true, options.remote, pool);
     this.dispatcher = new StudioDispatcher(
       createStudioRequestHandlers(this.backend),
       (message) => this.post(message),
       { warn: (m) => this.warnings.push(m), error: (m) => this.warnings.push(m) },
       () => this.sendInit(),
     );
-    options.engine.on('state', () => this.post({ type: 'notification', method: 'model/state', params: this.backend.status() }));
+    options.engine.on('state', () => {
+      this.post({ type: 'notification', method: 'model/state', params: this.backend.status() });
+      this.post({ type: 'notification', method: 'model/loaded', params: this.backend.loadedModels() });
+    });
   }
 
   async start(): Promise<string> {

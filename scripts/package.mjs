@@ -36,13 +36,7 @@ export function vsixName(manifest, vsceTarget, withModel) {
 }
 
 // What the extension reads from a bundled model folder when dtype is q8 (see models/README.md).
-const offlineModelFiles = [
-  'config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'onnx/model_quantized.onnx',
-];
+const offlineModelFiles = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'onnx/model_quantized.onnx'];
 const optionalModelFiles = ['README.md', 'modules.json', 'sentence_bert_config.json', '1_Pooling/config.json'];
 const modelDir = path.resolve(option('--model-dir') ?? path.join(repoRoot, 'models', 'all-MiniLM-L6-v2'));
 
@@ -124,11 +118,21 @@ function stageModel(stage) {
 function listVsix(stage) {
   const r = spawnSync(process.execPath, [vsceBin(), 'ls', '--no-dependencies'], { cwd: stage, encoding: 'utf8' });
   if (r.status !== 0) fail(`vsce ls failed:\n${r.stdout}${r.stderr}`);
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 function checkContents(files) {
-  const required = ['package.json', 'LICENSE', pkg.icon, 'dist/extension.js', `dist/node_modules/onnxruntime-node/bin/napi-v6/${targetOs}/${targetArch}/onnxruntime_binding.node`, 'dist/node_modules/onnxruntime-common/dist/cjs/index.js'];
+  const required = [
+    'package.json',
+    'LICENSE',
+    pkg.icon,
+    'dist/extension.js',
+    `dist/node_modules/onnxruntime-node/bin/napi-v6/${targetOs}/${targetArch}/onnxruntime_binding.node`,
+    'dist/node_modules/onnxruntime-common/dist/cjs/index.js',
+  ];
   if (offline) required.push('models/all-MiniLM-L6-v2/onnx/model_quantized.onnx');
   const absent = required.filter((f) => !files.includes(f));
   if (absent.length > 0) fail(`the package would miss: ${absent.join(', ')}`);
@@ -137,7 +141,7 @@ function checkContents(files) {
       /^(src|test|out|scripts|\.tools|\.test-output|node_modules)\//.test(f) ||
       (!offline && f.startsWith('models/')) ||
       f.endsWith('.map') ||
-      f.endsWith('.ts') && !f.endsWith('.d.ts') ||
+      (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
       (f.includes('/bin/napi-v6/') && !f.includes(`/bin/napi-v6/${targetOs}/${targetArch}/`)),
   );
   if (forbidden.length > 0) fail(`the package would include files it must not:\n  ${forbidden.join('\n  ')}`);

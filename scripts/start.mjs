@@ -71,7 +71,9 @@ async function startInCodeServer() {
   const port = portArg ?? ((await portIsFree(8080)) ? 8080 : await freePort());
   const server = await startCodeServer({ workspace, dirs, settings, port, logFile: path.join(root, 'code-server.log'), keepExistingSettings: true });
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
-  console.log(`\nMiniLM Studio is running in code-server (code-server ${CODE_SERVER_VERSION}).\n\n  Open ${url}\n\nPress Ctrl+C to stop. Log: ${path.relative(repoRoot, server.logFile)}\n`);
+  console.log(
+    `\nMiniLM Studio is running in code-server (code-server ${CODE_SERVER_VERSION}).\n\n  Open ${url}\n\nPress Ctrl+C to stop. Log: ${path.relative(repoRoot, server.logFile)}\n`,
+  );
   const stop = async () => {
     await server.stop();
     process.exit(0);

@@ -65,14 +65,27 @@ export function activate(context: vscode.ExtensionContext): MiniLmExtensionApi {
     searchView,
     registerWorkspaceSearchCommands(services, outcomes, { index: workspaceIndex, view: searchView }),
   );
-  log.info(`MiniLM Studio ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: limited mode'})`);
+  log.info(
+    `MiniLM Studio ${context.extension.packageJSON.version as string} activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: limited mode'})`,
+  );
   // currentSettings() reads only the user's own value in an untrusted workspace: a cloned repository cannot turn
   // this on.
   // A remote backend embeds: there is no local model to load then.
   if (currentSettings().autoLoad && currentSettings().backend === 'local') {
     engineHost.ensureLoaded({ silent: true }).catch((error: unknown) => showError(error, log, 'auto-load'));
   }
-  return { services, engineHost, statusBar, workspaceIndex, indexStatusBar, searchView, outcomes, contextKeys, studioPanel: () => StudioPanel.current, highlightedLines: currentHighlight };
+  return {
+    services,
+    engineHost,
+    statusBar,
+    workspaceIndex,
+    indexStatusBar,
+    searchView,
+    outcomes,
+    contextKeys,
+    studioPanel: () => StudioPanel.current,
+    highlightedLines: currentHighlight,
+  };
 }
 
 export function deactivate(): void {

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   const dtypes = arg('--dtypes', 'fp32,q8').split(',') as Dtype[];
   const { modelDir } = benchPaths();
   const before = machineInfo();
-  console.log(`${before.cpuModel}, ${before.logicalCpus} cores, load ${before.loadAverage.map((l) => l.toFixed(2)).join(' ')}, Node ${before.node}, onnxruntime-node ${before.onnxruntimeNode}`);
+  console.log(
+    `${before.cpuModel}, ${before.logicalCpus} cores, load ${before.loadAverage.map((l) => l.toFixed(2)).join(' ')}, Node ${before.node}, onnxruntime-node ${before.onnxruntimeNode}`,
+  );
   const texts = Array.from({ length: count }, (_, i) => `text ${i}: ${'the quick brown fox jumps over the lazy dog '.repeat(40)}`);
   console.log(`${count} texts of 256 word pieces, batch size ${count}, 1 worker with the default threads, ${runs} runs each (median)`);
   console.log('dtype  budget     batches  cancel→rejected ms  cancel→worker free ms  unload→resolved ms');
@@ -82,11 +84,17 @@ async function main(): Promise<void> {
       const batches = Math.ceil(count / Math.max(1, Math.min(count, Math.floor(maxBatchTokens / 256))));
       const m = (key: keyof Trial) => median(trials.map((t) => t[key]).filter((v) => !Number.isNaN(v)));
       const cell = (v: number, width: number) => (Number.isNaN(v) ? '-' : v.toFixed(0)).padStart(width);
-      console.log(`${dtype.padEnd(7)}${budget.padEnd(11)}${String(batches).padStart(7)}${cell(m('rejectMs'), 20)}${cell(m('freeMs'), 23)}${cell(m('unloadMs'), 20)}`);
+      console.log(
+        `${dtype.padEnd(7)}${budget.padEnd(11)}${String(batches).padStart(7)}${cell(m('rejectMs'), 20)}${cell(m('freeMs'), 23)}${cell(m('unloadMs'), 20)}`,
+      );
       await engine.dispose();
     }
   }
-  console.log(`load average after: ${machineInfo().loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average after: ${machineInfo()
+      .loadAverage.map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 void main().catch((error: unknown) => {

@@ -94,7 +94,12 @@ export async function indexSearchLatency(count: number, queries: number): Promis
     int8: 'int8 scan + exact fp32 rescoring, 1 thread',
     int8_2threads: 'int8 scan + exact fp32 rescoring, 2 threads',
   };
-  const methods = (Object.keys(times) as IndexMethod['id'][]).map((id) => ({ id, label: label[id], p50Ms: median(times[id]), p99Ms: percentile(times[id], 99) }));
+  const methods = (Object.keys(times) as IndexMethod['id'][]).map((id) => ({
+    id,
+    label: label[id],
+    p50Ms: median(times[id]),
+    p99Ms: percentile(times[id], 99),
+  }));
   const per100k = (bytes: number) => (bytes / count) * 100_000;
   return {
     ms: median(times.int8_2threads),

@@ -48,7 +48,8 @@ export interface StoreModesDetails {
 }
 
 const rssMb = () => process.memoryUsage().rss / (1024 * 1024);
-const same = (a: readonly StoreHit[], b: readonly StoreHit[]) => a.length === b.length && a.every((h, i) => h.text === b[i]!.text && h.path === b[i]!.path && h.score === b[i]!.score);
+const same = (a: readonly StoreHit[], b: readonly StoreHit[]) =>
+  a.length === b.length && a.every((h, i) => h.text === b[i]!.text && h.path === b[i]!.path && h.score === b[i]!.score);
 
 /** `only`: a subset of the stores (for a p99 without the float32 store's allocations in the same process). */
 export async function indexStoreModes(spec: { dir: string; queries: number; only?: StoreMode['id'][] }): Promise<TaskResult> {
@@ -112,6 +113,15 @@ export async function indexStoreModes(spec: { dir: string; queries: number; only
     p99Ms: percentile(times[i]!, 99),
     searchAfterCommitMs: afterCommit[i]!,
   }));
-  const details: StoreModesDetails = { chunks, segments, queries: spec.queries, modes, mismatches, oneFileCommitMs, loadAverageStart, loadAverageEnd: os.loadavg() };
+  const details: StoreModesDetails = {
+    chunks,
+    segments,
+    queries: spec.queries,
+    modes,
+    mismatches,
+    oneFileCommitMs,
+    loadAverageStart,
+    loadAverageEnd: os.loadavg(),
+  };
   return { maxRssKb: process.resourceUsage().maxRSS, details: details as unknown as Record<string, unknown> };
 }

@@ -91,7 +91,17 @@ export async function indexStoreBuild(spec: { dir: string; chunks: number; textC
   await store.close();
   return {
     maxRssKb: process.resourceUsage().maxRSS,
-    details: { chunks: spec.chunks, files: updated.length, textChars, commitMs, bytes, firstSearchMs, warmSearchMs: median(warm), oneFileCommitMs, searchAfterCommitMs },
+    details: {
+      chunks: spec.chunks,
+      files: updated.length,
+      textChars,
+      commitMs,
+      bytes,
+      firstSearchMs,
+      warmSearchMs: median(warm),
+      oneFileCommitMs,
+      searchAfterCommitMs,
+    },
   };
 }
 
@@ -140,6 +150,15 @@ export async function indexStoreOpen(spec: { dir: string; queries: number }): Pr
   return {
     ms: openAndFirstSearchMs,
     maxRssKb: process.resourceUsage().maxRSS,
-    details: { chunks, bytes, openMs, openAndFirstSearchMs, rssAddedMb: rssAdded, warmSearchMs: median(warm), baselineLoadAndSearchMs: baselineMs, directSearchMs: median(direct) },
+    details: {
+      chunks,
+      bytes,
+      openMs,
+      openAndFirstSearchMs,
+      rssAddedMb: rssAdded,
+      warmSearchMs: median(warm),
+      baselineLoadAndSearchMs: baselineMs,
+      directSearchMs: median(direct),
+    },
   };
 }

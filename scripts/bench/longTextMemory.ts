@@ -54,11 +54,23 @@ function main(): void {
   const machine = machineInfo();
   console.log(`${machine.cpuModel}, ${machine.logicalCpus} cores, load ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}, Node ${machine.node}`);
   console.log(`engine: ${path.resolve(engineDir)}; texts of ${chars.toLocaleString('en')} characters, tokenised by the q8 model's session`);
-  console.log('text'.padEnd(32) + 'ids'.padStart(6) + 'time ms'.padStart(10) + 'RSS before MB'.padStart(15) + 'peak RSS MB'.padStart(13) + 'added MB'.padStart(10));
+  console.log(
+    'text'.padEnd(32) + 'ids'.padStart(6) + 'time ms'.padStart(10) + 'RSS before MB'.padStart(15) + 'peak RSS MB'.padStart(13) + 'added MB'.padStart(10),
+  );
   for (const name of Object.keys(CASES)) {
-    const out = execFileSync(process.execPath, [__filename, '--child', name, '--mb', String(mb), '--engine', engineDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [__filename, '--child', name, '--mb', String(mb), '--engine', engineDir], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     const m = JSON.parse(out) as Measurement;
-    console.log(name.padEnd(32) + String(m.ids).padStart(6) + m.ms.toFixed(0).padStart(10) + m.baseMb.toFixed(0).padStart(15) + m.peakMb.toFixed(0).padStart(13) + (m.peakMb - m.baseMb).toFixed(0).padStart(10));
+    console.log(
+      name.padEnd(32) +
+        String(m.ids).padStart(6) +
+        m.ms.toFixed(0).padStart(10) +
+        m.baseMb.toFixed(0).padStart(15) +
+        m.peakMb.toFixed(0).padStart(13) +
+        (m.peakMb - m.baseMb).toFixed(0).padStart(10),
+    );
   }
 }
 

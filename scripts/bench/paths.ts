@@ -34,11 +34,15 @@ export function benchPaths(): BenchPaths {
   const corpusFile = process.env.MINILM_BENCH_CORPUS ?? path.join(sharedDir, 'datasets', 'stsbenchmark', 'bench-corpus-dev.txt');
   for (const file of ['onnx/model.onnx', 'onnx/model_quantized.onnx', 'tokenizer.json']) {
     if (!fs.existsSync(path.join(modelDir, file))) {
-      throw new Error(`model file missing: ${path.join(modelDir, file)} (set MINILM_MODEL_DIR to the all-MiniLM-L6-v2 folder, or MINILM_SHARED_DIR to the shared folder)`);
+      throw new Error(
+        `model file missing: ${path.join(modelDir, file)} (set MINILM_MODEL_DIR to the all-MiniLM-L6-v2 folder, or MINILM_SHARED_DIR to the shared folder)`,
+      );
     }
   }
   if (!fs.existsSync(corpusFile)) {
-    throw new Error(`bench corpus missing: ${corpusFile} (set MINILM_SHARED_DIR to the shared folder, or MINILM_BENCH_CORPUS to a file with one sentence per line)`);
+    throw new Error(
+      `bench corpus missing: ${corpusFile} (set MINILM_SHARED_DIR to the shared folder, or MINILM_BENCH_CORPUS to a file with one sentence per line)`,
+    );
   }
   const reference = path.join(sharedDir, 'fixtures', 'reference-embeddings.json');
   return {

@@ -88,5 +88,9 @@ export function prepareBatch(tokenized: readonly number[][], indices: number[], 
 
 /** The engine's batches (sorted by word-piece count, longest first) for these tokenised texts. */
 export function prepareBatches(tokenized: readonly number[][], batchSize: number, padId: number, fill: FeedFill = 'bigint'): PreparedBatch[] {
-  return lengthSortedBatches(tokenized.map((t) => t.length), batchSize, DEFAULT_MAX_BATCH_TOKENS).map((indices) => prepareBatch(tokenized, indices, padId, fill));
+  return lengthSortedBatches(
+    tokenized.map((t) => t.length),
+    batchSize,
+    DEFAULT_MAX_BATCH_TOKENS,
+  ).map((indices) => prepareBatch(tokenized, indices, padId, fill));
 }

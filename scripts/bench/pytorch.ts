@@ -27,7 +27,10 @@ export function findPython(): { python?: string; tried: string[] } {
 }
 
 /** Runs scripts/bench_pytorch.py; its progress goes to our stderr, its JSON result is its last stdout line. */
-export function runPytorch(python: string, args: { modelDir: string; corpusFile: string; referenceFile?: string; runs: number; batchSize: number }): Promise<PytorchResult> {
+export function runPytorch(
+  python: string,
+  args: { modelDir: string; corpusFile: string; referenceFile?: string; runs: number; batchSize: number },
+): Promise<PytorchResult> {
   const script = path.join(repoRoot, 'scripts', 'bench_pytorch.py');
   const argv = [script, '--model-dir', args.modelDir, '--corpus', args.corpusFile, '--runs', String(args.runs), '--batch-size', String(args.batchSize)];
   if (args.referenceFile) argv.push('--reference', args.referenceFile);

@@ -106,7 +106,11 @@ function asProse(sentence: string): string {
 
 /** A heading as a writer might give it: the first five words of a sentence, without its closing punctuation. */
 function headingOf(sentence: string): string {
-  return sentence.split(/\s+/).slice(0, 5).join(' ').replace(/[.,;:!?]+$/, '');
+  return sentence
+    .split(/\s+/)
+    .slice(0, 5)
+    .join(' ')
+    .replace(/[.,;:!?]+$/, '');
 }
 
 function splitIntoParagraphs(sentences: readonly string[], count: number, random: () => number): string[][] {

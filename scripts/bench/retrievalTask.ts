@@ -27,7 +27,13 @@ export function stsTrainFile(sharedDir: string): string {
   return file;
 }
 
-export async function runRetrieval(options: { modelDir: string; stsFile: string; limit?: number; seed?: number; log?: (line: string) => void }): Promise<RetrievalRun> {
+export async function runRetrieval(options: {
+  modelDir: string;
+  stsFile: string;
+  limit?: number;
+  seed?: number;
+  log?: (line: string) => void;
+}): Promise<RetrievalRun> {
   const { pairs } = parseStsFile(fs.readFileSync(options.stsFile, 'utf8'));
   const setOptions: RetrievalSetOptions = { limit: options.limit, seed: options.seed };
   const text = buildRetrievalSet(pairs, setOptions);

@@ -15,7 +15,10 @@ export interface ChunkingVariant {
 export const PARAGRAPHS: WindowStrategy = { ...SHIPPED_STRATEGY, sentences: 0, stride: 1, minSentenceChars: 0, maxChars: 1_000_000 };
 
 const chunksOf = (strategy: WindowStrategy) => (d: RetrievalDocument) => chunkWithStrategy(d.text, d.kind, strategy);
-const textsOf = (strategy: WindowStrategy): ChunkTexts => (d) => chunksOf(strategy)(d).map((c) => c.text);
+const textsOf =
+  (strategy: WindowStrategy): ChunkTexts =>
+  (d) =>
+    chunksOf(strategy)(d).map((c) => c.text);
 
 function windows(sentences: number, stride: number, minSentenceChars = 0): WindowStrategy {
   return { ...SHIPPED_STRATEGY, sentences, stride, minSentenceChars };
@@ -62,7 +65,8 @@ export function headingVariants(): ChunkingVariant[] {
 }
 
 export function describe(s: WindowStrategy): string {
-  const size = s.sentences === 0 ? 'whole blocks' : `${s.sentences} sentence${s.sentences > 1 ? 's' : ''}${s.stride < s.sentences ? `, stride ${s.stride}` : ''}`;
+  const size =
+    s.sentences === 0 ? 'whole blocks' : `${s.sentences} sentence${s.sentences > 1 ? 's' : ''}${s.stride < s.sentences ? `, stride ${s.stride}` : ''}`;
   return `${size}${s.minSentenceChars > 0 ? `, < ${s.minSentenceChars} chars merged` : ''}`;
 }
 

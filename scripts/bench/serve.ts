@@ -43,7 +43,16 @@ const modelDir = arg('model-dir', process.env.MINILM_MODEL_DIR ?? path.join(repo
 const extraServeArgs = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
 
 const SUBJECTS = ['A man', 'The committee', 'My neighbour', 'A small robot', 'The orchestra', 'Our team', 'A cat', 'The river'];
-const VERBS = ['plays the guitar', 'discussed the budget', 'planted tomatoes', 'crossed the street', 'rehearsed all night', 'shipped the release', 'sleeps on the sofa', 'floods every spring'];
+const VERBS = [
+  'plays the guitar',
+  'discussed the budget',
+  'planted tomatoes',
+  'crossed the street',
+  'rehearsed all night',
+  'shipped the release',
+  'sleeps on the sofa',
+  'floods every spring',
+];
 
 /** Distinct sentences of ordinary length (about 12-16 word pieces), so no two requests are the same text. */
 function sentence(i: number): string {
@@ -72,7 +81,9 @@ function embed(url: string, body: string, expected = 200, route = `${url}/embed`
     const started = performance.now();
     const req = http.request(route, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === expected ? resolve(performance.now() - started) : reject(new Error(`status ${res.statusCode}, expected ${expected}`))));
+      res.on('end', () =>
+        res.statusCode === expected ? resolve(performance.now() - started) : reject(new Error(`status ${res.statusCode}, expected ${expected}`)),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -92,7 +103,7 @@ function hangUp(url: string, body: string): Promise<void> {
 /** Request `i` of the soak: one in ten is a fault, in turn malformed, oversized and a hang-up. */
 async function soakRequest(url: string, i: number): Promise<void> {
   if (i % 10 !== 9) return void (await embed(url, JSON.stringify({ inputs: inputsOf(3_000_000 + i) })));
-  switch ((i / 10) % 3 | 0) {
+  switch (((i / 10) % 3) | 0) {
     case 0:
       return void (await embed(url, '{"inputs": [', 400));
     case 1:
@@ -107,7 +118,12 @@ function rssMegabytes(pid: number): number {
   return kb / 1024;
 }
 
-async function run(url: string, concurrency: number, offset: number, target: Target = teiTarget(url)): Promise<{ textsPerSecond: number; latencies: number[] }> {
+async function run(
+  url: string,
+  concurrency: number,
+  offset: number,
+  target: Target = teiTarget(url),
+): Promise<{ textsPerSecond: number; latencies: number[] }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -137,14 +153,36 @@ async function runSoak(url: string, pid: number): Promise<void> {
     }),
   );
   const health = await embed(url, JSON.stringify({ inputs: 'still serving?' }));
-  console.log(`soak: ${soak} requests from ${clients} clients, one in ten a fault (malformed, over --max-body, hang-up); still serving (${health.toFixed(1)} ms)`);
+  console.log(
+    `soak: ${soak} requests from ${clients} clients, one in ten a fault (malformed, over --max-body, hang-up); still serving (${health.toFixed(1)} ms)`,
+  );
   console.log(`server RSS (MB) every ${step} requests: ${samples.map((m) => m.toFixed(0)).join(' ')}`);
   // The first tenth fills allocator pools and caches; growth after it is what a leak would show.
-  console.log(`RSS from the first tenth to the end: ${samples[1]!.toFixed(0)} -> ${samples.at(-1)!.toFixed(0)} MB (${(((samples.at(-1)! - samples[1]!) / samples[1]!) * 100).toFixed(1)}%)`);
+  console.log(
+    `RSS from the first tenth to the end: ${samples[1]!.toFixed(0)} -> ${samples.at(-1)!.toFixed(0)} MB (${(((samples.at(-1)! - samples[1]!) / samples[1]!) * 100).toFixed(1)}%)`,
+  );
 }
 
 async function main(): Promise<void> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'serve', '--model-dir', modelDir, '--dtype', dtype, '--port', '0', '--batch-linger-ms', linger, '--max-body', String(SOAK_MAX_BODY), ...extraServeArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin', 'minilm.js'),
+      'serve',
+      '--model-dir',
+      modelDir,
+      '--dtype',
+      dtype,
+      '--port',
+      '0',
+      '--batch-linger-ms',
+      linger,
+      '--max-body',
+      String(SOAK_MAX_BODY),
+      ...extraServeArgs,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -163,19 +201,28 @@ async function main(): Promise<void> {
     const ratio = concurrent.textsPerSecond / sequential.textsPerSecond;
     const fmt = (r: { textsPerSecond: number; latencies: number[] }) =>
       `${r.textsPerSecond.toFixed(1)} texts/s, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms`;
-    console.log(`machine: ${machine.cpuModel}, ${machine.logicalCpus} logical CPUs; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`model: ${dtype}; batch linger ${linger} ms; ${requests} requests of ${textsPerRequest} text${textsPerRequest === 1 ? '' : 's'} each, POST /embed on ${url}`);
+    console.log(
+      `machine: ${machine.cpuModel}, ${machine.logicalCpus} logical CPUs; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
+      `model: ${dtype}; batch linger ${linger} ms; ${requests} requests of ${textsPerRequest} text${textsPerRequest === 1 ? '' : 's'} each, POST /embed on ${url}`,
+    );
     console.log(`1 sequential client:      ${fmt(sequential)}`);
     console.log(`${clients} concurrent clients:    ${fmt(concurrent)}`);
     // The contract is for one text per request; with many, one request already fills an engine call.
     const verdict = textsPerRequest === 1 ? ` (contract: >= 1.8x) ${ratio >= 1.8 ? 'met' : 'MISSED'}` : '';
     console.log(`ratio: ${ratio.toFixed(2)}x${verdict}`);
     const metrics = await new Promise<string>((resolve, reject) => {
-      http.get(`${url}/metrics`, { agent }, (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve(text));
-      }).on('error', reject);
+      http
+        .get(`${url}/metrics`, { agent }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve(text));
+        })
+        .on('error', reject);
     });
     const count = Number(/minilm_batch_requests_count (\d+)/.exec(metrics)?.[1]);
     const sum = Number(/minilm_batch_requests_sum (\d+)/.exec(metrics)?.[1]);
@@ -202,7 +249,12 @@ async function sideBySide(url: string, fmt: (r: { textsPerSecond: number; latenc
     console.log(`${name}: 1 client ${fmt(sequential)}; ${clients} clients ${fmt(concurrent)}`);
     rates.push(concurrent.textsPerSecond);
   }
-  console.log(`minilm serve / peer at ${clients} clients: ${(rates[0]! / rates[1]!).toFixed(2)}x (load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(
+    `minilm serve / peer at ${clients} clients: ${(rates[0]! / rates[1]!).toFixed(2)}x (load average now ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -131,7 +131,14 @@ function throughput(sentences: number, runsMs: number[], details?: Record<string
   return { sentences, runsMs, sentencesPerS: (sentences * 1000) / median(runsMs), maxRssKb: maxRssKb(), details };
 }
 
-async function engineThroughput(spec: { dtype: Dtype; batchSize?: number; threads?: number; workers?: number; runs: number; limit?: number }): Promise<TaskResult> {
+async function engineThroughput(spec: {
+  dtype: Dtype;
+  batchSize?: number;
+  threads?: number;
+  workers?: number;
+  runs: number;
+  limit?: number;
+}): Promise<TaskResult> {
   const { modelDir, corpusFile } = benchPaths();
   const texts = corpusTexts(corpusFile, spec.limit);
   const engine = new Engine({ modelDir, dtype: spec.dtype, cacheEntries: 0, batchSize: spec.batchSize, threads: spec.threads, workers: spec.workers });
@@ -214,7 +221,9 @@ async function startWorkerPool(workerData: OrtWorkerData, size = 2): Promise<Wor
   await Promise.all(
     replies.map(
       (onReply) =>
-        new Promise<void>((resolve, reject) => onReply((reply) => (reply.kind === 'ready' ? resolve() : reject(new Error(reply.kind === 'failed' ? reply.message : reply.kind))))),
+        new Promise<void>((resolve, reject) =>
+          onReply((reply) => (reply.kind === 'ready' ? resolve() : reject(new Error(reply.kind === 'failed' ? reply.message : reply.kind)))),
+        ),
     ),
   );
   const runBatches = (numbers: readonly number[]) =>
@@ -260,7 +269,10 @@ async function leverSuite(dtype: Dtype, limit: number, runs: number): Promise<Ta
   const { modelDir } = benchPaths();
   const { texts, tokenized, batches } = await preparedCorpus({ batchSize: 32, limit });
   const tokenizer = await loadTokenizer(modelDir);
-  const byChars = lengthSortedBatches(texts.map((t) => t.length), 32).map((indices) => prepareBatch(tokenized, indices, tokenizer.padId));
+  const byChars = lengthSortedBatches(
+    texts.map((t) => t.length),
+    32,
+  ).map((indices) => prepareBatch(tokenized, indices, tokenizer.padId));
   const session = async (threads: number, graph: GraphLevel, spinning = true) => createSession(dtype, threads, graph, spinning);
   const runOn = (s: ort.InferenceSession, list: readonly PreparedBatch[]) => async () => {
     for (const b of list) {
@@ -269,7 +281,10 @@ async function leverSuite(dtype: Dtype, limit: number, runs: number): Promise<Ta
     }
   };
   const endToEnd = (s: ort.InferenceSession, pipelined: boolean) => async () => {
-    const order = lengthSortedBatches(texts.map((t) => t.length), 32);
+    const order = lengthSortedBatches(
+      texts.map((t) => t.length),
+      32,
+    );
     const tokenizeBatch = (indices: readonly number[]) => {
       const ids = new Array<number[]>(texts.length);
       for (const i of indices) ids[i] = tokenizer.ids(texts[i]!);
@@ -290,7 +305,13 @@ async function leverSuite(dtype: Dtype, limit: number, runs: number): Promise<Ta
   const pool = await startWorkerPool({ modelPath: path.join(modelDir, modelFileFor(dtype)), threads: 1, graphOptimizationLevel: 'all', batches });
   const allBatchNumbers = batches.map((_, i) => i);
   const variants: { id: string; label: string; base?: boolean; paddedTokens?: number; run: () => Promise<void> }[] = [
-    { id: 'base', label: '1 session, 2 threads, graph all, token-sorted (engine today)', base: true, paddedTokens: paddedTokens(batches), run: runOn(two, batches) },
+    {
+      id: 'base',
+      label: '1 session, 2 threads, graph all, token-sorted (engine today)',
+      base: true,
+      paddedTokens: paddedTokens(batches),
+      run: runOn(two, batches),
+    },
     { id: 'threads1', label: '1 session, 1 thread', run: runOn(await session(1, 'all'), batches) },
     { id: 'two_workers', label: '2 workers × 1-thread session', run: () => pool.runBatches(allBatchNumbers) },
     { id: 'no_spin', label: '1 session, 2 threads, allow_spinning 0', run: runOn(await session(2, 'all', false), batches) },
@@ -354,13 +375,23 @@ async function headline(runs: number, naiveLimit: number): Promise<TaskResult> {
 
     const engine = new Engine({ modelDir, dtype, cacheEntries: 0 });
     threads = (await engine.load()).threads;
-    variants.push({ id: `engine_${dtype}`, sentences: texts.length, run: () => engine.encode(texts), warm: () => engine.encode(evenSubset(texts, WARM_UP_TEXTS)) });
+    variants.push({
+      id: `engine_${dtype}`,
+      sentences: texts.length,
+      run: () => engine.encode(texts),
+      warm: () => engine.encode(evenSubset(texts, WARM_UP_TEXTS)),
+    });
     cleanups.push(() => engine.dispose());
 
     // The opt-in `workers: 2` engine (two single-threaded sessions), against (b)/(c) in the same rounds.
     const twoWorkers = new Engine({ modelDir, dtype, cacheEntries: 0, workers: 2 });
     workerThreads = (await twoWorkers.load()).threads;
-    variants.push({ id: `engine2_${dtype}`, sentences: texts.length, run: () => twoWorkers.encode(texts), warm: () => twoWorkers.encode(evenSubset(texts, 4 * WARM_UP_TEXTS)) });
+    variants.push({
+      id: `engine2_${dtype}`,
+      sentences: texts.length,
+      run: () => twoWorkers.encode(texts),
+      warm: () => twoWorkers.encode(evenSubset(texts, 4 * WARM_UP_TEXTS)),
+    });
     cleanups.push(() => twoWorkers.dispose());
 
     const { batches } = await preparedCorpus({ batchSize: 32 });
@@ -385,7 +416,12 @@ async function headline(runs: number, naiveLimit: number): Promise<TaskResult> {
     }
   }
   for (const cleanup of cleanups) await cleanup();
-  const results: HeadlineVariant[] = variants.map((v, k) => ({ id: v.id, sentences: v.sentences, runsMs: times[k]!, sentencesPerS: (v.sentences * 1000) / median(times[k]!) }));
+  const results: HeadlineVariant[] = variants.map((v, k) => ({
+    id: v.id,
+    sentences: v.sentences,
+    runsMs: times[k]!,
+    sentencesPerS: (v.sentences * 1000) / median(times[k]!),
+  }));
   return { maxRssKb: maxRssKb(), details: { threads, workerThreads, variants: results } };
 }
 
@@ -475,7 +511,12 @@ async function overheads(batchSize: number): Promise<TaskResult> {
   texts.slice(0, 200).forEach((t) => tokenizer.ids(t));
   const tokenizeRuns = await timeRuns(3, async () => texts.map((t) => tokenizer.ids(t)));
   const tokenized = texts.map((t) => tokenizer.ids(t));
-  const packRuns = (fill: FeedFill) => timeRuns(5, async () => prepareBatches(tokenized, batchSize, tokenizer.padId, fill), async () => prepareBatches(tokenized, batchSize, tokenizer.padId, fill));
+  const packRuns = (fill: FeedFill) =>
+    timeRuns(
+      5,
+      async () => prepareBatches(tokenized, batchSize, tokenizer.padId, fill),
+      async () => prepareBatches(tokenized, batchSize, tokenizer.padId, fill),
+    );
   const bigintMs = median(await packRuns('bigint'));
   const viewMs = median(await packRuns('int32-view'));
   const batches = prepareBatches(tokenized, batchSize, tokenizer.padId);

@@ -102,7 +102,9 @@ async function main(): Promise<void> {
     console.log(`CPU: ${machine.cpuModel}, ${machine.logicalCpus} logical CPUs; load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`  walkFiles (defaults)                  ${walker.toFixed(0).padStart(6)} ms  ${counts.walker} files`);
     const rf = median(times.ruleFree);
-    console.log(`  rule-free readdir + stat (baseline)   ${rf.toFixed(0).padStart(6)} ms  ${counts.ruleFree} files; walkFiles = ${(walker / rf).toFixed(2)}× this`);
+    console.log(
+      `  rule-free readdir + stat (baseline)   ${rf.toFixed(0).padStart(6)} ms  ${counts.ruleFree} files; walkFiles = ${(walker / rf).toFixed(2)}× this`,
+    );
     if (hasRg) {
       const rg = median(times.rg);
       console.log(`  rg --files (VS Code's file search)    ${rg.toFixed(0).padStart(6)} ms  ${counts.rg} files; walkFiles = ${(walker / rg).toFixed(2)}× this`);

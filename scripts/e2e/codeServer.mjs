@@ -86,7 +86,11 @@ export function ensureCodeServer() {
   ensureDebianPackages();
   const have = installedVersion();
   if (have === CODE_SERVER_VERSION) return codeServerEntry();
-  log(have ? `code-server ${have} found, replacing with ${CODE_SERVER_VERSION}` : `installing code-server ${CODE_SERVER_VERSION} into ${path.relative(repoRoot, toolsDir)}/ (about a minute)`);
+  log(
+    have
+      ? `code-server ${have} found, replacing with ${CODE_SERVER_VERSION}`
+      : `installing code-server ${CODE_SERVER_VERSION} into ${path.relative(repoRoot, toolsDir)}/ (about a minute)`,
+  );
   const started = Date.now();
   fs.rmSync(toolsDir, { recursive: true, force: true });
   fs.mkdirSync(toolsDir, { recursive: true });
@@ -243,8 +247,10 @@ export async function startCodeServer(options) {
   const args = [
     entry,
     ...commonArgs(dirs),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',

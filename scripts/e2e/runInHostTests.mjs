@@ -11,16 +11,7 @@
 // minilm.autoLoad on (start-up alone must load the model); every other test runs in the first, trusted pass.
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  ensureCodeServer,
-  launchChromium,
-  log,
-  makeScratch,
-  outputDir,
-  repoRoot,
-  startCodeServer,
-  workbenchUrl,
-} from './codeServer.mjs';
+import { ensureCodeServer, launchChromium, log, makeScratch, outputDir, repoRoot, startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { addRepositoryModelAndAutoLoad, prepareWorkspace } from './workspace.mjs';
 
 const extensionPath = path.resolve(process.env.MINILM_E2E_EXTENSION_PATH ?? repoRoot);
@@ -57,9 +48,17 @@ async function main() {
   const userGrep = process.env.MINILM_TEST_GREP;
   // mocha takes a grep string as a regular expression.
   const passes = [{ label: 'trusted workspace', trusted: true, grep: userGrep ?? `${UNTRUSTED_TAG}|${AUTOLOAD_TAG}`, invert: userGrep === undefined }];
-  if (userGrep === undefined && hasTaggedTests(UNTRUSTED_TAG)) passes.push({ label: 'untrusted workspace', trusted: false, grep: UNTRUSTED_TAG, invert: false });
+  if (userGrep === undefined && hasTaggedTests(UNTRUSTED_TAG))
+    passes.push({ label: 'untrusted workspace', trusted: false, grep: UNTRUSTED_TAG, invert: false });
   if (userGrep === undefined && hasTaggedTests(AUTOLOAD_TAG)) {
-    passes.push({ label: 'autoLoad at start-up', trusted: true, grep: AUTOLOAD_TAG, invert: false, settings: { 'minilm.autoLoad': true }, results: 'vscode-results-autoload.json' });
+    passes.push({
+      label: 'autoLoad at start-up',
+      trusted: true,
+      grep: AUTOLOAD_TAG,
+      invert: false,
+      settings: { 'minilm.autoLoad': true },
+      results: 'vscode-results-autoload.json',
+    });
   }
 
   let ok = true;

@@ -77,7 +77,10 @@ export function positiveInteger(max: number = MAX_COUNT, why = ''): (value: stri
 /** `--workers`: each worker is a model copy that needs a core of its own, so at most the cores this process may use. */
 export function workerCount(value: string): number {
   const cores = os.availableParallelism();
-  return positiveInteger(cores, ` (this machine runs ${cores} thread${cores === 1 ? '' : 's'} at once, os.availableParallelism(), and each worker needs one)`)(value);
+  return positiveInteger(
+    cores,
+    ` (this machine runs ${cores} thread${cores === 1 ? '' : 's'} at once, os.availableParallelism(), and each worker needs one)`,
+  )(value);
 }
 
 /** A cosine similarity threshold: cosines lie in [-1, 1], so anything outside matches everything or nothing. */
@@ -89,10 +92,21 @@ export function scoreThreshold(value: string): number {
 
 export function addModelOptions(command: Command): Command {
   return command
-    .option('--model <name>', `the model: a catalogue id (${MODEL_CATALOGUE.map((e) => e.id).join(', ')}; see minilm models), a hub repository owner/name[@revision], or a folder (default: all-MiniLM-L6-v2)`)
-    .option('--model-dir <dir>', 'a sentence-transformers model folder (config.json, tokenizer.json, onnx/model.onnx; its modules.json, pooling, Dense, Normalize and prompts are followed), or a folder holding all-MiniLM-L6-v2/ (default: $MINILM_MODEL_DIR, then ./models, then the per-user cache)')
+    .option(
+      '--model <name>',
+      `the model: a catalogue id (${MODEL_CATALOGUE.map((e) => e.id).join(', ')}; see minilm models), a hub repository owner/name[@revision], or a folder (default: all-MiniLM-L6-v2)`,
+    )
+    .option(
+      '--model-dir <dir>',
+      'a sentence-transformers model folder (config.json, tokenizer.json, onnx/model.onnx; its modules.json, pooling, Dense, Normalize and prompts are followed), or a folder holding all-MiniLM-L6-v2/ (default: $MINILM_MODEL_DIR, then ./models, then the per-user cache)',
+    )
     .addOption(new Option('--dtype <dtype>', 'weights: fp32 (matches PyTorch) or q8 (int8, faster)').choices(DTYPES).default('fp32'))
-    .option('--batch-size <n>', `texts per inference batch, 1 to ${MAX_BATCH_SIZE}`, positiveInteger(MAX_BATCH_SIZE, ' (larger batches only take more memory)'), 32)
+    .option(
+      '--batch-size <n>',
+      `texts per inference batch, 1 to ${MAX_BATCH_SIZE}`,
+      positiveInteger(MAX_BATCH_SIZE, ' (larger batches only take more memory)'),
+      32,
+    )
     .option(
       '--workers <n>',
       `inference workers, each with its own copy of the model, 1 to ${os.availableParallelism()} here (the cores available): 2 encodes large inputs 1.17-1.33x faster on 2+ cores, for about 215 MB (fp32) or 130 MB (q8) more peak memory`,
@@ -136,11 +150,26 @@ export function addBackendOptions(command: Command): Command {
         .default('local'),
     )
     .option('--endpoint <url>', "the remote backend's base URL: tei http://host:8080, openai http://host:8080/v1, ollama (default http://127.0.0.1:11434)")
-    .addOption(new Option('--api-key <key>', 'API key for the remote backend, sent as "Authorization: Bearer"; better in the environment than on the command line').env('MINILM_API_KEY'))
-    .option('--remote-model <name>', 'model name sent to an openai or ollama backend (default: all-MiniLM-L6-v2 for openai, all-minilm for ollama; tei serves one model)')
+    .addOption(
+      new Option('--api-key <key>', 'API key for the remote backend, sent as "Authorization: Bearer"; better in the environment than on the command line').env(
+        'MINILM_API_KEY',
+      ),
+    )
+    .option(
+      '--remote-model <name>',
+      'model name sent to an openai or ollama backend (default: all-MiniLM-L6-v2 for openai, all-minilm for ollama; tei serves one model)',
+    )
     .option('--remote-timeout <seconds>', 'longest wait for one answer of the remote backend', positiveInteger(3600), 60)
-    .option('--remote-concurrency <n>', 'requests to the remote backend in flight at once (a server batches them together; replicas behind a load balancer answer them in parallel)', positiveInteger(64), 4)
-    .option('--no-normalize', 'remote backends: keep the vectors as the server returns them (default: scaled to unit length when the model ends in Normalize: all-MiniLM-L6-v2, or the catalogue model named with --model)');
+    .option(
+      '--remote-concurrency <n>',
+      'requests to the remote backend in flight at once (a server batches them together; replicas behind a load balancer answer them in parallel)',
+      positiveInteger(64),
+      4,
+    )
+    .option(
+      '--no-normalize',
+      'remote backends: keep the vectors as the server returns them (default: scaled to unit length when the model ends in Normalize: all-MiniLM-L6-v2, or the catalogue model named with --model)',
+    );
 }
 
 /** The remote backend the options name, or undefined for the local engine. */
@@ -170,7 +199,8 @@ export function remoteEmbedder(options: BackendOptions & Pick<ModelOptions, 'bat
     policy: {
       apiKey: options.apiKey || undefined,
       timeoutMs: options.remoteTimeout * 1000,
-      onRetry: log && (({ status, waitMs, attempt }) => log(`${options.backend} backend answered ${status}: retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s`)),
+      onRetry:
+        log && (({ status, waitMs, attempt }) => log(`${options.backend} backend answered ${status}: retry ${attempt} in ${(waitMs / 1000).toFixed(1)} s`)),
     },
   });
 }
@@ -185,7 +215,8 @@ export function addLocalOnlyBackendOption(command: Command, why: string): Comman
       .choices(BACKENDS)
       .default('local')
       .argParser((value) => {
-        if (value !== 'local') throw new InvalidArgumentError(`${command.name()} needs the local model (${why}); a remote backend cannot give it: leave out --backend ${value}.`);
+        if (value !== 'local')
+          throw new InvalidArgumentError(`${command.name()} needs the local model (${why}); a remote backend cannot give it: leave out --backend ${value}.`);
         return value;
       }),
   );
@@ -217,7 +248,10 @@ export function addInputOptions(command: Command, what = 'texts'): Command {
 
 /** `--encoding-errors strict|replace`: what to do with input that is not valid UTF-8. */
 export function encodingErrorsOption(): Option {
-  return new Option('--encoding-errors <mode>', 'input files and stdin that are not valid UTF-8: strict (an error naming file and line) or replace (read invalid bytes as U+FFFD, with a note on stderr)')
+  return new Option(
+    '--encoding-errors <mode>',
+    'input files and stdin that are not valid UTF-8: strict (an error naming file and line) or replace (read invalid bytes as U+FFFD, with a note on stderr)',
+  )
     .choices(ENCODING_ERRORS)
     .default('strict');
 }
@@ -231,7 +265,10 @@ export function addOutputOptions(command: Command, formats: readonly OutputForma
   return command
     .addOption(new Option('-f, --format <format>', `output format${extraHelp}`).choices(formats).default('table'))
     .option('--json', 'same as --format json')
-    .option('-o, --out <file>', 'write the output to this file (atomically; through a symbolic link; a named pipe or device is streamed into) instead of stdout')
+    .option(
+      '-o, --out <file>',
+      'write the output to this file (atomically; through a symbolic link; a named pipe or device is streamed into) instead of stdout',
+    )
     .hook('preAction', async (_command, action) => {
       const options = action.opts<OutputOptions>();
       await checkOutTarget(options.out, outputFormat(options) === 'tsv' ? 'folder' : 'file', folderFiles);
@@ -298,7 +335,13 @@ export async function withEmbedder<T>(options: ModelOptions & BackendOptions, wo
 }
 
 /** Encodes with a progress bar (batches, or requests for a remote backend) on stderr. */
-export async function encodeWithProgress(engine: Pick<Engine, 'encode'>, texts: readonly string[], options: ModelOptions, label = 'encoding', prompt: PromptOptions = {}): Promise<Float32Array[]> {
+export async function encodeWithProgress(
+  engine: Pick<Engine, 'encode'>,
+  texts: readonly string[],
+  options: ModelOptions,
+  label = 'encoding',
+  prompt: PromptOptions = {},
+): Promise<Float32Array[]> {
   const bar: Progress = createProgress(label, options.progress);
   try {
     return await engine.encode(texts, { ...prompt, batchSize: options.batchSize, onProgress: ({ done, total }) => bar.update(done, total) });

@@ -68,7 +68,11 @@ export function parseJsonLines(content: string, name: string): string[] {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw inputError(name, i + 1, `not valid JSON (${excerpt((error as Error).message, 80)}); each line must be a JSON string or an object with a "text" field`);
+      throw inputError(
+        name,
+        i + 1,
+        `not valid JSON (${excerpt((error as Error).message, 80)}); each line must be a JSON string or an object with a "text" field`,
+      );
     }
     texts.push(textOf(value, name, i + 1));
   }

@@ -68,7 +68,8 @@ export async function checkOutTarget(out: string | undefined, kind: OutKind, fil
       await checkFolderWritable(target, path.dirname(target));
       return;
     }
-    if (!stats.isDirectory()) throw new WriteTargetError(target, `it is not a folder; --format tsv writes ${files.join(' and ')} into a folder: give a folder path`);
+    if (!stats.isDirectory())
+      throw new WriteTargetError(target, `it is not a folder; --format tsv writes ${files.join(' and ')} into a folder: give a folder path`);
     await checkFolderWritable(target, target);
     for (const file of files) await checkWriteTarget(path.join(target, file));
   } catch (error) {

@@ -22,12 +22,14 @@ import { registerMatrix, registerSimilarity } from './commands/similarity';
 
 export function buildProgram(): Command {
   const program = new Command('minilm')
-    .description('sentence embeddings on your machine (all-MiniLM-L6-v2, or any sentence-transformers model folder with an ONNX export): encode, compare, search, mine, cluster, evaluate')
+    .description(
+      'sentence embeddings on your machine (all-MiniLM-L6-v2, or any sentence-transformers model folder with an ONNX export): encode, compare, search, mine, cluster, evaluate',
+    )
     .version(packageVersion())
     .addHelpText(
       'after',
       '\nThe model is looked up in --model-dir (or $MINILM_MODEL_DIR), then ./models, then the per-user cache;\n' +
-        'use `minilm download` or --allow-download to fetch it. Run `minilm <command> --help` for a command\'s options.',
+        "use `minilm download` or --allow-download to fetch it. Run `minilm <command> --help` for a command's options.",
     );
   registerEncode(program);
   registerSimilarity(program);
@@ -93,4 +95,3 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<vo
     process.exitCode = error instanceof CliError ? error.exitCode : 1;
   }
 }
-

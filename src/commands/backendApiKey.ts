@@ -13,7 +13,11 @@ export interface SetBackendApiKeyArgs {
  * MiniLM: Set Backend API Key: keeps the remote backend's key in VS Code's secret storage (the OS keychain where
  * there is one), never in settings, which are plain files a repository can carry. An empty key removes it.
  */
-export async function setBackendApiKey(services: StudioServices, outcomes: CommandOutcomes, args: SetBackendApiKeyArgs = {}): Promise<'saved' | 'removed' | undefined> {
+export async function setBackendApiKey(
+  services: StudioServices,
+  outcomes: CommandOutcomes,
+  args: SetBackendApiKeyArgs = {},
+): Promise<'saved' | 'removed' | undefined> {
   const key =
     args.key ??
     (await vscode.window.showInputBox({

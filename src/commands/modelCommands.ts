@@ -12,15 +12,17 @@ export async function loadModel(services: StudioServices): Promise<ModelInfo | u
   if (backend) {
     const facts = await services.engine.ensureReady();
     void vscode.window.showInformationMessage(
-      t('MiniLM: texts are embedded by the {0} backend at {1} ({2}); no local model is loaded. Set minilm.backend to "local" to use one.', backend.api, backend.host, facts.model),
+      t(
+        'MiniLM: texts are embedded by the {0} backend at {1} ({2}); no local model is loaded. Set minilm.backend to "local" to use one.',
+        backend.api,
+        backend.host,
+        facts.model,
+      ),
     );
     return undefined;
   }
   const info = await services.engine.ensureLoaded();
-  vscode.window.setStatusBarMessage(
-    t('$(check) MiniLM: {0} {1} loaded from {2} in {3} ms', info.name, info.dtype, info.source, Math.round(info.loadMs)),
-    5000,
-  );
+  vscode.window.setStatusBarMessage(t('$(check) MiniLM: {0} {1} loaded from {2} in {3} ms', info.name, info.dtype, info.source, Math.round(info.loadMs)), 5000);
   return info;
 }
 

@@ -73,16 +73,15 @@ export function vectorPreview(vector: ArrayLike<number>, count = 6): string {
   return `[${shown.join(', ')}${vector.length > count ? ', …' : ''}]`;
 }
 
-export function encodeMessage(text: string, vector: ArrayLike<number>, norm: number, tokens: { count: number; truncated: boolean } | undefined, t: Translate): string {
+export function encodeMessage(
+  text: string,
+  vector: ArrayLike<number>,
+  norm: number,
+  tokens: { count: number; truncated: boolean } | undefined,
+  t: Translate,
+): string {
   if (!tokens) return t('“{0}”: {1} dimensions, norm {2}. {3}', shorten(text, 40), vector.length, score4(norm), vectorPreview(vector));
-  const base = t(
-    '“{0}”: {1} dimensions, norm {2}, {3} word pieces. {4}',
-    shorten(text, 40),
-    vector.length,
-    score4(norm),
-    tokens.count,
-    vectorPreview(vector),
-  );
+  const base = t('“{0}”: {1} dimensions, norm {2}, {3} word pieces. {4}', shorten(text, 40), vector.length, score4(norm), tokens.count, vectorPreview(vector));
   return tokens.truncated ? `${base} ${t('The text was cut at 256 word pieces; the rest was ignored.')}` : base;
 }
 

@@ -34,7 +34,11 @@ export function selectionTexts(documentText: string, selections: readonly Offset
   }
   const only = ordered[0];
   if (!only) return { kind: 'none' };
-  if (only.start === only.end) return fromTexts([lineAt(documentText, only.start).trim()].filter((line) => line.length > 0), 'lines');
+  if (only.start === only.end)
+    return fromTexts(
+      [lineAt(documentText, only.start).trim()].filter((line) => line.length > 0),
+      'lines',
+    );
   const lines = splitLines(documentText.slice(only.start, only.end))
     .map((line) => line.trim())
     .filter((line) => line.length > 0);

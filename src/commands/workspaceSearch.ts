@@ -214,5 +214,12 @@ function selectionPlace(editor: vscode.TextEditor): { folderPath: string; path: 
 
 function isHit(value: unknown): value is WorkspaceHit {
   const hit = value as Partial<WorkspaceHit> | null;
-  return hit !== null && typeof hit === 'object' && typeof hit.folderPath === 'string' && typeof hit.path === 'string' && typeof hit.startLine === 'number' && typeof hit.endLine === 'number';
+  return (
+    hit !== null &&
+    typeof hit === 'object' &&
+    typeof hit.folderPath === 'string' &&
+    typeof hit.path === 'string' &&
+    typeof hit.startLine === 'number' &&
+    typeof hit.endLine === 'number'
+  );
 }

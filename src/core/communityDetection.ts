@@ -24,10 +24,7 @@ export interface CommunityDetectionOptions {
  * terminates, including for a threshold of 0 and identical inputs (older Python releases could loop forever).
  * Equal similarities order members by ascending index (torch leaves that order unspecified).
  */
-export function communityDetection(
-  embeddings: readonly Vector[] | FlatCorpus,
-  options: CommunityDetectionOptions = {},
-): number[][] {
+export function communityDetection(embeddings: readonly Vector[] | FlatCorpus, options: CommunityDetectionOptions = {}): number[][] {
   const thresholdOption = options.threshold ?? 0.75;
   const minSize = options.minCommunitySize ?? 10;
   const batchSize = options.batchSize ?? 1024;

@@ -2,14 +2,7 @@ import { similarityMatrix, type ScoreMatrix } from './similarityMatrix';
 import { formatFloat32 } from './exportFormats';
 import type { Vector } from './vector';
 
-export type ExampleTopic =
-  | 'machine-learning'
-  | 'deep-learning'
-  | 'nlp'
-  | 'conversation'
-  | 'weather'
-  | 'food'
-  | 'sport';
+export type ExampleTopic = 'machine-learning' | 'deep-learning' | 'nlp' | 'conversation' | 'weather' | 'food' | 'sport';
 
 export interface ExampleText {
   readonly text: string;
@@ -191,11 +184,7 @@ function roundedRows(matrix: ScoreMatrix): number[][] {
 }
 
 /** Most / least similar pairs and mean within- vs across-topic similarity of a square cosine matrix. */
-export function summarize(
-  matrix: ScoreMatrix,
-  examples: readonly LabelledText[],
-  pairCount = 5,
-): ExampleSummary {
+export function summarize(matrix: ScoreMatrix, examples: readonly LabelledText[], pairCount = 5): ExampleSummary {
   const n = matrix.rows;
   const pairs: SimilarPair[] = [];
   let withinSum = 0;

@@ -53,8 +53,18 @@ export function explainAlignment(a: AlignmentSide, b: AlignmentSide, options: Al
   const weightsA = weightsOf(a, rowsA, options);
   const weightsB = weightsOf(b, colsB, options);
   const empty = rowsA.length === 0 || colsB.length === 0;
-  const precision = empty ? 0 : weightedMean(bestInB.map((c, r) => matrix[r]![c]!), weightsA);
-  const recall = empty ? 0 : weightedMean(bestInA.map((r, c) => matrix[r]![c]!), weightsB);
+  const precision = empty
+    ? 0
+    : weightedMean(
+        bestInB.map((c, r) => matrix[r]![c]!),
+        weightsA,
+      );
+  const recall = empty
+    ? 0
+    : weightedMean(
+        bestInA.map((r, c) => matrix[r]![c]!),
+        weightsB,
+      );
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return { rowsA, colsB, matrix, bestInB, bestInA, precision, recall, f1 };
 }

@@ -123,7 +123,11 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
     version: [major, minor],
     descr,
     fortranOrder: fortran === 'True',
-    shape: shape.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number),
+    shape: shape
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+      .map(Number),
     dataOffset: start + headerLength,
   };
 }

@@ -163,14 +163,7 @@ function checkIndex(index: number, count: number): void {
 }
 
 /** Four rows at a time, so each query element is loaded once per four products. */
-function dotsInJavaScript(
-  query: ArrayLike<number>,
-  data: Float32Array,
-  start: number,
-  n: number,
-  dim: number,
-  out: Float32Array,
-): void {
+function dotsInJavaScript(query: ArrayLike<number>, data: Float32Array, start: number, n: number, dim: number, out: Float32Array): void {
   let r = 0;
   for (; r + 4 <= n; r += 4) {
     const o0 = (start + r) * dim;

@@ -298,7 +298,8 @@ export class Int8Corpus {
     for (let p = 1; p < parts; p++) {
       const start = Math.min(this.count, p * share);
       const end = Math.min(this.count, start + share);
-      if (start < end) others.push(threads!.run({ module: this.module!, memory: this.memory!, memoryId: this.memoryId, args: this.kernelArgs(start, end, scoreFunction) }));
+      if (start < end)
+        others.push(threads!.run({ module: this.module!, memory: this.memory!, memoryId: this.memoryId, args: this.kernelArgs(start, end, scoreFunction) }));
     }
     const mine = Math.min(this.count, share);
     for (let start = 0; start < mine; start += BLOCK_ROWS) {
@@ -377,7 +378,14 @@ export class Int8Corpus {
    * error_row + eps·|c|; keeps rows whose c + β reaches the k-th best c − β seen so far. Most rows fail a first
    * test on the approximation alone against a threshold derived from the largest β, which is all the work they cost.
    */
-  private selectRows(selection: CandidateSelection, bound: ScanBound, scoreFunction: ScoreFunction, start: number, end: number, skip: Uint8Array | undefined): void {
+  private selectRows(
+    selection: CandidateSelection,
+    bound: ScanBound,
+    scoreFunction: ScoreFunction,
+    start: number,
+    end: number,
+    skip: Uint8Array | undefined,
+  ): void {
     const approximations = this.approximations;
     const rowErrors = scoreFunction === 'cosine' ? this.relativeErrors : this.errorNorms;
     const { weight, perRowError, constant, eps } = bound;
@@ -422,7 +430,10 @@ export class Int8Corpus {
       const offset = id * this.rowBytes;
       for (let k = 0; same && k < row.length; k++) same = codes[k] === this.codes[offset + k];
     }
-    if (!same) throw new Error(`Row ${id} from the rescore callback is not the vector this int8 corpus was built from: rebuild the int8 corpus from the current vectors.`);
+    if (!same)
+      throw new Error(
+        `Row ${id} from the rescore callback is not the vector this int8 corpus was built from: rebuild the int8 corpus from the current vectors.`,
+      );
   }
 }
 
@@ -527,7 +538,8 @@ export class Int8CorpusBuilder {
     readonly dim: number,
     options: Int8CorpusOptions = {},
   ) {
-    if (!Number.isInteger(count) || count < 0 || !Number.isInteger(dim) || dim < 1) throw new RangeError(`An int8 corpus needs a row count and a positive dimension, got ${count} × ${dim}.`);
+    if (!Number.isInteger(count) || count < 0 || !Number.isInteger(dim) || dim < 1)
+      throw new RangeError(`An int8 corpus needs a row count and a positive dimension, got ${count} × ${dim}.`);
     this.corpus = Int8Corpus.empty(count, dim, plansSimd(count, dim, options.simd), options);
     this.scratch = new Int8Array(dim);
   }
@@ -540,7 +552,8 @@ export class Int8CorpusBuilder {
   /** Quantises the next `rows.length / dim` rows. */
   add(rows: Float32Array): void {
     const n = rows.length / this.dim;
-    if (!Number.isInteger(n) || this.filled + n > this.count) throw new RangeError(`A block of ${rows.length} values does not fit: ${this.filled} of ${this.count} rows of ${this.dim} filled.`);
+    if (!Number.isInteger(n) || this.filled + n > this.count)
+      throw new RangeError(`A block of ${rows.length} values does not fit: ${this.filled} of ${this.count} rows of ${this.dim} filled.`);
     for (let r = 0; r < n; r++) this.corpus.addRow(this.filled + r, rows.subarray(r * this.dim, (r + 1) * this.dim), this.scratch);
     this.filled += n;
   }

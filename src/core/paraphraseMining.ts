@@ -37,16 +37,17 @@ export interface ParaphraseMiningOptions {
  * matches (torch.topk leaves that order unspecified) and in the returned list (Python lists equal scores in its
  * heap's internal order).
  */
-export function paraphraseMining(
-  embeddings: readonly Vector[] | FlatCorpus,
-  options: ParaphraseMiningOptions = {},
-): ParaphrasePair[] {
+export function paraphraseMining(embeddings: readonly Vector[] | FlatCorpus, options: ParaphraseMiningOptions = {}): ParaphrasePair[] {
   const queryChunkSize = options.queryChunkSize ?? 5000;
   const corpusChunkSize = options.corpusChunkSize ?? 100_000;
   const maxPairs = options.maxPairs ?? 500_000;
   const topK = options.topK ?? 100;
   const scoreFunction = options.scoreFunction ?? 'cosine';
-  for (const [name, value] of [['queryChunkSize', queryChunkSize], ['corpusChunkSize', corpusChunkSize], ['maxPairs', maxPairs]] as const) {
+  for (const [name, value] of [
+    ['queryChunkSize', queryChunkSize],
+    ['corpusChunkSize', corpusChunkSize],
+    ['maxPairs', maxPairs],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}.`);
   }
   if (!Number.isInteger(topK) || topK < 0) throw new RangeError(`topK must be a non-negative integer, got ${topK}.`);

@@ -44,31 +44,124 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const load = (local: number, offset: number) => [GET, local, ...V128_LOAD, 4, offset];
   const lane = (i: number) => [GET, A, ...F32X4_EXTRACT, i];
   const code = [
-    GET, C, GET, N, GET, ROW_BYTES, I32_MUL, I32_ADD, SET, C_END,
-    OP.block, OP.void, // $done
-    OP.loop, OP.void, // $rows
-    GET, C, GET, C_END, OP.i32GeU, OP.brIf, 1, // br_if $done
-    ...V128_ZERO, SET, A,
-    ...V128_ZERO, SET, B,
-    GET, Q, SET, QP,
-    GET, C, GET, ROW_BYTES, I32_ADD, SET, ROW_END,
-    OP.loop, OP.void, // $k
-    GET, A, ...load(QP, 0), ...load(C, 0), ...F32X4_MUL, ...F32X4_ADD, SET, A,
-    GET, B, ...load(QP, 16), ...load(C, 16), ...F32X4_MUL, ...F32X4_ADD, SET, B,
-    GET, QP, I32_CONST, 32, I32_ADD, SET, QP,
-    GET, C, I32_CONST, 32, I32_ADD, SET, C,
-    GET, C, GET, ROW_END, OP.i32LtU, OP.brIf, 0, // br_if $k
+    GET,
+    C,
+    GET,
+    N,
+    GET,
+    ROW_BYTES,
+    I32_MUL,
+    I32_ADD,
+    SET,
+    C_END,
+    OP.block,
+    OP.void, // $done
+    OP.loop,
+    OP.void, // $rows
+    GET,
+    C,
+    GET,
+    C_END,
+    OP.i32GeU,
+    OP.brIf,
+    1, // br_if $done
+    ...V128_ZERO,
+    SET,
+    A,
+    ...V128_ZERO,
+    SET,
+    B,
+    GET,
+    Q,
+    SET,
+    QP,
+    GET,
+    C,
+    GET,
+    ROW_BYTES,
+    I32_ADD,
+    SET,
+    ROW_END,
+    OP.loop,
+    OP.void, // $k
+    GET,
+    A,
+    ...load(QP, 0),
+    ...load(C, 0),
+    ...F32X4_MUL,
+    ...F32X4_ADD,
+    SET,
+    A,
+    GET,
+    B,
+    ...load(QP, 16),
+    ...load(C, 16),
+    ...F32X4_MUL,
+    ...F32X4_ADD,
+    SET,
+    B,
+    GET,
+    QP,
+    I32_CONST,
+    32,
+    I32_ADD,
+    SET,
+    QP,
+    GET,
+    C,
+    I32_CONST,
+    32,
+    I32_ADD,
+    SET,
+    C,
+    GET,
+    C,
+    GET,
+    ROW_END,
+    OP.i32LtU,
+    OP.brIf,
+    0, // br_if $k
     OP.end, // $k
-    GET, A, GET, B, ...F32X4_ADD, SET, A,
-    GET, OUT,
-    ...lane(0), ...lane(1), 0x92 /* f32.add */, ...lane(2), ...lane(3), 0x92, 0x92,
-    0x38, 2, 0, // f32.store align=4 offset=0
-    GET, OUT, I32_CONST, 4, I32_ADD, SET, OUT,
-    OP.br, 0, // $rows
+    GET,
+    A,
+    GET,
+    B,
+    ...F32X4_ADD,
+    SET,
+    A,
+    GET,
+    OUT,
+    ...lane(0),
+    ...lane(1),
+    0x92 /* f32.add */,
+    ...lane(2),
+    ...lane(3),
+    0x92,
+    0x92,
+    0x38,
+    2,
+    0, // f32.store align=4 offset=0
+    GET,
+    OUT,
+    I32_CONST,
+    4,
+    I32_ADD,
+    SET,
+    OUT,
+    OP.br,
+    0, // $rows
     OP.end, // $rows
     OP.end, // $done
   ];
-  return kernelModuleBytes({ params: [I32, I32, I32, I32, I32], locals: [[3, I32], [2, V128]], code, exportName: 'dots' });
+  return kernelModuleBytes({
+    params: [I32, I32, I32, I32, I32],
+    locals: [
+      [3, I32],
+      [2, V128],
+    ],
+    code,
+    exportName: 'dots',
+  });
 }
 
 export type DotsFunction = (queryByte: number, rowsByte: number, rowCount: number, rowBytes: number, outByte: number) => void;

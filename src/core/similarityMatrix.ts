@@ -19,11 +19,7 @@ export interface SimilarityMatrixOptions {
  * of `a` with itself; it is exactly symmetric. Cosine values are clamped to [-1, 1] (float32 rounding can exceed 1
  * by about 1e-7 on the diagonal); a zero vector scores 0 against everything.
  */
-export function similarityMatrix(
-  a: readonly Vector[] | FlatCorpus,
-  b?: readonly Vector[] | FlatCorpus,
-  options: SimilarityMatrixOptions = {},
-): ScoreMatrix {
+export function similarityMatrix(a: readonly Vector[] | FlatCorpus, b?: readonly Vector[] | FlatCorpus, options: SimilarityMatrixOptions = {}): ScoreMatrix {
   const scoreFunction = options.scoreFunction ?? 'cosine';
   // Only the column side is scanned by the SIMD kernel; the row side just supplies queries.
   const right = flattenCorpus(b ?? a);

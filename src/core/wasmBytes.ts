@@ -70,7 +70,14 @@ export function kernelModuleBytes(kernel: KernelModule): Uint8Array<ArrayBuffer>
   const body = [kernel.locals.length, ...kernel.locals.flatMap(([count, type]) => [...uleb(count), type]), ...kernel.code, OP.end];
   const memoryLimits = kernel.sharedMemory ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [1, 0x60, kernel.params.length, ...kernel.params, 0]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...memoryLimits]),
     ...section(3, [1, 0]),

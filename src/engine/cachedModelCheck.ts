@@ -19,7 +19,10 @@ export async function checkPinnedCache(
   pin: PinnedRevision,
   log: (message: string) => void,
   /** Where the digests come from, as the error and the log say it (default: the pinned table). */
-  source: { published: string; digest: string } = { published: `the Hugging Face hub publishes for ${pin.repository}@${pin.revision}`, digest: 'the pinned digest' },
+  source: { published: string; digest: string } = {
+    published: `the Hugging Face hub publishes for ${pin.repository}@${pin.revision}`,
+    digest: 'the pinned digest',
+  },
 ): Promise<void> {
   for (const file of files) {
     const expected = pin.files[file];

@@ -54,7 +54,13 @@ export class EmbeddingCache<V extends NonNullable<unknown>> implements ByteBound
    * U+FFFD) never share a key. Paths, revisions and dtypes hold no NUL, so the parts cannot run into each other.
    */
   static key(model: CachedModel, text: string, prompt?: string, normalized = true): string {
-    const hash = createHash('sha256').update(model.dir).update('\u0000').update(model.revision ?? '').update('\u0000').update(model.dtype).update('\u0000');
+    const hash = createHash('sha256')
+      .update(model.dir)
+      .update('\u0000')
+      .update(model.revision ?? '')
+      .update('\u0000')
+      .update(model.dtype)
+      .update('\u0000');
     if (!normalized) hash.update('raw\u0000');
     // "none" or the prompt's length in front of it: no prompt and text can run into each other.
     if (prompt === undefined) hash.update('none\u0000');

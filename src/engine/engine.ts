@@ -156,7 +156,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   async encodeWithTokens(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodedTexts> {
     validateTexts(texts);
     validatePromptOptions(options);
-    if (options.normalize !== undefined && typeof options.normalize !== 'boolean') throw new EngineError('INVALID_INPUT', `normalize must be true or false, got ${typeof options.normalize}.`);
+    if (options.normalize !== undefined && typeof options.normalize !== 'boolean')
+      throw new EngineError('INVALID_INPUT', `normalize must be true or false, got ${typeof options.normalize}.`);
     if (options.batchSize !== undefined) validateOptions({ batchSize: options.batchSize });
     if (texts.length === 0) return { vectors: [], tokens: [] };
     if (options.signal?.aborted) throw cancelled();
@@ -188,7 +189,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       missing.forEach((text, k) => {
         const vector = encoded.vectors[k]!;
         if (vector.length !== info.dimension) {
-          throw new EngineError('WRONG_DIMENSION', `Got a ${vector.length}-dimensional vector, expected ${info.dimension}. The model folder's files do not belong together.`);
+          throw new EngineError(
+            'WRONG_DIMENSION',
+            `Got a ${vector.length}-dimensional vector, expected ${info.dimension}. The model folder's files do not belong together.`,
+          );
         }
         const entry = { vector, tokens: encoded.tokens[k]! };
         this.cache.set(keyOf(text), entry);
@@ -365,7 +369,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       throw signal.aborted ? abortReason(signal) : error;
     }
     const loadMs = performance.now() - started;
-    log(`loaded ${config.name} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threadLayout({ workers: workerCount, threads })}`);
+    log(
+      `loaded ${config.name} ${dtype} from ${resolved.dir} (${resolved.source}) in ${loadMs.toFixed(0)} ms with ${threadLayout({ workers: workerCount, threads })}`,
+    );
     const info: ModelInfo = {
       // A cache folder is named by its commit: a catalogue model goes by its id.
       name: resolved.origin?.catalogueId ?? config.name,
@@ -396,12 +402,25 @@ export class Engine extends EventEmitter<EngineEvents> {
    * adds up the batches of all of them (each worker announces its count once it has tokenised; until then a count
    * by texts stands in), and the first failure cancels the rest.
    */
-  private async encodeOnWorkers(texts: string[], { prompt, normalize }: { prompt: string | undefined; normalize: boolean }, batchSize: number, maxBatchTokens: number, signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined): Promise<EncodedTexts> {
+  private async encodeOnWorkers(
+    texts: string[],
+    { prompt, normalize }: { prompt: string | undefined; normalize: boolean },
+    batchSize: number,
+    maxBatchTokens: number,
+    signal: AbortSignal | undefined,
+    onProgress: ((p: BatchProgress) => void) | undefined,
+  ): Promise<EncodedTexts> {
     if (signal?.aborted) throw cancelled();
     const workers = this.workers;
     if (workers.length === 0) throw new EngineError('WORKER_FAILED', 'The model is not loaded.');
     // Below two batches per worker a split only adds a round trip.
-    const shards = texts.length >= 2 * batchSize * workers.length ? lengthBalancedShards(texts.map((t) => t.length), workers.length) : [texts.map((_, i) => i)];
+    const shards =
+      texts.length >= 2 * batchSize * workers.length
+        ? lengthBalancedShards(
+            texts.map((t) => t.length),
+            workers.length,
+          )
+        : [texts.map((_, i) => i)];
     const totals = shards.map((s) => Math.ceil(s.length / batchSize));
     const done = shards.map(() => 0);
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -413,11 +432,15 @@ export class Engine extends EventEmitter<EngineEvents> {
       shards.map(async (indices, k) => {
         try {
           const progress = onProgress !== undefined;
-          const reply = await assigned[k]!.request({ kind: 'encode', texts: indices.map((i) => texts[i]!), prompt, normalize, batchSize, maxBatchTokens, progress }, stop, (p) => {
-            done[k] = p.done;
-            totals[k] = p.total;
-            if (p.done > 0) onProgress?.({ done: sum(done), total: sum(totals) });
-          });
+          const reply = await assigned[k]!.request(
+            { kind: 'encode', texts: indices.map((i) => texts[i]!), prompt, normalize, batchSize, maxBatchTokens, progress },
+            stop,
+            (p) => {
+              done[k] = p.done;
+              totals[k] = p.total;
+              if (p.done > 0) onProgress?.({ done: sum(done), total: sum(totals) });
+            },
+          );
           if (reply.kind !== 'encoded') throw new EngineError('WORKER_FAILED', `unexpected worker reply ${reply.kind}`);
           return reply;
         } catch (error) {
@@ -511,12 +534,17 @@ function toEngineError(error: unknown): EngineError {
  * worker holds a copy of the model; `--workers 1000` once started a thousand), batch sizes below 1, negative cache
  * bounds. Non-integers are refused too.
  */
-export function validateOptions(options: Partial<Pick<EngineOptions, 'workers' | 'threads' | 'batchSize' | 'maxBatchTokens' | 'cacheBytes' | 'cacheEntries'>>): void {
+export function validateOptions(
+  options: Partial<Pick<EngineOptions, 'workers' | 'threads' | 'batchSize' | 'maxBatchTokens' | 'cacheBytes' | 'cacheEntries'>>,
+): void {
   const cores = os.availableParallelism();
   const check = (name: string, value: number | undefined, min: number, max: number, hint: string) => {
     if (value === undefined) return;
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new EngineError('INVALID_INPUT', `${name} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any size' : max}, got ${String(value)}. ${hint}`);
+      throw new EngineError(
+        'INVALID_INPUT',
+        `${name} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any size' : max}, got ${String(value)}. ${hint}`,
+      );
     }
   };
   check('workers', options.workers, 1, cores, `This machine has ${cores} cores: use at most ${cores} workers.`);
@@ -530,7 +558,8 @@ export function validateOptions(options: Partial<Pick<EngineOptions, 'workers' |
 function validatePromptOptions(options: PromptOptions): void {
   for (const key of ['prompt', 'promptName'] as const) {
     const value = options[key];
-    if (value !== undefined && typeof value !== 'string') throw new EngineError('INVALID_INPUT', `${key} must be a string, got ${value === null ? 'null' : typeof value}.`);
+    if (value !== undefined && typeof value !== 'string')
+      throw new EngineError('INVALID_INPUT', `${key} must be a string, got ${value === null ? 'null' : typeof value}.`);
   }
 }
 

@@ -41,7 +41,14 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
       case 'load': {
         await model?.dispose();
         model = undefined;
-        model = await ModelSession.load({ dir: request.dir, dtype: request.dtype, threads: request.threads, spin: request.spin, config: request.config, native });
+        model = await ModelSession.load({
+          dir: request.dir,
+          dtype: request.dtype,
+          threads: request.threads,
+          spin: request.spin,
+          config: request.config,
+          native,
+        });
         reply({ id: request.id, kind: 'loaded' });
         break;
       }
@@ -55,7 +62,10 @@ async function handle(request: Exclude<WorkerRequest, { kind: 'cancel' | 'dispos
           request.progress !== false ? (done, total) => reply({ id: request.id, kind: 'progress', done, total }) : () => undefined,
           request.normalize,
         );
-        reply({ id: request.id, kind: 'encoded', ...result }, result.vectors.map((v) => v.buffer as ArrayBuffer));
+        reply(
+          { id: request.id, kind: 'encoded', ...result },
+          result.vectors.map((v) => v.buffer as ArrayBuffer),
+        );
         break;
       }
       case 'tokenEmbeddings': {

@@ -74,7 +74,9 @@ export class Int8ScanWorkers implements Int8ScanThreads {
       this.pending.set(id, { resolve, reject });
       worker.ref();
       // The module and memory travel only the first time a worker sees this corpus.
-      worker.postMessage(first ? { id, memoryId: job.memoryId, module: job.module, memory: job.memory, args: job.args } : { id, memoryId: job.memoryId, args: job.args });
+      worker.postMessage(
+        first ? { id, memoryId: job.memoryId, module: job.module, memory: job.memory, args: job.args } : { id, memoryId: job.memoryId, args: job.args },
+      );
     });
   }
 

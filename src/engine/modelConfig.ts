@@ -82,12 +82,20 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
   }
   const defaultPromptName = typeof stConfig.default_prompt_name === 'string' ? stConfig.default_prompt_name : undefined;
   if (defaultPromptName !== undefined && !(defaultPromptName in prompts)) {
-    throw new EngineError('MODEL_CORRUPT', `config_sentence_transformers.json in ${dir} names the default prompt "${defaultPromptName}", which is not among its prompts (${Object.keys(prompts).join(', ')}).`);
+    throw new EngineError(
+      'MODEL_CORRUPT',
+      `config_sentence_transformers.json in ${dir} names the default prompt "${defaultPromptName}", which is not among its prompts (${Object.keys(prompts).join(', ')}).`,
+    );
   }
   const similarityName = stConfig.similarity_fn_name ?? 'cosine';
-  const similarityFunction = SIMILARITY_FUNCTIONS.find((s) => s === similarityName || `${s}_similarity` === similarityName || (s === 'dot' && similarityName === 'dot_product'));
+  const similarityFunction = SIMILARITY_FUNCTIONS.find(
+    (s) => s === similarityName || `${s}_similarity` === similarityName || (s === 'dot' && similarityName === 'dot_product'),
+  );
   if (!similarityFunction) {
-    throw new EngineError('MODEL_UNSUPPORTED', `${dir} asks for the similarity function "${String(similarityName)}"; supported: ${SIMILARITY_FUNCTIONS.join(', ')}.`);
+    throw new EngineError(
+      'MODEL_UNSUPPORTED',
+      `${dir} asks for the similarity function "${String(similarityName)}"; supported: ${SIMILARITY_FUNCTIONS.join(', ')}.`,
+    );
   }
   const common = { prompts, defaultPromptName, similarityFunction };
 
@@ -96,7 +104,11 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
     const named = (value: string) => value.toLowerCase() === MODEL_NAME.toLowerCase();
     const known =
       options.knownDefault === true ||
-      named(String(hfConfig._name_or_path ?? '').split('/').at(-1) ?? '') ||
+      named(
+        String(hfConfig._name_or_path ?? '')
+          .split('/')
+          .at(-1) ?? '',
+      ) ||
       named(path.basename(dir)) ||
       named(path.basename(path.dirname(dir)));
     if (known) {
@@ -142,13 +154,21 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
     const kind = type.split('.').at(-1) ?? '';
     const modulePath = typeof module.path === 'string' ? module.path : '';
     const order = (what: string, ok: boolean) => {
-      if (!ok) throw new EngineError('MODEL_UNSUPPORTED', `modules.json in ${dir} puts ${what} ("${type}") where the engine does not run it: it runs Transformer → Pooling → Dense… → Normalize.`);
+      if (!ok)
+        throw new EngineError(
+          'MODEL_UNSUPPORTED',
+          `modules.json in ${dir} puts ${what} ("${type}") where the engine does not run it: it runs Transformer → Pooling → Dense… → Normalize.`,
+        );
     };
     switch (kind) {
       case 'Transformer':
         order('a second Transformer', transformerPath === undefined);
         transformerPath = modulePath;
-        if (modulePath !== '') throw new EngineError('MODEL_UNSUPPORTED', `modules.json in ${dir} keeps the Transformer in "${modulePath}/"; the engine reads it from the folder itself.`);
+        if (modulePath !== '')
+          throw new EngineError(
+            'MODEL_UNSUPPORTED',
+            `modules.json in ${dir} keeps the Transformer in "${modulePath}/"; the engine reads it from the folder itself.`,
+          );
         break;
       case 'Pooling': {
         order('Pooling', transformerPath !== undefined && pooling === undefined);
@@ -162,7 +182,10 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
         const layer = readDense(dir, modulePath);
         const expected = dense.at(-1)?.outFeatures ?? pooledWidth;
         if (layer.inFeatures !== expected) {
-          throw new EngineError('MODEL_CORRUPT', `${modulePath}/config.json in ${dir} takes ${layer.inFeatures} features, but the module before it gives ${expected}.`);
+          throw new EngineError(
+            'MODEL_CORRUPT',
+            `${modulePath}/config.json in ${dir} takes ${layer.inFeatures} features, but the module before it gives ${expected}.`,
+          );
         }
         dense.push(layer);
         break;
@@ -199,11 +222,17 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
  * ST 6.2.0: sentence_bert_config.json's max_seq_length wins as it is; otherwise the tokenizer's model_max_length
  * capped by config.json's max_position_embeddings.
  */
-function sequenceLength(dir: string, tokenizerConfig: Record<string, unknown>, hfConfig: Record<string, unknown>, sbert: Record<string, unknown> | undefined): number {
+function sequenceLength(
+  dir: string,
+  tokenizerConfig: Record<string, unknown>,
+  hfConfig: Record<string, unknown>,
+  sbert: Record<string, unknown> | undefined,
+): number {
   const fromSbert = sbert?.max_seq_length;
   if (typeof fromSbert === 'number' && Number.isInteger(fromSbert) && fromSbert > 0) return fromSbert;
   const candidates = [tokenizerConfig.model_max_length, hfConfig.max_position_embeddings].filter((v): v is number => typeof v === 'number' && v > 0);
-  if (candidates.length === 0) throw new EngineError('MODEL_CORRUPT', `${dir} gives no sequence length (tokenizer_config.json model_max_length, config.json max_position_embeddings).`);
+  if (candidates.length === 0)
+    throw new EngineError('MODEL_CORRUPT', `${dir} gives no sequence length (tokenizer_config.json model_max_length, config.json max_position_embeddings).`);
   return Math.floor(Math.min(...candidates));
 }
 
@@ -216,8 +245,14 @@ function readPooling(dir: string, modulePath: string, hiddenSize: number): { poo
   if (config.pooling_mode !== undefined) {
     const named = Array.isArray(config.pooling_mode) ? config.pooling_mode : [config.pooling_mode];
     modes = named.map((name) => {
-      const mode = POOLING_MODES.find((m) => m === name || (m === 'cls' && name === 'cls_token') || (m === 'max' && name === 'max_tokens') || (m === 'mean' && name === 'mean_tokens'));
-      if (!mode) throw new EngineError('MODEL_UNSUPPORTED', `${path.join(dir, file)} asks for the pooling mode "${String(name)}"; supported: ${POOLING_MODES.join(', ')}.`);
+      const mode = POOLING_MODES.find(
+        (m) => m === name || (m === 'cls' && name === 'cls_token') || (m === 'max' && name === 'max_tokens') || (m === 'mean' && name === 'mean_tokens'),
+      );
+      if (!mode)
+        throw new EngineError(
+          'MODEL_UNSUPPORTED',
+          `${path.join(dir, file)} asks for the pooling mode "${String(name)}"; supported: ${POOLING_MODES.join(', ')}.`,
+        );
       return mode;
     });
   } else {
@@ -246,12 +281,20 @@ function readDense(dir: string, modulePath: string): DenseLayer {
   const outFeatures = numberOr(config.out_features, 0);
   const activationName = String(config.activation_function ?? 'torch.nn.modules.activation.Tanh');
   const activation = ACTIVATIONS[activationName.split('.').at(-1) ?? ''];
-  if (!activation) throw new EngineError('MODEL_UNSUPPORTED', `${path.join(folder, 'config.json')} uses the activation "${activationName}"; supported: ${Object.keys(ACTIVATIONS).join(', ')}.`);
-  if (config.use_residual === true) throw new EngineError('MODEL_UNSUPPORTED', `${path.join(folder, 'config.json')} uses a residual Dense layer, which this engine does not run.`);
+  if (!activation)
+    throw new EngineError(
+      'MODEL_UNSUPPORTED',
+      `${path.join(folder, 'config.json')} uses the activation "${activationName}"; supported: ${Object.keys(ACTIVATIONS).join(', ')}.`,
+    );
+  if (config.use_residual === true)
+    throw new EngineError('MODEL_UNSUPPORTED', `${path.join(folder, 'config.json')} uses a residual Dense layer, which this engine does not run.`);
   const weightsFile = path.join(folder, 'model.safetensors');
   if (!fs.existsSync(weightsFile)) {
     const legacy = fs.existsSync(path.join(folder, 'pytorch_model.bin'));
-    throw new EngineError(legacy ? 'MODEL_UNSUPPORTED' : 'MODEL_CORRUPT', `${weightsFile} is missing${legacy ? ' (the folder has pytorch_model.bin, which this engine cannot read: save the model again with safetensors)' : ''}.`);
+    throw new EngineError(
+      legacy ? 'MODEL_UNSUPPORTED' : 'MODEL_CORRUPT',
+      `${weightsFile} is missing${legacy ? ' (the folder has pytorch_model.bin, which this engine cannot read: save the model again with safetensors)' : ''}.`,
+    );
   }
   const tensors = readSafetensors(weightsFile);
   const weight = tensors.get('linear.weight');
@@ -259,7 +302,8 @@ function readDense(dir: string, modulePath: string): DenseLayer {
     throw new EngineError('MODEL_CORRUPT', `${weightsFile} has no linear.weight of shape [${outFeatures}, ${inFeatures}].`);
   }
   const bias = tensors.get('linear.bias');
-  if (config.bias !== false && (!bias || bias.data.length !== outFeatures)) throw new EngineError('MODEL_CORRUPT', `${weightsFile} has no linear.bias of ${outFeatures} values.`);
+  if (config.bias !== false && (!bias || bias.data.length !== outFeatures))
+    throw new EngineError('MODEL_CORRUPT', `${weightsFile} has no linear.bias of ${outFeatures} values.`);
   return { inFeatures, outFeatures, activation, weight: weight.data, bias: config.bias === false ? undefined : bias!.data };
 }
 
@@ -278,7 +322,12 @@ export function resolvePrompt(config: Pick<ModelConfig, 'name' | 'prompts' | 'de
   if (options.prompt !== undefined) prompt = options.prompt;
   else if (options.promptName !== undefined) {
     if (!Object.hasOwn(config.prompts, options.promptName)) {
-      throw new EngineError('INVALID_INPUT', `${config.name} has no prompt named "${options.promptName}". Its prompts: ${Object.keys(config.prompts).map((n) => `"${n}"`).join(', ')}.`);
+      throw new EngineError(
+        'INVALID_INPUT',
+        `${config.name} has no prompt named "${options.promptName}". Its prompts: ${Object.keys(config.prompts)
+          .map((n) => `"${n}"`)
+          .join(', ')}.`,
+      );
     }
     prompt = config.prompts[options.promptName];
   } else if (config.defaultPromptName !== undefined) prompt = config.prompts[config.defaultPromptName];

@@ -30,7 +30,11 @@ const SUMS_FILE = 'SHA256SUMS';
  */
 export async function checkModelDigests(info: Pick<ModelInfo, 'dir' | 'origin'>): Promise<FolderDigests | undefined> {
   const pin = info.origin ? pinnedRevisionFor(RELEASE_PINNED, info.origin.repository, info.origin.revision) : undefined;
-  if (pin) return { against: `the digests pinned for ${pin.repository}@${pin.revision.slice(0, 7)}`, files: await checkFiles(info.dir, pin.files, 'the hub publishes none pinned in this release') };
+  if (pin)
+    return {
+      against: `the digests pinned for ${pin.repository}@${pin.revision.slice(0, 7)}`,
+      files: await checkFiles(info.dir, pin.files, 'the hub publishes none pinned in this release'),
+    };
   const record = readRecordedDigests(info.dir);
   if (record) {
     return {

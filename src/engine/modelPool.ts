@@ -90,7 +90,10 @@ export function modelIdentity(model: ModelChoice, env: NodeJS.ProcessEnv = proce
  */
 export function runsModel(active: EngineOptions, choice: ModelChoice, env: NodeJS.ProcessEnv = process.env): boolean {
   const dtype = active.dtype ?? 'fp32';
-  return poolKey({ model: { ...choice, dtype: choice.dtype ?? dtype } }, env) === poolKey({ model: { modelDir: active.modelDir, hub: active.hub, modelNamed: active.modelNamed, dtype } }, env);
+  return (
+    poolKey({ model: { ...choice, dtype: choice.dtype ?? dtype } }, env) ===
+    poolKey({ model: { modelDir: active.modelDir, hub: active.hub, modelNamed: active.modelNamed, dtype } }, env)
+  );
 }
 
 /**
@@ -166,7 +169,15 @@ export class ModelPool {
 
   /** The models held, most recently used first. */
   models(): PooledModel[] {
-    return [...this.lru.values()].map((slot) => ({ key: slot.key, identity: slot.identity, info: slot.engine.info, dtype: slot.dtype, state: slot.engine.state.kind, bytes: slot.bytes, busy: slot.leases }));
+    return [...this.lru.values()].map((slot) => ({
+      key: slot.key,
+      identity: slot.identity,
+      info: slot.engine.info,
+      dtype: slot.dtype,
+      state: slot.engine.state.kind,
+      bytes: slot.bytes,
+      busy: slot.leases,
+    }));
   }
 
   /** Bytes of the loaded idle models and of the busy ones whose size is known. */
@@ -181,7 +192,10 @@ export class ModelPool {
   async unload(key: string): Promise<boolean> {
     const slot = this.lru.peek(key);
     if (!slot) return false;
-    if (slot.leases > 0) throw new Error(`${slot.engine.info?.name ?? 'The model'} is busy with ${slot.leases} request${slot.leases === 1 ? '' : 's'}: unload it once they have finished.`);
+    if (slot.leases > 0)
+      throw new Error(
+        `${slot.engine.info?.name ?? 'The model'} is busy with ${slot.leases} request${slot.leases === 1 ? '' : 's'}: unload it once they have finished.`,
+      );
     this.lru.delete(key);
     await this.settled();
     return true;
@@ -200,7 +214,8 @@ export class ModelPool {
   }
 
   private makeLru(budgetBytes: number): LRUCache<string, Slot> {
-    if (!Number.isInteger(budgetBytes) || budgetBytes < 1) throw new RangeError(`The model memory budget must be a whole number of bytes from 1, got ${budgetBytes}.`);
+    if (!Number.isInteger(budgetBytes) || budgetBytes < 1)
+      throw new RangeError(`The model memory budget must be a whole number of bytes from 1, got ${budgetBytes}.`);
     return new LRUCache<string, Slot>({ maxSize: budgetBytes, dispose: (slot, _key, reason) => this.evicted(slot, reason) });
   }
 
@@ -208,10 +223,22 @@ export class ModelPool {
     const key = poolKey(request);
     let slot = this.lru.get(key);
     if (!slot) {
-      const made: Omit<Slot, 'engine'> = { key, identity: modelIdentity(request.model), dtype: request.model.dtype ?? this.shared.dtype ?? 'fp32', leases: 0, bytes: undefined, evicted: false };
+      const made: Omit<Slot, 'engine'> = {
+        key,
+        identity: modelIdentity(request.model),
+        dtype: request.model.dtype ?? this.shared.dtype ?? 'fp32',
+        leases: 0,
+        bytes: undefined,
+        evicted: false,
+      };
       // The shared hub options (a mirror's endpoint) still apply to a model that names its repository and revision.
       const hub = this.shared.hub || request.model.hub ? { hub: { ...this.shared.hub, ...request.model.hub } } : {};
-      const engine = this.createEngine({ ...this.shared, ...request.model, ...hub, beforeSessions: (weights) => this.makeRoom(created, weightsBytes(weights)) });
+      const engine = this.createEngine({
+        ...this.shared,
+        ...request.model,
+        ...hub,
+        beforeSessions: (weights) => this.makeRoom(created, weightsBytes(weights)),
+      });
       const created: Slot = { ...made, engine };
       engine.on('state', () => this.changed());
       slot = created;
@@ -258,7 +285,9 @@ export class ModelPool {
       this.lru.delete(other.key);
     }
     const over = total() - this.lru.maxSize;
-    this.log(`model pool: loading ${(JSON.parse(slot.key) as { model: string }).model} ${slot.dtype}, ${megabytes(bytes)} of weights (${megabytes(total())} of ${megabytes(this.lru.maxSize)} counted${over > 0 ? '; over the budget while the models in use hold it' : ''})`);
+    this.log(
+      `model pool: loading ${(JSON.parse(slot.key) as { model: string }).model} ${slot.dtype}, ${megabytes(bytes)} of weights (${megabytes(total())} of ${megabytes(this.lru.maxSize)} counted${over > 0 ? '; over the budget while the models in use hold it' : ''})`,
+    );
     await this.settled();
   }
 
@@ -274,7 +303,10 @@ export class ModelPool {
     if (reason === 'set' && this.lru.peek(slot.key) === slot) return;
     slot.evicted = true;
     this.changed();
-    if (reason === 'evict') this.log(`model pool: unloading ${slot.engine.info?.name ?? slot.key} ${slot.dtype} (least recently used; ${megabytes(this.bytesInUse)} of ${megabytes(this.lru.maxSize)} in use)`);
+    if (reason === 'evict')
+      this.log(
+        `model pool: unloading ${slot.engine.info?.name ?? slot.key} ${slot.dtype} (least recently used; ${megabytes(this.bytesInUse)} of ${megabytes(this.lru.maxSize)} in use)`,
+      );
     if (slot.leases === 0) this.retire(slot);
   }
 

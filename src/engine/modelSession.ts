@@ -88,7 +88,10 @@ export class ModelSession {
   static async load(config: SessionConfig): Promise<ModelSession> {
     const modelPath = path.join(config.dir, modelFileFor(config.dtype));
     if (!fs.existsSync(modelPath)) {
-      throw new EngineError('MODEL_NOT_FOUND', `Model file ${modelPath} is missing. Download the model again or choose a folder that holds ${modelFileFor(config.dtype)}.`);
+      throw new EngineError(
+        'MODEL_NOT_FOUND',
+        `Model file ${modelPath} is missing. Download the model again or choose a folder that holds ${modelFileFor(config.dtype)}.`,
+      );
     }
     // transformers.js resolves models relative to env.localModelPath; point it at the folder's parent and never let
     // it reach the network or write a cache beside the bundle.
@@ -113,7 +116,10 @@ export class ModelSession {
           extra: { session: { intra_op: { allow_spinning: config.spin === false ? '0' : '1' } } },
         }),
       ).catch((error: unknown) => {
-        throw new EngineError('MODEL_CORRUPT', `${modelPath} is not a valid ONNX model (${messageOf(error)}). The file is corrupted or incomplete: delete it and download the model again.`);
+        throw new EngineError(
+          'MODEL_CORRUPT',
+          `${modelPath} is not a valid ONNX model (${messageOf(error)}). The file is corrupted or incomplete: delete it and download the model again.`,
+        );
       }),
     ]);
     const padId = tokenizer.pad_token_id ?? 0;
@@ -122,7 +128,14 @@ export class ModelSession {
     const probe = tokenizer.encode('a');
     const last = probe.at(-1);
     const endId = probe.length >= 2 && last !== undefined && specialIds.has(last) ? last : undefined;
-    const model = new ModelSession(tokenizer, session, config.config ?? readModelConfig(config.dir), endId, specialIds, padId, prefixCutIsExact({ tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) }),
+    const model = new ModelSession(
+      tokenizer,
+      session,
+      config.config ?? readModelConfig(config.dir),
+      endId,
+      specialIds,
+      padId,
+      prefixCutIsExact({ tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) }),
       native,
     );
     try {
@@ -184,14 +197,22 @@ export class ModelSession {
       const end = Math.min(texts.length, start + TOKENIZE_CHUNK);
       for (let i = start; i < end; i++) tokenized[i] = this.tokenize(texts[i]!, prompt);
     }
-    const batches = lengthSortedBatches(tokenized.map((t) => t.ids.length), batchSize, maxBatchTokens);
+    const batches = lengthSortedBatches(
+      tokenized.map((t) => t.ids.length),
+      batchSize,
+      maxBatchTokens,
+    );
     onBatch(0, batches.length);
     const vectors = new Array<Float32Array>(texts.length);
     const tokens = new Array<TokenCount>(texts.length);
     for (let b = 0; b < batches.length; b++) {
       if (isCancelled()) throw cancelled();
       const indices = batches[b]!;
-      const pooled = await this.run(indices.map((i) => tokenized[i]!), promptLength, normalize);
+      const pooled = await this.run(
+        indices.map((i) => tokenized[i]!),
+        promptLength,
+        normalize,
+      );
       indices.forEach((original, k) => {
         vectors[original] = pooled[k]!;
         tokens[original] = { count: tokenized[original]!.ids.length, truncated: tokenized[original]!.truncated };
@@ -209,7 +230,10 @@ export class ModelSession {
    */
   async tokenEmbeddings(text: string, prompt: string | undefined): Promise<TokenStates> {
     const tokenized = this.tokenize(text, prompt);
-    const { hidden, dim } = await this.infer([tokenized], (states, _mask, _size, seqLength, width) => ({ hidden: states.slice(0, seqLength * width), dim: width }));
+    const { hidden, dim } = await this.infer([tokenized], (states, _mask, _size, seqLength, width) => ({
+      hidden: states.slice(0, seqLength * width),
+      dim: width,
+    }));
     const vocab = (this.idToToken ??= new Map([...this.tokenizer.get_vocab()].map(([token, id]) => [id, token])));
     const unk = this.tokenizer.unk_token_id;
     return {
@@ -232,7 +256,10 @@ export class ModelSession {
   }
 
   /** Runs one right-padded batch and hands `last_hidden_state` ([size, seqLength, dim], flat) to `use` before releasing it. */
-  private async infer<T>(batch: TokenizedText[], use: (hidden: Float32Array, maskFlags: Uint8Array, size: number, seqLength: number, dim: number) => T): Promise<T> {
+  private async infer<T>(
+    batch: TokenizedText[],
+    use: (hidden: Float32Array, maskFlags: Uint8Array, size: number, seqLength: number, dim: number) => T,
+  ): Promise<T> {
     const size = batch.length;
     const seqLength = Math.max(...batch.map((t) => t.ids.length));
     const ids = new BigInt64Array(size * seqLength).fill(BigInt(this.padId));
@@ -260,7 +287,10 @@ export class ModelSession {
     try {
       const dim = hidden.dims[2]!;
       if (dim !== this.config.hiddenSize) {
-        throw new EngineError('WRONG_DIMENSION', `The ONNX model produces ${dim}-dimensional token states, but the folder's configuration expects ${this.config.hiddenSize}: the ONNX file does not belong to ${this.config.name}. Choose the right model folder.`);
+        throw new EngineError(
+          'WRONG_DIMENSION',
+          `The ONNX model produces ${dim}-dimensional token states, but the folder's configuration expects ${this.config.hiddenSize}: the ONNX file does not belong to ${this.config.name}. Choose the right model folder.`,
+        );
       }
       return use(hidden.data as Float32Array, maskFlags, size, seqLength, dim);
     } finally {
@@ -271,11 +301,17 @@ export class ModelSession {
   private checkGraph(): void {
     const names = this.session.outputNames;
     if (!names.includes('last_hidden_state')) {
-      throw new EngineError('MODEL_CORRUPT', `The ONNX model's outputs are ${names.join(', ')}; expected last_hidden_state. Choose a feature-extraction export of ${this.config.name}.`);
+      throw new EngineError(
+        'MODEL_CORRUPT',
+        `The ONNX model's outputs are ${names.join(', ')}; expected last_hidden_state. Choose a feature-extraction export of ${this.config.name}.`,
+      );
     }
     const unknown = this.session.inputNames.filter((name) => !KNOWN_INPUTS.includes(name));
     if (!this.session.inputNames.includes('input_ids') || unknown.length > 0) {
-      throw new EngineError('MODEL_UNSUPPORTED', `The ONNX model's inputs are ${this.session.inputNames.join(', ')}; the engine feeds ${KNOWN_INPUTS.join(', ')}.`);
+      throw new EngineError(
+        'MODEL_UNSUPPORTED',
+        `The ONNX model's inputs are ${this.session.inputNames.join(', ')}; the engine feeds ${KNOWN_INPUTS.join(', ')}.`,
+      );
     }
   }
 }

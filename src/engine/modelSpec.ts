@@ -4,10 +4,7 @@ import { EngineError } from './errors';
 import { MODEL_CATALOGUE, catalogueEntry, catalogueEntryFor, type CatalogueEntry } from './modelCatalogue';
 
 /** What `--model` (or the `minilm.model` setting) names. */
-export type ModelSpec =
-  | { kind: 'catalogue'; entry: CatalogueEntry }
-  | { kind: 'hub'; repository: string; revision: string }
-  | { kind: 'folder'; dir: string };
+export type ModelSpec = { kind: 'catalogue'; entry: CatalogueEntry } | { kind: 'hub'; repository: string; revision: string } | { kind: 'folder'; dir: string };
 
 const HUB_ID = /^([A-Za-z0-9][\w.-]*\/[\w.-]+)(?:@([\w./-]+))?$/;
 
@@ -18,7 +15,11 @@ const HUB_ID = /^([A-Za-z0-9][\w.-]*\/[\w.-]+)(?:@([\w./-]+))?$/;
  */
 export function parseModelSpec(value: string, catalogue: readonly CatalogueEntry[] = MODEL_CATALOGUE, cwd: string = process.cwd()): ModelSpec {
   const text = value.trim();
-  if (text === '') throw new EngineError('INVALID_INPUT', `The model name is empty; use a catalogue id (${catalogue.map((e) => e.id).join(', ')}), owner/name[@revision] or a folder.`);
+  if (text === '')
+    throw new EngineError(
+      'INVALID_INPUT',
+      `The model name is empty; use a catalogue id (${catalogue.map((e) => e.id).join(', ')}), owner/name[@revision] or a folder.`,
+    );
   const entry = catalogueEntry(text, catalogue);
   if (entry) return { kind: 'catalogue', entry };
   const dir = path.resolve(cwd, text);

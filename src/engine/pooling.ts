@@ -13,7 +13,15 @@ export interface SentenceHead {
  * first `promptLength` positions after any left padding out of pooling (include_prompt false); the transformer
  * saw them. Sums run in float64, so long texts do not lose precision against the float32 reference.
  */
-export function sentenceEmbeddings(hidden: Float32Array, mask: ArrayLike<number>, batch: number, seqLength: number, dim: number, head: SentenceHead, promptLength = 0): Float32Array[] {
+export function sentenceEmbeddings(
+  hidden: Float32Array,
+  mask: ArrayLike<number>,
+  batch: number,
+  seqLength: number,
+  dim: number,
+  head: SentenceHead,
+  promptLength = 0,
+): Float32Array[] {
   const width = dim * head.modes.length;
   const pooled = new Float64Array(width);
   const acc = new Float64Array(dim);
@@ -44,7 +52,17 @@ export function sentenceEmbeddings(hidden: Float32Array, mask: ArrayLike<number>
 }
 
 /** One pooling mode over one row, into `acc`; positions before `from` (left padding, prompt) are left out. */
-function poolRow(mode: PoolingMode, hidden: Float32Array, mask: ArrayLike<number>, row: number, seqLength: number, dim: number, from: number, leftPads: number, acc: Float64Array): void {
+function poolRow(
+  mode: PoolingMode,
+  hidden: Float32Array,
+  mask: ArrayLike<number>,
+  row: number,
+  seqLength: number,
+  dim: number,
+  from: number,
+  leftPads: number,
+  acc: Float64Array,
+): void {
   const on = (t: number) => t >= from && !!mask[row + t];
   acc.fill(0);
   const addToken = (t: number, weight: number) => {

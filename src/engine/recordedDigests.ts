@@ -46,14 +46,24 @@ export function readRecordedDigests(dir: string): RecordedDigests | undefined {
 
 /** The record as a pinned revision, for checkPinnedCache. */
 export function recordAsPin(record: RecordedDigests): PinnedRevision {
-  return { repository: record.repository, revision: record.revision, files: Object.fromEntries(Object.entries(record.files).map(([name, f]) => [name, { sha256: f.sha256, size: f.size, source: `recorded at ${f.recordedAt}` }])) };
+  return {
+    repository: record.repository,
+    revision: record.revision,
+    files: Object.fromEntries(
+      Object.entries(record.files).map(([name, f]) => [name, { sha256: f.sha256, size: f.size, source: `recorded at ${f.recordedAt}` }]),
+    ),
+  };
 }
 
 /**
  * Adds `files` (just downloaded into `dir` and checked against the hub's digests) to the record, keeping what it
  * already holds for other files, and writes it atomically.
  */
-export async function recordDigests(dir: string, source: { repository: string; revision: string; endpoint: string }, files: readonly string[]): Promise<RecordedDigests> {
+export async function recordDigests(
+  dir: string,
+  source: { repository: string; revision: string; endpoint: string },
+  files: readonly string[],
+): Promise<RecordedDigests> {
   const previous = readRecordedDigestsOrNone(dir);
   const recordedAt = new Date().toISOString();
   const entries = { ...(previous && previous.repository === source.repository && previous.revision === source.revision ? previous.files : {}) };

@@ -18,13 +18,23 @@ export function writeStConfigFiles(dir: string, st: CatalogueStConfig, hiddenSiz
     { idx: 1, name: '1', path: '1_Pooling', type: 'sentence_transformers.models.Pooling' },
   ];
   if (st.normalize) modules.push({ idx: 2, name: '2', path: '2_Normalize', type: 'sentence_transformers.models.Normalize' });
-  const pooling: Record<string, unknown> = { word_embedding_dimension: hiddenSize, pooling_mode: st.pooling.length === 1 ? st.pooling[0] : st.pooling, include_prompt: true };
+  const pooling: Record<string, unknown> = {
+    word_embedding_dimension: hiddenSize,
+    pooling_mode: st.pooling.length === 1 ? st.pooling[0] : st.pooling,
+    include_prompt: true,
+  };
   const files: Array<[string, unknown]> = [
     [path.join('1_Pooling', 'config.json'), pooling],
     ['sentence_bert_config.json', { max_seq_length: st.maxSeqLength, do_lower_case: st.doLowerCase }],
     [
       'config_sentence_transformers.json',
-      { prompts: st.prompts, default_prompt_name: st.defaultPromptName ?? null, similarity_fn_name: st.similarityFunction, generated_by: GENERATED_BY, source: st.source },
+      {
+        prompts: st.prompts,
+        default_prompt_name: st.defaultPromptName ?? null,
+        similarity_fn_name: st.similarityFunction,
+        generated_by: GENERATED_BY,
+        source: st.source,
+      },
     ],
     // Last: its presence is what makes the folder read as sentence-transformers.
     ['modules.json', modules],
@@ -36,6 +46,8 @@ export function writeStConfigFiles(dir: string, st: CatalogueStConfig, hiddenSiz
     fs.writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
     fs.renameSync(temporary, full);
   }
-  log(`${dir}: wrote the sentence-transformers configuration of the catalogue entry (${st.pooling.join('+')} pooling, ${st.normalize ? 'Normalize' : 'no Normalize'}, ${st.maxSeqLength} tokens) from ${st.source}`);
+  log(
+    `${dir}: wrote the sentence-transformers configuration of the catalogue entry (${st.pooling.join('+')} pooling, ${st.normalize ? 'Normalize' : 'no Normalize'}, ${st.maxSeqLength} tokens) from ${st.source}`,
+  );
   return true;
 }

@@ -129,7 +129,7 @@ function withoutVanishingStretches(run: string): string {
 
 function lastSolidStart(run: string): number {
   const stop = Math.max(0, run.length - LAST_SOLID_SEARCH);
-  for (let i = run.length; i > stop; ) {
+  for (let i = run.length; i > stop;) {
     const start = codePointStartBefore(run, i);
     if (SOLID.is.test(String.fromCodePoint(run.codePointAt(start)!))) return start;
     i = start;
@@ -197,7 +197,11 @@ export function modelPrefix(text: string, budget: number): ModelPrefix | undefin
     if (piece.source === undefined || piece.at >= budget) continue;
     for (let j = Math.min(piece.text.length - 1, budget - piece.at); j >= 0; j--) {
       if (piece.at + j === 0 || !SEPARATOR.is.test(piece.text[j]!)) continue;
-      const head = pieces.slice(0, k).map((p) => p.text).join('') + piece.text.slice(0, j);
+      const head =
+        pieces
+          .slice(0, k)
+          .map((p) => p.text)
+          .join('') + piece.text.slice(0, j);
       return { text: withFinalSigmaOf(head, text, piece.source + j), complete: false };
     }
   }

@@ -1,7 +1,21 @@
 // The one engine of the extension host, configured from the `minilm.*` settings, with VS Code progress and logging.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_MEMORY_BUDGET_MB, Engine, EngineError, ModelPool, modelIdentity, resolveModel, runsModel, withAbort, type BatchProgress, type EngineOptions, type EngineState, type ModelChoice, type ModelInfo } from '../engine';
+import {
+  DEFAULT_MEMORY_BUDGET_MB,
+  Engine,
+  EngineError,
+  ModelPool,
+  modelIdentity,
+  resolveModel,
+  runsModel,
+  withAbort,
+  type BatchProgress,
+  type EngineOptions,
+  type EngineState,
+  type ModelChoice,
+  type ModelInfo,
+} from '../engine';
 import { DEFAULT_ENDPOINT, DEFAULT_REMOTE_MODEL, RemoteEmbedder, remoteVectorCache } from '../engine/remote';
 import type { DownloadProgress, Dtype, TokenEmbeddings } from '../engine/types';
 import type { EmbedderFacts, EngineHost, HostEncodedTexts, HostEncodeOptions, RemoteBackendView } from './studioServices';
@@ -68,7 +82,12 @@ export class VscodeEngineHost implements EngineHost {
     const options = this.engineOptions();
     this.applied = JSON.stringify(options);
     this.engine = new Engine(options);
-    this.pool = new ModelPool({ shared: sharedPoolOptions(options), budgetBytes: memoryBudgetBytes(), log: (message) => log.info(message), onChange: () => this.loadedModelsChanged() });
+    this.pool = new ModelPool({
+      shared: sharedPoolOptions(options),
+      budgetBytes: memoryBudgetBytes(),
+      log: (message) => log.info(message),
+      onChange: () => this.loadedModelsChanged(),
+    });
     this.engine.on('log', (message) => log.info(message));
     this.engine.on('state', (state) => {
       if (state.kind === 'error') log.error(`${state.code}: ${state.message}`);
@@ -188,9 +207,11 @@ export class VscodeEngineHost implements EngineHost {
   }
 
   private queueReconfigure(reason: string): void {
-    this.configuring = this.configuring.then(() => this.reconfigure(reason)).catch((error: unknown) => {
-      this.log.error(`applying settings failed: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    this.configuring = this.configuring
+      .then(() => this.reconfigure(reason))
+      .catch((error: unknown) => {
+        this.log.error(`applying settings failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
   }
 
   private async reconfigure(reason: string): Promise<void> {
@@ -211,9 +232,8 @@ export class VscodeEngineHost implements EngineHost {
     if (options.silent) return this.withSignal(options.token, (signal) => this.engine.load(signal));
     if (this.visibleLoad) return this.withSignal(options.token, (signal) => withAbort(this.visibleLoad!, signal));
     const load = Promise.resolve(
-      vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('MiniLM'), cancellable: true },
-        (progress, token) => this.loadWithProgress(progress, token, options.token),
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('MiniLM'), cancellable: true }, (progress, token) =>
+        this.loadWithProgress(progress, token, options.token),
       ),
     );
     this.visibleLoad = load;
@@ -264,7 +284,11 @@ export class VscodeEngineHost implements EngineHost {
   }
 
   /** Runs an encode with a progress notification when it is large enough to be worth one. */
-  private async encodeWithProgress(texts: string[], options: HostEncodeOptions, run: (signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined) => Promise<HostEncodedTexts>): Promise<HostEncodedTexts> {
+  private async encodeWithProgress(
+    texts: string[],
+    options: HostEncodeOptions,
+    run: (signal: AbortSignal | undefined, onProgress: ((p: BatchProgress) => void) | undefined) => Promise<HostEncodedTexts>,
+  ): Promise<HostEncodedTexts> {
     if (options.onProgress || texts.length <= PROGRESS_THRESHOLD) {
       return this.withSignal(options.token, (signal) => run(signal, options.onProgress));
     }
@@ -294,7 +318,14 @@ export class VscodeEngineHost implements EngineHost {
   async tokenEmbeddings(text: string, options: { token?: vscode.CancellationToken } = {}): Promise<TokenEmbeddings> {
     const remote = await this.remoteEmbedder();
     if (remote) {
-      throw new EngineError('REMOTE_UNSUPPORTED', vscode.l10n.t('Explain needs the token embeddings of a local model, which the {0} backend at {1} does not give: set minilm.backend to "local" to explain a score.', remote.api, remote.endpoint));
+      throw new EngineError(
+        'REMOTE_UNSUPPORTED',
+        vscode.l10n.t(
+          'Explain needs the token embeddings of a local model, which the {0} backend at {1} does not give: set minilm.backend to "local" to explain a score.',
+          remote.api,
+          remote.endpoint,
+        ),
+      );
     }
     await this.ensureLoaded({ token: options.token, silent: true });
     return this.busyOnActive(() => this.withSignal(options.token, (signal) => this.engine.tokenEmbeddings(text, { signal })));
@@ -309,16 +340,26 @@ export class VscodeEngineHost implements EngineHost {
    * active model, otherwise one from the pool, loaded on first use and kept while the budget allows. The pool is
    * rebuilt from the current settings' shared options (cache folder, workers, download) for each new model.
    */
-  async withModel<T>(choice: ModelChoice, work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>, options: { token?: vscode.CancellationToken } = {}): Promise<T> {
+  async withModel<T>(
+    choice: ModelChoice,
+    work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>,
+    options: { token?: vscode.CancellationToken } = {},
+  ): Promise<T> {
     await this.settled();
     const active = this.engineOptions();
     if (runsModel(active, choice)) return this.busyOnActive(() => this.withSignal(options.token, (signal) => work(this.engine, signal)));
-    return this.withSignal(options.token, (signal) => this.pool.use({ model: { ...choice, dtype: choice.dtype ?? active.dtype }, backend: 'local' }, (engine) => work(engine, signal)));
+    return this.withSignal(options.token, (signal) =>
+      this.pool.use({ model: { ...choice, dtype: choice.dtype ?? active.dtype }, backend: 'local' }, (engine) => work(engine, signal)),
+    );
   }
 
   loadedModels(): LoadedModelsView {
     const active = JSON.parse(this.applied) as EngineOptions;
-    return loadedModelsView({ state: this.engine.state, identity: modelIdentity(active), dtype: this.engine.dtype, busy: this.activeBusy }, this.pool.models(), this.pool.budgetBytes);
+    return loadedModelsView(
+      { state: this.engine.state, identity: modelIdentity(active), dtype: this.engine.dtype, busy: this.activeBusy },
+      this.pool.models(),
+      this.pool.budgetBytes,
+    );
   }
 
   async unloadPooled(key: string): Promise<void> {

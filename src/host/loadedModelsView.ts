@@ -34,16 +34,14 @@ export function loadedModelsView(active: ActiveModelFacts, pooled: readonly Pool
     busy: active.busy,
     active: true,
   };
-  const rest = pooled.map(
-    (m): LoadedModelView => ({
-      key: m.key,
-      name: m.info?.name ?? identityLabel(m.identity),
-      dtype: m.dtype,
-      state: m.state,
-      ...(m.bytes !== undefined ? { bytes: m.bytes } : {}),
-      busy: m.busy,
-      active: false,
-    }),
-  );
+  const rest = pooled.map((m): LoadedModelView => ({
+    key: m.key,
+    name: m.info?.name ?? identityLabel(m.identity),
+    dtype: m.dtype,
+    state: m.state,
+    ...(m.bytes !== undefined ? { bytes: m.bytes } : {}),
+    busy: m.busy,
+    active: false,
+  }));
   return { models: [first, ...rest], budgetBytes, pooledBytes: pooled.reduce((sum, m) => sum + (m.bytes ?? 0), 0) };
 }

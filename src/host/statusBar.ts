@@ -19,7 +19,8 @@ export class ModelStatusBar implements vscode.Disposable {
       engine.onDidChangeState(() => this.render()),
       // The dtype shown while unloaded, and the backend, follow the settings.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['minilm.dtype', 'minilm.model', 'minilm.backend', 'minilm.backendEndpoint', 'minilm.remoteModel'].some((key) => e.affectsConfiguration(key))) setTimeout(() => this.render(), 0);
+        if (['minilm.dtype', 'minilm.model', 'minilm.backend', 'minilm.backendEndpoint', 'minilm.remoteModel'].some((key) => e.affectsConfiguration(key)))
+          setTimeout(() => this.render(), 0);
       }),
     );
     this.item.show();
@@ -32,7 +33,9 @@ export class ModelStatusBar implements vscode.Disposable {
 
   private render(): StatusBarView {
     const backend = this.engine.backend();
-    const view = backend ? remoteStatusBarView(backend, t) : statusBarView(this.engine.state, this.engine.dtype, t, configuredModelName(currentSettings().model, this.engine.hostPaths()));
+    const view = backend
+      ? remoteStatusBarView(backend, t)
+      : statusBarView(this.engine.state, this.engine.dtype, t, configuredModelName(currentSettings().model, this.engine.hostPaths()));
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.command = view.command;

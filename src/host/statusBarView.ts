@@ -31,7 +31,9 @@ export function statusBarView(state: EngineState, dtype: Dtype, t: Translate, co
     case 'unloaded':
       return {
         text: configured ? t('$(circle-large-outline) MiniLM · {0}', configured) : t('$(circle-large-outline) MiniLM'),
-        tooltip: configured ? t('MiniLM: {0} not loaded ({1}). Click to load it.', configured, dtype) : t('MiniLM: model not loaded ({0}). Click to load it.', dtype),
+        tooltip: configured
+          ? t('MiniLM: {0} not loaded ({1}). Click to load it.', configured, dtype)
+          : t('MiniLM: model not loaded ({0}). Click to load it.', dtype),
         command: 'minilm.loadModel',
         error: false,
       };
@@ -88,7 +90,12 @@ export function remoteStatusBarView(backend: { api: string; host: string; model:
   return {
     text: t('$(cloud) MiniLM · {0}', backend.api),
     tooltip: backend.model
-      ? t('MiniLM: texts are embedded by the {0} backend at {1}, model {2} (minilm.backend). Click to open the Studio.', backend.api, backend.host, backend.model)
+      ? t(
+          'MiniLM: texts are embedded by the {0} backend at {1}, model {2} (minilm.backend). Click to open the Studio.',
+          backend.api,
+          backend.host,
+          backend.model,
+        )
       : t('MiniLM: texts are embedded by the {0} backend at {1} (minilm.backend). Click to open the Studio.', backend.api, backend.host),
     command: 'minilm.openStudio',
     error: false,

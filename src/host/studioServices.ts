@@ -44,7 +44,11 @@ export interface EngineHost extends vscode.Disposable {
    * Runs `work` on the engine of another model (a notebook's or a cell's): the active engine when it is the active
    * model, else one held besides it under `minilm.models.memoryBudgetMB` (least recently used unloaded first).
    */
-  withModel<T>(choice: ModelChoice, work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>, options?: { token?: vscode.CancellationToken }): Promise<T>;
+  withModel<T>(
+    choice: ModelChoice,
+    work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>,
+    options?: { token?: vscode.CancellationToken },
+  ): Promise<T>;
   /** The active model and the pooled ones, with the pool's budget (the Model tab's "Loaded models"). */
   loadedModels(): LoadedModelsView;
   /** Fires when `loadedModels()` may have changed. */

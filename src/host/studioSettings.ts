@@ -23,7 +23,19 @@ export type InspectSetting = <T>(key: string) => SettingLayers<T> | undefined;
  * it, a model load the user did not ask for): in an untrusted workspace only the user's own value counts. Same list
  * as `capabilities.untrustedWorkspaces.restrictedConfigurations` in package.json (a unit test keeps them equal).
  */
-export const RESTRICTED_SETTINGS = ['model', 'modelFolder', 'hubEndpoint', 'hubRepository', 'hubRevision', 'resultsFolder', 'allowDownload', 'autoLoad', 'backend', 'backendEndpoint', 'remoteModel'] as const;
+export const RESTRICTED_SETTINGS = [
+  'model',
+  'modelFolder',
+  'hubEndpoint',
+  'hubRepository',
+  'hubRevision',
+  'resultsFolder',
+  'allowDownload',
+  'autoLoad',
+  'backend',
+  'backendEndpoint',
+  'remoteModel',
+] as const;
 
 export interface StudioSettings {
   /** A catalogue id, owner/name[@revision] or a folder; empty: the default model (or `modelFolder`). */
@@ -158,7 +170,11 @@ export function engineOptionsFrom(settings: StudioSettings, paths: HostPaths): E
   let modelNamed: boolean | undefined;
   if (settings.model) {
     // minilm.model wins over the folder and hub settings; an invalid value throws (the caller reports it).
-    const spec = parseModelSpec(settings.model.startsWith('~') ? resolveUserPath(settings.model, paths.workspaceFolder) : settings.model, undefined, paths.workspaceFolder ?? os.homedir());
+    const spec = parseModelSpec(
+      settings.model.startsWith('~') ? resolveUserPath(settings.model, paths.workspaceFolder) : settings.model,
+      undefined,
+      paths.workspaceFolder ?? os.homedir(),
+    );
     if (spec.kind === 'folder') modelDir = spec.dir;
     else {
       modelDir = undefined;
@@ -205,7 +221,11 @@ export function workspaceFolderOf(file: string | undefined, folders: readonly st
  * Where results about `file` go in a multi-root workspace: the results folder of the workspace folder holding it,
  * as that folder's settings name it (minilm.resultsFolder is folder-scoped).
  */
-export function resultsFolderFor(file: string | undefined, folders: readonly string[], settingsOf: (folder: string) => StudioSettings): { folder: string; results: string } | undefined {
+export function resultsFolderFor(
+  file: string | undefined,
+  folders: readonly string[],
+  settingsOf: (folder: string) => StudioSettings,
+): { folder: string; results: string } | undefined {
   const folder = workspaceFolderOf(file, folders);
   if (folder === undefined) return undefined;
   return { folder, results: resultsFolderPath(settingsOf(folder), folder)! };

@@ -11,7 +11,10 @@ import type { CellFileScope } from './cellFiles';
 const DIRECTIVE_SNIPPETS: Record<(typeof DIRECTIVES)[number], { snippet: string; detail: string }> = {
   compare: { snippet: 'compare\n${1:first text}\n${2:second text}', detail: 'N × N cosine similarity of the texts below' },
   similarity: { snippet: 'similarity\n${1:first text}\n${2:second text}', detail: 'cosine, Euclidean distance and norms of two texts' },
-  explain: { snippet: 'explain\n${1:first text}\n${2:second text}', detail: 'which word pieces make the score: token alignment heatmap, precision, recall, F1' },
+  explain: {
+    snippet: 'explain\n${1:first text}\n${2:second text}',
+    detail: 'which word pieces make the score: token alignment heatmap, precision, recall, F1',
+  },
   search: { snippet: 'search ${1:query}\n${2:candidate}', detail: 'rank the candidates below (or @file, or in <corpus>) by similarity' },
   encode: { snippet: 'encode\n${1:text}', detail: 'embedding vectors of the texts below' },
   mine: { snippet: 'mine top ${1:10}\n${2:text}', detail: 'paraphrase mining: the most similar pairs' },

@@ -30,7 +30,8 @@ export function cellProblems(document: vscode.TextDocument, session: SessionCorp
 
 /** A problem's range in the cell's document; a problem one line past the end sits at the end of the last line. */
 export function problemRange(document: vscode.TextDocument, problem: CellProblem): vscode.Range {
-  if (problem.line > document.lineCount) return document.lineAt(document.lineCount - 1).range.with({ start: document.lineAt(document.lineCount - 1).range.end });
+  if (problem.line > document.lineCount)
+    return document.lineAt(document.lineCount - 1).range.with({ start: document.lineAt(document.lineCount - 1).range.end });
   const line = problem.line - 1;
   const length = document.lineAt(line).text.length;
   return new vscode.Range(line, Math.min(problem.start, length), line, Math.min(problem.end, length));

@@ -419,13 +419,7 @@ function noExtraArguments(args: Arguments, kind: DirectiveName, allowed: readonl
  * below (texts, `@file` or `@workspace`), since a search reads either a corpus or candidates: with candidates it is
  * part of the query. A JSON string literal query (`search "what is in box" in docs`) is never ambiguous.
  */
-function parseSearchHead(
-  rest: string,
-  offset: number,
-  line: number,
-  hasCandidates: boolean,
-  p: Problems,
-): { query?: string; corpus?: CorpusRef } {
+function parseSearchHead(rest: string, offset: number, line: number, hasCandidates: boolean, p: Problems): { query?: string; corpus?: CorpusRef } {
   const text = rest.trim();
   const textEnd = offset + rest.trimEnd().length;
   const corpusAtEnd = (name: string): CorpusRef => ({ name, line, start: textEnd - name.length, end: textEnd });

@@ -48,17 +48,18 @@ export const CELL_MESSAGES = {
 
 /** Errors found while a cell runs (the kernel's, not the parser's). */
 export const RUN_MESSAGES = {
-  compareTooMany: "compare draws an N × N matrix and takes at most {0} texts, got {1}; use \"search\", \"mine\" or \"cluster\" for larger sets.",
-  explainNoTokens: "\"explain\" needs the token embeddings of the engine; here there are none.",
-  workspaceNoIndex: "\"@workspace\" needs the workspace index of VS Code; here there is none.",
-  noCorpusDefined: "no corpus named \"{0}\" in this notebook's session; run a cell \"corpus {0}\" first (defined: {1}).",
-  noCorpusNone: "no corpus named \"{0}\" in this notebook's session; run a cell \"corpus {0}\" first (none is defined yet).",
-  cannotRead: "cannot read \"{0}\": {1}",
-  fileEmpty: "\"{0}\" holds no non-empty lines.",
-  noTexts: "expected at least one text.",
-  modelNotCatalogue: "\"{0}\" is not a catalogue model: in an untrusted workspace a notebook may use only catalogue models (\"minilm models\" lists them). Trust the workspace to use a folder or hub repository.",
-  modelFolderOutside: "The model folder {0} is outside the workspace folder; a notebook may load model folders only from inside it.",
-  modelFolderLink: "The model folder {0} leads outside the workspace folder (a symbolic link); a notebook may load model folders only from inside it.",
+  compareTooMany: 'compare draws an N × N matrix and takes at most {0} texts, got {1}; use "search", "mine" or "cluster" for larger sets.',
+  explainNoTokens: '"explain" needs the token embeddings of the engine; here there are none.',
+  workspaceNoIndex: '"@workspace" needs the workspace index of VS Code; here there is none.',
+  noCorpusDefined: 'no corpus named "{0}" in this notebook\'s session; run a cell "corpus {0}" first (defined: {1}).',
+  noCorpusNone: 'no corpus named "{0}" in this notebook\'s session; run a cell "corpus {0}" first (none is defined yet).',
+  cannotRead: 'cannot read "{0}": {1}',
+  fileEmpty: '"{0}" holds no non-empty lines.',
+  noTexts: 'expected at least one text.',
+  modelNotCatalogue:
+    '"{0}" is not a catalogue model: in an untrusted workspace a notebook may use only catalogue models ("minilm models" lists them). Trust the workspace to use a folder or hub repository.',
+  modelFolderOutside: 'The model folder {0} is outside the workspace folder; a notebook may load model folders only from inside it.',
+  modelFolderLink: 'The model folder {0} leads outside the workspace folder (a symbolic link); a notebook may load model folders only from inside it.',
   /** An engine error about the model spec, shown as it is. */
   modelSpec: '{0}',
 } as const;
@@ -87,7 +88,8 @@ export const HOVER_DOCS = {
   mine: 'Paraphrase mining (util.paraphrase_mining): the most similar pairs. top: partners per text (default 10); max: pairs kept (default 50).',
   cluster: 'Community detection (util.community_detection): groups whose members have cosine ≥ threshold with the centre; min: smallest group (default 2).',
   corpus: 'Encodes the texts below once and keeps them, with their embeddings, under a name that later cells use.',
-  '@file': 'Reads texts from a UTF-8 file, one per non-empty line; the path is relative to the workspace folder, else to the notebook\'s folder, and may not lead outside it.',
+  '@file':
+    "Reads texts from a UTF-8 file, one per non-empty line; the path is relative to the workspace folder, else to the notebook's folder, and may not lead outside it.",
   '@top': 'search: how many results (default 5); mine: how many partners each text considers (default 10).',
   '@max': 'mine: how many pairs are kept (default 50).',
   '@min': 'cluster: the smallest community shown (default 2).',

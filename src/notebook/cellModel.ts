@@ -31,7 +31,8 @@ export function cellModelPragma(source: string): ModelPragma | undefined {
     const m = MODEL_LINE.exec(lines[i]!.trim());
     if (!m) continue;
     const spec = m[1]!.trim();
-    if (spec === '') throw new CellSyntaxError([{ line: i + 1, start: 0, end: lines[i]!.length, message: 'modelMissing', args: ['paraphrase-multilingual-MiniLM-L12-v2'] }]);
+    if (spec === '')
+      throw new CellSyntaxError([{ line: i + 1, start: 0, end: lines[i]!.length, message: 'modelMissing', args: ['paraphrase-multilingual-MiniLM-L12-v2'] }]);
     found = { spec, line: i + 1 };
   }
   return found;
@@ -47,7 +48,10 @@ export function notebookModelOf(metadata: Readonly<Record<string, unknown>> | un
  * Where a cell's model comes from: its `# model:` line or the notebook's metadata; undefined: the settings' model.
  * Throws the cell's syntax error for an empty `# model:` line (the cell would not run at all).
  */
-export function cellModelOrigin(source: string, metadata: Readonly<Record<string, unknown>> | undefined): { spec: string; from: 'cell' | 'notebook' } | undefined {
+export function cellModelOrigin(
+  source: string,
+  metadata: Readonly<Record<string, unknown>> | undefined,
+): { spec: string; from: 'cell' | 'notebook' } | undefined {
   const pragma = cellModelPragma(source);
   if (pragma) return { spec: pragma.spec, from: 'cell' };
   const notebook = notebookModelOf(metadata);
@@ -100,7 +104,10 @@ export function modelChoiceFor(spec: string, scope: ModelScope): { choice: Model
     case 'catalogue':
       return { choice: { hub: { repository: parsed.entry.repository, revision: parsed.entry.revision }, modelNamed: true, dtype }, label: parsed.entry.id };
     case 'hub':
-      return { choice: { hub: { repository: parsed.repository, revision: parsed.revision }, modelNamed: true, dtype }, label: `${parsed.repository}@${parsed.revision}` };
+      return {
+        choice: { hub: { repository: parsed.repository, revision: parsed.revision }, modelNamed: true, dtype },
+        label: `${parsed.repository}@${parsed.revision}`,
+      };
     case 'folder': {
       if (!scope.workspaceFolder || !isInside(scope.workspaceFolder, parsed.dir)) {
         throw new NotebookModelError('modelFolderOutside', parsed.dir);

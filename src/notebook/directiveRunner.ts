@@ -263,7 +263,10 @@ async function gather(input: TextInput, line: number, context: DirectiveContext)
     } catch (error) {
       throw new DirectiveError(file.line, 'cannotRead', file.path, (error as Error).message);
     }
-    const lines = content.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    const lines = content
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     if (lines.length === 0) throw new DirectiveError(file.line, 'fileEmpty', file.path);
     texts.push(...lines);
   }

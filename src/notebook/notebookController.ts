@@ -129,11 +129,17 @@ export class MiniLmController implements vscode.Disposable {
         similarityFunction = engine.info?.similarityFunction;
       };
       const onModel = <T>(signal: AbortSignal, work: (engine: Engine, signal: AbortSignal | undefined) => Promise<T>) =>
-        this.withToken(signal, (token) => this.services.engine.withModel(model!.choice, async (engine, s) => {
-          const result = await work(engine, s);
-          note(engine);
-          return result;
-        }, { token }));
+        this.withToken(signal, (token) =>
+          this.services.engine.withModel(
+            model!.choice,
+            async (engine, s) => {
+              const result = await work(engine, s);
+              note(engine);
+              return result;
+            },
+            { token },
+          ),
+        );
       let corpora = state.corpora;
       if (model) {
         const key = JSON.stringify(model.choice);
@@ -142,7 +148,9 @@ export class MiniLmController implements vscode.Disposable {
       }
       const result = await runDirective(directive, {
         encode: model ? (texts, signal) => onModel(signal, (engine, s) => engine.encode(texts, { signal: s })) : (texts, signal) => this.encode(texts, signal),
-        tokenEmbeddings: model ? (text, signal) => onModel(signal, (engine, s) => engine.tokenEmbeddings(text, { signal: s })) : (text, signal) => this.tokenEmbeddings(text, signal),
+        tokenEmbeddings: model
+          ? (text, signal) => onModel(signal, (engine, s) => engine.tokenEmbeddings(text, { signal: s }))
+          : (text, signal) => this.tokenEmbeddings(text, signal),
         readTextFile: async (path) => readCellFile(cellFileScope(notebook), path, translate),
         corpora,
         similarityFunction: () => (model ? similarityFunction : this.activeInfo()?.similarityFunction),
@@ -218,7 +226,11 @@ export class MiniLmController implements vscode.Disposable {
 
 function errorItem(error: unknown, cancelled: boolean): vscode.NotebookCellOutputItem {
   if (cancelled) {
-    return vscode.NotebookCellOutputItem.error({ name: vscode.l10n.t('Interrupted'), message: vscode.l10n.t('The cell was interrupted before it finished.'), stack: '' });
+    return vscode.NotebookCellOutputItem.error({
+      name: vscode.l10n.t('Interrupted'),
+      message: vscode.l10n.t('The cell was interrupted before it finished.'),
+      stack: '',
+    });
   }
   if (error instanceof CellSyntaxError) {
     // Every problem of the cell, one per line, as the editor's diagnostics show them.

@@ -58,7 +58,13 @@ export function writeNotebook(notebook: RawNotebook): Uint8Array {
     if (lines.length === endings.length) return utf8.encode(bom + lines.map((line, i) => line + endings[i]).join(''));
   }
   const eol = notebook.layout?.eol ?? '\n';
-  return utf8.encode(bom + blocks.flat().map((line) => line + eol).join(''));
+  return utf8.encode(
+    bom +
+      blocks
+        .flat()
+        .map((line) => line + eol)
+        .join(''),
+  );
 }
 
 /** Whether the layout says nothing beyond a new notebook's default (LF, no byte order mark): no need to keep it. */
@@ -110,7 +116,6 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-
 // ---------------------------------------------------------------------------------------------------------- lines
 
 function splitLines(text: string): { lines: string[]; endings: Ending[] } {
@@ -132,7 +137,7 @@ function splitLines(text: string): { lines: string[]; endings: Ending[] } {
 
 function encodeEndings(endings: readonly Ending[]): string {
   let out = '';
-  for (let i = 0; i < endings.length; ) {
+  for (let i = 0; i < endings.length;) {
     let run = 1;
     while (endings[i + run] === endings[i]) run++;
     out += CODE_OF.get(endings[i])! + run;

@@ -28,7 +28,10 @@ export class MiniLmNotebookSerializer implements vscode.NotebookSerializer {
     if (LAYOUT_METADATA_KEY in raw.metadata) {
       // The header's own value would be replaced by the layout while the notebook is open, and dropped on save.
       throw new Error(
-        vscode.l10n.t('This notebook\'s metadata uses the key "{0}", which MiniLM Studio reserves; rename it in the first line of the file.', LAYOUT_METADATA_KEY),
+        vscode.l10n.t(
+          'This notebook\'s metadata uses the key "{0}", which MiniLM Studio reserves; rename it in the first line of the file.',
+          LAYOUT_METADATA_KEY,
+        ),
       );
     }
     return toNotebookData(raw, this.options.translate);

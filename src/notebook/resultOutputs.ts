@@ -3,7 +3,15 @@
 // item saved in the .minilm file, and every other item is derived from it (on run and again on load), so a saved
 // notebook shows the same outputs without storing them twice. vscode-free.
 import { formatFloat32, type SimilarityFunction } from '../core';
-import { DEFAULT_RENDERER_STRINGS, MATRIX_MIME, type ExplainOutput, type MatrixOutput, type RendererPayload, type RendererStrings, type TableColumn } from '../shared/matrixOutput';
+import {
+  DEFAULT_RENDERER_STRINGS,
+  MATRIX_MIME,
+  type ExplainOutput,
+  type MatrixOutput,
+  type RendererPayload,
+  type RendererStrings,
+  type TableColumn,
+} from '../shared/matrixOutput';
 import { EXPLAIN_STRINGS, explainViewOf, type ExplainJson, type ExplainStringKey, type ExplainView } from '../shared/explainView';
 import { english, type Translate } from '../shared/translate';
 import type { DirectiveResult } from './directiveRunner';
@@ -396,7 +404,12 @@ function tableOf(d: ResultDocument, t: Translate): FallbackTable {
       return {
         title: t('Search: "{0}" in the workspace index ({1} chunks)', d.query, d.chunks),
         columns: [t('rank'), t('score'), t('text'), t('location')],
-        rows: d.hits.map((h) => [h.rank, fixed(h.score), h.text, h.startLine === h.endLine ? `${h.path}:${h.startLine}` : `${h.path}:${h.startLine}-${h.endLine}`]),
+        rows: d.hits.map((h) => [
+          h.rank,
+          fixed(h.score),
+          h.text,
+          h.startLine === h.endLine ? `${h.path}:${h.startLine}` : `${h.path}:${h.startLine}-${h.endLine}`,
+        ]),
       };
     case 'encode':
       return {
@@ -449,7 +462,13 @@ function htmlOf(table: FallbackTable): string {
 
 function markdownCell(value: string | number): string {
   if (typeof value === 'number') return String(value);
-  return value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/([*_`<>[\]#])/g, '\\$1') || ' ';
+  return (
+    value
+      .replace(/\\/g, '\\\\')
+      .replace(/\|/g, '\\|')
+      .replace(/\r?\n/g, ' ')
+      .replace(/([*_`<>[\]#])/g, '\\$1') || ' '
+  );
 }
 
 function markdownOf(table: FallbackTable): string {

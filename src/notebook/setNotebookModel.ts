@@ -72,16 +72,21 @@ async function askForModel(notebook: vscode.NotebookDocument, services: StudioSe
   const view = modelPickerView(currentSettings(), services.engine.hostPaths());
   const mark = (spec: string) => (current !== undefined && current.toLowerCase() === spec.toLowerCase() ? '$(check) ' : '');
   const items: Pick[] = [
-    { label: `${current === undefined ? '$(check) ' : ''}${vscode.l10n.t('Use the default model')}`, description: defaultModelName(), detail: vscode.l10n.t('The model of the minilm.model setting, as the Studio uses it.'), spec: null },
+    {
+      label: `${current === undefined ? '$(check) ' : ''}${vscode.l10n.t('Use the default model')}`,
+      description: defaultModelName(),
+      detail: vscode.l10n.t('The model of the minilm.model setting, as the Studio uses it.'),
+      spec: null,
+    },
     { label: vscode.l10n.t('Catalogue'), kind: vscode.QuickPickItemKind.Separator },
-    ...view.entries.map(
-      (entry): Pick => ({
-        label: `${mark(entry.id)}${entry.id}`,
-        description: `${entry.languageSummary} · ${entry.dimension}`,
-        detail: entry.local ? vscode.l10n.t('On this machine: {0}', entry.local.dir) : vscode.l10n.t('Not downloaded: the first run downloads it when minilm.allowDownload is on.'),
-        spec: entry.id,
-      }),
-    ),
+    ...view.entries.map((entry): Pick => ({
+      label: `${mark(entry.id)}${entry.id}`,
+      description: `${entry.languageSummary} · ${entry.dimension}`,
+      detail: entry.local
+        ? vscode.l10n.t('On this machine: {0}', entry.local.dir)
+        : vscode.l10n.t('Not downloaded: the first run downloads it when minilm.allowDownload is on.'),
+      spec: entry.id,
+    })),
   ];
   const cached = cachedHubModels(path.join(services.engine.hostPaths().globalStorage, 'models'));
   if (cached.length > 0) {
@@ -91,8 +96,15 @@ async function askForModel(notebook: vscode.NotebookDocument, services: StudioSe
       items.push({ label: `${mark(spec)}${spec}`, description: model.dtypes.join(', '), spec });
     }
   }
-  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(edit) ${vscode.l10n.t('Other…')}`, detail: vscode.l10n.t('owner/name[@revision] on the hub, or a model folder in the workspace'), other: true });
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('MiniLM: model of this notebook'), placeHolder: vscode.l10n.t('Cells without a "# model:" line run on this model'), matchOnDescription: true });
+  items.push(
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: `$(edit) ${vscode.l10n.t('Other…')}`, detail: vscode.l10n.t('owner/name[@revision] on the hub, or a model folder in the workspace'), other: true },
+  );
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('MiniLM: model of this notebook'),
+    placeHolder: vscode.l10n.t('Cells without a "# model:" line run on this model'),
+    matchOnDescription: true,
+  });
   if (!picked) return undefined;
   if (!picked.other) return picked.spec;
   const typed = await vscode.window.showInputBox({
@@ -119,9 +131,14 @@ export function registerCellModelStatus(): vscode.Disposable {
         return [];
       }
       const name = origin?.spec ?? defaultModelName();
-      const from = origin?.from === 'cell' ? vscode.l10n.t('this cell\'s "# model:" line') : origin?.from === 'notebook' ? vscode.l10n.t('the notebook') : vscode.l10n.t('the minilm.model setting');
+      const from =
+        origin?.from === 'cell'
+          ? vscode.l10n.t('this cell\'s "# model:" line')
+          : origin?.from === 'notebook'
+            ? vscode.l10n.t('the notebook')
+            : vscode.l10n.t('the minilm.model setting');
       const item = new vscode.NotebookCellStatusBarItem(`$(library) ${name}`, vscode.NotebookCellStatusBarAlignment.Right);
-      item.tooltip = vscode.l10n.t('Runs on {0} (from {1}). Click to choose the notebook\'s model.', name, from);
+      item.tooltip = vscode.l10n.t("Runs on {0} (from {1}). Click to choose the notebook's model.", name, from);
       item.command = SET_NOTEBOOK_MODEL_COMMAND;
       return [item];
     },

@@ -3,7 +3,11 @@ import type { TokenCount } from '../engine/types';
 import type { SimilarityFunctionName, SimilarityResult } from '../shared/studioProtocol';
 
 /** Every score of two texts' vectors, led by the model's own similarity function. */
-export function similarityOf(vectors: Float32Array[], tokens: TokenCount[] | undefined, info: { name: string; similarityFunction?: SimilarityFunctionName; maxSeqLength: number } | undefined): SimilarityResult {
+export function similarityOf(
+  vectors: Float32Array[],
+  tokens: TokenCount[] | undefined,
+  info: { name: string; similarityFunction?: SimilarityFunctionName; maxSeqLength: number } | undefined,
+): SimilarityResult {
   const [va, vb] = vectors as [Float32Array, Float32Array];
   return {
     ...(info ? { model: info.name } : {}),

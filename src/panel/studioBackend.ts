@@ -55,4 +55,3 @@ export interface RequestContext {
   signal: AbortSignal;
   progress(done: number, total: number): void;
 }
-

@@ -32,8 +32,7 @@ export function studioCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-const escapeAttribute = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The webview page: a shell that the bundle fills in once the host sends `init`. */
 export function studioHtml(options: StudioHtmlOptions): string {

@@ -1,11 +1,6 @@
 import * as vscode from 'vscode';
 import type { StudioServices } from '../host/studioServices';
-import {
-  type HostMessage,
-  type HostResponse,
-  type InitParams,
-  type StudioShowRequest as ProtocolShowRequest,
-} from '../shared/studioProtocol';
+import { type HostMessage, type HostResponse, type InitParams, type StudioShowRequest as ProtocolShowRequest } from '../shared/studioProtocol';
 import { StudioDispatcher } from './studioDispatcher';
 import { createStudioRequestHandlers } from './studioRequests';
 import { createNonce, studioHtml } from './studioHtml';

@@ -23,14 +23,7 @@ import type { RequestContext, StudioBackend } from './studioBackend';
 
 export type { BackendEncodeOptions, OtherModel, RequestContext, StudioBackend } from './studioBackend';
 export { StudioRequestError, unverifiableReason } from './studioRequestError';
-import {
-  type MatrixView,
-  type RequestError,
-  type RequestParams,
-  type RequestResult,
-  type ResultFileEntry,
-  type StudioMethod,
-} from '../shared/studioProtocol';
+import { type MatrixView, type RequestError, type RequestParams, type RequestResult, type ResultFileEntry, type StudioMethod } from '../shared/studioProtocol';
 
 type Handlers = { [M in StudioMethod]: (params: RequestParams<M>, context: RequestContext) => Promise<RequestResult<M>> };
 
@@ -133,8 +126,7 @@ export function createStudioRequestHandlers(backend: StudioBackend): Handlers {
       const { vector } = await encodeOne(text, signal);
       const target = await backend.chooseSaveFile(`embedding.${format}`, format);
       if (!target) return { saved: null };
-      const content =
-        format === 'json' ? vectorsToJson([vector], [text]) : format === 'csv' ? vectorsToCsv([vector], [text]) : vectorsToNpy([vector]);
+      const content = format === 'json' ? vectorsToJson([vector], [text]) : format === 'csv' ? vectorsToCsv([vector], [text]) : vectorsToNpy([vector]);
       await writeFileAtomic(target, content, { signal });
       return { saved: target };
     },

@@ -79,7 +79,8 @@ class HttpError extends Error {
   }
 }
 
-const validation = (message: string, param?: string, code?: string) => new HttpError(422, message, { openai: 'invalid_request_error', tei: 'Validation', param, code });
+const validation = (message: string, param?: string, code?: string) =>
+  new HttpError(422, message, { openai: 'invalid_request_error', tei: 'Validation', param, code });
 
 export async function buildServer(embedder: Embedder, options: ServerOptions): Promise<{ app: FastifyInstance; batcher: Batcher; metrics: ServerMetrics }> {
   const app = Fastify({
@@ -126,7 +127,13 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
   });
 
   /** Runs `texts` through the batcher with the request's timeout and its client's disconnect as signals. */
-  const encode = async (request: FastifyRequest, reply: FastifyReply, texts: string[], truncate: boolean, variant: EncodeVariant = {}): Promise<EncodedBatch> => {
+  const encode = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    texts: string[],
+    truncate: boolean,
+    variant: EncodeVariant = {},
+  ): Promise<EncodedBatch> => {
     const gone = new AbortController();
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) gone.abort(new Error('client disconnected'));
@@ -136,13 +143,22 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     try {
       if (!truncate) await refuseLongTexts(texts, signal, variant.promptName);
       const result = await batcher.submit(texts, signal, variant);
-      metrics.encoded(texts.length, result.tokens.reduce((a, b) => a + b, 0));
+      metrics.encoded(
+        texts.length,
+        result.tokens.reduce((a, b) => a + b, 0),
+      );
       return result;
     } catch (error) {
       if (timeout.aborted) {
-        throw new HttpError(503, `The request did not finish within ${options.requestTimeoutMs / 1000} s (server busy). Retry later, or start the server with a larger --request-timeout.`, { openai: 'server_error', tei: 'Overloaded', code: 'timeout' }, { 'retry-after': '1' });
+        throw new HttpError(
+          503,
+          `The request did not finish within ${options.requestTimeoutMs / 1000} s (server busy). Retry later, or start the server with a larger --request-timeout.`,
+          { openai: 'server_error', tei: 'Overloaded', code: 'timeout' },
+          { 'retry-after': '1' },
+        );
       }
-      if (error instanceof QueueFullError) throw new HttpError(429, error.message, { openai: 'rate_limit_error', tei: 'Overloaded', code: 'rate_limit_exceeded' }, { 'retry-after': '1' });
+      if (error instanceof QueueFullError)
+        throw new HttpError(429, error.message, { openai: 'rate_limit_error', tei: 'Overloaded', code: 'rate_limit_exceeded' }, { 'retry-after': '1' });
       if (error instanceof RequestAbortedError || gone.signal.aborted) {
         request.log.info('client disconnected; its work was dropped');
         throw new HttpError(499, 'client closed the request', { openai: 'invalid_request_error', tei: 'Cancelled' });
@@ -156,7 +172,11 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     const prompted = promptName !== undefined || embedder.defaultPromptName !== null;
     const candidates = texts.map((text, i) => [text, i] as const).filter(([text]) => prompted || text.length + 2 > embedder.maxInputLength);
     if (candidates.length === 0) return;
-    const long = await embedder.tooLong(candidates.map(([text]) => text), signal, promptName);
+    const long = await embedder.tooLong(
+      candidates.map(([text]) => text),
+      signal,
+      promptName,
+    );
     const first = candidates.find((_, k) => long[k]);
     if (first) {
       throw new HttpError(
@@ -170,12 +190,15 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
   const checkBatch = (texts: string[], param: string) => {
     if (texts.length === 0) throw validation(`"${param}" is an empty array: send at least one text.`, param);
     if (texts.length > options.maxClientBatchSize) {
-      throw new HttpError(413, `${texts.length} inputs in one request; this server takes at most ${options.maxClientBatchSize} (--max-client-batch-size).`, { openai: 'invalid_request_error', tei: 'Validation', param });
+      throw new HttpError(413, `${texts.length} inputs in one request; this server takes at most ${options.maxClientBatchSize} (--max-client-batch-size).`, {
+        openai: 'invalid_request_error',
+        tei: 'Validation',
+        param,
+      });
     }
     const empty = texts.findIndex((text) => text.length === 0);
     if (empty >= 0) throw validation(`Input ${empty} is empty: send at least one character.`, param);
   };
-
 
   await app.register(
     async (v1) => {
@@ -193,7 +216,11 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
           const body = request.body;
           const input = body.input;
           if (typeof input !== 'string' && input.some((item) => typeof item !== 'string')) {
-            throw new HttpError(400, 'Token-id arrays are not supported by this server: send the text as a string or an array of strings.', { openai: 'invalid_request_error', tei: 'Validation', param: 'input' });
+            throw new HttpError(400, 'Token-id arrays are not supported by this server: send the text as a string or an array of strings.', {
+              openai: 'invalid_request_error',
+              tei: 'Validation',
+              param: 'input',
+            });
           }
           const texts = typeof input === 'string' ? [input] : (input as string[]);
           checkBatch(texts, 'input');
@@ -216,7 +243,13 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     scopeErrors(tei, 'tei', options.apiKey, routeMethods, embedder);
     tei.post<{ Body: TeiEmbedBody }>(
       '/embed',
-      { schema: { summary: 'text-embeddings-inference: embed', body: forModel(teiEmbedBody, embedder), response: { 200: teiEmbedResponse, '4xx': teiErrorSchema, '5xx': teiErrorSchema } } },
+      {
+        schema: {
+          summary: 'text-embeddings-inference: embed',
+          body: forModel(teiEmbedBody, embedder),
+          response: { 200: teiEmbedResponse, '4xx': teiErrorSchema, '5xx': teiErrorSchema },
+        },
+      },
       async (request, reply) => {
         const body = request.body;
         const texts = typeof body.inputs === 'string' ? [body.inputs] : body.inputs;
@@ -257,8 +290,20 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
 }
 
 /** Authentication, validation, 404 and failures answered in one API's error shape, for one encapsulated scope. */
-function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string | undefined, routeMethods: ReadonlyMap<string, ReadonlySet<string>>, model: ModelFacts): void {
-  const send = (reply: FastifyReply, status: number, message: string, kind: { openai: string; tei: string; code?: string; param?: string }, headers: Record<string, string> = {}) => {
+function scopeErrors(
+  scope: FastifyInstance,
+  flavour: ApiFlavour,
+  apiKey: string | undefined,
+  routeMethods: ReadonlyMap<string, ReadonlySet<string>>,
+  model: ModelFacts,
+): void {
+  const send = (
+    reply: FastifyReply,
+    status: number,
+    message: string,
+    kind: { openai: string; tei: string; code?: string; param?: string },
+    headers: Record<string, string> = {},
+  ) => {
     reply.code(status).headers(headers);
     if (flavour === 'openai') return reply.send({ error: { message, type: kind.openai, param: kind.param ?? null, code: kind.code ?? null } });
     return reply.send({ error: message, error_type: kind.tei });
@@ -267,10 +312,17 @@ function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string
     const expected = crypto.createHash('sha256').update(`Bearer ${apiKey}`).digest();
     scope.addHook('onRequest', async (request, reply) => {
       if (request.url === '/health' || request.url.startsWith('/health?')) return;
-      const given = crypto.createHash('sha256').update(request.headers.authorization ?? '').digest();
+      const given = crypto
+        .createHash('sha256')
+        .update(request.headers.authorization ?? '')
+        .digest();
       if (!crypto.timingSafeEqual(given, expected)) {
         reply.header('www-authenticate', 'Bearer');
-        return send(reply, 401, 'Missing or wrong API key: send the header "Authorization: Bearer <key>".', { openai: 'invalid_request_error', tei: 'Unauthorized', code: 'invalid_api_key' });
+        return send(reply, 401, 'Missing or wrong API key: send the header "Authorization: Bearer <key>".', {
+          openai: 'invalid_request_error',
+          tei: 'Unauthorized',
+          code: 'invalid_api_key',
+        });
       }
     });
   }
@@ -279,9 +331,20 @@ function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string
     const allowed = routeMethods.get(path);
     if (allowed) {
       const allow = [...allowed].sort().join(', ');
-      return send(reply, 405, `${path} does not take ${request.method}; it takes ${allow}.`, { openai: 'invalid_request_error', tei: 'MethodNotAllowed' }, { allow });
+      return send(
+        reply,
+        405,
+        `${path} does not take ${request.method}; it takes ${allow}.`,
+        { openai: 'invalid_request_error', tei: 'MethodNotAllowed' },
+        { allow },
+      );
     }
-    return send(reply, 404, `No route ${request.method} ${path}. Routes: POST /v1/embeddings, POST /embed, GET /info, GET /health, GET /metrics, GET /openapi.json.`, { openai: 'invalid_request_error', tei: 'NotFound' });
+    return send(
+      reply,
+      404,
+      `No route ${request.method} ${path}. Routes: POST /v1/embeddings, POST /embed, GET /info, GET /health, GET /metrics, GET /openapi.json.`,
+      { openai: 'invalid_request_error', tei: 'NotFound' },
+    );
   };
   scope.setNotFoundHandler(notFound);
   scope.setErrorHandler((caught: FastifyError | HttpError | Error, request, reply) => {
@@ -297,13 +360,16 @@ function scopeErrors(scope: FastifyInstance, flavour: ApiFlavour, apiKey: string
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
       const first = fastifyError.validation[0];
-      const param = first?.instancePath ? first.instancePath.replace(/^\//, '').split('/')[0] : (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const param = first?.instancePath
+        ? first.instancePath.replace(/^\//, '').split('/')[0]
+        : (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
       const status = flavour === 'openai' ? 400 : 422;
       return send(reply, status, `Invalid request: ${fastifyError.message}`, { openai: 'invalid_request_error', tei: 'Validation', param });
     }
     const status = fastifyError.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      const message = fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'The request body is larger than this server accepts (--max-body).' : fastifyError.message;
+      const message =
+        fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'The request body is larger than this server accepts (--max-body).' : fastifyError.message;
       return send(reply, status, message, { openai: 'invalid_request_error', tei: 'Validation', code: fastifyError.code ?? undefined });
     }
     request.log.error(error);
@@ -323,7 +389,8 @@ function plainValidationError(error: Error, model: ModelFacts): HttpError | unde
     return validation(`Input ${index} is empty: send at least one character.`, empty.instancePath.replace(/^\//, '').split('/')[0]);
   }
   const dimensions = failures.find((v) => v.instancePath === '/dimensions');
-  if (dimensions) return validation(`This model's embeddings have ${model.dimension} dimensions; "dimensions" must be ${model.dimension} or left out.`, 'dimensions');
+  if (dimensions)
+    return validation(`This model's embeddings have ${model.dimension} dimensions; "dimensions" must be ${model.dimension} or left out.`, 'dimensions');
   if (failures.some((v) => v.instancePath === '/truncation_direction')) {
     return validation('"truncation_direction" must be "Right": long texts keep their beginning ("Left" is not supported).', 'truncation_direction');
   }

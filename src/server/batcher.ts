@@ -167,7 +167,7 @@ export class Batcher {
     const key = this.queue[0]?.variantKey;
     let tokens = 0;
     let texts = 0;
-    for (let i = 0; i < this.queue.length && jobs.length < maxJobs; ) {
+    for (let i = 0; i < this.queue.length && jobs.length < maxJobs;) {
       const next = this.queue[i]!;
       if (next.variantKey !== key) {
         i++;
@@ -228,7 +228,9 @@ export class Batcher {
       let offset = 0;
       for (const job of jobs) {
         const end = offset + job.texts.length;
-        this.settle(job, () => job.resolve(jobs.length === 1 ? result : { vectors: result.vectors.slice(offset, end), tokens: result.tokens.slice(offset, end) }));
+        this.settle(job, () =>
+          job.resolve(jobs.length === 1 ? result : { vectors: result.vectors.slice(offset, end), tokens: result.tokens.slice(offset, end) }),
+        );
         offset = end;
       }
     } catch (error) {

@@ -84,10 +84,22 @@ export class ServerMetrics {
     lines.push('# HELP minilm_request_duration_seconds Time from receiving a request to answering it.', '# TYPE minilm_request_duration_seconds histogram');
     for (const [labels, histogram] of this.latency) lines.push(...histogram.render('minilm_request_duration_seconds', labels));
     lines.push('# HELP minilm_queue_depth Requests waiting for the engine.', '# TYPE minilm_queue_depth gauge', `minilm_queue_depth ${this.queueDepth()}`);
-    lines.push('# HELP minilm_batch_requests Requests joined into one engine call.', '# TYPE minilm_batch_requests histogram', ...this.batchRequests.render('minilm_batch_requests', ''));
-    lines.push('# HELP minilm_batch_texts Texts in one engine call.', '# TYPE minilm_batch_texts histogram', ...this.batchTexts.render('minilm_batch_texts', ''));
+    lines.push(
+      '# HELP minilm_batch_requests Requests joined into one engine call.',
+      '# TYPE minilm_batch_requests histogram',
+      ...this.batchRequests.render('minilm_batch_requests', ''),
+    );
+    lines.push(
+      '# HELP minilm_batch_texts Texts in one engine call.',
+      '# TYPE minilm_batch_texts histogram',
+      ...this.batchTexts.render('minilm_batch_texts', ''),
+    );
     lines.push('# HELP minilm_texts_total Texts embedded.', '# TYPE minilm_texts_total counter', `minilm_texts_total ${this.texts}`);
-    lines.push('# HELP minilm_tokens_total Word pieces embedded, special tokens included.', '# TYPE minilm_tokens_total counter', `minilm_tokens_total ${this.tokens}`);
+    lines.push(
+      '# HELP minilm_tokens_total Word pieces embedded, special tokens included.',
+      '# TYPE minilm_tokens_total counter',
+      `minilm_tokens_total ${this.tokens}`,
+    );
     return `${lines.join('\n')}\n`;
   }
 }

@@ -41,7 +41,10 @@ export interface OpenAiEmbeddingsBody {
  * A request body schema that accepts only the served model's dimension and (where the body has one) prompt names, so
  * that the OpenAPI document says what the server takes.
  */
-export function forModel<T extends { properties: { dimensions: object; prompt_name?: object } }>(schema: T, model: { dimension: number; promptNames: string[] }): T {
+export function forModel<T extends { properties: { dimensions: object; prompt_name?: object } }>(
+  schema: T,
+  model: { dimension: number; promptNames: string[] },
+): T {
   const properties: Record<string, object> = { ...schema.properties, dimensions: { ...schema.properties.dimensions, enum: [model.dimension, null] } };
   if (schema.properties.prompt_name) properties.prompt_name = { ...schema.properties.prompt_name, enum: [...model.promptNames, null] };
   return { ...schema, properties } as T;
@@ -109,11 +112,28 @@ export const teiEmbedBody = {
   type: 'object',
   required: ['inputs'],
   properties: {
-    inputs: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] },
-    normalize: { type: 'boolean', default: true, description: 'false: the pooled vectors as they are (the model\'s Normalize module skipped); true: unit vectors.' },
+    inputs: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      ],
+    },
+    normalize: {
+      type: 'boolean',
+      default: true,
+      description: "false: the pooled vectors as they are (the model's Normalize module skipped); true: unit vectors.",
+    },
     truncate: { type: 'boolean', description: "Cut texts longer than the model's max input length (default: the server's --auto-truncate)." },
-    truncation_direction: { type: 'string', enum: ['Right', 'right'], default: 'Right', description: 'Only Right: long texts keep their beginning (TEI also takes Left, which this server refuses).' },
-    prompt_name: { type: ['string', 'null'], description: "One of the model's prompts (GET /info lists them), put before every input; absent or null: the model's default prompt, if it has one." },
+    truncation_direction: {
+      type: 'string',
+      enum: ['Right', 'right'],
+      default: 'Right',
+      description: 'Only Right: long texts keep their beginning (TEI also takes Left, which this server refuses).',
+    },
+    prompt_name: {
+      type: ['string', 'null'],
+      description: "One of the model's prompts (GET /info lists them), put before every input; absent or null: the model's default prompt, if it has one.",
+    },
     dimensions: { type: ['integer', 'null'], minimum: 1, description: "Only the model's own dimension is accepted." },
   },
 } as const;
@@ -139,6 +159,6 @@ export const teiInfoResponse = {
     tokenization_workers: { type: 'integer' },
     version: { type: 'string' },
     prompt_names: { type: 'array', items: { type: 'string' }, description: "The model's prompts, for /embed's prompt_name (not in TEI's /info)." },
-    default_prompt_name: { type: ['string', 'null'], description: 'The prompt applied when a request names none (not in TEI\'s /info).' },
+    default_prompt_name: { type: ['string', 'null'], description: "The prompt applied when a request names none (not in TEI's /info)." },
   },
 } as const;

@@ -55,7 +55,11 @@ export interface ExplainJson {
 }
 
 /** The alignment of A's and B's pieces (special tokens left out), named by their pieces; `options` weight it by idf. */
-export function alignPieces(a: AlignmentSide & { readonly tokens: readonly string[] }, b: AlignmentSide & { readonly tokens: readonly string[] }, options: AlignmentOptions = {}) {
+export function alignPieces(
+  a: AlignmentSide & { readonly tokens: readonly string[] },
+  b: AlignmentSide & { readonly tokens: readonly string[] },
+  options: AlignmentOptions = {},
+) {
   const alignment = explainAlignment(a, b, options);
   return {
     tokensA: alignment.rowsA.map((i) => a.tokens[i]!),
@@ -103,10 +107,28 @@ export interface PieceMatch {
 export function pullingPieces(view: ExplainView, count: number): { up: PieceMatch[]; down: PieceMatch[] } {
   const all: PieceMatch[] = [];
   view.bestInB.forEach((c, r) => {
-    if (c >= 0) all.push({ side: 'A', index: r, piece: view.tokensA[r]!, word: view.wordsA[r]!, partner: view.tokensB[c]!, partnerWord: view.wordsB[c]!, score: view.matrix[r]![c]! });
+    if (c >= 0)
+      all.push({
+        side: 'A',
+        index: r,
+        piece: view.tokensA[r]!,
+        word: view.wordsA[r]!,
+        partner: view.tokensB[c]!,
+        partnerWord: view.wordsB[c]!,
+        score: view.matrix[r]![c]!,
+      });
   });
   view.bestInA.forEach((r, c) => {
-    if (r >= 0) all.push({ side: 'B', index: c, piece: view.tokensB[c]!, word: view.wordsB[c]!, partner: view.tokensA[r]!, partnerWord: view.wordsA[r]!, score: view.matrix[r]![c]! });
+    if (r >= 0)
+      all.push({
+        side: 'B',
+        index: c,
+        piece: view.tokensB[c]!,
+        word: view.wordsB[c]!,
+        partner: view.tokensA[r]!,
+        partnerWord: view.wordsA[r]!,
+        score: view.matrix[r]![c]!,
+      });
   });
   all.sort((p, q) => q.score - p.score || (p.side < q.side ? -1 : p.side > q.side ? 1 : p.index - q.index));
   const n = Math.min(count, Math.floor(all.length / 2));

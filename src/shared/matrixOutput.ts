@@ -110,22 +110,14 @@ export function isExportCsvRequest(value: unknown): value is ExportCsvRequest {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    v.type === 'exportCsv' &&
-    typeof v.requestId === 'string' &&
-    typeof v.fileName === 'string' &&
-    typeof v.csv === 'string' &&
-    v.csv.length <= 64 * 1024 * 1024
+    v.type === 'exportCsv' && typeof v.requestId === 'string' && typeof v.fileName === 'string' && typeof v.csv === 'string' && v.csv.length <= 64 * 1024 * 1024
   );
 }
 
 export function isExportCsvResult(value: unknown): value is ExportCsvResult {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (
-    v.type === 'exportCsvResult' &&
-    typeof v.requestId === 'string' &&
-    (v.outcome === 'saved' || v.outcome === 'cancelled' || v.outcome === 'failed')
-  );
+  return v.type === 'exportCsvResult' && typeof v.requestId === 'string' && (v.outcome === 'saved' || v.outcome === 'cancelled' || v.outcome === 'failed');
 }
 
 /** RFC 4180 field: quoted only when needed. Same rule as core's `csvField`, which the renderer cannot import. */

@@ -15,7 +15,6 @@ import {
   type WebviewMessage,
 } from './studioProtocol';
 
-
 /**
  * The schemas are built on first use: the webview bundles this module for its types and constants, and a
  * function that is never called lets the bundler drop zod from the webview.

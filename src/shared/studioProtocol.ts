@@ -340,9 +340,7 @@ export interface RequestError {
   code: string;
   message: string;
 }
-export type HostResponse =
-  | { type: 'response'; id: number; ok: true; result: unknown }
-  | { type: 'response'; id: number; ok: false; error: RequestError };
+export type HostResponse = { type: 'response'; id: number; ok: true; result: unknown } | { type: 'response'; id: number; ok: false; error: RequestError };
 export interface HostProgress {
   type: 'progress';
   id: number;

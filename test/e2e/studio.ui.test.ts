@@ -35,7 +35,10 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
     const state = studio.locator('[data-testid="model-state"]');
     await state.filter({ hasText: 'Ready' }).waitFor({ state: 'visible', timeout: 180_000 });
     // The model comes from the folder in the scratch user settings (../shared/models), not from a download.
-    await studio.locator('[data-testid="model-source"]').filter({ hasText: /folder/i }).waitFor({ state: 'visible' });
+    await studio
+      .locator('[data-testid="model-source"]')
+      .filter({ hasText: /folder/i })
+      .waitFor({ state: 'visible' });
     await ui.workbench.screenshot('02_studio_model_tab');
   });
 
@@ -99,7 +102,11 @@ describe('MiniLM Studio in the workbench (packaged .vsix)', function () {
     const notebook = ui.workbench.page.locator('.notebookOverlay:visible').first();
     await notebook.locator('.code-cell-row').first().waitFor({ state: 'visible' });
     // The toolbar's Run All (running it by palette text was flaky, see ../shared/docs/E2E.md).
-    await notebook.locator('.notebook-toolbar-container').getByRole('button', { name: /Run All/ }).first().click();
+    await notebook
+      .locator('.notebook-toolbar-container')
+      .getByRole('button', { name: /Run All/ })
+      .first()
+      .click();
     await notebook.locator('.codicon-notebook-state-success').first().waitFor({ state: 'attached', timeout: 180_000 });
     // Cells below the fold are not in the DOM, so the verdict comes from the saved file: every code cell records a
     // successful execution and the matrix output is there.

@@ -120,7 +120,10 @@ export class Workbench {
 
   /** Opens the command palette (F1) and types `text` after the `>` prefix. */
   async typeInPalette(text: string): Promise<void> {
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await this.page
+      .locator('.monaco-workbench')
+      .click({ position: { x: 700, y: 5 } })
+      .catch(() => undefined);
     await this.page.keyboard.press('F1');
     await this.quickInput.waitFor({ state: 'visible' });
     const input = this.quickInput.locator('input');

@@ -20,7 +20,10 @@ describe('workspace semantic search in the workbench (packaged .vsix)', function
     await pick.waitFor({ state: 'visible' });
     await pick.locator('input').pressSequentially('how do planets move around the sun', { delay: 20 });
     const rows = pick.locator('.monaco-list-row');
-    await rows.first().filter({ hasText: /planets travel around the Sun/ }).waitFor({ state: 'visible', timeout: 60_000 });
+    await rows
+      .first()
+      .filter({ hasText: /planets travel around the Sun/ })
+      .waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await rows.first().innerText(), /astronomy\.md:\d+/);
     await page.mouse.move(700, 700); // no hover tooltip over the list
     await ui.workbench.screenshot('11_search_workspace_quick_pick');
@@ -36,13 +39,23 @@ describe('workspace semantic search in the workbench (packaged .vsix)', function
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Semantic Search/i }) });
     const match = view.locator('.monaco-list-row', { hasText: /▰/ }).first();
     await match.waitFor({ state: 'visible', timeout: 60_000 });
-    await view.locator('.monaco-list-row', { hasText: /\.md|\.txt/ }).first().waitFor({ state: 'visible' });
+    await view
+      .locator('.monaco-list-row', { hasText: /\.md|\.txt/ })
+      .first()
+      .waitFor({ state: 'visible' });
     // Collapse the folder tree so the view has the side bar's height for the screenshot.
-    await page.locator('.pane-header', { hasText: /workspace/i }).filter({ hasNotText: /semantic/i }).first().click();
+    await page
+      .locator('.pane-header', { hasText: /workspace/i })
+      .filter({ hasNotText: /semantic/i })
+      .first()
+      .click();
     await page.mouse.move(900, 700);
     await page.waitForTimeout(500);
     await ui.workbench.screenshot('12_semantic_search_view');
     await match.click();
-    await page.locator('.statusbar-item[id="status.editor.selection"]').filter({ hasText: /Ln \d+, Col/ }).waitFor({ state: 'visible' });
+    await page
+      .locator('.statusbar-item[id="status.editor.selection"]')
+      .filter({ hasText: /Ln \d+, Col/ })
+      .waitFor({ state: 'visible' });
   });
 });

@@ -97,9 +97,7 @@ export function fakeModelFiles(modelBytes = 3 * 1024 * 1024): FakeRepoFile[] {
   ];
 }
 
-export async function startLocalHub(
-  options: { repository?: string; revision?: string; files?: FakeRepoFile[] } = {},
-): Promise<LocalHub> {
+export async function startLocalHub(options: { repository?: string; revision?: string; files?: FakeRepoFile[] } = {}): Promise<LocalHub> {
   const repository = options.repository ?? 'Xenova/all-MiniLM-L6-v2';
   const revision = options.revision ?? 'c0ffee0000000000000000000000000000000001';
   const files = new Map((options.files ?? fakeModelFiles()).map((f) => [f.path, f]));

@@ -14,11 +14,15 @@ export interface ServeProcess {
 
 /** Starts `node bin/minilm.js serve … --port 0` (node itself, so that signals reach it) and waits for its address. */
 export async function startServe(extra: string[] = [], modelDir = testModelDir()): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'serve', '--model-dir', modelDir, '--host', '127.0.0.1', '--port', '0', ...extra], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MINILM_API_KEY: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'minilm.js'), 'serve', '--model-dir', modelDir, '--host', '127.0.0.1', '--port', '0', ...extra],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, MINILM_API_KEY: '' },
+    },
+  );
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {

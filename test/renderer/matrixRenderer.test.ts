@@ -66,14 +66,23 @@ const HARNESS = `<!doctype html>
 
 function matrix(n: number, seed = 1): MatrixPayload {
   let s = seed;
-  const random = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const random = () => (s = (s * 16807) % 2147483647) / 2147483647;
   const labels = Array.from({ length: n }, (_, i) => `text number ${i + 1}`);
   const values = labels.map(() => labels.map(() => 0));
   for (let i = 0; i < n; i++) {
     values[i][i] = 1;
     for (let j = i + 1; j < n; j++) values[i][j] = values[j][i] = Math.round((random() * 1.2 - 0.2) * 1e6) / 1e6;
   }
-  return { kind: 'matrix', title: `Cosine similarity, ${n} texts`, rowLabels: labels, colLabels: labels, values, valueName: 'cosine', scale: [-0.2, 1], fileName: 'similarity.csv' };
+  return {
+    kind: 'matrix',
+    title: `Cosine similarity, ${n} texts`,
+    rowLabels: labels,
+    colLabels: labels,
+    values,
+    valueName: 'cosine',
+    scale: [-0.2, 1],
+    fileName: 'similarity.csv',
+  };
 }
 
 describe('notebook matrix renderer (headless chromium)', function () {
@@ -87,7 +96,16 @@ describe('notebook matrix renderer (headless chromium)', function () {
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-renderer-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: process.env.MINILM_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1280, height: 900 },
     });
     await context.route(`${ORIGIN}/**`, async (route) => {
@@ -116,13 +134,17 @@ describe('notebook matrix renderer (headless chromium)', function () {
   });
 
   const render = (id: string, payload: unknown, messaging = true) =>
-    page.evaluate(([i, p, m]) => (window as unknown as { render: (a: unknown, b: unknown, c: unknown) => number }).render(i, p, m), [id, payload, messaging] as const);
+    page.evaluate(([i, p, m]) => (window as unknown as { render: (a: unknown, b: unknown, c: unknown) => number }).render(i, p, m), [
+      id,
+      payload,
+      messaging,
+    ] as const);
   const rowHeaders = (id: string) => page.locator(`#${id} th.row-header`).allTextContents();
 
   it('renders a small matrix as a heatmap table inside a shadow root, coloured by value', async () => {
     await render('m', matrix(5));
     const inShadow = await page.evaluate(() => !!document.querySelector('#m')!.shadowRoot!.querySelector('table.matrix'));
-    assert.ok(inShadow, 'no table in the output element\'s shadow root');
+    assert.ok(inShadow, "no table in the output element's shadow root");
     assert.equal(await page.locator('#m td.cell').count(), 25);
     assert.equal(await page.locator('#m td.cell').first().textContent(), '1.000');
     const colours = await page.locator('#m td.cell').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).style.backgroundColor));
@@ -132,9 +154,18 @@ describe('notebook matrix renderer (headless chromium)', function () {
   });
 
   it('colours cells on one diverging scale: −1 and +1 at full strength on either side, 0 the background', async () => {
-    const payload: MatrixPayload = { ...matrix(3), values: [[1, 0, -1], [0, 1, 0.5], [-1, 0.5, 1]], scale: [-1, 1] };
+    const payload: MatrixPayload = {
+      ...matrix(3),
+      values: [
+        [1, 0, -1],
+        [0, 1, 0.5],
+        [-1, 0.5, 1],
+      ],
+      scale: [-1, 1],
+    };
     await render('d', payload);
-    const colour = (r: number, c: number) => page.locator(`#d td.cell[data-row="${r}"][data-col="${c}"]`).evaluate((td) => getComputedStyle(td).backgroundColor);
+    const colour = (r: number, c: number) =>
+      page.locator(`#d td.cell[data-row="${r}"][data-col="${c}"]`).evaluate((td) => getComputedStyle(td).backgroundColor);
     assert.equal(await colour(0, 0), rgbCss(divergingColor(1, 1, HARNESS_PALETTE)));
     assert.equal(await colour(0, 2), rgbCss(divergingColor(-1, 1, HARNESS_PALETTE)));
     assert.equal(await colour(0, 1), 'rgb(30, 30, 30)', '0 is the editor background');
@@ -160,7 +191,10 @@ describe('notebook matrix renderer (headless chromium)', function () {
     const rowHeader = (await page.locator('#w th.row-header[data-row="24"]').boundingBox())!;
     assert.ok(Math.abs(rowHeader.x - scrollBox.x) < 2, `row header at ${rowHeader.x}, box at ${scrollBox.x}`);
     const label = page.locator('#w th.row-header[data-row="3"]');
-    assert.ok(await label.evaluate((th) => th.scrollWidth > th.clientWidth && getComputedStyle(th).textOverflow === 'ellipsis'), 'the long label is cut with an ellipsis');
+    assert.ok(
+      await label.evaluate((th) => th.scrollWidth > th.clientWidth && getComputedStyle(th).textOverflow === 'ellipsis'),
+      'the long label is cut with an ellipsis',
+    );
     assert.match((await label.getAttribute('title'))!, /pooling strategies\.\n/);
   });
 
@@ -169,15 +203,27 @@ describe('notebook matrix renderer (headless chromium)', function () {
     await render('m', payload);
     await page.locator('#m th.col-header[data-col="2"]').click();
     const expected = [0, 1, 2, 3, 4, 5].sort((a, b) => payload.values[b][2] - payload.values[a][2] || a - b);
-    assert.deepEqual(await rowHeaders('m'), expected.map((r) => `${r + 1}. ${payload.rowLabels[r]}`));
+    assert.deepEqual(
+      await rowHeaders('m'),
+      expected.map((r) => `${r + 1}. ${payload.rowLabels[r]}`),
+    );
     await page.locator('#m th.col-header[data-col="2"]').click();
-    assert.deepEqual(await rowHeaders('m'), [...expected].reverse().map((r) => `${r + 1}. ${payload.rowLabels[r]}`));
+    assert.deepEqual(
+      await rowHeaders('m'),
+      [...expected].reverse().map((r) => `${r + 1}. ${payload.rowLabels[r]}`),
+    );
     await page.locator('#m th.row-header[data-row="4"]').click();
     const cols = await page.locator('#m th.col-header').allTextContents();
     const expectedCols = [0, 1, 2, 3, 4, 5].sort((a, b) => payload.values[4][b] - payload.values[4][a] || a - b);
-    assert.deepEqual(cols, expectedCols.map((c) => String(c + 1)));
+    assert.deepEqual(
+      cols,
+      expectedCols.map((c) => String(c + 1)),
+    );
     await page.locator('#m button[data-action="reset"]').click();
-    assert.deepEqual(await rowHeaders('m'), payload.rowLabels.map((l, i) => `${i + 1}. ${l}`));
+    assert.deepEqual(
+      await rowHeaders('m'),
+      payload.rowLabels.map((l, i) => `${i + 1}. ${l}`),
+    );
   });
 
   it('hover shows both texts and the score', async () => {
@@ -207,8 +253,15 @@ describe('notebook matrix renderer (headless chromium)', function () {
     const lines = messages[0].csv.trimEnd().split('\r\n');
     assert.equal(lines[0], ',text number 1,text number 2,text number 3');
     const order = [0, 1, 2].sort((a, b) => payload.values[b][0] - payload.values[a][0] || a - b);
-    assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), order.map((r) => payload.rowLabels[r]));
-    await page.evaluate((id) => (window as unknown as { reply: (m: unknown) => void }).reply({ type: 'exportCsvResult', requestId: id, outcome: 'saved', detail: '/w/similarity.csv' }), messages[0].requestId);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(',')[0]),
+      order.map((r) => payload.rowLabels[r]),
+    );
+    await page.evaluate(
+      (id) =>
+        (window as unknown as { reply: (m: unknown) => void }).reply({ type: 'exportCsvResult', requestId: id, outcome: 'saved', detail: '/w/similarity.csv' }),
+      messages[0].requestId,
+    );
     assert.match((await page.locator('#m .status').textContent())!, /Saved \/w\/similarity\.csv/);
   });
 
@@ -216,11 +269,12 @@ describe('notebook matrix renderer (headless chromium)', function () {
     await render('m', matrix(3), false);
     assert.equal(await page.locator('#m button[data-action="export"]').count(), 0);
     await page.locator('#m button[data-action="copy"]').click();
-    await page.locator('#m .status').filter({ hasText: /copied|copy the CSV/ }).waitFor();
+    await page
+      .locator('#m .status')
+      .filter({ hasText: /copied|copy the CSV/ })
+      .waitFor();
     const status = (await page.locator('#m .status').textContent())!;
-    const csv = status.includes('copied')
-      ? await page.evaluate(() => navigator.clipboard.readText())
-      : await page.locator('#m textarea.csv').inputValue();
+    const csv = status.includes('copied') ? await page.evaluate(() => navigator.clipboard.readText()) : await page.locator('#m textarea.csv').inputValue();
     // A textarea normalises CRLF to LF; the clipboard keeps CRLF.
     assert.ok(csv.replace(/\r\n/g, '\n').startsWith(',text number 1,text number 2,text number 3\ntext number 1,1,'), csv);
   });
@@ -237,15 +291,28 @@ describe('notebook matrix renderer (headless chromium)', function () {
     const table: TablePayload = {
       kind: 'table',
       title: 'Search: "q"',
-      columns: [{ name: 'rank', type: 'number' }, { name: 'score', type: 'score' }, { name: 'text', type: 'text' }],
-      rows: [[1, 0.9, 'b text'], [2, 0.5, 'c text'], [3, -0.1, 'a text']],
+      columns: [
+        { name: 'rank', type: 'number' },
+        { name: 'score', type: 'score' },
+        { name: 'text', type: 'text' },
+      ],
+      rows: [
+        [1, 0.9, 'b text'],
+        [2, 0.5, 'c text'],
+        [3, -0.1, 'a text'],
+      ],
       scale: [-0.1, 1],
       fileName: 'search.csv',
     };
     await render('t', table);
     assert.equal(await page.locator('#t table.ranked tbody tr').count(), 3);
     assert.equal(await page.locator('#t td.score').first().textContent(), '0.9000');
-    assert.ok(await page.locator('#t td.score').first().evaluate((td) => (td as HTMLElement).style.backgroundColor !== ''));
+    assert.ok(
+      await page
+        .locator('#t td.score')
+        .first()
+        .evaluate((td) => (td as HTMLElement).style.backgroundColor !== ''),
+    );
     await page.locator('#t th[data-col="2"]').click();
     assert.deepEqual(await page.locator('#t td.text').allTextContents(), ['c text', 'b text', 'a text']);
     await page.locator('#t th[data-col="2"]').click();
@@ -256,7 +323,11 @@ describe('notebook matrix renderer (headless chromium)', function () {
     const payload = matrix(200, 42);
     const ms = await render('big', payload);
     const frame = await page.evaluate(
-      () => new Promise<number>((resolve) => { const t = performance.now(); requestAnimationFrame(() => resolve(performance.now() - t)); }),
+      () =>
+        new Promise<number>((resolve) => {
+          const t = performance.now();
+          requestAnimationFrame(() => resolve(performance.now() - t));
+        }),
     );
     console.log(`      200 × 200 renderOutputItem: ${ms.toFixed(1)} ms, next frame after ${frame.toFixed(1)} ms`);
     const canvas = page.locator('#big canvas.heatmap');
@@ -271,9 +342,15 @@ describe('notebook matrix renderer (headless chromium)', function () {
     await page.mouse.click(box.x + 36 + cell * 5.5, box.y + 10);
     await page.locator('#big button[data-action="export"]').click();
     const csv = (await page.evaluate(() => (window as unknown as { messages: { csv: string }[] }).messages.at(-1)!.csv)) as string;
-    const firstRows = csv.split('\r\n').slice(1, 4).map((l) => l.split(',')[0]);
+    const firstRows = csv
+      .split('\r\n')
+      .slice(1, 4)
+      .map((l) => l.split(',')[0]);
     const expected = Array.from({ length: 200 }, (_, i) => i).sort((a, b) => payload.values[b][5] - payload.values[a][5] || a - b);
-    assert.deepEqual(firstRows, expected.slice(0, 3).map((r) => payload.rowLabels[r]));
+    assert.deepEqual(
+      firstRows,
+      expected.slice(0, 3).map((r) => payload.rowLabels[r]),
+    );
   });
 
   it('uses the words the extension translated (payload strings), and English where one is missing', async () => {
@@ -283,7 +360,7 @@ describe('notebook matrix renderer (headless chromium)', function () {
     assert.match((await page.locator('#zh th.col-header').first().getAttribute('title'))!, /click: sort rows by this column/);
   });
 
-  it('draws an explain payload as the Studio panel does: pieces as rows and columns, each row\'s best match outlined, whole words on hover, translated words', async () => {
+  it("draws an explain payload as the Studio panel does: pieces as rows and columns, each row's best match outlined, whole words on hover, translated words", async () => {
     const view = explainViewOf({
       tokensA: ['the', 'guitar', '##ist', 'plays'],
       tokensB: ['▁someone', '▁play', 's', '▁guitar'],
@@ -304,10 +381,12 @@ describe('notebook matrix renderer (headless chromium)', function () {
     const payload: ExplainOutput = { kind: 'explain', title: 'Word-piece alignment', view, strings: { 'explain.up': '拉高分数的词片' } };
     await render('x', payload);
     const inShadow = await page.evaluate(() => !!document.querySelector('#x')!.shadowRoot!.querySelector('table.explain-table'));
-    assert.ok(inShadow, 'no explain table in the output element\'s shadow root');
+    assert.ok(inShadow, "no explain table in the output element's shadow root");
     assert.deepEqual(await page.locator('#x [data-testid="explain-row"]').allTextContents(), view.tokensA);
     assert.deepEqual(await page.locator('#x [data-testid="explain-col"]').allTextContents(), view.tokensB);
-    const best = await page.locator('#x td.explain-best').evaluateAll((cells) => cells.map((c) => `${(c as HTMLElement).dataset.r},${(c as HTMLElement).dataset.c}`));
+    const best = await page
+      .locator('#x td.explain-best')
+      .evaluateAll((cells) => cells.map((c) => `${(c as HTMLElement).dataset.r},${(c as HTMLElement).dataset.c}`));
     assert.deepEqual(best, ['0,0', '1,3', '2,3', '3,1']);
     // The shared diverging scale: the largest magnitude (0.9) gets the full positive colour, values near 0 stay near
     // the background.

@@ -76,7 +76,7 @@ describe('a cloned repository in an untrusted workspace @untrusted', function ()
     assert.equal(api.engineHost.state.kind, 'unloaded', `state ${JSON.stringify(api.engineHost.state)}`);
   });
 
-  it('the repository\'s models/ folder is never searched, even with no model folder set anywhere', async () => {
+  it("the repository's models/ folder is never searched, even with no model folder set anywhere", async () => {
     const api = await vscode.extensions.getExtension<MiniLmExtensionApi>(extensionId)!.activate();
     assert.equal(api.engineHost.engineOptions().projectModelsDir, undefined);
     const envFolder = process.env.MINILM_MODEL_DIR;

@@ -72,7 +72,10 @@ describe('commands', function () {
     const outcome = await vscode.commands.executeCommand<ComparisonOutcome | undefined>('minilm.compareSelection');
     assert.ok(outcome?.matrix, `no matrix; message: ${api.outcomes.lastMessage}`);
     assert.equal(outcome.from, 'lines');
-    assert.deepEqual(outcome.texts, LINES.map((l) => l.trim()).filter((l) => l !== ''));
+    assert.deepEqual(
+      outcome.texts,
+      LINES.map((l) => l.trim()).filter((l) => l !== ''),
+    );
     const n = outcome.texts.length;
     assert.equal(outcome.matrix.length, n);
     for (let i = 0; i < n; i++) {
@@ -139,7 +142,11 @@ describe('commands', function () {
     assert.equal(outcome.candidates, 3, 'the query line and the blank line are not candidates');
     assert.deepEqual(outcome.hits[0], { line: 2, text: 'A man is eating a piece of bread.', score: outcome.hits[0]!.score });
     const scores = outcome.hits.map((h) => h.score);
-    assert.deepEqual(scores, [...scores].sort((x, y) => y - x), 'best first');
+    assert.deepEqual(
+      scores,
+      [...scores].sort((x, y) => y - x),
+      'best first',
+    );
   });
 
   it('Find Similar searches the lines of a chosen file', async () => {

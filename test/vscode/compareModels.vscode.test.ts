@@ -42,7 +42,10 @@ describe('Studio panel: "Compare with" a second model', function () {
   const fixtures = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'tiny-models', 'fixtures.json'), 'utf8')) as Fixtures;
   const reference = fixtures.models['xlmr-unigram-mean']!.settings.find((s) => s.name === 'none')!.embeddings;
   // Texts with words in them (the fixtures also hold empty and blank ones), by their index in the fixtures.
-  const picked = fixtures.texts.map((text, i) => ({ text, i })).filter(({ text }) => /\p{L}{3}/u.test(text)).slice(0, 8);
+  const picked = fixtures.texts
+    .map((text, i) => ({ text, i }))
+    .filter(({ text }) => /\p{L}{3}/u.test(text))
+    .slice(0, 8);
 
   const send = (method: string, params: unknown, id = nextId++) => panel.handleRequestForTest({ type: 'request', id, method, params });
   async function request<T>(method: string, params: unknown): Promise<T> {

@@ -47,19 +47,28 @@ describe('minilm notebook', function () {
       const timing = cell.executionSummary!.timing;
       assert.ok(timing && timing.endTime >= timing.startTime, 'start/end timing recorded');
     }
-    assert.deepEqual(orders, [...orders].sort((a, b) => a - b), 'cells ran in order');
+    assert.deepEqual(
+      orders,
+      [...orders].sort((a, b) => a - b),
+      'cells ran in order',
+    );
     assert.equal(new Set(orders).size, orders.length, 'each cell got its own execution number');
   });
 
   it('runs an explain cell: the renderer gets the alignment, the JSON its pieces and scores', async () => {
-    const data = new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'explain\nThe cat sat on the mat.\nA kitten is sitting on a rug.', 'minilm')]);
+    const data = new vscode.NotebookData([
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'explain\nThe cat sat on the mat.\nA kitten is sitting on a rug.', 'minilm'),
+    ]);
     const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
     await showWithKernel(notebook);
     await runCell(notebook, 0);
     const cell = notebook.cellAt(0);
     assert.equal(cell.executionSummary?.success, true, describeOutputs(cell));
     const items = cell.outputs[0]!.items;
-    const payload = JSON.parse(new TextDecoder().decode(items.find((i) => i.mime === MATRIX_MIME)!.data)) as { kind: string; view: { tokensA: string[]; bestInB: number[] } };
+    const payload = JSON.parse(new TextDecoder().decode(items.find((i) => i.mime === MATRIX_MIME)!.data)) as {
+      kind: string;
+      view: { tokensA: string[]; bestInB: number[] };
+    };
     assert.equal(payload.kind, 'explain');
     assert.deepEqual(payload.view.tokensA, ['the', 'cat', 'sat', 'on', 'the', 'mat', '.']);
     assert.equal(payload.view.bestInB.length, 7);
@@ -92,7 +101,9 @@ describe('minilm notebook', function () {
     const root = workspaceRoot();
     const source = vscode.Uri.joinPath(root, 'saved-outputs-test.minilm');
     const copy = vscode.Uri.joinPath(root, 'saved-outputs-copy.minilm');
-    const original = new TextEncoder().encode('%% minilm-notebook v1\n%% markdown\n# Saved\n%% minilm {"tag":"kept"}\ncompare\nA cat sits on the mat.\nA dog lies on the rug.\n');
+    const original = new TextEncoder().encode(
+      '%% minilm-notebook v1\n%% markdown\n# Saved\n%% minilm {"tag":"kept"}\ncompare\nA cat sits on the mat.\nA dog lies on the rug.\n',
+    );
     await vscode.workspace.fs.writeFile(source, original);
     const notebook = await vscode.workspace.openNotebookDocument(source);
     await vscode.window.showNotebookDocument(notebook);
@@ -150,7 +161,11 @@ describe('minilm notebook', function () {
     const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
     await vscode.window.showNotebookDocument(notebook);
     const labels = async (cell: number, position: vscode.Position) => {
-      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', notebook.cellAt(cell).document.uri, position);
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        notebook.cellAt(cell).document.uri,
+        position,
+      );
       return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     };
     assert.ok((await labels(1, new vscode.Position(0, 17))).includes('faq_docs'), 'corpus name of an earlier cell');
@@ -237,7 +252,10 @@ describe('minilm notebook', function () {
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.ok(await notebook.save());
     const saved = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await vscode.workspace.fs.readFile(uri));
-    assert.ok(saved.startsWith('\uFEFF%% minilm-notebook v1 {"a":1}\n%% markdown\n# Mixed\n%% minilm {"tag":"kept"}\ncompare\nA cat.\nA dog.\nA bird.\n'), saved);
+    assert.ok(
+      saved.startsWith('\uFEFF%% minilm-notebook v1 {"a":1}\n%% markdown\n# Mixed\n%% minilm {"tag":"kept"}\ncompare\nA cat.\nA dog.\nA bird.\n'),
+      saved,
+    );
     assert.ok(!saved.includes('\r'), 'a CR is left after an edit');
     await vscode.workspace.fs.delete(uri);
   });
@@ -284,7 +302,11 @@ describe('minilm notebook', function () {
     const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
     await showWithKernel(notebook);
     void vscode.commands.executeCommand('notebook.execute');
-    await waitFor(() => notebook.cellAt(0).executionSummary?.timing?.startTime !== undefined || notebook.cellAt(0).executionSummary?.executionOrder !== undefined, 'the long cell to start', 60_000);
+    await waitFor(
+      () => notebook.cellAt(0).executionSummary?.timing?.startTime !== undefined || notebook.cellAt(0).executionSummary?.executionOrder !== undefined,
+      'the long cell to start',
+      60_000,
+    );
     const started = Date.now();
     await vscode.commands.executeCommand('notebook.cancelExecution');
     await waitForCell(notebook, 0, 'the long cell to stop', 60_000);

@@ -22,7 +22,12 @@ export function cellFinished(cell: vscode.NotebookCell): boolean {
 }
 
 /** Waits until cell `index` has finished (succeeded or failed). */
-export async function waitForCell(notebook: vscode.NotebookDocument, index: number, what = `cell ${index + 1} to finish`, timeoutMs = CELL_TIMEOUT_MS): Promise<void> {
+export async function waitForCell(
+  notebook: vscode.NotebookDocument,
+  index: number,
+  what = `cell ${index + 1} to finish`,
+  timeoutMs = CELL_TIMEOUT_MS,
+): Promise<void> {
   await waitFor(() => cellFinished(notebook.cellAt(index)), what, timeoutMs);
 }
 

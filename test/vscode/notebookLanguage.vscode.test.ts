@@ -39,7 +39,11 @@ describe('minilm cell language in the editor', function () {
     const diagnostics = await waitFor(() => (diagnosticsOf(notebook, 0).length >= 3 ? diagnosticsOf(notebook, 0) : undefined), 'three diagnostics');
     assert.deepEqual(
       diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character]),
-      [[1, 0, 6], [2, 0, 4], [4, 0, 5]],
+      [
+        [1, 0, 6],
+        [2, 0, 4],
+        [4, 0, 5],
+      ],
     );
     assert.match(diagnostics[0]!.message, /unknown option "@limit"/);
     assert.match(diagnostics[2]!.message, /workspace-relative path/);
@@ -53,7 +57,11 @@ describe('minilm cell language in the editor', function () {
     const item = notebook.cellAt(0).outputs[0]?.items.find((i) => i.mime === ERROR_MIME);
     assert.ok(item, 'an error output');
     const { message } = JSON.parse(new TextDecoder().decode(item.data)) as { message: string };
-    assert.deepEqual(message.split('\n').map((l) => l.replace(/:.*/, '')), ['Line 2', 'Line 4'], message);
+    assert.deepEqual(
+      message.split('\n').map((l) => l.replace(/:.*/, '')),
+      ['Line 2', 'Line 4'],
+      message,
+    );
     assert.match(message, /unknown option "@tpo"[\s\S]*positive whole number after "@top", got "zero"/);
   });
 
@@ -93,7 +101,13 @@ describe('minilm cell language in the editor', function () {
   it('shows hover docs for directives, options, keywords and corpus names', async () => {
     const notebook = await openCells('corpus faq\nQ1', 'mine faq top 3', 'search q\n@top 2\nx');
     const hover = async (cell: number, line: number, character: number) =>
-      hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', notebook.cellAt(cell).document.uri, new vscode.Position(line, character)));
+      hoverText(
+        await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          notebook.cellAt(cell).document.uri,
+          new vscode.Position(line, character),
+        ),
+      );
     assert.match(await hover(1, 0, 2), /\*\*mine\*\*.*Directive[\s\S]*Paraphrase mining/);
     assert.match(await hover(1, 0, 10), /\*\*@top\*\*.*Keyword[\s\S]*how many partners/);
     assert.match(await hover(2, 1, 2), /\*\*@top\*\*.*Option[\s\S]*how many results/);
@@ -116,8 +130,12 @@ describe('minilm cell language in the editor', function () {
 
   it('colours a query ending in "in <name>" as text when candidates follow, and not when the tail names the corpus', async () => {
     const notebook = await openCells('search what is kept in docs\na candidate', 'search what is kept in docs');
-    const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>('vscode.provideDocumentSemanticTokensLegend', notebook.cellAt(0).document.uri);
-    const tokensOf = (cell: number) => vscode.commands.executeCommand<vscode.SemanticTokens | undefined>('vscode.provideDocumentSemanticTokens', notebook.cellAt(cell).document.uri);
+    const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>(
+      'vscode.provideDocumentSemanticTokensLegend',
+      notebook.cellAt(0).document.uri,
+    );
+    const tokensOf = (cell: number) =>
+      vscode.commands.executeCommand<vscode.SemanticTokens | undefined>('vscode.provideDocumentSemanticTokens', notebook.cellAt(cell).document.uri);
     // Each token is [deltaLine, deltaStart, length, type, modifiers].
     const first = await tokensOf(0);
     assert.deepEqual(Array.from(first?.data ?? []), [0, 7, 'what is kept in docs'.length, legend.tokenTypes.indexOf('string'), 0]);
@@ -128,7 +146,11 @@ describe('minilm cell language in the editor', function () {
   it('completes @file paths in the workspace folder and corpus names of cells above', async () => {
     const notebook = await openCells('corpus faq_docs\nQ1', 'encode\n@file samples/', 'search q in ');
     const labels = async (cell: number, position: vscode.Position) => {
-      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', notebook.cellAt(cell).document.uri, position);
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        notebook.cellAt(cell).document.uri,
+        position,
+      );
       return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     };
     const files = await labels(1, new vscode.Position(1, 14));
@@ -146,7 +168,11 @@ describe('minilm cell language in the editor', function () {
     assert.ok(!folder.startsWith(extension.extensionUri.fsPath), `${folder} is inside the extension`);
     const texts = await vscode.workspace.fs.readFile(vscode.Uri.file(path.join(folder, 'quickstart-texts.txt')));
     assert.ok(texts.byteLength > 0);
-    const markdown = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Markup).map((c) => c.document.getText()).join('\n');
+    const markdown = notebook
+      .getCells()
+      .filter((c) => c.kind === vscode.NotebookCellKind.Markup)
+      .map((c) => c.document.getText())
+      .join('\n');
     assert.match(markdown, /\]\(https:\/\/[^)]+docs\/notebook-format\.md\)/);
     for (const cell of notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code)) {
       assert.deepEqual(vscode.languages.getDiagnostics(cell.document.uri), [], cell.document.getText());

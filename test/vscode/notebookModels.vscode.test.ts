@@ -43,7 +43,11 @@ async function runAll(cells: string[], metadata: Record<string, unknown> = {}): 
   const notebook = await vscode.workspace.openNotebookDocument(file);
   await showWithKernel(notebook);
   await vscode.commands.executeCommand('notebook.execute');
-  await waitFor(() => notebook.getCells().every(cellFinished) || notebook.getCells().some((c) => c.executionSummary?.success === false), 'the cells to finish', CELL_TIMEOUT_MS);
+  await waitFor(
+    () => notebook.getCells().every(cellFinished) || notebook.getCells().some((c) => c.executionSummary?.success === false),
+    'the cells to finish',
+    CELL_TIMEOUT_MS,
+  );
   return notebook;
 }
 

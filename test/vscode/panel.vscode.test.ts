@@ -105,12 +105,12 @@ describe('Studio panel over the protocol', function () {
     assert.equal(truncated.tokensA!.truncated, true);
   });
 
-  it('Similarity tab, Explain: the word-piece alignment of the engine\'s token embeddings, each row\'s best match its maximum', async () => {
+  it("Similarity tab, Explain: the word-piece alignment of the engine's token embeddings, each row's best match its maximum", async () => {
     const a = 'The guitarist was strumming a tune.';
     const b = 'Someone plays an acoustic guitar.';
     const view = await request<ExplainView>('similarity/explain', { a, b });
     const tokensA = await api.services.engine.tokenEmbeddings(a);
-    assert.deepEqual(view.tokensA, tokensA.tokens.slice(1, -1), 'A\'s pieces without [CLS] and [SEP]');
+    assert.deepEqual(view.tokensA, tokensA.tokens.slice(1, -1), "A's pieces without [CLS] and [SEP]");
     assert.equal(view.matrix.length, view.tokensA.length);
     assert.ok(view.matrix.every((row) => row.length === view.tokensB.length));
     view.matrix.forEach((row, r) => assert.equal(row[view.bestInB[r]!], Math.max(...row)));
@@ -127,7 +127,10 @@ describe('Studio panel over the protocol', function () {
     const [vector] = await api.services.engine.encode([text]);
     assert.equal(result.dimension, 384);
     assert.equal(result.vector.length, 384);
-    assert.ok(result.vector.every((x, i) => Math.abs(x - vector![i]!) < 1e-6), 'same vector as the engine');
+    assert.ok(
+      result.vector.every((x, i) => Math.abs(x - vector![i]!) < 1e-6),
+      'same vector as the engine',
+    );
     assert.ok(Math.abs(result.norm - 1) < 1e-5);
     assert.equal(result.tokens!.truncated, false);
 
@@ -137,7 +140,10 @@ describe('Studio panel over the protocol', function () {
     assert.equal(clip.length, copied.characters);
     const parsed = JSON.parse(clip) as number[];
     assert.equal(parsed.length, 384);
-    assert.ok(parsed.every((x, i) => Math.abs(x - vector![i]!) < 1e-6), 'the clipboard holds the vector');
+    assert.ok(
+      parsed.every((x, i) => Math.abs(x - vector![i]!) < 1e-6),
+      'the clipboard holds the vector',
+    );
   });
 
   it('Find similar tab: hits best first, top-k long, scores equal to the cosine with the query', async () => {
@@ -154,7 +160,10 @@ describe('Studio panel over the protocol', function () {
     assert.equal(result.hits.length, 3);
     const vectors = await api.services.engine.encode([query, ...candidates]);
     const expected = candidates.map((_, i) => ({ index: i, score: dot(vectors[0]!, vectors[i + 1]!) })).sort((x, y) => y.score - x.score);
-    assert.deepEqual(result.hits.map((h) => h.index), expected.slice(0, 3).map((e) => e.index));
+    assert.deepEqual(
+      result.hits.map((h) => h.index),
+      expected.slice(0, 3).map((e) => e.index),
+    );
     for (const hit of result.hits) {
       assert.equal(hit.text, candidates[hit.index]);
       assert.ok(Math.abs(hit.score - expected.find((e) => e.index === hit.index)!.score) < 1e-5);
@@ -168,7 +177,11 @@ describe('Studio panel over the protocol', function () {
     const n = run.texts.length;
     assert.ok(n >= 20, `${n} example texts`);
     assert.equal(run.matrix.length, n);
-    assert.deepEqual([...run.clusterOrder].sort((x, y) => x - y), [...Array(n).keys()], 'cluster order is a permutation');
+    assert.deepEqual(
+      [...run.clusterOrder].sort((x, y) => x - y),
+      [...Array(n).keys()],
+      'cluster order is a permutation',
+    );
     assert.equal(run.pca?.points.length, n);
     assert.ok(run.file, 'the run was saved');
     assert.match(path.basename(run.file), /^test_\d{8}_\d{6}\.json$/);
@@ -178,7 +191,10 @@ describe('Studio panel over the protocol', function () {
     assert.deepEqual(saved.texts, run.texts);
 
     const list = await request<ResultFileEntry[]>('examples/list');
-    assert.ok(list.some((entry) => entry.path === run.file), 'the new file is listed');
+    assert.ok(
+      list.some((entry) => entry.path === run.file),
+      'the new file is listed',
+    );
     const loaded = await request<MatrixView>('examples/load', { path: run.file });
     assert.equal(loaded.origin, 'file');
     assert.deepEqual(loaded.texts, run.texts);
@@ -201,7 +217,10 @@ describe('Studio panel over the protocol', function () {
     assert.equal(outside.code, 'INVALID_INPUT');
     assert.equal(await panel.handleRequestForTest({ type: 'request', id: nextId++, method: 'fs/delete', params: {} }), undefined);
     assert.equal(await panel.handleRequestForTest({ type: 'request', id: nextId++, method: 'similarity/compute', params: { a: 1, b: 'x' } }), undefined);
-    assert.equal(await panel.handleRequestForTest({ type: 'request', id: nextId++, method: 'command/run', params: { command: 'workbench.action.quit' } }), undefined);
+    assert.equal(
+      await panel.handleRequestForTest({ type: 'request', id: nextId++, method: 'command/run', params: { command: 'workbench.action.quit' } }),
+      undefined,
+    );
     assert.equal(await panel.handleRequestForTest('not even an object'), undefined);
     // The panel still answers after the junk.
     assert.equal((await request<ModelStatus>('model/status')).state, 'ready');

@@ -33,11 +33,16 @@ describe('remote backend (minilm.backend = tei)', function () {
       req.on('end', () => {
         const send = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
         if (req.headers.authorization !== `Bearer ${KEY}`) return send(401, { error: 'Missing or wrong API key.', error_type: 'Unauthorized' });
-        if (req.method === 'GET' && req.url === '/info') return send(200, { model_id: 'all-MiniLM-L6-v2', max_client_batch_size: 2, max_batch_tokens: 16384, max_input_length: 256 });
+        if (req.method === 'GET' && req.url === '/info')
+          return send(200, { model_id: 'all-MiniLM-L6-v2', max_client_batch_size: 2, max_batch_tokens: 16384, max_input_length: 256 });
         const { inputs } = JSON.parse(body) as { inputs: string[] };
         embeds.push({ authorization: req.headers.authorization, inputs });
         engine.encode(inputs).then(
-          (vectors) => send(200, vectors.map((v) => Array.from(v))),
+          (vectors) =>
+            send(
+              200,
+              vectors.map((v) => Array.from(v)),
+            ),
           (error: Error) => send(424, { error: error.message, error_type: 'Backend' }),
         );
       });
@@ -58,7 +63,10 @@ describe('remote backend (minilm.backend = tei)', function () {
     await config().update('backend', 'tei', vscode.ConfigurationTarget.Workspace);
     await config().update('backendEndpoint', url, vscode.ConfigurationTarget.Workspace);
     const { vectors, tokens } = await api.services.engine.encodeWithTokens(TEXTS);
-    assert.deepEqual(embeds.map((e) => e.inputs), [TEXTS.slice(0, 2), TEXTS.slice(2, 4), TEXTS.slice(4)]);
+    assert.deepEqual(
+      embeds.map((e) => e.inputs),
+      [TEXTS.slice(0, 2), TEXTS.slice(2, 4), TEXTS.slice(4)],
+    );
     assert.ok(embeds.every((e) => e.authorization === `Bearer ${KEY}`));
     vectors.forEach((v, i) => assert.ok(cosine(v, local[i]!) >= 0.99999, `text ${i}: cosine ${cosine(v, local[i]!)}`));
     // Word pieces still come from the local tokenizer.
@@ -83,7 +91,11 @@ describe('remote backend with no local model (minilm serve as the openai backend
   const config = () => vscode.workspace.getConfiguration('minilm');
   /** The server's own answer, asked directly: what the extension must show. */
   const served = async (texts: string[]): Promise<number[][]> => {
-    const response = await fetch(`${base}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVE_KEY}` }, body: JSON.stringify({ model: 'all-MiniLM-L6-v2', input: texts }) });
+    const response = await fetch(`${base}/v1/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVE_KEY}` },
+      body: JSON.stringify({ model: 'all-MiniLM-L6-v2', input: texts }),
+    });
     return ((await response.json()) as { data: { embedding: number[] }[] }).data.map((d) => d.embedding);
   };
 
@@ -91,7 +103,10 @@ describe('remote backend with no local model (minilm serve as the openai backend
     api = await extensionApi();
     empty = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-no-model-'));
     const cli = path.join(api.services.context.extensionPath, 'bin', 'minilm.js');
-    serve = spawn(process.execPath, [cli, 'serve', '--model-dir', testModelFolder(), '--port', '0', '--api-key', SERVE_KEY], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    serve = spawn(process.execPath, [cli, 'serve', '--model-dir', testModelFolder(), '--port', '0', '--api-key', SERVE_KEY], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     base = await new Promise<string>((resolve, reject) => {
       let stderr = '';
       serve.stderr!.on('data', (chunk: Buffer) => {
@@ -122,13 +137,15 @@ describe('remote backend with no local model (minilm serve as the openai backend
     assert.equal(api.engineHost.state.kind, 'unloaded', JSON.stringify(api.engineHost.state));
   });
 
-  it('encode and similarity give the server\'s vectors; the status bar names the backend', async () => {
+  it("encode and similarity give the server's vectors; the status bar names the backend", async () => {
     const texts = ['A man is playing a guitar.', 'Someone plays music.', '今天天气很好。'];
     const { vectors, tokens } = await api.services.engine.encodeWithTokens(texts);
     assert.equal(tokens, undefined);
     const expected = await served(texts);
     vectors.forEach((v, i) => assert.ok(cosine(v, Float32Array.from(expected[i]!)) >= 0.99999, `text ${i}`));
-    const outcome = await vscode.commands.executeCommand<{ dimension: number; tokens: number | undefined }>('minilm.encodeSelection', { text: 'The girl is carrying a baby.' });
+    const outcome = await vscode.commands.executeCommand<{ dimension: number; tokens: number | undefined }>('minilm.encodeSelection', {
+      text: 'The girl is carrying a baby.',
+    });
     assert.equal(outcome?.dimension, 384);
     assert.equal(outcome?.tokens, undefined);
     assert.match(api.outcomes.lastMessage ?? '', /384 dimensions, norm 1\.0000/);
@@ -139,7 +156,11 @@ describe('remote backend with no local model (minilm serve as the openai backend
   it('find similar, the example suite and a notebook cell run on the server', async () => {
     const file = path.join(empty, 'lines.txt');
     fs.writeFileSync(file, 'The stock market fell sharply.\nA man plays an acoustic guitar.\nRain is expected tomorrow.\n');
-    const search = await vscode.commands.executeCommand<{ hits: { text: string }[] }>('minilm.findSimilar', { query: 'someone playing music', file, showResults: false });
+    const search = await vscode.commands.executeCommand<{ hits: { text: string }[] }>('minilm.findSimilar', {
+      query: 'someone playing music',
+      file,
+      showResults: false,
+    });
     assert.equal(search?.hits[0]?.text, 'A man plays an acoustic guitar.');
     const examples = await vscode.commands.executeCommand<{ file: string; dtype: string } | undefined>('minilm.runExamples', { openStudio: false });
     assert.ok(examples, api.outcomes.lastMessage);
@@ -149,7 +170,9 @@ describe('remote backend with no local model (minilm serve as the openai backend
     assert.equal(document.dimension, 384);
     fs.rmSync(examples.file);
 
-    const data = new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'similarity\nA man is playing a guitar.\nSomeone plays music.', 'minilm')]);
+    const data = new vscode.NotebookData([
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'similarity\nA man is playing a guitar.\nSomeone plays music.', 'minilm'),
+    ]);
     const notebook = await vscode.workspace.openNotebookDocument('minilm-notebook', data);
     await vscode.window.showNotebookDocument(notebook);
     await vscode.commands.executeCommand('notebook.selectKernel', { id: 'minilm-kernel', extension: 'minilm-studio.minilm-studio' });
@@ -162,7 +185,10 @@ describe('remote backend with no local model (minilm serve as the openai backend
   it('explain says in one line that it needs a local model', async () => {
     await assert.rejects(api.services.engine.tokenEmbeddings('a'), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'REMOTE_UNSUPPORTED');
-      assert.match(error.message, /^Explain needs the token embeddings of a local model, which the openai backend at .* does not give: set minilm.backend to "local"/);
+      assert.match(
+        error.message,
+        /^Explain needs the token embeddings of a local model, which the openai backend at .* does not give: set minilm.backend to "local"/,
+      );
       assert.doesNotMatch(error.message, /\n/);
       return true;
     });

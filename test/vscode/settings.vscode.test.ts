@@ -28,7 +28,10 @@ describe('settings', function () {
 
   it('every contributed setting has a description and a default', () => {
     const extension = vscode.extensions.getExtension('minilm-studio.minilm-studio');
-    const properties = extension?.packageJSON.contributes.configuration.properties as Record<string, { default?: unknown; markdownDescription?: string; description?: string }>;
+    const properties = extension?.packageJSON.contributes.configuration.properties as Record<
+      string,
+      { default?: unknown; markdownDescription?: string; description?: string }
+    >;
     for (const key of ['modelFolder', 'hubEndpoint', 'dtype', 'batchSize', 'workers', 'resultsFolder', 'autoLoad', 'allowDownload']) {
       const p = properties[`minilm.${key}`];
       assert.ok(p, `minilm.${key} is not contributed`);
@@ -61,7 +64,7 @@ describe('settings', function () {
     assert.equal(api.services.resultsFolder(undefined, false)?.fsPath, path.resolve(folder, userValue));
   });
 
-  it('minilm.resultsFolder is folder-scoped: a workspace folder\'s own value names the results folder of its files', async () => {
+  it("minilm.resultsFolder is folder-scoped: a workspace folder's own value names the results folder of its files", async () => {
     const folder = vscode.workspace.workspaceFolders![0]!;
     const folderConfig = vscode.workspace.getConfiguration('minilm', folder.uri);
     // VS Code refuses a folder-level write to a setting that is not resource-scoped.
@@ -117,7 +120,7 @@ describe('settings', function () {
     assert.deepEqual(two.tokens, one.tokens);
     const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, k) => sum + x * b[k]!, 0);
     two.vectors.forEach((v, i) => assert.ok(cosine(v, one.vectors[i]!) > 0.99999, `text ${i}`));
-    assert.equal(progress.at(-1), 10, 'both workers\' batches counted: 2 × ceil(80 / 16)');
+    assert.equal(progress.at(-1), 10, "both workers' batches counted: 2 × ceil(80 / 16)");
   });
 
   it('the engine looks in <workspace>/models and keeps its cache in the extension’s global storage', () => {

@@ -52,7 +52,10 @@ describe('workspace search', function () {
   });
 
   it('Search Workspace finds the passage by meaning; the view lists it under its file with a score bar', async () => {
-    const outcome = await vscode.commands.executeCommand<WorkspaceSearchOutcome>('minilm.searchWorkspace', { query: 'how do planets move around the sun', showResults: true });
+    const outcome = await vscode.commands.executeCommand<WorkspaceSearchOutcome>('minilm.searchWorkspace', {
+      query: 'how do planets move around the sun',
+      showResults: true,
+    });
     assert.ok(outcome, `no search: ${api.outcomes.lastMessage}`);
     const [top] = outcome.hits;
     assert.equal(top?.path, 'wsearch/astronomy.md', JSON.stringify(outcome.hits.slice(0, 3)));
@@ -83,7 +86,10 @@ describe('workspace search', function () {
     const items = cell.outputs.flatMap((o) => o.items);
     const text = (mime: string) => new TextDecoder().decode(items.find((i) => i.mime === mime)?.data ?? new Uint8Array());
     assert.equal(cell.executionSummary?.success, true, text('application/vnd.code.notebook.error'));
-    const json = JSON.parse(text('application/json')) as { kind: string; hits: { rank: number; path: string; startLine: number; endLine: number; text: string }[] };
+    const json = JSON.parse(text('application/json')) as {
+      kind: string;
+      hits: { rank: number; path: string; startLine: number; endLine: number; text: string }[];
+    };
     assert.equal(json.kind, 'searchWorkspace');
     assert.equal(json.hits.length, 3);
     const [top] = json.hits;
@@ -106,7 +112,11 @@ describe('workspace search', function () {
     assert.equal(editor.selection.start.line, match.hit.startLine - 1);
     assert.equal(editor.selection.end.line, match.hit.endLine - 1);
     assert.match(editor.document.getText(editor.selection), /planets travel around the Sun/);
-    assert.deepEqual(api.highlightedLines(), { uri: editor.document.uri.toString(), startLine: match.hit.startLine, endLine: match.hit.endLine }, 'the lines are highlighted');
+    assert.deepEqual(
+      api.highlightedLines(),
+      { uri: editor.document.uri.toString(), startLine: match.hit.startLine, endLine: match.hit.endLine },
+      'the lines are highlighted',
+    );
     // Moving the selection elsewhere clears the highlight.
     editor.selection = new vscode.Selection(0, 0, 0, 0);
     await waitFor(() => api.highlightedLines() === undefined, 'the highlight to clear after the selection moved', 10_000);
@@ -115,12 +125,18 @@ describe('workspace search', function () {
   it('Find Similar in Workspace ranks other passages and leaves out the selection itself', async () => {
     const document = await vscode.workspace.openTextDocument(path.join(workspaceRoot(), 'wsearch', 'astronomy.md'));
     const editor = await vscode.window.showTextDocument(document);
-    const line = document.getText().split('\n').findIndex((l) => l.includes('planets travel around'));
+    const line = document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('planets travel around'));
     editor.selection = new vscode.Selection(line, 0, line, document.lineAt(line).text.length);
     const outcome = await vscode.commands.executeCommand<WorkspaceSearchOutcome>('minilm.findSimilarInWorkspace');
     assert.ok(outcome && outcome.hits.length > 0, `no results: ${api.outcomes.lastMessage}`);
     for (const hit of outcome.hits) {
-      assert.ok(!(hit.path === 'wsearch/astronomy.md' && hit.startLine <= line + 1 && line + 1 <= hit.endLine), `the selection's own chunk was listed: ${JSON.stringify(hit)}`);
+      assert.ok(
+        !(hit.path === 'wsearch/astronomy.md' && hit.startLine <= line + 1 && line + 1 <= hit.endLine),
+        `the selection's own chunk was listed: ${JSON.stringify(hit)}`,
+      );
     }
     assert.equal(api.searchView.search?.query, outcome.query);
   });

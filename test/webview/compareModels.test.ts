@@ -151,7 +151,10 @@ describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny model
     assert.equal(await cell(0, 1).innerText(), `${d01 > 0 ? '+' : ''}${d01.toFixed(2)}`.replace(/^-0\.00$/, '0.00'));
     await cell(0, 1).hover();
     const hover = await page.locator('[data-testid="heatmap-hover"]').innerText();
-    assert.ok(hover.includes(`all-MiniLM-L6-v2 ${firstMatrix[0]![1]!.toFixed(4)}`) && hover.includes(`xlmr-unigram-mean ${secondMatrix[0]![1]!.toFixed(4)}`), hover);
+    assert.ok(
+      hover.includes(`all-MiniLM-L6-v2 ${firstMatrix[0]![1]!.toFixed(4)}`) && hover.includes(`xlmr-unigram-mean ${secondMatrix[0]![1]!.toFixed(4)}`),
+      hover,
+    );
     await save(page, '16_compare_examples_difference.png');
   });
 
@@ -166,7 +169,12 @@ describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny model
     const tooWide = () =>
       page.evaluate(() =>
         Array.from(document.querySelectorAll('#app *'))
-          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.heatmap-scroll, vscode-tab-header') && (el as HTMLElement).offsetParent !== null)
+          .filter(
+            (el) =>
+              el.getBoundingClientRect().right > window.innerWidth + 1 &&
+              !el.closest('.heatmap-scroll, vscode-tab-header') &&
+              (el as HTMLElement).offsetParent !== null,
+          )
           .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)
           .slice(0, 8),
       );
@@ -213,7 +221,11 @@ describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny model
     await page.locator('#compare-button').click();
     await page.locator('[data-testid="compare-difference"]').waitFor();
     // The state is written at most every 200 ms: wait until it holds this comparison.
-    await page.waitForFunction(() => (JSON.parse(sessionStorage.getItem('vscodeState') ?? '{}') as { similarityCompare?: { result?: { model?: string } } }).similarityCompare?.result?.model === 'bert-mean-sqrt-len');
+    await page.waitForFunction(
+      () =>
+        (JSON.parse(sessionStorage.getItem('vscodeState') ?? '{}') as { similarityCompare?: { result?: { model?: string } } }).similarityCompare?.result
+          ?.model === 'bert-mean-sqrt-len',
+    );
     await page.reload();
     await page.locator('vscode-tabs').waitFor();
     await page.locator('[data-testid="compare-difference"]').waitFor();

@@ -72,7 +72,10 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     await page.waitForFunction(() => document.querySelector('#load-button')?.hasAttribute('secondary'));
     assert.equal((await primaryButtons(page, 'model')).includes('load-button'), false, 'a loaded model leaves Load secondary');
     // The tab panels paint no background of their own: no band between them and the page.
-    const backgrounds = await page.evaluate(() => [getComputedStyle(document.querySelector('vscode-tab-panel')!).backgroundColor, getComputedStyle(document.body).backgroundColor]);
+    const backgrounds = await page.evaluate(() => [
+      getComputedStyle(document.querySelector('vscode-tab-panel')!).backgroundColor,
+      getComputedStyle(document.body).backgroundColor,
+    ]);
     assert.equal(backgrounds[0], 'rgba(0, 0, 0, 0)', `tab panel background ${backgrounds[0]} on body ${backgrounds[1]}`);
     assert.equal(await number(page, 'model-dimension'), 384);
     assert.match(await page.locator('[data-testid="model-max"] .metric-value').innerText(), /^256 word pieces$/);
@@ -110,7 +113,7 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     await page.waitForFunction(() => !/×/.test(document.querySelector('[data-testid="model-threads"] .metric-value')?.textContent ?? '×'));
   });
 
-  it('Similarity tab: typed texts give the engine\'s cosine, a reading and only the metrics that add to it', async () => {
+  it("Similarity tab: typed texts give the engine's cosine, a reading and only the metrics that add to it", async () => {
     const a = 'A man is playing a guitar.';
     const b = 'Someone plays an acoustic guitar.';
     await selectTab(page, 'similarity');
@@ -142,7 +145,7 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.equal((await page.locator('[data-testid="metric-tokens-a"] .metric-value').innerText()).trim(), '256 ⚠');
   });
 
-  it('Similarity tab: Explain draws the word-piece heatmap with each row\'s best match outlined, whole words on hover and the pieces that pull the score', async () => {
+  it("Similarity tab: Explain draws the word-piece heatmap with each row's best match outlined, whole words on hover and the pieces that pull the score", async () => {
     const a = 'The guitarist was strumming a tune.';
     const b = 'Someone plays an acoustic guitar.';
     await selectTab(page, 'similarity');
@@ -155,13 +158,26 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     const expected = buildExplainView(await engine.tokenEmbeddings(a), await engine.tokenEmbeddings(b), cosineSimilarity(va, vb), 256);
     assert.deepEqual(await heatmap.locator('[data-testid="explain-row"]').allInnerTexts(), expected.tokensA);
     assert.deepEqual(await heatmap.locator('[data-testid="explain-col"]').allInnerTexts(), expected.tokensB);
-    assert.ok(expected.tokensA.some((p) => p.startsWith('##')), 'A has a continuation piece to rebuild');
+    assert.ok(
+      expected.tokensA.some((p) => p.startsWith('##')),
+      'A has a continuation piece to rebuild',
+    );
     // One outline per row, on the row's best column.
-    const best = await heatmap.locator('td.explain-best').evaluateAll((cells) => cells.map((c) => [Number((c as HTMLElement).dataset.r), Number((c as HTMLElement).dataset.c)]));
-    assert.deepEqual(best, expected.bestInB.map((c, r) => [r, c]));
+    const best = await heatmap
+      .locator('td.explain-best')
+      .evaluateAll((cells) => cells.map((c) => [Number((c as HTMLElement).dataset.r), Number((c as HTMLElement).dataset.c)]));
+    assert.deepEqual(
+      best,
+      expected.bestInB.map((c, r) => [r, c]),
+    );
     // The outline is in neither colour of the scale: an orange one read as a negative score.
-    const outline = await heatmap.locator('td.explain-best').first().evaluate((td) => getComputedStyle(td).outlineColor);
-    const scaleEnds = await page.evaluate(() => ['--vscode-charts-orange', '--vscode-charts-blue'].map((v) => getComputedStyle(document.documentElement).getPropertyValue(v).trim()));
+    const outline = await heatmap
+      .locator('td.explain-best')
+      .first()
+      .evaluate((td) => getComputedStyle(td).outlineColor);
+    const scaleEnds = await page.evaluate(() =>
+      ['--vscode-charts-orange', '--vscode-charts-blue'].map((v) => getComputedStyle(document.documentElement).getPropertyValue(v).trim()),
+    );
     const rgbOf = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
     assert.ok(!scaleEnds.map(rgbOf).includes(outline), `outline ${outline}, scale ends ${scaleEnds.join(' ')}`);
     assert.equal(await page.locator('[data-testid="explain-precision"] .explain-score-value').innerText(), expected.precision.toFixed(4));
@@ -191,7 +207,9 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     });
     try {
       const cell = `[data-testid="explain-heatmap"] td[data-r="${r}"][data-c="${expected.bestInB[r]}"]`;
-      await page.waitForFunction(([selector, old]) => getComputedStyle(document.querySelector(selector)!).backgroundColor !== old, [cell, before] as const, { timeout: 10_000 });
+      await page.waitForFunction(([selector, old]) => getComputedStyle(document.querySelector(selector)!).backgroundColor !== old, [cell, before] as const, {
+        timeout: 10_000,
+      });
       const after = await strongest.evaluate((td) => getComputedStyle(td).backgroundColor);
       const [red, green, blue] = after.match(/\d+/g)!.map(Number);
       assert.ok(green > red && green > blue, `after the switch ${after}`);
@@ -213,7 +231,10 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.equal(await heatmap.locator('td.explain-best').count(), 254);
     const scroll = await page.locator('.explain-scroll').evaluate((e) => ({ scrolls: e.scrollHeight > e.clientHeight }));
     assert.ok(scroll.scrolls, 'the heatmap scrolls inside its box');
-    const sticky = await heatmap.evaluate((table) => [getComputedStyle(table.querySelector('thead th')!).position, getComputedStyle(table.querySelector('tbody th')!).position]);
+    const sticky = await heatmap.evaluate((table) => [
+      getComputedStyle(table.querySelector('thead th')!).position,
+      getComputedStyle(table.querySelector('tbody th')!).position,
+    ]);
     assert.deepEqual(sticky, ['sticky', 'sticky']);
     // Typing in a box drops the alignment of the old texts.
     await fill(page, 'similarity-b', 'other words');
@@ -272,7 +293,10 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.equal(await hits.count(), 3);
     assert.equal(await hits.first().locator('.hit-text').innerText(), candidates[1]);
     const scores = (await page.locator('.hit-score').allInnerTexts()).map(Number);
-    assert.deepEqual([...scores].sort((x, y) => y - x), scores);
+    assert.deepEqual(
+      [...scores].sort((x, y) => y - x),
+      scores,
+    );
     assert.match(await page.locator('[data-testid="search-summary"]').innerText(), /Top 3 of 5 candidates/);
     await screenshot(page, 'search');
 
@@ -295,13 +319,20 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.equal(files.length, 1);
     assert.match(files[0], /^test_\d{8}_\d{6}\.json$/);
     const document = JSON.parse(fs.readFileSync(path.join(results, files[0]), 'utf8')) as { texts: string[]; matrix: number[][] };
-    assert.deepEqual(document.texts, EXAMPLE_TEXTS.map((e) => e.text));
+    assert.deepEqual(
+      document.texts,
+      EXAMPLE_TEXTS.map((e) => e.text),
+    );
     await page.locator(`[data-testid="result-files"] li[data-name="${files[0]}"]`).waitFor();
     await page.locator('#pca-chart[data-drawn="true"]').waitFor();
 
     // Row order: as given, then the clustering of the saved matrix.
-    const rowOrder = async () => (await page.locator('[data-testid="heatmap"] .row-label').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.row))));
-    assert.deepEqual(await rowOrder(), Array.from({ length: n }, (_, i) => i));
+    const rowOrder = async () =>
+      await page.locator('[data-testid="heatmap"] .row-label').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.row)));
+    assert.deepEqual(
+      await rowOrder(),
+      Array.from({ length: n }, (_, i) => i),
+    );
     await page.locator('#cluster-checkbox').click();
     const vectors = await engine.encode(document.texts);
     assert.deepEqual(await rowOrder(), clusterOrder(similarityMatrix(vectors)));
@@ -316,8 +347,14 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     const box = page.locator('[data-testid="heatmap-scroll"]');
     await box.evaluate((b) => b.scrollTo(b.scrollWidth, b.scrollHeight));
     const last = clusterOrder(similarityMatrix(vectors)).at(-1)!;
-    const [cell, frame] = [(await page.locator(`[data-testid="heatmap"] .cell[data-r="${last}"][data-c="${last}"]`).boundingBox())!, (await box.boundingBox())!];
-    assert.ok(cell.x >= frame.x && cell.x + cell.width <= frame.x + frame.width + 1, `last column at ${cell.x}..${cell.x + cell.width}, box ${frame.x}..${frame.x + frame.width}`);
+    const [cell, frame] = [
+      (await page.locator(`[data-testid="heatmap"] .cell[data-r="${last}"][data-c="${last}"]`).boundingBox())!,
+      (await box.boundingBox())!,
+    ];
+    assert.ok(
+      cell.x >= frame.x && cell.x + cell.width <= frame.x + frame.width + 1,
+      `last column at ${cell.x}..${cell.x + cell.width}, box ${frame.x}..${frame.x + frame.width}`,
+    );
     const colHeader = (await page.locator(`[data-testid="heatmap"] .col-label[data-col="${last}"]`).boundingBox())!;
     const rowHeader = (await page.locator(`[data-testid="heatmap"] .row-label[data-row="${last}"]`).boundingBox())!;
     assert.ok(Math.abs(colHeader.y - frame.y) < 3, `column header at ${colHeader.y}, box top ${frame.y}`);
@@ -329,7 +366,8 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.equal(await label.getAttribute('title'), document.texts[longest]);
     assert.ok(await label.locator('.label-text').evaluate((e) => e.scrollWidth > e.clientWidth && getComputedStyle(e).textOverflow === 'ellipsis'));
     // One diverging scale: the diagonal (1) leans to the theme's blue, a negative pair to its orange.
-    const colour = (r: number, c: number) => page.locator(`[data-testid="heatmap"] .cell[data-r="${r}"][data-c="${c}"]`).evaluate((e) => getComputedStyle(e).backgroundColor);
+    const colour = (r: number, c: number) =>
+      page.locator(`[data-testid="heatmap"] .cell[data-r="${r}"][data-c="${c}"]`).evaluate((e) => getComputedStyle(e).backgroundColor);
     const [nr, nc] = (() => {
       for (let r = 0; r < document.matrix.length; r++) for (let c = 0; c < document.matrix.length; c++) if (document.matrix[r][c] < -0.05) return [r, c];
       throw new Error('no negative pair in the example suite');
@@ -379,7 +417,7 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     assert.equal(await page.locator('[data-testid="similarity-reading"]').count(), 1, 'the last result is shown again');
   });
 
-  it('a command\'s request (show) fills the tab and computes; a matrix request draws a heatmap', async () => {
+  it("a command's request (show) fills the tab and computes; a matrix request draws a heatmap", async () => {
     harness.post({ type: 'notification', method: 'show', params: { similarity: { a: 'The cat sits outside', b: 'The dog plays in the garden' } } });
     await page.locator('vscode-tab-panel[data-tab="similarity"]').waitFor({ state: 'visible' });
     await page.waitForFunction(() => (document.querySelector('#similarity-b') as HTMLElement & { value: string })?.value === 'The dog plays in the garden');
@@ -402,7 +440,12 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
   it('junk sent to the host is logged and ignored; the panel keeps working', async () => {
     const warnings = harness.warnings.length;
     await page.evaluate(async () => {
-      for (const junk of [{ type: 'request', id: 1, method: 'fs/delete', params: {} }, { type: 'request', id: 'x' }, 'hello', { type: 'request', id: 2, method: 'similarity/compute', params: { a: 1 } }]) {
+      for (const junk of [
+        { type: 'request', id: 1, method: 'fs/delete', params: {} },
+        { type: 'request', id: 'x' },
+        'hello',
+        { type: 'request', id: 2, method: 'similarity/compute', params: { a: 1 } },
+      ]) {
         await fetch('/message', { method: 'POST', body: JSON.stringify(junk) });
       }
     });
@@ -434,13 +477,19 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     await selectTab(page, 'model');
     const rows = page.locator('[data-testid="picker-row"]');
     await rows.first().waitFor();
-    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))), MODEL_CATALOGUE.map((e) => e.id));
+    assert.deepEqual(
+      await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-model'))),
+      MODEL_CATALOGUE.map((e) => e.id),
+    );
     const row = (id: string) => page.locator(`[data-testid="picker-row"][data-model="${id}"]`);
     // The default is current and found in the harness's model folder; nothing else is downloaded.
     assert.equal(await row('all-MiniLM-L6-v2').getAttribute('aria-current'), 'true');
     assert.match(await row('all-MiniLM-L6-v2').locator('[data-testid="picker-local"]').innerText(), /Model folder/);
     assert.match(await row('bge-small-en-v1.5').locator('[data-testid="picker-local"]').innerText(), /Not downloaded/);
-    assert.equal(await row('bge-small-en-v1.5').locator('[data-testid="picker-size"]').innerText(), `${(downloadSize(catalogueEntry('bge-small-en-v1.5')!, 'fp32').bytes / 1e6).toFixed(1)} MB`);
+    assert.equal(
+      await row('bge-small-en-v1.5').locator('[data-testid="picker-size"]').innerText(),
+      `${(downloadSize(catalogueEntry('bge-small-en-v1.5')!, 'fp32').bytes / 1e6).toFixed(1)} MB`,
+    );
     assert.match(await row('bge-small-zh-v1.5').innerText(), /Chinese\s+512\s+cls\s+MIT/);
     // fp32 of bge-small-zh-v1.5 has no published digest: the button is off, and the row says why.
     assert.equal(await page.locator('#pick-bge-small-zh-v1\\.5').getAttribute('disabled'), '');
@@ -450,7 +499,10 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     await page.locator('[data-testid="picker-row"][data-model="bge-small-en-v1.5"][aria-current="true"]').waitFor();
     assert.deepEqual(harness.backend.models, ['bge-small-en-v1.5']);
     assert.deepEqual(
-      harness.received.slice(sent).filter((m) => (m as { method?: string }).method === 'model/pick').map((m) => (m as { params: unknown }).params),
+      harness.received
+        .slice(sent)
+        .filter((m) => (m as { method?: string }).method === 'model/pick')
+        .map((m) => (m as { params: unknown }).params),
       [{ id: 'bge-small-en-v1.5' }],
     );
     // Picking downloads nothing: the tab offers Download Model, which runs the existing command.
@@ -498,12 +550,27 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
     try {
       await running;
       const cells = (testId: string) => page.locator(`[data-testid="loaded-row"] [data-testid="${testId}"]`).allInnerTexts();
-      await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="loaded-activity"]')).map((c) => c.textContent).join() === 'Idle,Busy (1),Idle');
-      assert.deepEqual(await cells('loaded-name'), ['all-MiniLM-L6-v2', 'xlmr-unigram-mean', 'bert-mean-norm'], 'the active model, then the pool most recently used first');
-      assert.deepEqual((await cells('loaded-state')).map((s) => s.trim()), ['Ready', 'Ready', 'Ready']);
+      await page.waitForFunction(
+        () =>
+          Array.from(document.querySelectorAll('[data-testid="loaded-activity"]'))
+            .map((c) => c.textContent)
+            .join() === 'Idle,Busy (1),Idle',
+      );
+      assert.deepEqual(
+        await cells('loaded-name'),
+        ['all-MiniLM-L6-v2', 'xlmr-unigram-mean', 'bert-mean-norm'],
+        'the active model, then the pool most recently used first',
+      );
+      assert.deepEqual(
+        (await cells('loaded-state')).map((s) => s.trim()),
+        ['Ready', 'Ready', 'Ready'],
+      );
       const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
       assert.deepEqual((await cells('loaded-bytes')).slice(1), [kb(weights('xlmr-unigram-mean')), kb(weights('bert-mean-norm'))]);
-      assert.equal(await page.locator('[data-testid="loaded-budget"]').innerText(), `Notebook models: ${kb(weights('xlmr-unigram-mean') + weights('bert-mean-norm'))} of 64.0 MB`);
+      assert.equal(
+        await page.locator('[data-testid="loaded-budget"]').innerText(),
+        `Notebook models: ${kb(weights('xlmr-unigram-mean') + weights('bert-mean-norm'))} of 64.0 MB`,
+      );
       assert.equal(await page.locator('[data-testid="loaded-row"][data-active="true"] [data-testid="loaded-active"]').count(), 1);
       assert.equal(await page.locator('#unload-pooled-0').count(), 0, 'the active model is unloaded with the Unload above');
       assert.equal(await page.locator('#unload-pooled-1').getAttribute('disabled'), '', 'a busy model cannot be unloaded');
@@ -512,10 +579,18 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
       await screenshot(page, 'loaded-models');
       await page.locator('#unload-pooled-2').click();
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="loaded-row"]').length === 2);
-      assert.deepEqual(pool.models().map((m) => m.info?.name), ['xlmr-unigram-mean']);
+      assert.deepEqual(
+        pool.models().map((m) => m.info?.name),
+        ['xlmr-unigram-mean'],
+      );
       release();
       assert.equal((await inFlight).length, 1);
-      await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="loaded-activity"]')).map((c) => c.textContent).join() === 'Idle,Idle');
+      await page.waitForFunction(
+        () =>
+          Array.from(document.querySelectorAll('[data-testid="loaded-activity"]'))
+            .map((c) => c.textContent)
+            .join() === 'Idle,Idle',
+      );
       // A busy model refused by the host (the button raced a new request) is one line in the section.
       const answer = await harness.handle({ type: 'request', id: 9_001, method: 'model/unloadPooled', params: { key: pool.models()[0]!.key } });
       assert.ok(answer?.ok, 'an idle model unloads');
@@ -559,7 +634,12 @@ describe('Studio webview when the model is missing', function () {
 
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-webview-missing-'));
-    engine = new Engine({ modelDir: path.join(scratch, 'no-model'), projectModelsDir: path.join(scratch, 'models'), cacheDir: path.join(scratch, 'cache'), allowDownload: false });
+    engine = new Engine({
+      modelDir: path.join(scratch, 'no-model'),
+      projectModelsDir: path.join(scratch, 'models'),
+      cacheDir: path.join(scratch, 'cache'),
+      allowDownload: false,
+    });
     harness = new StudioHarness({ engine, allowDownload: false });
     origin = await harness.start();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -655,7 +735,12 @@ describe('Studio webview with a remote backend and no local model', function () 
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-webview-remote-'));
     // The panel's own engine has no model: every vector must come from the server.
-    local = new Engine({ modelDir: path.join(scratch, 'no-model'), projectModelsDir: path.join(scratch, 'models'), cacheDir: path.join(scratch, 'cache'), allowDownload: false });
+    local = new Engine({
+      modelDir: path.join(scratch, 'no-model'),
+      projectModelsDir: path.join(scratch, 'models'),
+      cacheDir: path.join(scratch, 'cache'),
+      allowDownload: false,
+    });
     serverEngine = new Engine({ modelDir: testModelDir(), dtype: 'fp32' });
     // A TEI-shaped server embedding with the real model.
     server = http.createServer((req, res) => {
@@ -681,7 +766,7 @@ describe('Studio webview with a remote backend and no local model', function () 
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('the Model tab names the backend and its host instead of load controls; Similarity scores with the server\'s vectors, without word-piece counts', async () => {
+  it("the Model tab names the backend and its host instead of load controls; Similarity scores with the server's vectors, without word-piece counts", async () => {
     const url = await harness.start();
     const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
     const { page, problems } = await openStudio(context, `${url}/?theme=dark`);

@@ -7,7 +7,12 @@ import type { TabContext } from './context';
 export function errorBox(ctx: TabContext, error: RequestError | undefined): HTMLElement | null {
   if (!error) return null;
   if (error.code === 'CANCELLED') return h('p', { class: 'notice', role: 'status' }, icon('circle-slash'), ' ', ctx.t('common.cancelled'));
-  return h('div', { class: 'error-box', role: 'alert' }, icon('error'), h('span', {}, h('strong', {}, `${ctx.t('common.error')} (${error.code}): `), error.message));
+  return h(
+    'div',
+    { class: 'error-box', role: 'alert' },
+    icon('error'),
+    h('span', {}, h('strong', {}, `${ctx.t('common.error')} (${error.code}): `), error.message),
+  );
 }
 
 /** A progress bar (determinate once the host reports progress) with an optional cancel button. */
@@ -25,7 +30,12 @@ export function busyIndicator(ctx: TabContext, busy: Busy | undefined, onCancel?
     'div',
     { class: 'busy', 'aria-live': 'polite' },
     bar,
-    h('div', { class: 'busy-row' }, h('span', { class: 'muted' }, label), onCancel ? button(ctx.t('search.cancel'), 'stop-circle', onCancel, { secondary: true, id: 'cancel-button' }) : null),
+    h(
+      'div',
+      { class: 'busy-row' },
+      h('span', { class: 'muted' }, label),
+      onCancel ? button(ctx.t('search.cancel'), 'stop-circle', onCancel, { secondary: true, id: 'cancel-button' }) : null,
+    ),
   );
 }
 
@@ -63,5 +73,10 @@ export function labelled(label: string, forId: string, control: HTMLElement): HT
 }
 
 export function metric(label: string, value: string, testId: string, extraClass = ''): HTMLElement {
-  return h('div', { class: `metric ${extraClass}`.trim(), 'data-testid': testId }, h('div', { class: 'metric-label' }, label), h('div', { class: 'metric-value' }, value));
+  return h(
+    'div',
+    { class: `metric ${extraClass}`.trim(), 'data-testid': testId },
+    h('div', { class: 'metric-label' }, label),
+    h('div', { class: 'metric-value' }, value),
+  );
 }

@@ -8,8 +8,15 @@ import { OTHER_MODEL, type StudioState } from './studioState';
  * none, a catalogue entry, or another model typed as the Model tab's "Use another model…" takes it (owner/name[@revision]
  * or a folder). The host checks the name as it checks `minilm.model`; choosing never downloads by itself.
  */
-export function createCompareChoice(ctx: TabContext, idPrefix: string): { element: HTMLElement; render(state: StudioState, previous: StudioState | undefined): void } {
-  const select = h('vscode-single-select', { id: `${idPrefix}-compare-select`, class: 'compare-select', 'aria-label': ctx.t('compare.with') }) as unknown as HTMLElement & { value: string };
+export function createCompareChoice(
+  ctx: TabContext,
+  idPrefix: string,
+): { element: HTMLElement; render(state: StudioState, previous: StudioState | undefined): void } {
+  const select = h('vscode-single-select', {
+    id: `${idPrefix}-compare-select`,
+    class: 'compare-select',
+    'aria-label': ctx.t('compare.with'),
+  }) as unknown as HTMLElement & { value: string };
   const other = h('vscode-textfield', {
     id: `${idPrefix}-compare-other`,
     class: 'other-field',

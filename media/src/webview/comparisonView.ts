@@ -37,7 +37,11 @@ export function comparisonMatrix(comparison: MatrixComparisonView, view: Compari
 export function compareErrorFix(code: string, allowDownload: boolean): { hint: StringKey; actions: ErrorAction[] } {
   const actions = errorActions(code, allowDownload).filter((a) => a === 'openSettings' || a === 'showLog');
   const hint: StringKey =
-    code === 'MODEL_NOT_FOUND' && !allowDownload ? 'compare.fix.notFoundNoDownload' : code === 'MODEL_NOT_FOUND' || code === 'INVALID_INPUT' ? 'compare.fix.notFound' : 'model.fix.generic';
+    code === 'MODEL_NOT_FOUND' && !allowDownload
+      ? 'compare.fix.notFoundNoDownload'
+      : code === 'MODEL_NOT_FOUND' || code === 'INVALID_INPUT'
+        ? 'compare.fix.notFound'
+        : 'model.fix.generic';
   if (code === 'MODEL_NOT_FOUND' && !actions.includes('openSettings')) actions.unshift('openSettings');
   return { hint, actions };
 }

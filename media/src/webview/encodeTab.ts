@@ -13,16 +13,21 @@ function vectorPreview(vector: number[]): Array<HTMLElement | string> {
 }
 
 export function createEncodeTab(ctx: TabContext): Tab {
-  const text = textarea('encode-text', ctx.t('encode.text'), ctx.state().encode.text, 4, (value) => ctx.dispatch({ type: 'input', slot: 'encode', field: 'text', value }));
+  const text = textarea('encode-text', ctx.t('encode.text'), ctx.state().encode.text, 4, (value) =>
+    ctx.dispatch({ type: 'input', slot: 'encode', field: 'text', value }),
+  );
   const output = h('div', { class: 'stack', id: 'encode-output', 'aria-live': 'polite' });
   const canvas = h('canvas', { id: 'encode-chart', role: 'img' });
   const chartBox = h('div', { class: 'chart-box', hidden: true }, canvas);
   let chart: InstanceType<ChartModule['Chart']> | undefined;
   let charted: EncodeResult | undefined;
 
-  const encode = () => ctx.run('encode', 'encode/compute', { text: ctx.state().encode.text }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'encode', id, result }));
+  const encode = () =>
+    ctx.run('encode', 'encode/compute', { text: ctx.state().encode.text }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'encode', id, result }));
   const copy = () =>
-    ctx.run('encode', 'encode/copy', { text: ctx.state().encode.text }, (r, id) => ctx.dispatch({ type: 'finished', slot: 'encode', id, notice: ctx.t('encode.copied', r.characters) }));
+    ctx.run('encode', 'encode/copy', { text: ctx.state().encode.text }, (r, id) =>
+      ctx.dispatch({ type: 'finished', slot: 'encode', id, notice: ctx.t('encode.copied', r.characters) }),
+    );
   const exportAs = (format: ExportFormat) =>
     ctx.run('encode', 'encode/export', { text: ctx.state().encode.text, format }, (r, id) =>
       ctx.dispatch({ type: 'finished', slot: 'encode', id, notice: r.saved ? ctx.t('encode.saved', r.saved) : undefined }),
@@ -93,7 +98,14 @@ export function createEncodeTab(ctx: TabContext): Tab {
     render(next, previous) {
       const s = next.encode;
       syncValue(text, s.text);
-      if (previous && previous.encode.result === s.result && previous.encode.busy === s.busy && previous.encode.error === s.error && previous.encode.notice === s.notice) return;
+      if (
+        previous &&
+        previous.encode.result === s.result &&
+        previous.encode.busy === s.busy &&
+        previous.encode.error === s.error &&
+        previous.encode.notice === s.notice
+      )
+        return;
       const r = s.result;
       const first = r
         ? h(
@@ -114,7 +126,9 @@ export function createEncodeTab(ctx: TabContext): Tab {
               { class: 'metrics' },
               metric(ctx.t('similarity.dimension'), String(r.dimension), 'encode-dimension'),
               metric(ctx.t('encode.norm'), formatScore(r.norm, 6), 'encode-norm'),
-              r.tokens ? metric(ctx.t('encode.tokens'), `${r.tokens.count}${r.tokens.truncated ? ' ⚠' : ''}`, 'encode-tokens', r.tokens.truncated ? 'warning' : '') : null,
+              r.tokens
+                ? metric(ctx.t('encode.tokens'), `${r.tokens.count}${r.tokens.truncated ? ' ⚠' : ''}`, 'encode-tokens', r.tokens.truncated ? 'warning' : '')
+                : null,
             )
           : null,
         first,

@@ -28,7 +28,9 @@ export function compareMatrixIfChosen(ctx: TabContext): void {
   const view = state.examples.result;
   const model = compareModelSpec(state);
   if (!view || !model || view.texts.length < 2) return;
-  ctx.run('matrixCompare', 'compare/matrix', { texts: view.texts, model }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'matrixCompare', id, result }));
+  ctx.run('matrixCompare', 'compare/matrix', { texts: view.texts, model }, (result, id) =>
+    ctx.dispatch({ type: 'succeeded', slot: 'matrixCompare', id, result }),
+  );
 }
 
 export function createExamplesTab(ctx: TabContext): Tab {
@@ -145,12 +147,23 @@ export function createExamplesTab(ctx: TabContext): Tab {
     for (const r of order) {
       const marker = h('span', { class: 'topic-marker' });
       marker.style.backgroundColor = colors.get(view.topics[r]) ?? 'transparent';
-      grid.appendChild(h('div', { class: 'row-label', title: view.texts[r], role: 'rowheader', 'data-row': r }, marker, h('span', { class: 'label-text' }, `${r + 1}. ${view.texts[r]}`)));
+      grid.appendChild(
+        h(
+          'div',
+          { class: 'row-label', title: view.texts[r], role: 'rowheader', 'data-row': r },
+          marker,
+          h('span', { class: 'label-text' }, `${r + 1}. ${view.texts[r]}`),
+        ),
+      );
       for (const c of order) {
         const score = matrix[r][c];
         const background = divergingColor(score, limit, palette);
         const shown = difference ? signedScore(score) : formatScore(score);
-        const cell = h('div', { class: 'cell', role: 'gridcell', 'data-r': r, 'data-c': c, title: `${shown}\n${view.texts[r]}\n${view.texts[c]}` }, showValues ? (difference ? signedScore(score, 2) : formatScore(score, 2)) : '');
+        const cell = h(
+          'div',
+          { class: 'cell', role: 'gridcell', 'data-r': r, 'data-c': c, title: `${shown}\n${view.texts[r]}\n${view.texts[c]}` },
+          showValues ? (difference ? signedScore(score, 2) : formatScore(score, 2)) : '',
+        );
         cell.style.backgroundColor = rgbCss(background);
         cell.style.color = rgbCss(readableTextColor(background));
         grid.appendChild(cell);
@@ -178,7 +191,13 @@ export function createExamplesTab(ctx: TabContext): Tab {
       );
     });
     const end = (v: number) => (difference ? signedScore(v, 2) : formatScore(v, 2));
-    const legend = h('div', { class: 'legend', 'data-testid': 'heatmap-legend' }, h('span', {}, end(range.min)), h('span', { class: 'legend-ramp' }), h('span', {}, end(range.max)));
+    const legend = h(
+      'div',
+      { class: 'legend', 'data-testid': 'heatmap-legend' },
+      h('span', {}, end(range.min)),
+      h('span', { class: 'legend-ramp' }),
+      h('span', {}, end(range.max)),
+    );
     (legend.children[1] as HTMLElement).style.backgroundImage = legendGradient(range.min, range.max, palette);
     if (!compared) hover.textContent = ctx.t('examples.hover');
     else if (!hover.querySelector('.hover-score')) hover.textContent = ctx.t('compare.hover');
@@ -186,7 +205,11 @@ export function createExamplesTab(ctx: TabContext): Tab {
   };
 
   const layerName = (comparison: MatrixComparisonView, layer: ComparisonView) =>
-    layer === 'first' ? comparison.first.name : layer === 'second' ? comparison.second.name : ctx.t('compare.difference', comparison.second.name, comparison.first.name);
+    layer === 'first'
+      ? comparison.first.name
+      : layer === 'second'
+        ? comparison.second.name
+        : ctx.t('compare.difference', comparison.second.name, comparison.first.name);
 
   // "Compare with": the chosen model runs on the texts of the matrix shown, after it (its vectors are then cached).
   const compareChoice = createCompareChoice(ctx, 'examples');
@@ -199,7 +222,10 @@ export function createExamplesTab(ctx: TabContext): Tab {
     const view = state.examples.result;
     const model = compareModelSpec(state);
     const comparison = view && comparesTexts(c.result, view.texts) ? c.result : undefined;
-    const offer = view && model && !comparison && !c.busy ? h('div', { class: 'toolbar' }, button(ctx.t('compare.run', model), 'diff', runComparison, { secondary: true, id: 'run-comparison-button' })) : null;
+    const offer =
+      view && model && !comparison && !c.busy
+        ? h('div', { class: 'toolbar' }, button(ctx.t('compare.run', model), 'diff', runComparison, { secondary: true, id: 'run-comparison-button' }))
+        : null;
     let summary: HTMLElement | null = null;
     if (comparison) {
       const rho = comparison.spearman;
@@ -211,7 +237,13 @@ export function createExamplesTab(ctx: TabContext): Tab {
         h('div', { class: 'muted small' }, rho === null ? ctx.t('compare.spearmanUndefined') : ctx.t('compare.spearmanDetail', comparison.pairs)),
       );
     }
-    replaceChildren(compareBox, busyIndicator(ctx, c.busy, () => ctx.cancel('matrixCompare')), compareErrorBox(ctx, c.error, model ?? ''), offer, summary);
+    replaceChildren(
+      compareBox,
+      busyIndicator(ctx, c.busy, () => ctx.cancel('matrixCompare')),
+      compareErrorBox(ctx, c.error, model ?? ''),
+      offer,
+      summary,
+    );
     replaceChildren(disagreementsBox, comparison ? disagreementTable(comparison) : null);
     // The layer toggle: shown only while a comparison of these texts exists.
     if (comparison) {
@@ -249,7 +281,14 @@ export function createExamplesTab(ctx: TabContext): Tab {
         h(
           'thead',
           {},
-          h('tr', {}, h('th', { scope: 'col' }, ctx.t('compare.pair')), h('th', { scope: 'col', class: 'number', title: comparison.first.name }, comparison.first.name), h('th', { scope: 'col', class: 'number', title: comparison.second.name }, comparison.second.name), h('th', { scope: 'col', class: 'number' }, ctx.t('compare.delta'))),
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, ctx.t('compare.pair')),
+            h('th', { scope: 'col', class: 'number', title: comparison.first.name }, comparison.first.name),
+            h('th', { scope: 'col', class: 'number', title: comparison.second.name }, comparison.second.name),
+            h('th', { scope: 'col', class: 'number' }, ctx.t('compare.delta')),
+          ),
         ),
         h(
           'tbody',
@@ -292,7 +331,8 @@ export function createExamplesTab(ctx: TabContext): Tab {
       const s = next.examples;
       if (clustered.checked !== s.clustered) clustered.checked = s.clustered;
       compareChoice.render(next, previous);
-      const compareChanged = !previous || previous.matrixCompare !== next.matrixCompare || previous.examples.result !== s.result || previous.compare !== next.compare;
+      const compareChanged =
+        !previous || previous.matrixCompare !== next.matrixCompare || previous.examples.result !== s.result || previous.compare !== next.compare;
       if (compareChanged) drawComparison(next);
       const view = s.result;
       if (!previous || previous.examples.busy !== s.busy || previous.examples.error !== s.error || previous.examples.result !== view) {
@@ -305,7 +345,12 @@ export function createExamplesTab(ctx: TabContext): Tab {
               view.texts.length > MAX_HEATMAP_TEXTS ? h('div', {}, `${MAX_HEATMAP_TEXTS} / ${view.texts.length}`) : null,
             )
           : null;
-        replaceChildren(output, busyIndicator(ctx, s.busy, () => ctx.cancel('examples')), errorBox(ctx, s.error), summary);
+        replaceChildren(
+          output,
+          busyIndicator(ctx, s.busy, () => ctx.cancel('examples')),
+          errorBox(ctx, s.error),
+          summary,
+        );
       }
       const comparedLayer = !previous || previous.matrixCompare.result !== next.matrixCompare.result || previous.matrixCompare.view !== next.matrixCompare.view;
       if (view && (view !== drawn || !previous || previous.examples.clustered !== s.clustered || comparedLayer)) {

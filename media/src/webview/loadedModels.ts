@@ -22,9 +22,18 @@ export function createLoadedModels(ctx: TabContext): { element: HTMLElement; ren
   const table = h('div', { class: 'stack', id: 'loaded-models', 'data-testid': 'loaded-models' });
   const budget = h('p', { class: 'notice', 'data-testid': 'loaded-budget' });
   const status = h('div', { class: 'stack', id: 'loaded-status', 'aria-live': 'polite' });
-  const element = h('div', { class: 'stack' }, h('h3', {}, icon('server-process'), ctx.t('loaded.title')), h('p', { class: 'muted notice' }, ctx.t('loaded.intro')), budget, table, status);
+  const element = h(
+    'div',
+    { class: 'stack' },
+    h('h3', {}, icon('server-process'), ctx.t('loaded.title')),
+    h('p', { class: 'muted notice' }, ctx.t('loaded.intro')),
+    budget,
+    table,
+    status,
+  );
 
-  const unload = (key: string) => ctx.run('loaded', 'model/unloadPooled', { key }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'loaded', id, result }));
+  const unload = (key: string) =>
+    ctx.run('loaded', 'model/unloadPooled', { key }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'loaded', id, result }));
 
   const row = (model: LoadedModelView, index: number) => {
     const busy = model.busy > 0;
@@ -35,7 +44,12 @@ export function createLoadedModels(ctx: TabContext): { element: HTMLElement; ren
     return h(
       'tr',
       { class: model.active ? 'current' : '', 'data-testid': 'loaded-row', 'data-active': String(model.active) },
-      h('td', {}, h('span', { class: 'picker-id', 'data-testid': 'loaded-name' }, model.name), model.active ? h('vscode-badge', { 'data-testid': 'loaded-active' }, ctx.t('loaded.active')) : null),
+      h(
+        'td',
+        {},
+        h('span', { class: 'picker-id', 'data-testid': 'loaded-name' }, model.name),
+        model.active ? h('vscode-badge', { 'data-testid': 'loaded-active' }, ctx.t('loaded.active')) : null,
+      ),
       h('td', {}, model.dtype),
       h('td', { 'data-testid': 'loaded-state' }, icon(STATE_ICON[model.state]), ' ', ctx.t(`model.state.${model.state}`)),
       h('td', { class: 'number', 'data-testid': 'loaded-bytes' }, model.bytes === undefined ? '—' : formatBytes(model.bytes)),
@@ -54,7 +68,13 @@ export function createLoadedModels(ctx: TabContext): { element: HTMLElement; ren
         replaceChildren(table, h('vscode-progress-ring', {}));
       } else {
         budget.textContent = ctx.t('loaded.budget', formatBytes(view.pooledBytes), formatBytes(view.budgetBytes));
-        const head = h('tr', {}, ...[ctx.t('loaded.model'), ctx.t('model.dtype'), ctx.t('model.state'), ctx.t('loaded.memory'), ctx.t('loaded.activity'), ''].map((label) => h('th', { scope: 'col' }, label)));
+        const head = h(
+          'tr',
+          {},
+          ...[ctx.t('loaded.model'), ctx.t('model.dtype'), ctx.t('model.state'), ctx.t('loaded.memory'), ctx.t('loaded.activity'), ''].map((label) =>
+            h('th', { scope: 'col' }, label),
+          ),
+        );
         replaceChildren(table, h('table', { class: 'picker-table loaded-table' }, h('thead', {}, head), h('tbody', {}, ...view.models.map(row))));
       }
       replaceChildren(status, busyIndicator(ctx, loaded.busy), errorBox(ctx, loaded.error));

@@ -113,14 +113,19 @@ function showRequest(request: StudioShowRequest): void {
     const { a, b } = request.similarity;
     ctx.run('similarity', 'similarity/compute', { a, b }, (result, id) => dispatch({ type: 'succeeded', slot: 'similarity', id, result }));
     const model = compareModelSpec(state);
-    if (model) ctx.run('similarityCompare', 'compare/similarity', { a, b, model }, (result, id) => dispatch({ type: 'succeeded', slot: 'similarityCompare', id, result }));
+    if (model)
+      ctx.run('similarityCompare', 'compare/similarity', { a, b, model }, (result, id) =>
+        dispatch({ type: 'succeeded', slot: 'similarityCompare', id, result }),
+      );
   }
   if (request.encode) {
     ctx.run('encode', 'encode/compute', { text: request.encode.text }, (result, id) => dispatch({ type: 'succeeded', slot: 'encode', id, result }));
   }
   if (request.search && request.search.candidates.length > 0) {
     const { query, candidates } = request.search;
-    ctx.run('search', 'search/run', { query, candidates, topK: state.search.topK }, (result, id) => dispatch({ type: 'succeeded', slot: 'search', id, result }));
+    ctx.run('search', 'search/run', { query, candidates, topK: state.search.topK }, (result, id) =>
+      dispatch({ type: 'succeeded', slot: 'search', id, result }),
+    );
   }
   if (request.matrix) {
     ctx.run('examples', 'matrix/compute', { texts: request.matrix.texts }, (result, id) => {

@@ -35,12 +35,19 @@ export function createModelPicker(ctx: TabContext): { element: HTMLElement; rend
     h('h3', {}, icon('library'), ctx.t('picker.title')),
     h('p', { class: 'muted notice' }, ctx.t('picker.intro')),
     table,
-    h('div', { class: 'field' }, h('vscode-label', { for: 'model-other' }, ctx.t('picker.other')), h('div', { class: 'toolbar' }, other, button(ctx.t('picker.use'), 'arrow-right', useOther, { id: 'model-other-button', secondary: true }))),
+    h(
+      'div',
+      { class: 'field' },
+      h('vscode-label', { for: 'model-other' }, ctx.t('picker.other')),
+      h('div', { class: 'toolbar' }, other, button(ctx.t('picker.use'), 'arrow-right', useOther, { id: 'model-other-button', secondary: true })),
+    ),
     status,
   );
 
-  const pick = (id: string) => ctx.run('picker', 'model/pick', { id }, (result, requestId) => ctx.dispatch({ type: 'succeeded', slot: 'picker', id: requestId, result }));
-  const download = () => ctx.run('model', 'command/run', { command: 'minilm.downloadModel' }, (_r, id) => ctx.dispatch({ type: 'finished', slot: 'model', id }));
+  const pick = (id: string) =>
+    ctx.run('picker', 'model/pick', { id }, (result, requestId) => ctx.dispatch({ type: 'succeeded', slot: 'picker', id: requestId, result }));
+  const download = () =>
+    ctx.run('model', 'command/run', { command: 'minilm.downloadModel' }, (_r, id) => ctx.dispatch({ type: 'finished', slot: 'model', id }));
 
   const row = (item: CatalogueItemView, view: ModelPickerView) => {
     const plan = pickerRow(item, view.dtype);
@@ -61,7 +68,9 @@ export function createModelPicker(ctx: TabContext): { element: HTMLElement; rend
       h(
         'td',
         { 'data-testid': 'picker-local', title: item.local?.dir },
-        item.local ? h('span', {}, icon('pass'), ' ', ctx.t(`model.source.${item.local.source}`)) : h('span', { class: 'muted' }, icon('cloud'), ' ', ctx.t('picker.notDownloaded')),
+        item.local
+          ? h('span', {}, icon('pass'), ' ', ctx.t(`model.source.${item.local.source}`))
+          : h('span', { class: 'muted' }, icon('cloud'), ' ', ctx.t('picker.notDownloaded')),
       ),
       h('td', {}, action, reason ? h('div', { class: 'muted small', 'data-testid': 'picker-reason' }, reason) : null),
     );
@@ -80,9 +89,16 @@ export function createModelPicker(ctx: TabContext): { element: HTMLElement; rend
         const head = h(
           'tr',
           {},
-          ...[ctx.t('picker.model'), ctx.t('picker.languages'), ctx.t('picker.dimension'), ctx.t('picker.pooling'), ctx.t('picker.licence'), ctx.t('picker.download', view.dtype), ctx.t('picker.local'), ''].map((label) =>
-            h('th', { scope: 'col' }, label),
-          ),
+          ...[
+            ctx.t('picker.model'),
+            ctx.t('picker.languages'),
+            ctx.t('picker.dimension'),
+            ctx.t('picker.pooling'),
+            ctx.t('picker.licence'),
+            ctx.t('picker.download', view.dtype),
+            ctx.t('picker.local'),
+            '',
+          ].map((label) => h('th', { scope: 'col' }, label)),
         );
         replaceChildren(table, h('table', { class: 'picker-table' }, h('thead', {}, head), h('tbody', {}, ...view.entries.map((item) => row(item, view)))));
       }
@@ -94,7 +110,12 @@ export function createModelPicker(ctx: TabContext): { element: HTMLElement; rend
               'div',
               { class: 'warning-box', 'data-testid': 'picker-needs-download' },
               icon('cloud-download'),
-              h('div', { class: 'stack' }, h('span', {}, ctx.t('picker.needsDownload', current.id, view!.dtype, downloadSizeText(current.download))), h('div', { class: 'toolbar' }, button(ctx.t('model.download'), 'cloud-download', download, { id: 'picker-download-button' }))),
+              h(
+                'div',
+                { class: 'stack' },
+                h('span', {}, ctx.t('picker.needsDownload', current.id, view!.dtype, downloadSizeText(current.download))),
+                h('div', { class: 'toolbar' }, button(ctx.t('model.download'), 'cloud-download', download, { id: 'picker-download-button' })),
+              ),
             )
           : null;
       replaceChildren(

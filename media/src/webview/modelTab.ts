@@ -39,12 +39,12 @@ export function createModelTab(ctx: TabContext): Tab {
   const loaded = createLoadedModels(ctx);
   const loadButton = button(ctx.t('model.load'), 'play', load, { id: 'load-button' }) as HTMLElement & { secondary: boolean };
   const localControls = h(
-      'div',
-      { class: 'toolbar' },
-      loadButton,
-      button(ctx.t('model.unload'), 'debug-stop', unload, { id: 'unload-button', secondary: true }),
-      h('div', { class: 'field inline' }, h('vscode-label', { for: 'dtype-select' }, ctx.t('model.dtype')), dtypeSelect),
-    );
+    'div',
+    { class: 'toolbar' },
+    loadButton,
+    button(ctx.t('model.unload'), 'debug-stop', unload, { id: 'unload-button', secondary: true }),
+    h('div', { class: 'field inline' }, h('vscode-label', { for: 'dtype-select' }, ctx.t('model.dtype')), dtypeSelect),
+  );
   const element = h('section', { class: 'tab-body' }, localControls, output, loaded.element, picker.element);
 
   return {
@@ -53,9 +53,20 @@ export function createModelTab(ctx: TabContext): Tab {
       picker.render(state, previous);
       loaded.render(state, previous);
       const model = state.model;
-      const primary = modelPrimaryAction(model.status, state.picker.result?.entries.some((e) => e.current && !e.local));
+      const primary = modelPrimaryAction(
+        model.status,
+        state.picker.result?.entries.some((e) => e.current && !e.local),
+      );
       loadButton.secondary = primary !== 'load';
-      if (previous && previous.model === model && modelPrimaryAction(previous.model.status, previous.picker.result?.entries.some((e) => e.current && !e.local)) === primary) return;
+      if (
+        previous &&
+        previous.model === model &&
+        modelPrimaryAction(
+          previous.model.status,
+          previous.picker.result?.entries.some((e) => e.current && !e.local),
+        ) === primary
+      )
+        return;
       const status = model.status;
       if (status && dtypeSelect.value !== status.dtype) dtypeSelect.value = status.dtype;
       if (!status) {
@@ -84,8 +95,17 @@ export function createModelTab(ctx: TabContext): Tab {
           bar.max = 100;
           bar.value = percent;
         }
-        const bytes = status.download.total ? `${formatBytes(status.download.received)} / ${formatBytes(status.download.total)}` : formatBytes(status.download.received);
-        rows.push(h('div', { class: 'download', 'data-testid': 'download' }, bar, h('span', { class: 'muted' }, `${status.download.file} — ${bytes}${percent !== undefined ? ` (${percent}%)` : ''}`)));
+        const bytes = status.download.total
+          ? `${formatBytes(status.download.received)} / ${formatBytes(status.download.total)}`
+          : formatBytes(status.download.received);
+        rows.push(
+          h(
+            'div',
+            { class: 'download', 'data-testid': 'download' },
+            bar,
+            h('span', { class: 'muted' }, `${status.download.file} — ${bytes}${percent !== undefined ? ` (${percent}%)` : ''}`),
+          ),
+        );
       }
       const info = status.info;
       const metrics = h(
@@ -123,7 +143,10 @@ export function createModelTab(ctx: TabContext): Tab {
             case 'downloadModel':
               return button(ctx.t('model.download'), 'cloud-download', () => command('minilm.downloadModel'), { secondary, id: 'download-button' });
             case 'openSettings':
-              return button(ctx.t('model.openSettings'), 'settings-gear', () => command('workbench.action.openSettings'), { secondary, id: 'open-settings-button' });
+              return button(ctx.t('model.openSettings'), 'settings-gear', () => command('workbench.action.openSettings'), {
+                secondary,
+                id: 'open-settings-button',
+              });
             case 'showLog':
               return button(ctx.t('model.showLog'), 'output', () => command('minilm.showLog'), { secondary, id: 'show-log-button' });
             case 'loadModel':

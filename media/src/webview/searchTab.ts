@@ -7,11 +7,20 @@ import { scoreBarPercent, similarityBand } from './similarityReading';
 
 export function createSearchTab(ctx: TabContext): Tab {
   const initial = ctx.state().search;
-  const query = textarea('search-query', ctx.t('search.query'), initial.query, 2, (value) => ctx.dispatch({ type: 'input', slot: 'search', field: 'query', value }));
+  const query = textarea('search-query', ctx.t('search.query'), initial.query, 2, (value) =>
+    ctx.dispatch({ type: 'input', slot: 'search', field: 'query', value }),
+  );
   const candidates = textarea('search-candidates', ctx.t('search.candidates'), initial.candidates, 8, (value) =>
     ctx.dispatch({ type: 'input', slot: 'search', field: 'candidates', value }),
   );
-  const topK = h('vscode-textfield', { id: 'search-topk', type: 'number', min: 1, max: 1000, 'aria-label': ctx.t('search.topK'), class: 'narrow' }) as unknown as HTMLElement & { value: string };
+  const topK = h('vscode-textfield', {
+    id: 'search-topk',
+    type: 'number',
+    min: 1,
+    max: 1000,
+    'aria-label': ctx.t('search.topK'),
+    class: 'narrow',
+  }) as unknown as HTMLElement & { value: string };
   topK.value = String(initial.topK);
   topK.addEventListener('change', () => ctx.dispatch({ type: 'topK', value: Number(topK.value) }));
   topK.addEventListener('input', () => {
@@ -29,7 +38,8 @@ export function createSearchTab(ctx: TabContext): Tab {
   const loadFile = () =>
     ctx.run('search', 'search/openCandidates', {}, (result, id) => {
       ctx.dispatch({ type: 'finished', slot: 'search', id });
-      if (result) ctx.dispatch({ type: 'candidates', candidates: result.candidates.join('\n'), notice: ctx.t('search.loaded', result.candidates.length, result.file) });
+      if (result)
+        ctx.dispatch({ type: 'candidates', candidates: result.candidates.join('\n'), notice: ctx.t('search.loaded', result.candidates.length, result.file) });
     });
   query.addEventListener('keydown', (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) search();
@@ -59,7 +69,14 @@ export function createSearchTab(ctx: TabContext): Tab {
       syncValue(candidates, s.candidates);
       if (Number(topK.value) !== s.topK && document.activeElement !== topK) topK.value = String(s.topK);
       if (!previous || previous.search.candidates !== s.candidates) count.textContent = ctx.t('search.count', candidateList(s.candidates).length);
-      if (previous && previous.search.result === s.result && previous.search.busy === s.busy && previous.search.error === s.error && previous.search.notice === s.notice) return;
+      if (
+        previous &&
+        previous.search.result === s.result &&
+        previous.search.busy === s.busy &&
+        previous.search.error === s.error &&
+        previous.search.notice === s.notice
+      )
+        return;
       const r = s.result;
       const list = r
         ? h(

@@ -34,7 +34,10 @@ export function createSimilarityTab(ctx: TabContext): Tab {
     ctx.run('similarity', 'similarity/compute', { a: textA, b: textB }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'similarity', id, result }));
     // The second model runs as its own request: cancelled on its own, and its failure leaves the first score standing.
     const model = compareModelSpec(ctx.state());
-    if (model) ctx.run('similarityCompare', 'compare/similarity', { a: textA, b: textB, model }, (result, id) => ctx.dispatch({ type: 'succeeded', slot: 'similarityCompare', id, result }));
+    if (model)
+      ctx.run('similarityCompare', 'compare/similarity', { a: textA, b: textB, model }, (result, id) =>
+        ctx.dispatch({ type: 'succeeded', slot: 'similarityCompare', id, result }),
+      );
   };
   const explain = () => {
     const { a: textA, b: textB } = ctx.state().similarity;
@@ -111,7 +114,9 @@ export function createSimilarityTab(ctx: TabContext): Tab {
         h('div', { class: 'metric-value', 'data-testid': `${testId}-score` }, formatScore(headline.value)),
         h('div', { class: 'muted small' }, ctx.t(SIMILARITY_FUNCTION_LABEL[headline.fn])),
         // Models read different lengths: say so when this one cut a text short.
-        [r.tokensA, r.tokensB].some((t) => t?.truncated) ? h('div', { class: 'small warning-text', 'data-testid': `${testId}-truncated` }, icon('warning'), ' ', ctx.t('similarity.truncated', r.maxTokens)) : null,
+        [r.tokensA, r.tokensB].some((t) => t?.truncated)
+          ? h('div', { class: 'small warning-text', 'data-testid': `${testId}-truncated` }, icon('warning'), ' ', ctx.t('similarity.truncated', r.maxTokens))
+          : null,
       );
     };
     let cards: HTMLElement | null = null;
@@ -127,14 +132,23 @@ export function createSimilarityTab(ctx: TabContext): Tab {
           ? h(
               'div',
               { class: 'metric compare-card', 'data-testid': 'compare-difference', 'data-function': difference.fn },
-              h('div', { class: 'metric-label' }, ctx.t(difference.sameFunction ? 'compare.difference' : 'compare.cosineDifference', second.model ?? '', firstName)),
+              h(
+                'div',
+                { class: 'metric-label' },
+                ctx.t(difference.sameFunction ? 'compare.difference' : 'compare.cosineDifference', second.model ?? '', firstName),
+              ),
               h('div', { class: 'metric-value', 'data-testid': 'compare-difference-score' }, signedScore(difference.value)),
               h('div', { class: 'muted small' }, ctx.t(SIMILARITY_FUNCTION_LABEL[difference.fn])),
             )
           : null,
       );
     }
-    replaceChildren(compareOutput, busyIndicator(ctx, c.busy, () => ctx.cancel('similarityCompare')), compareErrorBox(ctx, c.error, compareModelSpec(state) ?? ''), cards);
+    replaceChildren(
+      compareOutput,
+      busyIndicator(ctx, c.busy, () => ctx.cancel('similarityCompare')),
+      compareErrorBox(ctx, c.error, compareModelSpec(state) ?? ''),
+      cards,
+    );
   };
 
   return {
@@ -160,14 +174,24 @@ export function createSimilarityTab(ctx: TabContext): Tab {
           ? h(
               'div',
               { class: `reading band-${band}`, 'data-testid': 'similarity-reading', 'data-band': band, 'data-function': headline.fn },
-              h('div', {}, h('div', { class: 'reading-score', 'data-testid': 'cosine' }, formatScore(r.cosine)), h('div', { class: 'muted small', 'data-testid': 'reading-function' }, ctx.t('similarity.cosine'))),
+              h(
+                'div',
+                {},
+                h('div', { class: 'reading-score', 'data-testid': 'cosine' }, formatScore(r.cosine)),
+                h('div', { class: 'muted small', 'data-testid': 'reading-function' }, ctx.t('similarity.cosine')),
+              ),
               h('div', {}, h('div', { class: 'reading-label' }, ctx.t(bandLabelKey(band))), h('div', { class: 'muted' }, ctx.t(bandDetailKey(band)))),
             )
           : h(
               'div',
               { class: 'reading', 'data-testid': 'similarity-reading', 'data-function': headline.fn },
               h('div', { class: 'reading-score', 'data-testid': 'similarity-score' }, formatScore(headline.value)),
-              h('div', {}, h('div', { class: 'reading-label' }, ctx.t(headline.label)), h('div', { class: 'muted' }, ctx.t('similarity.modelScore', ctx.state().model.status?.info?.name ?? '', headline.fn))),
+              h(
+                'div',
+                {},
+                h('div', { class: 'reading-label' }, ctx.t(headline.label)),
+                h('div', { class: 'muted' }, ctx.t('similarity.modelScore', ctx.state().model.status?.info?.name ?? '', headline.fn)),
+              ),
             );
         const truncation = [r.tokensA, r.tokensB].some((t) => t?.truncated)
           ? h('div', { class: 'warning-box', role: 'alert', 'data-testid': 'truncation-warning' }, icon('warning'), ctx.t('similarity.truncated', r.maxTokens))

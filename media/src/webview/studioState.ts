@@ -210,7 +210,12 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
       if (action.slot === 'compare') return withoutComparisons(next);
       // A score or an alignment of other texts must not stay on screen as if it were these texts'.
       if (action.slot !== 'similarity') return next;
-      return { ...next, similarity: { ...next.similarity, result: undefined }, explain: { ...state.explain, result: undefined }, similarityCompare: { ...state.similarityCompare, result: undefined } };
+      return {
+        ...next,
+        similarity: { ...next.similarity, result: undefined },
+        explain: { ...state.explain, result: undefined },
+        similarityCompare: { ...state.similarityCompare, result: undefined },
+      };
     }
     case 'compareChoice':
       if (action.choice === state.compare.choice) return state;
@@ -237,7 +242,11 @@ export function studioReducer(state: StudioState, action: StudioAction): StudioS
       if (action.slot === 'model') return { ...state, model: { status: action.result } };
       // A comparison of the texts shown before must not stay under a new matrix.
       if (action.slot === 'examples' && state.matrixCompare.result && !sameTexts(state.matrixCompare.result.texts, action.result.texts)) {
-        return { ...state, examples: { ...state.examples, busy: undefined, error: undefined, result: action.result }, matrixCompare: { ...state.matrixCompare, result: undefined, error: undefined } };
+        return {
+          ...state,
+          examples: { ...state.examples, busy: undefined, error: undefined, result: action.result },
+          matrixCompare: { ...state.matrixCompare, result: undefined, error: undefined },
+        };
       }
       return { ...state, [action.slot]: { ...state[action.slot], busy: undefined, error: undefined, result: action.result } };
     }
@@ -266,7 +275,8 @@ const sameTexts = (a: readonly string[], b: readonly string[]) => a.length === b
 /** A command's request: fills the inputs it names and switches to the tab that shows them. */
 export function applyShowRequest(state: StudioState, request: StudioShowRequest): StudioState {
   let next = state;
-  if (request.similarity) next = { ...next, tab: 'similarity', similarity: { a: request.similarity.a, b: request.similarity.b }, explain: {}, similarityCompare: {} };
+  if (request.similarity)
+    next = { ...next, tab: 'similarity', similarity: { a: request.similarity.a, b: request.similarity.b }, explain: {}, similarityCompare: {} };
   if (request.encode) next = { ...next, tab: 'encode', encode: { text: request.encode.text } };
   if (request.search) {
     next = {

@@ -50,7 +50,10 @@ export function registerCluster(program: Command): void {
         return emit(`no community: ${texts.length} text(s) are fewer than --min-size ${options.minSize} (lower --min-size)\n`, options.out);
       }
       if (communities.length === 0) {
-        return emit(`no community of ${options.minSize} or more texts at cosine >= ${options.threshold} (try a lower --threshold or --min-size)\n`, options.out);
+        return emit(
+          `no community of ${options.minSize} or more texts at cosine >= ${options.threshold} (try a lower --threshold or --min-size)\n`,
+          options.out,
+        );
       }
       const blocks = communities.map((members, c) => {
         const lines = members.map((index, position) => `  ${position === 0 ? '*' : ' '} ${String(index).padStart(5)}  ${cellText(texts[index], 70)}`);

@@ -6,7 +6,17 @@ import { DTYPES, missingFiles, threadLayout, type Engine, type ModelInfo } from 
 import { checkModelDigests } from '../../engine/modelDigests';
 import type { RemoteEmbedder } from '../../engine/remote';
 import { CliError } from '../cliError';
-import { addBackendOptions, addModelOptions, addOutputOptions, outputFormat, remoteEmbedder, withEngine, type BackendOptions, type ModelOptions, type OutputOptions } from '../commonOptions';
+import {
+  addBackendOptions,
+  addModelOptions,
+  addOutputOptions,
+  outputFormat,
+  remoteEmbedder,
+  withEngine,
+  type BackendOptions,
+  type ModelOptions,
+  type OutputOptions,
+} from '../commonOptions';
 import { emit } from '../outTarget';
 import { cellText, renderTable } from '../output';
 
@@ -39,14 +49,17 @@ interface Check {
 
 function cosineBound(value: string): number {
   const n = Number(value);
-  if (!/^\s*(0|1)?(\.\d+)?\s*$/.test(value) || !Number.isFinite(n) || n <= 0 || n > 1) throw new InvalidArgumentError('expected a cosine above 0 and at most 1, e.g. 0.999.');
+  if (!/^\s*(0|1)?(\.\d+)?\s*$/.test(value) || !Number.isFinite(n) || n <= 0 || n > 1)
+    throw new InvalidArgumentError('expected a cosine above 0 and at most 1, e.g. 0.999.');
   return n;
 }
 
 export function registerDoctor(program: Command): void {
   const command = program
     .command('doctor')
-    .description('check the set-up: without --backend, the local model (found, digests, dtypes, workers) and that it encodes; with --backend, encode a fixed set of texts locally and remotely and report the worst cosine (exit 1 below --min-cosine)')
+    .description(
+      'check the set-up: without --backend, the local model (found, digests, dtypes, workers) and that it encodes; with --backend, encode a fixed set of texts locally and remotely and report the worst cosine (exit 1 below --min-cosine)',
+    )
     .option('--min-cosine <c>', 'with --backend: the worst cosine accepted between local and remote vectors', cosineBound, DEFAULT_MIN_COSINE);
   addModelOptions(command);
   addBackendOptions(command);
@@ -69,7 +82,9 @@ async function compareRemote(engine: Engine, remote: RemoteEmbedder, options: Do
   const description = await remote.describe();
   const vectors = await remote.encode(texts);
   if (vectors[0]!.length !== info.dimension) {
-    throw new CliError(`${remote.api} backend's ${description.model} returns ${vectors[0]!.length}-dimensional vectors, the local ${info.name} ${info.dimension}: they are different models.`);
+    throw new CliError(
+      `${remote.api} backend's ${description.model} returns ${vectors[0]!.length}-dimensional vectors, the local ${info.name} ${info.dimension}: they are different models.`,
+    );
   }
   const cosines = texts.map((_, i) => cosineSimilarity(local[i]!, vectors[i]!));
   const worst = Math.min(...cosines);
@@ -113,18 +128,30 @@ async function checkLocal(engine: Engine, options: DoctorOptions, json: boolean)
     });
     const digests = await checkModelDigests(info).catch((error: Error) => error);
     if (digests instanceof Error) checks.push({ name: 'digests', ok: false, detail: digests.message });
-    else if (!digests) checks.push({ name: 'digests', ok: true, detail: `not checked: ${path.basename(info.dir)} is a folder without SHA256SUMS or recorded digests and not from the cache` });
+    else if (!digests)
+      checks.push({
+        name: 'digests',
+        ok: true,
+        detail: `not checked: ${path.basename(info.dir)} is a folder without SHA256SUMS or recorded digests and not from the cache`,
+      });
     else {
       const bad = digests.files.filter((f) => f.status === 'differs');
       const matched = digests.files.filter((f) => f.status === 'matches').length;
       checks.push({
         name: 'digests',
         ok: bad.length === 0,
-        detail: bad.length === 0 ? `${matched} files match ${digests.against}` : `${bad.map((f) => `${f.file} differs (${f.detail})`).join('; ')}, against ${digests.against}: download the model again`,
+        detail:
+          bad.length === 0
+            ? `${matched} files match ${digests.against}`
+            : `${bad.map((f) => `${f.file} differs (${f.detail})`).join('; ')}, against ${digests.against}: download the model again`,
       });
     }
     const cores = os.availableParallelism();
-    checks.push({ name: 'inference', ok: info.workers * info.threads <= 2 * cores, detail: `${threadLayout(info)} on ${cores} cores, loaded in ${info.loadMs.toFixed(0)} ms` });
+    checks.push({
+      name: 'inference',
+      ok: info.workers * info.threads <= 2 * cores,
+      detail: `${threadLayout(info)} on ${cores} cores, loaded in ${info.loadMs.toFixed(0)} ms`,
+    });
     checks.push(await encodeCheck(engine, info));
   }
   const ok = checks.every((c) => c.ok);
@@ -133,7 +160,10 @@ async function checkLocal(engine: Engine, options: DoctorOptions, json: boolean)
     return ok;
   }
   const rows = checks.map((c) => [c.name, c.ok ? 'ok' : 'PROBLEM', c.detail]);
-  await emit(`${renderTable(['check', 'result', 'detail'], rows).trimEnd()}\n${ok ? 'the local set-up works' : 'the local set-up has a problem: see the rows marked PROBLEM'}\n`, options.out);
+  await emit(
+    `${renderTable(['check', 'result', 'detail'], rows).trimEnd()}\n${ok ? 'the local set-up works' : 'the local set-up has a problem: see the rows marked PROBLEM'}\n`,
+    options.out,
+  );
   return ok;
 }
 
@@ -149,7 +179,11 @@ async function encodeCheck(engine: Engine, info: ModelInfo): Promise<Check> {
     const cut = tokens.filter((t) => t.truncated).length;
     return problems.length > 0
       ? { name: 'encode', ok: false, detail: problems.join('; ') }
-      : { name: 'encode', ok: true, detail: `${vectors.length} texts (English, Chinese, ${cut} past ${info.maxSeqLength} word pieces, cut) → ${info.dimension}-d vectors${info.normalize ? ', unit length' : ''}` };
+      : {
+          name: 'encode',
+          ok: true,
+          detail: `${vectors.length} texts (English, Chinese, ${cut} past ${info.maxSeqLength} word pieces, cut) → ${info.dimension}-d vectors${info.normalize ? ', unit length' : ''}`,
+        };
   } catch (error) {
     return { name: 'encode', ok: false, detail: (error as Error).message };
   }

@@ -18,7 +18,9 @@ interface DownloadOptions {
 export function registerDownload(program: Command): void {
   program
     .command('download')
-    .description('download a model into the per-user cache (default all-MiniLM-L6-v2; catalogue models at their pinned revision, every file checked against its published digest); prints the folder')
+    .description(
+      'download a model into the per-user cache (default all-MiniLM-L6-v2; catalogue models at their pinned revision, every file checked against its published digest); prints the folder',
+    )
     .option('--model <name>', 'a catalogue id (see minilm models) or a hub repository owner/name[@revision]')
     .addOption(new Option('--dtype <dtype>', 'weights to fetch: fp32 (onnx/model.onnx) or q8 (onnx/model_quantized.onnx)').choices(DTYPES).default('fp32'))
     .option('--hub-endpoint <url>', 'hub or mirror base URL, e.g. https://hf-mirror.com (default: $HF_ENDPOINT or https://huggingface.co)')
@@ -66,9 +68,11 @@ export function registerDownload(program: Command): void {
 /** `--model` as a repository and revision, with the catalogue entry's facts on stderr before anything is fetched. */
 function namedModel(options: DownloadOptions): { repository?: string; revision?: string } {
   if (options.model === undefined) return { repository: options.repository, revision: options.revision };
-  if (options.repository !== undefined || options.revision !== undefined) throw new CliError('--model names the repository and revision; leave out --repository and --revision.');
+  if (options.repository !== undefined || options.revision !== undefined)
+    throw new CliError('--model names the repository and revision; leave out --repository and --revision.');
   const spec = parseModelSpec(options.model);
-  if (spec.kind === 'folder') throw new CliError(`--model ${options.model} is a folder; download fills the cache from the hub. Use the folder directly with --model or --model-dir.`);
+  if (spec.kind === 'folder')
+    throw new CliError(`--model ${options.model} is a folder; download fills the cache from the hub. Use the folder directly with --model or --model-dir.`);
   if (spec.kind === 'hub') return { repository: spec.repository, revision: spec.revision };
   process.stderr.write(`minilm: ${describeEntry(spec.entry, options.dtype)}\n`);
   return { repository: spec.entry.repository, revision: spec.entry.revision };

@@ -33,7 +33,12 @@ export function registerEncode(program: Command): void {
   addPromptOptions(command);
   addModelOptions(command);
   addBackendOptions(command);
-  addOutputOptions(command, ['table', 'json', 'csv', 'npy', 'tsv'], ' (json: array of vectors; npy: float32 (n, dimension); tsv: Embedding Projector files, --out DIR)', PROJECTOR_FILES);
+  addOutputOptions(
+    command,
+    ['table', 'json', 'csv', 'npy', 'tsv'],
+    ' (json: array of vectors; npy: float32 (n, dimension); tsv: Embedding Projector files, --out DIR)',
+    PROJECTOR_FILES,
+  );
   command.action(async (args: string[], options: EncodeOptions) => {
     const format = outputFormat(options);
     if (format === 'npy') checkBinaryTarget(options.out, format);
@@ -47,7 +52,12 @@ export function registerEncode(program: Command): void {
         const { vectors, tokens } = await embedder
           .encodeWithTokens(texts, { ...prompt, batchSize: options.batchSize, onProgress: ({ done, total }) => bar.update(done, total) })
           .finally(() => bar.stop());
-        const rows = texts.map((text, i) => [String(i), `${tokens[i].count}${tokens[i].truncated ? ' (cut)' : ''}`, cellText(text, 48), vectorCell(vectors[i])]);
+        const rows = texts.map((text, i) => [
+          String(i),
+          `${tokens[i].count}${tokens[i].truncated ? ' (cut)' : ''}`,
+          cellText(text, 48),
+          vectorCell(vectors[i]),
+        ]);
         await emit(renderTable(['#', 'tokens', 'text', `vector (${dimension} dims)`], rows, ['right', 'right']), options.out);
         return;
       }

@@ -3,7 +3,15 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { similarityMatrix } from '../../core';
 import { CliError } from '../cliError';
-import { addBackendOptions, addModelOptions, encodeWithProgress, encodingErrorsOption, withEmbedder, type BackendOptions, type ModelOptions } from '../commonOptions';
+import {
+  addBackendOptions,
+  addModelOptions,
+  encodeWithProgress,
+  encodingErrorsOption,
+  withEmbedder,
+  type BackendOptions,
+  type ModelOptions,
+} from '../commonOptions';
 import { decodeInput } from '../inputTexts';
 import type { EncodingErrors } from '../textDecoding';
 import { pearson, spearman } from '../correlation';
@@ -36,15 +44,25 @@ export function registerEvalSts(program: Command): void {
     try {
       bytes = await fs.promises.readFile(file);
     } catch (error) {
-      throw new CliError(`cannot read ${path.resolve(file)}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+      throw new CliError(
+        `cannot read ${path.resolve(file)}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      );
     }
     const content = decodeInput(bytes, file, options.encodingErrors);
     const { pairs, skipped } = parseStsFile(content);
     if (skipped.length > 0) {
-      const first = skipped.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
-      process.stderr.write(`minilm: skipped ${skipped.length} line${skipped.length === 1 ? '' : 's'} of ${file} (${first}${skipped.length > 3 ? '; …' : ''})\n`);
+      const first = skipped
+        .slice(0, 3)
+        .map((s) => `line ${s.line}: ${s.reason}`)
+        .join('; ');
+      process.stderr.write(
+        `minilm: skipped ${skipped.length} line${skipped.length === 1 ? '' : 's'} of ${file} (${first}${skipped.length > 3 ? '; …' : ''})\n`,
+      );
     }
-    if (pairs.length < 2) throw new CliError(`${file}: ${pairs.length} usable pairs; expected tab-separated lines with the gold score in column 5 and sentences in columns 6 and 7`);
+    if (pairs.length < 2)
+      throw new CliError(
+        `${file}: ${pairs.length} usable pairs; expected tab-separated lines with the gold score in column 5 and sentences in columns 6 and 7`,
+      );
     const started = performance.now();
     const result = await withEmbedder(options, (embedder) => evaluatePairs(pairs, (texts) => encodeWithProgress(embedder, texts, options)));
     const seconds = (performance.now() - started) / 1000;

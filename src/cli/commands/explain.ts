@@ -28,7 +28,9 @@ type Options = ModelOptions & InputOptions & OutputOptions & PromptCliOptions & 
 export function registerExplain(program: Command): void {
   const command = program
     .command('explain')
-    .description('explain the similarity of two texts: cosine of every word piece of A with every word piece of B (contextual token embeddings, special tokens left out), greedy-matching precision / recall / F1 as BERTScore, and the sentence cosine')
+    .description(
+      'explain the similarity of two texts: cosine of every word piece of A with every word piece of B (contextual token embeddings, special tokens left out), greedy-matching precision / recall / F1 as BERTScore, and the sentence cosine',
+    )
     .argument('[texts...]', 'the two texts A and B; - reads stdin');
   addInputOptions(command);
   addModelOptions(command);
@@ -39,7 +41,8 @@ export function registerExplain(program: Command): void {
   addOutputOptions(command, ['table', 'json'], ' (json: {tokens_a, tokens_b, matrix, precision, recall, f1, cosine}, plus "idf": true with --idf)');
   command.action(async (args: string[], options: Options) => {
     const format = outputFormat(options);
-    if (options.idf === '-' && (options.input === '-' || (args.length === 1 && args[0] === '-'))) throw new CliError('stdin can hold the texts or the --idf corpus, not both: give one of them as a file');
+    if (options.idf === '-' && (options.input === '-' || (args.length === 1 && args[0] === '-')))
+      throw new CliError('stdin can hold the texts or the --idf corpus, not both: give one of them as a file');
     const texts = await requireTexts(args, options, 2);
     if (texts.length !== 2) throw new CliError(`explain compares exactly two texts, got ${texts.length}`);
     const corpus = options.idf === undefined ? undefined : await readIdfCorpus(options.idf, options);
@@ -59,7 +62,13 @@ export function registerExplain(program: Command): void {
 }
 
 async function readIdfCorpus(file: string, options: InputOptions): Promise<string[]> {
-  const corpus = await readTexts({ input: file, inputFormat: options.inputFormat, column: options.column, encodingErrors: options.encodingErrors, optionName: '--idf' });
+  const corpus = await readTexts({
+    input: file,
+    inputFormat: options.inputFormat,
+    column: options.column,
+    encodingErrors: options.encodingErrors,
+    optionName: '--idf',
+  });
   if (corpus.length === 0) throw new CliError(`--idf ${file} holds no texts: give a corpus with one text per line (or .jsonl, .json, .csv/.tsv)`);
   return corpus;
 }
@@ -112,4 +121,3 @@ function argmax(values: readonly number[]): number {
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return best;
 }
-

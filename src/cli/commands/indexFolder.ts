@@ -41,7 +41,12 @@ export function registerIndex(program: Command): void {
     .argument('<dir>', 'folder whose files are indexed (its .gitignore files, nested ones too, are honoured)')
     .requiredOption('--index <folder>', 'index folder, created or updated')
     .option('--include <glob>', 'index only files matching this glob (relative to DIR; repeatable)', collect, [])
-    .option('--exclude <glob>', 'also leave out files matching this glob (repeatable), besides .git, node_modules and the other defaults of VS Code', collect, [])
+    .option(
+      '--exclude <glob>',
+      'also leave out files matching this glob (repeatable), besides .git, node_modules and the other defaults of VS Code',
+      collect,
+      [],
+    )
     .option('--no-gitignore', 'do not read .gitignore files')
     .option('--max-file-kb <n>', 'skip files larger than this many KiB', positiveInteger(1024 * 1024), 1024)
     .option('--max-size-mb <n>', 'refuse to grow the index beyond this many MiB on disk', positiveInteger(1024 * 1024))
@@ -65,7 +70,10 @@ export function registerIndex(program: Command): void {
     // With a remote backend the local model still cuts the files into chunks that fit it (its tokenizer).
     const remote = remoteEmbedder(options);
     const result = await withEngine(options, async (engine) => {
-      const store = await IndexStore.open(indexDir, { maxBytes: options.maxSizeMb === undefined ? undefined : options.maxSizeMb * 1024 * 1024, rebuild: options.rebuild });
+      const store = await IndexStore.open(indexDir, {
+        maxBytes: options.maxSizeMb === undefined ? undefined : options.maxSizeMb * 1024 * 1024,
+        rebuild: options.rebuild,
+      });
       const bar = createProgress('indexing', options.progress, 'chunks');
       try {
         return await updateIndex({
@@ -102,7 +110,10 @@ function formatResult(result: IndexRunResult, json: boolean): string {
   const rows = [
     ['files', String(result.files)],
     ['chunks', String(result.chunks)],
-    ['embedded', `${result.embeddedChunks} chunks${result.rebuilt ? ' (index built anew)' : ` (${result.changedFiles} files changed or added, ${result.removedFiles} removed)`}`],
+    [
+      'embedded',
+      `${result.embeddedChunks} chunks${result.rebuilt ? ' (index built anew)' : ` (${result.changedFiles} files changed or added, ${result.removedFiles} removed)`}`,
+    ],
     ['skipped', result.skipped.length === 0 ? '0' : `${result.skipped.length} (${[...reasons].map(([r, n]) => `${n} ${r}`).join(', ')})`],
     ['seconds', result.seconds.toFixed(2)],
   ];

@@ -22,7 +22,12 @@ export function registerInfo(program: Command): void {
     }
     const facts = [
       ['model', info.name],
-      ['source', info.origin ? `${info.source}: ${info.origin.catalogueId ? `catalogue ${info.origin.catalogueId}, ` : ''}${info.origin.repository}@${info.origin.revision}` : info.source],
+      [
+        'source',
+        info.origin
+          ? `${info.source}: ${info.origin.catalogueId ? `catalogue ${info.origin.catalogueId}, ` : ''}${info.origin.repository}@${info.origin.revision}`
+          : info.source,
+      ],
       ['folder', info.dir],
       ['dtype', `${info.dtype} (${path.relative(info.dir, info.modelFile)})`],
       ['dimension', String(info.dimension)],
@@ -41,7 +46,9 @@ export function registerInfo(program: Command): void {
 
 /** `query: "query: ", document: "" (default: query)`. */
 function promptSummary(prompts: Record<string, string>, defaultName: string | undefined): string {
-  const list = Object.entries(prompts).map(([name, text]) => `${name}: ${JSON.stringify(text)}`).join(', ');
+  const list = Object.entries(prompts)
+    .map(([name, text]) => `${name}: ${JSON.stringify(text)}`)
+    .join(', ');
   return `${list || 'none'}${defaultName === undefined ? '' : ` (default: ${defaultName})`}`;
 }
 

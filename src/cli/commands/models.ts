@@ -1,5 +1,15 @@
 import type { Command } from 'commander';
-import { DTYPES, MODEL_CATALOGUE, cacheLocation, defaultCacheDir, downloadSize, missingFiles, verifiedDtypes, type CatalogueEntry, type Dtype } from '../../engine';
+import {
+  DTYPES,
+  MODEL_CATALOGUE,
+  cacheLocation,
+  defaultCacheDir,
+  downloadSize,
+  missingFiles,
+  verifiedDtypes,
+  type CatalogueEntry,
+  type Dtype,
+} from '../../engine';
 import { addOutputOptions, outputFormat, type OutputOptions } from '../commonOptions';
 import { emit } from '../outTarget';
 import { renderTable } from '../output';

@@ -52,7 +52,14 @@ export function registerQuery(program: Command): void {
     if (options.queries === undefined && args.length === 0) throw new CliError('no queries: give them as arguments or with --queries FILE');
     const indexDir = path.resolve(options.index);
     if (!fs.existsSync(indexDir)) throw new CliError(`no index at ${options.index}: build it with \`minilm index DIR --index ${options.index}\``);
-    const queries = await readTexts({ inputFormat: options.inputFormat, column: options.column, encodingErrors: options.encodingErrors, args, input: options.queries, optionName: '--queries' });
+    const queries = await readTexts({
+      inputFormat: options.inputFormat,
+      column: options.column,
+      encodingErrors: options.encodingErrors,
+      args,
+      input: options.queries,
+      optionName: '--queries',
+    });
     const store = await IndexStore.open(indexDir, { readOnly: true, scanThreads: defaultScanThreads() });
     try {
       const identity = store.identity();
@@ -64,7 +71,12 @@ export function registerQuery(program: Command): void {
         queryIndex(embedder, store, queries, { topK: options.topK, queryPrompt: explicitPrompt(options) }),
       );
       if (outputFormat(options) === 'json') {
-        return await emit(jsonArrayLines(hits, (list) => JSON.stringify(list.map((h) => ({ path: h.path, start_line: h.startLine, end_line: h.endLine, score: h.score, text: h.text })))), options.out);
+        return await emit(
+          jsonArrayLines(hits, (list) =>
+            JSON.stringify(list.map((h) => ({ path: h.path, start_line: h.startLine, end_line: h.endLine, score: h.score, text: h.text }))),
+          ),
+          options.out,
+        );
       }
       const blocks = hits.map((list, q) => {
         const rows = list.map((h, rank) => [String(rank + 1), score4(h.score), `${h.path}:${h.startLine}-${h.endLine}`, cellText(h.text)]);

@@ -59,14 +59,21 @@ export function registerSearch(program: Command): void {
     await withEmbedder(options, async (embedder) => {
       // Two calls, as a Python caller encodes corpus and queries separately; each with its own prompt (without one,
       // the model's default prompt applies to both, as in encode()).
-      const corpusVectors = await encodeWithProgress(embedder, corpus, options, 'corpus ', { prompt: options.corpusPrompt, promptName: options.corpusPromptName });
+      const corpusVectors = await encodeWithProgress(embedder, corpus, options, 'corpus ', {
+        prompt: options.corpusPrompt,
+        promptName: options.corpusPromptName,
+      });
       const queryVectors = await encodeWithProgress(embedder, queries, options, 'queries', { prompt: options.prompt, promptName: options.promptName });
       const hits = semanticSearch(queryVectors, corpusVectors, {
         topK: options.topK,
         queryChunkSize: options.queryChunkSize,
         corpusChunkSize: options.corpusChunkSize,
       });
-      if (format === 'json') return emit(jsonArrayLines(hits, (list) => JSON.stringify(list.map((h) => ({ corpus_id: h.corpus_id, score: h.score })))), options.out);
+      if (format === 'json')
+        return emit(
+          jsonArrayLines(hits, (list) => JSON.stringify(list.map((h) => ({ corpus_id: h.corpus_id, score: h.score })))),
+          options.out,
+        );
       if (format === 'csv') {
         const rows = hits.flatMap((list, q) => list.map((h, rank) => [q, rank + 1, h.corpus_id, h.score]));
         return emit(csvLines(['query_id', 'rank', 'corpus_id', 'score'], rows), options.out);

@@ -41,7 +41,9 @@ function port(value: string): number {
 export function registerServe(program: Command): void {
   const command = program
     .command('serve')
-    .description('serve embeddings over HTTP: OpenAI POST /v1/embeddings and text-embeddings-inference POST /embed, GET /info, /health, /metrics, /openapi.json');
+    .description(
+      'serve embeddings over HTTP: OpenAI POST /v1/embeddings and text-embeddings-inference POST /embed, GET /info, /health, /metrics, /openapi.json',
+    );
   addModelOptions(command);
   command
     .option('--host <host>', 'address to listen on (127.0.0.1: this machine only; 0.0.0.0 exposes the server to the network)', '127.0.0.1')
@@ -52,8 +54,17 @@ export function registerServe(program: Command): void {
     .option('--max-queue <n>', 'requests queued or running at once (more: 429 with Retry-After)', positiveInteger(), 512)
     .option('--max-body <bytes>', 'largest request body in bytes (more: 413)', positiveInteger(), 2 * 1024 * 1024)
     .option('--request-timeout <seconds>', 'a request not answered within this time gets 503', positiveInteger(3600), 60)
-    .option('--batch-linger-ms <ms>', 'while clients send concurrently, wait this long before an engine call so that more requests join it (0: off, as TEI)', (v) => (v === '0' ? 0 : positiveInteger(1000)(v)), 0)
-    .option('--auto-truncate', "cut texts longer than the model's maximum length (256 word pieces for all-MiniLM-L6-v2) instead of refusing them (TEI's /embed truncate default; /v1/embeddings)", false)
+    .option(
+      '--batch-linger-ms <ms>',
+      'while clients send concurrently, wait this long before an engine call so that more requests join it (0: off, as TEI)',
+      (v) => (v === '0' ? 0 : positiveInteger(1000)(v)),
+      0,
+    )
+    .option(
+      '--auto-truncate',
+      "cut texts longer than the model's maximum length (256 word pieces for all-MiniLM-L6-v2) instead of refusing them (TEI's /embed truncate default; /v1/embeddings)",
+      false,
+    )
     .action(async (options: ServeOptions) => {
       const layout = command.getOptionValueSource('workers') === 'default' ? defaultServeLayout() : { workers: options.workers };
       const engine = createEngine({ ...options, ...layout, progress: false });
@@ -103,7 +114,8 @@ export function registerServe(program: Command): void {
         throw new CliError(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
       }
       const address = app.server.address();
-      const where = typeof address === 'object' && address ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
+      const where =
+        typeof address === 'object' && address ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
       process.stderr.write(`minilm: serving ${info.name} (${info.dtype}); listening on http://${where}\n`);
       if (options.apiKey === undefined && !['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
         process.stderr.write('minilm: warning: no --api-key and the server is reachable from the network\n');

@@ -58,7 +58,14 @@ export function registerSimilarity(program: Command): void {
       const scores = Array.from(modelSimilarity([vectors[0]], vectors.slice(1), similarityFn).data);
       const others = texts.slice(1);
       if (format === 'json') return emit(`{"similarity_fn": ${JSON.stringify(similarityFn)}, "scores": ${JSON.stringify(scores)}}\n`, options.out);
-      if (format === 'csv') return emit(csvLines(['text', 'score'], others.map((t, i) => [t, scores[i]])), options.out);
+      if (format === 'csv')
+        return emit(
+          csvLines(
+            ['text', 'score'],
+            others.map((t, i) => [t, scores[i]]),
+          ),
+          options.out,
+        );
       const rows = others.map((t, i) => [String(i + 1), score4(scores[i]), cellText(t)]);
       return emit(`${cellText(texts[0], 70)}\n\n${renderTable(['#', HEADING[similarityFn], 'text'], rows, ['right', 'right'])}`, options.out);
     });
@@ -88,14 +95,27 @@ export function registerMatrix(program: Command): void {
         case 'json':
           return emit(matrixJson(similarityFn, rows), options.out);
         case 'csv':
-          return emit(csvLines(['', ...texts], rows.map((row, r) => [texts[r], ...Array.from(row)])), options.out);
+          return emit(
+            csvLines(
+              ['', ...texts],
+              rows.map((row, r) => [texts[r], ...Array.from(row)]),
+            ),
+            options.out,
+          );
         case 'npy':
           return emit(vectorsToNpy(rows, n), options.out);
         default: {
           const header = ['', ...texts.map((_, c) => `#${c}`)];
           const body = rows.map((row, r) => [`#${r}`, ...Array.from(row, (v) => v.toFixed(3))]);
           const legend = texts.map((t, i) => `#${i}  ${cellText(t, 70)}`).join('\n');
-          return emit(`${renderTable(header, body, header.map(() => 'right'))}\n${legend}\n`, options.out);
+          return emit(
+            `${renderTable(
+              header,
+              body,
+              header.map(() => 'right'),
+            )}\n${legend}\n`,
+            options.out,
+          );
         }
       }
     });

@@ -35,7 +35,10 @@ function sentenceCut(text: string, whole: Span, lines: SourceLines): number | un
 /** The line start nearest the middle, if the chunk spans two lines or more. */
 function lineCut(lines: SourceLines, whole: Span): number | undefined {
   const starts = Array.from({ length: lines.count - 1 }, (_, i) => lines.start(i + 2));
-  return nearest(starts.filter((s) => s > whole.start && s < whole.end), whole);
+  return nearest(
+    starts.filter((s) => s > whole.start && s < whole.end),
+    whole,
+  );
 }
 
 /** Whitespace nearest the middle, else the middle itself (never inside a surrogate pair); undefined for one character. */

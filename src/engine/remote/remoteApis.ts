@@ -9,7 +9,8 @@ export interface ApiShape {
   vectors(answer: unknown): unknown[] | string;
 }
 
-const record = (value: unknown): Record<string, unknown> | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+const record = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
 export const API_SHAPES: Readonly<Record<RemoteApi, ApiShape>> = {
   // text-embeddings-inference: truncate as the local engine does (at the model's max length) rather than refuse.
@@ -28,7 +29,8 @@ export const API_SHAPES: Readonly<Record<RemoteApi, ApiShape>> = {
       const placed = new Array<unknown>(data.length);
       for (const item of data) {
         const index = record(item)?.index;
-        if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= data.length || placed[index] !== undefined) return 'an item of "data" has a missing or repeated "index"';
+        if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= data.length || placed[index] !== undefined)
+          return 'an item of "data" has a missing or repeated "index"';
         placed[index] = record(item)!.embedding;
       }
       return placed;

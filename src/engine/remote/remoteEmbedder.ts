@@ -92,8 +92,10 @@ export class RemoteEmbedder {
     } catch {
       throw new EngineError('INVALID_INPUT', `${names.endpoint} ${endpoint} is not a URL: give it as ${exampleEndpoint(options.api)}.`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EngineError('INVALID_INPUT', `${names.endpoint} ${endpoint} must start with http:// or https://.`);
-    if (url.username || url.password) throw new EngineError('INVALID_INPUT', `${names.endpoint} must not hold a user name or password: give the key with ${names.apiKey}.`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new EngineError('INVALID_INPUT', `${names.endpoint} ${endpoint} must start with http:// or https://.`);
+    if (url.username || url.password)
+      throw new EngineError('INVALID_INPUT', `${names.endpoint} must not hold a user name or password: give the key with ${names.apiKey}.`);
     // Routes are resolved relative to the base, so it must end in a slash (…/v1/ + embeddings).
     if (!url.pathname.endsWith('/')) url.pathname += '/';
     this.base = url;
@@ -218,10 +220,15 @@ export class RemoteEmbedder {
     if (this.api !== 'tei') return { api: this.api, endpoint: this.endpoint, model: this.model!, limits: {} };
     const info = (await requestJson(new URL('info', this.base), undefined, this.place, this.policy, signal)) as { model_id?: unknown };
     if (typeof info?.model_id !== 'string' || info.model_id === '') {
-      throw new EngineError('REMOTE_BAD_RESPONSE', `${describe(this.place)} answered GET /info without a "model_id": is ${this.names.endpoint} a text-embeddings-inference server?`);
+      throw new EngineError(
+        'REMOTE_BAD_RESPONSE',
+        `${describe(this.place)} answered GET /info without a "model_id": is ${this.names.endpoint} a text-embeddings-inference server?`,
+      );
     }
     const limits: ServerLimits = limitsFromTeiInfo(info);
-    this.log(`${describe(this.place)} serves ${info.model_id} (max ${limits.maxClientBatchSize ?? '?'} texts, ${limits.maxBatchTokens ?? '?'} tokens per request)`);
+    this.log(
+      `${describe(this.place)} serves ${info.model_id} (max ${limits.maxClientBatchSize ?? '?'} texts, ${limits.maxBatchTokens ?? '?'} tokens per request)`,
+    );
     return { api: this.api, endpoint: this.endpoint, model: info.model_id, limits };
   }
 
@@ -230,7 +237,10 @@ export class RemoteEmbedder {
     if (options.promptName === undefined) return '';
     const text = this.prompts[options.promptName];
     if (text === undefined) {
-      throw new EngineError('INVALID_INPUT', `prompt "${options.promptName}" is not known for ${describe(this.place)} (a server applies only its own default prompt): give the prompt text with ${this.names.prompt} instead.`);
+      throw new EngineError(
+        'INVALID_INPUT',
+        `prompt "${options.promptName}" is not known for ${describe(this.place)} (a server applies only its own default prompt): give the prompt text with ${this.names.prompt} instead.`,
+      );
     }
     return text;
   }
@@ -243,7 +253,8 @@ export class RemoteEmbedder {
     return raw.map((values, i) => {
       if (!Array.isArray(values) || values.length === 0) throw bad(`vector ${i} is not a list of numbers`);
       if (!values.every((v) => typeof v === 'number' && Number.isFinite(v))) throw bad(`vector ${i} holds a value that is not a finite number`);
-      if (this.knownDimension !== undefined && values.length !== this.knownDimension) throw bad(`vector ${i} has ${values.length} dimensions, earlier ones ${this.knownDimension}`);
+      if (this.knownDimension !== undefined && values.length !== this.knownDimension)
+        throw bad(`vector ${i} has ${values.length} dimensions, earlier ones ${this.knownDimension}`);
       this.knownDimension = values.length;
       const vector = Float32Array.from(values as number[]);
       let squares = 0;
@@ -251,7 +262,9 @@ export class RemoteEmbedder {
       const norm = Math.sqrt(squares);
       const unit = Math.abs(norm - 1) <= UNIT_TOLERANCE;
       if (this.unitVectors === undefined) {
-        this.log(`${describe(this.place)} returns ${unit ? 'unit-length' : `non-unit (norm ${norm.toFixed(3)})`} vectors; ${this.normalize ? 'scaled to unit length here' : 'kept as they are (--no-normalize)'}`);
+        this.log(
+          `${describe(this.place)} returns ${unit ? 'unit-length' : `non-unit (norm ${norm.toFixed(3)})`} vectors; ${this.normalize ? 'scaled to unit length here' : 'kept as they are (--no-normalize)'}`,
+        );
       }
       this.unitVectors = (this.unitVectors ?? true) && unit;
       if (this.normalize && norm > 0) for (let d = 0; d < vector.length; d++) vector[d]! /= norm;

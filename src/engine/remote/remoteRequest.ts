@@ -58,7 +58,10 @@ export async function requestJson(url: URL, body: unknown, place: BackendPlace, 
     } catch (error) {
       if (signal?.aborted) throw cancelled();
       if (timeout.aborted) {
-        throw new EngineError('REMOTE_UNREACHABLE', `${describe(place)} did not answer within ${policy.timeoutMs / 1000} s: check that it is up${names.timeout ? `, or allow longer with ${names.timeout}` : ''}.`);
+        throw new EngineError(
+          'REMOTE_UNREACHABLE',
+          `${describe(place)} did not answer within ${policy.timeoutMs / 1000} s: check that it is up${names.timeout ? `, or allow longer with ${names.timeout}` : ''}.`,
+        );
       }
       throw unreachable(error, place);
     }
@@ -72,7 +75,10 @@ export async function requestJson(url: URL, body: unknown, place: BackendPlace, 
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new EngineError('REMOTE_BAD_RESPONSE', `${describe(place)} answered ${url.pathname} with something that is not JSON (${excerpt(text)}): is ${names.endpoint} a ${place.api} server?`);
+      throw new EngineError(
+        'REMOTE_BAD_RESPONSE',
+        `${describe(place)} answered ${url.pathname} with something that is not JSON (${excerpt(text)}): is ${names.endpoint} a ${place.api} server?`,
+      );
     }
   }
 }
@@ -137,7 +143,11 @@ function statusError(status: number, text: string, place: BackendPlace, url: URL
     return new EngineError('REMOTE_NOT_FOUND', `${describe(place)} answered 404${saying}: ${advice}.`);
   }
   if (status === 413) return new EngineError('REMOTE_FAILED', `${describe(place)} refused a request as too large (413${saying}): lower ${names.batchSize}.`);
-  if (status === 429 || status === 503) return new EngineError('REMOTE_FAILED', `${describe(place)} is still busy (${status}${saying}) after retrying: try again later, or lower ${names.batchSize}.`);
+  if (status === 429 || status === 503)
+    return new EngineError(
+      'REMOTE_FAILED',
+      `${describe(place)} is still busy (${status}${saying}) after retrying: try again later, or lower ${names.batchSize}.`,
+    );
   return new EngineError('REMOTE_FAILED', `${describe(place)} answered ${status}${saying}.`);
 }
 
@@ -147,7 +157,8 @@ function serverMessage(text: string): string {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown };
     const error = body?.error;
     if (typeof error === 'string') return excerpt(error);
-    if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return excerpt((error as { message: string }).message);
+    if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string')
+      return excerpt((error as { message: string }).message);
     if (typeof body?.message === 'string') return excerpt(body.message);
   } catch {
     // not JSON: show the text itself

@@ -31,7 +31,13 @@ export interface CommitPlan {
 }
 
 /** Works out the next manifest (and what its new segment holds) without touching the disk. */
-export function planCommit(current: Manifest, identity: IndexIdentity, kept: readonly StoredFile[], updates: readonly FileUpdate[], replaceAll: boolean): CommitPlan {
+export function planCommit(
+  current: Manifest,
+  identity: IndexIdentity,
+  kept: readonly StoredFile[],
+  updates: readonly FileUpdate[],
+  replaceAll: boolean,
+): CommitPlan {
   const dim = identity.dimension;
   const generation = current.generation + 1;
   const name = newSegmentName(generation);
@@ -70,11 +76,16 @@ export function planCommit(current: Manifest, identity: IndexIdentity, kept: rea
     const bytes = chunkLines(u.chunks);
     lines.set(u.path, bytes);
     const stored = { path: u.path, hash: u.hash, size: u.size, mtimeMs: u.mtimeMs, chunks: u.chunks.length };
-    files.push(u.chunks.length === 0 ? { ...stored, segment: null, row: 0, chunkOffset: 0, chunkBytes: 0 } : { ...stored, segment: name, row, chunkOffset: offset, chunkBytes: bytes.byteLength });
+    files.push(
+      u.chunks.length === 0
+        ? { ...stored, segment: null, row: 0, chunkOffset: 0, chunkBytes: 0 }
+        : { ...stored, segment: name, row, chunkOffset: offset, chunkBytes: bytes.byteLength },
+    );
     row += u.chunks.length;
     offset += bytes.byteLength;
   }
-  const segment: SegmentRecord | undefined = row > 0 ? { name, rows: row, vectorBytes: row * dim * Float32Array.BYTES_PER_ELEMENT, chunkBytes: offset } : undefined;
+  const segment: SegmentRecord | undefined =
+    row > 0 ? { name, rows: row, vectorBytes: row * dim * Float32Array.BYTES_PER_ELEMENT, chunkBytes: offset } : undefined;
   const segments = [...(compact ? [] : keptSegments), ...(segment ? [segment] : [])];
   const manifest: Manifest = { ...current, generation, writtenAt: new Date().toISOString(), identity: { ...identity }, segments, files };
   return { manifest, segment, segmentBytes: segment ? segment.vectorBytes + segment.chunkBytes : 0, copied, lines };
@@ -92,7 +103,8 @@ export function segmentBytes(segments: readonly SegmentRecord[]): number {
 }
 
 export function checkIdentity(identity: IndexIdentity): void {
-  if (!Number.isInteger(identity.dimension) || identity.dimension < 1) throw new RangeError(`The index identity needs a positive integer dimension, got ${identity.dimension}.`);
+  if (!Number.isInteger(identity.dimension) || identity.dimension < 1)
+    throw new RangeError(`The index identity needs a positive integer dimension, got ${identity.dimension}.`);
   for (const key of ['model', 'dtype', 'chunker', 'fingerprint'] as const) {
     if (typeof identity[key] !== 'string') throw new TypeError(`The index identity needs a string ${key}.`);
   }

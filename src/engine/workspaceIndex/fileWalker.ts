@@ -129,12 +129,7 @@ async function visitFolder(walk: WalkContext, folder: Folder): Promise<void> {
   for (const subfolder of subfolders) await visitFolder(walk, subfolder);
 }
 
-async function examine(
-  walk: WalkContext,
-  parent: Folder,
-  ignores: readonly FolderIgnores[],
-  entry: Dirent,
-): Promise<Outcome | undefined> {
+async function examine(walk: WalkContext, parent: Folder, ignores: readonly FolderIgnores[], entry: Dirent): Promise<Outcome | undefined> {
   const name = entry.name;
   if (name === '.git') return undefined;
   const relativePath = parent.path === '' ? name : `${parent.path}/${name}`;

@@ -31,11 +31,7 @@ export interface FolderIgnores {
  * Reads the ignore files among a folder's entries. Undefined when the folder adds nothing, so that the stack only
  * grows where rules change. An ignore file that cannot be read is passed over, as ripgrep does after a warning.
  */
-export async function readFolderIgnores(
-  absoluteFolder: string,
-  folder: string,
-  entries: readonly Dirent[],
-): Promise<FolderIgnores | undefined> {
+export async function readFolderIgnores(absoluteFolder: string, folder: string, entries: readonly Dirent[]): Promise<FolderIgnores | undefined> {
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   const rulesOf = async (name: string, ...subPath: string[]): Promise<Ignore | undefined> => {
     const entry = byName.get(name);

@@ -75,7 +75,14 @@ const manifestSchema = z.object({
   generation: count,
   writtenAt: z.string(),
   identity: z
-    .object({ backend: z.string().optional(), model: z.string(), dtype: z.string(), dimension: z.number().int().positive(), chunker: z.string(), fingerprint: z.string() })
+    .object({
+      backend: z.string().optional(),
+      model: z.string(),
+      dtype: z.string(),
+      dimension: z.number().int().positive(),
+      chunker: z.string(),
+      fingerprint: z.string(),
+    })
     .nullable(),
   segments: z.array(z.object({ name: z.string().refine(isSegmentName), rows: count, vectorBytes: count, chunkBytes: count })),
   // Checked by isStoredFile: zod took ~150 ms (cold, load 14) for 5,000 entries, the loop below ~5 ms.
@@ -121,7 +128,14 @@ export function manifestStamp(stats: Stats): string {
 
 export function sameIdentity(a: IndexIdentity | null | undefined, b: IndexIdentity | null | undefined): boolean {
   if (!a || !b) return false;
-  return (a.backend ?? 'local') === (b.backend ?? 'local') && a.model === b.model && a.dtype === b.dtype && a.dimension === b.dimension && a.chunker === b.chunker && a.fingerprint === b.fingerprint;
+  return (
+    (a.backend ?? 'local') === (b.backend ?? 'local') &&
+    a.model === b.model &&
+    a.dtype === b.dtype &&
+    a.dimension === b.dimension &&
+    a.chunker === b.chunker &&
+    a.fingerprint === b.fingerprint
+  );
 }
 
 /** "all-MiniLM-L6-v2 (384 dimensions)", or for a remote backend "the tei backend's model X (384 dimensions)". */
@@ -170,10 +184,11 @@ async function readManifestOnce(dir: string): Promise<ManifestRead> {
     return { kind: 'rebuild', reason: `${MANIFEST_FILE} is not valid JSON`, generation: 0, stamp: manifestStamp(stats) };
   }
   const version = (raw as { version?: unknown } | null)?.version;
-  const generation = Number.isInteger((raw as { generation?: unknown }).generation) ? ((raw as { generation: number }).generation) : 0;
+  const generation = Number.isInteger((raw as { generation?: unknown }).generation) ? (raw as { generation: number }).generation : 0;
   if (typeof version === 'number' && version > INDEX_FORMAT_VERSION) throw new IndexFormatError(dir, version, INDEX_FORMAT_VERSION);
   const stamp = manifestStamp(stats);
-  if (version !== INDEX_FORMAT_VERSION) return { kind: 'rebuild', reason: `index format ${String(version)} is older than ${INDEX_FORMAT_VERSION}`, generation, stamp };
+  if (version !== INDEX_FORMAT_VERSION)
+    return { kind: 'rebuild', reason: `index format ${String(version)} is older than ${INDEX_FORMAT_VERSION}`, generation, stamp };
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

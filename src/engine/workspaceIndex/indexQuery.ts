@@ -19,7 +19,12 @@ export interface QueryIndexOptions {
  * The `topK` chunks of the index closest to each query, best first, scored as the model compares vectors (its
  * similarity_fn_name: cosine unless it says dot; euclidean and manhattan models are ranked by cosine).
  */
-export async function queryIndex(embedder: Engine | RemoteEmbedder, store: IndexStore, queries: readonly string[], options: QueryIndexOptions): Promise<StoreHit[][]> {
+export async function queryIndex(
+  embedder: Engine | RemoteEmbedder,
+  store: IndexStore,
+  queries: readonly string[],
+  options: QueryIndexOptions,
+): Promise<StoreHit[][]> {
   if (embedder instanceof RemoteEmbedder) return queryWithRemote(embedder, store, queries, options);
   const info = await embedder.load(options.signal);
   const identity = store.identity();
@@ -37,7 +42,8 @@ async function queryWithRemote(remote: RemoteEmbedder, store: IndexStore, querie
   refuseOtherVectors(store, identity, { backend: remote.api, model, dimension: identity.dimension });
   // The server applies its own default prompt; an explicit one is put before each query.
   const vectors = await remote.encode(queries, { ...options.queryPrompt, signal: options.signal });
-  if (vectors.length > 0 && vectors[0]!.length !== identity.dimension) refuseOtherVectors(store, identity, { backend: remote.api, model, dimension: vectors[0]!.length });
+  if (vectors.length > 0 && vectors[0]!.length !== identity.dimension)
+    refuseOtherVectors(store, identity, { backend: remote.api, model, dimension: vectors[0]!.length });
   return store.search(vectors, options.topK, 'cosine');
 }
 

@@ -169,7 +169,8 @@ export class IndexStore {
     if (os.endianness() !== 'LE') throw new Error('The workspace index stores little-endian float32 rows and does not run on big-endian hosts.');
     const { maxBytes, readOnly = false, rebuild = false, scan = 'auto', scanThreads = 0 } = options;
     if (!['auto', 'fp32', 'int8'].includes(scan)) throw new RangeError(`scan must be "auto", "fp32" or "int8", got ${String(scan)}.`);
-    if (!Number.isInteger(scanThreads) || scanThreads < 0 || scanThreads > 16) throw new RangeError(`scanThreads must be an integer from 0 to 16, got ${scanThreads}.`);
+    if (!Number.isInteger(scanThreads) || scanThreads < 0 || scanThreads > 16)
+      throw new RangeError(`scanThreads must be an integer from 0 to 16, got ${scanThreads}.`);
     if (maxBytes !== undefined && !(Number.isFinite(maxBytes) && maxBytes > 0)) throw new RangeError(`maxBytes must be a positive number, got ${maxBytes}.`);
     if (readOnly && rebuild) throw new RangeError('A read-only index cannot be rebuilt: open it for writing.');
     const resolved = path.resolve(dir);
@@ -233,7 +234,7 @@ export class IndexStore {
    * int8 codes (see {@link IndexStoreOptions.scan}).
    */
   async vectorBytesInMemory(): Promise<number> {
-    return this.view ? (await this.view.catch(() => undefined))?.vectorBytes ?? 0 : 0;
+    return this.view ? ((await this.view.catch(() => undefined))?.vectorBytes ?? 0) : 0;
   }
 
   /** Segments (with the codes files of large ones) plus manifest, as the manifest records them (what the size cap counts). */
@@ -373,9 +374,7 @@ export class IndexStore {
         await handle.close();
       }
     }
-    return hits.map((list) =>
-      list.map((h) => ({ ...chunks.get(h.file)![h.chunk]!, score: h.score })),
-    );
+    return hits.map((list) => list.map((h) => ({ ...chunks.get(h.file)![h.chunk]!, score: h.score })));
   }
 
   private async commitNow(change: IndexChange): Promise<void> {
@@ -460,7 +459,8 @@ export class IndexStore {
     const dim = change.identity.dimension;
     let vectors: BufferedFileWriter | undefined;
     let chunks: BufferedFileWriter | undefined;
-    const progress = () => change.onProgress?.({ stage: 'segment', bytesWritten: (vectors?.written ?? 0) + (chunks?.written ?? 0), totalBytes: plan.segmentBytes });
+    const progress = () =>
+      change.onProgress?.({ stage: 'segment', bytesWritten: (vectors?.written ?? 0) + (chunks?.written ?? 0), totalBytes: plan.segmentBytes });
     try {
       vectors = await BufferedFileWriter.create(vectorFile(this.dir, segment.name), progress);
       chunks = await BufferedFileWriter.create(chunksFile(this.dir, segment.name), progress);

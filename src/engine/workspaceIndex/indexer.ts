@@ -12,10 +12,7 @@ import type { ChunkRecord, SkippedFile } from './types';
 
 /** Where an index run is, for a progress bar or a notification. */
 export type IndexProgress =
-  | { phase: 'scan'; files: number }
-  | { phase: 'read'; done: number; total: number }
-  | { phase: 'embed'; done: number; total: number }
-  | { phase: 'write' };
+  { phase: 'scan'; files: number } | { phase: 'read'; done: number; total: number } | { phase: 'embed'; done: number; total: number } | { phase: 'write' };
 
 export interface UpdateIndexOptions extends Omit<WalkOptions, 'root' | 'signal'> {
   /** Folder whose files are indexed; stored paths are relative to it. */
@@ -122,10 +119,23 @@ export async function updateIndex(options: UpdateIndexOptions): Promise<IndexRun
       });
     }
     options.onProgress?.({ phase: 'read', done: Math.min(start + FILES_PER_ROUND, walk.files.length), total: walk.files.length });
-    const fitted = await fitChunks(fit, round.flatMap((r) => r.chunks.map((chunk) => ({ owner: r, chunk }))));
+    const fitted = await fitChunks(
+      fit,
+      round.flatMap((r) => r.chunks.map((chunk) => ({ owner: r, chunk }))),
+    );
     const vectors = await embedder.encode(
       fitted.map((f) => f.chunk.text),
-      { ...sentPrompt, batchSize: options.batchSize, signal, onProgress: (p: BatchProgress) => options.onProgress?.({ phase: 'embed', done: embeddedChunks + Math.round((p.done / p.total) * fitted.length), total: embeddedChunks + fitted.length }) },
+      {
+        ...sentPrompt,
+        batchSize: options.batchSize,
+        signal,
+        onProgress: (p: BatchProgress) =>
+          options.onProgress?.({
+            phase: 'embed',
+            done: embeddedChunks + Math.round((p.done / p.total) * fitted.length),
+            total: embeddedChunks + fitted.length,
+          }),
+      },
     );
     embeddedChunks += fitted.length;
     const rows = new Map(round.map((r) => [r, { chunks: [] as ChunkRecord[], vectors: [] as Float32Array[] }]));
@@ -181,7 +191,10 @@ async function fitChunks<T>(fit: ChunkFit, items: { owner: T; chunk: TextChunk }
       }
       const parts = splitChunk(p.chunk);
       if (parts.length < 2 || round >= MAX_SPLIT_ROUNDS) {
-        throw new EngineError('INVALID_INPUT', `lines ${p.chunk.startLine}-${p.chunk.endLine} (${p.chunk.text.length} characters) cannot be split below ${fit.maxTokens} word pieces`);
+        throw new EngineError(
+          'INVALID_INPUT',
+          `lines ${p.chunk.startLine}-${p.chunk.endLine} (${p.chunk.text.length} characters) cannot be split below ${fit.maxTokens} word pieces`,
+        );
       }
       parts.forEach((chunk, k) => next.push({ owner: p.owner, chunk, order: [...p.order, k] }));
     });
@@ -209,7 +222,7 @@ export function indexIdentity(info: ModelInfo, documentPrompt: PromptOptions): I
         dense: info.dense,
         normalize: info.normalize,
         maxSeqLength: info.maxSeqLength,
-        documentPrompt: documentPrompt.prompt ?? (documentPrompt.promptName !== undefined ? info.prompts[documentPrompt.promptName] ?? null : null),
+        documentPrompt: documentPrompt.prompt ?? (documentPrompt.promptName !== undefined ? (info.prompts[documentPrompt.promptName] ?? null) : null),
       }),
     )
     .digest('hex')
@@ -218,7 +231,12 @@ export function indexIdentity(info: ModelInfo, documentPrompt: PromptOptions): I
 }
 
 /** The identity of vectors from a remote backend: its API and model identity, the width it returns, the prompt sent. */
-async function remoteIndexIdentity(remote: RemoteEmbedder, documentPrompt: PromptOptions, chunkTokens: number, signal: AbortSignal | undefined): Promise<IndexIdentity> {
+async function remoteIndexIdentity(
+  remote: RemoteEmbedder,
+  documentPrompt: PromptOptions,
+  chunkTokens: number,
+  signal: AbortSignal | undefined,
+): Promise<IndexIdentity> {
   const { model } = await remote.describe(signal);
   const dimension = await remote.dimension(signal);
   // Chunks are cut by an estimate against the server's limit: another limit cuts them elsewhere.
@@ -230,5 +248,13 @@ async function remoteIndexIdentity(remote: RemoteEmbedder, documentPrompt: Promp
 }
 
 function sameIdentity(a: IndexIdentity | undefined, b: IndexIdentity): boolean {
-  return a !== undefined && (a.backend ?? 'local') === (b.backend ?? 'local') && a.model === b.model && a.dtype === b.dtype && a.dimension === b.dimension && a.chunker === b.chunker && a.fingerprint === b.fingerprint;
+  return (
+    a !== undefined &&
+    (a.backend ?? 'local') === (b.backend ?? 'local') &&
+    a.model === b.model &&
+    a.dtype === b.dtype &&
+    a.dimension === b.dimension &&
+    a.chunker === b.chunker &&
+    a.fingerprint === b.fingerprint
+  );
 }

@@ -151,7 +151,7 @@ class Int8SegmentsView implements SearchView {
     const rows = new Float32Array(ids.length * dim);
     const handle = await fsp.open(vectorFile(this.dir, segment), 'r');
     try {
-      for (let i = 0; i < ids.length; ) {
+      for (let i = 0; i < ids.length;) {
         let j = i + 1;
         while (j < ids.length && ids[j] === ids[j - 1]! + 1) j++;
         await readVectorRows(handle, ids[i]!, j - i, dim, rows, i);

@@ -71,7 +71,11 @@ export async function readCodesFile(file: string, rows: number, dim: number, fp3
     if (size !== expected) return undefined;
     await readFully(handle, header, 0);
     const matches =
-      header.subarray(0, 16).equals(MAGIC) && header.readUInt32LE(16) === VERSION && header.readUInt32LE(20) === rows && header.readUInt32LE(24) === dim && header.readUInt32LE(28) === corpus.rowBytes;
+      header.subarray(0, 16).equals(MAGIC) &&
+      header.readUInt32LE(16) === VERSION &&
+      header.readUInt32LE(20) === rows &&
+      header.readUInt32LE(24) === dim &&
+      header.readUInt32LE(28) === corpus.rowBytes;
     if (!matches) return undefined;
     let at = HEADER_BYTES;
     for (const target of [codes, ...rowNumbers]) {

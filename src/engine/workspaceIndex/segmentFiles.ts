@@ -124,14 +124,7 @@ export class BufferedFileWriter {
  * Reads `rows` float32 rows starting at row `fromRow` of a vector file into `dest`, starting at row `destRow`.
  * `handle.read` may return fewer bytes than asked (large reads are capped near 2 GiB), hence the loop.
  */
-export async function readVectorRows(
-  handle: FileHandle,
-  fromRow: number,
-  rows: number,
-  dim: number,
-  dest: Float32Array,
-  destRow: number,
-): Promise<void> {
+export async function readVectorRows(handle: FileHandle, fromRow: number, rows: number, dim: number, dest: Float32Array, destRow: number): Promise<void> {
   const rowBytes = dim * Float32Array.BYTES_PER_ELEMENT;
   const target = new Uint8Array(dest.buffer, dest.byteOffset + destRow * rowBytes, rows * rowBytes);
   await readFully(handle, target, fromRow * rowBytes);

@@ -26,7 +26,11 @@ export function readIndexSettings(read: ReadSetting): IndexSettings {
   return {
     autoUpdate: booleanOr(read('minilm.index', 'autoUpdate'), INDEX_DEFAULTS.autoUpdate),
     include: include.length > 0 ? include : undefined,
-    exclude: unique([...globList(read('minilm.index', 'exclude')), ...enabledPatterns(read('files', 'exclude')), ...enabledPatterns(read('search', 'exclude'))]),
+    exclude: unique([
+      ...globList(read('minilm.index', 'exclude')),
+      ...enabledPatterns(read('files', 'exclude')),
+      ...enabledPatterns(read('search', 'exclude')),
+    ]),
     useGitIgnore: booleanOr(read('minilm.index', 'useGitIgnore'), INDEX_DEFAULTS.useGitIgnore),
     maxFileBytes: positiveOr(read('minilm.index', 'maxFileKB'), INDEX_DEFAULTS.maxFileKB) * KIB,
     maxBytes: positiveOr(read('minilm.index', 'maxSizeMB'), INDEX_DEFAULTS.maxSizeMB) * MIB,

@@ -40,7 +40,12 @@ export class IndexStatusBar implements vscode.Disposable {
         visible: true,
       };
     } else if (activity.kind === 'failed') {
-      view = { text: t('$(warning) Index'), tooltip: t('MiniLM: the workspace index could not be updated: {0}', activity.message), command: 'minilm.showLog', visible: true };
+      view = {
+        text: t('$(warning) Index'),
+        tooltip: t('MiniLM: the workspace index could not be updated: {0}', activity.message),
+        command: 'minilm.showLog',
+        visible: true,
+      };
     } else {
       view = {
         text: indexCountLabel(this.index.chunkCount, t),

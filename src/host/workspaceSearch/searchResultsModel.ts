@@ -65,7 +65,12 @@ const PREVIEW_CHARS = 120;
 
 /** The first non-blank line of a chunk, trimmed and shortened with an ellipsis: the label of a match. */
 export function previewLine(text: string, maxChars: number = PREVIEW_CHARS): string {
-  const line = text.split(/\r\n|\r|\n/).find((l) => l.trim() !== '')?.trim().replace(/\s+/g, ' ') ?? '';
+  const line =
+    text
+      .split(/\r\n|\r|\n/)
+      .find((l) => l.trim() !== '')
+      ?.trim()
+      .replace(/\s+/g, ' ') ?? '';
   return line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line;
 }
 
@@ -89,6 +94,9 @@ export function mergeRankings(rankings: readonly (readonly WorkspaceHit[])[], to
 }
 
 /** Whether a hit covers any line of `lines` (1-based inclusive) in the same file: Find Similar leaves those out. */
-export function overlaps(hit: Pick<WorkspaceHit, 'folderPath' | 'path' | 'startLine' | 'endLine'>, place: { folderPath: string; path: string; startLine: number; endLine: number }): boolean {
+export function overlaps(
+  hit: Pick<WorkspaceHit, 'folderPath' | 'path' | 'startLine' | 'endLine'>,
+  place: { folderPath: string; path: string; startLine: number; endLine: number },
+): boolean {
   return hit.folderPath === place.folderPath && hit.path === place.path && hit.startLine <= place.endLine && place.startLine <= hit.endLine;
 }

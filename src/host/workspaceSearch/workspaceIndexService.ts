@@ -6,7 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellation } from '../../engine';
-import { IndexStore, defaultScanThreads, excludedByGlobs, globMatcher, queryIndex, updateIndex, type IndexProgress, type IndexRunResult } from '../../engine/workspaceIndex';
+import {
+  IndexStore,
+  defaultScanThreads,
+  excludedByGlobs,
+  globMatcher,
+  queryIndex,
+  updateIndex,
+  type IndexProgress,
+  type IndexRunResult,
+} from '../../engine/workspaceIndex';
 import type { ContextKeys } from '../contextKeys';
 import type { VscodeEngineHost } from '../engineHost';
 import { currentSettings } from '../engineHost';
@@ -87,7 +96,15 @@ export class WorkspaceIndexService implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.catchUp()),
       vscode.workspace.onDidChangeConfiguration((event) => {
         // Another model or dtype changes the index's identity: the next run rebuilds; do it now if the index is kept.
-        const identity = ['minilm.model', 'minilm.dtype', 'minilm.modelFolder', 'minilm.backend', 'minilm.backendEndpoint', 'minilm.remoteModel', 'minilm.index'];
+        const identity = [
+          'minilm.model',
+          'minilm.dtype',
+          'minilm.modelFolder',
+          'minilm.backend',
+          'minilm.backendEndpoint',
+          'minilm.remoteModel',
+          'minilm.index',
+        ];
         if (identity.some((section) => event.affectsConfiguration(section))) {
           if (this.hasIndex()) this.watchDebounce.trigger();
         }
@@ -207,7 +224,9 @@ export class WorkspaceIndexService implements vscode.Disposable {
       return {
         kind: 'refused',
         reason: 'untrusted',
-        message: vscode.l10n.t('Workspace search reads every file of this workspace, so it needs a trusted workspace. Trust this folder to index it (Manage Workspace Trust).'),
+        message: vscode.l10n.t(
+          'Workspace search reads every file of this workspace, so it needs a trusted workspace. Trust this folder to index it (Manage Workspace Trust).',
+        ),
       };
     }
     if (this.folders().length === 0 || !this.context.storageUri) {

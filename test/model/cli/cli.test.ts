@@ -119,7 +119,10 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
             assert.equal(v.length, 384);
             assert.ok(v.every((x) => typeof x === 'number' && Number.isFinite(x)));
             // full float32 precision: the printed numbers are the exact float32 values
-            assert.ok(v.every((x) => Math.fround(x) === x), `vector ${i} is not printed at float32 precision`);
+            assert.ok(
+              v.every((x) => Math.fround(x) === x),
+              `vector ${i} is not printed at float32 precision`,
+            );
             assert.ok(maxAbsDiff(v, direct[i]) === 0, `vector ${i} differs from Engine.encode`);
           });
         } finally {
@@ -129,7 +132,18 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
 
       it('search --format json returns util.semantic_search hits: the true top-k by cosine, best first', () => {
         const k = 5;
-        const hits = jsonOf<{ corpus_id: number; score: number }[][]>(['search', ...common(dtype), '--corpus', corpusFile, '--queries', queriesFile, '--top-k', String(k), '--format', 'json']);
+        const hits = jsonOf<{ corpus_id: number; score: number }[][]>([
+          'search',
+          ...common(dtype),
+          '--corpus',
+          corpusFile,
+          '--queries',
+          queriesFile,
+          '--top-k',
+          String(k),
+          '--format',
+          'json',
+        ]);
         const C = vectorsOf[`corpus-${dtype}`];
         const Q = vectorsOf[`queries-${dtype}`];
         assert.equal(hits.length, queries.length);
@@ -137,7 +151,11 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
           assert.equal(list.length, k);
           list.forEach((h) => assert.deepEqual(Object.keys(h), ['corpus_id', 'score']));
           const brute = C.map((c, id) => ({ id, score: cosine(Q[q], c) })).sort((a, b) => b.score - a.score || a.id - b.id);
-          assert.deepEqual(list.map((h) => h.corpus_id), brute.slice(0, k).map((b) => b.id), `query ${q}`);
+          assert.deepEqual(
+            list.map((h) => h.corpus_id),
+            brute.slice(0, k).map((b) => b.id),
+            `query ${q}`,
+          );
           list.forEach((h, r) => {
             assert.ok(Math.abs(h.score - brute[r].score) < 1e-5, `query ${q} rank ${r}: ${h.score} vs ${brute[r].score}`);
             if (r > 0) assert.ok(h.score <= list[r - 1].score);
@@ -150,7 +168,18 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
         const n = C.length;
         const score = (i: number, j: number) => cosine(C[i], C[j]);
         // top_k >= n - 1 and a large max_pairs: every pair, sorted.
-        const all = jsonOf<[number, number, number][]>(['mine', ...common(dtype), '--input', corpusFile, '--top-k', String(n), '--max-pairs', '100000', '--format', 'json']);
+        const all = jsonOf<[number, number, number][]>([
+          'mine',
+          ...common(dtype),
+          '--input',
+          corpusFile,
+          '--top-k',
+          String(n),
+          '--max-pairs',
+          '100000',
+          '--format',
+          'json',
+        ]);
         assert.equal(all.length, (n * (n - 1)) / 2);
         all.forEach(([s, i, j], r) => {
           assert.ok(i < j && j < n);
@@ -161,22 +190,49 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
         const k = 3;
         const candidates = new Set<string>();
         for (let i = 0; i < n; i++) {
-          const best = C.map((_, j) => ({ j, s: score(i, j) })).sort((a, b) => b.s - a.s || a.j - b.j).slice(0, k + 1);
+          const best = C.map((_, j) => ({ j, s: score(i, j) }))
+            .sort((a, b) => b.s - a.s || a.j - b.j)
+            .slice(0, k + 1);
           for (const { j } of best) if (j !== i) candidates.add(`${Math.min(i, j)},${Math.max(i, j)}`);
         }
         const limited = jsonOf<[number, number, number][]>(['mine', ...common(dtype), '--input', corpusFile, '--top-k', String(k), '--format', 'json']);
         assert.deepEqual(new Set(limited.map(([, i, j]) => `${i},${j}`)), candidates);
         // max_pairs caps the result to the best pairs
-        const capped = jsonOf<[number, number, number][]>(['mine', ...common(dtype), '--input', corpusFile, '--top-k', String(k), '--max-pairs', '20', '--format', 'json']);
+        const capped = jsonOf<[number, number, number][]>([
+          'mine',
+          ...common(dtype),
+          '--input',
+          corpusFile,
+          '--top-k',
+          String(k),
+          '--max-pairs',
+          '20',
+          '--format',
+          'json',
+        ]);
         assert.ok(capped.length > 0 && capped.length <= 20);
-        assert.deepEqual(capped.map(([, i, j]) => [i, j]), limited.slice(0, capped.length).map(([, i, j]) => [i, j]));
+        assert.deepEqual(
+          capped.map(([, i, j]) => [i, j]),
+          limited.slice(0, capped.length).map(([, i, j]) => [i, j]),
+        );
       });
 
       it('cluster --format json returns util.community_detection communities [centre, ...], largest first', () => {
         const C = vectorsOf[`corpus-${dtype}`];
         const threshold = 0.55;
         const minSize = 2;
-        const communities = jsonOf<number[][]>(['cluster', ...common(dtype), '--input', corpusFile, '--threshold', String(threshold), '--min-size', String(minSize), '--format', 'json']);
+        const communities = jsonOf<number[][]>([
+          'cluster',
+          ...common(dtype),
+          '--input',
+          corpusFile,
+          '--threshold',
+          String(threshold),
+          '--min-size',
+          String(minSize),
+          '--format',
+          'json',
+        ]);
         // Reference (sentence-transformers 6.2.0): every row proposes itself as centre with its neighbours at or
         // above the threshold (ordered by similarity); largest proposals first; a proposal whose centre is taken is
         // dropped, otherwise members already taken are removed and [centre, ...rest] is kept if still big enough.
@@ -263,7 +319,9 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
 
       const fromStdin = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', '-'], { input: oneLine.join('\n') });
       fromStdin.forEach((v, i) => assert.ok(maxAbsDiff(v, expected[i + 2]) < 1e-6));
-      const jsonlStdin = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', '--input', '-', '--input-format', 'jsonl'], { input: JSON.stringify(texts[1]) });
+      const jsonlStdin = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', '--input', '-', '--input-format', 'jsonl'], {
+        input: JSON.stringify(texts[1]),
+      });
       assert.ok(maxAbsDiff(jsonlStdin[0], expected[1]) < 1e-6);
     });
 
@@ -411,18 +469,33 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
       fs.writeFileSync(file, 'x');
       const encode = (format: string, out: string) => fails(['encode', ...noModel, '--format', format, '--out', out, 'hello']);
       assert.equal(encode('json', path.join(file, 'out.json')), `minilm: cannot write --out ${path.join(file, 'out.json')}: ${file} is a file, not a folder`);
-      assert.equal(encode('npy', path.join(dir, 'missing', 'v.npy')), `minilm: cannot write --out ${path.join(dir, 'missing', 'v.npy')}: the folder ${path.join(dir, 'missing')} does not exist (create it first)`);
+      assert.equal(
+        encode('npy', path.join(dir, 'missing', 'v.npy')),
+        `minilm: cannot write --out ${path.join(dir, 'missing', 'v.npy')}: the folder ${path.join(dir, 'missing')} does not exist (create it first)`,
+      );
       assert.equal(encode('csv', dir), `minilm: cannot write --out ${dir}: it is a folder; give a file path (only --format tsv writes into a folder)`);
       assert.equal(
         fails(['search', ...noModel, '--corpus', corpusFile, '--format', 'json', '--out', dir, 'query']),
         `minilm: cannot write --out ${dir}: it is a folder; give a file path (only --format tsv writes into a folder)`,
       );
       // tsv writes a folder: a file in its place, a missing parent, or an output file that is a folder.
-      assert.equal(encode('tsv', file), `minilm: cannot write --out ${file}: it is not a folder; --format tsv writes tensors.tsv and metadata.tsv into a folder: give a folder path`);
-      assert.equal(encode('tsv', path.join(dir, 'missing', 'projector')), `minilm: cannot write --out ${path.join(dir, 'missing', 'projector')}: the folder ${path.join(dir, 'missing')} does not exist (create it first)`);
+      assert.equal(
+        encode('tsv', file),
+        `minilm: cannot write --out ${file}: it is not a folder; --format tsv writes tensors.tsv and metadata.tsv into a folder: give a folder path`,
+      );
+      assert.equal(
+        encode('tsv', path.join(dir, 'missing', 'projector')),
+        `minilm: cannot write --out ${path.join(dir, 'missing', 'projector')}: the folder ${path.join(dir, 'missing')} does not exist (create it first)`,
+      );
       fs.mkdirSync(path.join(dir, 'projector', 'tensors.tsv'), { recursive: true });
-      assert.equal(encode('tsv', path.join(dir, 'projector')), `minilm: cannot write ${path.join(dir, 'projector', 'tensors.tsv')} (in --out ${path.join(dir, 'projector')}): it is a folder`);
-      assert.equal(fails(['examples', ...noModel, '--out-dir', path.join(file, 'results')]), `minilm: cannot write --out-dir ${path.join(file, 'results')}: ${file} is a file, not a folder`);
+      assert.equal(
+        encode('tsv', path.join(dir, 'projector')),
+        `minilm: cannot write ${path.join(dir, 'projector', 'tensors.tsv')} (in --out ${path.join(dir, 'projector')}): it is a folder`,
+      );
+      assert.equal(
+        fails(['examples', ...noModel, '--out-dir', path.join(file, 'results')]),
+        `minilm: cannot write --out-dir ${path.join(file, 'results')}: ${file} is a file, not a folder`,
+      );
       assert.deepEqual(fs.readdirSync(dir).sort(), ['file.txt', 'projector']);
     });
 
@@ -486,14 +559,20 @@ describe('minilm CLI contract (real model, bundled CLI)', function () {
       const fix = 'save the file as UTF-8, or pass --encoding-errors replace to accept it with U+FFFD';
       assert.equal(fails(['encode', ...noModel, '--input', latin1]), `minilm: ${latin1}:3: not valid UTF-8 (byte 0xE9 at column 4); ${fix}`);
       assert.equal(fails(['search', ...noModel, '--corpus', latin1, 'query']), `minilm: ${latin1}:3: not valid UTF-8 (byte 0xE9 at column 4); ${fix}`);
-      assert.match(fails(['encode', ...noModel, '-'], { input: Buffer.from([0x6f, 0x6b, 0x0a, 0xe9, 0x0a]) }), /^minilm: <stdin>:2: not valid UTF-8 \(byte 0xE9 at column 1\); send UTF-8 on stdin/);
+      assert.match(
+        fails(['encode', ...noModel, '-'], { input: Buffer.from([0x6f, 0x6b, 0x0a, 0xe9, 0x0a]) }),
+        /^minilm: <stdin>:2: not valid UTF-8 \(byte 0xE9 at column 1\); send UTF-8 on stdin/,
+      );
       const sts = path.join(tmp, 'latin1-sts.csv');
       fs.writeFileSync(sts, Buffer.concat([Buffer.from('a\tb\tc\td\t5.0\tx\ty\na\tb\tc\td\t1.0\tcaf'), Buffer.from([0xe9]), Buffer.from('\tz\n')]));
       assert.equal(fails(['eval-sts', ...noModel, sts]), `minilm: ${sts}:2: not valid UTF-8 (byte 0xE9 at column 16); ${fix}`);
       const run = minilm(['encode', '--model-dir', modelDir, '--format', 'json', '--encoding-errors', 'replace', '--input', latin1]);
       assert.equal(run.status, 0, run.stderr);
       assert.equal((JSON.parse(run.stdout) as number[][]).length, 3);
-      assert.equal(run.stderr, `minilm: note: ${latin1}:3: not valid UTF-8 (byte 0xE9 at column 4); invalid bytes read as U+FFFD (--encoding-errors replace)\n`);
+      assert.equal(
+        run.stderr,
+        `minilm: note: ${latin1}:3: not valid UTF-8 (byte 0xE9 at column 4); invalid bytes read as U+FFFD (--encoding-errors replace)\n`,
+      );
       const replaced = jsonOf<number[][]>(['encode', '--model-dir', modelDir, '--format', 'json', 'caf\ufffd au lait']);
       assert.ok(maxAbsDiff((JSON.parse(run.stdout) as number[][])[2], replaced[0]) < 1e-6);
     });

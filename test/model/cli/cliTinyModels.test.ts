@@ -87,8 +87,13 @@ describe('CLI contract on tiny sentence-transformers folders: encode --model-dir
     fs.writeFileSync(corpus, texts.join('\n') + '\n');
     const dir = tinyModelDir('bert-prompts-exclude');
     const query = 'hello world';
-    const hits = (extra: string[]) => JSON.parse(ok(['search', '--model-dir', dir, '--corpus', corpus, '--format', 'json', '-k', '3', '--no-progress', ...extra, query])) as { corpus_id: number; score: number }[][];
-    const encode = (text: string, promptName: string) => JSON.parse(ok(['encode', '--model-dir', dir, '--format', 'json', '--no-progress', '--prompt-name', promptName, text])) as number[][];
+    const hits = (extra: string[]) =>
+      JSON.parse(ok(['search', '--model-dir', dir, '--corpus', corpus, '--format', 'json', '-k', '3', '--no-progress', ...extra, query])) as {
+        corpus_id: number;
+        score: number;
+      }[][];
+    const encode = (text: string, promptName: string) =>
+      JSON.parse(ok(['encode', '--model-dir', dir, '--format', 'json', '--no-progress', '--prompt-name', promptName, text])) as number[][];
     const [top] = hits(['--prompt-name', 'query', '--corpus-prompt-name', 'passage'])[0]!;
     const expected = cosineOf(encode(query, 'query')[0]!, encode(texts[top!.corpus_id]!, 'passage')[0]!);
     assert.ok(Math.abs(top!.score - expected) < 1e-5, `${top!.score} vs ${expected}`);
@@ -98,7 +103,11 @@ describe('CLI contract on tiny sentence-transformers folders: encode --model-dir
 
   it("similarity and matrix score with the model's similarity_fn_name, as model.similarity does, and name it in JSON", () => {
     const texts = fixtures.texts.filter((t) => t.trim() !== '').slice(0, 3);
-    const distance = (a: number[], b: number[], p: number) => Math.pow(a.reduce((sum, x, i) => sum + Math.pow(Math.abs(x - b[i]!), p), 0), 1 / p);
+    const distance = (a: number[], b: number[], p: number) =>
+      Math.pow(
+        a.reduce((sum, x, i) => sum + Math.pow(Math.abs(x - b[i]!), p), 0),
+        1 / p,
+      );
     // sentence-transformers 6.2.0: cos_sim, dot_score, and -cdist(p=2) / -cdist(p=1) for euclidean / manhattan.
     const reference: Record<string, (a: number[], b: number[]) => number> = {
       cosine: (a, b) => cosineOf(a, b),
@@ -110,13 +119,19 @@ describe('CLI contract on tiny sentence-transformers folders: encode --model-dir
       const model = fixtures.models[name]!;
       const st = texts.map((t) => model.settings.find((s) => s.name === 'none')!.embeddings[model.texts.indexOf(t)]!);
       const fn = model.similarity_fn_name;
-      const similarity = JSON.parse(ok(['similarity', '--model-dir', tinyModelDir(name), '--json', '--no-progress', ...texts])) as { similarity_fn: string; scores: number[] };
+      const similarity = JSON.parse(ok(['similarity', '--model-dir', tinyModelDir(name), '--json', '--no-progress', ...texts])) as {
+        similarity_fn: string;
+        scores: number[];
+      };
       assert.equal(similarity.similarity_fn, fn, name);
       similarity.scores.forEach((score, k) => {
         const expected = reference[fn]!(st[0]!, st[k + 1]!);
         assert.ok(Math.abs(score - expected) <= 1e-4 * Math.max(1, Math.abs(expected)), `${name} ${fn}: ${score} vs ST ${expected}`);
       });
-      const matrix = JSON.parse(ok(['matrix', '--model-dir', tinyModelDir(name), '--format', 'json', '--no-progress', ...texts])) as { similarity_fn: string; matrix: number[][] };
+      const matrix = JSON.parse(ok(['matrix', '--model-dir', tinyModelDir(name), '--format', 'json', '--no-progress', ...texts])) as {
+        similarity_fn: string;
+        matrix: number[][];
+      };
       assert.equal(matrix.similarity_fn, fn);
       assert.ok(Math.abs(matrix.matrix[0]![2]! - similarity.scores[1]!) <= 1e-4 * Math.max(1, Math.abs(similarity.scores[1]!)));
     }
@@ -135,7 +150,7 @@ describe('CLI contract on tiny sentence-transformers folders: encode --model-dir
     assert.deepEqual(json.dense, [{ inFeatures: 32, outFeatures: 24, activation: 'tanh' }]);
   });
 
-  it('an unknown prompt name is one line naming the model\'s prompts', () => {
+  it("an unknown prompt name is one line naming the model's prompts", () => {
     const message = fails(['encode', '--model-dir', tinyModelDir('bert-prompts-exclude'), '--prompt-name', 'qeury', 'hello']);
     assert.match(message, /no prompt named "qeury"/);
     assert.match(message, /"query", "document", "passage"/);

@@ -13,7 +13,11 @@ interface Report {
 }
 
 function doctor(args: string[]): { status: number | null; report: Report; stderr: string } {
-  const run = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'doctor', '--json', ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, MINILM_API_KEY: '' } });
+  const run = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'doctor', '--json', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, MINILM_API_KEY: '' },
+  });
   return { status: run.status, report: JSON.parse(run.stdout) as Report, stderr: run.stderr };
 }
 
@@ -22,7 +26,10 @@ describe('minilm doctor without a backend (real model)', function () {
     const { status, report, stderr } = doctor(['--model-dir', testModelDir()]);
     assert.equal(status, 0, stderr);
     assert.equal(report.ok, true);
-    assert.deepEqual(report.checks.map((c) => c.name), ['model', 'dtypes', 'digests', 'inference', 'encode']);
+    assert.deepEqual(
+      report.checks.map((c) => c.name),
+      ['model', 'dtypes', 'digests', 'inference', 'encode'],
+    );
     assert.match(report.checks[2]!.detail, /files match SHA256SUMS/);
     assert.match(report.checks[4]!.detail, /1 past 256 word pieces/);
   });

@@ -48,7 +48,10 @@ describe('minilm eval-sts on STS-B dev (real model)', function () {
     try {
       const lines = fs.readFileSync(devFile, 'utf8').split('\n').filter(Boolean).slice(0, 40);
       const named = path.join(tmp, 'named-header.csv');
-      fs.writeFileSync(named, ['genre\tfile\tyear\tid\tscore\tsentence1\tsentence2', ...lines.slice(0, 20), 'broken line', ...lines.slice(20)].join('\n') + '\n');
+      fs.writeFileSync(
+        named,
+        ['genre\tfile\tyear\tid\tscore\tsentence1\tsentence2', ...lines.slice(0, 20), 'broken line', ...lines.slice(20)].join('\n') + '\n',
+      );
       const run = evalSts(['--model-dir', modelDir, named, '--json']);
       assert.equal(run.status, 0, run.stderr);
       assert.equal((JSON.parse(run.stdout) as StsOutput).pairs, 40);

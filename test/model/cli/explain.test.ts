@@ -26,7 +26,10 @@ interface Case extends ExplainJson {
   b: Side;
 }
 
-const reference = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'explain-reference.json'), 'utf8')) as { idf_corpus: string[]; cases: Case[] };
+const reference = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'explain-reference.json'), 'utf8')) as {
+  idf_corpus: string[];
+  cases: Case[];
+};
 const REAL_MODEL = 'all-MiniLM-L6-v2';
 /** The real model (../shared/models) for its cases, the tiny generated models for the others. */
 const modelDir = (name: string) => (name === REAL_MODEL ? testModelDir() : tinyModelDir(name));
@@ -90,11 +93,27 @@ describe('explain: token embeddings and alignment equal sentence-transformers 6.
     for (const c of reference.cases) {
       it(`${c.model}: ${label(c)} vs ${JSON.stringify(c.texts[1].slice(0, 30))}`, () => {
         const idf = c.idf ? ['--idf', idfCorpus] : [];
-        const run = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'explain', '--model-dir', modelDir(c.model), '--dtype', 'fp32', '--format', 'json', ...idf, c.texts[0], c.texts[1]], {
-          cwd: repoRoot,
-          encoding: 'utf8',
-          env: { ...process.env, NO_COLOR: '1', MINILM_MODEL_DIR: '' },
-        });
+        const run = spawnSync(
+          process.execPath,
+          [
+            path.join(repoRoot, 'bin', 'minilm.js'),
+            'explain',
+            '--model-dir',
+            modelDir(c.model),
+            '--dtype',
+            'fp32',
+            '--format',
+            'json',
+            ...idf,
+            c.texts[0],
+            c.texts[1],
+          ],
+          {
+            cwd: repoRoot,
+            encoding: 'utf8',
+            env: { ...process.env, NO_COLOR: '1', MINILM_MODEL_DIR: '' },
+          },
+        );
         assert.equal(run.status, 0, run.stderr);
         const got = JSON.parse(run.stdout) as Omit<Case, 'model' | 'max_seq_length' | 'texts' | 'a' | 'b'>;
         const keys = ['tokens_a', 'tokens_b', 'matrix', 'precision', 'recall', 'f1', 'cosine'];
@@ -112,7 +131,11 @@ describe('explain: token embeddings and alignment equal sentence-transformers 6.
 
     it('prints a table with the aligned pairs and the scores', () => {
       const c = reference.cases[0]!;
-      const run = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'explain', '--model-dir', tinyModelDir(c.model), '--top', '3', c.texts[0], c.texts[1]], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', MINILM_MODEL_DIR: '' } });
+      const run = spawnSync(
+        process.execPath,
+        [path.join(repoRoot, 'bin', 'minilm.js'), 'explain', '--model-dir', tinyModelDir(c.model), '--top', '3', c.texts[0], c.texts[1]],
+        { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', MINILM_MODEL_DIR: '' } },
+      );
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stdout, /A piece\s+B piece\s+cosine/);
       assert.match(run.stdout, new RegExp(`F1\\s+${c.f1.toFixed(4)}`));
@@ -123,16 +146,27 @@ describe('explain: token embeddings and alignment equal sentence-transformers 6.
       const empty = path.join(scratch, 'empty.txt');
       fs.writeFileSync(empty, '');
       const bin = path.join(repoRoot, 'bin', 'minilm.js');
-      const none = spawnSync(process.execPath, [bin, 'explain', '--model-dir', path.join(scratch, 'no-model'), '--idf', empty, 'a', 'b'], { cwd: repoRoot, encoding: 'utf8' });
+      const none = spawnSync(process.execPath, [bin, 'explain', '--model-dir', path.join(scratch, 'no-model'), '--idf', empty, 'a', 'b'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
       assert.notEqual(none.status, 0);
       assert.match(none.stderr, /--idf .*empty\.txt holds no texts/);
-      const both = spawnSync(process.execPath, [bin, 'explain', '--model-dir', path.join(scratch, 'no-model'), '--idf', '-', '-'], { cwd: repoRoot, encoding: 'utf8', input: 'a\nb\n' });
+      const both = spawnSync(process.execPath, [bin, 'explain', '--model-dir', path.join(scratch, 'no-model'), '--idf', '-', '-'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        input: 'a\nb\n',
+      });
       assert.notEqual(both.status, 0);
       assert.match(both.stderr, /stdin can hold the texts or the --idf corpus, not both/);
     });
 
     it('refuses anything but two texts, in one line', () => {
-      const run = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'minilm.js'), 'explain', '--model-dir', tinyModelDir('bert-mean-norm'), 'a', 'b', 'c'], { cwd: repoRoot, encoding: 'utf8' });
+      const run = spawnSync(
+        process.execPath,
+        [path.join(repoRoot, 'bin', 'minilm.js'), 'explain', '--model-dir', tinyModelDir('bert-mean-norm'), 'a', 'b', 'c'],
+        { cwd: repoRoot, encoding: 'utf8' },
+      );
       assert.notEqual(run.status, 0);
       assert.match(run.stderr, /exactly two texts, got 3/);
     });

@@ -42,7 +42,12 @@ function failsWithOneLine(run: Run): string {
 }
 
 /** `node bin/minilm.js serve --port 0` with a key and truncation, until it prints its address. */
-const TEXTS = ['A man is playing a guitar.', '今天天气很好。', 'Semantic search finds meaning, not words.', Array.from({ length: 60 }, (_, i) => `word${i} and more`).join(' ')];
+const TEXTS = [
+  'A man is playing a guitar.',
+  '今天天气很好。',
+  'Semantic search finds meaning, not words.',
+  Array.from({ length: 60 }, (_, i) => `word${i} and more`).join(' '),
+];
 
 describe('remote backends against minilm serve (real model)', function () {
   let server: ServeProcess;
@@ -73,7 +78,12 @@ describe('remote backends against minilm serve (real model)', function () {
     });
 
     it(`doctor --backend ${backend}: worst cosine >= 0.99999, exit 0`, () => {
-      const report = JSON.parse(ok(['doctor', '--json', '--backend', backend, '--endpoint', server.url + suffix])) as { worst: number; ok: boolean; cosines: number[]; remote_model: string };
+      const report = JSON.parse(ok(['doctor', '--json', '--backend', backend, '--endpoint', server.url + suffix])) as {
+        worst: number;
+        ok: boolean;
+        cosines: number[];
+        remote_model: string;
+      };
       assert.equal(report.ok, true);
       assert.ok(report.worst >= 0.99999, `worst ${report.worst}`);
       assert.equal(report.cosines.length, 6);
@@ -111,7 +121,9 @@ describe('remote backends against minilm serve (real model)', function () {
     const index = path.join(work, 'index');
     const remote = ['--backend', 'tei', '--endpoint', server.url];
     ok(['index', docs, '--index', index, ...remote]);
-    const manifest = JSON.parse(fs.readFileSync(path.join(index, 'minilm-index.json'), 'utf8')) as { identity: { backend: string; model: string; dimension: number } };
+    const manifest = JSON.parse(fs.readFileSync(path.join(index, 'minilm-index.json'), 'utf8')) as {
+      identity: { backend: string; model: string; dimension: number };
+    };
     assert.deepEqual([manifest.identity.backend, manifest.identity.model, manifest.identity.dimension], ['tei', 'all-MiniLM-L6-v2', 384]);
     const [hits] = JSON.parse(ok(['query', '--json', '--index', index, 'someone plays music', ...remote])) as { path: string }[][];
     assert.equal(hits![0]!.path, 'music.md');

@@ -64,7 +64,11 @@ const FILES: Record<string, string> = {
     '  return fetch(url);',
     '}',
   ].join('\n'),
-  'docs/finance.md': ['Stock prices fell sharply today after the central bank raised interest rates.', '', 'Investors moved their money into government bonds.'].join('\n'),
+  'docs/finance.md': [
+    'Stock prices fell sharply today after the central bank raised interest rates.',
+    '',
+    'Investors moved their money into government bonds.',
+  ].join('\n'),
   'ignored/secret.txt': 'This file is listed in .gitignore and must never be indexed.',
   '.gitignore': 'ignored/\n*.log\n',
   'debug.log': 'A log line that .gitignore leaves out.',
@@ -79,7 +83,8 @@ describe('minilm index / minilm query (real model, bundled CLI)', function () {
   let index: string;
   const model = () => ['--model-dir', testModelDir(), '--dtype', 'fp32'];
   const runIndex = () => JSON.parse(ok(['index', dir, '--index', index, ...model(), '--format', 'json'])) as IndexSummary;
-  const runQuery = (queries: string[], k = 3) => JSON.parse(ok(['query', '--index', index, ...model(), '--top-k', String(k), '--format', 'json', ...queries])) as QueryHit[][];
+  const runQuery = (queries: string[], k = 3) =>
+    JSON.parse(ok(['query', '--index', index, ...model(), '--top-k', String(k), '--format', 'json', ...queries])) as QueryHit[][];
 
   before(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-index-cli-'));
@@ -101,7 +106,11 @@ describe('minilm index / minilm query (real model, bundled CLI)', function () {
     assert.equal(first.skipped_files, 2);
     assert.ok(first.chunks >= 8, `expected sentence-level chunks, got ${first.chunks}`);
     assert.equal(first.embedded_chunks, first.chunks);
-    const paths = new Set(runQuery(['secret file listed in gitignore', 'log line', 'a dependency in node_modules'], 50).flat().map((h) => h.path));
+    const paths = new Set(
+      runQuery(['secret file listed in gitignore', 'log line', 'a dependency in node_modules'], 50)
+        .flat()
+        .map((h) => h.path),
+    );
     assert.ok(!paths.has('ignored/secret.txt') && !paths.has('debug.log') && !paths.has('node_modules/left-pad/README.md'), [...paths].join(', '));
   });
 
@@ -109,14 +118,20 @@ describe('minilm index / minilm query (real model, bundled CLI)', function () {
     const queries = ['Shares dropped a lot because interest rates went up.', 'How do I make the dough rise?', 'reconnect when the connection is lost'];
     const hits = runQuery(queries);
     assert.equal(hits.length, 3);
-    assert.deepEqual(hits.map((list) => list[0]!.path), ['docs/finance.md', 'notes/cooking.md', 'src/server.ts']);
+    assert.deepEqual(
+      hits.map((list) => list[0]!.path),
+      ['docs/finance.md', 'notes/cooking.md', 'src/server.ts'],
+    );
     for (const list of hits) {
       for (let i = 1; i < list.length; i++) assert.ok(list[i - 1]!.score >= list[i]!.score, 'best first');
       for (const hit of list) {
         const lines = FILES[hit.path]!.split('\n').slice(hit.start_line - 1, hit.end_line);
         assert.ok(hit.start_line >= 1 && hit.end_line >= hit.start_line);
         for (const piece of hit.text.split('\n').filter((l) => l.trim() !== '')) {
-          assert.ok(lines.some((line) => line.includes(piece.trim())), `"${piece}" is not within ${hit.path}:${hit.start_line}-${hit.end_line}`);
+          assert.ok(
+            lines.some((line) => line.includes(piece.trim())),
+            `"${piece}" is not within ${hit.path}:${hit.start_line}-${hit.end_line}`,
+          );
         }
       }
     }
@@ -134,12 +149,14 @@ describe('minilm index / minilm query (real model, bundled CLI)', function () {
 
     const travel = path.join(dir, 'notes', 'travel.txt');
     fs.writeFileSync(travel, `${FILES['notes/travel.txt']}\n\nThe museum opens at ten and closes at six.`);
-    const travelChunks = runQuery(['train tickets and the hotel by the harbour and the museum hours'], 100)[0]!.filter((h) => h.path === 'notes/travel.txt').length;
+    const travelChunks = runQuery(['train tickets and the hotel by the harbour and the museum hours'], 100)[0]!.filter(
+      (h) => h.path === 'notes/travel.txt',
+    ).length;
     const edited = runIndex();
     assert.ok(edited.embedded_chunks > 0, 'the edited file is embedded again');
     const after = runQuery(['When does the museum open?'], 100)[0]!;
     const travelNow = after.filter((h) => h.path === 'notes/travel.txt').length;
-    assert.equal(edited.embedded_chunks, travelNow, 'only the edited file\'s chunks are embedded');
+    assert.equal(edited.embedded_chunks, travelNow, "only the edited file's chunks are embedded");
     assert.ok(travelNow >= travelChunks);
     assert.equal(after[0]!.path, 'notes/travel.txt');
 

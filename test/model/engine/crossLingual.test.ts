@@ -22,6 +22,9 @@ describe('cross-lingual examples on the real all-MiniLM-L6-v2 (English-only)', f
     assert.ok(summary.meanUnrelatedChinese! > summary.meanTranslation!, JSON.stringify(summary));
     const bestTranslation = Math.max(...scores.filter((_, k) => CROSS_LINGUAL_PAIRS[k]!.kind === 'translation'));
     const worstUnrelated = Math.min(...scores.filter((_, k) => CROSS_LINGUAL_PAIRS[k]!.kind === 'unrelated-zh'));
-    assert.ok(worstUnrelated > bestTranslation, `every unrelated Chinese pair (lowest ${worstUnrelated}) ranks above every translation (highest ${bestTranslation})`);
+    assert.ok(
+      worstUnrelated > bestTranslation,
+      `every unrelated Chinese pair (lowest ${worstUnrelated}) ranks above every translation (highest ${bestTranslation})`,
+    );
   });
 });

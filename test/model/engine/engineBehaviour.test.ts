@@ -36,7 +36,10 @@ async function cancelsMidRun(workers: number, texts: string[], abortAt: number):
   // Repeated texts are encoded once; the unique ones are dealt round-robin to the workers, each counting its batches.
   const unique = new Set(texts).size;
   const shardSizes = Array.from({ length: workers }, (_, k) => Math.ceil((unique - k) / workers));
-  assert.equal(total, shardSizes.reduce((sum, size) => sum + Math.ceil(size / 4), 0));
+  assert.equal(
+    total,
+    shardSizes.reduce((sum, size) => sum + Math.ceil(size / 4), 0),
+  );
   assert.ok(batches >= abortAt && batches < total, `stopped after ${batches} of ${total} batches`);
   const [after] = await fresh.encode(['still works']);
   assert.equal(after!.length, 384);
@@ -130,7 +133,10 @@ describe('engine behaviour with the real model', function () {
       assert.equal(fresh.threadCount, 0, 'the cancelled load stopped its workers');
       assert.equal(fresh.info, undefined);
       assert.ok(!logs.some((m) => m.startsWith('loaded')), logs.join('\n'));
-      assert.ok(logs.some((m) => m.includes('load cancelled')), logs.join('\n'));
+      assert.ok(
+        logs.some((m) => m.includes('load cancelled')),
+        logs.join('\n'),
+      );
       assert.equal((await fresh.encode(['loads again']))[0]!.length, 384);
       assert.equal(fresh.threadCount, 2);
       await fresh.dispose();
@@ -195,7 +201,11 @@ describe('engine behaviour with the real model', function () {
   });
 
   it('cancellation mid-batch rejects with CANCELLED and the engine keeps working', async () => {
-    await cancelsMidRun(1, Array.from({ length: 400 }, (_, i) => `sentence number ${i} about a topic that changes ${i * 7}`), 2);
+    await cancelsMidRun(
+      1,
+      Array.from({ length: 400 }, (_, i) => `sentence number ${i} about a topic that changes ${i * 7}`),
+      2,
+    );
   });
 
   it('unloading while batches run cancels them without taking the process down, and the next call reloads', async () => {
@@ -299,7 +309,9 @@ describe('engine behaviour with the real model', function () {
 
   describe('two workers', function () {
     const texts = Array.from({ length: 300 }, (_, i) =>
-      i % 50 === 0 ? '' : `${'long '.repeat(i % 7 === 0 ? 300 : 0)}sentence ${i} about ${['cats', 'the stock market', 'neural networks', '天气很好', 'emoji 🎉'][i % 5]} and ${i * 13}`,
+      i % 50 === 0
+        ? ''
+        : `${'long '.repeat(i % 7 === 0 ? 300 : 0)}sentence ${i} about ${['cats', 'the stock market', 'neural networks', '天气很好', 'emoji 🎉'][i % 5]} and ${i * 13}`,
     );
     let single: Float32Array[];
     let singleTokens: { count: number; truncated: boolean }[];
@@ -317,12 +329,21 @@ describe('engine behaviour with the real model', function () {
       assert.equal(two.info?.workers, 2);
       const threads = Math.max(1, Math.floor(Math.min(os.availableParallelism(), 4) / 2));
       assert.equal(two.info?.threads, threads, 'two workers split the cores');
-      assert.ok(logs.some((m) => m.includes(`with 2 workers × ${threads} thread`)), logs.join('\n'));
+      assert.ok(
+        logs.some((m) => m.includes(`with 2 workers × ${threads} thread`)),
+        logs.join('\n'),
+      );
       assert.deepEqual(tokens, singleTokens);
       vectors.forEach((v, i) => assert.ok(cosine(v, single[i]!) > 0.99999, `text ${i}: ${cosine(v, single[i]!)}`));
       // Both workers' batches add up: ceil(150 / 16) each, counted once, ending at the total.
-      assert.ok(progress.every((p) => p.total === 20), JSON.stringify(progress.slice(0, 3)));
-      assert.deepEqual(progress.map((p) => p.done), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.ok(
+        progress.every((p) => p.total === 20),
+        JSON.stringify(progress.slice(0, 3)),
+      );
+      assert.deepEqual(
+        progress.map((p) => p.done),
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
       await two.dispose();
     });
 

@@ -48,7 +48,7 @@ describe('parity with sentence-transformers (PyTorch) reference embeddings', fun
         reference.token_counts,
       );
       tokens.forEach((t) => assert.equal(t.truncated ? t.count : 0, t.truncated ? 256 : 0));
-      assert.ok(tokens.filter((t) => t.truncated).length >= 3, "the long fixture texts are reported as truncated");
+      assert.ok(tokens.filter((t) => t.truncated).length >= 3, 'the long fixture texts are reported as truncated');
       for (const v of vectors) assert.equal(v.length, 384);
     });
   }

@@ -15,10 +15,14 @@ describe('tiny sentence-transformers models: the engine follows each folder as S
   after(async () => Promise.all(engines.map((e) => e.dispose())));
   const worstByModel: Record<string, number> = {};
   after(() => {
-    console.log(`      worst cosine per model: ${Object.entries(worstByModel).map(([m, c]) => `${m} 1−${(1 - c).toExponential(1)}`).join(', ')}`);
+    console.log(
+      `      worst cosine per model: ${Object.entries(worstByModel)
+        .map(([m, c]) => `${m} 1−${(1 - c).toExponential(1)}`)
+        .join(', ')}`,
+    );
   });
 
-  it('the cache keys the prompt applied: the same text under two prompts gives two vectors, each ST\'s', async () => {
+  it("the cache keys the prompt applied: the same text under two prompts gives two vectors, each ST's", async () => {
     const model = fixtures.models['bert-prompts-exclude']!;
     const engine = new Engine({ modelDir: tinyModelDir('bert-prompts-exclude'), threads: 1 });
     engines.push(engine);
@@ -31,7 +35,7 @@ describe('tiny sentence-transformers models: the engine follows each folder as S
     assert.equal(engine.cacheUsage.entries, 3);
   });
 
-  it('normalize overrides the folder\'s Normalize module both ways, and the cache keeps the two apart', async () => {
+  it("normalize overrides the folder's Normalize module both ways, and the cache keeps the two apart", async () => {
     // bert-cls ends without Normalize (ST returns its CLS vectors as they are); bert-mean-norm ends with it.
     const raw = fixtures.models['bert-cls']!;
     const unit = fixtures.models['bert-mean-norm']!;
@@ -56,11 +60,11 @@ describe('tiny sentence-transformers models: the engine follows each folder as S
     const [again] = await unitEngine.encode([b.text]);
     assert.ok(Math.abs(normOf(normalised!) - 1) < 1e-6 && Math.abs(normOf(pooled!) - 1) > 0.01, `pooled norm ${normOf(pooled!)}`);
     assert.ok(cosineOf(pooled!, b.st) >= 0.99999 && cosineOf(again!, b.st) >= 0.99999);
-    assert.deepEqual(Array.from(again!), Array.from(normalised!), 'the unit vector is not served from the raw one\'s cache entry');
+    assert.deepEqual(Array.from(again!), Array.from(normalised!), "the unit vector is not served from the raw one's cache entry");
     await assert.rejects(unitEngine.encode(['x'], { normalize: 'no' as unknown as boolean }), /normalize must be true or false/);
   });
 
-  it('an unknown prompt name is INVALID_INPUT listing the model\'s prompt names', async () => {
+  it("an unknown prompt name is INVALID_INPUT listing the model's prompt names", async () => {
     const engine = new Engine({ modelDir: tinyModelDir('bert-prompts-include'), threads: 1 });
     engines.push(engine);
     await assert.rejects(engine.encode(['x'], { promptName: 'Query' }), (error: Error & { code?: string }) => {
@@ -94,12 +98,14 @@ describe('tiny sentence-transformers models: the engine follows each folder as S
         assert.equal(info.dense.length, model.dense ? 1 : 0);
       });
 
-      it('token ids and prompt lengths equal ST\'s in every setting', async () => {
+      it("token ids and prompt lengths equal ST's in every setting", async () => {
         const session = await ModelSession.load({ dir: tinyModelDir(name), dtype: 'fp32', threads: 1 });
         try {
           for (const setting of model.settings) {
             const prompt = setting.resolved_prompt ?? undefined;
-            model.texts.forEach((text, i) => assert.deepEqual(session.tokenize(text, prompt || undefined).ids, setting.token_ids[i], `${setting.name}, text ${i}`));
+            model.texts.forEach((text, i) =>
+              assert.deepEqual(session.tokenize(text, prompt || undefined).ids, setting.token_ids[i], `${setting.name}, text ${i}`),
+            );
             const expectedLength = model.include_prompt || !prompt ? 0 : setting.prompt_length;
             assert.equal(session.promptLength(prompt || undefined), expectedLength, setting.name);
           }

@@ -45,7 +45,8 @@ describe('the prefix cut against the real tokenizer', function () {
     const { separator, word, solid, vanishing, sigmaTransparent } = cutCharacterClasses;
     const zz = JSON.stringify(pieces('zz'));
     const failures: string[] = [];
-    const fail = (what: string, cp: number, got: unknown) => failures.length < 20 && failures.push(`${what} U+${cp.toString(16).toUpperCase()}: ${JSON.stringify(got)}`);
+    const fail = (what: string, cp: number, got: unknown) =>
+      failures.length < 20 && failures.push(`${what} U+${cp.toString(16).toUpperCase()}: ${JSON.stringify(got)}`);
     for (let cp = 0; cp <= 0x10ffff; cp++) {
       const c = String.fromCodePoint(cp);
       const isSeparator = cp <= 0xffff && separator.test(c);
@@ -95,7 +96,9 @@ describe('the prefix cut against the real tokenizer', function () {
     fc.constantFrom('café', 'Crème brûlée', 'naïve', 'über', 'ÅNGSTRÖM', 'Ελληνικά'),
     fc.stringMatching(/^[a-z]{1,12}$/),
     fc.integer({ min: 90, max: 110 }).map((n) => 'w'.repeat(n)),
-    fc.tuple(fc.constantFrom('x', 'é', 'Σ', 'ʰ', '\u0301', 'a\u0301', '😀', '\u200B', 'x\u0903', '天'), fc.integer({ min: 1, max: 1400 })).map(([c, n]) => c.repeat(n)),
+    fc
+      .tuple(fc.constantFrom('x', 'é', 'Σ', 'ʰ', '\u0301', 'a\u0301', '😀', '\u200B', 'x\u0903', '天'), fc.integer({ min: 1, max: 1400 }))
+      .map(([c, n]) => c.repeat(n)),
   );
   const adversarialText = fc.array(fragment, { minLength: 1, maxLength: 120 }).map((parts) => parts.join(''));
 
@@ -147,7 +150,11 @@ describe('the prefix cut against the real tokenizer', function () {
       const prefix = modelPrefix(text, budget);
       if (!prefix) continue;
       const ids = encode(prefix.text);
-      assert.deepEqual(ids.slice(0, -1), whole.slice(0, ids.length - 1), `${JSON.stringify(text)} at ${budget}: ${JSON.stringify(pieces(prefix.text))} vs ${JSON.stringify(pieces(text))}`);
+      assert.deepEqual(
+        ids.slice(0, -1),
+        whole.slice(0, ids.length - 1),
+        `${JSON.stringify(text)} at ${budget}: ${JSON.stringify(pieces(prefix.text))} vs ${JSON.stringify(pieces(text))}`,
+      );
     }
   });
 

@@ -140,7 +140,10 @@ describe('notebook directives with the real model', function () {
     assert.equal(result.view.truncatedA, true);
     assert.equal(result.view.maxTokens, 256);
     const { tokenEmbeddings: _none, ...withoutTokens } = context();
-    await assert.rejects(runDirective(parseCell('explain\na\nb'), withoutTokens), (error: unknown) => error instanceof DirectiveError && /token embeddings/.test(error.message));
+    await assert.rejects(
+      runDirective(parseCell('explain\na\nb'), withoutTokens),
+      (error: unknown) => error instanceof DirectiveError && /token embeddings/.test(error.message),
+    );
   });
 
   it('search with candidates from @file (CRLF, blank lines) and @top equals core semanticSearch', async () => {
@@ -150,11 +153,14 @@ describe('notebook directives with the real model', function () {
     const [queryVector] = await engine.encode([query]);
     const [expected] = semanticSearch([queryVector], vectors, { topK: 3 });
     assert.equal(result.candidates, TEXTS.length);
-    assert.deepEqual(result.hits.map((h) => [h.index, h.score]), expected.map((h) => [h.corpus_id, h.score]));
+    assert.deepEqual(
+      result.hits.map((h) => [h.index, h.score]),
+      expected.map((h) => [h.corpus_id, h.score]),
+    );
     assert.deepEqual(new Set(result.hits.slice(0, 2).map((h) => h.index)), new Set([3, 6]));
   });
 
-  it('encode: the vectors are the engine\'s', async () => {
+  it("encode: the vectors are the engine's", async () => {
     const result = await run(`encode\n${TEXTS[0]}\n${TEXTS[4]}`);
     assert.ok(result.kind === 'encode');
     assert.deepEqual(result.vectors, [vectors[0], vectors[4]]);
@@ -171,7 +177,10 @@ describe('notebook directives with the real model', function () {
     assert.equal(encodeCalls, 1, 'only the query is encoded');
     const [q] = await engine.encode(['A person plays an instrument.']);
     assert.ok(search.kind === 'search');
-    assert.deepEqual(search.hits.map((h) => [h.index, h.score]), semanticSearch([q], vectors, { topK: 2 })[0].map((h) => [h.corpus_id, h.score]));
+    assert.deepEqual(
+      search.hits.map((h) => [h.index, h.score]),
+      semanticSearch([q], vectors, { topK: 2 })[0].map((h) => [h.corpus_id, h.score]),
+    );
 
     const compare = await runDirective(parseCell('compare sts'), counting);
     assert.ok(compare.kind === 'compare' && compare.corpus === 'sts');
@@ -180,19 +189,31 @@ describe('notebook directives with the real model', function () {
     const mine = await runDirective(parseCell('mine sts top 3 max 5'), counting);
     assert.ok(mine.kind === 'mine');
     const expectedPairs = paraphraseMining(vectors, { topK: 3, maxPairs: 5 }).slice(0, 5);
-    assert.deepEqual(mine.pairs.map((p) => [p.score, p.i, p.j]), expectedPairs);
+    assert.deepEqual(
+      mine.pairs.map((p) => [p.score, p.i, p.j]),
+      expectedPairs,
+    );
     assert.ok(mine.pairs.length > 0);
 
     const cluster = await runDirective(parseCell('cluster 0.5 in sts min 2'), counting);
     assert.ok(cluster.kind === 'cluster');
     assert.deepEqual(cluster.clusters, communityDetection(vectors, { threshold: 0.5, minCommunitySize: 2 }));
-    assert.ok(cluster.clusters.some((c) => c.includes(3) && c.includes(6)), 'the two horse riders form a community');
+    assert.ok(
+      cluster.clusters.some((c) => c.includes(3) && c.includes(6)),
+      'the two horse riders form a community',
+    );
     assert.equal(encodeCalls, 1, 'compare, mine and cluster encode nothing');
   });
 
   it('an unknown corpus and a missing file are errors that name the line', async () => {
-    await assert.rejects(run('# c\nsearch x in nowhere'), (e: unknown) => e instanceof DirectiveError && e.line === 2 && /no corpus named "nowhere"/.test(e.message));
-    await assert.rejects(run('compare\nx\n@file missing.txt'), (e: unknown) => e instanceof DirectiveError && e.line === 3 && /cannot read "missing.txt"/.test(e.message));
+    await assert.rejects(
+      run('# c\nsearch x in nowhere'),
+      (e: unknown) => e instanceof DirectiveError && e.line === 2 && /no corpus named "nowhere"/.test(e.message),
+    );
+    await assert.rejects(
+      run('compare\nx\n@file missing.txt'),
+      (e: unknown) => e instanceof DirectiveError && e.line === 3 && /cannot read "missing.txt"/.test(e.message),
+    );
   });
 
   it('an aborted signal cancels the cell', async () => {

@@ -35,7 +35,7 @@ describe('chunking retrieval set (real model, STS-B train pairs ≥ 4.2)', funct
     await engine?.dispose();
   });
 
-  it('the shipped chunker finds the planted sentence\'s file in the top 5 more often than whole paragraphs do', () => {
+  it("the shipped chunker finds the planted sentence's file in the top 5 more often than whole paragraphs do", () => {
     assert.ok(shipped.hitAt5 > paragraphs.hitAt5 + 0.2, `shipped hit@5 ${shipped.hitAt5.toFixed(3)}, paragraphs ${paragraphs.hitAt5.toFixed(3)}`);
     assert.ok(shipped.mrr > paragraphs.mrr + 0.2, `shipped MRR ${shipped.mrr.toFixed(3)}, paragraphs ${paragraphs.mrr.toFixed(3)}`);
   });

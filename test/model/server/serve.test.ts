@@ -33,7 +33,12 @@ function request(url: string, method: string, body?: string | Buffer, headers: R
 
 const KEY = 'test-key-123';
 const auth = { authorization: `Bearer ${KEY}` };
-const texts = ['A man is playing a guitar.', 'Der schnelle braune Fuchs springt über den faulen Hund.', 'Semantic search finds meaning, not words.', '東京は日本の首都です。'];
+const texts = [
+  'A man is playing a guitar.',
+  'Der schnelle braune Fuchs springt über den faulen Hund.',
+  'Semantic search finds meaning, not words.',
+  '東京は日本の首都です。',
+];
 
 describe('minilm serve (real model, over HTTP)', function () {
   let server: ServeProcess;
@@ -51,7 +56,7 @@ describe('minilm serve (real model, over HTTP)', function () {
     await stopServe(server);
   });
 
-  it('gives the official openai client the local engine\'s vectors (string and array; float and base64)', async () => {
+  it("gives the official openai client the local engine's vectors (string and array; float and base64)", async () => {
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: KEY, maxRetries: 0 });
     const single = await client.embeddings.create({ model: 'all-MiniLM-L6-v2', input: texts[0]!, encoding_format: 'float' });
     assert.equal(single.data.length, 1);
@@ -72,7 +77,7 @@ describe('minilm serve (real model, over HTTP)', function () {
     }
   });
 
-  it('gives LangChain\'s OpenAIEmbeddings the local engine\'s vectors (embedDocuments and embedQuery)', async () => {
+  it("gives LangChain's OpenAIEmbeddings the local engine's vectors (embedDocuments and embedQuery)", async () => {
     const embeddings = new OpenAIEmbeddings({ model: 'all-MiniLM-L6-v2', apiKey: KEY, configuration: { baseURL: `${server.url}/v1` }, maxRetries: 0 });
     const documents = await embeddings.embedDocuments(texts);
     assert.equal(documents.length, texts.length);
@@ -104,7 +109,9 @@ describe('minilm serve (real model, over HTTP)', function () {
     assert.equal(unauthorised.status, 401);
     assert.equal(JSON.parse(unauthorised.body).error.code, 'invalid_api_key');
     // A body past --max-body: answered 413 (possibly before the upload ends).
-    const tooBig = await request(`${server.url}/embed`, 'POST', JSON.stringify({ inputs: 'word '.repeat(60_000) }), auth).catch((error: NodeJS.ErrnoException) => error);
+    const tooBig = await request(`${server.url}/embed`, 'POST', JSON.stringify({ inputs: 'word '.repeat(60_000) }), auth).catch(
+      (error: NodeJS.ErrnoException) => error,
+    );
     if (!(tooBig instanceof Error)) {
       assert.equal(tooBig.status, 413);
       assert.equal(JSON.parse(tooBig.body).error_type, 'Validation');
@@ -130,7 +137,9 @@ describe('minilm serve (real model, over HTTP)', function () {
 
   it('joins concurrent requests into shared engine calls', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => request(`${server.url}/embed`, 'POST', JSON.stringify({ inputs: `concurrent request number ${i} about ${texts[i % texts.length]}` }), auth)),
+      Array.from({ length: 16 }, (_, i) =>
+        request(`${server.url}/embed`, 'POST', JSON.stringify({ inputs: `concurrent request number ${i} about ${texts[i % texts.length]}` }), auth),
+      ),
     );
     answers.forEach((answer) => assert.equal(answer.status, 200));
     const metrics = (await request(`${server.url}/metrics`, 'GET', undefined, auth)).body;
@@ -179,7 +188,6 @@ describe('minilm serve (real model, over HTTP)', function () {
     assert.match(server.stderr(), /SIGTERM: finishing requests in flight/);
   });
 });
-
 
 describe('minilm serve /embed prompt_name and normalize (tiny model with prompts, over HTTP)', function () {
   // bert-prompts-exclude: prompts "query: " / "passage: " left out of the pooling, and a Normalize module.

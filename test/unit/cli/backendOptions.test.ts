@@ -36,8 +36,12 @@ describe('CLI backend options', () => {
 
   it('normalises as the model would: all-MiniLM-L6-v2 yes, a catalogue model without Normalize no, --no-normalize no', async () => {
     const endpoint = await ollama();
-    const vector = async (options: Partial<BackendOptions> & { model?: string }) => Array.from((await remoteEmbedder({ ...base, backend: 'ollama', endpoint, ...options })!.encode(['a']))[0]!);
-    assert.deepEqual((await vector({})).map((v) => v.toFixed(3)), ['0.600', '0.800']);
+    const vector = async (options: Partial<BackendOptions> & { model?: string }) =>
+      Array.from((await remoteEmbedder({ ...base, backend: 'ollama', endpoint, ...options })!.encode(['a']))[0]!);
+    assert.deepEqual(
+      (await vector({})).map((v) => v.toFixed(3)),
+      ['0.600', '0.800'],
+    );
     assert.deepEqual(await vector({ model: 'paraphrase-multilingual-MiniLM-L12-v2' }), [3, 4]);
     assert.deepEqual(await vector({ normalize: false }), [3, 4]);
   });

@@ -27,7 +27,15 @@ describe('CLI numeric options', () => {
   });
 
   it('a score threshold is a cosine, from -1 to 1', () => {
-    for (const [text, value] of [['0.75', 0.75], ['-1', -1], ['1', 1], ['0', 0], ['.5', 0.5], ['+0.3', 0.3], ['5e-1', 0.5]] as const) {
+    for (const [text, value] of [
+      ['0.75', 0.75],
+      ['-1', -1],
+      ['1', 1],
+      ['0', 0],
+      ['.5', 0.5],
+      ['+0.3', 0.3],
+      ['5e-1', 0.5],
+    ] as const) {
       assert.equal(scoreThreshold(text), value);
     }
     for (const bad of ['1.01', '-1.5', '5', '75', 'NaN', 'Infinity', '0x1', '', 'high']) refuses(scoreThreshold, bad);
@@ -50,7 +58,16 @@ describe('CLI numeric options', () => {
       }
     }
     // The sweep found them all (a new numeric option joins it by having a number as its default).
-    for (const expected of ['encode --batch-size', 'encode --workers', 'search --top-k', 'search --corpus-chunk-size', 'mine --max-pairs', 'cluster --threshold', 'cluster --min-size', 'eval-sts --workers']) {
+    for (const expected of [
+      'encode --batch-size',
+      'encode --workers',
+      'search --top-k',
+      'search --corpus-chunk-size',
+      'mine --max-pairs',
+      'cluster --threshold',
+      'cluster --min-size',
+      'eval-sts --workers',
+    ]) {
       assert.ok(numeric.includes(expected), `${expected} is not among ${numeric.join(', ')}`);
     }
   });

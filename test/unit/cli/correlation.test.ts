@@ -57,8 +57,14 @@ describe('pearson and spearman (scipy.stats values)', () => {
     .integer({ min: 3, max: 40 })
     .chain((n) =>
       fc.tuple(
-        fc.array(fc.integer({ min: -1000, max: 1000 }).map((v) => v / 8), { minLength: n, maxLength: n }),
-        fc.array(fc.integer({ min: -1000, max: 1000 }).map((v) => v / 8), { minLength: n, maxLength: n }),
+        fc.array(
+          fc.integer({ min: -1000, max: 1000 }).map((v) => v / 8),
+          { minLength: n, maxLength: n },
+        ),
+        fc.array(
+          fc.integer({ min: -1000, max: 1000 }).map((v) => v / 8),
+          { minLength: n, maxLength: n },
+        ),
       ),
     )
     .filter(([x, y]) => new Set(x).size > 1 && new Set(y).size > 1);
@@ -87,8 +93,6 @@ describe('pearson and spearman (scipy.stats values)', () => {
   });
 
   it('spearman equals pearson of the average ranks', () => {
-    fc.assert(
-      fc.property(pairsOf, ([x, y]) => Math.abs(spearman(x, y) - pearson(averageRanks(x), averageRanks(y))) < 1e-15),
-    );
+    fc.assert(fc.property(pairsOf, ([x, y]) => Math.abs(spearman(x, y) - pearson(averageRanks(x), averageRanks(y))) < 1e-15));
   });
 });

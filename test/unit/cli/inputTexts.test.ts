@@ -139,7 +139,8 @@ describe('input texts', () => {
           readTexts({ input: file }),
           (e: Error) =>
             e instanceof CliError &&
-            e.message === `${file}:3: not valid UTF-8 (byte 0xE9 at column 4); save the file as UTF-8, or pass --encoding-errors replace to accept it with U+FFFD`,
+            e.message ===
+              `${file}:3: not valid UTF-8 (byte 0xE9 at column 4); save the file as UTF-8, or pass --encoding-errors replace to accept it with U+FFFD`,
         );
         await assert.rejects(readTexts({ args: ['-'] }, Readable.from([Buffer.from([0x61, 0x0a, 0xe6, 0x9d, 0xb1, 0xc3])])), (e: Error) =>
           e.message.startsWith('<stdin>:2: not valid UTF-8 (byte 0xC3 at column 2); send UTF-8 on stdin'),
@@ -147,7 +148,9 @@ describe('input texts', () => {
         process.stderr.write = ((chunk: string) => notes.push(String(chunk)) > 0) as typeof process.stderr.write;
         assert.deepEqual(await readTexts({ input: file, encodingErrors: 'replace' }), ['one', '東京', 'caf\ufffd au lait']);
         process.stderr.write = write;
-        assert.deepEqual(notes, [`minilm: note: ${file}:3: not valid UTF-8 (byte 0xE9 at column 4); invalid bytes read as U+FFFD (--encoding-errors replace)\n`]);
+        assert.deepEqual(notes, [
+          `minilm: note: ${file}:3: not valid UTF-8 (byte 0xE9 at column 4); invalid bytes read as U+FFFD (--encoding-errors replace)\n`,
+        ]);
       } finally {
         process.stderr.write = write;
         fs.rmSync(dir, { recursive: true, force: true });

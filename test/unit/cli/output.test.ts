@@ -12,7 +12,10 @@ describe('CLI output', () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { maxLength: 5 })), (rows) => {
         const text = [...jsonArrayLines(rows, vectorJson)].join('');
-        assert.deepEqual(JSON.parse(text), rows.map((r) => r.map((x) => (Object.is(x, -0) ? 0 : x))));
+        assert.deepEqual(
+          JSON.parse(text),
+          rows.map((r) => r.map((x) => (Object.is(x, -0) ? 0 : x))),
+        );
       }),
     );
   });
@@ -35,7 +38,18 @@ describe('CLI output', () => {
   });
 
   it('quotes CSV cells only when needed, with CRLF line ends', () => {
-    assert.equal([...csvLines(['text', 'score'], [['a, "b"', 0.5], ['plain', 1]])].join(''), 'text,score\r\n"a, ""b""",0.5\r\nplain,1\r\n');
+    assert.equal(
+      [
+        ...csvLines(
+          ['text', 'score'],
+          [
+            ['a, "b"', 0.5],
+            ['plain', 1],
+          ],
+        ),
+      ].join(''),
+      'text,score\r\n"a, ""b""",0.5\r\nplain,1\r\n',
+    );
   });
 
   it('shows texts on one table line and aligns wide characters', () => {
@@ -43,7 +57,14 @@ describe('CLI output', () => {
     assert.equal(cellText(''), '(empty)');
     assert.equal(cellText('x'.repeat(100), 10), `${'x'.repeat(9)}…`);
     assert.equal(displayWidth('東京ab'), 6);
-    const table = renderTable(['n', 'text'], [['1', '東京'], ['22', 'ab']], ['right']).split('\n');
+    const table = renderTable(
+      ['n', 'text'],
+      [
+        ['1', '東京'],
+        ['22', 'ab'],
+      ],
+      ['right'],
+    ).split('\n');
     assert.equal(table[2], ' 1  東京');
     assert.equal(table[3], '22  ab');
   });

@@ -22,10 +22,20 @@ describe('parseStsFile', () => {
   });
 
   it('skips a header, short rows and non-numeric scores, and reports their lines', () => {
-    const content = 'genre\tfile\tyear\tid\tscore\ts1\ts2\r\n' + 'g\tf\ty\t1\t4\ta\tb\r\n' + 'too\tshort\r\n' + 'g\tf\ty\t2\t\ta\tb\r\n' + 'g\tf\ty\t3\t2e0\tc\td\r\n';
+    const content =
+      'genre\tfile\tyear\tid\tscore\ts1\ts2\r\n' + 'g\tf\ty\t1\t4\ta\tb\r\n' + 'too\tshort\r\n' + 'g\tf\ty\t2\t\ta\tb\r\n' + 'g\tf\ty\t3\t2e0\tc\td\r\n';
     const { pairs, skipped } = parseStsFile(content);
-    assert.deepEqual(pairs.map((p) => [p.line, p.score, p.sentence2]), [[2, 4, 'b'], [5, 2, 'd']]);
-    assert.deepEqual(skipped.map((s) => s.line), [1, 3, 4]);
+    assert.deepEqual(
+      pairs.map((p) => [p.line, p.score, p.sentence2]),
+      [
+        [2, 4, 'b'],
+        [5, 2, 'd'],
+      ],
+    );
+    assert.deepEqual(
+      skipped.map((s) => s.line),
+      [1, 3, 4],
+    );
     assert.match(skipped[0].reason, /score column is not a number/);
     assert.match(skipped[1].reason, /2 columns, need at least 7/);
   });
@@ -37,13 +47,17 @@ describe('parseStsFile', () => {
       { line: 2, score: 4.2, sentence1: 'A man, with a hat.', sentence2: 'A man wears a hat.' },
       { line: 3, score: 1, sentence1: 'He said ""hi"".', sentence2: 'Hello.' },
     ]);
-    assert.deepEqual(skipped.map((s) => s.line), [4]);
+    assert.deepEqual(
+      skipped.map((s) => s.line),
+      [4],
+    );
   });
 
   it('finds named columns in a tab-separated header: SICK and GLUE STS-B layouts', () => {
     const sick = 'pair_ID\tsentence_A\tsentence_B\trelatedness_score\tentailment_judgment\n1\tA dog runs.\tA dog is running.\t4.8\tENTAILMENT\n';
     assert.deepEqual(parseStsFile(sick).pairs, [{ line: 2, score: 4.8, sentence1: 'A dog runs.', sentence2: 'A dog is running.' }]);
-    const glue = 'index\tgenre\tfilename\tyear\told_index\tsource1\tsource2\tsentence1\tsentence2\tscore\n0\tmain-captions\tMSRvid\t2012test\t0001\tnone\tnone\tA plane.\tAn air plane.\t5.000\n';
+    const glue =
+      'index\tgenre\tfilename\tyear\told_index\tsource1\tsource2\tsentence1\tsentence2\tscore\n0\tmain-captions\tMSRvid\t2012test\t0001\tnone\tnone\tA plane.\tAn air plane.\t5.000\n';
     assert.deepEqual(parseStsFile(glue).pairs, [{ line: 2, score: 5, sentence1: 'A plane.', sentence2: 'An air plane.' }]);
   });
 });

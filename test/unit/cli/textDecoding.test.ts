@@ -30,7 +30,12 @@ describe('CLI text decoding', () => {
     );
     fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (text) => assert.equal(firstInvalidUtf8(Buffer.from(text)), -1)));
     // Overlong "/", a UTF-16 surrogate, above U+10FFFF, a truncated sequence at the end.
-    for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x61, 0xe6, 0x9d]]) {
+    for (const bad of [
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0x61, 0xe6, 0x9d],
+    ]) {
       assert.equal(firstInvalidUtf8(new Uint8Array(bad)), bad[0] === 0x61 ? 1 : 0);
     }
   });
@@ -43,7 +48,10 @@ describe('CLI text decoding', () => {
         e instanceof CliError &&
         e.message === 'F.txt:3: not valid UTF-8 (byte 0xFF at column 4); save the file as UTF-8, or pass --encoding-errors replace to accept it with U+FFFD',
     );
-    assert.throws(() => decodeUtf8(Buffer.from([0xff, 0xfe, 0x68, 0x00]), 'U.txt'), /^CliError: U\.txt:1: not valid UTF-8 \(byte 0xFF at column 1; the file starts with a UTF-16 byte order mark\)/);
+    assert.throws(
+      () => decodeUtf8(Buffer.from([0xff, 0xfe, 0x68, 0x00]), 'U.txt'),
+      /^CliError: U\.txt:1: not valid UTF-8 \(byte 0xFF at column 1; the file starts with a UTF-16 byte order mark\)/,
+    );
     assert.throws(() => decodeUtf8(Buffer.from([0x0a, 0xe9]), '<stdin>'), /^CliError: <stdin>:2: .*; send UTF-8 on stdin, or pass --encoding-errors replace/);
   });
 
@@ -52,6 +60,9 @@ describe('CLI text decoding', () => {
     const text = decodeUtf8(Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0xe9, 0x62, 0x0a, 0xc0, 0xaf]), 'F.txt', 'replace', (m) => notes.push(m));
     assert.equal(text, 'a\ufffdb\n\ufffd\ufffd');
     assert.deepEqual(notes, ['F.txt:1: not valid UTF-8 (byte 0xE9 at column 2); invalid bytes read as U+FFFD (--encoding-errors replace)']);
-    assert.equal(decodeUtf8(Buffer.from('\ufeffplain'), 'F.txt', 'strict', () => assert.fail('no note for valid input')), 'plain');
+    assert.equal(
+      decodeUtf8(Buffer.from('\ufeffplain'), 'F.txt', 'strict', () => assert.fail('no note for valid input')),
+      'plain',
+    );
   });
 });

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { comparisonMessage, encodeMessage, rankedLineItem, score4, shorten, similarityReading, vectorJson, vectorPreview } from '../../../src/commands/resultMessages';
+import {
+  comparisonMessage,
+  encodeMessage,
+  rankedLineItem,
+  score4,
+  shorten,
+  similarityReading,
+  vectorJson,
+  vectorPreview,
+} from '../../../src/commands/resultMessages';
 import { english } from '../../../src/shared/translate';
 
 describe('command result messages', () => {
@@ -10,7 +19,10 @@ describe('command result messages', () => {
 
   it('a model scored by another function leads with that score, named; a cosine model reads as before', () => {
     const dot = comparisonMessage('a', 'b', 0.5, 1, english, { name: 'my-dot-model', similarityFunction: 'dot', score: 12.5 });
-    assert.equal(dot, 'Dot product 12.5000 (the score my-dot-model is trained for); cosine similarity 0.5000 (somewhat related), Euclidean distance 1.0000: “a” vs “b”');
+    assert.equal(
+      dot,
+      'Dot product 12.5000 (the score my-dot-model is trained for); cosine similarity 0.5000 (somewhat related), Euclidean distance 1.0000: “a” vs “b”',
+    );
     const cosine = comparisonMessage('a', 'b', 0.5, 1, english, { name: 'all-MiniLM-L6-v2', similarityFunction: 'cosine', score: 0.5 });
     assert.equal(cosine, comparisonMessage('a', 'b', 0.5, 1, english));
   });

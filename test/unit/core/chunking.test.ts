@@ -68,10 +68,16 @@ describe('chunkDocument', () => {
       const list = chunks(`${items.join('\n')}\n`);
       assertExactLines(`${items.join('\n')}\n`, list);
       assert.deepEqual(texts(list), items, 'one chunk per line, each findable');
-      assert.deepEqual(list.map((c) => c.startLine), items.map((_, i) => i + 1));
+      assert.deepEqual(
+        list.map((c) => c.startLine),
+        items.map((_, i) => i + 1),
+      );
       // The same words hard-wrapped as punctuated prose: sentences, not lines.
       const prose = 'The cat sat on the mat and looked out of the window at the birds\nin the garden. It was warm and quiet in the house that afternoon.\n';
-      assert.deepEqual(texts(chunks(prose)), ['The cat sat on the mat and looked out of the window at the birds\nin the garden.', 'It was warm and quiet in the house that afternoon.']);
+      assert.deepEqual(texts(chunks(prose)), [
+        'The cat sat on the mat and looked out of the window at the birds\nin the garden.',
+        'It was warm and quiet in the house that afternoon.',
+      ]);
       // Three short unpunctuated lines stay one chunk (under 400 characters, fewer than 4 lines).
       assert.equal(chunks('alpha beta gamma\ndelta epsilon zeta\neta theta iota\n').length, 1);
     });

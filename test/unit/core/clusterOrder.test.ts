@@ -18,7 +18,10 @@ describe('core/clusterOrder', () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 4, maxLength: 4 }), { maxLength: 30 }), (rows) => {
         const order = clusterOrder(similarityMatrix(rows));
-        assert.deepEqual([...order].sort((a, b) => a - b), rows.map((_, i) => i));
+        assert.deepEqual(
+          [...order].sort((a, b) => a - b),
+          rows.map((_, i) => i),
+        );
       }),
     );
   });

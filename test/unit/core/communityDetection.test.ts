@@ -31,13 +31,19 @@ const atAngles = (angles: number[]): number[][] => angles.map((a) => [Math.cos((
 describe('core/communityDetection', () => {
   it('finds two hand-made groups, centre first, members by similarity to the centre', () => {
     const vectors = [
-      [1, 0, 0], [0.99, 0.1, 0], [0.95, 0.2, 0], // group around x
-      [0, 0, 1], [0, 0.1, 0.99], // group around z
+      [1, 0, 0],
+      [0.99, 0.1, 0],
+      [0.95, 0.2, 0], // group around x
+      [0, 0, 1],
+      [0, 0.1, 0.99], // group around z
       [0, 1, 0], // alone
     ];
     const communities = communityDetection(vectors, { threshold: 0.9, minCommunitySize: 2 });
     // Rows 0, 1 and 2 each propose all three; row 0 proposes first. Row 0 ranks 1 (0.995) above 2 (0.978).
-    assert.deepEqual(communities, [[0, 1, 2], [3, 4]]);
+    assert.deepEqual(communities, [
+      [0, 1, 2],
+      [3, 4],
+    ]);
     for (const community of communities) {
       for (const idx of community) assert.ok(cosineSimilarity(vectors[community[0]], vectors[idx]) >= 0.9);
     }
@@ -47,7 +53,10 @@ describe('core/communityDetection', () => {
     const same = Array.from({ length: 200 }, () => [0.3, -0.2, 0.5, 0.1]);
     const all = communityDetection(same, { threshold: 0.75, minCommunitySize: 10 });
     assert.equal(all.length, 1);
-    assert.deepEqual([...all[0]].sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i));
+    assert.deepEqual(
+      [...all[0]].sort((a, b) => a - b),
+      Array.from({ length: 200 }, (_, i) => i),
+    );
     const random = randomUnitVectors(300, 32, 4).map((v) => Array.from(v));
     const zero = communityDetection(random, { threshold: 0, minCommunitySize: 1 });
     checkInvariants(random, zero, 1, 0);
@@ -58,8 +67,26 @@ describe('core/communityDetection', () => {
 
   it('returns nothing with fewer embeddings than min_community_size (6.2.0; 6.0.1 lowered the size to their number)', () => {
     // 6.0.1: [[0, 1]]. 6.2.0: "if len(embeddings) < min_community_size: return []".
-    assert.deepEqual(communityDetection([[1, 0], [1, 0.01]], { threshold: 0.9, minCommunitySize: 10 }), []);
-    assert.deepEqual(communityDetection([[1, 0], [1, 0.01]], { threshold: 0.9, minCommunitySize: 2 }), [[0, 1]]);
+    assert.deepEqual(
+      communityDetection(
+        [
+          [1, 0],
+          [1, 0.01],
+        ],
+        { threshold: 0.9, minCommunitySize: 10 },
+      ),
+      [],
+    );
+    assert.deepEqual(
+      communityDetection(
+        [
+          [1, 0],
+          [1, 0.01],
+        ],
+        { threshold: 0.9, minCommunitySize: 2 },
+      ),
+      [[0, 1]],
+    );
     assert.deepEqual(communityDetection([], {}), []);
   });
 
@@ -71,32 +98,33 @@ describe('core/communityDetection', () => {
     const vectors = atAngles([0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 25, 27, 36]);
     const threshold = Math.cos((12.5 * Math.PI) / 180);
     const communities = communityDetection(vectors, { threshold, minCommunitySize: 2 });
-    assert.deepEqual(communities.map((c) => c[0]), [4, 10]);
-    assert.deepEqual([...communities[0]].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      communities.map((c) => c[0]),
+      [4, 10],
+    );
+    assert.deepEqual(
+      [...communities[0]].sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
     assert.deepEqual(communities[1], [10, 11, 12]);
     checkInvariants(vectors, communities, 2, threshold);
   });
 
   it('matches a literal translation of the Python algorithm and never repeats an index', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(8, 3),
-        fc.constantFrom(0, 0.3, 0.5, 0.75, 0.9, 1, -0.5),
-        fc.integer({ min: 1, max: 6 }),
-        (dim, threshold, minSize) => {
-          fc.assert(
-            fc.property(intVectors(dim, 0, 40), (vectors) => {
-              const actual = communityDetection(vectors, { threshold, minCommunitySize: minSize });
-              const expected = referenceCommunityDetection(vectors, threshold, minSize);
-              assert.deepEqual(actual, expected);
-              const simd = flattenCorpus(vectors, { simd: true, dim });
-              assert.deepEqual(communityDetection(simd, { threshold, minCommunitySize: minSize }), expected);
-              checkInvariants(vectors, actual, minSize, threshold);
-            }),
-            { numRuns: 10 },
-          );
-        },
-      ),
+      fc.property(fc.constantFrom(8, 3), fc.constantFrom(0, 0.3, 0.5, 0.75, 0.9, 1, -0.5), fc.integer({ min: 1, max: 6 }), (dim, threshold, minSize) => {
+        fc.assert(
+          fc.property(intVectors(dim, 0, 40), (vectors) => {
+            const actual = communityDetection(vectors, { threshold, minCommunitySize: minSize });
+            const expected = referenceCommunityDetection(vectors, threshold, minSize);
+            assert.deepEqual(actual, expected);
+            const simd = flattenCorpus(vectors, { simd: true, dim });
+            assert.deepEqual(communityDetection(simd, { threshold, minCommunitySize: minSize }), expected);
+            checkInvariants(vectors, actual, minSize, threshold);
+          }),
+          { numRuns: 10 },
+        );
+      }),
       { numRuns: 40 },
     );
   });

@@ -31,8 +31,14 @@ describe('core/exampleSuite', () => {
     assert.equal(doc.timestamp, '2026-11-28T15:00:00.000Z');
     assert.equal(doc.model, 'all-MiniLM-L6-v2');
     assert.equal(doc.dimension, 384);
-    assert.deepEqual(doc.texts, EXAMPLE_TEXTS.map((e) => e.text));
-    assert.deepEqual(doc.topics, EXAMPLE_TEXTS.map((e) => e.topic));
+    assert.deepEqual(
+      doc.texts,
+      EXAMPLE_TEXTS.map((e) => e.text),
+    );
+    assert.deepEqual(
+      doc.topics,
+      EXAMPLE_TEXTS.map((e) => e.topic),
+    );
     assert.equal(doc.matrix.length, n);
     for (let i = 0; i < n; i++) {
       assert.equal(doc.matrix[i].length, n);
@@ -57,7 +63,7 @@ describe('core/exampleSuite', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(doc)), doc);
   });
 
-  it('cross-lingual pairs: translations of the suite\'s Chinese sentences and unrelated Chinese pairs, summarised by kind', () => {
+  it("cross-lingual pairs: translations of the suite's Chinese sentences and unrelated Chinese pairs, summarised by kind", () => {
     const zh = new Set(EXAMPLE_TEXTS.filter((e) => e.language === 'zh').map((e) => e.text));
     const translations = CROSS_LINGUAL_PAIRS.filter((p) => p.kind === 'translation');
     const unrelated = CROSS_LINGUAL_PAIRS.filter((p) => p.kind === 'unrelated-zh');

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { explainAlignment } from '../../../src/core/explainAlignment';
 
-const close = (actual: number, expected: number, eps = 1e-12) =>
-  assert.ok(Math.abs(actual - expected) <= eps, `${actual} is not within ${eps} of ${expected}`);
+const close = (actual: number, expected: number, eps = 1e-12) => assert.ok(Math.abs(actual - expected) <= eps, `${actual} is not within ${eps} of ${expected}`);
 
 // Hand-made: A = [CLS] x y [SEP], B = [CLS] x z w [SEP] with x = (1,0), y = (0,1), z = (1,1), w = (-1,0).
 const CLS = [9, 9];

@@ -38,10 +38,16 @@ describe('core/exportFormats', () => {
   it('JSON round-trips vectors exactly as float32, with or without texts', () => {
     const vectors = randomUnitVectors(4, 384, 2);
     const back = JSON.parse(vectorsToJson(vectors)) as number[][];
-    assert.deepEqual(back.map((r) => Array.from(Float32Array.from(r))), vectors.map((v) => Array.from(v)));
+    assert.deepEqual(
+      back.map((r) => Array.from(Float32Array.from(r))),
+      vectors.map((v) => Array.from(v)),
+    );
     const texts = ['a "quoted"\ntext', '', '中文', '\t'];
     const withTexts = JSON.parse(vectorsToJson(vectors, texts)) as Array<{ text: string; embedding: number[] }>;
-    assert.deepEqual(withTexts.map((r) => r.text), texts);
+    assert.deepEqual(
+      withTexts.map((r) => r.text),
+      texts,
+    );
     assert.equal(withTexts[3].embedding.length, 384);
     assert.throws(() => vectorsToJson(vectors, ['one']), /texts/);
   });
@@ -64,7 +70,10 @@ describe('core/exportFormats', () => {
         assert.equal(rows.length, texts.length + 1);
         rows.slice(1).forEach((row, i) => {
           assert.equal(row[0], texts[i]);
-          assert.deepEqual(row.slice(1).map((x) => Math.fround(Number(x))), Array.from(vectors[i]));
+          assert.deepEqual(
+            row.slice(1).map((x) => Math.fround(Number(x))),
+            Array.from(vectors[i]),
+          );
         });
       }),
     );
@@ -92,7 +101,10 @@ describe('core/exportFormats', () => {
       assert.equal(bytes.length, header.dataOffset + n * 384 * 4);
       const text = Buffer.from(bytes.subarray(10, header.dataOffset)).toString('latin1');
       assert.match(text, /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(\d+, 384\), \} *\n$/);
-      assert.deepEqual(npyToVectors(bytes).map((v) => Array.from(v)), vectors.map((v) => Array.from(v)));
+      assert.deepEqual(
+        npyToVectors(bytes).map((v) => Array.from(v)),
+        vectors.map((v) => Array.from(v)),
+      );
       // Little endian regardless of the host: check one value byte by byte.
       if (n > 0) assert.equal(Buffer.from(bytes).readFloatLE(header.dataOffset + 4), vectors[0][1]);
     }

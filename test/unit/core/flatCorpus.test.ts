@@ -6,7 +6,10 @@ import { intVectors, randomUnitVectors } from './testVectors';
 
 describe('core/flatCorpus', () => {
   it('packs rows and computes inverse norms (0 for a zero row)', () => {
-    const corpus = flattenCorpus([[3, 4, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]]);
+    const corpus = flattenCorpus([
+      [3, 4, 0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0, 0, 0],
+    ]);
     assert.equal(corpus.count, 2);
     assert.equal(corpus.dim, 8);
     assert.deepEqual(Array.from(corpus.row(0)), [3, 4, 0, 0, 0, 0, 0, 0]);

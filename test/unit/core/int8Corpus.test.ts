@@ -18,7 +18,13 @@ function fp32Search(query: Vector, rows: readonly Vector[], topK: number, scoreF
   return semanticSearch(query, rows, { topK, scoreFunction, corpusChunkSize: Math.max(1, rows.length) })[0];
 }
 
-async function assertSameAsFp32(corpus: Int8Corpus, rows: readonly Vector[], queries: readonly Vector[], topK: number, scoreFunction: ScoreFunction = 'cosine') {
+async function assertSameAsFp32(
+  corpus: Int8Corpus,
+  rows: readonly Vector[],
+  queries: readonly Vector[],
+  topK: number,
+  scoreFunction: ScoreFunction = 'cosine',
+) {
   for (const [q, query] of queries.entries()) {
     const actual = await corpus.search(query, topK, fromRows(rows), { scoreFunction });
     assert.deepEqual(actual, fp32Search(query, rows, topK, scoreFunction), `query ${q}, topK ${topK}, ${scoreFunction}`);
@@ -50,7 +56,9 @@ function flippedPairs(query: Float32Array, pairs: number, seed: number): Float32
   const a = 0.499;
   const maxQ = Math.max(...Array.from(query, Math.abs));
   const normSq = query.reduce((sum, v) => sum + v * v, 0);
-  const byWeight = Array.from(query.keys()).filter((k) => k > 0).sort((i, j) => Math.abs(query[j]) - Math.abs(query[i]));
+  const byWeight = Array.from(query.keys())
+    .filter((k) => k > 0)
+    .sort((i, j) => Math.abs(query[j]) - Math.abs(query[i]));
   // Raise codes along y until c·y gains just under 1.96·a·||y||²/maxQ (the errors take away 2·a·||y||²/maxQ).
   const raise = new Int8Array(query.length);
   let gained = 0;
@@ -222,10 +230,17 @@ describe('core/int8Corpus', () => {
       return ids.map((id) => rows[id]);
     });
     assert.equal(hits[0].corpus_id, 17);
-    assert.deepEqual([...asked].sort((a, b) => a - b), asked, 'ids ascending');
+    assert.deepEqual(
+      [...asked].sort((a, b) => a - b),
+      asked,
+      'ids ascending',
+    );
     const stale = (ids: readonly number[]) => ids.map((id) => (id === 17 ? rows[18] : rows[id]));
     await assert.rejects(corpus.search(query, 3, stale), /Row 17 .* not the vector this int8 corpus was built from/);
-    await assert.rejects(corpus.search(query, 3, (ids) => ids.slice(1).map((id) => rows[id])), /returned \d+ rows for \d+ ids/);
+    await assert.rejects(
+      corpus.search(query, 3, (ids) => ids.slice(1).map((id) => rows[id])),
+      /returned \d+ rows for \d+ ids/,
+    );
   });
 
   it('validates its input with one clear message each', async () => {
@@ -270,7 +285,12 @@ describe('core/int8Corpus', () => {
     const kept = rows.map((_, i) => i).filter((i) => !skip[i]);
     for (const scoreFunction of ['cosine', 'dot'] as const) {
       for (const q of [query, rows[4], new Float32Array(384)]) {
-        const expected = fp32Search(q, kept.map((i) => rows[i]), 10, scoreFunction).map((h) => ({ corpus_id: kept[h.corpus_id], score: h.score }));
+        const expected = fp32Search(
+          q,
+          kept.map((i) => rows[i]),
+          10,
+          scoreFunction,
+        ).map((h) => ({ corpus_id: kept[h.corpus_id], score: h.score }));
         assert.deepEqual(await corpus.search(q, 10, fromRows(rows), { scoreFunction, skipRows: skip }), expected);
       }
     }

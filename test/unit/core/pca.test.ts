@@ -17,7 +17,10 @@ describe('core/pca', () => {
 
   it('finds the hand-checked principal axes of an axis-aligned cloud, in order of variance', () => {
     const points = [
-      [10, 0, 1], [-10, 0, -1], [0, 3, 0], [0, -3, 0],
+      [10, 0, 1],
+      [-10, 0, -1],
+      [0, 3, 0],
+      [0, -3, 0],
     ];
     const { points: projected, explainedVariance } = pca2d(points);
     assert.ok(explainedVariance[0] > explainedVariance[1]);
@@ -57,8 +60,16 @@ describe('core/pca', () => {
   it('handles no vectors, one vector and identical vectors without NaN', () => {
     assert.deepEqual(pca2d([]).points, []);
     assert.deepEqual(pca2d([[1, 2, 3]]).points, [[0, 0]]);
-    const same = pca2d([[1, 2], [1, 2], [1, 2]]);
-    assert.deepEqual(same.points, [[0, 0], [0, 0], [0, 0]]);
+    const same = pca2d([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
+    assert.deepEqual(same.points, [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
     assert.deepEqual(same.explainedVarianceRatio, [0, 0]);
   });
 });

@@ -96,9 +96,7 @@ export function referenceSemanticSearch(
         heap.sort(cmp);
       }
     }
-    return heap
-      .map(([score, id]) => ({ corpus_id: id, score }))
-      .sort((a, b) => b.score - a.score || a.corpus_id - b.corpus_id);
+    return heap.map(([score, id]) => ({ corpus_id: id, score })).sort((a, b) => b.score - a.score || a.corpus_id - b.corpus_id);
   });
 }
 
@@ -161,12 +159,7 @@ export function referenceParaphraseMining(
   return pairs.map(([score, i, j]) => [score, i, j] as [number, number, number]).sort((x, y) => y[0] - x[0] || x[1] - y[1] || x[2] - y[2]);
 }
 
-export function referenceCommunityDetection(
-  embeddings: number[][],
-  thresholdOption: number,
-  minCommunitySize: number,
-  batchSize = 1024,
-): number[][] {
+export function referenceCommunityDetection(embeddings: number[][], thresholdOption: number, minCommunitySize: number, batchSize = 1024): number[][] {
   const corpus = flattenCorpus(embeddings);
   const n = corpus.count;
   if (n === 0) return [];

@@ -59,7 +59,16 @@ describe('rank correlation', () => {
 
 describe('matrix comparison', () => {
   it('takes each pair above the diagonal once, row by row', () => {
-    assert.deepEqual(Array.from(upperTriangle([[1, 2, 3], [2, 1, 4], [3, 4, 1]])), [2, 3, 4]);
+    assert.deepEqual(
+      Array.from(
+        upperTriangle([
+          [1, 2, 3],
+          [2, 1, 4],
+          [3, 4, 1],
+        ]),
+      ),
+      [2, 3, 4],
+    );
   });
 
   it("ρ of two 5 × 5 matrices' upper triangles matches scipy", () => {
@@ -73,7 +82,11 @@ describe('matrix comparison', () => {
     // By hand: (1,2) 0.069 → 0.653 (+0.584), (1,4) 0.3605 → 0.79 (+0.4295), (0,4) 0.5615 → 0.1615 (−0.4).
     assert.deepEqual(
       disagreements.map((d) => [d.i, d.j]),
-      [[1, 2], [1, 4], [0, 4]],
+      [
+        [1, 2],
+        [1, 4],
+        [0, 4],
+      ],
     );
     assert.ok(Math.abs(disagreements[0]!.delta - 0.584) < 1e-12);
     assert.equal(disagreements[2]!.first, 0.5615);
@@ -82,6 +95,16 @@ describe('matrix comparison', () => {
   });
 
   it('refuses matrices of different sizes', () => {
-    assert.throws(() => compareMatrices([[1, 0], [0, 1]], [[1]]), RangeError);
+    assert.throws(
+      () =>
+        compareMatrices(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          [[1]],
+        ),
+      RangeError,
+    );
   });
 });

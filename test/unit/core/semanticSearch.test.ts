@@ -8,15 +8,26 @@ import { intVectors, randomUnitVectors } from './testVectors';
 
 describe('core/semanticSearch', () => {
   it('ranks a hand-checked corpus', () => {
-    const corpus = [[1, 0], [0, 1], [1, 1], [-1, 0]];
+    const corpus = [
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [-1, 0],
+    ];
     const [hits] = semanticSearch([1, 0.1], corpus, { topK: 3 });
-    assert.deepEqual(hits.map((h) => h.corpus_id), [0, 2, 1]);
+    assert.deepEqual(
+      hits.map((h) => h.corpus_id),
+      [0, 2, 1],
+    );
     assert.ok(Math.abs(hits[0].score - 1 / Math.sqrt(1.01)) < 1e-6);
     assert.ok(Math.abs(hits[1].score - 1.1 / Math.sqrt(2 * 1.01)) < 1e-6);
   });
 
   it('returns the whole corpus when topK exceeds it, nothing for topK 0 or an empty corpus', () => {
-    const corpus = [[1, 0], [0, 1]];
+    const corpus = [
+      [1, 0],
+      [0, 1],
+    ];
     assert.equal(semanticSearch([[1, 0]], corpus, { topK: 50 })[0].length, 2);
     assert.deepEqual(semanticSearch([[1, 0]], corpus, { topK: 0 }), [[]]);
     assert.deepEqual(semanticSearch([[1, 0]], [], { topK: 5 }), [[]]);
@@ -24,9 +35,21 @@ describe('core/semanticSearch', () => {
   });
 
   it('lists equal scores by ascending corpus id', () => {
-    const corpus = [[0, 1], [1, 0], [0, 1], [1, 0], [1, 0]];
-    assert.deepEqual(semanticSearch([1, 0], corpus, { topK: 2 })[0].map((h) => h.corpus_id), [1, 3]);
-    assert.deepEqual(semanticSearch([1, 0], corpus, { topK: 4 })[0].map((h) => h.corpus_id), [1, 3, 4, 0]);
+    const corpus = [
+      [0, 1],
+      [1, 0],
+      [0, 1],
+      [1, 0],
+      [1, 0],
+    ];
+    assert.deepEqual(
+      semanticSearch([1, 0], corpus, { topK: 2 })[0].map((h) => h.corpus_id),
+      [1, 3],
+    );
+    assert.deepEqual(
+      semanticSearch([1, 0], corpus, { topK: 4 })[0].map((h) => h.corpus_id),
+      [1, 3, 4, 0],
+    );
   });
 
   it('matches a literal translation of the Python algorithm, with and without corpus chunks', () => {
@@ -71,10 +94,23 @@ describe('core/semanticSearch', () => {
   });
 
   it('accepts a single Float32Array query, packed queries, and dot-product scoring', () => {
-    const corpus = [[1, 0], [0, 2], [3, 3]];
-    assert.deepEqual(semanticSearch(Float32Array.from([0, 1]), corpus, { topK: 1 })[0].map((h) => h.corpus_id), [1]);
-    const packed = flattenCorpus([[1, 0], [0, 1]]);
-    assert.deepEqual(semanticSearch(packed, corpus, { topK: 1 }).map((hits) => hits[0].corpus_id), [0, 1]);
+    const corpus = [
+      [1, 0],
+      [0, 2],
+      [3, 3],
+    ];
+    assert.deepEqual(
+      semanticSearch(Float32Array.from([0, 1]), corpus, { topK: 1 })[0].map((h) => h.corpus_id),
+      [1],
+    );
+    const packed = flattenCorpus([
+      [1, 0],
+      [0, 1],
+    ]);
+    assert.deepEqual(
+      semanticSearch(packed, corpus, { topK: 1 }).map((hits) => hits[0].corpus_id),
+      [0, 1],
+    );
     // By dot product the long vector wins; by cosine the aligned one.
     assert.deepEqual(semanticSearch([0, 1], corpus, { topK: 3, scoreFunction: 'dot' })[0], [
       { corpus_id: 2, score: 3 },
@@ -95,7 +131,10 @@ describe('core/topKIndices', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -5, max: 5 })), fc.integer({ min: 0, max: 40 }), (values, k) => {
         const scores = Float32Array.from(values);
-        const expected = values.map((_, i) => i).sort((a, b) => values[b] - values[a] || a - b).slice(0, k);
+        const expected = values
+          .map((_, i) => i)
+          .sort((a, b) => values[b] - values[a] || a - b)
+          .slice(0, k);
         assert.deepEqual(Array.from(topKIndices(scores, k)), expected);
       }),
     );

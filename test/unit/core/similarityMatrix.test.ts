@@ -5,9 +5,13 @@ import { cosineSimilarity, dot } from '../../../src/core/vector';
 import { intVectors } from './testVectors';
 
 describe('core/similarityMatrix', () => {
-  it("modelSimilarity follows similarity_fn_name: cosine, dot, and negative euclidean / manhattan distances", () => {
+  it('modelSimilarity follows similarity_fn_name: cosine, dot, and negative euclidean / manhattan distances', () => {
     const a = [[3, 4]];
-    const b = [[0, 0], [6, 8], [3, 0]];
+    const b = [
+      [0, 0],
+      [6, 8],
+      [3, 0],
+    ];
     assert.deepEqual(matrixToRows(modelSimilarity(a, b, 'dot')), [[0, 50, 9]]);
     assert.deepEqual(matrixToRows(modelSimilarity(a, b, 'euclidean')), [[-5, -5, -4]]);
     assert.deepEqual(matrixToRows(modelSimilarity(a, b, 'manhattan')), [[-7, -7, -4]]);
@@ -17,7 +21,17 @@ describe('core/similarityMatrix', () => {
   });
 
   it('computes a hand-checked 3 x 2 cosine matrix', () => {
-    const m = similarityMatrix([[1, 0], [0, 1], [0, 0]], [[1, 1], [-1, 0]]);
+    const m = similarityMatrix(
+      [
+        [1, 0],
+        [0, 1],
+        [0, 0],
+      ],
+      [
+        [1, 1],
+        [-1, 0],
+      ],
+    );
     assert.equal(m.rows, 3);
     assert.equal(m.cols, 2);
     const rows = matrixToRows(m);
@@ -53,7 +67,10 @@ describe('core/similarityMatrix', () => {
 
   it('offers the raw dot product', () => {
     const a = [[1, 2, 3, 4, 5, 6, 7, 8]];
-    const b = [[2, 0, 0, 0, 0, 0, 0, 1], [1, 1, 1, 1, 1, 1, 1, 1]];
+    const b = [
+      [2, 0, 0, 0, 0, 0, 0, 1],
+      [1, 1, 1, 1, 1, 1, 1, 1],
+    ];
     assert.deepEqual(matrixToRows(similarityMatrix(a, b, { scoreFunction: 'dot' })), [[dot(a[0], b[0]), dot(a[0], b[1])]]);
   });
 

@@ -3,8 +3,7 @@ import fc from 'fast-check';
 /** Small integer components: exact in float32, and equal vectors (ties) are common. */
 export const intVector = (dim: number): fc.Arbitrary<number[]> => fc.array(fc.integer({ min: -3, max: 3 }), { minLength: dim, maxLength: dim });
 
-export const intVectors = (dim: number, minLength = 0, maxLength = 30): fc.Arbitrary<number[][]> =>
-  fc.array(intVector(dim), { minLength, maxLength });
+export const intVectors = (dim: number, minLength = 0, maxLength = 30): fc.Arbitrary<number[][]> => fc.array(intVector(dim), { minLength, maxLength });
 
 /** A deterministic pseudo-random generator (mulberry32) so failures reproduce. */
 export function seededRandom(seed: number): () => number {

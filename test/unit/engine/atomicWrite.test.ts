@@ -145,7 +145,10 @@ describe('engine/atomicWrite', () => {
     }
     await writeFileAtomic(device, new Uint8Array(100_000));
     assert.ok(lstatSync(device).isCharacterDevice(), 'the device was replaced by a file');
-    assert.ok(readdirSync(dir).every((name) => !name.includes('.')), `temp files left: ${readdirSync(dir).join(', ')}`);
+    assert.ok(
+      readdirSync(dir).every((name) => !name.includes('.')),
+      `temp files left: ${readdirSync(dir).join(', ')}`,
+    );
   });
 
   it('checks a target before any work, naming what is wrong, and leaves nothing behind', async () => {
@@ -181,7 +184,10 @@ describe('engine/atomicWrite', () => {
     mkdirSync(locked);
     chmodSync(locked, 0o555);
     try {
-      await assert.rejects(checkWriteTarget(path.join(locked, 'out.json')), (e: Error) => e instanceof WriteTargetError && e.reason === `the folder ${locked} is not writable (permission denied)`);
+      await assert.rejects(
+        checkWriteTarget(path.join(locked, 'out.json')),
+        (e: Error) => e instanceof WriteTargetError && e.reason === `the folder ${locked} is not writable (permission denied)`,
+      );
     } finally {
       chmodSync(locked, 0o755);
     }

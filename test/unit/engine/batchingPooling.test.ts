@@ -9,7 +9,10 @@ describe('lengthSortedBatches', () => {
       fc.property(fc.array(fc.nat(500), { maxLength: 200 }), fc.integer({ min: 1, max: 40 }), (lengths, size) => {
         const batches = lengthSortedBatches(lengths, size);
         const flat = batches.flat();
-        assert.deepEqual([...flat].sort((a, b) => a - b), lengths.map((_, i) => i));
+        assert.deepEqual(
+          [...flat].sort((a, b) => a - b),
+          lengths.map((_, i) => i),
+        );
         for (const b of batches) assert.ok(b.length <= size && b.length > 0);
         for (let i = 1; i < flat.length; i++) assert.ok(lengths[flat[i - 1]!]! >= lengths[flat[i]!]!);
       }),
@@ -18,27 +21,49 @@ describe('lengthSortedBatches', () => {
 
   it('keeps every batch within the token budget: texts × longest text ≤ budget, or one text alone', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 256 }), { maxLength: 300 }), fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 20_000 }), (lengths, size, budget) => {
-        const batches = lengthSortedBatches(lengths, size, budget);
-        assert.deepEqual(batches.flat().sort((a, b) => a - b), lengths.map((_, i) => i));
-        for (const b of batches) {
-          const padded = Math.max(...b.map((i) => lengths[i]!));
-          assert.ok(b.length <= size && (b.length === 1 || b.length * padded <= budget), `${b.length} × ${padded} > ${budget}`);
-        }
-        // Greedy: a batch closes only when the next text would not fit.
-        for (let k = 0; k + 1 < batches.length; k++) {
-          const b = batches[k]!;
-          assert.ok(b.length === size || (b.length + 1) * lengths[b[0]!]! > budget);
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 256 }), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.integer({ min: 1, max: 20_000 }),
+        (lengths, size, budget) => {
+          const batches = lengthSortedBatches(lengths, size, budget);
+          assert.deepEqual(
+            batches.flat().sort((a, b) => a - b),
+            lengths.map((_, i) => i),
+          );
+          for (const b of batches) {
+            const padded = Math.max(...b.map((i) => lengths[i]!));
+            assert.ok(b.length <= size && (b.length === 1 || b.length * padded <= budget), `${b.length} × ${padded} > ${budget}`);
+          }
+          // Greedy: a batch closes only when the next text would not fit.
+          for (let k = 0; k + 1 < batches.length; k++) {
+            const b = batches[k]!;
+            assert.ok(b.length === size || (b.length + 1) * lengths[b[0]!]! > budget);
+          }
+        },
+      ),
     );
   });
 
   it('512 texts of 256 word pieces with batch size 512 run as 16 batches of 32 under the default budget of 8192', () => {
-    const batches = lengthSortedBatches(Array.from({ length: 512 }, () => 256), 512, 8192);
-    assert.deepEqual(batches.map((b) => b.length), Array.from({ length: 16 }, () => 32));
+    const batches = lengthSortedBatches(
+      Array.from({ length: 512 }, () => 256),
+      512,
+      8192,
+    );
+    assert.deepEqual(
+      batches.map((b) => b.length),
+      Array.from({ length: 16 }, () => 32),
+    );
     // Short texts still fill the batch size: 512 × 16 pieces = 8192.
-    assert.equal(lengthSortedBatches(Array.from({ length: 512 }, () => 16), 512, 8192).length, 1);
+    assert.equal(
+      lengthSortedBatches(
+        Array.from({ length: 512 }, () => 16),
+        512,
+        8192,
+      ).length,
+      1,
+    );
   });
 
   it('rejects a batch size that is not a positive integer', () => {
@@ -52,7 +77,10 @@ describe('lengthBalancedShards', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(500), { maxLength: 300 }), fc.integer({ min: 1, max: 6 }), (lengths, count) => {
         const shards = lengthBalancedShards(lengths, count);
-        assert.deepEqual(shards.flat().sort((a, b) => a - b), lengths.map((_, i) => i));
+        assert.deepEqual(
+          shards.flat().sort((a, b) => a - b),
+          lengths.map((_, i) => i),
+        );
         assert.equal(shards.length, Math.min(count, lengths.length));
         const sizes = shards.map((s) => s.length);
         if (sizes.length > 0) assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `sizes ${sizes}`);

@@ -45,12 +45,25 @@ describe('cached model check (pinned revision)', () => {
 
   it('checks each file against the pinned digests on the first load in a process, then trusts that version', async () => {
     const { dir, resolve } = pinnedCache();
-    assert.deepEqual(await resolve(), { dir, source: 'cache', verification: 'pinned', origin: { repository: 'org/model', revision: 'c0ffee00000000000000000000000000000000aa' } });
+    assert.deepEqual(await resolve(), {
+      dir,
+      source: 'cache',
+      verification: 'pinned',
+      origin: { repository: 'org/model', revision: 'c0ffee00000000000000000000000000000000aa' },
+    });
     for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']) {
-      assert.ok(logs.some((m) => m.includes(`cache ${file}:`) && m.includes('matches the pinned digest')), logs.join('\n'));
+      assert.ok(
+        logs.some((m) => m.includes(`cache ${file}:`) && m.includes('matches the pinned digest')),
+        logs.join('\n'),
+      );
     }
     logs.length = 0;
-    assert.deepEqual(await resolve(), { dir, source: 'cache', verification: 'pinned', origin: { repository: 'org/model', revision: 'c0ffee00000000000000000000000000000000aa' } });
+    assert.deepEqual(await resolve(), {
+      dir,
+      source: 'cache',
+      verification: 'pinned',
+      origin: { repository: 'org/model', revision: 'c0ffee00000000000000000000000000000000aa' },
+    });
     assert.equal(logs.filter((m) => m.includes('matches the pinned digest')).length, 0, 'the same versions are not hashed again');
   });
 
@@ -74,7 +87,10 @@ describe('cached model check (pinned revision)', () => {
     });
     // A different size is refused without hashing.
     fs.appendFileSync(path.join(dir, 'tokenizer.json'), ' ');
-    await assert.rejects(resolve(), (error: EngineError) => error.code === 'CHECKSUM_MISMATCH' && /tokenizer\.json/.test(error.message) && /bytes/.test(error.message));
+    await assert.rejects(
+      resolve(),
+      (error: EngineError) => error.code === 'CHECKSUM_MISMATCH' && /tokenizer\.json/.test(error.message) && /bytes/.test(error.message),
+    );
   });
 
   it('checks the files already in a pinned folder before downloading the missing ones next to them', async () => {

@@ -30,7 +30,13 @@ describe('EmbeddingCache', () => {
   it('keys carry the model, its revision and the dtype: two models never share a cached vector', () => {
     const cache = new EmbeddingCache<string>({ maxBytes: 1 << 20 }, () => 8);
     const english = { dir: '/cache/sentence-transformers/all-MiniLM-L6-v2/abc', revision: 'sentence-transformers/all-MiniLM-L6-v2@abc', dtype: 'fp32' };
-    const models = [english, { ...english, dtype: 'q8' }, { ...english, revision: 'sentence-transformers/all-MiniLM-L6-v2@def' }, { ...english, revision: undefined }, { ...english, dir: '/cache/other' }];
+    const models = [
+      english,
+      { ...english, dtype: 'q8' },
+      { ...english, revision: 'sentence-transformers/all-MiniLM-L6-v2@def' },
+      { ...english, revision: undefined },
+      { ...english, dir: '/cache/other' },
+    ];
     models.forEach((model, i) => cache.set(EmbeddingCache.key(model, 'hello'), `vector of model ${i}`));
     assert.equal(cache.size, models.length);
     models.forEach((model, i) => assert.equal(cache.get(EmbeddingCache.key(model, 'hello')), `vector of model ${i}`));
@@ -59,7 +65,10 @@ describe('EmbeddingCache', () => {
     assert.equal(cache.size, 3);
     cache.set('d'.repeat(64), 100); // evicts c, the least recently used
     assert.equal(cache.get('c'.repeat(64)), undefined);
-    assert.deepEqual(['a', 'b', 'd'].map((k) => cache.get(k.repeat(64))), [100, 100, 100]);
+    assert.deepEqual(
+      ['a', 'b', 'd'].map((k) => cache.get(k.repeat(64))),
+      [100, 100, 100],
+    );
     cache.set('e'.repeat(64), 250); // needs the room of two entries
     assert.equal(cache.size, 2);
     assert.ok(cache.bytes <= 3 * (100 + KEY_BYTES));
@@ -68,7 +77,13 @@ describe('EmbeddingCache', () => {
   it('keeps the byte count exact under any sequence of sets, gets and limit changes', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.record({ set: fc.integer({ min: 0, max: 9 }), size: fc.nat(2000) }), fc.record({ get: fc.integer({ min: 0, max: 9 }) }), fc.record({ limit: fc.nat(8000) }))),
+        fc.array(
+          fc.oneof(
+            fc.record({ set: fc.integer({ min: 0, max: 9 }), size: fc.nat(2000) }),
+            fc.record({ get: fc.integer({ min: 0, max: 9 }) }),
+            fc.record({ limit: fc.nat(8000) }),
+          ),
+        ),
         (ops) => {
           let maxBytes = 5000;
           const cache = sized({ maxBytes });
@@ -83,7 +98,10 @@ describe('EmbeddingCache', () => {
             const v = cache.get(key(String(i)));
             if (v !== undefined) model.set(i, v);
           }
-          assert.equal(cache.bytes, [...model.values()].reduce((sum, v) => sum + v + KEY_BYTES, 0));
+          assert.equal(
+            cache.bytes,
+            [...model.values()].reduce((sum, v) => sum + v + KEY_BYTES, 0),
+          );
           assert.equal(cache.size, model.size);
         },
       ),
@@ -95,7 +113,10 @@ describe('EmbeddingCache', () => {
     for (const t of ['a', 'b', 'c', 'd']) cache.set(key(t), 100);
     cache.get(key('a')); // a becomes the most recently used
     cache.setLimits({ maxBytes: 2 * (100 + KEY_BYTES) });
-    assert.deepEqual(['a', 'b', 'c', 'd'].map((t) => cache.get(key(t))), [100, undefined, undefined, 100]);
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd'].map((t) => cache.get(key(t))),
+      [100, undefined, undefined, 100],
+    );
     cache.setLimits({ maxBytes: 1 << 20, maxEntries: 1 });
     assert.equal(cache.size, 1);
     assert.equal(cache.get(key('d')), 100, 'd was read last');

@@ -92,9 +92,18 @@ describe('hubDownload', function () {
     assert.ok(modelEvents.length > 2, 'expected intermediate progress for the model file');
     for (let i = 1; i < modelEvents.length; i++) assert.ok(modelEvents[i]!.received >= modelEvents[i - 1]!.received);
 
-    assert.ok(logs.some((m) => m.includes('onnx/model.onnx') && m.includes('sha256') && m.includes('verified')), logs.join('\n'));
-    assert.ok(logs.some((m) => m.includes('config.json') && m.includes('git blob') && m.includes('verified')), logs.join('\n'));
-    assert.ok(logs.some((m) => m.includes(fileUrl(options(), 'onnx/model.onnx'))), 'the URL of each file is logged');
+    assert.ok(
+      logs.some((m) => m.includes('onnx/model.onnx') && m.includes('sha256') && m.includes('verified')),
+      logs.join('\n'),
+    );
+    assert.ok(
+      logs.some((m) => m.includes('config.json') && m.includes('git blob') && m.includes('verified')),
+      logs.join('\n'),
+    );
+    assert.ok(
+      logs.some((m) => m.includes(fileUrl(options(), 'onnx/model.onnx'))),
+      'the URL of each file is logged',
+    );
   });
 
   it('asks the hub API for the digests of the pinned revision', async function () {
@@ -127,7 +136,10 @@ describe('hubDownload', function () {
       assert.ok(from > 0, `Range ${r.range} should start after byte 0`);
       assert.equal(from, kept, 'resumes exactly where the part ends');
     }
-    assert.ok(logs.some((m) => m.includes(`resuming onnx/model.onnx from byte ${kept}`)), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => m.includes(`resuming onnx/model.onnx from byte ${kept}`)),
+      logs.join('\n'),
+    );
     await assertIdentical(FP32);
     assert.deepEqual(await listFiles(destDir), [...FP32].sort());
   });
@@ -139,7 +151,10 @@ describe('hubDownload', function () {
     await downloadModel(request());
     for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {
       assert.equal(hub.requestsFor(file).length, 0, `${file} was fetched again`);
-      assert.ok(logs.some((m) => m.includes(`${file} already fully downloaded`)), logs.join('\n'));
+      assert.ok(
+        logs.some((m) => m.includes(`${file} already fully downloaded`)),
+        logs.join('\n'),
+      );
     }
     await assertIdentical(FP32);
   });
@@ -153,7 +168,10 @@ describe('hubDownload', function () {
     await writeFile(part, damaged);
     await downloadModel(request());
     await assertIdentical(FP32);
-    assert.ok(logs.some((m) => m.includes('earlier part of tokenizer.json is damaged')), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => m.includes('earlier part of tokenizer.json is damaged')),
+      logs.join('\n'),
+    );
   });
 
   it('treats a stalled response as a dropped connection and keeps the part', async function () {
@@ -179,7 +197,10 @@ describe('hubDownload', function () {
     hub.faults.ignoreRange = true;
     await downloadModel(request());
     await assertIdentical(FP32);
-    assert.ok(logs.some((m) => m.includes('does not resume')), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => m.includes('does not resume')),
+      logs.join('\n'),
+    );
   });
 
   it('rejects a corrupted LFS file with CHECKSUM_MISMATCH and deletes the part', async function () {
@@ -209,7 +230,10 @@ describe('hubDownload', function () {
     hub.faults.noApi = true;
     await downloadModel(request());
     await assertIdentical(FP32);
-    assert.ok(logs.some((m) => m.includes('file list unavailable')), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => m.includes('file list unavailable')),
+      logs.join('\n'),
+    );
 
     await rm(destDir, { recursive: true });
     hub.faults.corrupt = ['onnx/model.onnx'];
@@ -220,12 +244,15 @@ describe('hubDownload', function () {
     await rejectsWith(downloadModel(request()), 'CHECKSUM_MISMATCH');
   });
 
-  it('takes git blob ids from the hub\'s own resolve-cache redirect, not from a CDN', async function () {
+  it("takes git blob ids from the hub's own resolve-cache redirect, not from a CDN", async function () {
     hub.faults.noApi = true;
     hub.faults.resolveCache = true;
     await downloadModel(request());
     await assertIdentical(FP32);
-    assert.ok(hub.requests.some((r) => r.url.startsWith('/api/resolve-cache/')), 'the redirect was followed');
+    assert.ok(
+      hub.requests.some((r) => r.url.startsWith('/api/resolve-cache/')),
+      'the redirect was followed',
+    );
 
     await rm(destDir, { recursive: true });
     hub.faults.corrupt = ['tokenizer_config.json'];
@@ -343,7 +370,10 @@ describe('hubDownload', function () {
     await writeFile(part, Buffer.alloc(1000, 7));
     await downloadModel(request());
     await assertIdentical(FP32);
-    assert.ok(hub.requestsFor('onnx/model.onnx').every((r) => r.range === undefined), 'a stale part must not be resumed');
+    assert.ok(
+      hub.requestsFor('onnx/model.onnx').every((r) => r.range === undefined),
+      'a stale part must not be resumed',
+    );
   });
 });
 
@@ -355,7 +385,13 @@ function hubFixture() {
     destDir: '',
     logs: [] as string[],
     options: (): HubOptions => ({ endpoint: f.hub.endpoint, repository: f.hub.repository, revision: f.hub.revision }),
-    request: (extra: Partial<DownloadRequest> = {}): DownloadRequest => ({ hub: f.options(), files: FP32, destDir: f.destDir, log: (m) => f.logs.push(m), ...extra }),
+    request: (extra: Partial<DownloadRequest> = {}): DownloadRequest => ({
+      hub: f.options(),
+      files: FP32,
+      destDir: f.destDir,
+      log: (m) => f.logs.push(m),
+      ...extra,
+    }),
     partOf: (file: string) => path.join(stagingDirFor(f.destDir), ...file.split('/')) + '.part',
     /** The genuine files' digests, as a release would pin them. */
     pins: () => pinnedTableFor(f.hub.repository, f.hub.revision, f.hub.files.values()),
@@ -379,15 +415,21 @@ function hubFixture() {
   return f;
 }
 
-describe('hubDownload: a pinned revision is held to the digests in the release, not the server\'s word', function () {
+describe("hubDownload: a pinned revision is held to the digests in the release, not the server's word", function () {
   const f = hubFixture();
 
   it('installs the pinned files when their bytes match, without asking the server for digests', async function () {
     await downloadModel(f.request({ pinned: f.pins() }));
     await f.assertIdentical(FP32);
     assert.equal(f.hub.requests.filter((r) => r.url.startsWith('/api/models/')).length, 0, 'the file list is not needed');
-    assert.ok(f.logs.some((m) => m.includes('is pinned in this release')), f.logs.join('\n'));
-    assert.ok(f.logs.some((m) => m.includes('onnx/model.onnx') && m.includes('verified against the digest the Hugging Face hub publishes')), f.logs.join('\n'));
+    assert.ok(
+      f.logs.some((m) => m.includes('is pinned in this release')),
+      f.logs.join('\n'),
+    );
+    assert.ok(
+      f.logs.some((m) => m.includes('onnx/model.onnx') && m.includes('verified against the digest the Hugging Face hub publishes')),
+      f.logs.join('\n'),
+    );
   });
 
   it('refuses a hostile mirror whose file list and headers all match its own other bytes, and installs nothing', async function () {
@@ -458,8 +500,14 @@ describe('hubDownload: a pinned revision is held to the digests in the release, 
   it('keeps the digests the hub reports for a revision that is not pinned, and says so', async function () {
     await downloadModel(f.request());
     await f.assertIdentical(FP32);
-    assert.ok(f.logs.some((m) => m.includes('is not pinned in this release') && m.includes('reports')), f.logs.join('\n'));
-    assert.ok(f.logs.some((m) => m.includes('verified against the digests') && m.includes('reported')), f.logs.join('\n'));
+    assert.ok(
+      f.logs.some((m) => m.includes('is not pinned in this release') && m.includes('reports')),
+      f.logs.join('\n'),
+    );
+    assert.ok(
+      f.logs.some((m) => m.includes('verified against the digests') && m.includes('reported')),
+      f.logs.join('\n'),
+    );
   });
 
   it('does not follow a server that names another commit for a requested commit', async function () {
@@ -467,7 +515,10 @@ describe('hubDownload: a pinned revision is held to the digests in the release, 
     await downloadModel(f.request());
     const resolves = f.hub.requests.filter((r) => r.url.includes('/resolve/'));
     assert.ok(resolves.length > 0 && resolves.every((r) => r.url.includes(`/resolve/${f.hub.revision}/`)), resolves.map((r) => r.url).join('\n'));
-    assert.ok(f.logs.some((m) => m.includes('keeping the requested commit')), f.logs.join('\n'));
+    assert.ok(
+      f.logs.some((m) => m.includes('keeping the requested commit')),
+      f.logs.join('\n'),
+    );
   });
 });
 
@@ -498,7 +549,10 @@ describe('hubDownload: answers that are not the file', function () {
     f.hub.requests.length = 0;
     await downloadModel(f.request());
     await f.assertIdentical(FP32);
-    assert.ok(f.hub.requestsFor('onnx/model.onnx').every((r) => r.range === undefined), 'nothing resumed after the page');
+    assert.ok(
+      f.hub.requestsFor('onnx/model.onnx').every((r) => r.range === undefined),
+      'nothing resumed after the page',
+    );
   }
 
   it('refuses an HTML page in place of a pinned small file', async function () {
@@ -543,8 +597,14 @@ describe('hub settings', function () {
   });
 
   it('defaultHub rejects an endpoint that is not an http(s) URL', function () {
-    assert.throws(() => defaultHub({ HF_ENDPOINT: 'hf-mirror.com' }), (e: unknown) => e instanceof EngineError && e.code === 'INVALID_INPUT');
-    assert.throws(() => defaultHub({ HF_ENDPOINT: 'ftp://example.com' }), (e: unknown) => e instanceof EngineError && e.code === 'INVALID_INPUT');
+    assert.throws(
+      () => defaultHub({ HF_ENDPOINT: 'hf-mirror.com' }),
+      (e: unknown) => e instanceof EngineError && e.code === 'INVALID_INPUT',
+    );
+    assert.throws(
+      () => defaultHub({ HF_ENDPOINT: 'ftp://example.com' }),
+      (e: unknown) => e instanceof EngineError && e.code === 'INVALID_INPUT',
+    );
   });
 
   it('fileUrl keeps the hub layout and encodes each path segment', function () {
@@ -557,7 +617,7 @@ describe('hub settings', function () {
     assert.equal(metadataUrl(hub), `https://hf-mirror.com/api/models/Xenova/all-MiniLM-L6-v2/revision/${PINNED_REVISION}?blobs=true`);
   });
 
-  it('filesForDtype lists config, tokenizer and the dtype\'s weights', function () {
+  it("filesForDtype lists config, tokenizer and the dtype's weights", function () {
     assert.deepEqual(filesForDtype('fp32'), ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']);
     assert.deepEqual(filesForDtype('q8'), ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx']);
   });

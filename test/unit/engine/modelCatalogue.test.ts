@@ -43,7 +43,10 @@ describe('model catalogue data', () => {
   });
 
   it('carries the configuration the original repositories publish', () => {
-    assert.deepEqual([catalogueEntry('paraphrase-multilingual-MiniLM-L12-v2')!.st.normalize, catalogueEntry('paraphrase-multilingual-MiniLM-L12-v2')!.st.maxSeqLength], [false, 128]);
+    assert.deepEqual(
+      [catalogueEntry('paraphrase-multilingual-MiniLM-L12-v2')!.st.normalize, catalogueEntry('paraphrase-multilingual-MiniLM-L12-v2')!.st.maxSeqLength],
+      [false, 128],
+    );
     assert.deepEqual(catalogueEntry('bge-small-en-v1.5')!.st.pooling, ['cls']);
     assert.deepEqual(catalogueEntry('bge-small-zh-v1.5')!.st.pooling, ['cls']);
     assert.deepEqual(catalogueEntry('multilingual-e5-small')!.st.prompts, { query: 'query: ', passage: 'passage: ' });
@@ -62,7 +65,10 @@ describe('parseModelSpec', () => {
     assert.deepEqual(parseModelSpec('org/model'), { kind: 'hub', repository: 'org/model', revision: 'main' });
     const dir = tinyModelDir('bert-cls');
     assert.deepEqual(parseModelSpec(dir), { kind: 'folder', dir });
-    assert.throws(() => parseModelSpec('no such model'), (error: EngineError) => error.code === 'INVALID_INPUT' && /minilm models/.test(error.message));
+    assert.throws(
+      () => parseModelSpec('no such model'),
+      (error: EngineError) => error.code === 'INVALID_INPUT' && /minilm models/.test(error.message),
+    );
   });
 });
 
@@ -94,7 +100,15 @@ describe('catalogue download through the local hub', () => {
       languageSummary: 'test',
       dimension: 32,
       licence: 'test',
-      st: { pooling: ['cls'], normalize: false, maxSeqLength: 16, doLowerCase: false, prompts: { query: 'query: ' }, similarityFunction: 'dot', source: 'test' },
+      st: {
+        pooling: ['cls'],
+        normalize: false,
+        maxSeqLength: 16,
+        doLowerCase: false,
+        prompts: { query: 'query: ' },
+        similarityFunction: 'dot',
+        source: 'test',
+      },
     };
   }
 
@@ -135,7 +149,16 @@ describe('catalogue download through the local hub', () => {
       hub.faults.hostile = ['onnx/model.onnx'];
       const cacheDir = path.join(tmp, 'cache');
       await assert.rejects(
-        resolveModel({ dtype: 'fp32', allowDownload: true, cacheDir, hub: { endpoint: hub.endpoint, repository: hub.repository, revision: hub.revision }, catalogue: [testEntry(hub.repository, hub.revision, files)], modelNamed: true, log, env }),
+        resolveModel({
+          dtype: 'fp32',
+          allowDownload: true,
+          cacheDir,
+          hub: { endpoint: hub.endpoint, repository: hub.repository, revision: hub.revision },
+          catalogue: [testEntry(hub.repository, hub.revision, files)],
+          modelNamed: true,
+          log,
+          env,
+        }),
         (error: EngineError) => error.code === 'CHECKSUM_MISMATCH' || error.code === 'DOWNLOAD_FAILED',
       );
       assert.equal(fs.existsSync(path.join(cacheDir, 'test', 'tiny-xlmr', hub.revision, 'onnx', 'model.onnx')), false);
@@ -150,9 +173,25 @@ describe('catalogue download through the local hub', () => {
     try {
       const entry = testEntry(hub.repository, hub.revision, files);
       const { 'onnx/model.onnx': _fp32, ...rest } = entry.files;
-      const partial: CatalogueEntry = { ...entry, files: { ...rest, 'onnx/model_quantized.onnx': { sha256: 'a'.repeat(64), source: 'test' }, 'onnx/model.onnx': { source: 'no published SHA-256 found' } } };
+      const partial: CatalogueEntry = {
+        ...entry,
+        files: {
+          ...rest,
+          'onnx/model_quantized.onnx': { sha256: 'a'.repeat(64), source: 'test' },
+          'onnx/model.onnx': { source: 'no published SHA-256 found' },
+        },
+      };
       await assert.rejects(
-        resolveModel({ dtype: 'fp32', allowDownload: true, cacheDir: path.join(tmp, 'cache'), hub: { endpoint: hub.endpoint, repository: hub.repository, revision: hub.revision }, catalogue: [partial], modelNamed: true, log, env }),
+        resolveModel({
+          dtype: 'fp32',
+          allowDownload: true,
+          cacheDir: path.join(tmp, 'cache'),
+          hub: { endpoint: hub.endpoint, repository: hub.repository, revision: hub.revision },
+          catalogue: [partial],
+          modelNamed: true,
+          log,
+          env,
+        }),
         (error: EngineError) => error.code === 'DOWNLOAD_FAILED' && /--dtype q8/.test(error.message) && /onnx\/model\.onnx/.test(error.message),
       );
       assert.equal(hub.requests.length, 0);

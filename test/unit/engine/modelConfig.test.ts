@@ -83,7 +83,7 @@ describe('readModelConfig', () => {
     assert.deepEqual(config.prompts, { query: '', document: '' });
   });
 
-  it('a folder without modules.json: all-MiniLM-L6-v2 when the resolver knows it (or by name), else ST\'s plain default', function () {
+  it("a folder without modules.json: all-MiniLM-L6-v2 when the resolver knows it (or by name), else ST's plain default", function () {
     const source = allMiniLmDir(this);
     const dir = path.join(tmp, 'c0ffee');
     fs.mkdirSync(dir);
@@ -110,11 +110,14 @@ describe('readModelConfig', () => {
     assert.equal(readModelConfig(dir).maxSeqLength, 9999);
   });
 
-  it('new-style pooling lists concatenate; legacy keys convert in ST\'s order', () => {
+  it("new-style pooling lists concatenate; legacy keys convert in ST's order", () => {
     const dir = copyOf('bert-cls');
     fs.writeFileSync(path.join(dir, '1_Pooling', 'config.json'), JSON.stringify({ embedding_dimension: 32, pooling_mode: ['cls', 'mean'] }));
     assert.deepEqual([readModelConfig(dir).pooling.modes, readModelConfig(dir).dimension], [['cls', 'mean'], 64]);
-    fs.writeFileSync(path.join(dir, '1_Pooling', 'config.json'), JSON.stringify({ word_embedding_dimension: 32, pooling_mode_max_tokens: true, pooling_mode_cls_token: true }));
+    fs.writeFileSync(
+      path.join(dir, '1_Pooling', 'config.json'),
+      JSON.stringify({ word_embedding_dimension: 32, pooling_mode_max_tokens: true, pooling_mode_cls_token: true }),
+    );
     assert.deepEqual(readModelConfig(dir).pooling, { modes: ['cls', 'max'], includePrompt: true });
     fs.writeFileSync(path.join(dir, '1_Pooling', 'config.json'), JSON.stringify({ word_embedding_dimension: 32 }));
     assert.deepEqual(readModelConfig(dir).pooling.modes, ['mean']);
@@ -127,7 +130,10 @@ describe('readModelConfig', () => {
     fs.writeFileSync(modulesFile, JSON.stringify([...modules, { idx: 4, name: '4', path: '4_X', type: 'sentence_transformers.models.WordWeights' }]));
     rejectsWith('MODEL_UNSUPPORTED', /sentence_transformers\.models\.WordWeights/, () => readModelConfig(dir));
     fs.writeFileSync(modulesFile, JSON.stringify(modules));
-    fs.writeFileSync(path.join(dir, '2_Dense', 'config.json'), JSON.stringify({ in_features: 32, out_features: 24, bias: true, activation_function: 'torch.nn.modules.activation.Softplus' }));
+    fs.writeFileSync(
+      path.join(dir, '2_Dense', 'config.json'),
+      JSON.stringify({ in_features: 32, out_features: 24, bias: true, activation_function: 'torch.nn.modules.activation.Softplus' }),
+    );
     rejectsWith('MODEL_UNSUPPORTED', /Softplus/, () => readModelConfig(dir));
     fs.writeFileSync(path.join(dir, '1_Pooling', 'config.json'), JSON.stringify({ embedding_dimension: 32, pooling_mode: 'median' }));
     rejectsWith('MODEL_UNSUPPORTED', /"median"/, () => readModelConfig(dir));
@@ -157,18 +163,48 @@ describe('sentenceEmbeddings: pooling modes as ST computes them', () => {
   const pool = (mode: 'cls' | 'max' | 'mean' | 'mean_sqrt_len_tokens' | 'weightedmean' | 'lasttoken', promptLength = 0) =>
     sentenceEmbeddings(hidden, mask, 2, 3, 2, { modes: [mode], dense: [], normalize: false }, promptLength).map((v) => Array.from(v));
   it('cls, max, mean, mean_sqrt_len_tokens, weightedmean, lasttoken', () => {
-    assert.deepEqual(pool('cls'), [[1, 2], [7, 8]]);
-    assert.deepEqual(pool('max'), [[5, 4], [9, 10]]);
-    assert.deepEqual(pool('mean'), [[3, 0], [8, 9]]);
-    assert.deepEqual(pool('mean_sqrt_len_tokens').map((v) => v.map((x) => Number(x.toFixed(5)))), [[5.19615, 0], [11.31371, 12.72792]]);
-    assert.deepEqual(pool('weightedmean').map((v) => v.map((x) => Number(x.toFixed(5)))), [[(1 + 6 + 15) / 6, (2 + 8 - 18) / 6].map((x) => Number(x.toFixed(5))), [(7 + 18) / 3, (8 + 20) / 3].map((x) => Number(x.toFixed(5)))]);
-    assert.deepEqual(pool('lasttoken'), [[5, -6], [9, 10]]);
+    assert.deepEqual(pool('cls'), [
+      [1, 2],
+      [7, 8],
+    ]);
+    assert.deepEqual(pool('max'), [
+      [5, 4],
+      [9, 10],
+    ]);
+    assert.deepEqual(pool('mean'), [
+      [3, 0],
+      [8, 9],
+    ]);
+    assert.deepEqual(
+      pool('mean_sqrt_len_tokens').map((v) => v.map((x) => Number(x.toFixed(5)))),
+      [
+        [5.19615, 0],
+        [11.31371, 12.72792],
+      ],
+    );
+    assert.deepEqual(
+      pool('weightedmean').map((v) => v.map((x) => Number(x.toFixed(5)))),
+      [[(1 + 6 + 15) / 6, (2 + 8 - 18) / 6].map((x) => Number(x.toFixed(5))), [(7 + 18) / 3, (8 + 20) / 3].map((x) => Number(x.toFixed(5)))],
+    );
+    assert.deepEqual(pool('lasttoken'), [
+      [5, -6],
+      [9, 10],
+    ]);
   });
   it('a prompt length masks the first positions for pooling; cls then takes the first token after it', () => {
-    assert.deepEqual(pool('cls', 1), [[3, 4], [9, 10]]);
-    assert.deepEqual(pool('mean', 1), [[4, -1], [9, 10]]);
+    assert.deepEqual(pool('cls', 1), [
+      [3, 4],
+      [9, 10],
+    ]);
+    assert.deepEqual(pool('mean', 1), [
+      [4, -1],
+      [9, 10],
+    ]);
     // weightedmean keeps the original positions' weights.
-    assert.deepEqual(pool('weightedmean', 1)[0]!.map((x) => Number(x.toFixed(5))), [(6 + 15) / 5, (8 - 18) / 5]);
+    assert.deepEqual(
+      pool('weightedmean', 1)[0]!.map((x) => Number(x.toFixed(5))),
+      [(6 + 15) / 5, (8 - 18) / 5],
+    );
     // Nothing left: mean gives zeros, lasttoken zeros, cls position 0.
     assert.deepEqual(pool('mean', 3)[1], [0, 0]);
     assert.deepEqual(pool('lasttoken', 3)[1], [0, 0]);

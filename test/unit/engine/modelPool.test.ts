@@ -53,7 +53,7 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     assert.equal(new Set([folder, ...others]).size, others.length + 1);
   });
 
-  it("knows the default model by its identity: unnamed, named by catalogue id or by its pinned repository, it is one model", () => {
+  it('knows the default model by its identity: unnamed, named by catalogue id or by its pinned repository, it is one model', () => {
     const env = {};
     const minilm = MODEL_CATALOGUE.find((e) => e.id === 'all-MiniLM-L6-v2')!;
     const unnamed = poolKey({ model: { hub: {}, dtype: 'fp32' } }, env);
@@ -68,7 +68,7 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     assert.notEqual(poolKey({ model: { hub: { repository: minilm.repository, revision: 'main' }, modelNamed: true } }, env), unnamed);
   });
 
-  it('two models loaded at once each give their own fixture vectors, and never each other\'s', async () => {
+  it("two models loaded at once each give their own fixture vectors, and never each other's", async () => {
     const { pool, made } = poolWith(64 * 1024 * 1024);
     pools.push(pool);
     const [english, multilingual] = await Promise.all([
@@ -76,7 +76,13 @@ describe('ModelPool: several models at once, least recently used evicted over a 
       pool.use(request('xlmr-unigram-mean'), (engine) => checkFixtureVectors(engine, 'xlmr-unigram-mean')),
     ]);
     assert.equal(made.size, 2);
-    assert.deepEqual(pool.models().map((m) => m.info?.name).sort(), ['bert-mean-norm', 'xlmr-unigram-mean']);
+    assert.deepEqual(
+      pool
+        .models()
+        .map((m) => m.info?.name)
+        .sort(),
+      ['bert-mean-norm', 'xlmr-unigram-mean'],
+    );
     assert.ok(pool.models().every((m) => m.busy === 0 && m.state === 'ready'));
     // The same text, asked again of each model, comes from each model's own cache and equals its first answer.
     const i = fixtures.models['bert-mean-norm']!.texts.indexOf('hello world');
@@ -96,8 +102,11 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     assert.equal(pool.models()[0]!.bytes, weightsBytes(first.info!));
     await pool.use(request('bert-lasttoken'), (engine) => checkFixtureVectors(engine, 'bert-lasttoken'));
     await pool.settled();
-    assert.deepEqual(pool.models().map((m) => m.info?.name), ['bert-lasttoken']);
-    assert.equal(first.threadCount, 0, 'the evicted model\'s worker thread has ended');
+    assert.deepEqual(
+      pool.models().map((m) => m.info?.name),
+      ['bert-lasttoken'],
+    );
+    assert.equal(first.threadCount, 0, "the evicted model's worker thread has ended");
     assert.equal(first.info, undefined, 'the evicted engine holds no model');
     assert.ok(pool.bytesInUse <= budget);
     // Asked for again, the evicted model loads afresh in a new engine.
@@ -119,19 +128,33 @@ describe('ModelPool: several models at once, least recently used evicted over a 
         const engine = new Engine(options);
         const name = path.basename(options.modelDir!);
         made.set(name, engine);
-        if (name === 'bert-mean-norm') engine.on('state', (state) => state.kind === 'loading' && (alive = Object.fromEntries([...made].filter(([n]) => n !== name).map(([n, e]) => [n, e.threadCount]))));
+        if (name === 'bert-mean-norm')
+          engine.on(
+            'state',
+            (state) => state.kind === 'loading' && (alive = Object.fromEntries([...made].filter(([n]) => n !== name).map(([n, e]) => [n, e.threadCount]))),
+          );
         return engine;
       },
     });
     pools.push(pool);
     for (const name of names.slice(0, 2)) await pool.use(request(name), (engine) => checkFixtureVectors(engine, name));
-    assert.deepEqual(pool.models().map((m) => m.info?.name), ['bert-lasttoken', 'bert-cls']);
+    assert.deepEqual(
+      pool.models().map((m) => m.info?.name),
+      ['bert-lasttoken', 'bert-cls'],
+    );
     const during = await pool.use(request('bert-mean-norm'), async (engine) => {
       await checkFixtureVectors(engine, 'bert-mean-norm');
       return pool.models().map((m) => [m.info?.name, m.bytes]);
     });
     assert.deepEqual(alive, { 'bert-cls': 0, 'bert-lasttoken': 1 }, 'the least recently used model ended before the new sessions loaded');
-    assert.deepEqual(during, [['bert-mean-norm', oneModel('bert-mean-norm')], ['bert-lasttoken', oneModel('bert-lasttoken')]], 'while its request runs, the new model counts and the old one is gone');
+    assert.deepEqual(
+      during,
+      [
+        ['bert-mean-norm', oneModel('bert-mean-norm')],
+        ['bert-lasttoken', oneModel('bert-lasttoken')],
+      ],
+      'while its request runs, the new model counts and the old one is gone',
+    );
     assert.ok(pool.bytesInUse <= budget);
   });
 
@@ -158,7 +181,10 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     assert.equal(await pool.unload(idleKey), false, 'no longer held');
     release();
     assert.equal((await inFlight).length, 1);
-    assert.deepEqual(pool.models().map((m) => m.info?.name), ['bert-lasttoken']);
+    assert.deepEqual(
+      pool.models().map((m) => m.info?.name),
+      ['bert-lasttoken'],
+    );
   });
 
   it('a model with a request in flight is not evicted, even when another model overfills the budget meanwhile', async () => {
@@ -182,12 +208,24 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     const busy = made.get('bert-weightedmean')!;
     assert.equal(busy.state.kind, 'ready');
     assert.equal(busy.threadCount, 1);
-    assert.deepEqual(pool.models().map((m) => [m.info?.name, m.busy]).sort(), [['bert-max-dense', 0], ['bert-weightedmean', 1]]);
+    assert.deepEqual(
+      pool
+        .models()
+        .map((m) => [m.info?.name, m.busy])
+        .sort(),
+      [
+        ['bert-max-dense', 0],
+        ['bert-weightedmean', 1],
+      ],
+    );
     release();
     await inFlight;
     await pool.settled();
     // Once its request ended it is the most recently used; the other one is over the budget now.
-    assert.deepEqual(pool.models().map((m) => m.info?.name), ['bert-weightedmean']);
+    assert.deepEqual(
+      pool.models().map((m) => m.info?.name),
+      ['bert-weightedmean'],
+    );
     assert.equal(made.get('bert-max-dense')!.threadCount, 0);
   });
 
@@ -197,11 +235,17 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     for (const name of ['bert-cls', 'bert-lasttoken', 'bert-mean-norm']) await pool.use(request(name), (engine) => engine.encode(['a']));
     pool.setBudget(oneModel('bert-lasttoken') + oneModel('bert-mean-norm') + 1024);
     await pool.settled();
-    assert.deepEqual(pool.models().map((m) => m.info?.name), ['bert-mean-norm', 'bert-lasttoken']);
+    assert.deepEqual(
+      pool.models().map((m) => m.info?.name),
+      ['bert-mean-norm', 'bert-lasttoken'],
+    );
     assert.equal(made.get('bert-cls')!.threadCount, 0);
     pool.setBudget(1000);
     await pool.settled();
-    assert.deepEqual(pool.models().map((m) => m.info?.name), ['bert-mean-norm']);
+    assert.deepEqual(
+      pool.models().map((m) => m.info?.name),
+      ['bert-mean-norm'],
+    );
     assert.throws(() => pool.setBudget(0), /whole number of bytes/);
   });
 
@@ -220,9 +264,13 @@ describe('ModelPool: several models at once, least recently used evicted over a 
     assert.notEqual(made.get('bert-cls'), before);
   });
 
-  it("a pooled hub model keeps the shared hub endpoint (a mirror) besides its own repository and revision", async () => {
+  it('a pooled hub model keeps the shared hub endpoint (a mirror) besides its own repository and revision', async () => {
     const made: EngineOptions[] = [];
-    const pool = new ModelPool({ shared: { hub: { endpoint: 'https://mirror.example' }, workers: 1 }, budgetBytes: 1024, createEngine: (options) => (made.push(options), new Engine(options)) });
+    const pool = new ModelPool({
+      shared: { hub: { endpoint: 'https://mirror.example' }, workers: 1 },
+      budgetBytes: 1024,
+      createEngine: (options) => (made.push(options), new Engine(options)),
+    });
     pools.push(pool);
     await pool.use({ model: { hub: { repository: 'o/n', revision: 'r1' }, modelNamed: true } }, async () => undefined);
     assert.deepEqual(made[0]!.hub, { endpoint: 'https://mirror.example', repository: 'o/n', revision: 'r1' });

@@ -63,12 +63,24 @@ describe('resolveModel', () => {
     const bundled = fakeModel(path.join(tmp, 'extension', 'models', 'all-MiniLM-L6-v2'), 'q8');
     const cached = fakeModel(path.join(tmp, 'cache', 'unpinned', 'org', 'model', 'abc'), 'fp32');
     fakeModel(path.join(tmp, 'cache', 'unpinned', 'org', 'model', 'abc'), 'q8');
-    const request = { projectModelsDir: path.join(tmp, 'empty'), bundledModelsDir: path.join(tmp, 'extension', 'models'), cacheDir: path.join(tmp, 'cache'), hub, log, env };
+    const request = {
+      projectModelsDir: path.join(tmp, 'empty'),
+      bundledModelsDir: path.join(tmp, 'extension', 'models'),
+      cacheDir: path.join(tmp, 'cache'),
+      hub,
+      log,
+      env,
+    };
     assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: bundled, source: 'bundled', knownDefault: true });
     assert.match(logs[1]!, /bundled models folder .*found/);
     // The offline VSIX ships q8 only: fp32 goes on to the cache.
     logs.length = 0;
-    assert.deepEqual(await resolveModel({ ...request, dtype: 'fp32' }), { dir: cached, source: 'cache', verification: 'hub-reported', origin: { repository: 'org/model', revision: 'abc' } });
+    assert.deepEqual(await resolveModel({ ...request, dtype: 'fp32' }), {
+      dir: cached,
+      source: 'cache',
+      verification: 'hub-reported',
+      origin: { repository: 'org/model', revision: 'abc' },
+    });
     assert.match(logs[1]!, /bundled models folder .*no fp32 model/);
     const project = fakeModel(path.join(tmp, 'empty', 'all-MiniLM-L6-v2'), 'q8');
     assert.deepEqual(await resolveModel({ ...request, dtype: 'q8' }), { dir: project, source: 'project', knownDefault: true });
@@ -76,13 +88,24 @@ describe('resolveModel', () => {
 
   it('without download permission, names every place it looked', async () => {
     const hub = { endpoint: 'http://127.0.0.1:9', repository: 'org/model', revision: 'abc' };
-    await assert.rejects(resolveModel({ dtype: 'fp32', projectModelsDir: path.join(tmp, 'p'), bundledModelsDir: path.join(tmp, 'b'), cacheDir: path.join(tmp, 'c'), hub, log, env }), (error: EngineError) => {
-      assert.equal(error.code, 'MODEL_NOT_FOUND');
-      assert.ok(error.message.includes(path.join(tmp, 'p', 'all-MiniLM-L6-v2')));
-      assert.ok(error.message.includes(path.join(tmp, 'b', 'all-MiniLM-L6-v2')));
-      assert.ok(error.message.includes(path.join(tmp, 'c', 'unpinned', 'org', 'model', 'abc')));
-      return true;
-    });
+    await assert.rejects(
+      resolveModel({
+        dtype: 'fp32',
+        projectModelsDir: path.join(tmp, 'p'),
+        bundledModelsDir: path.join(tmp, 'b'),
+        cacheDir: path.join(tmp, 'c'),
+        hub,
+        log,
+        env,
+      }),
+      (error: EngineError) => {
+        assert.equal(error.code, 'MODEL_NOT_FOUND');
+        assert.ok(error.message.includes(path.join(tmp, 'p', 'all-MiniLM-L6-v2')));
+        assert.ok(error.message.includes(path.join(tmp, 'b', 'all-MiniLM-L6-v2')));
+        assert.ok(error.message.includes(path.join(tmp, 'c', 'unpinned', 'org', 'model', 'abc')));
+        return true;
+      },
+    );
   });
 });
 
@@ -115,7 +138,10 @@ describe('resolveModel: the cache is keyed by repository and revision', () => {
       assert.ok(resolved.dir.startsWith(path.join(cacheDir, 'unpinned') + path.sep), `${revision}: ${resolved.dir}`);
       assert.equal(fs.existsSync(pinnedFolder(cacheDir)), false, `${revision} reached the pinned folder`);
     }
-    assert.ok(logs.some((m) => m.includes('unpinned Xenova/all-MiniLM-L6-v2@main')), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => m.includes('unpinned Xenova/all-MiniLM-L6-v2@main')),
+      logs.join('\n'),
+    );
     // Capitals are the pinned commit itself: held to the pinned table, which refuses the mirror's files.
     await assert.rejects(
       resolveModel({ dtype: 'fp32', cacheDir, allowDownload: true, hub: { endpoint: hub.endpoint, revision: PINNED_REVISION.toUpperCase() }, log, env }),
@@ -126,7 +152,14 @@ describe('resolveModel: the cache is keyed by repository and revision', () => {
 
   it('keeps a revision one folder name: ".." does not climb out of the cache', async () => {
     const cacheDir = path.join(tmp, 'cache');
-    const resolved = await resolveModel({ dtype: 'fp32', cacheDir, allowDownload: true, hub: { endpoint: hub.endpoint, revision: '../../../escape' }, log, env });
+    const resolved = await resolveModel({
+      dtype: 'fp32',
+      cacheDir,
+      allowDownload: true,
+      hub: { endpoint: hub.endpoint, revision: '../../../escape' },
+      log,
+      env,
+    });
     assert.ok(resolved.dir.startsWith(path.join(cacheDir, 'unpinned') + path.sep), resolved.dir);
     assert.equal(fs.existsSync(path.join(tmp, 'escape')), false);
     await assert.rejects(
@@ -167,7 +200,10 @@ describe('resolveModel: the cache is keyed by repository and revision', () => {
     fs.rmSync(path.join(first.dir, RECORDED_DIGESTS_FILE));
     logs.length = 0;
     assert.equal((await resolveModel({ ...request, dtype: 'fp32' })).source, 'cache');
-    assert.ok(logs.some((m) => /no digests were recorded/.test(m)), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => /no digests were recorded/.test(m)),
+      logs.join('\n'),
+    );
   });
 
   it('downloads only the files a cache folder is missing', async () => {

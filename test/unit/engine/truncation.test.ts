@@ -54,21 +54,30 @@ describe('encodeTruncated', () => {
     const result = encodeTruncated(text, wordEncoder(calls), SEP);
     assert.equal(result.ids.length, 256);
     assert.equal(result.truncated, true);
-    assert.ok(calls.every((c) => c.length < 100_000), `tokenised ${Math.max(...calls.map((c) => c.length))} characters`);
+    assert.ok(
+      calls.every((c) => c.length < 100_000),
+      `tokenised ${Math.max(...calls.map((c) => c.length))} characters`,
+    );
   });
 
   it('reads only a part of a 10 MB text without whitespace (a long word is one [UNK] whatever its length)', () => {
     const calls: string[] = [];
     const result = encodeTruncated('x'.repeat(10_000_000), wordEncoder(calls), SEP);
     assert.equal(result.truncated, false);
-    assert.ok(calls.every((c) => c.length < 1000), `tokenised ${Math.max(...calls.map((c) => c.length))} characters`);
+    assert.ok(
+      calls.every((c) => c.length < 1000),
+      `tokenised ${Math.max(...calls.map((c) => c.length))} characters`,
+    );
   });
 
   it('cuts a 10 MB text of punctuation or CJK at its separators', () => {
     for (const text of ['ab,'.repeat(3_400_000), '天'.repeat(10_000_000)]) {
       const calls: string[] = [];
       encodeTruncated(text, (t) => (calls.push(t), [CLS, ...Array.from({ length: t.length }, () => 7), SEP]), SEP);
-      assert.ok(calls.every((c) => c.length <= 4096), `tokenised ${Math.max(...calls.map((c) => c.length))} characters`);
+      assert.ok(
+        calls.every((c) => c.length <= 4096),
+        `tokenised ${Math.max(...calls.map((c) => c.length))} characters`,
+      );
     }
   });
 

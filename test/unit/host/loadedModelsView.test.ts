@@ -6,7 +6,7 @@ import type { PooledModel } from '../../../src/engine/modelPool';
 import type { ModelInfo } from '../../../src/engine/types';
 import { tinyModelDir } from '../../helpers/tinyModels';
 
-describe('host/loadedModelsView: the Model tab\'s loaded models', () => {
+describe("host/loadedModelsView: the Model tab's loaded models", () => {
   it('names a model not loaded yet by its identity: catalogue id, folder name, repository with a short commit', () => {
     assert.equal(identityLabel('catalogue paraphrase-multilingual-MiniLM-L12-v2'), 'paraphrase-multilingual-MiniLM-L12-v2');
     assert.equal(identityLabel('folder /work/models/my model'), 'my model');
@@ -14,7 +14,7 @@ describe('host/loadedModelsView: the Model tab\'s loaded models', () => {
     assert.equal(identityLabel('hub baai/bge-m3@main'), 'baai/bge-m3@main');
   });
 
-  it('the active model first, with its weights once ready; pooled ones with key, bytes and busy; the pool\'s total', () => {
+  it("the active model first, with its weights once ready; pooled ones with key, bytes and busy; the pool's total", () => {
     const dir = tinyModelDir('bert-cls');
     const modelFile = path.join(dir, 'onnx', 'model.onnx');
     const info = { name: 'bert-cls', dtype: 'fp32', modelFile, workers: 2 } as ModelInfo;

@@ -22,8 +22,14 @@ describe('model picker (host side)', () => {
 
   it('lists the whole catalogue with the size of the configured dtype, marking the entry minilm.model names', () => {
     const view = modelPickerView(settings({ model: 'bge-small-zh-v1.5', dtype: 'q8' }), paths, env);
-    assert.deepEqual(view.entries.map((e) => e.id), MODEL_CATALOGUE.map((e) => e.id));
-    assert.deepEqual(view.entries.filter((e) => e.current).map((e) => e.id), ['bge-small-zh-v1.5']);
+    assert.deepEqual(
+      view.entries.map((e) => e.id),
+      MODEL_CATALOGUE.map((e) => e.id),
+    );
+    assert.deepEqual(
+      view.entries.filter((e) => e.current).map((e) => e.id),
+      ['bge-small-zh-v1.5'],
+    );
     const zh = view.entries.find((e) => e.id === 'bge-small-zh-v1.5')!;
     assert.equal(zh.dimension, 512);
     assert.deepEqual(zh.pooling, ['cls']);
@@ -38,7 +44,10 @@ describe('model picker (host side)', () => {
     assert.equal(catalogueIdOf('Xenova/bge-small-en-v1.5', paths), 'bge-small-en-v1.5', 'the pinned repository is its entry');
     assert.equal(catalogueIdOf('BAAI/bge-m3', paths), undefined);
     const view = modelPickerView(settings({ model: 'BAAI/bge-m3' }), paths, env);
-    assert.equal(view.entries.some((e) => e.current), false);
+    assert.equal(
+      view.entries.some((e) => e.current),
+      false,
+    );
     assert.equal(view.setting, 'BAAI/bge-m3');
   });
 
@@ -78,7 +87,7 @@ describe('model picker (host side)', () => {
     assert.equal(findLocalModel({ ...base, modelDir: path.join(tmp, 'nothing') }), undefined, 'an explicit folder is the only place looked at');
   });
 
-  it('the status bar name: none for the default, the id, the hub repository or the folder\'s name otherwise', () => {
+  it("the status bar name: none for the default, the id, the hub repository or the folder's name otherwise", () => {
     assert.equal(configuredModelName('', paths), undefined);
     assert.equal(configuredModelName('all-MiniLM-L6-v2', paths), undefined);
     assert.equal(configuredModelName('multilingual-e5-small', paths), 'multilingual-e5-small');
@@ -98,7 +107,11 @@ describe('model picker (host side)', () => {
     assert.deepEqual(modelSettingUpdate({ globalValue: 'x' }, true, 'y'), { target: 'global', value: 'y' });
     assert.deepEqual(modelSettingUpdate({ workspaceValue: 'x' }, true, 'y'), { target: 'workspace', value: 'y' });
     assert.deepEqual(modelSettingUpdate({ workspaceValue: 'x', workspaceFolderValue: 'z' }, true, 'y'), { target: 'workspaceFolder', value: 'y' });
-    assert.deepEqual(modelSettingUpdate({ workspaceValue: 'x' }, false, 'y'), { target: 'global', value: 'y' }, 'the workspace value does not apply in restricted mode');
+    assert.deepEqual(
+      modelSettingUpdate({ workspaceValue: 'x' }, false, 'y'),
+      { target: 'global', value: 'y' },
+      'the workspace value does not apply in restricted mode',
+    );
   });
 
   it('going back to the default writes an empty value in that layer (never removes the key, see modelSettingUpdate)', () => {

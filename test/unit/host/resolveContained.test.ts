@@ -59,7 +59,16 @@ describe('resolveContained', () => {
   });
 
   it('refuses absolute paths, POSIX and Windows, even to a file inside', async () => {
-    for (const relative of [path.join(ws, 'data', 'texts.txt'), '/etc/passwd', '\\etc\\passwd', 'C:\\Windows\\win.ini', 'c:/x', 'C:x', '\\\\server\\share\\x', '//server/share/x']) {
+    for (const relative of [
+      path.join(ws, 'data', 'texts.txt'),
+      '/etc/passwd',
+      '\\etc\\passwd',
+      'C:\\Windows\\win.ini',
+      'c:/x',
+      'C:x',
+      '\\\\server\\share\\x',
+      '//server/share/x',
+    ]) {
       await assert.rejects(resolveContained(ws, relative), refused('absolute'), relative);
     }
   });

@@ -28,14 +28,22 @@ const info: ModelInfo = {
 describe('status bar view', () => {
   it('not loaded: an empty circle, the configured dtype in the tooltip, click loads', () => {
     const view = statusBarView({ kind: 'unloaded' }, 'fp32', english);
-    assert.deepEqual(view, { text: '$(circle-large-outline) MiniLM', tooltip: 'MiniLM: model not loaded (fp32). Click to load it.', command: 'minilm.loadModel', error: false });
+    assert.deepEqual(view, {
+      text: '$(circle-large-outline) MiniLM',
+      tooltip: 'MiniLM: model not loaded (fp32). Click to load it.',
+      command: 'minilm.loadModel',
+      error: false,
+    });
   });
 
   it('not loaded or failed with another model configured: the item names it', () => {
     const view = statusBarView({ kind: 'unloaded' }, 'q8', english, 'bge-small-zh-v1.5');
     assert.equal(view.text, '$(circle-large-outline) MiniLM · bge-small-zh-v1.5');
     assert.equal(view.tooltip, 'MiniLM: bge-small-zh-v1.5 not loaded (q8). Click to load it.');
-    assert.equal(statusBarView({ kind: 'error', code: 'MODEL_NOT_FOUND', message: 'm' }, 'q8', english, 'bge-small-zh-v1.5').text, '$(error) MiniLM · bge-small-zh-v1.5');
+    assert.equal(
+      statusBarView({ kind: 'error', code: 'MODEL_NOT_FOUND', message: 'm' }, 'q8', english, 'bge-small-zh-v1.5').text,
+      '$(error) MiniLM · bge-small-zh-v1.5',
+    );
   });
 
   it('downloading: the percentage, or megabytes while the size is unknown', () => {
@@ -58,13 +66,21 @@ describe('status bar view', () => {
   it('ready: the loaded dtype (not the configured one), details in the tooltip, click opens the Studio', () => {
     const view = statusBarView({ kind: 'ready', info }, 'fp32', english);
     assert.equal(view.text, '$(check) MiniLM q8');
-    assert.match(view.tooltip, /all-MiniLM-L6-v2 q8 ready \(384 dimensions, max 256 word pieces\), from \/models\/all-MiniLM-L6-v2 \(folder\), loaded in 812 ms/);
+    assert.match(
+      view.tooltip,
+      /all-MiniLM-L6-v2 q8 ready \(384 dimensions, max 256 word pieces\), from \/models\/all-MiniLM-L6-v2 \(folder\), loaded in 812 ms/,
+    );
     assert.equal(view.command, 'minilm.openStudio');
   });
 
   it('error: error colours, the message in the tooltip, click shows the log', () => {
     const view = statusBarView({ kind: 'error', code: 'MODEL_NOT_FOUND', message: 'No model in /x.' }, 'fp32', english);
-    assert.deepEqual(view, { text: '$(error) MiniLM', tooltip: 'MiniLM: No model in /x. (MODEL_NOT_FOUND). Click to show the log.', command: 'minilm.showLog', error: true });
+    assert.deepEqual(view, {
+      text: '$(error) MiniLM',
+      tooltip: 'MiniLM: No model in /x. (MODEL_NOT_FOUND). Click to show the log.',
+      command: 'minilm.showLog',
+      error: true,
+    });
   });
 
   it('downloadPercent is floored, capped at 100 and undefined without a size', () => {

@@ -2,7 +2,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EDITOR_SETTING_NAMES, RESTRICTED_SETTINGS, engineOptionsFrom, readStudioSettings, remoteOptionsFrom, resolveUserPath, resultsFolderFor, resultsFolderPath, workspaceFolderOf, type SettingLayers } from '../../../src/host/studioSettings';
+import {
+  EDITOR_SETTING_NAMES,
+  RESTRICTED_SETTINGS,
+  engineOptionsFrom,
+  readStudioSettings,
+  remoteOptionsFrom,
+  resolveUserPath,
+  resultsFolderFor,
+  resultsFolderPath,
+  workspaceFolderOf,
+  type SettingLayers,
+} from '../../../src/host/studioSettings';
 import { repoRoot } from '../../helpers/sharedPaths';
 
 function inspector(layers: Record<string, SettingLayers<unknown>>) {
@@ -52,10 +63,28 @@ describe('studio settings', () => {
       batchSize: { defaultValue: 32 },
     };
     const untrusted = readStudioSettings(inspector(remote), false);
-    assert.deepEqual(remoteOptionsFrom(untrusted, 'k'), { api: 'tei', endpoint: 'http://tei.internal:8080', model: undefined, batchSize: 32, policy: { apiKey: 'k' }, names: EDITOR_SETTING_NAMES });
+    assert.deepEqual(remoteOptionsFrom(untrusted, 'k'), {
+      api: 'tei',
+      endpoint: 'http://tei.internal:8080',
+      model: undefined,
+      batchSize: 32,
+      policy: { apiKey: 'k' },
+      names: EDITOR_SETTING_NAMES,
+    });
     const trusted = readStudioSettings(inspector(remote), true);
-    assert.deepEqual(remoteOptionsFrom(trusted, undefined), { api: 'openai', endpoint: 'http://attacker.example/v1', model: 'their-model', batchSize: 32, policy: { apiKey: undefined }, names: EDITOR_SETTING_NAMES });
-    assert.equal(remoteOptionsFrom(readStudioSettings(inspector({ backend: { defaultValue: 'local', globalValue: 'grpc' } }), true), 'k'), undefined, 'an unknown backend falls back to local');
+    assert.deepEqual(remoteOptionsFrom(trusted, undefined), {
+      api: 'openai',
+      endpoint: 'http://attacker.example/v1',
+      model: 'their-model',
+      batchSize: 32,
+      policy: { apiKey: undefined },
+      names: EDITOR_SETTING_NAMES,
+    });
+    assert.equal(
+      remoteOptionsFrom(readStudioSettings(inspector({ backend: { defaultValue: 'local', globalValue: 'grpc' } }), true), 'k'),
+      undefined,
+      'an unknown backend falls back to local',
+    );
   });
 
   it('the restricted settings are exactly those package.json declares for untrusted workspaces', () => {
@@ -72,7 +101,13 @@ describe('studio settings', () => {
 
   it('values of the wrong type or range fall back to the defaults', () => {
     const s = readStudioSettings(
-      inspector({ dtype: { workspaceValue: 'fp16' }, batchSize: { globalValue: 0 }, workers: { globalValue: 9 }, autoLoad: { globalValue: 'yes' }, hubRepository: { globalValue: '  ' } }),
+      inspector({
+        dtype: { workspaceValue: 'fp16' },
+        batchSize: { globalValue: 0 },
+        workers: { globalValue: 9 },
+        autoLoad: { globalValue: 'yes' },
+        hubRepository: { globalValue: '  ' },
+      }),
       true,
     );
     assert.equal(s.dtype, 'fp32');
@@ -113,7 +148,10 @@ describe('studio settings', () => {
   });
 
   it('minilm.model: a catalogue id pins its repository and revision and wins over the model folder', () => {
-    const settings = readStudioSettings(inspector({ model: { globalValue: 'paraphrase-multilingual-MiniLM-L12-v2' }, modelFolder: { globalValue: '/home/me/model' } }), true);
+    const settings = readStudioSettings(
+      inspector({ model: { globalValue: 'paraphrase-multilingual-MiniLM-L12-v2' }, modelFolder: { globalValue: '/home/me/model' } }),
+      true,
+    );
     const options = engineOptionsFrom(settings, paths);
     assert.equal(options.modelDir, undefined);
     assert.equal(options.modelNamed, true);
@@ -154,11 +192,15 @@ describe('studio settings', () => {
   it('results folder: a value that leaves the workspace folder is refused with the setting named', () => {
     const s = readStudioSettings(inspector({}), true);
     for (const value of ['../../x', '..', '/tmp/r', '../ws-evil', 'results/../../x']) {
-      assert.throws(() => resultsFolderPath({ ...s, resultsFolder: value }, '/ws'), (error: Error) => {
-        assert.match(error.message, /minilm\.resultsFolder/);
-        assert.match(error.message, /outside the workspace folder/);
-        return true;
-      }, value);
+      assert.throws(
+        () => resultsFolderPath({ ...s, resultsFolder: value }, '/ws'),
+        (error: Error) => {
+          assert.match(error.message, /minilm\.resultsFolder/);
+          assert.match(error.message, /outside the workspace folder/);
+          return true;
+        },
+        value,
+      );
     }
   });
 
@@ -174,7 +216,10 @@ describe('studio settings', () => {
 
     it("a file's results go to its own workspace folder, as that folder's value names it", () => {
       assert.deepEqual(resultsFolderFor('/ws/app/src/a.ts', folders, settingsOf(true)), { folder: '/ws/app', results: path.join('/ws/app', 'app-results') });
-      assert.deepEqual(resultsFolderFor('/ws/docs/guide.minilm', folders, settingsOf(true)), { folder: '/ws/docs', results: path.join('/ws/docs', 'ws-results') });
+      assert.deepEqual(resultsFolderFor('/ws/docs/guide.minilm', folders, settingsOf(true)), {
+        folder: '/ws/docs',
+        results: path.join('/ws/docs', 'ws-results'),
+      });
     });
 
     it('nested folders: the innermost holds the file; a file outside every folder, or none, goes to the first', () => {
@@ -185,13 +230,17 @@ describe('studio settings', () => {
       assert.equal(resultsFolderFor('/x', [], settingsOf(true)), undefined);
     });
 
-    it('limited mode reads neither the folder nor the workspace value (the user\'s applies, in the folder of the file)', () => {
+    it("limited mode reads neither the folder nor the workspace value (the user's applies, in the folder of the file)", () => {
       assert.deepEqual(resultsFolderFor('/ws/app/src/a.ts', folders, settingsOf(false)), { folder: '/ws/app', results: path.join('/ws/app', 'user-results') });
-      assert.deepEqual(resultsFolderFor('/ws/app/nested/x', folders, settingsOf(false)), { folder: '/ws/app/nested', results: path.join('/ws/app/nested', 'results') });
+      assert.deepEqual(resultsFolderFor('/ws/app/nested/x', folders, settingsOf(false)), {
+        folder: '/ws/app/nested',
+        results: path.join('/ws/app/nested', 'results'),
+      });
     });
 
     it("a folder's value that leaves that folder is refused, naming the setting", () => {
-      const escaping = (folder: string) => readStudioSettings(inspector({ resultsFolder: { defaultValue: 'results', workspaceFolderValue: folder === '/ws/docs' ? '../app' : 'r' } }), true);
+      const escaping = (folder: string) =>
+        readStudioSettings(inspector({ resultsFolder: { defaultValue: 'results', workspaceFolderValue: folder === '/ws/docs' ? '../app' : 'r' } }), true);
       assert.equal(resultsFolderFor('/ws/app/a', folders, escaping)?.results, path.join('/ws/app', 'r'));
       assert.throws(() => resultsFolderFor('/ws/docs/a', folders, escaping), /minilm\.resultsFolder.*outside the workspace folder/s);
     });

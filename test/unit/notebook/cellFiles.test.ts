@@ -38,7 +38,7 @@ describe('@file in a notebook cell', () => {
 
   for (const [name, file, message] of [
     ['a path up and out (../secret.txt)', '../secret.txt', /leads outside .*ws; @file reads only files inside it/],
-    ['a path up and out from the notebook\'s folder', '../../secret.txt', /leads outside/],
+    ["a path up and out from the notebook's folder", '../../secret.txt', /leads outside/],
     ['Windows separators (..\\secret.txt)', '..\\secret.txt', /leads outside/],
     ['a symlink inside the folder to a file outside it', 'innocent.txt', /is a link to .*secret\.txt, outside .*ws/],
     ['an absolute path', '/etc/hostname', /not an absolute one/],
@@ -55,7 +55,7 @@ describe('@file in a notebook cell', () => {
     });
   }
 
-  it('reads inside the folder: relative to it, then to the notebook\'s folder, `..` that stays inside included', async () => {
+  it("reads inside the folder: relative to it, then to the notebook's folder, `..` that stays inside included", async () => {
     assert.equal(await readCellFile(scope, 'data/texts.txt'), 'first\nsecond\n');
     assert.equal(await readCellFile(scope, 'data\\texts.txt'), 'first\nsecond\n');
     assert.equal(await readCellFile(scope, 'beside.txt'), 'beside the notebook\n');
@@ -72,7 +72,11 @@ describe('@file in a notebook cell', () => {
 
   it('names every folder it looked in when the file is not there', async () => {
     await assert.rejects(readCellFile(scope, 'missing.txt'), (e: Error) => e.message === `no such file in ${ws} or ${path.join(ws, 'samples')}`);
-    await assert.rejects(readCellFile({ root: ws, folders: [ws, ws] }, 'missing.txt'), (e: Error) => e.message === `no such file in ${ws}`, 'a notebook at the root: one folder');
+    await assert.rejects(
+      readCellFile({ root: ws, folders: [ws, ws] }, 'missing.txt'),
+      (e: Error) => e.message === `no such file in ${ws}`,
+      'a notebook at the root: one folder',
+    );
   });
 
   it('a notebook outside every workspace folder reads inside its own folder only', async () => {

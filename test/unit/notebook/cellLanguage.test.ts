@@ -39,14 +39,20 @@ describe('minilm cell language', () => {
 
   it('similarity takes exactly two texts', () => {
     const d = parseCell('similarity\nfirst\nsecond');
-    assert.deepEqual(d.kind === 'similarity' && d.texts.map((t) => [t.text, t.line]), [['first', 2], ['second', 3]]);
+    assert.deepEqual(d.kind === 'similarity' && d.texts.map((t) => [t.text, t.line]), [
+      ['first', 2],
+      ['second', 3],
+    ]);
     syntaxError('similarity\nonly one', 3, /expected two texts/);
     syntaxError('similarity\na\nb\nc', 4, /exactly two texts/);
   });
 
   it('explain takes exactly two texts, no corpus', () => {
     const d = parseCell('# why?\nexplain\nA cat sat.\nA kitten sits.');
-    assert.deepEqual(d.kind === 'explain' && d.texts.map((t) => [t.text, t.line]), [['A cat sat.', 3], ['A kitten sits.', 4]]);
+    assert.deepEqual(d.kind === 'explain' && d.texts.map((t) => [t.text, t.line]), [
+      ['A cat sat.', 3],
+      ['A kitten sits.', 4],
+    ]);
     syntaxError('explain\nonly one', 3, /expected two texts below "explain"/);
     syntaxError('explain\na\nb\nc', 4, /explain compares exactly two texts/);
     syntaxError('explain docs\na\nb', 1, /explain/);
@@ -130,8 +136,32 @@ describe('minilm cell language', () => {
   });
 
   it('never throws anything but CellSyntaxError, and errors stay within the cell', () => {
-    const word = fc.constantFrom('compare', 'similarity', 'explain', 'search', 'encode', 'mine', 'cluster', 'corpus', 'in', 'top', 'max', 'min', '@file', '@top', '#', '\\', '0.5', '3', '"', 'docs');
-    const line = fc.oneof(fc.array(word, { maxLength: 5 }).map((w) => w.join(' ')), fc.string({ unit: 'binary', maxLength: 15 }));
+    const word = fc.constantFrom(
+      'compare',
+      'similarity',
+      'explain',
+      'search',
+      'encode',
+      'mine',
+      'cluster',
+      'corpus',
+      'in',
+      'top',
+      'max',
+      'min',
+      '@file',
+      '@top',
+      '#',
+      '\\',
+      '0.5',
+      '3',
+      '"',
+      'docs',
+    );
+    const line = fc.oneof(
+      fc.array(word, { maxLength: 5 }).map((w) => w.join(' ')),
+      fc.string({ unit: 'binary', maxLength: 15 }),
+    );
     fc.assert(
       fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), (lines, eol) => {
         const source = lines.join(eol);
@@ -164,15 +194,33 @@ describe('search with @workspace', () => {
   });
 
   it('refuses texts, @file or a corpus next to @workspace, naming the line', () => {
-    assert.throws(() => parseCell('search q\n@workspace\na text'), (e: CellSyntaxError) => e.line === 3 && /@workspace/.test(e.detail));
-    assert.throws(() => parseCell('search q\n@file a.txt\n@workspace'), (e: CellSyntaxError) => e.line === 2);
-    assert.throws(() => parseCell('search "q" in faq\n@workspace'), (e: CellSyntaxError) => e.line === 2 && /corpus "faq"/.test(e.detail));
-    assert.throws(() => parseCell('search q\n@workspace docs'), (e: CellSyntaxError) => e.line === 2 && /takes nothing after it/.test(e.detail));
-    assert.throws(() => parseCell('search q\n@workspace\n@workspace'), (e: CellSyntaxError) => e.line === 3 && /twice/.test(e.detail));
+    assert.throws(
+      () => parseCell('search q\n@workspace\na text'),
+      (e: CellSyntaxError) => e.line === 3 && /@workspace/.test(e.detail),
+    );
+    assert.throws(
+      () => parseCell('search q\n@file a.txt\n@workspace'),
+      (e: CellSyntaxError) => e.line === 2,
+    );
+    assert.throws(
+      () => parseCell('search "q" in faq\n@workspace'),
+      (e: CellSyntaxError) => e.line === 2 && /corpus "faq"/.test(e.detail),
+    );
+    assert.throws(
+      () => parseCell('search q\n@workspace docs'),
+      (e: CellSyntaxError) => e.line === 2 && /takes nothing after it/.test(e.detail),
+    );
+    assert.throws(
+      () => parseCell('search q\n@workspace\n@workspace'),
+      (e: CellSyntaxError) => e.line === 3 && /twice/.test(e.detail),
+    );
   });
 
   it('only search takes @workspace', () => {
-    assert.throws(() => parseCell('compare\n@workspace'), (e: CellSyntaxError) => e.line === 2 && /does not take "@workspace"/.test(e.detail));
+    assert.throws(
+      () => parseCell('compare\n@workspace'),
+      (e: CellSyntaxError) => e.line === 2 && /does not take "@workspace"/.test(e.detail),
+    );
   });
 });
 
@@ -184,7 +232,11 @@ describe('every problem of a cell, with its range', () => {
     const problems = describeProblems('compare\n  @limit 3\n@top 3\nx\n@file\ny');
     assert.deepEqual(
       problems.map(([line, start, end]) => [line, start, end]),
-      [[2, 2, 8], [3, 0, 4], [5, 0, 5]],
+      [
+        [2, 2, 8],
+        [3, 0, 4],
+        [5, 0, 5],
+      ],
     );
     assert.match(problems[0][3], /unknown option "@limit"/);
     assert.match(problems[1][3], /does not take "@top"/);
@@ -194,7 +246,14 @@ describe('every problem of a cell, with its range', () => {
 
   it('flags the directive-line arguments by their columns', () => {
     const problems = describeProblems('cluster 1.5 in 9x top 2\na');
-    assert.deepEqual(problems.map(([line, start, end]) => [line, start, end]), [[1, 8, 11], [1, 15, 17], [1, 18, 21]]);
+    assert.deepEqual(
+      problems.map(([line, start, end]) => [line, start, end]),
+      [
+        [1, 8, 11],
+        [1, 15, 17],
+        [1, 18, 21],
+      ],
+    );
     assert.match(problems[0][3], /between -1 and 1/);
     assert.match(problems[1][3], /"9x" is not a corpus name/);
     assert.match(problems[2][3], /"cluster" does not take "top"/);
@@ -202,7 +261,13 @@ describe('every problem of a cell, with its range', () => {
 
   it('an unknown directive still has its unknown options flagged, and both carry the nearest names as fixes', () => {
     const { problems } = checkCell('  comapre\n@fiel x.txt\nA text');
-    assert.deepEqual(problems.map((p) => [p.line, p.start, p.end, p.fixes]), [[1, 2, 9, ['compare']], [2, 0, 5, ['@file']]]);
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.start, p.end, p.fixes]),
+      [
+        [1, 2, 9, ['compare']],
+        [2, 0, 5, ['@file']],
+      ],
+    );
     assert.deepEqual(checkCell('search q\n@tpo 3\nx').problems[0].fixes, ['@top']);
     assert.equal(checkCell('xyzzy\nx').problems[0].fixes, undefined, 'nothing near enough, no fix');
   });
@@ -253,12 +318,18 @@ describe('search: the query and the corpus are told apart', () => {
   it('a query whose last word is a corpus name (without "in") is only a query', () => {
     const d = parseCell('search show me examples\nfirst\nsecond');
     assert.ok(d.kind === 'search' && d.query === 'show me examples' && d.input.corpus === undefined);
-    assert.throws(() => parseCell('search show me examples'), (e: CellSyntaxError) => e.line === 2 && /expected texts below "search"/.test(e.detail));
+    assert.throws(
+      () => parseCell('search show me examples'),
+      (e: CellSyntaxError) => e.line === 2 && /expected texts below "search"/.test(e.detail),
+    );
   });
 
   it('a quoted query with "in <name>" after it names a corpus, so candidates below are an error', () => {
     const quoted = parseCell('search "what is in box" in docs');
     assert.ok(quoted.kind === 'search' && quoted.query === 'what is in box' && quoted.input.corpus?.name === 'docs');
-    assert.throws(() => parseCell('search "q" in docs\nx'), (e: CellSyntaxError) => e.line === 2 && /reads corpus "docs"/.test(e.detail));
+    assert.throws(
+      () => parseCell('search "q" in docs\nx'),
+      (e: CellSyntaxError) => e.line === 2 && /reads corpus "docs"/.test(e.detail),
+    );
   });
 });

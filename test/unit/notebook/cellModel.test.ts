@@ -33,7 +33,7 @@ describe('notebook/cellModel: a model per cell (# model: …) and per notebook (
   const notebookFolder = path.join(repoRoot, 'test', 'fixtures');
   const trusted = { notebookFolder, workspaceFolder: workspace, trusted: true, dtype: 'fp32' as const };
 
-  it('a catalogue id or hub repository names the pinned or given revision; a folder is read against the notebook\'s folder', () => {
+  it("a catalogue id or hub repository names the pinned or given revision; a folder is read against the notebook's folder", () => {
     const catalogue = modelChoiceFor('paraphrase-multilingual-MiniLM-L12-v2', { ...trusted, dtype: 'q8' });
     assert.equal(catalogue.label, 'paraphrase-multilingual-MiniLM-L12-v2');
     assert.equal(catalogue.choice.modelNamed, true);
@@ -45,7 +45,10 @@ describe('notebook/cellModel: a model per cell (# model: …) and per notebook (
   });
 
   it('refuses a folder outside the workspace, and in an untrusted workspace anything but a catalogue model', () => {
-    assert.throws(() => modelChoiceFor('tiny-models/bert-cls', { ...trusted, workspaceFolder: path.join(tinyModelsDir, 'bert-lasttoken') }), /outside the workspace folder/);
+    assert.throws(
+      () => modelChoiceFor('tiny-models/bert-cls', { ...trusted, workspaceFolder: path.join(tinyModelsDir, 'bert-lasttoken') }),
+      /outside the workspace folder/,
+    );
     assert.throws(() => modelChoiceFor('tiny-models/bert-cls', { ...trusted, workspaceFolder: undefined }), NotebookModelError);
     const untrusted = { ...trusted, trusted: false };
     assert.throws(() => modelChoiceFor('tiny-models/bert-cls', untrusted), /untrusted workspace a notebook may use only catalogue models/);
@@ -54,7 +57,7 @@ describe('notebook/cellModel: a model per cell (# model: …) and per notebook (
     assert.throws(() => modelChoiceFor('no such model !', trusted), /not a catalogue model .*"minilm models" lists the catalogue/);
   });
 
-  it("a cell naming the model the settings already run uses the active engine, not a second copy in the pool", () => {
+  it('a cell naming the model the settings already run uses the active engine, not a second copy in the pool', () => {
     const activeFor = (values: Record<string, unknown>) =>
       engineOptionsFrom(
         readStudioSettings(<T>(key: string) => (key in values ? ({ defaultValue: undefined, globalValue: values[key] } as SettingLayers<T>) : undefined), true),

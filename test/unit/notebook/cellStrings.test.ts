@@ -17,7 +17,9 @@ describe('cell language strings', () => {
   const chinese = bundle('bundle.l10n.zh-cn.json');
 
   it('every message, hint, hover doc and label is in both bundles with the same placeholders', () => {
-    const messages = [CELL_MESSAGES, SYNTAX_HINTS, HOVER_DOCS, HOVER_LABELS, RUN_MESSAGES].flatMap((table) => Object.values(table) as string[]).filter((m) => m !== '{0}');
+    const messages = [CELL_MESSAGES, SYNTAX_HINTS, HOVER_DOCS, HOVER_LABELS, RUN_MESSAGES]
+      .flatMap((table) => Object.values(table) as string[])
+      .filter((m) => m !== '{0}');
     messages.push(...Object.values(COMPARE_LABELS).flatMap((label) => [label.title, label.value]));
     const sources = ['src/notebook/cellCompletions.ts', 'src/notebook/notebookController.ts'].map((f) => fs.readFileSync(path.join(repoRoot, f), 'utf8'));
     for (const source of sources) {

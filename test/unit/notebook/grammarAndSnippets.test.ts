@@ -75,16 +75,34 @@ describe('minilm grammar and snippets', () => {
     };
     for (const directive of DIRECTIVES) {
       const [head] = await tokenize(`# a comment\n\n  ${lines[directive]}`).then((t) => t.slice(2));
-      assert.deepEqual(head.find(([text]) => text === directive), [directive, 'keyword.control.directive.minilm'], lines[directive]);
-      if (lines[directive].endsWith('docs')) assert.deepEqual(head.find(([text]) => text === 'docs'), ['docs', directive === 'corpus' ? 'entity.name.type.corpus.minilm' : 'variable.other.corpus.minilm']);
+      assert.deepEqual(
+        head.find(([text]) => text === directive),
+        [directive, 'keyword.control.directive.minilm'],
+        lines[directive],
+      );
+      if (lines[directive].endsWith('docs'))
+        assert.deepEqual(
+          head.find(([text]) => text === 'docs'),
+          ['docs', directive === 'corpus' ? 'entity.name.type.corpus.minilm' : 'variable.other.corpus.minilm'],
+        );
     }
     const body = await tokenize('compare\n# note\n\\# a text\n@file data/x.txt\n@top 3');
-    assert.deepEqual(body[1], [['#', 'punctuation.definition.comment.minilm'], ['note', 'comment.line.number-sign.minilm']]);
+    assert.deepEqual(body[1], [
+      ['#', 'punctuation.definition.comment.minilm'],
+      ['note', 'comment.line.number-sign.minilm'],
+    ]);
     assert.deepEqual(body[2]![0], ['\\', 'constant.character.escape.minilm']);
     assert.deepEqual(body[3]![0], ['@file', 'keyword.other.option.minilm']);
     assert.deepEqual(body[4]!.at(-1), ['3', 'constant.numeric.integer.minilm']);
     const upper = await tokenize('Search q\n@TOP 2\nx');
-    assert.deepEqual([upper[0]![0], upper[1]![0]], [['Search', 'keyword.control.directive.minilm'], ['@TOP', 'keyword.other.option.minilm']], 'the parser ignores case');
+    assert.deepEqual(
+      [upper[0]![0], upper[1]![0]],
+      [
+        ['Search', 'keyword.control.directive.minilm'],
+        ['@TOP', 'keyword.other.option.minilm'],
+      ],
+      'the parser ignores case',
+    );
   });
 
   it('colours only the real directive: not a text below it that reads like one, nor an unknown first word', async () => {

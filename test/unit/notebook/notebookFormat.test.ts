@@ -6,10 +6,8 @@ import { NotebookFormatError, type JsonObject, type RawCell, type RawNotebook, t
 const encoder = new TextEncoder();
 const decode = (bytes: Uint8Array) => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
 const latin1 = (text: string) => Uint8Array.from([...text].map((c) => c.charCodeAt(0)));
-const bytesOf = (...parts: (string | Uint8Array)[]) =>
-  new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === 'string' ? encoder.encode(p) : p))));
-const same = (actual: Uint8Array, expected: Uint8Array, message?: string) =>
-  assert.deepEqual(Buffer.from(actual), Buffer.from(expected), message);
+const bytesOf = (...parts: (string | Uint8Array)[]) => new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === 'string' ? encoder.encode(p) : p))));
+const same = (actual: Uint8Array, expected: Uint8Array, message?: string) => assert.deepEqual(Buffer.from(actual), Buffer.from(expected), message);
 /** The notebook without what only its file needs. */
 const content = ({ layout: _layout, ...notebook }: RawNotebook): RawNotebook => notebook;
 
@@ -21,16 +19,47 @@ const jsonObject = fc
 /** Lines that stress the format: markers, escapes, CRs, blank lines, Unicode. */
 const trickyLine = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }).map((s) => s.replace(/\n/g, '')),
-  fc.constantFrom('%% minilm', '%% markdown', '%%', '%%%', '%%% x', '%% output text/plain', '%% item a/b', '%', '', ' ', '\r', 'a\r', '\uFEFF', '# comment', 'compare'),
+  fc.constantFrom(
+    '%% minilm',
+    '%% markdown',
+    '%%',
+    '%%%',
+    '%%% x',
+    '%% output text/plain',
+    '%% item a/b',
+    '%',
+    '',
+    ' ',
+    '\r',
+    'a\r',
+    '\uFEFF',
+    '# comment',
+    'compare',
+  ),
 );
 /** Text with CR characters: output data may hold them (they are written base64). */
 const textWithCr = fc.array(trickyLine, { maxLength: 6 }).map((lines) => lines.join('\n'));
 /** Cell text as VS Code holds it: lines joined by LF (its cell editor turns any CR into a line break). */
-const text = fc.array(trickyLine.map((l) => l.replace(/\r/g, '')), { maxLength: 6 }).map((lines) => lines.join('\n'));
+const text = fc
+  .array(
+    trickyLine.map((l) => l.replace(/\r/g, '')),
+    { maxLength: 6 },
+  )
+  .map((lines) => lines.join('\n'));
 
 const outputItem = fc.record({
-  mime: fc.constantFrom('text/plain', 'application/json', 'text/html', 'application/vnd.minilm.matrix+json', 'application/vnd.code.notebook.error', 'image/png'),
-  data: fc.oneof(textWithCr.map((t) => encoder.encode(t)), fc.uint8Array({ maxLength: 40 })),
+  mime: fc.constantFrom(
+    'text/plain',
+    'application/json',
+    'text/html',
+    'application/vnd.minilm.matrix+json',
+    'application/vnd.code.notebook.error',
+    'image/png',
+  ),
+  data: fc.oneof(
+    textWithCr.map((t) => encoder.encode(t)),
+    fc.uint8Array({ maxLength: 40 }),
+  ),
 });
 const output: fc.Arbitrary<RawOutput> = fc
   .record({ metadata: jsonObject, items: fc.array(outputItem, { maxLength: 3 }) })
@@ -155,12 +184,15 @@ describe('notebook file format', () => {
     );
   });
 
-  it('an edited notebook is written in one line ending (the file\'s most common), keeps its BOM and reads back as edited', () => {
+  it("an edited notebook is written in one line ending (the file's most common), keeps its BOM and reads back as edited", () => {
     fc.assert(
       fc.property(fileBytes, text, (bytes, added) => {
         const parsed = tryRead(bytes);
         if (parsed === undefined) return;
-        const edited: RawNotebook = { ...parsed, cells: [...parsed.cells, { kind: 'markdown', language: 'markdown', source: added, metadata: {}, outputs: [] }] };
+        const edited: RawNotebook = {
+          ...parsed,
+          cells: [...parsed.cells, { kind: 'markdown', language: 'markdown', source: added, metadata: {}, outputs: [] }],
+        };
         const written = writeNotebook(edited);
         assert.deepEqual(content(readNotebook(written)), content(edited), 'the edited notebook reads back differently');
         const textOf = decode(written);
@@ -187,7 +219,10 @@ describe('notebook file format', () => {
         /convert the file/.test(error.message),
     );
     // A cut sequence at the very end is an error too, on the last line.
-    assert.throws(() => readNotebook(bytesOf('%% minilm-notebook v1\r\n%% minilm\r\nx', Uint8Array.from([0xe2, 0x82]))), (e: unknown) => e instanceof NotebookFormatError && e.line === 3);
+    assert.throws(
+      () => readNotebook(bytesOf('%% minilm-notebook v1\r\n%% minilm\r\nx', Uint8Array.from([0xe2, 0x82]))),
+      (e: unknown) => e instanceof NotebookFormatError && e.line === 3,
+    );
   });
 
   it('reads a file whose first lines end in CRLF and the others in LF as its cells, and writes it back unchanged', () => {
@@ -205,7 +240,7 @@ describe('notebook file format', () => {
     assert.equal(decode(writeNotebook(edited)), '%% minilm-notebook v1\n%% minilm\ncompare\na\nb\n', 'edited: LF, the most common ending');
   });
 
-  it('reads a lone CR as a line break, as VS Code\'s cell editor does', () => {
+  it("reads a lone CR as a line break, as VS Code's cell editor does", () => {
     const bytes = bytesOf('%% minilm-notebook v1\r%% minilm\rcompare\ra\r\nb');
     const parsed = readNotebook(bytes);
     assert.equal(parsed.cells[0].source, 'compare\na\nb');
@@ -221,11 +256,21 @@ describe('notebook file format', () => {
   });
 
   it('writes a hand-written file back as it was until it is edited (JSON spacing, %% code minilm, base64 lines)', () => {
-    const file = '%% minilm-notebook v1 {"a": 1}\n%% code minilm {"execution": {"success": true, "order": 2}}\ncompare\n%% output image/png base64\nAAEC\nAw==\n';
+    const file =
+      '%% minilm-notebook v1 {"a": 1}\n%% code minilm {"execution": {"success": true, "order": 2}}\ncompare\n%% output image/png base64\nAAEC\nAw==\n';
     const parsed = readNotebook(bytesOf(file));
     assert.deepEqual(content(parsed), {
       metadata: { a: 1 },
-      cells: [{ kind: 'code', language: 'minilm', source: 'compare', metadata: {}, execution: { success: true, order: 2 }, outputs: [{ metadata: {}, items: [{ mime: 'image/png', data: Uint8Array.from([0, 1, 2, 3]) }] }] }],
+      cells: [
+        {
+          kind: 'code',
+          language: 'minilm',
+          source: 'compare',
+          metadata: {},
+          execution: { success: true, order: 2 },
+          outputs: [{ metadata: {}, items: [{ mime: 'image/png', data: Uint8Array.from([0, 1, 2, 3]) }] }],
+        },
+      ],
     });
     assert.equal(decode(writeNotebook(parsed)), file);
     assert.equal(
@@ -234,10 +279,18 @@ describe('notebook file format', () => {
     );
   });
 
-  it('writes cell text with any line break in the file\'s ending, and output text holding a CR as base64', () => {
+  it("writes cell text with any line break in the file's ending, and output text holding a CR as base64", () => {
     const nb: RawNotebook = {
       metadata: {},
-      cells: [{ kind: 'code', language: 'minilm', source: 'compare\r\na\rb', metadata: {}, outputs: [{ metadata: {}, items: [{ mime: 'text/plain', data: encoder.encode('x\ry\r\n') }] }] }],
+      cells: [
+        {
+          kind: 'code',
+          language: 'minilm',
+          source: 'compare\r\na\rb',
+          metadata: {},
+          outputs: [{ metadata: {}, items: [{ mime: 'text/plain', data: encoder.encode('x\ry\r\n') }] }],
+        },
+      ],
     };
     const written = decode(writeNotebook(nb));
     assert.equal(written, '%% minilm-notebook v1\n%% minilm\ncompare\na\nb\n%% output text/plain base64\neA15DQo=\n');

@@ -20,7 +20,11 @@ describe('notebook result outputs', () => {
   it('the JSON document is valid, one row per line, and rebuilds identical items (what a saved notebook shows)', () => {
     const json = formatDocument(resultDocument(compare));
     const parsed = JSON.parse(json);
-    assert.deepEqual(parsed.matrix, [[1, 0.6, 0], [0.6, 1, 0], [0, 0, 1]]);
+    assert.deepEqual(parsed.matrix, [
+      [1, 0.6, 0],
+      [0.6, 1, 0],
+      [0, 0, 1],
+    ]);
     assert.ok(json.includes('\n[1,0.6,0],\n'), json);
     assert.deepEqual(outputItemsFromJson(json), outputItemsOf(compare));
   });
@@ -36,7 +40,16 @@ describe('notebook result outputs', () => {
   });
 
   it('a compare under a model whose similarity function is not cosine names it, scales to its values, and reloads the same', () => {
-    const dot: DirectiveResult = { kind: 'compare', texts, similarityFunction: 'dot', matrix: similarityMatrix(vectors.map((v) => v.map((x) => x * 2)), undefined, { scoreFunction: 'dot' }) };
+    const dot: DirectiveResult = {
+      kind: 'compare',
+      texts,
+      similarityFunction: 'dot',
+      matrix: similarityMatrix(
+        vectors.map((v) => v.map((x) => x * 2)),
+        undefined,
+        { scoreFunction: 'dot' },
+      ),
+    };
     const items = outputItemsOf(dot);
     const json = items.find((i) => i.mime === 'application/json')!.text;
     assert.equal(JSON.parse(json).similarity_fn, 'dot');
@@ -80,7 +93,10 @@ describe('notebook result outputs', () => {
       query: 'q',
       candidates: 3,
       top: 2,
-      hits: [{ index: 1, text: 'x | y', score: 0.9 }, { index: 0, text: 'a', score: 0.5 }],
+      hits: [
+        { index: 1, text: 'x | y', score: 0.9 },
+        { index: 0, text: 'a', score: 0.5 },
+      ],
     };
     const table = JSON.parse(outputItemsOf(search)[0].text) as MatrixOutput;
     assert.ok(table.kind === 'table');

@@ -30,7 +30,10 @@ describe('the sample notebook', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { repository: { url: string } };
     const blob = pkg.repository.url.replace(/\.git$/, '') + '/blob/main/';
     const links = cells.filter((c) => c.kind === 'markdown').flatMap((c) => [...c.source.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]!));
-    assert.ok(links.some((l) => l.endsWith('docs/notebook-format.md')), 'the sample links to the format documentation');
+    assert.ok(
+      links.some((l) => l.endsWith('docs/notebook-format.md')),
+      'the sample links to the format documentation',
+    );
     for (const link of links) {
       assert.match(link, /^https:\/\//, `${link} would not resolve from the copy the command opens`);
       if (link.startsWith(blob)) assert.ok(fs.existsSync(path.join(repoRoot, link.slice(blob.length))), `${link}: no such file`);

@@ -4,7 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
 import { createStudioRequestHandlers, parseResultDocument, type OtherModel, type StudioBackend } from '../../../src/panel/studioRequests';
-import type { ExplainView, HostMessage, LoadedModelView, LoadedModelsView, MatrixComparisonView, ModelPickerView, ModelStatus, SimilarityResult, SearchResult, MatrixView } from '../../../src/shared/studioProtocol';
+import type {
+  ExplainView,
+  HostMessage,
+  LoadedModelView,
+  LoadedModelsView,
+  MatrixComparisonView,
+  ModelPickerView,
+  ModelStatus,
+  SimilarityResult,
+  SearchResult,
+  MatrixView,
+} from '../../../src/shared/studioProtocol';
 import { matrixToRows, similarityMatrix } from '../../../src/core/similarityMatrix';
 import { spearmanCorrelation } from '../../../src/core/rankCorrelation';
 import { upperTriangle } from '../../../src/core/matrixComparison';
@@ -36,7 +47,13 @@ function fakePicker(model: string, dtype: 'fp32' | 'q8'): ModelPickerView {
     ...(local ? { local: { source: 'cache' as const, dir: '/c' } } : {}),
     current: (model === '' ? 'all-MiniLM-L6-v2' : model) === id,
   });
-  return { dtype, setting: model, modelFolder: '', allowDownload: false, entries: [item('all-MiniLM-L6-v2', ['fp32', 'q8'], true), item('bge-small-zh-v1.5', ['q8'], false)] };
+  return {
+    dtype,
+    setting: model,
+    modelFolder: '',
+    allowDownload: false,
+    entries: [item('all-MiniLM-L6-v2', ['fp32', 'q8'], true), item('bge-small-zh-v1.5', ['q8'], false)],
+  };
 }
 
 class FakeBackend implements StudioBackend {
@@ -53,7 +70,13 @@ class FakeBackend implements StudioBackend {
   similarityFunction: 'cosine' | 'dot' | undefined;
   status(): ModelStatus {
     const info = { name: 'all-MiniLM-L6-v2', source: 'folder' as const, dir: '/m', dtype: this.dtype, dimension: 8, maxSeqLength: 256, loadMs: 1, threads: 1 };
-    return { state: 'ready', dtype: this.dtype, allowDownload: true, memoryRss: 1, info: this.similarityFunction ? { ...info, similarityFunction: this.similarityFunction } : info };
+    return {
+      state: 'ready',
+      dtype: this.dtype,
+      allowDownload: true,
+      memoryRss: 1,
+      info: this.similarityFunction ? { ...info, similarityFunction: this.similarityFunction } : info,
+    };
   }
   async load() {}
   async unload() {}
@@ -108,7 +131,10 @@ class FakeBackend implements StudioBackend {
       await new Promise((_resolve, reject) => options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true }));
     }
     options.onProgress?.({ done: texts.length, total: texts.length });
-    return { vectors: texts.map(fakeVector), tokens: texts.map((t) => ({ count: Math.min(256, t.split(' ').length + 2), truncated: t.split(' ').length + 2 > 256 })) };
+    return {
+      vectors: texts.map(fakeVector),
+      tokens: texts.map((t) => ({ count: Math.min(256, t.split(' ').length + 2), truncated: t.split(' ').length + 2 > 256 })),
+    };
   }
   /** [CLS], one piece per space-separated word (a `##` piece stays a piece), [SEP]; each piece's fake vector. */
   async tokenEmbeddings(text: string) {
@@ -143,7 +169,12 @@ function setup(folder?: string) {
   const posted: HostMessage[] = [];
   const warnings: string[] = [];
   let ready = 0;
-  const dispatcher = new StudioDispatcher(createStudioRequestHandlers(backend), (m) => posted.push(m), { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) }, () => ready++);
+  const dispatcher = new StudioDispatcher(
+    createStudioRequestHandlers(backend),
+    (m) => posted.push(m),
+    { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+    () => ready++,
+  );
   return { backend, posted, warnings, dispatcher, readyCount: () => ready };
 }
 
@@ -165,7 +196,7 @@ describe('Studio dispatcher and request handlers', () => {
     assert.deepEqual(posted.at(-1), response);
   });
 
-  it('names the loaded model\'s similarity function in a similarity result (cosine when the host does not say)', async () => {
+  it("names the loaded model's similarity function in a similarity result (cosine when the host does not say)", async () => {
     const { dispatcher, backend } = setup();
     const first = await dispatcher.handle({ type: 'request', id: 1, method: 'similarity/compute', params: { a: 'x', b: 'y' } });
     assert.ok(first?.ok);
@@ -228,13 +259,22 @@ describe('Studio dispatcher and request handlers', () => {
     const { dispatcher, backend, warnings } = setup();
     const listed = await dispatcher.handle({ type: 'request', id: 1, method: 'model/loaded', params: {} });
     assert.ok(listed?.ok);
-    assert.deepEqual((listed.result as LoadedModelsView).models.map((m) => m.name), ['all-MiniLM-L6-v2', 'idle-model', 'busy-model']);
+    assert.deepEqual(
+      (listed.result as LoadedModelsView).models.map((m) => m.name),
+      ['all-MiniLM-L6-v2', 'idle-model', 'busy-model'],
+    );
     const busy = await dispatcher.handle({ type: 'request', id: 2, method: 'model/unloadPooled', params: { key: 'k-busy' } });
     assert.equal(busy?.ok, false);
-    assert.deepEqual(!busy?.ok && busy!.error, { code: 'INVALID_INPUT', message: 'busy-model is busy with 1 running request(s): unload it once they have finished.' });
+    assert.deepEqual(!busy?.ok && busy!.error, {
+      code: 'INVALID_INPUT',
+      message: 'busy-model is busy with 1 running request(s): unload it once they have finished.',
+    });
     const idle = await dispatcher.handle({ type: 'request', id: 3, method: 'model/unloadPooled', params: { key: 'k-idle' } });
     assert.ok(idle?.ok);
-    assert.deepEqual((idle.result as LoadedModelsView).models.map((m) => m.name), ['all-MiniLM-L6-v2', 'busy-model']);
+    assert.deepEqual(
+      (idle.result as LoadedModelsView).models.map((m) => m.name),
+      ['all-MiniLM-L6-v2', 'busy-model'],
+    );
     assert.equal((idle.result as LoadedModelsView).pooledBytes, 20);
     for (const params of [{}, { key: '' }, { key: 'x'.repeat(9000) }, { key: 'k-busy', extra: 1 }]) {
       assert.equal(await dispatcher.handle({ type: 'request', id: 4, method: 'model/unloadPooled', params }), undefined);
@@ -243,7 +283,7 @@ describe('Studio dispatcher and request handlers', () => {
     assert.equal(backend.pooled.length, 1);
   });
 
-  it('explains a pair: the cosine matrix of the non-special pieces, each row\'s best match, whole words and P/R/F1', async () => {
+  it("explains a pair: the cosine matrix of the non-special pieces, each row's best match, whole words and P/R/F1", async () => {
     const { dispatcher } = setup();
     const response = await dispatcher.handle({ type: 'request', id: 2, method: 'similarity/explain', params: { a: 'play ##ing cat', b: 'cat dog' } });
     assert.ok(response?.ok, JSON.stringify(response));
@@ -286,7 +326,12 @@ describe('Studio dispatcher and request handlers', () => {
 
   it('compare/similarity scores with the second model, named, with its similarity function and word-piece limit', async () => {
     const { dispatcher, backend } = setup();
-    const response = await dispatcher.handle({ type: 'request', id: 1, method: 'compare/similarity', params: { a: 'one text', b: 'another text', model: 'owner/tiny' } });
+    const response = await dispatcher.handle({
+      type: 'request',
+      id: 1,
+      method: 'compare/similarity',
+      params: { a: 'one text', b: 'another text', model: 'owner/tiny' },
+    });
     assert.ok(response?.ok, JSON.stringify(response));
     const r = response.result as SimilarityResult;
     assert.equal(r.cosine, cosineSimilarity(fakeVector('txet eno'), fakeVector('txet rehtona')));
@@ -309,7 +354,10 @@ describe('Studio dispatcher and request handlers', () => {
     assert.equal(r.spearman, spearmanCorrelation(upperTriangle(first), upperTriangle(second)));
     assert.equal(r.disagreements.length, 5);
     const gaps = r.disagreements.map((d) => Math.abs(d.delta));
-    assert.deepEqual(gaps, [...gaps].sort((x, y) => y - x));
+    assert.deepEqual(
+      gaps,
+      [...gaps].sort((x, y) => y - x),
+    );
     for (const d of r.disagreements) assert.equal(d.delta, second[d.i]![d.j]! - first[d.i]![d.j]!);
   });
 
@@ -317,7 +365,12 @@ describe('Studio dispatcher and request handlers', () => {
     const { dispatcher, backend } = setup();
     const bad = await dispatcher.handle({ type: 'request', id: 1, method: 'compare/similarity', params: { a: 'x', b: 'y', model: 'not a model' } });
     assert.deepEqual(!bad?.ok && bad!.error, { code: 'INVALID_INPUT', message: '"not a model" is not a model' });
-    const unverifiable = await dispatcher.handle({ type: 'request', id: 2, method: 'compare/matrix', params: { texts: ['x', 'y'], model: 'bge-small-zh-v1.5' } });
+    const unverifiable = await dispatcher.handle({
+      type: 'request',
+      id: 2,
+      method: 'compare/matrix',
+      params: { texts: ['x', 'y'], model: 'bge-small-zh-v1.5' },
+    });
     assert.match(!unverifiable?.ok ? unverifiable!.error.message : '', /bge-small-zh-v1\.5 \(fp32\) has no published digest/);
     assert.deepEqual(backend.others, []);
   });
@@ -357,7 +410,10 @@ describe('Studio dispatcher and request handlers', () => {
     const view = run.result as MatrixView;
     assert.equal(view.texts.length, EXAMPLE_TEXTS.length);
     assert.equal(view.pca?.points.length, EXAMPLE_TEXTS.length);
-    assert.deepEqual([...view.clusterOrder].sort((a, b) => a - b), EXAMPLE_TEXTS.map((_, i) => i));
+    assert.deepEqual(
+      [...view.clusterOrder].sort((a, b) => a - b),
+      EXAMPLE_TEXTS.map((_, i) => i),
+    );
     const files = fs.readdirSync(path.join(scratch, 'results'));
     assert.equal(files.length, 1);
     assert.match(files[0], /^test_\d{8}_\d{6}\.json$/);
@@ -365,7 +421,10 @@ describe('Studio dispatcher and request handlers', () => {
 
     const list = await dispatcher.handle({ type: 'request', id: 2, method: 'examples/list', params: {} });
     assert.ok(list?.ok);
-    assert.deepEqual((list.result as Array<{ name: string }>).map((f) => f.name), files);
+    assert.deepEqual(
+      (list.result as Array<{ name: string }>).map((f) => f.name),
+      files,
+    );
     const loaded = await dispatcher.handle({ type: 'request', id: 3, method: 'examples/load', params: { path: view.file! } });
     assert.ok(loaded?.ok);
     const reloaded = loaded.result as MatrixView;
@@ -421,7 +480,16 @@ describe('Studio dispatcher and request handlers', () => {
   it('rejects result files that are not a square matrix over their texts', () => {
     assert.throws(() => parseResultDocument('not json', 'f'), /not valid JSON/);
     assert.throws(() => parseResultDocument(JSON.stringify({ texts: ['a', 'b'], matrix: [[1, 0]] }), 'f'), /square matrix/);
-    const ok = parseResultDocument(JSON.stringify({ texts: ['a', 'b'], matrix: [[1, 0.5], [0.5, 1]] }), 'f');
+    const ok = parseResultDocument(
+      JSON.stringify({
+        texts: ['a', 'b'],
+        matrix: [
+          [1, 0.5],
+          [0.5, 1],
+        ],
+      }),
+      'f',
+    );
     assert.deepEqual(ok.topics, ['', '']);
   });
 });

@@ -14,7 +14,7 @@ describe('npx minilm', function () {
     assert.doesNotMatch(run.stderr, /npm warn/i);
   });
 
-  it('package.json keeps onnxruntime-node\'s install script (a GPU download that fails offline) from running', async () => {
+  it("package.json keeps onnxruntime-node's install script (a GPU download that fails offline) from running", async () => {
     const manifest = (await import('node:fs')).readFileSync(`${repoRoot}/package.json`, 'utf8');
     assert.equal(JSON.parse(manifest).allowScripts?.['onnxruntime-node'], false);
   });

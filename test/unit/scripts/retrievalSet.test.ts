@@ -3,7 +3,11 @@ import { buildRetrievalSet, type ScoredPair } from '../../../scripts/bench/retri
 
 // Sentences with words of their own, so that no two are near repeats unless a test makes them so.
 const words = (tag: string, n: number) => Array.from({ length: n }, (_, k) => `${tag}w${k}`).join(' ');
-const high: ScoredPair[] = Array.from({ length: 40 }, (_, i) => ({ score: 4.6, sentence1: `${words(`h${i}`, 6)} one.`, sentence2: `${words(`h${i}`, 6)} two` }));
+const high: ScoredPair[] = Array.from({ length: 40 }, (_, i) => ({
+  score: 4.6,
+  sentence1: `${words(`h${i}`, 6)} one.`,
+  sentence2: `${words(`h${i}`, 6)} two`,
+}));
 const low: ScoredPair[] = Array.from({ length: 300 }, (_, i) => ({ score: 1.5, sentence1: `${words(`a${i}`, 5)}.`, sentence2: `${words(`b${i}`, 7)}!` }));
 const oneLine = (s: string) => s.replace(/\s+/g, ' ');
 

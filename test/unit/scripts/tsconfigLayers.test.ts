@@ -26,7 +26,10 @@ describe('layer projects (tsconfig/*.json)', function () {
   it('the root tsconfig.json is a solution: no files of its own, a reference to every layer project', () => {
     const root = ts.readConfigFile(path.join(repoRoot, 'tsconfig.json'), ts.sys.readFile).config as { files: unknown[]; references: { path: string }[] };
     assert.deepEqual(root.files, []);
-    assert.deepEqual(root.references.map((r) => r.path).sort(), ['browser', 'cli', 'core', 'engine', 'host', 'shared', 'tests'].map((p) => `./tsconfig/${p}.json`));
+    assert.deepEqual(
+      root.references.map((r) => r.path).sort(),
+      ['browser', 'cli', 'core', 'engine', 'host', 'shared', 'tests'].map((p) => `./tsconfig/${p}.json`),
+    );
   });
 
   it('core and shared: no vscode, no Node module, no DOM', () => {

@@ -22,10 +22,11 @@ function fakeEmbedder(hold = false) {
     defaultPromptName: null,
     encode: async (texts, signal, variant) => {
       variants.push(variant);
-      if (hold) await new Promise<void>((resolve, reject) => {
-        waiting.push(resolve);
-        signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
-      });
+      if (hold)
+        await new Promise<void>((resolve, reject) => {
+          waiting.push(resolve);
+          signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
+        });
       const scale = variant.normalize === false ? 10 : 1;
       return { vectors: texts.map((t) => Float32Array.of(t.length * scale, 0.5)), tokens: texts.map((t) => Math.min(16, t.length + 2)) };
     },
@@ -36,7 +37,15 @@ function fakeEmbedder(hold = false) {
   return { embedder, variants, release: () => waiting.splice(0).forEach((r) => r()) };
 }
 
-const defaults: ServerOptions = { maxBodyBytes: 4096, maxClientBatchSize: 4, maxBatchTokens: 1024, maxQueue: 8, requestTimeoutMs: 60_000, autoTruncate: false, version: 'test' };
+const defaults: ServerOptions = {
+  maxBodyBytes: 4096,
+  maxClientBatchSize: 4,
+  maxBatchTokens: 1024,
+  maxQueue: 8,
+  requestTimeoutMs: 60_000,
+  autoTruncate: false,
+  version: 'test',
+};
 
 describe('server app (fake model)', () => {
   let app: FastifyInstance;
@@ -47,7 +56,8 @@ describe('server app (fake model)', () => {
   };
   afterEach(async () => app?.close());
 
-  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload: payload as object, headers });
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url, payload: payload as object, headers });
 
   it('answers /v1/embeddings in OpenAI shape, float and base64, and echoes the served model id', async () => {
     await start();
@@ -70,7 +80,16 @@ describe('server app (fake model)', () => {
 
   it('refuses token ids, wrong dimensions, bad fields and empty inputs in OpenAI error shape', async () => {
     await start();
-    for (const body of [{ input: [1, 2] }, { input: [[1, 2]] }, { input: 'a', dimensions: 3 }, { input: 'a', encoding_format: 'hex' }, { input: '' }, { input: [] }, { model: 'x' }, { input: 'a', model: 5 }]) {
+    for (const body of [
+      { input: [1, 2] },
+      { input: [[1, 2]] },
+      { input: 'a', dimensions: 3 },
+      { input: 'a', encoding_format: 'hex' },
+      { input: '' },
+      { input: [] },
+      { model: 'x' },
+      { input: 'a', model: 5 },
+    ]) {
       const response = await post('/v1/embeddings', body);
       assert.equal(response.statusCode, 400, JSON.stringify(body));
       const error = response.json().error;
@@ -91,24 +110,27 @@ describe('server app (fake model)', () => {
     await start();
     const ok = await post('/embed', { inputs: 'abc' });
     assert.deepEqual(ok.json(), [[3, 0.5]]);
-    for (const body of [{ inputs: 'a', prompt_name: 'qurey' }, { inputs: 'a', prompt_name: 5 }, { inputs: 'a', normalize: 'no' }, { inputs: 'a', truncation_direction: 'Left' }, { inputs: 5 }, { input: 'a' }]) {
+    for (const body of [
+      { inputs: 'a', prompt_name: 'qurey' },
+      { inputs: 'a', prompt_name: 5 },
+      { inputs: 'a', normalize: 'no' },
+      { inputs: 'a', truncation_direction: 'Left' },
+      { inputs: 5 },
+      { input: 'a' },
+    ]) {
       const response = await post('/embed', body);
       assert.equal(response.statusCode, 422, JSON.stringify(body));
       assert.equal(response.json().error_type, 'Validation');
     }
   });
 
-  it('passes /embed\'s prompt_name and normalize to the engine; /v1/embeddings always asks for unit vectors', async () => {
+  it("passes /embed's prompt_name and normalize to the engine; /v1/embeddings always asks for unit vectors", async () => {
     const fake = fakeEmbedder();
     await start({}, fake.embedder);
     assert.deepEqual((await post('/embed', { inputs: 'abc', normalize: false, prompt_name: 'query' })).json(), [[30, 0.5]]);
     assert.deepEqual((await post('/embed', { inputs: 'abc', prompt_name: null })).json(), [[3, 0.5]]);
     assert.equal((await post('/v1/embeddings', { input: 'abc' })).statusCode, 200);
-    assert.deepEqual(fake.variants, [
-      { promptName: 'query', normalize: false },
-      { promptName: undefined, normalize: true },
-      { normalize: true },
-    ]);
+    assert.deepEqual(fake.variants, [{ promptName: 'query', normalize: false }, { promptName: undefined, normalize: true }, { normalize: true }]);
     const unknown = await post('/embed', { inputs: 'abc', prompt_name: 'qurey' });
     assert.equal(unknown.json().error, '"prompt_name" must be a prompt of fake-model: its prompts are "query", "passage".');
     assert.equal((await post('/v1/embeddings', { input: [] })).statusCode, 400);
@@ -119,7 +141,7 @@ describe('server app (fake model)', () => {
     assert.deepEqual([info.json().prompt_names, info.json().default_prompt_name], [['query', 'passage'], null]);
   });
 
-  it('counts the prompt\'s word pieces when it refuses a long text', async () => {
+  it("counts the prompt's word pieces when it refuses a long text", async () => {
     await start();
     const text = 'x'.repeat(12);
     assert.equal((await post('/embed', { inputs: text })).statusCode, 200);
@@ -191,10 +213,18 @@ describe('server app (fake model)', () => {
 
   it('drops a "__proto__" key like any unknown field, and says an empty text is empty (the schema says so too)', async () => {
     await start();
-    const poisoned = await app.inject({ method: 'POST', url: '/embed', payload: '{"__proto__": {"polluted": 1}, "inputs": "abc"}', headers: { 'content-type': 'application/json' } });
+    const poisoned = await app.inject({
+      method: 'POST',
+      url: '/embed',
+      payload: '{"__proto__": {"polluted": 1}, "inputs": "abc"}',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(poisoned.statusCode, 200, poisoned.body);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
-    for (const [url, body, status] of [['/embed', { inputs: ['a', ''] }, 422], ['/v1/embeddings', { input: '' }, 400]] as const) {
+    for (const [url, body, status] of [
+      ['/embed', { inputs: ['a', ''] }, 422],
+      ['/v1/embeddings', { input: '' }, 400],
+    ] as const) {
       const response = await post(url, body);
       assert.equal(response.statusCode, status);
       assert.match(response.body, url === '/embed' ? /Input 1 is empty: send at least one character/ : /Input 0 is empty/);
@@ -205,7 +235,10 @@ describe('server app (fake model)', () => {
 
   it('requires the Bearer key on every route but /health when one is set', async () => {
     await start({ apiKey: 'secret' });
-    for (const [url, shape] of [['/v1/embeddings', 'openai'], ['/embed', 'tei']] as const) {
+    for (const [url, shape] of [
+      ['/v1/embeddings', 'openai'],
+      ['/embed', 'tei'],
+    ] as const) {
       for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'secret' }] as Record<string, string>[]) {
         const response = await post(url, url === '/embed' ? { inputs: 'a' } : { input: 'a' }, headers);
         assert.equal(response.statusCode, 401);
@@ -250,7 +283,7 @@ describe('server app (fake model)', () => {
     const info = (await app.inject({ method: 'GET', url: '/info' })).json();
     assert.equal(info.model_id, 'fake-model');
     assert.equal(info.model_sha, null);
-    assert.deepEqual(info.model_type, { embedding: { pooling: 'cls' } }, 'the model\'s own pooling, not a fixed mean');
+    assert.deepEqual(info.model_type, { embedding: { pooling: 'cls' } }, "the model's own pooling, not a fixed mean");
     assert.equal(info.max_client_batch_size, 4);
     assert.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;

@@ -38,8 +38,14 @@ describe('server Batcher', () => {
     assert.deepEqual(engine.calls[1]!.texts, ['bb', 'ccc', 'dddd']);
     engine.calls[1]!.release();
     const [r2, r3] = await Promise.all([second, third]);
-    assert.deepEqual(r2.vectors.map((v) => v[0]), [2, 3]);
-    assert.deepEqual(r3.vectors.map((v) => v[0]), [4]);
+    assert.deepEqual(
+      r2.vectors.map((v) => v[0]),
+      [2, 3],
+    );
+    assert.deepEqual(
+      r3.vectors.map((v) => v[0]),
+      [4],
+    );
     assert.deepEqual(batches, [1, 2]);
   });
 
@@ -182,11 +188,20 @@ describe('server Batcher with two workers (maxConcurrentBatches 2)', () => {
     const b = batcher.submit(['bb']);
     await tick();
     assert.equal(engine.calls.length, 2, 'two requests in flight: an even share is one each');
-    assert.deepEqual(engine.calls.map((c) => c.texts), [['a'], ['bb']]);
+    assert.deepEqual(
+      engine.calls.map((c) => c.texts),
+      [['a'], ['bb']],
+    );
     engine.calls[1]!.release();
     engine.calls[0]!.release();
-    assert.deepEqual((await a).vectors.map((v) => v[0]), [1]);
-    assert.deepEqual((await b).vectors.map((v) => v[0]), [2]);
+    assert.deepEqual(
+      (await a).vectors.map((v) => v[0]),
+      [1],
+    );
+    assert.deepEqual(
+      (await b).vectors.map((v) => v[0]),
+      [2],
+    );
   });
 
   it('shares requests queued in one turn evenly between the free workers, oldest first, each result to its request', async () => {
@@ -196,17 +211,23 @@ describe('server Batcher with two workers (maxConcurrentBatches 2)', () => {
     const texts = ['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff', 'ggggggg'];
     const results = texts.map((t) => batcher.submit([t, t + t]));
     await tick();
-    assert.deepEqual(engine.calls.map((c) => c.texts), [
-      ['a', 'aa', 'bb', 'bbbb', 'ccc', 'cccccc', 'dddd', 'dddddddd'],
-      ['eeeee', 'eeeeeeeeee', 'ffffff', 'ffffffffffff', 'ggggggg', 'gggggggggggggg'],
-    ]);
+    assert.deepEqual(
+      engine.calls.map((c) => c.texts),
+      [
+        ['a', 'aa', 'bb', 'bbbb', 'ccc', 'cccccc', 'dddd', 'dddddddd'],
+        ['eeeee', 'eeeeeeeeee', 'ffffff', 'ffffffffffff', 'ggggggg', 'gggggggggggggg'],
+      ],
+    );
     assert.deepEqual(batches, [4, 3]);
     // The second call ends first: its requests get their own vectors, in their own order.
     engine.calls[1]!.release();
     engine.calls[0]!.release();
     const settled = await Promise.all(results);
     settled.forEach((result, i) => {
-      assert.deepEqual(result.vectors.map((v) => v[0]), [i + 1, 2 * (i + 1)]);
+      assert.deepEqual(
+        result.vectors.map((v) => v[0]),
+        [i + 1, 2 * (i + 1)],
+      );
       assert.deepEqual(result.tokens, [i + 3, 2 * (i + 1) + 2]);
     });
   });

@@ -158,10 +158,15 @@ describe('Studio protocol validation', () => {
 
   it('similarity requests with any two strings are accepted; any extra param key is rejected', () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.string({ minLength: 1 }).filter((k) => k !== 'a' && k !== 'b'), (a, b, extra) => {
-        assert.ok(parseWebviewMessage({ type: 'request', id: 1, method: 'similarity/compute', params: { a, b } }).ok);
-        assert.equal(parseWebviewMessage({ type: 'request', id: 1, method: 'similarity/compute', params: { a, b, [extra]: 1 } }).ok, false);
-      }),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.string({ minLength: 1 }).filter((k) => k !== 'a' && k !== 'b'),
+        (a, b, extra) => {
+          assert.ok(parseWebviewMessage({ type: 'request', id: 1, method: 'similarity/compute', params: { a, b } }).ok);
+          assert.equal(parseWebviewMessage({ type: 'request', id: 1, method: 'similarity/compute', params: { a, b, [extra]: 1 } }).ok, false);
+        },
+      ),
     );
   });
 });

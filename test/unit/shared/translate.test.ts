@@ -21,5 +21,4 @@ describe('fillPlaceholders (the one {0} fill)', () => {
     assert.equal(english, fillPlaceholders);
     assert.equal(formatTemplate, fillPlaceholders);
   });
-
 });

@@ -5,13 +5,37 @@ import type { MatrixComparisonView, MatrixView, SimilarityResult } from '../../.
 
 const comparison: MatrixComparisonView = {
   texts: ['a', 'b', 'c'],
-  first: { name: 'A', dtype: 'fp32', similarityFunction: 'cosine', matrix: [[1, 0.5, 0.2], [0.5, 1, 0.1], [0.2, 0.1, 1]] },
-  second: { name: 'B', dtype: 'fp32', similarityFunction: 'cosine', matrix: [[1, 0.9, -0.3], [0.9, 1, 0.1], [-0.3, 0.1, 1]] },
+  first: {
+    name: 'A',
+    dtype: 'fp32',
+    similarityFunction: 'cosine',
+    matrix: [
+      [1, 0.5, 0.2],
+      [0.5, 1, 0.1],
+      [0.2, 0.1, 1],
+    ],
+  },
+  second: {
+    name: 'B',
+    dtype: 'fp32',
+    similarityFunction: 'cosine',
+    matrix: [
+      [1, 0.9, -0.3],
+      [0.9, 1, 0.1],
+      [-0.3, 0.1, 1],
+    ],
+  },
   spearman: 0.5,
   pairs: 3,
   disagreements: [],
 };
-const scores = (fn: SimilarityResult['similarityFunction'], cosine: number, dot: number) => ({ similarityFunction: fn, cosine, dot, euclidean: 0, manhattan: 0 });
+const scores = (fn: SimilarityResult['similarityFunction'], cosine: number, dot: number) => ({
+  similarityFunction: fn,
+  cosine,
+  dot,
+  euclidean: 0,
+  manhattan: 0,
+});
 
 describe('Studio "Compare with"', () => {
   it('names no model until one is chosen; "other" is the typed name, trimmed, and nothing while it is blank', () => {
@@ -40,7 +64,7 @@ describe('Studio "Compare with"', () => {
     assert.equal(typed.similarityCompare.result, undefined);
   });
 
-  it('a failure of the second model is kept apart from the first model\'s result', () => {
+  it("a failure of the second model is kept apart from the first model's result", () => {
     let s = studioReducer(initialState(), { type: 'started', slot: 'similarity', id: 1 });
     s = studioReducer(s, { type: 'started', slot: 'similarityCompare', id: 2 });
     s = studioReducer(s, { type: 'succeeded', slot: 'similarity', id: 1, result: { cosine: 0.5 } as SimilarityResult });
@@ -54,9 +78,19 @@ describe('Studio "Compare with"', () => {
     let s = studioReducer(initialState(), { type: 'started', slot: 'matrixCompare', id: 1 });
     s = studioReducer(s, { type: 'succeeded', slot: 'matrixCompare', id: 1, result: comparison });
     const view = (texts: string[]) => ({ texts, matrix: [], topics: [], clusterOrder: [], origin: 'run', title: '' }) as MatrixView;
-    const same = studioReducer(studioReducer(s, { type: 'started', slot: 'examples', id: 2 }), { type: 'succeeded', slot: 'examples', id: 2, result: view(['a', 'b', 'c']) });
+    const same = studioReducer(studioReducer(s, { type: 'started', slot: 'examples', id: 2 }), {
+      type: 'succeeded',
+      slot: 'examples',
+      id: 2,
+      result: view(['a', 'b', 'c']),
+    });
     assert.equal(same.matrixCompare.result, comparison);
-    const other = studioReducer(studioReducer(s, { type: 'started', slot: 'examples', id: 2 }), { type: 'succeeded', slot: 'examples', id: 2, result: view(['a', 'b']) });
+    const other = studioReducer(studioReducer(s, { type: 'started', slot: 'examples', id: 2 }), {
+      type: 'succeeded',
+      slot: 'examples',
+      id: 2,
+      result: view(['a', 'b']),
+    });
     assert.equal(other.matrixCompare.result, undefined);
     assert.ok(comparesTexts(comparison, ['a', 'b', 'c']));
     assert.ok(!comparesTexts(comparison, ['a', 'c', 'b']));
@@ -66,7 +100,12 @@ describe('Studio "Compare with"', () => {
     let s = studioReducer(initialState(), { type: 'compareChoice', choice: OTHER_MODEL });
     s = studioReducer(s, { type: 'input', slot: 'compare', field: 'other', value: 'owner/name@main' });
     s = studioReducer(s, { type: 'comparisonView', view: 'difference' });
-    s = studioReducer(studioReducer(s, { type: 'started', slot: 'matrixCompare', id: 1 }), { type: 'succeeded', slot: 'matrixCompare', id: 1, result: comparison });
+    s = studioReducer(studioReducer(s, { type: 'started', slot: 'matrixCompare', id: 1 }), {
+      type: 'succeeded',
+      slot: 'matrixCompare',
+      id: 1,
+      result: comparison,
+    });
     const restored = restoreState(JSON.parse(JSON.stringify(persistedState(s))));
     assert.deepEqual(restored.compare, { choice: OTHER_MODEL, other: 'owner/name@main' });
     assert.equal(restored.matrixCompare.view, 'difference');

@@ -18,14 +18,30 @@ describe('Model tab actions', () => {
   });
 
   it('offers the same fixes as the error notifications, for every code and either allowDownload', () => {
-    const codes = ['MODEL_NOT_FOUND', 'MODEL_CORRUPT', 'CHECKSUM_MISMATCH', 'DOWNLOAD_FAILED', 'WRONG_DIMENSION', 'MODEL_UNSUPPORTED', 'WORKER_FAILED', 'OTHER'];
+    const codes = [
+      'MODEL_NOT_FOUND',
+      'MODEL_CORRUPT',
+      'CHECKSUM_MISMATCH',
+      'DOWNLOAD_FAILED',
+      'WRONG_DIMENSION',
+      'MODEL_UNSUPPORTED',
+      'WORKER_FAILED',
+      'OTHER',
+    ];
     for (const code of codes) {
-      for (const allowDownload of [true, false]) assert.deepEqual(errorFix(code, allowDownload).actions, errorActions(code, allowDownload), `${code} ${allowDownload}`);
+      for (const allowDownload of [true, false])
+        assert.deepEqual(errorFix(code, allowDownload).actions, errorActions(code, allowDownload), `${code} ${allowDownload}`);
     }
   });
 
   it('makes Load the primary button only while the model is not loaded, the fix while it fails, Download before either', () => {
-    const status = (state: ModelStatus['state'], error?: ModelStatus['error']): ModelStatus => ({ state, dtype: 'fp32', allowDownload: true, memoryRss: 1, error });
+    const status = (state: ModelStatus['state'], error?: ModelStatus['error']): ModelStatus => ({
+      state,
+      dtype: 'fp32',
+      allowDownload: true,
+      memoryRss: 1,
+      error,
+    });
     assert.equal(modelPrimaryAction(status('unloaded')), 'load');
     assert.equal(modelPrimaryAction(status('ready')), undefined);
     assert.equal(modelPrimaryAction(status('loading')), undefined);

@@ -30,7 +30,7 @@ describe('model picker view model', () => {
     assert.deepEqual(pickerRow(item(), 'q8'), { disabled: false });
   });
 
-  it('a local copy can be used whatever its dtype\'s digests; the current entry is not offered again', () => {
+  it("a local copy can be used whatever its dtype's digests; the current entry is not offered again", () => {
     assert.deepEqual(pickerRow(item({ local: { source: 'project', dir: '/w/models/bge-small-zh-v1.5' } }), 'fp32'), { disabled: false });
     assert.deepEqual(pickerRow(item({ current: true }), 'q8'), { disabled: true });
     assert.equal(pickerRow(item({ verifiedDtypes: [] }), 'q8').reason?.key, 'picker.noDigestAny');
@@ -42,13 +42,19 @@ describe('model picker view model', () => {
   });
 
   it('a hub repository or folder in minilm.model is "another model"; a catalogue pick or the default is not', () => {
-    const view = (setting: string, current: boolean): ModelPickerView => ({ dtype: 'q8', setting, modelFolder: '', allowDownload: true, entries: [item({ current })] });
+    const view = (setting: string, current: boolean): ModelPickerView => ({
+      dtype: 'q8',
+      setting,
+      modelFolder: '',
+      allowDownload: true,
+      entries: [item({ current })],
+    });
     assert.equal(otherModel(view('BAAI/bge-m3', false)), 'BAAI/bge-m3');
     assert.equal(otherModel(view('bge-small-zh-v1.5', true)), undefined);
     assert.equal(otherModel(view('', false)), undefined);
   });
 
-  it('the headline is the model\'s similarity function: cosine with bands, others named and unbanded', () => {
+  it("the headline is the model's similarity function: cosine with bands, others named and unbanded", () => {
     const r = { cosine: 0.5, dot: 7.25, euclidean: 1.5, manhattan: 20 };
     assert.deepEqual(headlineScore(r), { fn: 'cosine', value: 0.5, label: 'similarity.cosine', banded: true });
     assert.deepEqual(headlineScore({ ...r, similarityFunction: 'dot' }), { fn: 'dot', value: 7.25, label: 'similarity.dot', banded: false });

@@ -16,7 +16,16 @@ import { StudioDispatcher } from '../../../src/panel/studioDispatcher';
 import { createStudioRequestHandlers, type BackendEncodeOptions, type OtherModel, type StudioBackend } from '../../../src/panel/studioRequests';
 import { studioHtml } from '../../../src/panel/studioHtml';
 import { ENGLISH_STRINGS } from '../../../src/shared/studioUiStrings';
-import { type ExportFormat, type HostMessage, type LoadedModelsView, type ModelPickerView, type ModelStatus, type StudioDtype, type StudioShowRequest, type WebviewCommand } from '../../../src/shared/studioProtocol';
+import {
+  type ExportFormat,
+  type HostMessage,
+  type LoadedModelsView,
+  type ModelPickerView,
+  type ModelStatus,
+  type StudioDtype,
+  type StudioShowRequest,
+  type WebviewCommand,
+} from '../../../src/shared/studioProtocol';
 import { repoRoot, testModelDir } from '../../helpers/sharedPaths';
 import { modelPickerView } from '../../../src/host/modelPicker';
 import { engineOptionsFrom, readStudioSettings, type HostPaths } from '../../../src/host/studioSettings';
@@ -80,7 +89,11 @@ export class HarnessBackend implements StudioBackend {
     return modelPickerView({ ...HARNESS_SETTINGS, model: this.model, dtype: this.engine.dtype }, this.paths);
   }
   loadedModels(): LoadedModelsView {
-    return loadedModelsView({ state: this.engine.state, identity: `folder ${testModelDir()}`, dtype: this.engine.dtype, busy: 0 }, this.pool.models(), this.pool.budgetBytes);
+    return loadedModelsView(
+      { state: this.engine.state, identity: `folder ${testModelDir()}`, dtype: this.engine.dtype, busy: 0 },
+      this.pool.models(),
+      this.pool.budgetBytes,
+    );
   }
   async unloadPooled(key: string): Promise<void> {
     await this.pool.unload(key);
@@ -113,7 +126,10 @@ export class HarnessBackend implements StudioBackend {
   withModel<T>(model: string, signal: AbortSignal, work: (other: OtherModel) => Promise<T>): Promise<T> {
     this.others.push(model);
     const options = engineOptionsFrom({ ...HARNESS_SETTINGS, model, dtype: this.engine.dtype, allowDownload: this.allowDownload }, this.paths);
-    this.comparePool ??= new ModelPool({ shared: { cacheDir: options.cacheDir, allowDownload: this.allowDownload, workers: 1 }, budgetBytes: 512 * 1024 * 1024 });
+    this.comparePool ??= new ModelPool({
+      shared: { cacheDir: options.cacheDir, allowDownload: this.allowDownload, workers: 1 },
+      budgetBytes: 512 * 1024 * 1024,
+    });
     const hub = options.modelNamed ? { repository: options.hub?.repository, revision: options.hub?.revision } : undefined;
     signal.throwIfAborted();
     return this.comparePool.use({ model: { modelDir: options.modelDir, hub, modelNamed: options.modelNamed, dtype: options.dtype } }, (engine) => work(engine));

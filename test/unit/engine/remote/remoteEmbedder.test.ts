@@ -72,9 +72,15 @@ describe('RemoteEmbedder (stub servers)', () => {
     const progress: string[] = [];
     const texts = ['a', 'bb', 'ccc', 'dddd', 'eeeee'];
     const vectors = await embedder({ api: 'tei', normalize: false }).encode(texts, { onProgress: (p) => progress.push(`${p.done}/${p.total}`) });
-    assert.deepEqual(vectors.map((v) => v[0]), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      vectors.map((v) => v[0]),
+      [1, 2, 3, 4, 5],
+    );
     const embeds = server.seen.filter((s) => s.url === '/embed');
-    assert.deepEqual(embeds.map((s) => inputsOf(s)), [['a', 'bb'], ['ccc', 'dddd'], ['eeeee']]);
+    assert.deepEqual(
+      embeds.map((s) => inputsOf(s)),
+      [['a', 'bb'], ['ccc', 'dddd'], ['eeeee']],
+    );
     assert.deepEqual(embeds[0]!.body, { inputs: ['a', 'bb'], normalize: false, truncate: true });
     assert.deepEqual(progress, ['1/3', '2/3', '3/3']);
     assert.equal(server.seen.filter((s) => s.url === '/info').length, 1);
@@ -96,14 +102,27 @@ describe('RemoteEmbedder (stub servers)', () => {
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ embeddings: vectorsFor(input) }));
         });
         // Answer in reverse once three requests wait.
-        if (held.length === 3) held.splice(0).reverse().forEach((answer) => answer());
+        if (held.length === 3)
+          held
+            .splice(0)
+            .reverse()
+            .forEach((answer) => answer());
       });
     });
     await new Promise<void>((resolve) => server2.listen(0, '127.0.0.1', resolve));
     try {
-      const remote = new RemoteEmbedder({ api: 'ollama', endpoint: `http://127.0.0.1:${(server2.address() as AddressInfo).port}`, normalize: false, batchSize: 1, concurrency: 3 });
+      const remote = new RemoteEmbedder({
+        api: 'ollama',
+        endpoint: `http://127.0.0.1:${(server2.address() as AddressInfo).port}`,
+        normalize: false,
+        batchSize: 1,
+        concurrency: 3,
+      });
       const vectors = await remote.encode(['a', 'bb', 'ccc', 'dddd', 'eeeee', 'ffffff']);
-      assert.deepEqual(vectors.map((v) => v[0]), [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(
+        vectors.map((v) => v[0]),
+        [1, 2, 3, 4, 5, 6],
+      );
       assert.equal(most, 3);
     } finally {
       server2.closeAllConnections();
@@ -112,7 +131,11 @@ describe('RemoteEmbedder (stub servers)', () => {
   });
 
   it('retries 429 after the Retry-After the server asks for, then succeeds', async () => {
-    server = await stub((request, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'slow down' } } } : { body: { data: vectorsFor(inputsOf(request)).map((embedding, index) => ({ embedding, index })) } }));
+    server = await stub((request, n) =>
+      n === 1
+        ? { status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'slow down' } } }
+        : { body: { data: vectorsFor(inputsOf(request)).map((embedding, index) => ({ embedding, index })) } },
+    );
     const waits: number[] = [];
     const remote = embedder({ api: 'openai', policy: { sleep: async (ms) => void waits.push(ms) } });
     const vectors = await remote.encode(['hello']);
@@ -164,7 +187,15 @@ describe('RemoteEmbedder (stub servers)', () => {
   });
 
   it('openai: places vectors by their index, sends the model and float encoding', async () => {
-    server = await stub(() => ({ body: { data: [{ embedding: [0, 2, 0], index: 1 }, { embedding: [1, 0, 0], index: 0 }], model: 'served' } }));
+    server = await stub(() => ({
+      body: {
+        data: [
+          { embedding: [0, 2, 0], index: 1 },
+          { embedding: [1, 0, 0], index: 0 },
+        ],
+        model: 'served',
+      },
+    }));
     const vectors = await embedder({ api: 'openai', model: 'my-model' }).encode(['a', 'b']);
     assert.deepEqual(Array.from(vectors[0]!), [1, 0, 0]);
     // normalised to unit length, as the default model does

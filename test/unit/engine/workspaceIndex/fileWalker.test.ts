@@ -4,13 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { enabledGlobs } from '../../../../src/engine/workspaceIndex/globFilter';
-import {
-  DEFAULT_EXCLUDES,
-  DEFAULT_MAX_FILE_BYTES,
-  walkFiles,
-  type WalkOptions,
-  type WalkResult,
-} from '../../../../src/engine/workspaceIndex/fileWalker';
+import { DEFAULT_EXCLUDES, DEFAULT_MAX_FILE_BYTES, walkFiles, type WalkOptions, type WalkResult } from '../../../../src/engine/workspaceIndex/fileWalker';
 
 /** Writes `files` (root-relative POSIX path → content) under `root`. */
 function writeTree(root: string, files: Record<string, string | Buffer>): void {
@@ -22,8 +16,7 @@ function writeTree(root: string, files: Record<string, string | Buffer>): void {
 }
 
 const paths = (result: WalkResult) => result.files.map((f) => f.path);
-const skippedAs = (result: WalkResult, reason: string) =>
-  result.skipped.filter((s) => s.reason === reason).map((s) => s.path);
+const skippedAs = (result: WalkResult, reason: string) => result.skipped.filter((s) => s.reason === reason).map((s) => s.path);
 
 function hasCommand(command: string): boolean {
   try {
@@ -169,11 +162,9 @@ describe('walkFiles', () => {
         'nested/.git/HEAD': '',
         'nested/x.log': '',
       });
-      const rgView = execFileSync(
-        'rg',
-        ['--files', '--hidden', '--no-require-git', '--no-config', '--no-ignore-global', '--no-ignore-parent', '-g', '!.git'],
-        { cwd: root },
-      )
+      const rgView = execFileSync('rg', ['--files', '--hidden', '--no-require-git', '--no-config', '--no-ignore-global', '--no-ignore-parent', '-g', '!.git'], {
+        cwd: root,
+      })
         .toString()
         .split('\n')
         .filter(Boolean)
@@ -183,7 +174,7 @@ describe('walkFiles', () => {
   });
 
   describe('globs', () => {
-    it('leaves out VS Code\'s default files.exclude + search.exclude, and .git always', async () => {
+    it("leaves out VS Code's default files.exclude + search.exclude, and .git always", async () => {
       writeTree(root, {
         'node_modules/pkg/index.js': '',
         'web/node_modules/x.js': '',
@@ -215,7 +206,7 @@ describe('walkFiles', () => {
       ]);
     });
 
-    it('DEFAULT_EXCLUDES are VS Code\'s defaults and include node_modules', () => {
+    it("DEFAULT_EXCLUDES are VS Code's defaults and include node_modules", () => {
       assert.ok(DEFAULT_EXCLUDES.includes('**/node_modules'));
       assert.ok(DEFAULT_EXCLUDES.includes('**/.git'));
       assert.equal(DEFAULT_MAX_FILE_BYTES, 1024 * 1024);
@@ -237,10 +228,7 @@ describe('walkFiles', () => {
       writeTree(root, { 'src/a.ts': '', 'src/deep/b.ts': '', 'docs/guide.md': '', 'README.md': '', 'package.json': '{}' });
       assert.deepEqual(paths(await walk({ include: ['**/*.md'] })), ['README.md', 'docs/guide.md']);
       assert.deepEqual(paths(await walk({ include: ['src'] })), ['src/a.ts', 'src/deep/b.ts']);
-      assert.deepEqual(paths(await walk({ include: ['src/**', 'README.md'], exclude: ['**/deep'] })), [
-        'README.md',
-        'src/a.ts',
-      ]);
+      assert.deepEqual(paths(await walk({ include: ['src/**', 'README.md'], exclude: ['**/deep'] })), ['README.md', 'src/a.ts']);
       assert.equal(paths(await walk({ include: [] })).length, 5, 'an empty include list means everything');
     });
 
@@ -340,14 +328,7 @@ describe('walkFiles', () => {
       fs.symlinkSync('.', path.join(root, 'self'));
       fs.symlinkSync('docs', path.join(root, 'docs-link'));
       const result = await walk();
-      assert.deepEqual(paths(result), [
-        'alias.txt',
-        'docs-link/guide.md',
-        'docs-link/sub/deep.md',
-        'docs/guide.md',
-        'docs/sub/deep.md',
-        'real.txt',
-      ]);
+      assert.deepEqual(paths(result), ['alias.txt', 'docs-link/guide.md', 'docs-link/sub/deep.md', 'docs/guide.md', 'docs/sub/deep.md', 'real.txt']);
       const alias = result.files.find((f) => f.path === 'alias.txt')!;
       assert.equal(alias.size, 1, 'a link reports the size of its target');
     });

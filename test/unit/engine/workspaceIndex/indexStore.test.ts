@@ -42,8 +42,12 @@ function file(filePath: string, vectors: Float32Array[], hash = `hash-${filePath
 }
 
 const texts = (hits: readonly StoreHit[]) => hits.map((h) => h.text);
-const segmentFiles = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('seg-')).sort();
-const manifestJson = (dir: string) => JSON.parse(readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as { version: number; generation: number; segments: { name: string; rows: number }[] };
+const segmentFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => n.startsWith('seg-'))
+    .sort();
+const manifestJson = (dir: string) =>
+  JSON.parse(readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as { version: number; generation: number; segments: { name: string; rows: number }[] };
 
 /** The pid of a process that has exited (for stale locks). */
 function deadPid(): number {
@@ -73,7 +77,11 @@ describe('engine/workspaceIndex/indexStore', () => {
     assert.deepEqual(await writer.search([vec(0)], 5), [[]]);
     assert.ok(existsSync(path.join(dir, MANIFEST_FILE)));
 
-    await writer.commit({ identity: IDENTITY, removed: [], updated: [file('docs/a.md', [vec(0), vec(1)]), file('src/b.ts', [vec(2, 2)]), file('empty.txt', [])] });
+    await writer.commit({
+      identity: IDENTITY,
+      removed: [],
+      updated: [file('docs/a.md', [vec(0), vec(1)]), file('src/b.ts', [vec(2, 2)]), file('empty.txt', [])],
+    });
     await writer.close();
     assert.ok(!existsSync(path.join(dir, LOCK_FILE)), 'close releases the lock');
 
@@ -83,11 +91,17 @@ describe('engine/workspaceIndex/indexStore', () => {
     assert.deepEqual(reader.files().get('src/b.ts'), { path: 'src/b.ts', hash: 'hash-src/b.ts', size: 100, mtimeMs: 1_700_000_000_000.5, chunks: 1 });
     assert.deepEqual(reader.files().get('empty.txt')?.chunks, 0);
     assert.deepEqual([...reader.files().keys()].sort(), ['docs/a.md', 'empty.txt', 'src/b.ts']);
-    assert.equal(reader.bytesOnDisk(), segmentFiles(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0) + statSync(path.join(dir, MANIFEST_FILE)).size);
+    assert.equal(
+      reader.bytesOnDisk(),
+      segmentFiles(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0) + statSync(path.join(dir, MANIFEST_FILE)).size,
+    );
 
     const [hits] = await reader.search([vec(2, 1, 0.5)], 3);
     assert.deepEqual(texts(hits!), ['src/b.ts #0', 'docs/a.md #0', 'docs/a.md #1']);
-    assert.deepEqual({ ...hits![0]!, score: Math.round(hits![0]!.score * 1e6) / 1e6 }, { path: 'src/b.ts', startLine: 1, endLine: 10, text: 'src/b.ts #0', score: 0.894427 });
+    assert.deepEqual(
+      { ...hits![0]!, score: Math.round(hits![0]!.score * 1e6) / 1e6 },
+      { path: 'src/b.ts', startLine: 1, endLine: 10, text: 'src/b.ts #0', score: 0.894427 },
+    );
     assert.equal(hits![1]!.score, 0, 'cosine of orthogonal vectors');
     const [dot] = await reader.search([vec(2, 1, 0.5)], 1, 'dot');
     assert.equal(dot![0]!.score, 2);
@@ -148,7 +162,11 @@ describe('engine/workspaceIndex/indexStore', () => {
 
   it('compaction keeps every live row, its text and its order', async () => {
     const store = track(await IndexStore.open(dir));
-    await store.commit({ identity: IDENTITY, removed: [], updated: [file('keep1', [vec(0, 1, 0.1), vec(0, 1, 0.2)]), file('drop', [vec(0), vec(0), vec(0), vec(0), vec(0)])] });
+    await store.commit({
+      identity: IDENTITY,
+      removed: [],
+      updated: [file('keep1', [vec(0, 1, 0.1), vec(0, 1, 0.2)]), file('drop', [vec(0), vec(0), vec(0), vec(0), vec(0)])],
+    });
     await store.commit({ identity: IDENTITY, removed: [], updated: [file('keep2', [vec(0, 1, 0.3)])] });
     const expected = texts((await store.search([vec(0)], 10))[0]!).filter((t) => !t.startsWith('drop'));
     await store.commit({ identity: IDENTITY, removed: ['drop'], updated: [] }); // 5 dead > 3 live
@@ -192,11 +210,17 @@ describe('engine/workspaceIndex/indexStore', () => {
 
   it('refuses an index written by a newer format with one line naming the fix; --rebuild replaces it', async () => {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ format: 'minilm-workspace-index', version: INDEX_FORMAT_VERSION + 1, generation: 9, layout: 'future' }));
+    writeFileSync(
+      path.join(dir, MANIFEST_FILE),
+      JSON.stringify({ format: 'minilm-workspace-index', version: INDEX_FORMAT_VERSION + 1, generation: 9, layout: 'future' }),
+    );
     for (const readOnly of [false, true]) {
       await assert.rejects(IndexStore.open(dir, { readOnly }), (error: unknown) => {
         assert.ok(error instanceof IndexFormatError);
-        assert.match(error.message, /newer MiniLM Studio \(index format 2, this release reads format 1\): update MiniLM Studio, or rebuild the index with --rebuild\.$/);
+        assert.match(
+          error.message,
+          /newer MiniLM Studio \(index format 2, this release reads format 1\): update MiniLM Studio, or rebuild the index with --rebuild\.$/,
+        );
         assert.ok(!error.message.includes('\n'));
         return true;
       });
@@ -249,7 +273,10 @@ describe('engine/workspaceIndex/indexStore', () => {
       assert.ok(error instanceof IndexFullError);
       assert.equal(error.maxBytes, 4096);
       assert.ok(error.bytes > 4096);
-      assert.match(error.message, /would grow to \d+\.\d MB, over its size cap of 0\.0 MB: exclude large folders from indexing, or raise the cap \(setting minilm\.index\.maxSizeMB, CLI --max-size-mb\)\.$/);
+      assert.match(
+        error.message,
+        /would grow to \d+\.\d MB, over its size cap of 0\.0 MB: exclude large folders from indexing, or raise the cap \(setting minilm\.index\.maxSizeMB, CLI --max-size-mb\)\.$/,
+      );
       return true;
     });
     assert.deepEqual(readdirSync(dir).sort(), listing);
@@ -270,7 +297,12 @@ describe('engine/workspaceIndex/indexStore', () => {
     await assert.rejects(IndexStore.open(dir), (error: unknown) => {
       assert.ok(error instanceof IndexLockedError);
       assert.equal(error.holder?.pid, process.pid);
-      assert.match(error.message, new RegExp(`is being written by process ${process.pid} \\(this process\\) on ${hostname()}, since .*: close that MiniLM window or command first; if that process is gone, delete .*${LOCK_FILE}\\.$`));
+      assert.match(
+        error.message,
+        new RegExp(
+          `is being written by process ${process.pid} \\(this process\\) on ${hostname()}, since .*: close that MiniLM window or command first; if that process is gone, delete .*${LOCK_FILE}\\.$`,
+        ),
+      );
       return true;
     });
     const reader = track(await IndexStore.open(dir, { readOnly: true }));
@@ -294,7 +326,10 @@ describe('engine/workspaceIndex/indexStore', () => {
   it('names the folder when it cannot be used', async () => {
     writeFileSync(path.join(root, 'a-file'), '');
     await assert.rejects(IndexStore.open(path.join(root, 'a-file')), /^Error: The index folder .*a-file cannot be used: it is a file, not a folder\.$/);
-    await assert.rejects(IndexStore.open(path.join(root, 'a-file', 'index'), { readOnly: true }), /^Error: The index folder .*a-file.index cannot be used: a part of the path is not a folder\.$/);
+    await assert.rejects(
+      IndexStore.open(path.join(root, 'a-file', 'index'), { readOnly: true }),
+      /^Error: The index folder .*a-file.index cannot be used: a part of the path is not a folder\.$/,
+    );
   });
 
   it('a search racing a commit of the same store answers from the old or the new index', async () => {
@@ -302,7 +337,10 @@ describe('engine/workspaceIndex/indexStore', () => {
     await store.commit({ identity: IDENTITY, removed: [], updated: [file('old', [vec(0)])] });
     for (let i = 0; i < 5; i++) {
       const next = file(`new${i}`, [vec(0)]);
-      const [, [hits]] = await Promise.all([store.commit({ identity: IDENTITY, removed: [i === 0 ? 'old' : `new${i - 1}`], updated: [next] }), store.search([vec(0)], 5)]);
+      const [, [hits]] = await Promise.all([
+        store.commit({ identity: IDENTITY, removed: [i === 0 ? 'old' : `new${i - 1}`], updated: [next] }),
+        store.search([vec(0)], 5),
+      ]);
       assert.ok([i === 0 ? 'old #0' : `new${i - 1} #0`, `new${i} #0`].includes(texts(hits!).join()), texts(hits!).join());
     }
   });
@@ -339,7 +377,12 @@ describe('engine/workspaceIndex/indexStore', () => {
     await store.commit({ identity: IDENTITY, removed: [], updated: [file('a', [vec(0)])] });
     const listing = readdirSync(dir).sort();
     const controller = new AbortController();
-    const many = Array.from({ length: 300 }, (_, i) => file(`m${i}`, Array.from({ length: 100 }, (_, j) => vec(j))));
+    const many = Array.from({ length: 300 }, (_, i) =>
+      file(
+        `m${i}`,
+        Array.from({ length: 100 }, (_, j) => vec(j)),
+      ),
+    );
     const stages: string[] = [];
     await assert.rejects(
       store.commit({
@@ -423,7 +466,10 @@ describe('engine/workspaceIndex/indexStore', () => {
 
         await store.commit({ identity: IDENTITY, removed: ['b'], updated: [] });
         assert.ok(!segmentFiles(dir).includes(vectorsFile), 'the next commit removed the orphan');
-        assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith(`${MANIFEST_FILE}.`)), []);
+        assert.deepEqual(
+          readdirSync(dir).filter((f) => f.startsWith(`${MANIFEST_FILE}.`)),
+          [],
+        );
       });
     }
 
@@ -436,7 +482,10 @@ describe('engine/workspaceIndex/indexStore', () => {
       assert.deepEqual(store.identity(), AFTER_IDENTITY);
       assert.equal(store.chunkCount(), 2_000);
       assert.deepEqual(texts((await store.search([vec(3)], 1))[0]!), ['row 3 of the big change']);
-      assert.ok(oldSegments.every((f) => segmentFiles(dir).includes(f)), 'old segments left behind');
+      assert.ok(
+        oldSegments.every((f) => segmentFiles(dir).includes(f)),
+        'old segments left behind',
+      );
       await store.commit({ identity: AFTER_IDENTITY, removed: ['big/file0.txt'], updated: [] });
       assert.ok(oldSegments.every((f) => !segmentFiles(dir).includes(f)));
     });

@@ -40,7 +40,11 @@ async function expected(dir: string, live: Map<string, Float32Array[]>, query: F
   const manifest = await manifestOf(dir);
   const rows: { path: string; chunk: number; vector: Float32Array }[] = [];
   for (const f of inRowOrder(manifest.files, manifest.segments)) live.get(f.path)!.forEach((vector, chunk) => rows.push({ path: f.path, chunk, vector }));
-  const [hits] = semanticSearch([query], rows.map((r) => r.vector), { topK, scoreFunction: score });
+  const [hits] = semanticSearch(
+    [query],
+    rows.map((r) => r.vector),
+    { topK, scoreFunction: score },
+  );
   return hits!.map((h) => ({ text: `${rows[h.corpus_id]!.path} #${rows[h.corpus_id]!.chunk}`, score: h.score }));
 }
 
@@ -77,24 +81,45 @@ describe('engine/workspaceIndex/int8Segments (store search through int8 codes)',
         for (const score of ['cosine', 'dot'] as const) {
           for (const topK of [1, 10, 60]) {
             const got = await store.search(probes, topK, score);
-            for (const [q, query] of probes.entries()) assert.deepEqual(answer(got[q]!), await expected(dir, live, query, topK, score), `${stage}, probe ${q}, top ${topK}, ${score}`);
+            for (const [q, query] of probes.entries())
+              assert.deepEqual(answer(got[q]!), await expected(dir, live, query, topK, score), `${stage}, probe ${q}, top ${topK}, ${score}`);
           }
         }
       }
     };
 
-    await commit([], Array.from({ length: 100 }, (_, i) => file(`a${i}`, take(20))));
+    await commit(
+      [],
+      Array.from({ length: 100 }, (_, i) => file(`a${i}`, take(20))),
+    );
     await check('one segment');
     // Segment 2: a5 replaced by a copy of a7's rows (exact ties with live rows of segment 1), a6 by new rows;
     // a8, a9 removed. Their old rows stay dead in segment 1.
-    await commit(['a8', 'a9'], [file('a5', live.get('a7')!.map((v) => Float32Array.from(v)), 'v2'), file('a6', take(20), 'v2')]);
+    await commit(
+      ['a8', 'a9'],
+      [
+        file(
+          'a5',
+          live.get('a7')!.map((v) => Float32Array.from(v)),
+          'v2',
+        ),
+        file('a6', take(20), 'v2'),
+      ],
+    );
     const [tied] = await writer.search([live.get('a7')![3]!], 2);
-    assert.deepEqual(tied!.map((h) => h.text), ['a7 #3', 'a5 #3'], 'an exact tie keeps index order: segment 1 (a7) before segment 2 (a5)');
+    assert.deepEqual(
+      tied!.map((h) => h.text),
+      ['a7 #3', 'a5 #3'],
+      'an exact tie keeps index order: segment 1 (a7) before segment 2 (a5)',
+    );
     await check('two segments, dead rows');
     await commit([], [file('b0', take(30))]);
     await check('three segments');
     // 70 of 100 files of segment 1 removed: dead rows outnumber live ones, the next commit compacts.
-    await commit(Array.from({ length: 70 }, (_, i) => `a${i + 10}`), []);
+    await commit(
+      Array.from({ length: 70 }, (_, i) => `a${i + 10}`),
+      [],
+    );
     assert.equal((await manifestOf(dir)).segments.length, 1, 'compacted');
     await check('compacted');
 
@@ -143,7 +168,11 @@ describe('engine/workspaceIndex/int8Segments (store search through int8 codes)',
     const codesPath = path.join(dir, `${segment!.name}.int8`);
     assert.ok(existsSync(codesPath), 'the commit wrote the codes file');
     await writer.commit({ identity, removed: [], updated: [file('small', rows.slice(0, 3))] });
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.int8')), [`${segment!.name}.int8`], 'small segments get none');
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith('.int8')),
+      [`${segment!.name}.int8`],
+      'small segments get none',
+    );
     const onDisk = readdirSync(dir)
       .filter((n) => n.startsWith('seg-') || n === 'minilm-index.json')
       .reduce((n, name) => n + statSync(path.join(dir, name)).size, 0);

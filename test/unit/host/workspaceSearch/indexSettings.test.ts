@@ -50,7 +50,14 @@ describe('workspace index settings', () => {
   });
 
   it('include globs, sizes in KiB and MiB become byte counts', () => {
-    const settings = readIndexSettings(reader({ 'minilm.index.include': ['docs/**', 'src/**/*.ts'], 'minilm.index.maxFileKB': 64, 'minilm.index.maxSizeMB': 2, 'minilm.index.autoUpdate': false }));
+    const settings = readIndexSettings(
+      reader({
+        'minilm.index.include': ['docs/**', 'src/**/*.ts'],
+        'minilm.index.maxFileKB': 64,
+        'minilm.index.maxSizeMB': 2,
+        'minilm.index.autoUpdate': false,
+      }),
+    );
     assert.deepEqual(settings.include, ['docs/**', 'src/**/*.ts']);
     assert.equal(settings.maxFileBytes, 64 * 1024);
     assert.equal(settings.maxBytes, 2 * 1024 * 1024);

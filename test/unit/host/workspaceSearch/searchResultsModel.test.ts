@@ -60,7 +60,10 @@ describe('search results model', () => {
 
   it('merges folder rankings best first and keeps topK', () => {
     const merged = mergeRankings([[hit('a', 1, 0.5, '/one'), hit('b', 1, 0.3, '/one')], [hit('c', 1, 0.9, '/two')]], 2);
-    assert.deepEqual(merged.map((h) => h.path), ['c', 'a']);
+    assert.deepEqual(
+      merged.map((h) => h.path),
+      ['c', 'a'],
+    );
   });
 
   it('overlap with a selection: same file and shared lines only', () => {

@@ -1,6 +1,6 @@
 // `npm test`: every suite, in order, on a fresh machine after `npm ci`.
 // Sets up what the end-to-end suites need first (Debian chromium/libkrb5-dev/ripgrep when root, code-server in
-// .tools/), compiles once (tsc -b, then esbuild), then runs lint (ESLint), unit, model, webview, renderer, in-host
+// .tools/), compiles once (tsc -b, then esbuild), then runs lint (ESLint), format (Prettier), unit, model, webview, renderer, in-host
 // (code-server extension host) and UI (Playwright) suites through their `test:*:run` scripts, which reuse out/ and
 // dist/ instead of compiling again (`npm run test:unit` etc. compile first when run on their own).
 // Exits non-zero when a suite fails or runs no test. The last line, `N passed, N failed`, is what CI reads.
@@ -15,6 +15,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const suites = [
   // ESLint reports no test counts: each error counts as one failure, a clean run as one pass.
   { name: 'lint', script: 'lint', counts: lintCounts },
+  // Prettier reports each file it would change: one failure per file.
+  { name: 'format', script: 'format:check', counts: formatCounts },
   { name: 'unit', script: 'test:unit:run' },
   { name: 'model', script: 'test:model:run' },
   { name: 'webview', script: 'test:webview:run' },
@@ -93,9 +95,24 @@ export function lintCounts(output, code, root = repoRoot, maxLines = 30) {
   return { passed: failed === 0 ? 1 : 0, failed, pending: 0, digest: digest.length > maxLines ? [...digest.slice(0, maxLines), '…'] : digest };
 }
 
+/** Prettier's `--check` report: `[warn] <file>` per file not in its style; one failure per file, a clean run one pass. */
+export function formatCounts(output, code, maxLines = 30) {
+  const files = output
+    .split('\n')
+    .map((line) => /^\[warn\] (.+)$/.exec(line.trim())?.[1])
+    .filter((file) => file !== undefined && !/^Code style issues/.test(file));
+  const failed = code === 0 ? 0 : Math.max(files.length, 1);
+  const digest =
+    code === 0 ? [] : files.length > 0 ? files.map((file) => `${file}: not in Prettier's style (npx prettier --write ${file})`) : output.trim().split('\n');
+  return { passed: failed === 0 ? 1 : 0, failed, pending: 0, digest: digest.length > maxLines ? [...digest.slice(0, maxLines), '…'] : digest };
+}
+
 /** tsc's report: `file(line,col): error TSnnnn: message` per error; one failure per error, a clean run one pass. */
 export function tscCounts(output, code, maxLines = 30) {
-  const errors = output.split('\n').filter((line) => /: error TS\d+:/.test(line)).map((line) => line.trim());
+  const errors = output
+    .split('\n')
+    .filter((line) => /: error TS\d+:/.test(line))
+    .map((line) => line.trim());
   const failed = code === 0 ? 0 : Math.max(errors.length, 1);
   const digest = code === 0 ? [] : errors.length > 0 ? errors : output.trim().split('\n');
   return { passed: failed === 0 ? 1 : 0, failed, pending: 0, digest: digest.length > maxLines ? [...digest.slice(0, maxLines), '…'] : digest };
@@ -117,7 +134,14 @@ async function main() {
     console.log('\n=== set-up: Debian packages and code-server ===');
     const t = Date.now();
     const setup = await run(process.execPath, [path.join(repoRoot, 'scripts', 'e2e', 'install.mjs')]);
-    rows.push({ name: 'set-up', ok: setup.code === 0, passed: 0, failed: setup.code === 0 ? 0 : 1, ms: Date.now() - t, note: setup.code === 0 ? '' : 'set-up failed' });
+    rows.push({
+      name: 'set-up',
+      ok: setup.code === 0,
+      passed: 0,
+      failed: setup.code === 0 ? 0 : 1,
+      ms: Date.now() - t,
+      note: setup.code === 0 ? '' : 'set-up failed',
+    });
   }
 
   if (selected.some((s) => needsBuild.has(s.name))) {
@@ -127,7 +151,15 @@ async function main() {
     const tsc = await run(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', repoRoot]);
     const bundle = tsc.code === 0 ? await run(process.execPath, [path.join(repoRoot, 'esbuild.mjs')]) : tsc;
     const ok = tsc.code === 0 && bundle.code === 0;
-    rows.push({ name: 'build', ok, passed: 0, failed: ok ? 0 : 1, ms: Date.now() - t, note: ok ? '' : tsc.code === 0 ? 'esbuild failed' : 'tsc failed', digest: ok ? [] : tsc.code !== 0 ? tscCounts(tsc.output, tsc.code).digest : bundle.output.trim().split('\n').slice(-30) });
+    rows.push({
+      name: 'build',
+      ok,
+      passed: 0,
+      failed: ok ? 0 : 1,
+      ms: Date.now() - t,
+      note: ok ? '' : tsc.code === 0 ? 'esbuild failed' : 'tsc failed',
+      digest: ok ? [] : tsc.code !== 0 ? tscCounts(tsc.output, tsc.code).digest : bundle.output.trim().split('\n').slice(-30),
+    });
   }
 
   for (const suite of selected) {
@@ -141,7 +173,16 @@ async function main() {
     const ok = code === 0 && counts.failed === 0 && counts.passed > 0;
     // A suite that broke before reporting any failure still counts as one failure.
     const failed = ok ? 0 : Math.max(counts.failed, 1);
-    rows.push({ name: suite.name, ok, passed: counts.passed, failed, pending: counts.pending, ms: Date.now() - t, note, digest: ok ? [] : (counts.digest ?? failureDigest(output)) });
+    rows.push({
+      name: suite.name,
+      ok,
+      passed: counts.passed,
+      failed,
+      pending: counts.pending,
+      ms: Date.now() - t,
+      note,
+      digest: ok ? [] : (counts.digest ?? failureDigest(output)),
+    });
   }
 
   console.log('\n=== summary ===');

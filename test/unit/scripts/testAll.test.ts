@@ -6,6 +6,7 @@ interface TestAllModule {
   mochaCounts(output: string): { passed: number; failed: number; pending: number };
   failureDigest(output: string, maxLines?: number): string[];
   lintCounts(output: string, code: number, root?: string): { passed: number; failed: number; pending: number; digest: string[] };
+  formatCounts(output: string, code: number): { passed: number; failed: number; pending: number; digest: string[] };
   tscCounts(output: string, code: number): { passed: number; failed: number; pending: number; digest: string[] };
 }
 
@@ -71,6 +72,25 @@ describe('npm test summary (scripts/test-all.mjs)', () => {
       "src/core/a.ts:1:1 'vscode' import is restricted from being used. Only the extension host talks to VS Code (no-restricted-imports)",
       "src/core/a.ts:4:7 'x' is assigned a value but never used (@typescript-eslint/no-unused-vars)",
     ]);
+  });
+
+  it('counts a clean Prettier check as one pass and each file out of style as one failure, with the command that fixes it', () => {
+    assert.deepEqual(testAll.formatCounts('Checking formatting...\nAll matched files use Prettier code style!\n', 0), {
+      passed: 1,
+      failed: 0,
+      pending: 0,
+      digest: [],
+    });
+    const red =
+      'Checking formatting...\n[warn] src/core/a.ts\n[warn] media/src/webview/b.ts\n[warn] Code style issues found in 2 files. Run Prettier with --write to fix.\n';
+    const counts = testAll.formatCounts(red, 1);
+    assert.equal(counts.passed, 0);
+    assert.equal(counts.failed, 2);
+    assert.deepEqual(counts.digest, [
+      "src/core/a.ts: not in Prettier's style (npx prettier --write src/core/a.ts)",
+      "media/src/webview/b.ts: not in Prettier's style (npx prettier --write media/src/webview/b.ts)",
+    ]);
+    assert.equal(testAll.formatCounts('[error] No parser could be inferred for file "x"', 2).failed, 1);
   });
 
   it('counts a lint run that broke before reporting (a bad config) as one failure with its message', () => {

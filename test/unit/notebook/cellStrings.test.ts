@@ -23,7 +23,7 @@ describe('cell language strings', () => {
     messages.push(...Object.values(COMPARE_LABELS).flatMap((label) => [label.title, label.value]));
     const sources = ['src/notebook/cellCompletions.ts', 'src/notebook/notebookController.ts'].map((f) => fs.readFileSync(path.join(repoRoot, f), 'utf8'));
     for (const source of sources) {
-      for (const m of source.matchAll(/(?:detail: |l10n\.t\(|translate\()'((?:[^'\\]|\\.)*)'/g)) messages.push(m[1]!.replace(/\\'/g, "'"));
+      for (const m of source.matchAll(/(?:detail: |l10n\.t\(|translate\()\s*'((?:[^'\\]|\\.)*)'/g)) messages.push(m[1]!.replace(/\\'/g, "'"));
     }
     assert.ok(messages.length > 80, `only ${messages.length} messages found`);
     for (const message of messages) {

@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { ExplainOutput, MatrixPayload, TablePayload } from '../../src/shared/matrixOutput';
 import { explainViewOf } from '../../src/shared/explainView';
 import { screenshotsDir } from '../helpers/screenshotsDir';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 import { divergingColor, rgbCss, type DivergingPalette } from '../../src/shared/colorScale';
 
 const ORIGIN = 'http://renderer.minilm.test';
@@ -95,17 +96,8 @@ describe('notebook matrix renderer (headless chromium)', function () {
     assert.ok(fs.existsSync(bundle), `${bundle} is missing: run "node esbuild.mjs --only=renderer"`);
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-renderer-'));
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: process.env.MINILM_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 900 },
     });
     await context.route(`${ORIGIN}/**`, async (route) => {

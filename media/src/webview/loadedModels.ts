@@ -5,7 +5,8 @@ import type { TabContext } from './context';
 import type { StudioState } from './studioState';
 import { formatBytes } from './formatting';
 
-const STATE_ICON: Record<ModelStatus['state'], string> = {
+/** The codicon of each model state, here and in the Model tab's status line. */
+export const STATE_ICON: Record<ModelStatus['state'], string> = {
   unloaded: 'circle-outline',
   downloading: 'cloud-download',
   loading: 'loading codicon-modifier-spin',

@@ -5,15 +5,7 @@ import type { Tab, TabContext } from './context';
 import { downloadPercent, formatBytes, formatTemplate } from './formatting';
 import { errorFix, modelPrimaryAction } from './modelActions';
 import { createModelPicker } from './modelPicker';
-import { createLoadedModels } from './loadedModels';
-
-const STATE_ICON: Record<ModelStatus['state'], string> = {
-  unloaded: 'circle-outline',
-  downloading: 'cloud-download',
-  loading: 'loading codicon-modifier-spin',
-  ready: 'pass-filled',
-  error: 'error',
-};
+import { createLoadedModels, STATE_ICON } from './loadedModels';
 
 export function createModelTab(ctx: TabContext): Tab {
   const output = h('div', { class: 'stack', id: 'model-output' });

@@ -8,18 +8,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { screenshotsDir } from '../../helpers/screenshotsDir';
 
 export const SCREENSHOTS = screenshotsDir();
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // launch() (not launchPersistentContext) gives every run a fresh temporary profile.
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, CHROMIUM_ARGS } from '../../helpers/chromium';
 
 /** Collects what would show a broken page: CSP violations, console errors, uncaught exceptions. */
 export interface PageProblems {

@@ -76,8 +76,8 @@ export const ENGLISH_STRINGS = {
   'picker.otherCurrent': 'Current model: {0}',
   'loaded.title': 'Loaded models',
   'loaded.intro':
-    "The active model and the models notebooks run, each in its own worker. When the notebook models' weights exceed the budget (minilm.models.memoryBudgetMB), the least recently used idle one is unloaded.",
-  'loaded.budget': 'Notebook models: {0} of {1}',
+    "The active model and the models notebooks and Compare with run, each in its own worker. When the other models' weights exceed the budget (minilm.models.memoryBudgetMB), the least recently used idle one is unloaded.",
+  'loaded.budget': 'Other models: {0} of {1}',
   'loaded.model': 'Model',
   'loaded.memory': 'Weights in memory',
   'loaded.activity': 'Activity',

@@ -569,7 +569,7 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
       assert.deepEqual((await cells('loaded-bytes')).slice(1), [kb(weights('xlmr-unigram-mean')), kb(weights('bert-mean-norm'))]);
       assert.equal(
         await page.locator('[data-testid="loaded-budget"]').innerText(),
-        `Notebook models: ${kb(weights('xlmr-unigram-mean') + weights('bert-mean-norm'))} of 64.0 MB`,
+        `Other models: ${kb(weights('xlmr-unigram-mean') + weights('bert-mean-norm'))} of 64.0 MB`,
       );
       assert.equal(await page.locator('[data-testid="loaded-row"][data-active="true"] [data-testid="loaded-active"]').count(), 1);
       assert.equal(await page.locator('#unload-pooled-0').count(), 0, 'the active model is unloaded with the Unload above');

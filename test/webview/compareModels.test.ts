@@ -165,20 +165,27 @@ describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny model
     const [scrollWidth, clientWidth] = await scroll.evaluate((el) => [el.scrollWidth, el.clientWidth]);
     assert.ok(scrollWidth > clientWidth, 'the 25 × 25 grid scrolls instead of squeezing');
     await save(page, 'panel-compare-examples-narrow.png');
-    // The tab headers are left out: five tabs overflow a 420 px panel with or without a comparison.
+    // Below 520 px the tab headers are icons (their names in title and aria-label), so they fit too.
     const tooWide = () =>
       page.evaluate(() =>
         Array.from(document.querySelectorAll('#app *'))
           .filter(
-            (el) =>
-              el.getBoundingClientRect().right > window.innerWidth + 1 &&
-              !el.closest('.heatmap-scroll, vscode-tab-header') &&
-              (el as HTMLElement).offsetParent !== null,
+            (el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.heatmap-scroll') && (el as HTMLElement).offsetParent !== null,
           )
           .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)
           .slice(0, 8),
       );
     assert.deepEqual(await tooWide(), [], 'nothing but the heatmap is wider than the panel');
+    const headers = page.locator('vscode-tab-header');
+    assert.deepEqual(await headers.evaluateAll((all) => all.map((el) => el.getAttribute('aria-label'))), [
+      'Model',
+      'Similarity',
+      'Encode',
+      'Find similar',
+      'Examples',
+    ]);
+    const lastRight = await headers.last().evaluate((el) => el.getBoundingClientRect().right);
+    assert.ok(lastRight <= 420, `the last tab header ends at ${lastRight} px`);
     await selectTab(page, 'similarity');
     // The model typed on the Examples tab replaced the one this tab's comparison was made with: run it again.
     assert.equal(await page.locator('[data-testid="compare-second"]').count(), 0);

@@ -154,7 +154,16 @@ function build(): void {
   // Not `panel`: that paints the panel background over the editor's, a visible seam around the tab's content.
   const element = h('vscode-tabs', { id: 'studio-tabs' }) as unknown as HTMLElement & { selectedIndex: number };
   STUDIO_TABS.forEach((name, i) => {
-    element.appendChild(h('vscode-tab-header', { slot: 'header', 'data-tab': name }, icon(TAB_ICONS[name]), ' ', ctx.t(`tab.${name}`)));
+    // In a narrow panel the labels hide (studio.css) and the icon remains, named by the title and aria-label.
+    const label = ctx.t(`tab.${name}`);
+    element.appendChild(
+      h(
+        'vscode-tab-header',
+        { slot: 'header', 'data-tab': name, title: label, 'aria-label': label },
+        icon(TAB_ICONS[name]),
+        h('span', { class: 'tab-label' }, label),
+      ),
+    );
     element.appendChild(h('vscode-tab-panel', { 'data-tab': name }, tabs[i].element));
   });
   element.addEventListener('vsc-tabs-select', (event) => {

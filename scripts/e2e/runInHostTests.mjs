@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureCodeServer, launchChromium, log, makeScratch, outputDir, repoRoot, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { startWebviewFetchTracker } from './webviewFetches.mjs';
 import { addRepositoryModelAndAutoLoad, prepareWorkspace } from './workspace.mjs';
 
 const extensionPath = path.resolve(process.env.MINILM_E2E_EXTENSION_PATH ?? repoRoot);
@@ -89,6 +90,7 @@ async function runPass(pass) {
   const dirs = makeScratch('vscode-tests');
   const workspace = prepareWorkspace(dirs.root);
   if (!pass.trusted) addRepositoryModelAndAutoLoad(workspace);
+  const webviewFetches = await startWebviewFetchTracker();
   const server = await startCodeServer({
     workspace,
     dirs,
@@ -108,6 +110,7 @@ async function runPass(pass) {
       MINILM_TEST_GREP: pass.grep,
       MINILM_TEST_GREP_INVERT: pass.invert ? '1' : '0',
       MINILM_TEST_TRUSTED: pass.trusted ? '1' : '0',
+      MINILM_TEST_WEBVIEWS_SETTLED_URL: webviewFetches.url,
     },
   });
   log(`${pass.label}: code-server on ${server.url} (log: ${server.logFile})`);
@@ -115,6 +118,7 @@ async function runPass(pass) {
   try {
     browser = await launchChromium();
     const page = await browser.newPage();
+    webviewFetches.watch(page);
     page.on('console', (msg) => fs.appendFileSync(consoleFile, `[${pass.label}] ${msg.type()}: ${msg.text()}\n`));
     page.on('pageerror', (err) => fs.appendFileSync(consoleFile, `[${pass.label}] pageerror: ${err.message}\n`));
     const url = workbenchUrl(server.url, workspace, { extensionDevelopmentPath: extensionPath, extensionTestsPath: testsPath });
@@ -124,6 +128,7 @@ async function runPass(pass) {
   } finally {
     await browser?.close().catch(() => {});
     await server.stop();
+    await webviewFetches.close();
   }
   const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   fs.renameSync(resultsFile, path.join(outputDir, stableName));

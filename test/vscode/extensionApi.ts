@@ -45,7 +45,18 @@ export function testModelFolder(): string {
 
 /** Closes every editor without save prompts (untitled documents with content are dirty; a prompt would hang the run). */
 export async function closeAllEditors(): Promise<void> {
+  await letWebviewFetchesSettle();
   for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i++) {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }
+}
+
+/**
+ * Closing a webview (Studio panel, notebook) while it fetches a resource stalls the next webview for 30 s in
+ * code-server; the harness, which sees the browser's fetches, answers this URL once none is in flight
+ * (scripts/e2e/webviewFetches.mjs). Outside that harness there is nothing to wait for.
+ */
+async function letWebviewFetchesSettle(): Promise<void> {
+  const url = process.env.MINILM_TEST_WEBVIEWS_SETTLED_URL;
+  if (url) await fetch(url).catch(() => undefined);
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, waitFor, workspaceRoot } from './extensionApi';
+import { EXTENSION_ID, closeAllEditors, waitFor, workspaceRoot } from './extensionApi';
 import { CELL_TIMEOUT_MS, cellFinished, describeOutputs, ERROR_MIME, runCell, selectKernel, showWithKernel, waitForCell } from './notebookDriver';
 
 const MATRIX_MIME = 'application/vnd.minilm.matrix+json';
@@ -20,9 +20,7 @@ describe('minilm notebook', function () {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  afterEach(closeAllEditors);
 
   it('opens samples/quickstart.minilm, runs all cells, and every output carries the matrix mime without errors', async () => {
     const uri = vscode.Uri.joinPath(workspaceRoot(), 'samples', 'quickstart.minilm');
@@ -284,7 +282,7 @@ describe('minilm notebook', function () {
         assert.ok(!outputs.includes(secret), outputs);
         assert.ok(await notebook.save());
         assert.ok(!new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)).includes(secret), 'the secret reached the saved file');
-        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await closeAllEditors();
         await vscode.workspace.fs.delete(uri);
       }
     } finally {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, waitForValue as waitFor } from './extensionApi';
+import { EXTENSION_ID, closeAllEditors, waitForValue as waitFor } from './extensionApi';
 import { ERROR_MIME, runCell, selectKernel } from './notebookDriver';
 
 async function openCells(...sources: string[]): Promise<vscode.NotebookDocument> {
@@ -30,9 +30,7 @@ describe('minilm cell language in the editor', function () {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  afterEach(closeAllEditors);
 
   it('shows every problem of a cell as a diagnostic, with its range', async () => {
     const notebook = await openCells('compare\n@limit 3\n@top 3\nx\n@file');

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadedModelsView } from '../../src/shared/studioProtocol';
-import { EXTENSION_ID, extensionApi, waitFor, workspaceRoot } from './extensionApi';
+import { EXTENSION_ID, closeAllEditors, extensionApi, waitFor, workspaceRoot } from './extensionApi';
 import { CELL_TIMEOUT_MS, cellFinished, describeOutputs, ERROR_MIME, showWithKernel } from './notebookDriver';
 
 /** The repository (out/test/vscode → ../../..), where the tiny test models are. */
@@ -54,9 +54,7 @@ async function runAll(cells: string[], metadata: Record<string, unknown> = {}): 
 describe('minilm notebook: a model per cell and per notebook', function () {
   this.timeout(300_000);
   before(setUp);
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  afterEach(closeAllEditors);
 
   it("two cells on the same texts, each with its own # model:, give each model's vectors and name it", async () => {
     const texts = 'hello world\n你好，世界';

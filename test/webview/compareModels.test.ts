@@ -4,20 +4,17 @@
  * model's score on the page must be the one that model gives on its own, and ρ the one src/core computes.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Engine } from '../../src/engine';
 import { cosineSimilarity, dot } from '../../src/core/vector';
 import { EXAMPLE_TEXTS } from '../../src/core/exampleSuite';
 import { matrixToRows, similarityMatrix } from '../../src/core/similarityMatrix';
 import { compareMatrices } from '../../src/core/matrixComparison';
 import { tinyModelDir } from '../helpers/tinyModels';
-import { repoRoot, testModelDir } from '../helpers/sharedPaths';
-import { StudioHarness } from './harness/studioHarness';
-import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, fill, openStudio, selectTab, type PageProblems } from './harness/studioPage';
+import { SCREENSHOTS, fill, selectTab, type PageProblems } from './harness/studioPage';
+import { assertNoPageProblems, startStudioSession, type StudioSession } from './harness/studioSession';
 
 /** A tiny BERT scored by the dot product (its similarity_fn_name), so the two models lead with different functions. */
 const DOT_MODEL = tinyModelDir('bert-mean-sqrt-len');
@@ -41,10 +38,9 @@ async function compareWithOther(page: Page, tab: 'similarity' | 'examples', mode
 
 describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny models)', function () {
   this.timeout(400_000);
-  let browser: Browser;
-  let context: BrowserContext;
+  let session: StudioSession;
   let engine: Engine;
-  let harness: StudioHarness;
+  let harness: StudioSession['harness'];
   let scratch: string;
   let page: Page;
   let problems: PageProblems;
@@ -56,30 +52,17 @@ describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny model
     return e;
   };
 
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    execFileSync(process.execPath, ['esbuild.mjs', '--only=webview'], { cwd: repoRoot, stdio: 'inherit' });
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-compare-'));
-    engine = new Engine({ modelDir: testModelDir(), dtype: 'fp32' });
-    harness = new StudioHarness({ engine, resultsFolder: path.join(scratch, 'results') });
-    const url = await harness.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1100, height: 820 }, colorScheme: 'dark' });
-    ({ page, problems } = await openStudio(context, `${url}/?theme=dark`));
+  before(async () => {
+    session = await startStudioSession('minilm-compare-');
+    ({ engine, harness, scratch, page, problems } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await harness?.stop();
-    await engine?.dispose();
+    await session?.close();
     for (const e of references) await e.dispose();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  afterEach(() => {
-    assert.deepEqual(problems.csp, [], 'no CSP violations');
-    assert.deepEqual(problems.errors, [], 'no console errors');
-  });
+  afterEach(() => assertNoPageProblems(problems));
 
   it("Similarity: each model's own score, named with the model and its similarity function, and their difference", async () => {
     const a = 'A man is playing a guitar.';

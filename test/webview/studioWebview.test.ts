@@ -3,7 +3,6 @@
  * model): each tab driven by clicks and typing, results checked against the engine, a screenshot per tab.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,16 +16,17 @@ import { similarityMatrix } from '../../src/core/similarityMatrix';
 import { buildExplainView } from '../../src/shared/explainView';
 import { MODEL_CATALOGUE, catalogueEntry, downloadSize } from '../../src/engine/modelCatalogue';
 import { tinyModelDir } from '../helpers/tinyModels';
-import { repoRoot, testModelDir } from '../helpers/sharedPaths';
+import { testModelDir } from '../helpers/sharedPaths';
 import { StudioHarness } from './harness/studioHarness';
 import { CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, fill, number, openStudio, primaryButtons, screenshot, selectTab, type PageProblems } from './harness/studioPage';
+import { assertNoPageProblems, startStudioSession, type StudioSession } from './harness/studioSession';
 import { RemoteEmbedder } from '../../src/engine/remote';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 describe('Studio webview in Chromium (harness with the real model)', function () {
   this.timeout(400_000);
-  let browser: Browser;
+  let session: StudioSession;
   let context: BrowserContext;
   let engine: Engine;
   let harness: StudioHarness;
@@ -36,32 +36,16 @@ describe('Studio webview in Chromium (harness with the real model)', function ()
   let page: Page;
   let problems: PageProblems;
 
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    // Always test the current sources: rebuild the bundle.
-    execFileSync(process.execPath, ['esbuild.mjs', '--only=webview'], { cwd: repoRoot, stdio: 'inherit' });
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'minilm-webview-'));
-    results = path.join(scratch, 'results');
-    engine = new Engine({ modelDir: testModelDir(), dtype: 'fp32' });
-    harness = new StudioHarness({ engine, resultsFolder: results });
-    url = await harness.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1100, height: 820 }, colorScheme: 'dark' });
-    ({ page, problems } = await openStudio(context, `${url}/?theme=dark`));
+  before(async () => {
+    session = await startStudioSession('minilm-webview-');
+    ({ context, engine, harness, url, scratch, results, page, problems } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await harness?.stop();
-    await engine?.dispose();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    await session?.close();
   });
 
-  afterEach(function () {
-    // Every test ends with a page that broke no CSP rule and logged no error.
-    assert.deepEqual(problems.csp, [], 'CSP violations');
-    assert.deepEqual(problems.errors, [], 'console errors');
-  });
+  afterEach(() => assertNoPageProblems(problems));
 
   it('Model tab: loads the model with Load and shows where it came from', async () => {
     await page.locator('[data-testid="model-state"]').waitFor();

@@ -124,6 +124,8 @@ describe('Studio "Compare with" in Chromium (all-MiniLM-L6-v2 against tiny model
     assert.equal(await page.locator('[data-testid="heatmap"]').getAttribute('data-layer'), 'first');
     assert.equal(await page.locator('[data-testid="heatmap"] .cell').count(), n * n);
     assert.equal(await cell(0, 1).innerText(), firstMatrix[0]![1]!.toFixed(2));
+    // The projection is of the active model's vectors alone, and says so.
+    assert.match(await page.locator('[data-testid="pca-heading"]').innerText(), /PCA\) · all-MiniLM-L6-v2$/);
     await save(page, '16_compare_examples.png');
     await page.locator('[data-testid="comparison-layers"] [data-layer="second"]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="heatmap"]')?.getAttribute('data-layer') === 'second');

@@ -38,7 +38,8 @@ export function createExamplesTab(ctx: TabContext): Tab {
   const heatmapBox = h('div', { class: 'heatmap-box' });
   const hover = h('div', { class: 'hover-detail muted', 'data-testid': 'heatmap-hover', 'aria-live': 'polite' }, ctx.t('examples.hover'));
   const scatterCanvas = h('canvas', { id: 'pca-chart', role: 'img', 'aria-label': ctx.t('examples.pca') });
-  const scatterSection = h('div', { class: 'stack', hidden: true }, h('h3', {}, ctx.t('examples.pca')), h('div', { class: 'chart-box square' }, scatterCanvas));
+  const scatterHeading = h('h3', { 'data-testid': 'pca-heading' }, ctx.t('examples.pca'));
+  const scatterSection = h('div', { class: 'stack', hidden: true }, scatterHeading, h('div', { class: 'chart-box square' }, scatterCanvas));
   const filesBox = h('div', { class: 'stack', id: 'examples-files' });
   let scatter: InstanceType<ChartModule['Chart']> | undefined;
   let scattered: MatrixView | undefined;
@@ -73,6 +74,8 @@ export function createExamplesTab(ctx: TabContext): Tab {
     scatter = undefined;
     scatterSection.hidden = !view.pca;
     if (!view.pca) return;
+    // With "Compare with" two models share the page; the projection is of the active model's vectors only.
+    scatterHeading.textContent = view.model ? `${ctx.t('examples.pca')} · ${view.model}` : ctx.t('examples.pca');
     const { Chart } = await loadCharts();
     if (scattered !== view) return;
     const theme = chartTheme();

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Engine } from '../../../src/engine';
+import { EngineError } from '../../../src/engine/errors';
+import { cosineOf, normOf } from '../../helpers/tinyModels';
+import { materialiseVariant, tinyVariants } from '../../helpers/tinyVariants';
+
+const fixtures = tinyVariants();
+
+describe('tiny model variants: configurations no committed model has, followed as ST 6.2.0 does', function () {
+  const folders: string[] = [];
+  const engines: Engine[] = [];
+  after(async () => {
+    await Promise.all(engines.map((e) => e.dispose()));
+    for (const folder of folders) fs.rmSync(path.dirname(folder), { recursive: true, force: true });
+  });
+
+  for (const [name, variant] of Object.entries(fixtures.variants)) {
+    describe(`${name}: ${variant.exercises}`, () => {
+      let engine: Engine;
+      before(() => {
+        const folder = materialiseVariant(variant);
+        folders.push(folder);
+        engine = new Engine({ modelDir: folder, dtype: 'fp32', cacheEntries: 0, threads: 1 });
+        engines.push(engine);
+      });
+
+      if (variant.load_error) {
+        it(`is refused, as ST refuses it (${variant.load_error.split('\n')[0]})`, async () => {
+          await assert.rejects(engine.load(), (error: Error) => error instanceof EngineError && !error.message.includes('\n'));
+        });
+        return;
+      }
+
+      it(`reports dimension ${variant.dimension} and max_seq_length ${variant.max_seq_length}`, async () => {
+        const info = await engine.load();
+        assert.equal(info.dimension, variant.dimension);
+        assert.equal(info.maxSeqLength, variant.max_seq_length);
+      });
+
+      for (const setting of variant.settings ?? []) {
+        const options = { prompt: setting.encode_kwargs.prompt, promptName: setting.encode_kwargs.prompt_name };
+        if (setting.encode_error) {
+          it(`${setting.name}: fails with one clear line, as ST fails (${setting.encode_error.slice(0, 60)}…)`, async () => {
+            await assert.rejects(engine.encode(fixtures.texts, options), (error: Error) => {
+              assert.ok(error instanceof EngineError, `${error.name}: ${error.message}`);
+              assert.ok(!error.message.includes('\n') && error.message.length < 400, error.message);
+              return true;
+            });
+          });
+          continue;
+        }
+        for (const batchSize of [32, 4]) {
+          it(`${setting.name}, batches of ${batchSize}: ST's token ids, cosine ≥ 0.99999, norm within 1e-4`, async () => {
+            const { vectors, tokens } = await engine.encodeWithTokens(fixtures.texts, { ...options, batchSize });
+            assert.deepEqual(
+              tokens.map((t) => t.count),
+              setting.token_ids!.map((ids) => ids.length),
+            );
+            vectors.forEach((vector, i) => {
+              const expected = setting.embeddings![i]!;
+              const norm = setting.norms![i]!;
+              assert.equal(vector.length, expected.length);
+              const cos = cosineOf(vector, expected);
+              assert.ok(cos >= 0.99999, `text ${i} ${JSON.stringify(fixtures.texts[i]!.slice(0, 40))}: cosine ${cos}`);
+              assert.ok(Math.abs(normOf(vector) - norm) <= 1e-4 * Math.max(norm, 1e-6), `text ${i}: norm ${normOf(vector)} vs ${norm}`);
+            });
+          });
+        }
+      }
+    });
+  }
+});

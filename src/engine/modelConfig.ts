@@ -4,6 +4,7 @@ import type { SimilarityFunction } from '../core/similarityMatrix';
 import { EngineError } from './errors';
 import { readSafetensors } from './safetensors';
 import { MODEL_NAME } from './types';
+import { DENSE_ACTIVATIONS, type DenseActivation } from './denseActivations';
 
 /** sentence-transformers' pooling modes, in the order its legacy boolean keys are converted. */
 export type PoolingMode = 'cls' | 'max' | 'mean' | 'mean_sqrt_len_tokens' | 'weightedmean' | 'lasttoken';
@@ -12,7 +13,7 @@ export const POOLING_MODES: readonly PoolingMode[] = ['cls', 'max', 'mean', 'mea
 export type { SimilarityFunction };
 const SIMILARITY_FUNCTIONS: readonly SimilarityFunction[] = ['cosine', 'dot', 'euclidean', 'manhattan'];
 
-export type DenseActivation = 'identity' | 'tanh' | 'relu' | 'sigmoid';
+export type { DenseActivation };
 
 /** A Dense module: `activation(W·x + b)`, W row-major [outFeatures, inFeatures]. */
 export interface DenseLayer {
@@ -179,7 +180,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
       }
       case 'Dense': {
         order('Dense', pooling !== undefined && !normalize);
-        const layer = readDense(dir, modulePath);
+        const layer = readDense(dir, modulePath, log);
         const expected = dense.at(-1)?.outFeatures ?? pooledWidth;
         if (layer.inFeatures !== expected) {
           throw new EngineError(
@@ -271,20 +272,24 @@ function readPooling(dir: string, modulePath: string, hiddenSize: number): { poo
   return { pooling: { modes, includePrompt: config.include_prompt !== false }, width: width * modes.length };
 }
 
-const ACTIVATIONS: Record<string, DenseActivation> = { Identity: 'identity', Tanh: 'tanh', ReLU: 'relu', Sigmoid: 'sigmoid' };
-
-function readDense(dir: string, modulePath: string): DenseLayer {
+function readDense(dir: string, modulePath: string, log: (message: string) => void): DenseLayer {
   const folder = path.join(dir, modulePath);
   const config = readJsonObject(dir, path.join(modulePath, 'config.json'));
   if (!config) throw new EngineError('MODEL_CORRUPT', `${path.join(folder, 'config.json')} is missing or not JSON.`);
   const inFeatures = numberOr(config.in_features, 0);
   const outFeatures = numberOr(config.out_features, 0);
-  const activationName = String(config.activation_function ?? 'torch.nn.modules.activation.Tanh');
-  const activation = ACTIVATIONS[activationName.split('.').at(-1) ?? ''];
+  let activationName = String(config.activation_function ?? 'torch.nn.modules.activation.Tanh');
+  if (!activationName.startsWith('torch.')) {
+    // ST 6.2.0 only imports torch.* classes without trust_remote_code; anything else falls back to Tanh.
+    log(`${path.join(folder, 'config.json')} names the activation "${activationName}", which sentence-transformers does not trust: using Tanh, as it does`);
+    activationName = 'torch.nn.modules.activation.Tanh';
+  }
+  const className = activationName.split('.').at(-1) ?? '';
+  const activation = Object.hasOwn(DENSE_ACTIVATIONS, className) ? DENSE_ACTIVATIONS[className as keyof typeof DENSE_ACTIVATIONS].name : undefined;
   if (!activation)
     throw new EngineError(
       'MODEL_UNSUPPORTED',
-      `${path.join(folder, 'config.json')} uses the activation "${activationName}"; supported: ${Object.keys(ACTIVATIONS).join(', ')}.`,
+      `${path.join(folder, 'config.json')} uses the activation "${activationName}"; supported: ${Object.keys(DENSE_ACTIVATIONS).join(', ')}.`,
     );
   if (config.use_residual === true)
     throw new EngineError('MODEL_UNSUPPORTED', `${path.join(folder, 'config.json')} uses a residual Dense layer, which this engine does not run.`);

@@ -1,4 +1,5 @@
 import type { DenseLayer, PoolingMode } from './modelConfig';
+import { applyActivation } from './denseActivations';
 
 /** What turns token states into a sentence vector: ST's Pooling, then its Dense modules, then Normalize if present. */
 export interface SentenceHead {
@@ -139,22 +140,9 @@ function applyDense(layer: DenseLayer, x: Float64Array): Float64Array {
     let sum = bias ? bias[o]! : 0;
     const offset = o * inFeatures;
     for (let i = 0; i < inFeatures; i++) sum += weight[offset + i]! * x[i]!;
-    y[o] = activate(layer.activation, Math.fround(sum));
+    y[o] = applyActivation(layer.activation, Math.fround(sum));
   }
   return y;
-}
-
-function activate(activation: DenseLayer['activation'], v: number): number {
-  switch (activation) {
-    case 'identity':
-      return v;
-    case 'tanh':
-      return Math.tanh(v);
-    case 'relu':
-      return Math.max(0, v);
-    case 'sigmoid':
-      return 1 / (1 + Math.exp(-v));
-  }
 }
 
 /** Mean pooling then L2 normalisation (all-MiniLM-L6-v2's head). */

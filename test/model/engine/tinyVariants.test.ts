@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Engine } from '../../../src/engine';
 import { EngineError } from '../../../src/engine/errors';
+import { DENSE_ACTIVATIONS, applyActivation, erf } from '../../../src/engine/denseActivations';
 import { cosineOf, normOf } from '../../helpers/tinyModels';
 import { materialiseVariant, tinyVariants } from '../../helpers/tinyVariants';
 
@@ -14,6 +15,18 @@ describe('tiny model variants: configurations no committed model has, followed a
   after(async () => {
     await Promise.all(engines.map((e) => e.dispose()));
     for (const folder of folders) fs.rmSync(path.dirname(folder), { recursive: true, force: true });
+  });
+
+  it("every Dense activation the engine names gives torch's values (float32 rounding), and no torch class it lacks is in the table", () => {
+    assert.deepEqual(Object.keys(DENSE_ACTIVATIONS).sort(), Object.keys(fixtures.activations).sort());
+    for (const [torchClass, expected] of Object.entries(fixtures.activations)) {
+      const { name } = DENSE_ACTIVATIONS[torchClass as keyof typeof DENSE_ACTIVATIONS];
+      fixtures.activation_inputs.forEach((x, i) => {
+        const got = Math.fround(applyActivation(name, x));
+        assert.ok(Math.abs(got - expected[i]!) <= 2e-7 * Math.max(1, Math.abs(expected[i]!)), `${torchClass}(${x}) = ${got}, torch ${expected[i]}`);
+      });
+    }
+    assert.ok(Math.abs(erf(0)) < 1e-7 && Math.abs(erf(0.5) - 0.5204998778130465) < 2e-7 && Math.abs(erf(-2) + 0.9953222650189527) < 2e-7);
   });
 
   for (const [name, variant] of Object.entries(fixtures.variants)) {

@@ -132,9 +132,9 @@ describe('readModelConfig', () => {
     fs.writeFileSync(modulesFile, JSON.stringify(modules));
     fs.writeFileSync(
       path.join(dir, '2_Dense', 'config.json'),
-      JSON.stringify({ in_features: 32, out_features: 24, bias: true, activation_function: 'torch.nn.modules.activation.Softplus' }),
+      JSON.stringify({ in_features: 32, out_features: 24, bias: true, activation_function: 'torch.nn.modules.activation.PReLU' }),
     );
-    rejectsWith('MODEL_UNSUPPORTED', /Softplus/, () => readModelConfig(dir));
+    rejectsWith('MODEL_UNSUPPORTED', /PReLU.*supported: Identity, Tanh, ReLU, Sigmoid, GELU/, () => readModelConfig(dir));
     fs.writeFileSync(path.join(dir, '1_Pooling', 'config.json'), JSON.stringify({ embedding_dimension: 32, pooling_mode: 'median' }));
     rejectsWith('MODEL_UNSUPPORTED', /"median"/, () => readModelConfig(dir));
   });

@@ -165,7 +165,9 @@ VARIANTS: list[dict] = [
     dict(name="truncation-left", base="bert-cls",
          exercises="tokenizer_config truncation_side left: long texts keep their end",
          merge={"tokenizer_config.json": {"truncation_side": "left"}}),
-    dict(name="padding-left-lasttoken", base="bert-lasttoken",
+    # BERT numbers positions 0.. from the row's first column, pads included: with left padding ST's vectors depend
+    # on how long the longest text of the batch is. Only the one-batch result (all texts, batch_size 32) is ST's.
+    dict(name="padding-left-lasttoken", base="bert-lasttoken", batch_dependent=True,
          exercises="tokenizer_config padding_side left with lasttoken pooling",
          merge={"tokenizer_config.json": {"padding_side": "left"}}),
     dict(name="cased-lowercase", base="bert-mean-norm",
@@ -195,6 +197,13 @@ VARIANTS: list[dict] = [
                                   {"name": "prompt_name:document", "kwargs": {"prompt_name": "document"}}],
          exercises="default_prompt_name passage with include_prompt false; --prompt-name and --prompt \"\" override it",
          merge={"config_sentence_transformers.json": {"default_prompt_name": "passage"}}),
+    dict(name="tokenizer-json-left", base="bert-cls",
+         exercises="truncation and padding direction Left in tokenizer.json only (transformers takes them as the sides)",
+         batch_dependent=True,
+         merge={"tokenizer.json": {"truncation": {"direction": "Left", "max_length": 512, "strategy": "LongestFirst",
+                                                  "stride": 0},
+                                   "padding": {"direction": "Left", "pad_id": 0, "pad_type_id": 0, "pad_token": "[PAD]",
+                                               "strategy": "BatchLongest", "pad_to_multiple_of": None}}}),
     dict(name="xlmr-truncation-left", base="xlmr-unigram-mean",
          exercises="XLM-R with truncation_side left", merge={"tokenizer_config.json": {"truncation_side": "left"}}),
     dict(name="xlmr-padding-left", base="xlmr-prompts-exclude", settings=WITH_PROMPTS,
@@ -253,7 +262,7 @@ def f32_list(arr: np.ndarray) -> list:
 
 
 def variant_fixture(variant: dict, folder: Path) -> dict:
-    recipe = {k: variant[k] for k in ("name", "base", "exercises", "json", "merge", "binary", "copy") if k in variant}
+    recipe = {k: variant[k] for k in ("name", "base", "exercises", "batch_dependent", "json", "merge", "binary", "copy") if k in variant}
     try:
         st = SentenceTransformer(str(folder), device="cpu")
     except Exception as error:  # noqa: BLE001 - recorded: the engine must refuse it too

@@ -36,6 +36,12 @@ export interface ModelConfig {
   name: string;
   /** Tokens the model sees at most, specials and prompt included. */
   maxSeqLength: number;
+  /**
+   * Longest row the transformer has position embeddings for (config.json max_position_embeddings, less RoBERTa's
+   * offset of pad id + 1), when known. max_seq_length may exceed it: ST does not cap a configured one and fails
+   * on a longer batch, and so does the engine, in one line.
+   */
+  positionLimit: number | undefined;
   /** sentence_bert_config.json do_lower_case: ST lowercases the text before its tokenizer. */
   doLowerCase: boolean;
   /** Width of the token states (the transformer's hidden size). */
@@ -117,6 +123,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
       return {
         name: MODEL_NAME,
         maxSeqLength: ALL_MINILM.maxSeqLength,
+        positionLimit: positionLimit(hfConfig),
         doLowerCase: false,
         hiddenSize: hiddenSize || ALL_MINILM.hiddenSize,
         pooling: { modes: ALL_MINILM.modes, includePrompt: true },
@@ -132,6 +139,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
     return {
       name: path.basename(dir),
       maxSeqLength: sequenceLength(dir, tokenizerConfig, hfConfig, readJsonObject(dir, 'sentence_bert_config.json')),
+      positionLimit: positionLimit(hfConfig),
       doLowerCase: false,
       hiddenSize,
       pooling: { modes: ['mean'], includePrompt: true },
@@ -208,6 +216,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
   return {
     name: path.basename(dir),
     maxSeqLength: sequenceLength(dir, tokenizerConfig, hfConfig, sbert),
+    positionLimit: positionLimit(hfConfig),
     doLowerCase: sbert?.do_lower_case === true,
     hiddenSize: hiddenSize || pooledWidth / pooling.modes.length,
     pooling,
@@ -235,6 +244,16 @@ function sequenceLength(
   if (candidates.length === 0)
     throw new EngineError('MODEL_CORRUPT', `${dir} gives no sequence length (tokenizer_config.json model_max_length, config.json max_position_embeddings).`);
   return Math.floor(Math.min(...candidates));
+}
+
+/** Model types whose embeddings number positions from pad id + 1 (RoBERTa's `create_position_ids_from_input_ids`). */
+const PADDING_OFFSET_POSITIONS = new Set(['roberta', 'xlm-roberta', 'xlm-roberta-xl', 'camembert', 'mpnet', 'data2vec-text', 'longformer']);
+
+function positionLimit(hfConfig: Record<string, unknown>): number | undefined {
+  const positions = hfConfig.max_position_embeddings;
+  if (typeof positions !== 'number' || !Number.isInteger(positions) || positions <= 0) return undefined;
+  const offset = PADDING_OFFSET_POSITIONS.has(String(hfConfig.model_type)) ? numberOr(hfConfig.pad_token_id, 1) + 1 : 0;
+  return positions - offset > 0 ? positions - offset : undefined;
 }
 
 function readPooling(dir: string, modulePath: string, hiddenSize: number): { pooling: PoolingConfig; width: number } {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type * as Transformers from '@huggingface/transformers' with { 'resolution-mode': 'import' };
 import { EngineError, cancelled } from './errors';
-import { encodeTruncated, prefixCutIsExact } from './truncation';
+import { encodeTruncated, prefixCutIsExact, truncateIdsLeft } from './truncation';
+import { tokenizerSides, type TokenizerSides } from './tokenizerSides';
 import { lengthSortedBatches } from './batching';
 import { sentenceEmbeddings } from './pooling';
 import { readModelConfig, type ModelConfig } from './modelConfig';
@@ -78,6 +79,9 @@ export class ModelSession {
     private readonly config: ModelConfig,
     /** The post-processor's final special token ([SEP], </s>), kept by truncation; undefined when it adds none. */
     private readonly endId: number | undefined,
+    /** How many special tokens the post-processor puts before a text ([CLS], <s>): kept by left truncation. */
+    private readonly headLength: number,
+    private readonly sides: TokenizerSides,
     private readonly specialIds: ReadonlySet<number>,
     private readonly padId: number,
     /** The tokenizer is the one the prefix cut was proven for; otherwise long texts are tokenised whole. */
@@ -128,14 +132,26 @@ export class ModelSession {
     const probe = tokenizer.encode('a');
     const last = probe.at(-1);
     const endId = probe.length >= 2 && last !== undefined && specialIds.has(last) ? last : undefined;
+    let headLength = 0;
+    while (headLength < probe.length - 1 && specialIds.has(probe[headLength]!)) headLength++;
+    const files = { tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) };
+    let sides: TokenizerSides;
+    try {
+      sides = tokenizerSides(files, config.dir);
+    } catch (error) {
+      await native(() => session.release()).catch(() => undefined);
+      throw error;
+    }
     const model = new ModelSession(
       tokenizer,
       session,
       config.config ?? readModelConfig(config.dir),
       endId,
+      headLength,
+      sides,
       specialIds,
       padId,
-      prefixCutIsExact({ tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) }),
+      prefixCutIsExact(files),
       native,
     );
     try {
@@ -154,6 +170,8 @@ export class ModelSession {
   tokenize(text: string, prompt?: string): TokenizedText {
     let full = prompt ? prompt + text : text;
     if (this.config.doLowerCase) full = full.toLowerCase();
+    // The prefix cut only knows how to keep a text's start; a left cut needs all of it.
+    if (this.sides.truncation === 'left') return truncateIdsLeft(this.tokenizer.encode(full), this.headLength, this.config.maxSeqLength);
     return encodeTruncated(full, (t) => this.tokenizer.encode(t), this.endId, this.config.maxSeqLength, this.exactCut);
   }
 
@@ -255,18 +273,25 @@ export class ModelSession {
     return this.infer(batch, (hidden, maskFlags, size, seqLength, dim) => sentenceEmbeddings(hidden, maskFlags, size, seqLength, dim, head, promptLength));
   }
 
-  /** Runs one right-padded batch and hands `last_hidden_state` ([size, seqLength, dim], flat) to `use` before releasing it. */
+  /** Runs one padded batch (right or left, as the tokenizer pads) and hands `last_hidden_state` ([size, seqLength, dim], flat) to `use` before releasing it. */
   private async infer<T>(
     batch: TokenizedText[],
     use: (hidden: Float32Array, maskFlags: Uint8Array, size: number, seqLength: number, dim: number) => T,
   ): Promise<T> {
     const size = batch.length;
     const seqLength = Math.max(...batch.map((t) => t.ids.length));
+    const limit = this.config.positionLimit;
+    if (limit !== undefined && seqLength > limit) {
+      throw new EngineError(
+        'MODEL_CORRUPT',
+        `${this.config.name} has position embeddings for ${limit} tokens (config.json max_position_embeddings), but its max_seq_length is ${this.config.maxSeqLength} and a text here has ${seqLength}; sentence-transformers fails on it too. Set max_seq_length in sentence_bert_config.json to at most ${limit}.`,
+      );
+    }
     const ids = new BigInt64Array(size * seqLength).fill(BigInt(this.padId));
     const mask = new BigInt64Array(size * seqLength);
     const maskFlags = new Uint8Array(size * seqLength);
     batch.forEach((t, row) => {
-      const offset = row * seqLength;
+      const offset = row * seqLength + (this.sides.padding === 'left' ? seqLength - t.ids.length : 0);
       t.ids.forEach((id, col) => {
         ids[offset + col] = BigInt(id);
         mask[offset + col] = 1n;

@@ -22,6 +22,16 @@ export function truncateIds(ids: number[], endId: number | undefined, maxLength 
   return { ids: cut, truncated: true };
 }
 
+/**
+ * truncation_side "left": HF tokenizers cut the content's start, so a long text keeps the leading special tokens
+ * (`headLength` of them: [CLS], <s>), then the end of its content and the final special token.
+ */
+export function truncateIdsLeft(ids: number[], headLength: number, maxLength = MAX_SEQ_LENGTH): TruncatedIds {
+  if (ids.length <= maxLength) return { ids, truncated: false };
+  const head = Math.min(headLength, maxLength);
+  return { ids: [...ids.slice(0, head), ...ids.slice(ids.length - (maxLength - head))], truncated: true };
+}
+
 /*
  * Why a prefix gives exactly the leading word pieces of the whole text (BERT's tokenizer as transformers.js runs
  * it: special tokens split off the raw text; then clean-up (controls, format characters, U+FFFD and lone

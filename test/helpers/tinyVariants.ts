@@ -18,6 +18,8 @@ export interface TinyVariant {
   name: string;
   base: string;
   exercises: string;
+  /** ST's vectors depend on the batch (BERT with left padding): only the one-batch result is compared. */
+  batch_dependent?: boolean;
   json?: Record<string, unknown>;
   merge?: Record<string, Record<string, unknown>>;
   binary?: Record<string, string>;

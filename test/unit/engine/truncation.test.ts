@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { encodeTruncated, truncateIds } from '../../../src/engine/truncation';
+import { encodeTruncated, truncateIds, truncateIdsLeft } from '../../../src/engine/truncation';
+import { tokenizerSides } from '../../../src/engine/tokenizerSides';
 
 const CLS = 101;
 const SEP = 102;
@@ -13,6 +14,26 @@ function wordEncoder(calls: string[] = []) {
     return [CLS, ...words.map((w) => 1000 + (w.length % 50)), SEP];
   };
 }
+
+describe('truncateIdsLeft (truncation_side "left")', () => {
+  it('keeps [CLS], the end of the content and [SEP]; short sequences stay as they are', () => {
+    const ids = [CLS, 1, 2, 3, 4, 5, 6, SEP];
+    assert.deepEqual(truncateIdsLeft(ids, 1, 5), { ids: [CLS, 4, 5, 6, SEP], truncated: true });
+    assert.deepEqual(truncateIdsLeft(ids, 1, 8), { ids, truncated: false });
+    assert.deepEqual(truncateIdsLeft(ids, 0, 3), { ids: [5, 6, SEP], truncated: true });
+  });
+});
+
+describe('tokenizerSides', () => {
+  it("reads tokenizer_config.json's sides first, then tokenizer.json's directions, else right; refuses other values", () => {
+    assert.deepEqual(tokenizerSides({ tokenizer: {}, config: {} }, 'd'), { truncation: 'right', padding: 'right' });
+    assert.deepEqual(
+      tokenizerSides({ tokenizer: { truncation: { direction: 'Left' }, padding: { direction: 'Left' } }, config: { padding_side: 'right' } }, 'd'),
+      { truncation: 'left', padding: 'right' },
+    );
+    assert.throws(() => tokenizerSides({ tokenizer: {}, config: { truncation_side: 'middle' } }, 'd'), /d sets truncation_side to "middle"; transformers accepts "left" or "right"/);
+  });
+});
 
 describe('truncateIds', () => {
   it('keeps short sequences as they are', () => {

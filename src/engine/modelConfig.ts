@@ -22,6 +22,8 @@ export interface DenseLayer {
   activation: DenseActivation;
   weight: Float32Array;
   bias: Float32Array | undefined;
+  /** A Normalize module comes before this layer in modules.json (ST runs the modules in that order). */
+  normalizeInput?: boolean;
 }
 
 export interface PoolingConfig {
@@ -42,6 +44,8 @@ export interface ModelConfig {
    * on a longer batch, and so does the engine, in one line.
    */
   positionLimit: number | undefined;
+  /** sentence_bert_config.json's tokenizer_args (processor_kwargs): arguments that override tokenizer_config.json. */
+  tokenizerArgs: Record<string, unknown>;
   /** sentence_bert_config.json do_lower_case: ST lowercases the text before its tokenizer. */
   doLowerCase: boolean;
   /** Width of the token states (the transformer's hidden size). */
@@ -123,6 +127,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
       return {
         name: MODEL_NAME,
         maxSeqLength: ALL_MINILM.maxSeqLength,
+        tokenizerArgs: {},
         positionLimit: positionLimit(hfConfig),
         doLowerCase: false,
         hiddenSize: hiddenSize || ALL_MINILM.hiddenSize,
@@ -139,6 +144,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
     return {
       name: path.basename(dir),
       maxSeqLength: sequenceLength(dir, tokenizerConfig, hfConfig, readJsonObject(dir, 'sentence_bert_config.json')),
+      tokenizerArgs: {},
       positionLimit: positionLimit(hfConfig),
       doLowerCase: false,
       hiddenSize,
@@ -166,7 +172,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
       if (!ok)
         throw new EngineError(
           'MODEL_UNSUPPORTED',
-          `modules.json in ${dir} puts ${what} ("${type}") where the engine does not run it: it runs Transformer → Pooling → Dense… → Normalize.`,
+          `modules.json in ${dir} puts ${what} ("${type}") where the engine does not run it: it runs Transformer → Pooling, then Dense and Normalize modules.`,
         );
     };
     switch (kind) {
@@ -187,7 +193,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
         break;
       }
       case 'Dense': {
-        order('Dense', pooling !== undefined && !normalize);
+        order('Dense', pooling !== undefined);
         const layer = readDense(dir, modulePath, log);
         const expected = dense.at(-1)?.outFeatures ?? pooledWidth;
         if (layer.inFeatures !== expected) {
@@ -196,11 +202,13 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
             `${modulePath}/config.json in ${dir} takes ${layer.inFeatures} features, but the module before it gives ${expected}.`,
           );
         }
+        if (normalize) layer.normalizeInput = true;
+        normalize = false;
         dense.push(layer);
         break;
       }
       case 'Normalize':
-        order('Normalize', pooling !== undefined && !normalize);
+        order('Normalize', pooling !== undefined);
         normalize = true;
         break;
       default:
@@ -212,10 +220,11 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
   }
   if (transformerPath === undefined) throw new EngineError('MODEL_UNSUPPORTED', `modules.json in ${dir} has no Transformer module.`);
   if (!pooling) throw new EngineError('MODEL_UNSUPPORTED', `modules.json in ${dir} has no Pooling module; the engine needs one to make a sentence vector.`);
-  const sbert = readJsonObject(dir, 'sentence_bert_config.json');
+  const sbert = readTransformerConfig(dir);
   return {
     name: path.basename(dir),
     maxSeqLength: sequenceLength(dir, tokenizerConfig, hfConfig, sbert),
+    tokenizerArgs: tokenizerArgsOf(sbert),
     positionLimit: positionLimit(hfConfig),
     doLowerCase: sbert?.do_lower_case === true,
     hiddenSize: hiddenSize || pooledWidth / pooling.modes.length,
@@ -228,9 +237,34 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
   };
 }
 
+/** The Transformer module's configuration files, in the order ST 6.2.0 tries them; the first non-empty one counts. */
+const TRANSFORMER_CONFIG_FILES = [
+  'sentence_bert_config.json',
+  'sentence_roberta_config.json',
+  'sentence_distilbert_config.json',
+  'sentence_camembert_config.json',
+  'sentence_albert_config.json',
+  'sentence_xlm-roberta_config.json',
+  'sentence_xlnet_config.json',
+];
+
+function readTransformerConfig(dir: string): Record<string, unknown> | undefined {
+  for (const file of TRANSFORMER_CONFIG_FILES) {
+    const config = readJsonObject(dir, file);
+    if (config && Object.keys(config).length > 0) return config;
+  }
+  return undefined;
+}
+
+/** ST renames tokenizer_args to processor_kwargs, the old key replacing the new one when both are present. */
+function tokenizerArgsOf(sbert: Record<string, unknown> | undefined): Record<string, unknown> {
+  const args = sbert?.tokenizer_args ?? sbert?.processor_kwargs;
+  return isObject(args) ? args : {};
+}
+
 /**
- * ST 6.2.0: sentence_bert_config.json's max_seq_length wins as it is; otherwise the tokenizer's model_max_length
- * capped by config.json's max_position_embeddings.
+ * ST 6.2.0: a model_max_length among the tokenizer arguments wins; then sentence_bert_config.json's max_seq_length,
+ * as it is; otherwise the tokenizer's model_max_length capped by config.json's max_position_embeddings.
  */
 function sequenceLength(
   dir: string,
@@ -238,6 +272,8 @@ function sequenceLength(
   hfConfig: Record<string, unknown>,
   sbert: Record<string, unknown> | undefined,
 ): number {
+  const fromArgs = tokenizerArgsOf(sbert).model_max_length;
+  if (typeof fromArgs === 'number' && fromArgs > 0) return Math.floor(fromArgs);
   const fromSbert = sbert?.max_seq_length;
   if (typeof fromSbert === 'number' && Number.isInteger(fromSbert) && fromSbert > 0) return fromSbert;
   const candidates = [tokenizerConfig.model_max_length, hfConfig.max_position_embeddings].filter((v): v is number => typeof v === 'number' && v > 0);
@@ -265,9 +301,7 @@ function readPooling(dir: string, modulePath: string, hiddenSize: number): { poo
   if (config.pooling_mode !== undefined) {
     const named = Array.isArray(config.pooling_mode) ? config.pooling_mode : [config.pooling_mode];
     modes = named.map((name) => {
-      const mode = POOLING_MODES.find(
-        (m) => m === name || (m === 'cls' && name === 'cls_token') || (m === 'max' && name === 'max_tokens') || (m === 'mean' && name === 'mean_tokens'),
-      );
+      const mode = POOLING_MODES.find((m) => m === name);
       if (!mode)
         throw new EngineError(
           'MODEL_UNSUPPORTED',

@@ -134,10 +134,12 @@ export class ModelSession {
     const endId = probe.length >= 2 && last !== undefined && specialIds.has(last) ? last : undefined;
     let headLength = 0;
     while (headLength < probe.length - 1 && specialIds.has(probe[headLength]!)) headLength++;
+    const modelConfig = config.config ?? readModelConfig(config.dir);
     const files = { tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) };
     let sides: TokenizerSides;
     try {
-      sides = tokenizerSides(files, config.dir);
+      // sentence_bert_config.json's tokenizer arguments override tokenizer_config.json, as from_pretrained kwargs do.
+      sides = tokenizerSides({ tokenizer: files.tokenizer, config: { ...(files.config as object), ...modelConfig.tokenizerArgs } }, config.dir);
     } catch (error) {
       await native(() => session.release()).catch(() => undefined);
       throw error;
@@ -145,7 +147,7 @@ export class ModelSession {
     const model = new ModelSession(
       tokenizer,
       session,
-      config.config ?? readModelConfig(config.dir),
+      modelConfig,
       endId,
       headLength,
       sides,

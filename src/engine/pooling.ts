@@ -40,13 +40,8 @@ export function sentenceEmbeddings(
     let vector: Float64Array = pooled;
     for (const layer of head.dense) vector = applyDense(layer, vector);
     const result = new Float32Array(vector.length);
-    let scale = 1;
-    if (head.normalize) {
-      let sq = 0;
-      for (let d = 0; d < vector.length; d++) sq += vector[d]! * vector[d]!;
-      scale = 1 / Math.max(Math.sqrt(sq), 1e-12);
-    }
-    for (let d = 0; d < vector.length; d++) result[d] = vector[d]! * scale;
+    if (head.normalize) vector = normalized(vector);
+    for (let d = 0; d < vector.length; d++) result[d] = vector[d]!;
     out.push(result);
   }
   return out;
@@ -133,7 +128,8 @@ function sumTokens(hidden: Float32Array, mask: ArrayLike<number>, row: number, f
   return count;
 }
 
-function applyDense(layer: DenseLayer, x: Float64Array): Float64Array {
+function applyDense(layer: DenseLayer, input: Float64Array): Float64Array {
+  const x = layer.normalizeInput ? normalized(input) : input;
   const y = new Float64Array(layer.outFeatures);
   const { weight, bias, inFeatures } = layer;
   for (let o = 0; o < layer.outFeatures; o++) {
@@ -143,6 +139,14 @@ function applyDense(layer: DenseLayer, x: Float64Array): Float64Array {
     y[o] = applyActivation(layer.activation, Math.fround(sum));
   }
   return y;
+}
+
+/** ST's Normalize: x / max(‖x‖₂, 1e-12). */
+function normalized(x: Float64Array): Float64Array {
+  let sq = 0;
+  for (let d = 0; d < x.length; d++) sq += x[d]! * x[d]!;
+  const scale = 1 / Math.max(Math.sqrt(sq), 1e-12);
+  return x.map((v) => v * scale);
 }
 
 /** Mean pooling then L2 normalisation (all-MiniLM-L6-v2's head). */

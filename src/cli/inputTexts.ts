@@ -74,9 +74,23 @@ export function parseJsonLines(content: string, name: string): string[] {
         `not valid JSON (${excerpt((error as Error).message, 80)}); each line must be a JSON string or an object with a "text" field`,
       );
     }
-    texts.push(textOf(value, name, i + 1));
+    const text = textOf(value, name, i + 1);
+    const surrogate = loneSurrogate(text);
+    if (surrogate) throw inputError(name, i + 1, surrogateProblem(surrogate));
+    texts.push(text);
   }
   return texts;
+}
+
+/** `\uD800`-style name of the text's first unpaired surrogate, if it has one. */
+function loneSurrogate(text: string): string | undefined {
+  const match = /\p{Cs}/u.exec(text);
+  return match ? `\\u${match[0].charCodeAt(0).toString(16).toUpperCase()}` : undefined;
+}
+
+/** JSON can escape half a UTF-16 pair; no tokenizer input can hold it (sentence-transformers raises a TypeError). */
+function surrogateProblem(surrogate: string): string {
+  return `the text holds an unpaired surrogate (${surrogate}), which is not Unicode text; write the character whole or drop it`;
 }
 
 /** A JSON array of strings or of objects with a `text` field. */
@@ -89,11 +103,15 @@ export function parseJsonArray(content: string, name: string): string[] {
   }
   if (!Array.isArray(value)) throw new CliError(`${name}: expected a JSON array of strings (or of objects with a "text" field), got ${kindOf(value)}`);
   return value.map((item, i) => {
+    let text: string;
     try {
-      return textOf(item, name, 0);
+      text = textOf(item, name, 0);
     } catch {
       throw new CliError(`${name}: item ${i} is ${kindOf(item)}; expected a string or an object with a string "text" field`);
     }
+    const surrogate = loneSurrogate(text);
+    if (surrogate) throw new CliError(`${name}: item ${i}: ${surrogateProblem(surrogate)}`);
+    return text;
   });
 }
 

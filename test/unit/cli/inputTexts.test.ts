@@ -32,6 +32,12 @@ describe('input texts', () => {
       );
     });
 
+    it('refuses a text with an unpaired surrogate escape, naming line and code unit (ST raises on it); pairs and NUL pass', () => {
+      assert.throws(() => jsonl('"ok"\n"a\\ud800b"\n'), /CliError: F\.jsonl:2: the text holds an unpaired surrogate \(\\uD800\), which is not Unicode text/);
+      assert.throws(() => jsonl('{"text": "\\udfff"}\n'), /F\.jsonl:1: .*\\uDFFF/);
+      assert.deepEqual(jsonl('"\\ud83d\\ude00"\n"nul\\u0000"\n'), ['\u{1F600}', 'nul\u0000']);
+    });
+
     it('counts blank lines when naming the line', () => {
       assert.throws(() => jsonl('"a"\n\n42\n'), /CliError: F\.jsonl:3: expected a JSON string or an object with a "text" field, got a number$/);
     });
@@ -73,6 +79,7 @@ describe('input texts', () => {
     it('names the bad item', () => {
       assert.throws(() => json('["a", 3]'), /F\.json: item 1 is a number/);
       assert.throws(() => json('{"text": "a"}'), /expected a JSON array/);
+      assert.throws(() => json('["a", "b\\udc00"]'), /F\.json: item 1: the text holds an unpaired surrogate \(\\uDC00\)/);
     });
   });
 

@@ -51,6 +51,7 @@ EXTRA_TEXTS = [
     "nul\u0000inside",
     "ΟΔΟΣ and ΣΟΦΟΣ",  # final sigma: a Lowercase normaliser maps per character (σ), String.toLowerCase() gives ς
     " ".join(f"word{i % 10} the fox" for i in range(40)) + " END OF THE TEXT",
+    "Fill the [MASK] here [SEP] and [cls] there <s> </s>",  # special tokens written in the text
 ]
 BASE_TEXTS: list[str] = json.loads((TINY / "fixtures.json").read_text(encoding="utf-8"))["texts"]
 TEXTS = BASE_TEXTS + EXTRA_TEXTS

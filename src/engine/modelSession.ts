@@ -5,6 +5,7 @@ import type * as Transformers from '@huggingface/transformers' with { 'resolutio
 import { EngineError, cancelled } from './errors';
 import { encodeTruncated, prefixCutIsExact, truncateIdsLeft } from './truncation';
 import { tokenizerSides, type TokenizerSides } from './tokenizerSides';
+import { lowercaseLikeTokenizers, type AddedToken } from './lowercase';
 import { lengthSortedBatches } from './batching';
 import { sentenceEmbeddings } from './pooling';
 import { readModelConfig, type ModelConfig } from './modelConfig';
@@ -82,6 +83,8 @@ export class ModelSession {
     /** How many special tokens the post-processor puts before a text ([CLS], <s>): kept by left truncation. */
     private readonly headLength: number,
     private readonly sides: TokenizerSides,
+    /** tokenizer.json's added tokens: do_lower_case leaves those that skip normalisation as they are. */
+    private readonly addedTokens: readonly AddedToken[],
     private readonly specialIds: ReadonlySet<number>,
     private readonly padId: number,
     /** The tokenizer is the one the prefix cut was proven for; otherwise long texts are tokenised whole. */
@@ -151,6 +154,7 @@ export class ModelSession {
       endId,
       headLength,
       sides,
+      addedTokensOf(files.tokenizer),
       specialIds,
       padId,
       prefixCutIsExact(files),
@@ -171,7 +175,7 @@ export class ModelSession {
    */
   tokenize(text: string, prompt?: string): TokenizedText {
     let full = prompt ? prompt + text : text;
-    if (this.config.doLowerCase) full = full.toLowerCase();
+    if (this.config.doLowerCase) full = lowercaseLikeTokenizers(full, this.addedTokens);
     // The prefix cut only knows how to keep a text's start; a left cut needs all of it.
     if (this.sides.truncation === 'left') return truncateIdsLeft(this.tokenizer.encode(full), this.headLength, this.config.maxSeqLength);
     return encodeTruncated(full, (t) => this.tokenizer.encode(t), this.endId, this.config.maxSeqLength, this.exactCut);
@@ -341,6 +345,11 @@ export class ModelSession {
       );
     }
   }
+}
+
+function addedTokensOf(tokenizerJson: unknown): AddedToken[] {
+  const added = (tokenizerJson as { added_tokens?: unknown } | undefined)?.added_tokens;
+  return Array.isArray(added) ? (added as AddedToken[]) : [];
 }
 
 /** A JSON file of the model folder, or undefined when it is missing or unreadable (the tokenizer load reports that). */

@@ -6,6 +6,7 @@ import { EngineError, cancelled } from './errors';
 import { encodeTruncated, prefixCutIsExact, truncateIdsLeft } from './truncation';
 import { tokenizerSides, type TokenizerSides } from './tokenizerSides';
 import { lowercaseLikeTokenizers, type AddedToken } from './lowercase';
+import { rebuiltNormalizer } from './tokenizerNormalizer';
 import { lengthSortedBatches } from './batching';
 import { sentenceEmbeddings } from './pooling';
 import { readModelConfig, type ModelConfig } from './modelConfig';
@@ -109,7 +110,7 @@ export class ModelSession {
     transformersEnv.useFSCache = false;
     transformersEnv.cacheDir = path.join(config.dir, '.transformers-cache');
 
-    const [tokenizer, session] = await Promise.all([
+    const [loadedTokenizer, session] = await Promise.all([
       AutoTokenizer.from_pretrained(path.basename(config.dir), { local_files_only: true }).catch((error: unknown) => {
         throw new EngineError('MODEL_CORRUPT', `The tokenizer files in ${config.dir} could not be read (${messageOf(error)}). Download the model again.`);
       }),
@@ -129,6 +130,17 @@ export class ModelSession {
         );
       }),
     ]);
+    const modelConfig = config.config ?? readModelConfig(config.dir);
+    const files = { tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) };
+    // sentence_bert_config.json's tokenizer arguments override tokenizer_config.json, as from_pretrained kwargs do.
+    const tokenizerConfig = { ...(files.config as object), ...modelConfig.tokenizerArgs };
+    const normalizer = rebuiltNormalizer(tokenizerConfig, files.tokenizer);
+    let tokenizer = loadedTokenizer;
+    if (normalizer) {
+      files.tokenizer = { ...(files.tokenizer as object), normalizer };
+      const construct = loadedTokenizer.constructor as new (json: unknown, config: unknown) => PreTrainedTokenizer;
+      tokenizer = new construct(files.tokenizer, (loadedTokenizer as unknown as { _tokenizerConfig: unknown })._tokenizerConfig);
+    }
     const padId = tokenizer.pad_token_id ?? 0;
     const specialIds = new Set<number>(tokenizer.all_special_ids ?? []);
     // The id the post-processor puts after a text, if any: the last id of a one-letter text, when it is special.
@@ -137,12 +149,9 @@ export class ModelSession {
     const endId = probe.length >= 2 && last !== undefined && specialIds.has(last) ? last : undefined;
     let headLength = 0;
     while (headLength < probe.length - 1 && specialIds.has(probe[headLength]!)) headLength++;
-    const modelConfig = config.config ?? readModelConfig(config.dir);
-    const files = { tokenizer: readJson(path.join(config.dir, 'tokenizer.json')), config: readJson(path.join(config.dir, 'tokenizer_config.json')) };
     let sides: TokenizerSides;
     try {
-      // sentence_bert_config.json's tokenizer arguments override tokenizer_config.json, as from_pretrained kwargs do.
-      sides = tokenizerSides({ tokenizer: files.tokenizer, config: { ...(files.config as object), ...modelConfig.tokenizerArgs } }, config.dir);
+      sides = tokenizerSides({ tokenizer: files.tokenizer, config: tokenizerConfig }, config.dir);
     } catch (error) {
       await native(() => session.release()).catch(() => undefined);
       throw error;

@@ -79,11 +79,13 @@ def dense_config(inf: int, outf: int, activation: str, bias: bool = True) -> dic
     return {"in_features": inf, "out_features": outf, "bias": bias, "activation_function": activation}
 
 
-def dense_weights(seed: int, inf: int, outf: int, bias: bool) -> str:
+def dense_weights(seed: int, inf: int, outf: int, bias: bool, residual: bool = False) -> str:
     generator = torch.Generator().manual_seed(seed)
     tensors = {"linear.weight": (torch.rand(outf, inf, generator=generator) - 0.5) * 0.6}
     if bias:
         tensors["linear.bias"] = (torch.rand(outf, generator=generator) - 0.5) * 0.2
+    if residual and inf != outf:
+        tensors["residual.weight"] = (torch.rand(outf, inf, generator=generator) - 0.5) * 0.6
     return base64.b64encode(safetensors_save(tensors)).decode("ascii")
 
 
@@ -147,6 +149,15 @@ VARIANTS: list[dict] = [
          json={"modules.json": modules(("Transformer", ""), ("Pooling", "1_Pooling"), ("Dense", "2_Dense")),
                "2_Dense/config.json": dense_config(32, 24, GELU), "2_Normalize/config.json": None},
          binary={"2_Dense/model.safetensors": dense_weights(34, 32, 24, True)}),
+    dict(name="dense-residual", base="bert-mean-norm",
+         exercises="Dense with use_residual (32→32: x added) then Dense with use_residual (32→24: a projection added)",
+         json={"modules.json": modules(("Transformer", ""), ("Pooling", "1_Pooling"), ("Dense", "2_Dense"),
+                                       ("Dense", "3_Dense"), ("Normalize", "4_Normalize")),
+               "2_Dense/config.json": {**dense_config(32, 32, TANH), "use_residual": True},
+               "3_Dense/config.json": {**dense_config(32, 24, GELU), "use_residual": True},
+               "2_Normalize/config.json": None, "4_Normalize/config.json": {}},
+         binary={"2_Dense/model.safetensors": dense_weights(35, 32, 32, True, residual=True),
+                 "3_Dense/model.safetensors": dense_weights(36, 32, 24, True, residual=True)}),
     dict(name="no-st-config", base="bert-prompts-include",
          exercises="config_sentence_transformers.json absent: no prompts, no default prompt, cosine",
          json={"config_sentence_transformers.json": None}),

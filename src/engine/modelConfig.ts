@@ -22,6 +22,11 @@ export interface DenseLayer {
   activation: DenseActivation;
   weight: Float32Array;
   bias: Float32Array | undefined;
+  /**
+   * use_residual: the input is added to the output, through `residual.weight` ([out, in], no bias) when the widths
+   * differ, and as it is when they match.
+   */
+  residual?: { weight: Float32Array | undefined };
   /** A Normalize module comes before this layer in modules.json (ST runs the modules in that order). */
   normalizeInput?: boolean;
 }
@@ -344,8 +349,6 @@ function readDense(dir: string, modulePath: string, log: (message: string) => vo
       'MODEL_UNSUPPORTED',
       `${path.join(folder, 'config.json')} uses the activation "${activationName}"; supported: ${Object.keys(DENSE_ACTIVATIONS).join(', ')}.`,
     );
-  if (config.use_residual === true)
-    throw new EngineError('MODEL_UNSUPPORTED', `${path.join(folder, 'config.json')} uses a residual Dense layer, which this engine does not run.`);
   const weightsFile = path.join(folder, 'model.safetensors');
   if (!fs.existsSync(weightsFile)) {
     const legacy = fs.existsSync(path.join(folder, 'pytorch_model.bin'));
@@ -362,7 +365,14 @@ function readDense(dir: string, modulePath: string, log: (message: string) => vo
   const bias = tensors.get('linear.bias');
   if (config.bias !== false && (!bias || bias.data.length !== outFeatures))
     throw new EngineError('MODEL_CORRUPT', `${weightsFile} has no linear.bias of ${outFeatures} values.`);
-  return { inFeatures, outFeatures, activation, weight: weight.data, bias: config.bias === false ? undefined : bias!.data };
+  let residual: DenseLayer['residual'];
+  if (config.use_residual === true) {
+    const projection = tensors.get('residual.weight');
+    if (inFeatures !== outFeatures && (!projection || projection.shape[0] !== outFeatures || projection.shape[1] !== inFeatures))
+      throw new EngineError('MODEL_CORRUPT', `${weightsFile} has no residual.weight of shape [${outFeatures}, ${inFeatures}] for its use_residual.`);
+    residual = { weight: inFeatures === outFeatures ? undefined : projection!.data };
+  }
+  return { inFeatures, outFeatures, activation, weight: weight.data, bias: config.bias === false ? undefined : bias!.data, residual };
 }
 
 /** A prompt for `encode`: an explicit `prompt` wins (even ""), then `promptName`, then the model's default prompt. */

@@ -137,6 +137,15 @@ function applyDense(layer: DenseLayer, input: Float64Array): Float64Array {
     const offset = o * inFeatures;
     for (let i = 0; i < inFeatures; i++) sum += weight[offset + i]! * x[i]!;
     y[o] = applyActivation(layer.activation, Math.fround(sum));
+    if (layer.residual) {
+      const projection = layer.residual.weight;
+      if (!projection) y[o] = y[o]! + x[o]!;
+      else {
+        let added = 0;
+        for (let i = 0; i < inFeatures; i++) added += projection[offset + i]! * x[i]!;
+        y[o] = y[o]! + Math.fround(added);
+      }
+    }
   }
   return y;
 }

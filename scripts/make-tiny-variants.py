@@ -52,6 +52,11 @@ EXTRA_TEXTS = [
     "ΟΔΟΣ and ΣΟΦΟΣ",  # final sigma: a Lowercase normaliser maps per character (σ), String.toLowerCase() gives ς
     " ".join(f"word{i % 10} the fox" for i in range(40)) + " END OF THE TEXT",
     "Fill the [MASK] here [SEP] and [cls] there <s> </s>",  # special tokens written in the text
+    # Scripts and characters where tokenizer implementations tend to differ (all unknown to the tiny vocabularies:
+    # what counts is how they split into words and pieces).
+    "한국어 문장입니다 مرحبا بالعالم สวัสดีครับ नमस्ते दुनिया",
+    "Cafe\u0301 NFD, ﬁne ligature, Ⅻ, x², ｆｕｌｌｗｉｄｔｈ ＡＢＣ １２３",
+    "zero\u200dwidth\u200cjoin soft\u00adhyphen line\u2028sep para\u2029sep crlf\r\nend",
 ]
 BASE_TEXTS: list[str] = json.loads((TINY / "fixtures.json").read_text(encoding="utf-8"))["texts"]
 TEXTS = BASE_TEXTS + EXTRA_TEXTS
@@ -261,6 +266,12 @@ VARIANTS: list[dict] = [
          exercises="include_prompt false with truncation_side left: a long text pushes the prompt out, the first "
                    "prompt_length positions are still masked",
          merge={"tokenizer_config.json": {"truncation_side": "left"}}),
+    dict(name="max-seq-3-exclude", base="bert-prompts-exclude", settings=WITH_PROMPTS,
+         exercises="max_seq_length 3 with include_prompt false: the prompt itself is truncated",
+         merge={"sentence_bert_config.json": {"max_seq_length": 3}}),
+    dict(name="max-seq-1", base="bert-mean-norm",
+         exercises="max_seq_length 1, below the two special tokens",
+         merge={"sentence_bert_config.json": {"max_seq_length": 1}}),
     dict(name="xlmr-truncation-left", base="xlmr-unigram-mean",
          exercises="XLM-R with truncation_side left", merge={"tokenizer_config.json": {"truncation_side": "left"}}),
     dict(name="xlmr-padding-left", base="xlmr-prompts-exclude", settings=WITH_PROMPTS,

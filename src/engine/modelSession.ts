@@ -185,9 +185,12 @@ export class ModelSession {
   tokenize(text: string, prompt?: string): TokenizedText {
     let full = prompt ? prompt + text : text;
     if (this.config.doLowerCase) full = lowercaseLikeTokenizers(full, this.addedTokens);
+    // HF tokenizers do not truncate at all when max_length leaves no room beside the special tokens (they warn).
+    const specials = this.headLength + (this.endId === undefined ? 0 : 1);
+    const maxLength = this.config.maxSeqLength < specials ? Infinity : this.config.maxSeqLength;
     // The prefix cut only knows how to keep a text's start; a left cut needs all of it.
-    if (this.sides.truncation === 'left') return truncateIdsLeft(this.tokenizer.encode(full), this.headLength, this.config.maxSeqLength);
-    return encodeTruncated(full, (t) => this.tokenizer.encode(t), this.endId, this.config.maxSeqLength, this.exactCut);
+    if (this.sides.truncation === 'left') return truncateIdsLeft(this.tokenizer.encode(full), this.headLength, maxLength);
+    return encodeTruncated(full, (t) => this.tokenizer.encode(t), this.endId, maxLength, this.exactCut);
   }
 
   /**
@@ -299,7 +302,7 @@ export class ModelSession {
     if (limit !== undefined && seqLength > limit) {
       throw new EngineError(
         'MODEL_CORRUPT',
-        `${this.config.name} has position embeddings for ${limit} tokens (config.json max_position_embeddings), but its max_seq_length is ${this.config.maxSeqLength} and a text here has ${seqLength}; sentence-transformers fails on it too. Set max_seq_length in sentence_bert_config.json to at most ${limit}.`,
+        `${this.config.name} has position embeddings for ${limit} tokens (config.json max_position_embeddings), but a text here has ${seqLength}: its max_seq_length ${this.config.maxSeqLength} ${this.config.maxSeqLength < seqLength ? 'leaves no room beside the special tokens, so nothing is cut' : 'allows that'}, and sentence-transformers fails on it too. Set max_seq_length in sentence_bert_config.json to at most ${limit}.`,
       );
     }
     const ids = new BigInt64Array(size * seqLength).fill(BigInt(this.padId));

@@ -148,7 +148,8 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
     log(`${dir} has no modules.json: using sentence-transformers' default for a plain transformers model (mean pooling, no Normalize)`);
     return {
       name: path.basename(dir),
-      maxSeqLength: sequenceLength(dir, tokenizerConfig, hfConfig, readJsonObject(dir, 'sentence_bert_config.json')),
+      // ST builds a fresh Transformer here: a sentence_bert_config.json without modules.json is not read.
+      maxSeqLength: sequenceLength(dir, tokenizerConfig, hfConfig, undefined),
       tokenizerArgs: {},
       positionLimit: positionLimit(hfConfig),
       doLowerCase: false,

@@ -283,6 +283,13 @@ VARIANTS: list[dict] = [
          exercises="no modules.json but a sentence_bert_config.json with max_seq_length 8",
          json={"modules.json": None, "1_Pooling/config.json": None, "config_sentence_transformers.json": None,
                "sentence_bert_config.json": {"max_seq_length": 8}}),
+    dict(name="tokenizer-max-over-positions", base="bert-mean-norm",
+         exercises="tokenizer model_max_length 1000, no max_seq_length: capped at max_position_embeddings 64",
+         merge={"tokenizer_config.json": {"model_max_length": 1000}}),
+    dict(name="xlmr-no-max", base="xlmr-unigram-mean",
+         exercises="XLM-R without model_max_length: ST caps at max_position_embeddings 34, two more than XLM-R's "
+                   "positions allow, and fails on a text of 33 tokens",
+         merge={"tokenizer_config.json": {"model_max_length": None}}),
     dict(name="xlmr-truncation-left", base="xlmr-unigram-mean",
          exercises="XLM-R with truncation_side left", merge={"tokenizer_config.json": {"truncation_side": "left"}}),
     dict(name="xlmr-padding-left", base="xlmr-prompts-exclude", settings=WITH_PROMPTS,

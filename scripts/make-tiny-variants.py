@@ -290,6 +290,16 @@ VARIANTS: list[dict] = [
          exercises="XLM-R without model_max_length: ST caps at max_position_embeddings 34, two more than XLM-R's "
                    "positions allow, and fails on a text of 33 tokens",
          merge={"tokenizer_config.json": {"model_max_length": None}}),
+    dict(name="truncate-dim", base="bert-max-dense",
+         exercises="config_sentence_transformers.json truncate_dim 10 (Matryoshka): the first 10 values, after "
+                   "Dense and Normalize, not renormalised",
+         merge={"config_sentence_transformers.json": {"truncate_dim": 10}}),
+    dict(name="similarity-dot-product", base="bert-mean-sqrt-len",
+         exercises="similarity_fn_name 'dot_product': not one of ST's four names, so ST uses cosine",
+         merge={"config_sentence_transformers.json": {"similarity_fn_name": "dot_product"}}),
+    dict(name="similarity-maxsim", base="bert-mean-norm",
+         exercises="similarity_fn_name 'maxsim' (a multi-vector name): ST loads the model and uses cosine",
+         merge={"config_sentence_transformers.json": {"similarity_fn_name": "maxsim"}}),
     dict(name="xlmr-truncation-left", base="xlmr-unigram-mean",
          exercises="XLM-R with truncation_side left", merge={"tokenizer_config.json": {"truncation_side": "left"}}),
     dict(name="xlmr-padding-left", base="xlmr-prompts-exclude", settings=WITH_PROMPTS,

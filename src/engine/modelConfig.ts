@@ -62,7 +62,9 @@ export interface ModelConfig {
   prompts: Record<string, string>;
   defaultPromptName: string | undefined;
   similarityFunction: SimilarityFunction;
-  /** Width of the output vectors. */
+  /** config_sentence_transformers.json truncate_dim: vectors keep their first truncateDim values (not renormalised). */
+  truncateDim: number | undefined;
+  /** Width of the output vectors (truncate_dim applied). */
   dimension: number;
   /** How the configuration was found: the folder's modules.json, all-MiniLM-L6-v2's known one, or ST's default. */
   origin: 'modules.json' | 'known' | 'default';
@@ -103,17 +105,15 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
       `config_sentence_transformers.json in ${dir} names the default prompt "${defaultPromptName}", which is not among its prompts (${Object.keys(prompts).join(', ')}).`,
     );
   }
-  const similarityName = stConfig.similarity_fn_name ?? 'cosine';
-  const similarityFunction = SIMILARITY_FUNCTIONS.find(
-    (s) => s === similarityName || `${s}_similarity` === similarityName || (s === 'dot' && similarityName === 'dot_product'),
-  );
-  if (!similarityFunction) {
-    throw new EngineError(
-      'MODEL_UNSUPPORTED',
-      `${dir} asks for the similarity function "${String(similarityName)}"; supported: ${SIMILARITY_FUNCTIONS.join(', ')}.`,
-    );
-  }
-  const common = { prompts, defaultPromptName, similarityFunction };
+  // ST 6.2.0 takes a saved similarity_fn_name only when it is one of its four names, and cosine otherwise.
+  const savedSimilarity = stConfig.similarity_fn_name;
+  let similarityFunction: SimilarityFunction = 'cosine';
+  if (SIMILARITY_FUNCTIONS.includes(savedSimilarity as SimilarityFunction)) similarityFunction = savedSimilarity as SimilarityFunction;
+  else if (savedSimilarity !== undefined && savedSimilarity !== null)
+    log(`config_sentence_transformers.json in ${dir} names the similarity function ${JSON.stringify(savedSimilarity)}, which sentence-transformers ignores: using cosine, as it does`);
+  // Matryoshka models: ST keeps the first truncate_dim values of each vector, after Normalize.
+  const truncateDim = typeof stConfig.truncate_dim === 'number' && Number.isInteger(stConfig.truncate_dim) && stConfig.truncate_dim > 0 ? stConfig.truncate_dim : undefined;
+  const common = { prompts, defaultPromptName, similarityFunction, truncateDim };
 
   if (modules === undefined) {
     // Recognised by the resolver, by config.json's model name, or by the folder (or, in the cache, its parent) name.
@@ -140,7 +140,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
         dense: [],
         normalize: ALL_MINILM.normalize,
         ...common,
-        dimension: hiddenSize || ALL_MINILM.hiddenSize,
+        dimension: truncated(hiddenSize || ALL_MINILM.hiddenSize, truncateDim),
         origin: 'known',
       };
     }
@@ -158,7 +158,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
       dense: [],
       normalize: false,
       ...common,
-      dimension: hiddenSize,
+      dimension: truncated(hiddenSize, truncateDim),
       origin: 'default',
     };
   }
@@ -238,7 +238,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
     dense,
     normalize,
     ...common,
-    dimension: dense.at(-1)?.outFeatures ?? pooledWidth,
+    dimension: truncated(dense.at(-1)?.outFeatures ?? pooledWidth, truncateDim),
     origin: 'modules.json',
   };
 }
@@ -286,6 +286,10 @@ function sequenceLength(
   if (candidates.length === 0)
     throw new EngineError('MODEL_CORRUPT', `${dir} gives no sequence length (tokenizer_config.json model_max_length, config.json max_position_embeddings).`);
   return Math.floor(Math.min(...candidates));
+}
+
+function truncated(width: number, truncateDim: number | undefined): number {
+  return truncateDim === undefined ? width : Math.min(width, truncateDim);
 }
 
 /** Model types whose embeddings number positions from pad id + 1 (RoBERTa's `create_position_ids_from_input_ids`). */

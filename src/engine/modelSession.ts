@@ -287,7 +287,7 @@ export class ModelSession {
   }
 
   private run(batch: TokenizedText[], promptLength: number, normalize: boolean): Promise<Float32Array[]> {
-    const head = { modes: this.config.pooling.modes, dense: this.config.dense, normalize };
+    const head = { modes: this.config.pooling.modes, dense: this.config.dense, normalize, truncateDim: this.config.truncateDim };
     return this.infer(batch, (hidden, maskFlags, size, seqLength, dim) => sentenceEmbeddings(hidden, maskFlags, size, seqLength, dim, head, promptLength));
   }
 

@@ -6,6 +6,8 @@ export interface SentenceHead {
   modes: readonly PoolingMode[];
   dense: readonly DenseLayer[];
   normalize: boolean;
+  /** Keep only the first values (Matryoshka truncate_dim), after Normalize. */
+  truncateDim?: number;
 }
 
 /**
@@ -39,9 +41,9 @@ export function sentenceEmbeddings(
     });
     let vector: Float64Array = pooled;
     for (const layer of head.dense) vector = applyDense(layer, vector);
-    const result = new Float32Array(vector.length);
     if (head.normalize) vector = normalized(vector);
-    for (let d = 0; d < vector.length; d++) result[d] = vector[d]!;
+    const result = new Float32Array(Math.min(vector.length, head.truncateDim ?? Infinity));
+    for (let d = 0; d < result.length; d++) result[d] = vector[d]!;
     out.push(result);
   }
   return out;

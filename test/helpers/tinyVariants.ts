@@ -27,6 +27,7 @@ export interface TinyVariant {
   load_error?: string;
   dimension?: number;
   max_seq_length?: number;
+  similarity_fn_name?: string;
   settings?: VariantSetting[];
 }
 

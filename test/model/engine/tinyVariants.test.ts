@@ -46,10 +46,11 @@ describe('tiny model variants: configurations no committed model has, followed a
         return;
       }
 
-      it(`reports dimension ${variant.dimension} and max_seq_length ${variant.max_seq_length}`, async () => {
+      it(`reports dimension ${variant.dimension}, max_seq_length ${variant.max_seq_length}, similarity ${variant.similarity_fn_name}`, async () => {
         const info = await engine.load();
         assert.equal(info.dimension, variant.dimension);
         assert.equal(info.maxSeqLength, variant.max_seq_length);
+        assert.equal(info.similarityFunction, variant.similarity_fn_name);
       });
 
       for (const setting of variant.settings ?? []) {

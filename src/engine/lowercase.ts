@@ -15,7 +15,7 @@ export function lowercaseLikeTokenizers(text: string, addedTokens: readonly Adde
     .filter((t) => t.normalized === false && t.content)
     .map((t) => t.content!)
     .sort((a, b) => b.length - a.length);
-  if (kept.length === 0) return lowercaseEach(text);
+  if (!kept.some((token) => text.includes(token))) return lowercaseEach(text);
   const pattern = new RegExp(kept.map((t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
   let out = '';
   let at = 0;
@@ -27,6 +27,9 @@ export function lowercaseLikeTokenizers(text: string, addedTokens: readonly Adde
 }
 
 function lowercaseEach(text: string): string {
+  // Final_Sigma is the only context rule String.prototype.toLowerCase applies (the others are per language, which
+  // it does not use), so without a Σ the whole-string call is the per-character result, and much faster.
+  if (!text.includes('Σ')) return text.toLowerCase();
   let out = '';
   for (const ch of text) out += ch.toLowerCase();
   return out;

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { lengthBalancedShards } from './batching';
+import { normalize as unitLength } from '../core/vector';
 import { EngineError, cancelled, withAbort } from './errors';
 import { EmbeddingCache } from './embeddingCache';
 import { resolveModel } from './modelResolver';
@@ -201,7 +202,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     } else {
       options.onProgress?.({ done: 1, total: 1 });
     }
-    return { vectors: results.map((r) => r!.vector), tokens: results.map((r) => r!.tokens) };
+    const vectors = results.map((r) => r!.vector);
+    // sentence-transformers normalises after truncate_dim when asked to; the cache keeps the cut vectors as they are.
+    const unitAfterCut = options.normalize === true && cutsVectors(this.currentConfig!);
+    return { vectors: unitAfterCut ? vectors.map(unitLength) : vectors, tokens: results.map((r) => r!.tokens) };
   }
 
   /** Token counts (prompt included, as `encodeWithTokens` gives them) without running the model. */
@@ -385,6 +389,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       includePrompt: config.pooling.includePrompt,
       dense: config.dense.map((d) => ({ inFeatures: d.inFeatures, outFeatures: d.outFeatures, activation: d.activation })),
       normalize: config.normalize,
+      ...(cutsVectors(config) ? { truncateDim: config.truncateDim } : {}),
       similarityFunction: config.similarityFunction,
       prompts: { ...config.prompts },
       promptNames: Object.keys(config.prompts),
@@ -570,4 +575,9 @@ function validateTexts(texts: readonly unknown[]): asserts texts is string[] {
       throw new EngineError('INVALID_INPUT', `Text ${i} is ${text === null ? 'null' : typeof text}, not a string. Pass every text as a string.`);
     }
   });
+}
+
+/** Whether truncate_dim keeps fewer values than the model gives (the dimension is then truncate_dim itself). */
+function cutsVectors(config: ModelConfig): boolean {
+  return config.truncateDim !== undefined && config.truncateDim <= config.dimension;
 }

@@ -107,8 +107,10 @@ export interface ModelInfo {
   includePrompt: boolean;
   /** Dense layers after pooling, as in_features → out_features. */
   dense: { inFeatures: number; outFeatures: number; activation: string }[];
-  /** Vectors have unit length (the model ends in a Normalize module). */
+  /** The model ends in a Normalize module: its vectors have unit length, unless truncateDim cuts them after it. */
   normalize: boolean;
+  /** config_sentence_transformers.json truncate_dim, when it cuts the vectors (Matryoshka): they keep their first values. */
+  truncateDim?: number;
   /** How the model's vectors are compared: sentence-transformers' similarity_fn_name. */
   similarityFunction: SimilarityFunction;
   /** Prompt names and texts (sentence-transformers adds "query" and "document", both empty, when absent). */
@@ -152,8 +154,9 @@ export interface EncodeOptions {
   promptName?: string;
   /**
    * Override the model's Normalize module: false returns the pooled (and Dense) vectors as they are, true scales them
-   * to unit length even when the model ends without Normalize (text-embeddings-inference's `normalize`). Default: the
-   * model's own pipeline, as `SentenceTransformer.encode` runs it.
+   * to unit length even when the model ends without Normalize (text-embeddings-inference's `normalize`), and after a
+   * truncate_dim cut, as `encode(normalize_embeddings=True)` does. Default: the model's own pipeline, as
+   * `SentenceTransformer.encode` runs it.
    */
   normalize?: boolean;
   batchSize?: number;

@@ -53,6 +53,26 @@ describe('tiny model variants: configurations no committed model has, followed a
         assert.equal(info.similarityFunction, variant.similarity_fn_name);
       });
 
+      if (name === 'truncate-dim') {
+        it("normalize: true scales the cut vectors to unit length, as encode(normalize_embeddings=True) does after truncate_dim; the default leaves them as ST's", async () => {
+          const info = await engine.load();
+          assert.equal(info.truncateDim, variant.dimension);
+          const none = variant.settings!.find((s) => s.name === 'none')!;
+          const unit = await engine.encode(fixtures.texts, { normalize: true });
+          const plain = await engine.encode(fixtures.texts);
+          unit.forEach((vector, i) => {
+            const expected = none.embeddings![i]!;
+            assert.ok(Math.abs(normOf(vector) - 1) <= 1e-6, `text ${i}: norm ${normOf(vector)}`);
+            assert.ok(cosineOf(vector, expected) >= 0.99999, `text ${i}: cosine ${cosineOf(vector, expected)}`);
+            assert.ok(Math.abs(normOf(plain[i]!) - none.norms![i]!) <= 1e-4, `text ${i}: default norm ${normOf(plain[i]!)} vs ${none.norms![i]}`);
+          });
+          assert.ok(
+            none.norms!.some((n) => Math.abs(n - 1) > 0.01),
+            'the fixture cuts unit vectors, so the default output is not unit length',
+          );
+        });
+      }
+
       for (const setting of variant.settings ?? []) {
         const options = { prompt: setting.encode_kwargs.prompt, promptName: setting.encode_kwargs.prompt_name };
         if (setting.encode_error) {

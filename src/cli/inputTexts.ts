@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { CliError, excerpt, inputError } from './cliError';
 import { decodeUtf8, type EncodingErrors } from './textDecoding';
+import { unpairedSurrogate } from '../core/utf8';
 
 /** How a file of texts is read. */
 export type InputFormat = 'txt' | 'jsonl' | 'json' | 'csv' | 'tsv';
@@ -75,17 +76,11 @@ export function parseJsonLines(content: string, name: string): string[] {
       );
     }
     const text = textOf(value, name, i + 1);
-    const surrogate = loneSurrogate(text);
+    const surrogate = unpairedSurrogate(text);
     if (surrogate) throw inputError(name, i + 1, surrogateProblem(surrogate));
     texts.push(text);
   }
   return texts;
-}
-
-/** `\uD800`-style name of the text's first unpaired surrogate, if it has one. */
-function loneSurrogate(text: string): string | undefined {
-  const match = /\p{Cs}/u.exec(text);
-  return match ? `\\u${match[0].charCodeAt(0).toString(16).toUpperCase()}` : undefined;
 }
 
 /** JSON can escape half a UTF-16 pair; no tokenizer input can hold it (sentence-transformers raises a TypeError). */
@@ -109,7 +104,7 @@ export function parseJsonArray(content: string, name: string): string[] {
     } catch {
       throw new CliError(`${name}: item ${i} is ${kindOf(item)}; expected a string or an object with a string "text" field`);
     }
-    const surrogate = loneSurrogate(text);
+    const surrogate = unpairedSurrogate(text);
     if (surrogate) throw new CliError(`${name}: item ${i}: ${surrogateProblem(surrogate)}`);
     return text;
   });

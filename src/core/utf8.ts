@@ -35,3 +35,12 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   }
   return -1;
 }
+
+/**
+ * `\uD800`-style name of the first unpaired surrogate in `text`, or undefined. JSON and JavaScript strings can hold
+ * half a UTF-16 pair; UTF-8 cannot, so no tokenizer input can (sentence-transformers raises a TypeError on it).
+ */
+export function unpairedSurrogate(text: string): string | undefined {
+  const match = /\p{Cs}/u.exec(text);
+  return match ? `\\u${match[0].charCodeAt(0).toString(16).toUpperCase()}` : undefined;
+}

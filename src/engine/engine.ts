@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { lengthBalancedShards } from './batching';
 import { normalize as unitLength } from '../core/vector';
+import { unpairedSurrogate } from '../core/utf8';
 import { EngineError, cancelled, withAbort } from './errors';
 import { EmbeddingCache } from './embeddingCache';
 import { resolveModel } from './modelResolver';
@@ -573,6 +574,13 @@ function validateTexts(texts: readonly unknown[]): asserts texts is string[] {
   texts.forEach((text, i) => {
     if (typeof text !== 'string') {
       throw new EngineError('INVALID_INPUT', `Text ${i} is ${text === null ? 'null' : typeof text}, not a string. Pass every text as a string.`);
+    }
+    const surrogate = unpairedSurrogate(text);
+    if (surrogate) {
+      throw new EngineError(
+        'INVALID_INPUT',
+        `Text ${i} holds an unpaired surrogate (${surrogate}), which is not Unicode text: write the character whole or drop it.`,
+      );
     }
   });
 }

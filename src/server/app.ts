@@ -8,6 +8,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import swagger from '@fastify/swagger';
 import { Batcher, QueueFullError, RequestAbortedError, type EncodeVariant, type EncodedBatch } from './batcher';
 import { ServerMetrics } from './metrics';
+import { unpairedSurrogate } from '../core/utf8';
 import {
   openAiEmbeddingsBody,
   openAiEmbeddingsResponse,
@@ -198,6 +199,11 @@ export async function buildServer(embedder: Embedder, options: ServerOptions): P
     }
     const empty = texts.findIndex((text) => text.length === 0);
     if (empty >= 0) throw validation(`Input ${empty} is empty: send at least one character.`, param);
+    for (const [i, text] of texts.entries()) {
+      const surrogate = unpairedSurrogate(text);
+      if (surrogate)
+        throw validation(`Input ${i} holds an unpaired surrogate (${surrogate}), which is not Unicode text: send the character whole or drop it.`, param);
+    }
   };
 
   await app.register(

@@ -39,6 +39,8 @@ describe('engine options', () => {
     const engine = new Engine({ modelDir: '/nonexistent', workers: 1 });
     await assert.rejects(engine.configure({ workers: 0 }), invalid(/workers/));
     await assert.rejects(engine.encode(['x'], { batchSize: 0 }), invalid(/batchSize/));
+    // Half a UTF-16 pair (JSON can carry one) is no text a tokenizer can take: refused before loading, naming it.
+    await assert.rejects(engine.encode(['fine', 'bad \ud83d end']), invalid(/Text 1 holds an unpaired surrogate \(\\uD83D\)/));
     assert.equal(engine.state.kind, 'unloaded');
     await engine.dispose();
   });

@@ -211,7 +211,7 @@ describe('server app (fake model)', () => {
     assert.equal(openai.json().error.type, 'invalid_request_error');
   });
 
-  it('drops a "__proto__" key like any unknown field, and says an empty text is empty (the schema says so too)', async () => {
+  it('drops a "__proto__" key like any unknown field, and says an empty text is empty (the schema says so too) and half a surrogate pair is no text', async () => {
     await start();
     const poisoned = await app.inject({
       method: 'POST',
@@ -228,6 +228,15 @@ describe('server app (fake model)', () => {
       const response = await post(url, body);
       assert.equal(response.statusCode, status);
       assert.match(response.body, url === '/embed' ? /Input 1 is empty: send at least one character/ : /Input 0 is empty/);
+    }
+    // JSON can escape half a UTF-16 pair; no tokenizer takes it (TEI's JSON parser refuses it too).
+    for (const [url, payload, status] of [
+      ['/embed', '{"inputs": ["ok", "a\\ud800b"]}', 422],
+      ['/v1/embeddings', '{"input": "\\udfff"}', 400],
+    ] as const) {
+      const response = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
+      assert.equal(response.statusCode, status, response.body);
+      assert.match(response.body, url === '/embed' ? /Input 1 holds an unpaired surrogate \(\\\\uD800\)/ : /Input 0 holds an unpaired surrogate \(\\\\uDFFF\)/);
     }
     const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     assert.equal(JSON.stringify(spec.paths['/embed'].post.requestBody).includes('"minLength":1'), true);

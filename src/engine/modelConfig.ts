@@ -110,9 +110,12 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
   let similarityFunction: SimilarityFunction = 'cosine';
   if (SIMILARITY_FUNCTIONS.includes(savedSimilarity as SimilarityFunction)) similarityFunction = savedSimilarity as SimilarityFunction;
   else if (savedSimilarity !== undefined && savedSimilarity !== null)
-    log(`config_sentence_transformers.json in ${dir} names the similarity function ${JSON.stringify(savedSimilarity)}, which sentence-transformers ignores: using cosine, as it does`);
+    log(
+      `config_sentence_transformers.json in ${dir} names the similarity function ${JSON.stringify(savedSimilarity)}, which sentence-transformers ignores: using cosine, as it does`,
+    );
   // Matryoshka models: ST keeps the first truncate_dim values of each vector, after Normalize.
-  const truncateDim = typeof stConfig.truncate_dim === 'number' && Number.isInteger(stConfig.truncate_dim) && stConfig.truncate_dim > 0 ? stConfig.truncate_dim : undefined;
+  const truncateDim =
+    typeof stConfig.truncate_dim === 'number' && Number.isInteger(stConfig.truncate_dim) && stConfig.truncate_dim > 0 ? stConfig.truncate_dim : undefined;
   const common = { prompts, defaultPromptName, similarityFunction, truncateDim };
 
   if (modules === undefined) {

@@ -31,7 +31,10 @@ describe('tokenizerSides', () => {
       tokenizerSides({ tokenizer: { truncation: { direction: 'Left' }, padding: { direction: 'Left' } }, config: { padding_side: 'right' } }, 'd'),
       { truncation: 'left', padding: 'right' },
     );
-    assert.throws(() => tokenizerSides({ tokenizer: {}, config: { truncation_side: 'middle' } }, 'd'), /d sets truncation_side to "middle"; transformers accepts "left" or "right"/);
+    assert.throws(
+      () => tokenizerSides({ tokenizer: {}, config: { truncation_side: 'middle' } }, 'd'),
+      /d sets truncation_side to "middle"; transformers accepts "left" or "right"/,
+    );
   });
 });
 

@@ -205,7 +205,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     const vectors = results.map((r) => r!.vector);
     // sentence-transformers normalises after truncate_dim when asked to; the cache keeps the cut vectors as they are.
-    const unitAfterCut = options.normalize === true && cutsVectors(this.currentConfig!);
+    const unitAfterCut = options.normalize === true && this.currentConfig!.truncateDim !== undefined;
     return { vectors: unitAfterCut ? vectors.map(unitLength) : vectors, tokens: results.map((r) => r!.tokens) };
   }
 
@@ -390,7 +390,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       includePrompt: config.pooling.includePrompt,
       dense: config.dense.map((d) => ({ inFeatures: d.inFeatures, outFeatures: d.outFeatures, activation: d.activation })),
       normalize: config.normalize,
-      ...(cutsVectors(config) ? { truncateDim: config.truncateDim } : {}),
+      ...(config.truncateDim !== undefined ? { truncateDim: config.truncateDim } : {}),
       similarityFunction: config.similarityFunction,
       prompts: { ...config.prompts },
       promptNames: Object.keys(config.prompts),
@@ -583,9 +583,4 @@ function validateTexts(texts: readonly unknown[]): asserts texts is string[] {
       );
     }
   });
-}
-
-/** Whether truncate_dim keeps fewer values than the model gives (the dimension is then truncate_dim itself). */
-function cutsVectors(config: ModelConfig): boolean {
-  return config.truncateDim !== undefined && config.truncateDim <= config.dimension;
 }

@@ -62,7 +62,10 @@ export interface ModelConfig {
   prompts: Record<string, string>;
   defaultPromptName: string | undefined;
   similarityFunction: SimilarityFunction;
-  /** config_sentence_transformers.json truncate_dim: vectors keep their first truncateDim values (not renormalised). */
+  /**
+   * config_sentence_transformers.json truncate_dim, when it is below the model's width: vectors keep their first
+   * truncateDim values (not renormalised). Undefined when nothing is cut.
+   */
   truncateDim: number | undefined;
   /** Width of the output vectors (truncate_dim applied). */
   dimension: number;
@@ -116,7 +119,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
   // Matryoshka models: ST keeps the first truncate_dim values of each vector, after Normalize.
   const truncateDim =
     typeof stConfig.truncate_dim === 'number' && Number.isInteger(stConfig.truncate_dim) && stConfig.truncate_dim > 0 ? stConfig.truncate_dim : undefined;
-  const common = { prompts, defaultPromptName, similarityFunction, truncateDim };
+  const common = { prompts, defaultPromptName, similarityFunction };
 
   if (modules === undefined) {
     // Recognised by the resolver, by config.json's model name, or by the folder (or, in the cache, its parent) name.
@@ -143,7 +146,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
         dense: [],
         normalize: ALL_MINILM.normalize,
         ...common,
-        dimension: truncated(hiddenSize || ALL_MINILM.hiddenSize, truncateDim),
+        ...outputWidth(hiddenSize || ALL_MINILM.hiddenSize, truncateDim),
         origin: 'known',
       };
     }
@@ -161,7 +164,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
       dense: [],
       normalize: false,
       ...common,
-      dimension: truncated(hiddenSize, truncateDim),
+      ...outputWidth(hiddenSize, truncateDim),
       origin: 'default',
     };
   }
@@ -241,7 +244,7 @@ export function readModelConfig(dir: string, options: ReadConfigOptions = {}): M
     dense,
     normalize,
     ...common,
-    dimension: truncated(dense.at(-1)?.outFeatures ?? pooledWidth, truncateDim),
+    ...outputWidth(dense.at(-1)?.outFeatures ?? pooledWidth, truncateDim),
     origin: 'modules.json',
   };
 }
@@ -291,8 +294,9 @@ function sequenceLength(
   return Math.floor(Math.min(...candidates));
 }
 
-function truncated(width: number, truncateDim: number | undefined): number {
-  return truncateDim === undefined ? width : Math.min(width, truncateDim);
+/** The output width, and truncate_dim only where it cuts the model's `width` values. */
+function outputWidth(width: number, truncateDim: number | undefined): { dimension: number; truncateDim: number | undefined } {
+  return truncateDim !== undefined && truncateDim < width ? { dimension: truncateDim, truncateDim } : { dimension: width, truncateDim: undefined };
 }
 
 /** Model types whose embeddings number positions from pad id + 1 (RoBERTa's `create_position_ids_from_input_ids`). */

@@ -175,14 +175,15 @@ async function encodeCheck(engine: Engine, info: ModelInfo): Promise<Check> {
     const problems: string[] = [];
     if (vectors.some((v) => v.length !== info.dimension)) problems.push(`a vector is not ${info.dimension}-dimensional`);
     if (vectors.some((v) => v.some((x) => !Number.isFinite(x)))) problems.push('a vector holds NaN or infinity');
-    if (info.normalize && info.truncateDim === undefined && norms.some((n) => Math.abs(n - 1) > 1e-4)) problems.push('a vector is not unit length');
+    const unit = info.normalize && info.truncateDim === undefined;
+    if (unit && norms.some((n) => Math.abs(n - 1) > 1e-4)) problems.push('a vector is not unit length');
     const cut = tokens.filter((t) => t.truncated).length;
     return problems.length > 0
       ? { name: 'encode', ok: false, detail: problems.join('; ') }
       : {
           name: 'encode',
           ok: true,
-          detail: `${vectors.length} texts (English, Chinese, ${cut} past ${info.maxSeqLength} word pieces, cut) → ${info.dimension}-d vectors${info.normalize && info.truncateDim === undefined ? ', unit length' : ''}`,
+          detail: `${vectors.length} texts (English, Chinese, ${cut} past ${info.maxSeqLength} word pieces, cut) → ${info.dimension}-d vectors${unit ? ', unit length' : ''}`,
         };
   } catch (error) {
     return { name: 'encode', ok: false, detail: (error as Error).message };
